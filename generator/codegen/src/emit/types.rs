@@ -1,0 +1,136 @@
+//! The `types` module: one struct, enum or alias per named type.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{doc_attrs, ident, inner_doc_attrs, type_tokens};
+use crate::ir::{Api, Field, TypeDef, TypeKind, Variant};
+
+pub(crate) fn types(api: &Api) -> TokenStream {
+    let module_doc = inner_doc_attrs(&format!(
+        "Request and response types of the {}.\n\nObjects ignore fields they do not know, and string enums keep values they do not know in an `Unknown` variant, so a vendor adding either never breaks decoding.",
+        api.title
+    ));
+    let defs = api.types.iter().map(type_def);
+    quote! {
+        #module_doc
+
+        use serde::{Deserialize, Serialize};
+
+        #( #defs )*
+    }
+}
+
+fn type_def(def: &TypeDef) -> TokenStream {
+    let doc = doc_attrs(Some(def.doc.as_deref().unwrap_or(&format!("The `{}` schema.", def.name))));
+    let name = ident(&def.name);
+    match &def.kind {
+        TypeKind::Struct { fields } => {
+            let all_optional = fields.iter().all(|f| !f.required);
+            let default = if all_optional { quote! { Default, } } else { TokenStream::new() };
+            let fields = fields.iter().map(field);
+            quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+                pub struct #name {
+                    #( #fields )*
+                }
+            }
+        }
+        TypeKind::StringEnum { variants } => string_enum(&doc, &name, variants),
+        TypeKind::Alias(target) => {
+            let target = type_tokens(target, &TokenStream::new());
+            quote! {
+                #doc
+                pub type #name = #target;
+            }
+        }
+    }
+}
+
+fn field(field: &Field) -> TokenStream {
+    let doc = doc_attrs(Some(field.doc.as_deref().unwrap_or(&format!("The `{}` property.", field.wire_name))));
+    let name = ident(&field.rust_name);
+    let inner = type_tokens(&field.ty, &TokenStream::new());
+    let ty = if field.is_option() { quote! { Option<#inner> } } else { inner };
+    let wire = &field.wire_name;
+    let rename = if field.rust_name.trim_start_matches("r#") == wire {
+        TokenStream::new()
+    } else {
+        quote! { #[serde(rename = #wire)] }
+    };
+    // Absent optional fields decode as `None` and are left out when encoding; a required
+    // nullable field is always written, as `null` when `None`.
+    let optional = if field.required {
+        TokenStream::new()
+    } else {
+        quote! { #[serde(default, skip_serializing_if = "Option::is_none")] }
+    };
+    quote! {
+        #doc
+        #rename
+        #optional
+        pub #name: #ty,
+    }
+}
+
+fn string_enum(doc: &TokenStream, name: &proc_macro2::Ident, variants: &[Variant]) -> TokenStream {
+    let names: Vec<_> = variants.iter().map(|v| ident(&v.rust_name)).collect();
+    let values: Vec<_> = variants.iter().map(|v| v.wire_value.as_str()).collect();
+    let variant_docs = values.iter().map(|value| format!(" `{value}`"));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum #name {
+            #( #[doc = #variant_docs] #names, )*
+            /// A value this version of the client does not know; it is kept as sent.
+            Unknown(String),
+        }
+
+        impl #name {
+            /// The value as it appears in JSON.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( Self::#names => #values, )*
+                    Self::Unknown(value) => value,
+                }
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #( #values => Self::#names, )*
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl std::str::FromStr for #name {
+            type Err = std::convert::Infallible;
+
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = String::deserialize(deserializer)?;
+                Ok(Self::from(value.as_str()))
+            }
+        }
+    }
+}

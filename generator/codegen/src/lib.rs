@@ -1,0 +1,86 @@
+//! `clientgen`: OpenAPI 3.0/3.1 documents in, typed async Rust client crates out.
+//!
+//! The pipeline is pure: [`generate`] takes spec text and [`Settings`] and returns the files of
+//! the crate (path -> contents) or every problem found, and touches no disk. [`output`] is the
+//! one module that writes, for the CLI and `cargo xtask`.
+//!
+//! `load` (text -> document) -> `validate` (whole-document checks) -> `lower` (-> IR, where all
+//! names are decided) -> `emit` (IR -> tokens) -> `render` (tokens -> formatted text).
+#![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+pub mod diagnostics;
+mod emit;
+pub mod ir;
+mod load;
+mod lower;
+pub mod output;
+mod render;
+mod settings;
+mod validate;
+
+use std::collections::BTreeMap;
+
+pub use diagnostics::{Diagnostic, Severity};
+pub use settings::Settings;
+
+/// A generated crate: its files and the warnings met on the way.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Generated {
+    /// Relative path (`src/lib.rs`) -> file contents, in path order.
+    pub files: BTreeMap<String, String>,
+    /// Problems that did not stop generation.
+    pub warnings: Vec<Diagnostic>,
+    /// The IR the files were emitted from (for reports and summaries).
+    pub api: ir::Api,
+}
+
+/// Parses, checks and lowers a spec into the IR, without emitting anything.
+///
+/// `file` names the spec in diagnostics. Returns the IR with its warnings, or every problem
+/// found when any of them is an error.
+pub fn lower(spec_text: &str, file: &str) -> Result<(ir::Api, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let mut document = load::parse(spec_text, file).map_err(|d| vec![*d])?;
+    let problems = validate::document(&document, spec_text, file);
+    if problems.iter().any(Diagnostic::is_error) {
+        return Err(problems);
+    }
+    load::normalize(&mut document);
+    let openapi = load::into_openapi(document, spec_text, file).map_err(|d| {
+        let mut all = problems.clone();
+        all.push(*d);
+        all
+    })?;
+    let (api, mut diagnostics) = lower::lower(&openapi, file);
+    diagnostics.splice(0..0, problems);
+    for diagnostic in &mut diagnostics {
+        if diagnostic.line_col.is_none() {
+            if let Some((line, column)) = diagnostic.pointer.as_deref().and_then(|p| diagnostics::locate(spec_text, p)) {
+                diagnostic.line_col = Some((line, column));
+            }
+        }
+    }
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(diagnostics);
+    }
+    Ok((api, diagnostics))
+}
+
+/// Generates a client crate from spec text (YAML or JSON, OpenAPI 3.0 or 3.1).
+///
+/// `file` is how the spec is named in diagnostics and in the generated files' headers.
+pub fn generate(spec_text: &str, file: &str, settings: &Settings) -> Result<Generated, Vec<Diagnostic>> {
+    let (api, warnings) = lower(spec_text, file)?;
+    let internal = |message: String| {
+        vec![Diagnostic::error(file, format!("internal generator error: {message}"))
+            .hint("this is a bug in clientgen; please report it with the spec")]
+    };
+    let mut files = BTreeMap::new();
+    for (path, tokens) in emit::files(&api) {
+        let text = render::rust_file(tokens, settings, file).map_err(internal)?;
+        files.insert(path.to_owned(), text);
+    }
+    for (path, text) in render::templates(&api, settings, file).map_err(internal)? {
+        files.insert(path.to_owned(), text);
+    }
+    Ok(Generated { files, warnings, api })
+}

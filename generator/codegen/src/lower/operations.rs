@@ -1,0 +1,300 @@
+//! Paths and operations -> IR operations: names, parameters, bodies and response types.
+
+use openapiv3::{
+    OpenAPI, Operation as SpecOperation, Parameter, ParameterSchemaOrContent, ReferenceOr, RequestBody,
+    Response, StatusCode,
+};
+
+use super::docs::{doc, inferred};
+use super::names::{pascal, snake, Scope};
+use super::types::TypeSpace;
+use crate::diagnostics::{pointer_token, Diagnostic};
+use crate::ir::{Body, Operation, Param, ParamLocation, Success, TypeRef};
+
+/// Client methods that generated operations must not take.
+const CLIENT_RESERVED: &[&str] = &["builder", "base_url", "clone", "fmt", "from", "into"];
+/// Names a request builder uses for itself.
+const BUILDER_RESERVED: &[&str] = &["client", "send", "new", "body"];
+
+/// Lowers every operation of the spec, in path order.
+pub(crate) fn lower(spec: &OpenAPI, types: &mut TypeSpace<'_>, file: &str) -> (Vec<Operation>, Vec<Diagnostic>) {
+    let mut cx = Context { spec, file, diagnostics: Vec::new() };
+    let mut method_scope = Scope::with_reserved(CLIENT_RESERVED);
+    let mut builder_scope = Scope::default();
+    let mut operations = Vec::new();
+    for (path, item) in spec.paths.iter() {
+        let item_pointer = format!("/paths/{}", pointer_token(path));
+        let ReferenceOr::Item(item) = item else {
+            cx.diagnostics.push(
+                Diagnostic::warning(file, "a path item given by `$ref` is not supported; its operations are skipped")
+                    .at(item_pointer)
+                    .hint("inline the path item"),
+            );
+            continue;
+        };
+        for (method, op) in item.iter() {
+            let pointer = format!("{item_pointer}/{method}");
+            let base = base_name(method, path, op);
+            let method_name = method_scope.claim(snake(&base));
+            let builder_name = builder_scope.claim(pascal(method_name.trim_start_matches("r#")));
+            let params = cx.params(types, &item.parameters, op, path, &builder_name, &pointer);
+            let body = cx.body(types, op, &builder_name, &pointer);
+            let (success, error) = cx.responses(types, op, &builder_name, &pointer);
+            let why = inferred(op.extensions.get("x-inferred"));
+            operations.push(Operation {
+                method_name,
+                builder_name,
+                http_method: method.to_ascii_uppercase(),
+                path: path.clone(),
+                summary: op.summary.clone(),
+                description: doc(&[op.description.as_deref(), why.as_deref()]),
+                params,
+                body,
+                success,
+                error,
+                deprecated: op.deprecated,
+            });
+        }
+    }
+    (operations, cx.diagnostics)
+}
+
+/// The name an operation's method is made from: its operationId, else its summary, else its
+/// method and path (`get /apps/{app_id}` -> `get apps app_id`).
+fn base_name(method: &str, path: &str, op: &SpecOperation) -> String {
+    if let Some(id) = op.operation_id.as_deref().filter(|id| !id.trim().is_empty()) {
+        return id.to_owned();
+    }
+    if let Some(summary) = op.summary.as_deref().filter(|s| !s.trim().is_empty()) {
+        return summary.to_owned();
+    }
+    format!("{method} {path}")
+}
+
+struct Context<'a> {
+    spec: &'a OpenAPI,
+    file: &'a str,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Context<'_> {
+    fn warn(&mut self, pointer: &str, message: impl Into<String>, hint: &str) {
+        self.diagnostics.push(Diagnostic::warning(self.file, message).at(pointer).hint(hint));
+    }
+
+    fn error(&mut self, pointer: &str, message: impl Into<String>, hint: &str) {
+        self.diagnostics.push(Diagnostic::error(self.file, message).at(pointer).hint(hint));
+    }
+
+}
+
+/// An item, or the component its `$ref` names (one level; chains of references are not followed).
+fn component<'s, T>(
+        spec: &'s OpenAPI,
+        item: &'s ReferenceOr<T>,
+        section: fn(&'s openapiv3::Components) -> &'s indexmap::IndexMap<String, ReferenceOr<T>>,
+        prefix: &str,
+    ) -> Option<&'s T> {
+        match item {
+            ReferenceOr::Item(item) => Some(item),
+            ReferenceOr::Reference { reference } => {
+                let name = reference.strip_prefix(prefix)?;
+                match section(spec.components.as_ref()?).get(name)? {
+                    ReferenceOr::Item(item) => Some(item),
+                    ReferenceOr::Reference { .. } => None,
+                }
+            }
+        }
+}
+
+impl Context<'_> {
+
+    fn params(
+        &mut self,
+        types: &mut TypeSpace<'_>,
+        shared: &[ReferenceOr<Parameter>],
+        op: &SpecOperation,
+        path: &str,
+        builder: &str,
+        pointer: &str,
+    ) -> Vec<Param> {
+        // Operation parameters override path-item parameters with the same name and location.
+        let mut resolved: Vec<(&Parameter, String)> = Vec::new();
+        let sources = shared
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p, format!("{}/parameters/{i}", pointer.rsplit_once('/').map_or("", |(a, _)| a))))
+            .chain(op.parameters.iter().enumerate().map(|(i, p)| (p, format!("{pointer}/parameters/{i}"))));
+        for (param, at) in sources {
+            let Some(param) = component(self.spec, param, |c| &c.parameters, "#/components/parameters/") else {
+                self.warn(&at, "this parameter reference cannot be followed; the parameter is skipped", "reference a parameter under #/components/parameters");
+                continue;
+            };
+            let data = param.parameter_data_ref();
+            resolved.retain(|(p, _)| {
+                let other = p.parameter_data_ref();
+                !(other.name == data.name && std::mem::discriminant(*p) == std::mem::discriminant(param))
+            });
+            resolved.push((param, at));
+        }
+
+        let mut scope = Scope::with_reserved(BUILDER_RESERVED);
+        let mut params = Vec::new();
+        for (param, at) in resolved {
+            let data = param.parameter_data_ref();
+            let location = match param {
+                Parameter::Path { .. } => ParamLocation::Path,
+                Parameter::Query { .. } => ParamLocation::Query,
+                Parameter::Header { .. } => ParamLocation::Header,
+                Parameter::Cookie { .. } => {
+                    self.warn(&at, format!("cookie parameter `{}` is not supported yet; it is skipped", data.name), "send the cookie with a custom reqwest client");
+                    continue;
+                }
+            };
+            if location == ParamLocation::Header
+                && ["accept", "content-type", "authorization"].contains(&data.name.to_ascii_lowercase().as_str())
+            {
+                // OpenAPI says these header parameters are ignored; the client sets them.
+                continue;
+            }
+            let hint = format!("{builder}{}", pascal(&data.name));
+            let ty = match &data.format {
+                ParameterSchemaOrContent::Schema(schema) => types.type_ref(schema, &hint, &format!("{at}/schema")).0,
+                ParameterSchemaOrContent::Content(_) => TypeRef::Json,
+            };
+            let why = inferred(data.extensions.get("x-inferred"));
+            params.push(Param {
+                rust_name: scope.claim(snake(&data.name)),
+                wire_name: data.name.clone(),
+                location,
+                ty,
+                required: data.required || location == ParamLocation::Path,
+                doc: doc(&[data.description.as_deref(), why.as_deref()]),
+            });
+        }
+
+        // Path parameters come first, in the order the path names them.
+        let template_names = template_params(path);
+        for name in &template_names {
+            if !params.iter().any(|p| p.location == ParamLocation::Path && &p.wire_name == name) {
+                self.error(
+                    pointer,
+                    format!("the path `{path}` has `{{{name}}}` but the operation declares no path parameter `{name}`"),
+                    "add the parameter with `in: path` and `required: true`",
+                );
+            }
+        }
+        params.retain(|p| {
+            p.location != ParamLocation::Path || template_names.contains(&p.wire_name)
+        });
+        params.sort_by_key(|p| match p.location {
+            ParamLocation::Path => template_names.iter().position(|n| n == &p.wire_name).unwrap_or(0),
+            _ => template_names.len(),
+        });
+        params
+    }
+
+    fn body(&mut self, types: &mut TypeSpace<'_>, op: &SpecOperation, builder: &str, pointer: &str) -> Option<Body> {
+        let body = op.request_body.as_ref()?;
+        let at = format!("{pointer}/requestBody");
+        let Some(body): Option<&RequestBody> = component(self.spec, body, |c| &c.request_bodies, "#/components/requestBodies/") else {
+            self.warn(&at, "this request body reference cannot be followed; the operation has no body", "reference a body under #/components/requestBodies");
+            return None;
+        };
+        let Some((media, content)) = body.content.iter().find(|(media, _)| is_json(media)) else {
+            self.warn(&at, "only JSON request bodies are supported yet; the operation is generated without a body", "declare an application/json body");
+            return None;
+        };
+        let ty = match &content.schema {
+            Some(schema) => {
+                let schema_at = format!("{at}/content/{}/schema", pointer_token(media));
+                types.type_ref(schema, &format!("{builder}Request"), &schema_at).0
+            }
+            None => TypeRef::Json,
+        };
+        Some(Body { ty, required: body.required, doc: doc(&[body.description.as_deref()]) })
+    }
+
+    fn responses(&mut self, types: &mut TypeSpace<'_>, op: &SpecOperation, builder: &str, pointer: &str) -> (Success, TypeRef) {
+        let mut success = None;
+        let mut errors: Vec<TypeRef> = Vec::new();
+        let mut codes: Vec<(&StatusCode, &ReferenceOr<Response>)> = op.responses.responses.iter().collect();
+        codes.sort_by_key(|(code, _)| code_order(code));
+        let all = codes.into_iter().map(|(code, r)| (Some(code), r)).chain(op.responses.default.as_ref().map(|r| (None, r)));
+        for (code, response) in all {
+            let key = code.map_or_else(|| "default".to_owned(), ToString::to_string);
+            let at = format!("{pointer}/responses/{key}");
+            let Some(response) = component(self.spec, response, |c| &c.responses, "#/components/responses/") else {
+                self.warn(&at, "this response reference cannot be followed; it is ignored", "reference a response under #/components/responses");
+                continue;
+            };
+            let is_success = code.is_some_and(|code| code_order(code).0 == 2);
+            let json = response.content.iter().find(|(media, _)| is_json(media));
+            let ty = json.map(|(media, content)| match &content.schema {
+                Some(schema) => {
+                    let hint = if is_success { format!("{builder}Response") } else { format!("{builder}Error") };
+                    types.type_ref(schema, &hint, &format!("{at}/content/{}/schema", pointer_token(media))).0
+                }
+                None => TypeRef::Json,
+            });
+            if is_success {
+                if success.is_none() {
+                    success = Some(ty.map_or(Success::Empty, Success::Json));
+                }
+            } else if let Some(ty) = ty {
+                if !errors.contains(&ty) {
+                    errors.push(ty);
+                }
+            }
+        }
+        let error = match errors.as_slice() {
+            [one] => one.clone(),
+            [] => TypeRef::Json,
+            _ => {
+                self.warn(&format!("{pointer}/responses"), "the error responses have different types; error bodies are typed as JSON values", "give the error responses one schema");
+                TypeRef::Json
+            }
+        };
+        (success.unwrap_or(Success::Empty), error)
+    }
+}
+
+/// `(class, code)`: `200` -> (2, 200), `2XX` -> (2, 299), so exact codes sort before ranges.
+fn code_order(code: &StatusCode) -> (u16, u16) {
+    match code {
+        StatusCode::Code(code) => (code / 100, *code),
+        StatusCode::Range(class) => (*class, class * 100 + 99),
+    }
+}
+
+fn is_json(media: &str) -> bool {
+    let essence = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json")
+}
+
+/// The `{names}` of a path template, in order.
+fn template_params(path: &str) -> Vec<String> {
+    path.split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_owned()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn template_params_in_order() {
+        assert_eq!(template_params("/a/{x}/b/{y}"), vec!["x", "y"]);
+        assert!(template_params("/a").is_empty());
+    }
+
+    #[test]
+    fn json_media_types() {
+        assert!(is_json("application/json"));
+        assert!(is_json("application/problem+json"));
+        assert!(is_json("application/json; charset=utf-8"));
+        assert!(!is_json("text/plain"));
+    }
+}

@@ -1,0 +1,111 @@
+//! `clientgen`: generate a typed async Rust client crate from an OpenAPI 3.0/3.1 document.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use clientgen::{output, Settings};
+
+#[derive(Parser)]
+#[command(name = "clientgen", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate a client crate from an OpenAPI document (YAML or JSON).
+    Generate {
+        /// The OpenAPI 3.0 or 3.1 document.
+        #[arg(long)]
+        spec: PathBuf,
+        /// The directory of the crate to create or update.
+        #[arg(long)]
+        out: PathBuf,
+        /// The crate name (default: the output directory's name).
+        #[arg(long)]
+        name: Option<String>,
+        /// The crate version.
+        #[arg(long, default_value = "0.1.0")]
+        version: String,
+        /// The `clientgen-runtime` crate the generated crate depends on by path
+        /// (default: the runtime next to this generator's sources).
+        #[arg(long)]
+        runtime: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    match Cli::parse().command {
+        Command::Generate { spec, out, name, version, runtime } => generate(&spec, &out, name, version, runtime),
+    }
+}
+
+fn generate(spec: &Path, out: &Path, name: Option<String>, version: String, runtime: Option<PathBuf>) -> ExitCode {
+    let text = match std::fs::read_to_string(spec) {
+        Ok(text) => text,
+        Err(err) => {
+            eprintln!("error: cannot read {}: {err}", spec.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    let name = name.unwrap_or_else(|| {
+        out.file_name().map_or_else(|| "api-client".to_owned(), |n| n.to_string_lossy().into_owned())
+    });
+    let runtime = runtime.unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime"));
+    let runtime = match runtime_path(out, &runtime) {
+        Ok(path) => path,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let settings = Settings {
+        version,
+        runtime_path: runtime,
+        generated_by: "clientgen generate".to_owned(),
+        ..Settings::new(name)
+    };
+    let generated = match clientgen::generate(&text, &spec.display().to_string(), &settings) {
+        Ok(generated) => generated,
+        Err(problems) => {
+            for problem in &problems {
+                eprintln!("{problem}\n");
+            }
+            let errors = problems.iter().filter(|p| p.is_error()).count();
+            eprintln!("error: {errors} problem(s) in {}; nothing was written", spec.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    for warning in &generated.warnings {
+        eprintln!("{warning}\n");
+    }
+    let result = output::plan(out, &generated.files).and_then(|plan| output::apply(&plan).map(|()| plan.len()));
+    match result {
+        Ok(changed) => {
+            println!(
+                "generated {} in {} ({} operations, {} types, {changed} files changed)",
+                settings.name,
+                out.display(),
+                generated.api.operations.len(),
+                generated.api.types.len()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("error: writing {}: {err}", out.display());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The runtime's path as the generated Cargo.toml should name it: absolute, so the crate
+/// builds wherever it stands.
+fn runtime_path(out: &Path, runtime: &Path) -> Result<String, String> {
+    let runtime = runtime
+        .canonicalize()
+        .map_err(|err| format!("the runtime crate {} cannot be found ({err}); pass --runtime", runtime.display()))?;
+    let _ = out;
+    Ok(runtime.to_string_lossy().into_owned())
+}

@@ -1,0 +1,160 @@
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use reqwest::Method;
+use serde::Serialize;
+
+use crate::value::{flatten, simple, Flat};
+
+/// Characters left as they are in a path segment: RFC 3986 "unreserved". Everything else,
+/// `/` and `?` included, is percent-encoded, so a parameter is always exactly one segment.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// One request, described by what the operation knows: method, path template and parameters.
+///
+/// Generated request builders fill one in and hand it to [`crate::Client::execute`]. Problems
+/// found while filling it (a parameter that cannot be encoded) are kept and reported as
+/// [`crate::Error::InvalidRequest`] when it is executed, so building never fails half-way.
+#[derive(Debug)]
+pub struct Request {
+    pub(crate) method: Method,
+    pub(crate) path_template: &'static str,
+    pub(crate) path: String,
+    pub(crate) query: Vec<(String, String)>,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: Option<Vec<u8>>,
+    pub(crate) problem: Option<String>,
+}
+
+impl Request {
+    /// A request for `path_template` (`/apps/{app_id}`), as written in the spec.
+    pub fn new(method: Method, path_template: &'static str) -> Self {
+        Self {
+            method,
+            path_template,
+            path: path_template.to_owned(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            problem: None,
+        }
+    }
+
+    /// The path template this request was made from.
+    pub fn path_template(&self) -> &'static str {
+        self.path_template
+    }
+
+    /// Replaces `{name}` in the path with the value, percent-encoded as one path segment.
+    pub fn path_param<T: Serialize + ?Sized>(mut self, name: &str, value: &T) -> Self {
+        let text = match simple(value) {
+            Ok(Some(text)) => text,
+            Ok(None) => return self.fail(format!("path parameter `{name}` has no value")),
+            Err(err) => return self.fail(format!("path parameter `{name}`: {err}")),
+        };
+        // URL parsers resolve `.` and `..` segments (even percent-encoded ones), which would
+        // send the request to another resource; refuse them instead.
+        if text.is_empty() || text == "." || text == ".." {
+            return self.fail(format!("path parameter `{name}` may not be {text:?}"));
+        }
+        let encoded = utf8_percent_encode(&text, SEGMENT).to_string();
+        self.path = self.path.replace(&format!("{{{name}}}"), &encoded);
+        self
+    }
+
+    /// Adds a query parameter. `None` adds nothing; an array adds the name once per element
+    /// (OpenAPI's `form` style with `explode: true`); an object adds `name[key]=value` pairs.
+    pub fn query<T: Serialize + ?Sized>(mut self, name: &str, value: &T) -> Self {
+        match flatten(value) {
+            Ok(Flat::Absent) => {}
+            Ok(Flat::Scalar(text)) => self.query.push((name.to_owned(), text)),
+            Ok(Flat::List(items)) => {
+                self.query.extend(items.into_iter().map(|text| (name.to_owned(), text)));
+            }
+            Ok(Flat::Object(pairs)) => self.query.extend(
+                pairs.into_iter().map(|(key, text)| (format!("{name}[{key}]"), text)),
+            ),
+            Err(err) => return self.fail(format!("query parameter `{name}`: {err}")),
+        }
+        self
+    }
+
+    /// Adds a header parameter; `None` adds nothing.
+    pub fn header<T: Serialize + ?Sized>(mut self, name: &str, value: &T) -> Self {
+        match simple(value) {
+            Ok(Some(text)) => self.headers.push((name.to_owned(), text)),
+            Ok(None) => {}
+            Err(err) => return self.fail(format!("header `{name}`: {err}")),
+        }
+        self
+    }
+
+    /// Sets a JSON request body.
+    pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => self.body = Some(bytes),
+            Err(err) => return self.fail(format!("request body: {err}")),
+        }
+        self
+    }
+
+    /// Sets a JSON request body when there is one.
+    pub fn optional_json<T: Serialize>(self, body: Option<&T>) -> Self {
+        match body {
+            Some(body) => self.json(body),
+            None => self,
+        }
+    }
+
+    /// The path with its parameters filled in (before the query string).
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    fn fail(mut self, problem: String) -> Self {
+        self.problem.get_or_insert(problem);
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_parameters_stay_one_segment() {
+        let request = Request::new(Method::GET, "/apps/{app_id}/x").path_param("app_id", "../x?y#z");
+        assert_eq!(request.path(), "/apps/..%2Fx%3Fy%23z/x");
+        assert!(request.problem.is_none());
+    }
+
+    #[test]
+    fn dot_segments_are_refused() {
+        for value in ["", ".", ".."] {
+            let request = Request::new(Method::GET, "/a/{id}").path_param("id", value);
+            assert!(request.problem.is_some(), "{value:?} was accepted");
+        }
+    }
+
+    #[test]
+    fn numbers_and_unicode_encode() {
+        let request = Request::new(Method::GET, "/a/{id}/{name}")
+            .path_param("id", &42_i64)
+            .path_param("name", "café au lait");
+        assert_eq!(request.path(), "/a/42/caf%C3%A9%20au%20lait");
+    }
+
+    #[test]
+    fn query_arrays_repeat_and_none_is_skipped() {
+        let request = Request::new(Method::GET, "/a")
+            .query("tag", &vec!["x", "y"])
+            .query("page", &Some(2_i64))
+            .query("missing", &None::<i64>);
+        assert_eq!(
+            request.query,
+            vec![
+                ("tag".to_owned(), "x".to_owned()),
+                ("tag".to_owned(), "y".to_owned()),
+                ("page".to_owned(), "2".to_owned()),
+            ]
+        );
+    }
+}
