@@ -54,7 +54,7 @@ fn generate(spec: &Path, out: &Path, name: Option<String>, version: String, runt
         out.file_name().map_or_else(|| "api-client".to_owned(), |n| n.to_string_lossy().into_owned())
     });
     let runtime = runtime.unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime"));
-    let runtime = match runtime_path(out, &runtime) {
+    let runtime = match runtime_path(&runtime) {
         Ok(path) => path,
         Err(err) => {
             eprintln!("error: {err}");
@@ -102,10 +102,9 @@ fn generate(spec: &Path, out: &Path, name: Option<String>, version: String, runt
 
 /// The runtime's path as the generated Cargo.toml should name it: absolute, so the crate
 /// builds wherever it stands.
-fn runtime_path(out: &Path, runtime: &Path) -> Result<String, String> {
+fn runtime_path(runtime: &Path) -> Result<String, String> {
     let runtime = runtime
         .canonicalize()
         .map_err(|err| format!("the runtime crate {} cannot be found ({err}); pass --runtime", runtime.display()))?;
-    let _ = out;
     Ok(runtime.to_string_lossy().into_owned())
 }

@@ -66,7 +66,9 @@ fn base_name(method: &str, path: &str, op: &SpecOperation) -> String {
         return id.to_owned();
     }
     if let Some(summary) = op.summary.as_deref().filter(|s| !s.trim().is_empty()) {
-        return summary.to_owned();
+        // A summary is prose: its words are split by spaces, not by case, so "OAuth" stays
+        // one word (`search_oauth_grants`, not `search_o_auth_grants`).
+        return summary.to_lowercase();
     }
     format!("{method} {path}")
 }
