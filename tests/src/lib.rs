@@ -1,5 +1,7 @@
 //! Shared helpers of the workspace's tests. The tests themselves are the `[[test]]` targets
-//! next to this crate's Cargo.toml.
+//! next to this crate's Cargo.toml. The root README is compiled here as a doctest, so its
+//! example keeps compiling.
+#![doc = include_str!("../../README.md")]
 
 use std::path::{Path, PathBuf};
 
@@ -10,6 +12,9 @@ pub fn repo_root() -> PathBuf {
 
 /// A file under `tests/fixtures/`, read to a string.
 pub fn fixture(name: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name);
-    std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()))
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name);
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()))
 }

@@ -21,13 +21,16 @@ pub struct CrateOutput {
 
 /// The repository root (the parent of `xtask/`).
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
 /// The vendors with a spec: directories of `specs/` holding `openapi.yaml`, sorted.
 pub fn vendors(root: &Path) -> Result<Vec<String>, String> {
     let specs = root.join("specs");
-    let entries = fs::read_dir(&specs).map_err(|err| format!("cannot read {}: {err}", specs.display()))?;
+    let entries =
+        fs::read_dir(&specs).map_err(|err| format!("cannot read {}: {err}", specs.display()))?;
     let mut vendors: Vec<String> = entries
         .filter_map(Result::ok)
         .filter(|entry| entry.path().join("openapi.yaml").is_file())
@@ -41,13 +44,24 @@ pub fn vendors(root: &Path) -> Result<Vec<String>, String> {
 pub fn generate(root: &Path, vendor: &str) -> Result<CrateOutput, Vec<String>> {
     let spec_file = format!("specs/{vendor}/openapi.yaml");
     let settings_file = format!("specs/{vendor}/client.toml");
-    let read = |file: &str| fs::read_to_string(root.join(file)).map_err(|err| vec![format!("error: cannot read {file}: {err}")]);
+    let read = |file: &str| {
+        fs::read_to_string(root.join(file))
+            .map_err(|err| vec![format!("error: cannot read {file}: {err}")])
+    };
     let spec = read(&spec_file)?;
     let settings = Settings::from_toml(&read(&settings_file)?)
         .map_err(|err| vec![format!("error: {settings_file} is not valid: {err}")])?;
-    let generated = clientgen::generate(&spec, &spec_file, &settings)
-        .map_err(|problems| problems.iter().map(Diagnostic::to_string).collect::<Vec<_>>())?;
-    Ok(CrateOutput { vendor: vendor.to_owned(), dir: root.join("generated").join(vendor), generated })
+    let generated = clientgen::generate(&spec, &spec_file, &settings).map_err(|problems| {
+        problems
+            .iter()
+            .map(Diagnostic::to_string)
+            .collect::<Vec<_>>()
+    })?;
+    Ok(CrateOutput {
+        vendor: vendor.to_owned(),
+        dir: root.join("generated").join(vendor),
+        generated,
+    })
 }
 
 /// Generates every crate; any problem in any spec fails the whole run.
@@ -84,8 +98,12 @@ pub fn plan(root: &Path, crates: &[CrateOutput]) -> Result<Vec<(String, Plan)>, 
             .collect();
         orphans.sort();
         for dir in orphans {
-            let vendor = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let plan = output::plan(&dir, &Default::default()).map_err(|err| format!("cannot read {}: {err}", dir.display()))?;
+            let vendor = dir
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let plan = output::plan(&dir, &Default::default())
+                .map_err(|err| format!("cannot read {}: {err}", dir.display()))?;
             plans.push((vendor, plan));
         }
     }
@@ -94,9 +112,18 @@ pub fn plan(root: &Path, crates: &[CrateOutput]) -> Result<Vec<(String, Plan)>, 
 
 /// Paths of a plan relative to the root, for messages.
 pub fn describe(root: &Path, plan: &Plan) -> Vec<String> {
-    let relative = |path: &Path| path.strip_prefix(root).unwrap_or(path).display().to_string();
+    let relative = |path: &Path| {
+        path.strip_prefix(root)
+            .unwrap_or(path)
+            .display()
+            .to_string()
+    };
     let mut lines: Vec<String> = plan.writes.iter().map(|(path, _)| relative(path)).collect();
-    lines.extend(plan.removals.iter().map(|path| format!("{} (no longer generated)", relative(path))));
+    lines.extend(
+        plan.removals
+            .iter()
+            .map(|path| format!("{} (no longer generated)", relative(path))),
+    );
     lines
 }
 
@@ -104,8 +131,15 @@ pub fn describe(root: &Path, plan: &Plan) -> Vec<String> {
 pub fn summary(crates: &[CrateOutput], plans: &[(String, Plan)]) -> String {
     let mut text = String::new();
     for output in crates {
-        let changed = plans.iter().find(|(vendor, _)| vendor == &output.vendor).map_or(0, |(_, plan)| plan.len());
-        let name = output.dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let changed = plans
+            .iter()
+            .find(|(vendor, _)| vendor == &output.vendor)
+            .map_or(0, |(_, plan)| plan.len());
+        let name = output
+            .dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let _ = writeln!(
             text,
             "generated/{name}: {} operations, {} types, {} files, {changed} changed{}",

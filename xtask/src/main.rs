@@ -6,7 +6,10 @@ use std::time::Instant;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "xtask", about = "Project automation for the clientgen workspace")]
+#[command(
+    name = "xtask",
+    about = "Project automation for the clientgen workspace"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -59,12 +62,17 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Check => {
-            let stale: Vec<String> = plans.iter().flat_map(|(_, plan)| xtask::describe(&root, plan)).collect();
+            let stale: Vec<String> = plans
+                .iter()
+                .flat_map(|(_, plan)| xtask::describe(&root, plan))
+                .collect();
             if stale.is_empty() {
                 println!("generated/ is up to date ({} crates)", crates.len());
                 ExitCode::SUCCESS
             } else {
-                eprintln!("error: generated/ is stale; run `cargo xtask regen` and commit the result:");
+                eprintln!(
+                    "error: generated/ is stale; run `cargo xtask regen` and commit the result:"
+                );
                 for path in stale {
                     eprintln!("  {path}");
                 }

@@ -44,7 +44,10 @@ impl Diagnostic {
 
     /// A new warning.
     pub fn warning(file: &str, message: impl Into<String>) -> Self {
-        Self { severity: Severity::Warning, ..Self::error(file, message) }
+        Self {
+            severity: Severity::Warning,
+            ..Self::error(file, message)
+        }
     }
 
     /// Sets the JSON pointer.
@@ -86,7 +89,11 @@ impl fmt::Display for Diagnostic {
             write!(f, ":{line}:{column}")?;
         }
         if let Some(pointer) = &self.pointer {
-            write!(f, " (at {})", if pointer.is_empty() { "/" } else { pointer })?;
+            write!(
+                f,
+                " (at {})",
+                if pointer.is_empty() { "/" } else { pointer }
+            )?;
         }
         if let Some(hint) = &self.hint {
             write!(f, "\n  = hint: {hint}")?;

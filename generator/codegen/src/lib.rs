@@ -6,7 +6,12 @@
 //!
 //! `load` (text -> document) -> `validate` (whole-document checks) -> `lower` (-> IR, where all
 //! names are decided) -> `emit` (IR -> tokens) -> `render` (tokens -> formatted text).
-#![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![warn(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 pub mod diagnostics;
 mod emit;
@@ -54,7 +59,11 @@ pub fn lower(spec_text: &str, file: &str) -> Result<(ir::Api, Vec<Diagnostic>), 
     diagnostics.splice(0..0, problems);
     for diagnostic in &mut diagnostics {
         if diagnostic.line_col.is_none() {
-            if let Some((line, column)) = diagnostic.pointer.as_deref().and_then(|p| diagnostics::locate(spec_text, p)) {
+            if let Some((line, column)) = diagnostic
+                .pointer
+                .as_deref()
+                .and_then(|p| diagnostics::locate(spec_text, p))
+            {
                 diagnostic.line_col = Some((line, column));
             }
         }
@@ -68,11 +77,17 @@ pub fn lower(spec_text: &str, file: &str) -> Result<(ir::Api, Vec<Diagnostic>), 
 /// Generates a client crate from spec text (YAML or JSON, OpenAPI 3.0 or 3.1).
 ///
 /// `file` is how the spec is named in diagnostics and in the generated files' headers.
-pub fn generate(spec_text: &str, file: &str, settings: &Settings) -> Result<Generated, Vec<Diagnostic>> {
+pub fn generate(
+    spec_text: &str,
+    file: &str,
+    settings: &Settings,
+) -> Result<Generated, Vec<Diagnostic>> {
     let (api, warnings) = lower(spec_text, file)?;
     let internal = |message: String| {
-        vec![Diagnostic::error(file, format!("internal generator error: {message}"))
-            .hint("this is a bug in clientgen; please report it with the spec")]
+        vec![
+            Diagnostic::error(file, format!("internal generator error: {message}"))
+                .hint("this is a bug in clientgen; please report it with the spec"),
+        ]
     };
     let mut files = BTreeMap::new();
     for (path, tokens) in emit::files(&api) {
@@ -82,5 +97,9 @@ pub fn generate(spec_text: &str, file: &str, settings: &Settings) -> Result<Gene
     for (path, text) in render::templates(&api, settings, file).map_err(internal)? {
         files.insert(path.to_owned(), text);
     }
-    Ok(Generated { files, warnings, api })
+    Ok(Generated {
+        files,
+        warnings,
+        api,
+    })
 }

@@ -8,8 +8,13 @@ use crate::diagnostics::{locate, Diagnostic};
 /// Parses YAML or JSON text into a document value.
 pub(crate) fn parse(text: &str, file: &str) -> Result<Value, Box<Diagnostic>> {
     serde_yaml::from_str::<Value>(text).map_err(|err| {
-        let mut diagnostic = Diagnostic::error(file, format!("the spec is not valid YAML or JSON: {err}"))
-            .hint("fix the syntax at the given line; a YAML document is indented with spaces, never tabs");
+        let mut diagnostic = Diagnostic::error(
+            file,
+            format!("the spec is not valid YAML or JSON: {err}"),
+        )
+        .hint(
+            "fix the syntax at the given line; a YAML document is indented with spaces, never tabs",
+        );
         if let Some(location) = err.location() {
             diagnostic = diagnostic.line_col(location.line(), location.column());
         }
@@ -59,7 +64,10 @@ fn normalize_schema_keywords(map: &mut Mapping) {
     // `type: [integer, "null"]` -> `type: integer` + `nullable: true`.
     if let Some(Value::Sequence(types)) = map.get("type").cloned() {
         let nullable = types.iter().any(|t| t.as_str() == Some("null"));
-        let rest: Vec<Value> = types.into_iter().filter(|t| t.as_str() != Some("null")).collect();
+        let rest: Vec<Value> = types
+            .into_iter()
+            .filter(|t| t.as_str() != Some("null"))
+            .collect();
         match rest.as_slice() {
             [single] => {
                 map.insert("type".into(), single.clone());
@@ -82,7 +90,10 @@ fn normalize_schema_keywords(map: &mut Mapping) {
         map.insert("enum".into(), Value::Sequence(vec![value]));
     }
     // Numeric exclusive bounds -> 3.0's boolean form.
-    for (exclusive, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+    for (exclusive, bound) in [
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ] {
         if let Some(number @ Value::Number(_)) = map.get(exclusive).cloned() {
             map.insert(bound.into(), number);
             map.insert(exclusive.into(), true.into());
@@ -98,12 +109,19 @@ fn normalize_schema_keywords(map: &mut Mapping) {
 }
 
 /// Reads the normalized value into the OpenAPI model, locating any mismatch.
-pub(crate) fn into_openapi(document: Value, text: &str, file: &str) -> Result<OpenAPI, Box<Diagnostic>> {
+pub(crate) fn into_openapi(
+    document: Value,
+    text: &str,
+    file: &str,
+) -> Result<OpenAPI, Box<Diagnostic>> {
     serde_path_to_error::deserialize::<_, OpenAPI>(document).map_err(|err| {
         let pointer = json_pointer(err.path());
-        let mut diagnostic = Diagnostic::error(file, format!("the spec does not match OpenAPI 3.0/3.1: {}", err.inner()))
-            .at(pointer.clone())
-            .hint("compare this element with the OpenAPI specification's object of the same name");
+        let mut diagnostic = Diagnostic::error(
+            file,
+            format!("the spec does not match OpenAPI 3.0/3.1: {}", err.inner()),
+        )
+        .at(pointer.clone())
+        .hint("compare this element with the OpenAPI specification's object of the same name");
         if let Some((line, column)) = locate(text, &pointer) {
             diagnostic = diagnostic.line_col(line, column);
         }
@@ -134,7 +152,9 @@ mod tests {
 
     #[test]
     fn type_arrays_with_null_become_nullable() {
-        let value = normalized("openapi: 3.1.0\ncomponents:\n  schemas:\n    A:\n      type: [integer, 'null']\n");
+        let value = normalized(
+            "openapi: 3.1.0\ncomponents:\n  schemas:\n    A:\n      type: [integer, 'null']\n",
+        );
         let schema = &value["components"]["schemas"]["A"];
         assert_eq!(schema["type"], Value::from("integer"));
         assert_eq!(schema["nullable"], Value::from(true));
@@ -144,14 +164,22 @@ mod tests {
     #[test]
     fn a_property_named_const_is_not_a_keyword() {
         let value = normalized("openapi: 3.1.0\ncomponents:\n  schemas:\n    A:\n      properties:\n        const: {type: string}\n");
-        assert_eq!(value["components"]["schemas"]["A"]["properties"]["const"]["type"], Value::from("string"));
+        assert_eq!(
+            value["components"]["schemas"]["A"]["properties"]["const"]["type"],
+            Value::from("string")
+        );
     }
 
     #[test]
     fn const_and_exclusive_bounds() {
-        let value = normalized("openapi: 3.1.0\ncomponents:\n  schemas:\n    A: {const: x, exclusiveMinimum: 3}\n");
+        let value = normalized(
+            "openapi: 3.1.0\ncomponents:\n  schemas:\n    A: {const: x, exclusiveMinimum: 3}\n",
+        );
         let schema = &value["components"]["schemas"]["A"];
-        assert_eq!(schema["enum"], serde_yaml::from_str::<Value>("[x]").unwrap_or(Value::Null));
+        assert_eq!(
+            schema["enum"],
+            serde_yaml::from_str::<Value>("[x]").unwrap_or(Value::Null)
+        );
         assert_eq!(schema["minimum"], Value::from(3));
         assert_eq!(schema["exclusiveMinimum"], Value::from(true));
     }

@@ -38,11 +38,23 @@ enum Command {
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Generate { spec, out, name, version, runtime } => generate(&spec, &out, name, version, runtime),
+        Command::Generate {
+            spec,
+            out,
+            name,
+            version,
+            runtime,
+        } => generate(&spec, &out, name, version, runtime),
     }
 }
 
-fn generate(spec: &Path, out: &Path, name: Option<String>, version: String, runtime: Option<PathBuf>) -> ExitCode {
+fn generate(
+    spec: &Path,
+    out: &Path,
+    name: Option<String>,
+    version: String,
+    runtime: Option<PathBuf>,
+) -> ExitCode {
     let text = match std::fs::read_to_string(spec) {
         Ok(text) => text,
         Err(err) => {
@@ -51,9 +63,13 @@ fn generate(spec: &Path, out: &Path, name: Option<String>, version: String, runt
         }
     };
     let name = name.unwrap_or_else(|| {
-        out.file_name().map_or_else(|| "api-client".to_owned(), |n| n.to_string_lossy().into_owned())
+        out.file_name().map_or_else(
+            || "api-client".to_owned(),
+            |n| n.to_string_lossy().into_owned(),
+        )
     });
-    let runtime = runtime.unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime"));
+    let runtime =
+        runtime.unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime"));
     let runtime = match runtime_path(&runtime) {
         Ok(path) => path,
         Err(err) => {
@@ -74,14 +90,18 @@ fn generate(spec: &Path, out: &Path, name: Option<String>, version: String, runt
                 eprintln!("{problem}\n");
             }
             let errors = problems.iter().filter(|p| p.is_error()).count();
-            eprintln!("error: {errors} problem(s) in {}; nothing was written", spec.display());
+            eprintln!(
+                "error: {errors} problem(s) in {}; nothing was written",
+                spec.display()
+            );
             return ExitCode::FAILURE;
         }
     };
     for warning in &generated.warnings {
         eprintln!("{warning}\n");
     }
-    let result = output::plan(out, &generated.files).and_then(|plan| output::apply(&plan).map(|()| plan.len()));
+    let result = output::plan(out, &generated.files)
+        .and_then(|plan| output::apply(&plan).map(|()| plan.len()));
     match result {
         Ok(changed) => {
             println!(
@@ -103,8 +123,11 @@ fn generate(spec: &Path, out: &Path, name: Option<String>, version: String, runt
 /// The runtime's path as the generated Cargo.toml should name it: absolute, so the crate
 /// builds wherever it stands.
 fn runtime_path(runtime: &Path) -> Result<String, String> {
-    let runtime = runtime
-        .canonicalize()
-        .map_err(|err| format!("the runtime crate {} cannot be found ({err}); pass --runtime", runtime.display()))?;
+    let runtime = runtime.canonicalize().map_err(|err| {
+        format!(
+            "the runtime crate {} cannot be found ({err}); pass --runtime",
+            runtime.display()
+        )
+    })?;
     Ok(runtime.to_string_lossy().into_owned())
 }

@@ -8,7 +8,11 @@ use crate::diagnostics::{locate, pointer_token, Diagnostic};
 /// Checks the raw document: its version and every `$ref`.
 pub(crate) fn document(document: &Value, text: &str, file: &str) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
-    let located = |diagnostic: Diagnostic| match diagnostic.pointer.as_deref().and_then(|p| locate(text, p)) {
+    let located = |diagnostic: Diagnostic| match diagnostic
+        .pointer
+        .as_deref()
+        .and_then(|p| locate(text, p))
+    {
         Some((line, column)) => diagnostic.line_col(line, column),
         None => diagnostic,
     };
@@ -37,8 +41,11 @@ pub(crate) fn document(document: &Value, text: &str, file: &str) -> Vec<Diagnost
             Some(pointer) if resolve(document, pointer).is_some() => continue,
             Some(_) => Diagnostic::error(file, format!("`$ref: {target}` points at nothing"))
                 .hint("check the spelling of the target; component names are case-sensitive"),
-            None => Diagnostic::error(file, format!("`$ref: {target}` refers outside this document"))
-                .hint("bundle the document into one file first (for example `redocly bundle`)"),
+            None => Diagnostic::error(
+                file,
+                format!("`$ref: {target}` refers outside this document"),
+            )
+            .hint("bundle the document into one file first (for example `redocly bundle`)"),
         };
         problems.push(located(problem.at(format!("{at}/$ref"))));
     }
@@ -76,7 +83,10 @@ pub(crate) fn resolve<'a>(document: &'a Value, pointer: &str) -> Option<&'a Valu
         .map(|token| token.replace("~1", "/").replace("~0", "~"))
         .try_fold(document, |node, token| match node {
             Value::Mapping(map) => map.get(token.as_str()),
-            Value::Sequence(items) => token.parse::<usize>().ok().and_then(|index| items.get(index)),
+            Value::Sequence(items) => token
+                .parse::<usize>()
+                .ok()
+                .and_then(|index| items.get(index)),
             _ => None,
         })
 }
@@ -96,7 +106,10 @@ mod tests {
             "openapi: 3.0.0\ncomponents:\n  schemas:\n    A:\n      $ref: '#/components/schemas/B'\n    C:\n      $ref: '#/components/schemas/D'\n",
         );
         assert_eq!(problems.len(), 2);
-        assert_eq!(problems[0].pointer.as_deref(), Some("/components/schemas/A/$ref"));
+        assert_eq!(
+            problems[0].pointer.as_deref(),
+            Some("/components/schemas/A/$ref")
+        );
         assert_eq!(problems[0].line_col, Some((5, 7)));
     }
 
@@ -104,6 +117,10 @@ mod tests {
     fn swagger_2_is_refused_with_a_hint() {
         let problems = check("swagger: '2.0'\n");
         assert_eq!(problems.len(), 1);
-        assert!(problems[0].hint.as_deref().unwrap_or("").contains("OpenAPI 3"));
+        assert!(problems[0]
+            .hint
+            .as_deref()
+            .unwrap_or("")
+            .contains("OpenAPI 3"));
     }
 }

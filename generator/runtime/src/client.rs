@@ -44,7 +44,10 @@ impl Client {
     ///
     /// Any status is a successful execution here; the operation decides what the status means
     /// when it decodes the [`Response`].
-    pub async fn execute<E: DeserializeOwned>(&self, request: Request) -> Result<Response, Error<E>> {
+    pub async fn execute<E: DeserializeOwned>(
+        &self,
+        request: Request,
+    ) -> Result<Response, Error<E>> {
         if let Some(problem) = request.problem {
             return Err(Error::InvalidRequest(problem));
         }
@@ -66,7 +69,10 @@ impl Client {
         }
         if let Some(body) = request.body {
             builder = builder
-                .header(reqwest::header::CONTENT_TYPE, HeaderValue::from_static("application/json"))
+                .header(
+                    reqwest::header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                )
                 .body(body);
         }
         let response = builder.send().await.map_err(Error::from_reqwest)?;

@@ -63,11 +63,17 @@ impl<E> Error<E> {
 impl<E> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Api(api) if api.excerpt.is_empty() => write!(f, "API error: HTTP {}", api.status),
+            Error::Api(api) if api.excerpt.is_empty() => {
+                write!(f, "API error: HTTP {}", api.status)
+            }
             Error::Api(api) => write!(f, "API error: HTTP {}: {}", api.status, api.excerpt),
             Error::Transport(err) => write!(f, "transport error: {err}"),
             Error::Timeout => f.write_str("the request timed out"),
-            Error::Decode { status, source, excerpt } => {
+            Error::Decode {
+                status,
+                source,
+                excerpt,
+            } => {
                 write!(f, "could not decode the HTTP {status} response: {source}; body starts with: {excerpt}")
             }
             Error::InvalidRequest(msg) => write!(f, "invalid request: {msg}"),

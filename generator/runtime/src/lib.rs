@@ -5,7 +5,12 @@
 //! client configuration ([`ClientBuilder`]), request execution ([`Client::execute`]),
 //! parameter encoding ([`Request`]), response decoding ([`Response`]) and the one error type
 //! ([`Error`]).
-#![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![warn(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod client;
 mod error;

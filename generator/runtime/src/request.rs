@@ -6,7 +6,11 @@ use crate::value::{flatten, simple, Flat};
 
 /// Characters left as they are in a path segment: RFC 3986 "unreserved". Everything else,
 /// `/` and `?` included, is percent-encoded, so a parameter is always exactly one segment.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 /// One request, described by what the operation knows: method, path template and parameters.
 ///
@@ -67,10 +71,13 @@ impl Request {
             Ok(Flat::Absent) => {}
             Ok(Flat::Scalar(text)) => self.query.push((name.to_owned(), text)),
             Ok(Flat::List(items)) => {
-                self.query.extend(items.into_iter().map(|text| (name.to_owned(), text)));
+                self.query
+                    .extend(items.into_iter().map(|text| (name.to_owned(), text)));
             }
             Ok(Flat::Object(pairs)) => self.query.extend(
-                pairs.into_iter().map(|(key, text)| (format!("{name}[{key}]"), text)),
+                pairs
+                    .into_iter()
+                    .map(|(key, text)| (format!("{name}[{key}]"), text)),
             ),
             Err(err) => return self.fail(format!("query parameter `{name}`: {err}")),
         }
@@ -121,7 +128,8 @@ mod tests {
 
     #[test]
     fn path_parameters_stay_one_segment() {
-        let request = Request::new(Method::GET, "/apps/{app_id}/x").path_param("app_id", "../x?y#z");
+        let request =
+            Request::new(Method::GET, "/apps/{app_id}/x").path_param("app_id", "../x?y#z");
         assert_eq!(request.path(), "/apps/..%2Fx%3Fy%23z/x");
         assert!(request.problem.is_none());
     }

@@ -15,7 +15,11 @@ pub struct Response {
 
 impl Response {
     pub(crate) fn new(status: StatusCode, headers: HeaderMap, body: Bytes) -> Self {
-        Self { status, headers, body }
+        Self {
+            status,
+            headers,
+            body,
+        }
     }
 
     /// The HTTP status.

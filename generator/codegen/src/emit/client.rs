@@ -15,8 +15,13 @@ pub(crate) fn client(api: &Api) -> TokenStream {
     )));
     let (default_const, default_arg) = match &api.default_server {
         Some(url) => {
-            let doc = doc_attrs(Some("The server the spec declares; [`Client::builder`] starts with it."));
-            (quote! { #doc pub const DEFAULT_BASE_URL: &str = #url; }, quote! { Some(DEFAULT_BASE_URL) })
+            let doc = doc_attrs(Some(
+                "The server the spec declares; [`Client::builder`] starts with it.",
+            ));
+            (
+                quote! { #doc pub const DEFAULT_BASE_URL: &str = #url; },
+                quote! { Some(DEFAULT_BASE_URL) },
+            )
         }
         None => (TokenStream::new(), quote! { None }),
     };

@@ -6,7 +6,11 @@ use quote::quote;
 use crate::ir::Api;
 
 pub(crate) fn lib_rs(api: &Api) -> TokenStream {
-    let default = if api.default_server.is_some() { quote! { , DEFAULT_BASE_URL } } else { TokenStream::new() };
+    let default = if api.default_server.is_some() {
+        quote! { , DEFAULT_BASE_URL }
+    } else {
+        TokenStream::new()
+    };
     quote! {
         #![doc = include_str!("../README.md")]
         #![warn(missing_docs)]

@@ -36,14 +36,28 @@ pub(crate) fn ident(name: &str) -> Ident {
 
 /// `#[doc = ..]` attributes, one per line, so the formatter prints them as `///` comments.
 pub(crate) fn doc_attrs(doc: Option<&str>) -> TokenStream {
-    let Some(doc) = doc else { return TokenStream::new() };
-    let lines = doc.lines().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") });
+    let Some(doc) = doc else {
+        return TokenStream::new();
+    };
+    let lines = doc.lines().map(|line| {
+        if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        }
+    });
     quote! { #( #[doc = #lines] )* }
 }
 
 /// Inner `#![doc = ..]` attributes for module docs.
 pub(crate) fn inner_doc_attrs(doc: &str) -> TokenStream {
-    let lines = doc.lines().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") });
+    let lines = doc.lines().map(|line| {
+        if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        }
+    });
     quote! { #( #![doc = #lines] )* }
 }
 

@@ -93,10 +93,19 @@ fn builder(op: &Operation) -> TokenStream {
             fields.push(quote! { #field: #inner });
             new_args.push(quote! { #field: #arg_ty });
             // `x: x` would be flagged by clippy; plain `x` when no conversion is needed.
-            new_inits.push(if param.ty == TypeRef::String { quote! { #field: #conversion } } else { quote! { #field } });
+            new_inits.push(if param.ty == TypeRef::String {
+                quote! { #field: #conversion }
+            } else {
+                quote! { #field }
+            });
         } else {
             let (arg_ty, conversion) = argument(&param.ty, &ident("value"));
-            let doc = doc_attrs(Some(param.doc.as_deref().unwrap_or(&format!("Sets the `{wire}` parameter."))));
+            let doc = doc_attrs(Some(
+                param
+                    .doc
+                    .as_deref()
+                    .unwrap_or(&format!("Sets the `{wire}` parameter.")),
+            ));
             fields.push(quote! { #field: Option<#inner> });
             new_inits.push(quote! { #field: None });
             setters.push(quote! {
@@ -120,7 +129,9 @@ fn builder(op: &Operation) -> TokenStream {
             new_args.push(quote! { body: #ty });
             new_inits.push(quote! { body });
         } else {
-            let doc = doc_attrs(Some(body.doc.as_deref().unwrap_or("Sets the request body.")));
+            let doc = doc_attrs(Some(
+                body.doc.as_deref().unwrap_or("Sets the request body."),
+            ));
             fields.push(quote! { body: Option<#ty> });
             new_inits.push(quote! { body: None });
             setters.push(quote! {
@@ -145,7 +156,10 @@ fn builder(op: &Operation) -> TokenStream {
         Success::Json(ty) => (type_tokens(ty, &types), quote! { json() }),
         Success::Empty => (quote! { () }, quote! { empty() }),
     };
-    let send_doc = doc_attrs(Some(&format!("Sends the request: `{} {}`.", op.http_method, op.path)));
+    let send_doc = doc_attrs(Some(&format!(
+        "Sends the request: `{} {}`.",
+        op.http_method, op.path
+    )));
     quote! {
         #doc
         #[derive(Debug, Clone)]

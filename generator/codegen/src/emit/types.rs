@@ -22,12 +22,20 @@ pub(crate) fn types(api: &Api) -> TokenStream {
 }
 
 fn type_def(def: &TypeDef) -> TokenStream {
-    let doc = doc_attrs(Some(def.doc.as_deref().unwrap_or(&format!("The `{}` schema.", def.name))));
+    let doc = doc_attrs(Some(
+        def.doc
+            .as_deref()
+            .unwrap_or(&format!("The `{}` schema.", def.name)),
+    ));
     let name = ident(&def.name);
     match &def.kind {
         TypeKind::Struct { fields } => {
             let all_optional = fields.iter().all(|f| !f.required);
-            let default = if all_optional { quote! { Default, } } else { TokenStream::new() };
+            let default = if all_optional {
+                quote! { Default, }
+            } else {
+                TokenStream::new()
+            };
             let fields = fields.iter().map(field);
             quote! {
                 #doc
@@ -49,10 +57,19 @@ fn type_def(def: &TypeDef) -> TokenStream {
 }
 
 fn field(field: &Field) -> TokenStream {
-    let doc = doc_attrs(Some(field.doc.as_deref().unwrap_or(&format!("The `{}` property.", field.wire_name))));
+    let doc = doc_attrs(Some(
+        field
+            .doc
+            .as_deref()
+            .unwrap_or(&format!("The `{}` property.", field.wire_name)),
+    ));
     let name = ident(&field.rust_name);
     let inner = type_tokens(&field.ty, &TokenStream::new());
-    let ty = if field.is_option() { quote! { Option<#inner> } } else { inner };
+    let ty = if field.is_option() {
+        quote! { Option<#inner> }
+    } else {
+        inner
+    };
     let wire = &field.wire_name;
     let rename = if field.rust_name.trim_start_matches("r#") == wire {
         TokenStream::new()

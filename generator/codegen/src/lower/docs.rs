@@ -55,7 +55,14 @@ mod tests {
 
     #[test]
     fn indented_lines_and_bare_fences_are_defused() {
-        let text = doc(&[Some("Intro\n    indented code\n```\nlet x;\n```"), None, Some("  ")]);
-        assert_eq!(text.as_deref(), Some("Intro\nindented code\n```text\nlet x;\n```"));
+        let text = doc(&[
+            Some("Intro\n    indented code\n```\nlet x;\n```"),
+            None,
+            Some("  "),
+        ]);
+        assert_eq!(
+            text.as_deref(),
+            Some("Intro\nindented code\n```text\nlet x;\n```")
+        );
     }
 }

@@ -21,7 +21,9 @@ pub(crate) fn lower(spec: &OpenAPI, file: &str) -> (Api, Vec<Diagnostic>) {
         .servers
         .first()
         .map(|server| server.url.clone())
-        .filter(|url| !url.contains('{') && (url.starts_with("http://") || url.starts_with("https://")));
+        .filter(|url| {
+            !url.contains('{') && (url.starts_with("http://") || url.starts_with("https://"))
+        });
     let bearer_auth = spec.components.iter().flat_map(|c| c.security_schemes.values()).any(|scheme| {
         matches!(scheme, ReferenceOr::Item(SecurityScheme::HTTP { scheme, .. }) if scheme.eq_ignore_ascii_case("bearer"))
     });

@@ -10,10 +10,10 @@ use heck::{ToPascalCase, ToSnakeCase};
 /// Keywords that can be used as raw identifiers (`r#type`).
 const RAW_KEYWORDS: &[&str] = &[
     "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn",
-    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop",
-    "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "static",
-    "struct", "trait", "true", "try", "type", "typeof", "union", "unsafe", "unsized", "use",
-    "virtual", "where", "while", "yield",
+    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let",
+    "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return",
+    "static", "struct", "trait", "true", "try", "type", "typeof", "union", "unsafe", "unsized",
+    "use", "virtual", "where", "while", "yield",
 ];
 
 /// Keywords that cannot be raw identifiers; they get a trailing underscore.
@@ -21,10 +21,39 @@ const RESERVED: &[&str] = &["self", "Self", "super", "crate", "_"];
 
 /// Type names that would shadow the prelude or the names generated code relies on.
 const SHADOWING_TYPES: &[&str] = &[
-    "Option", "Result", "String", "Vec", "Box", "Some", "None", "Ok", "Err", "Default", "Clone",
-    "Copy", "Send", "Sync", "Sized", "Into", "From", "Iterator", "ToString", "ToOwned", "Drop", "Fn",
-    "FnMut", "FnOnce", "Debug", "Serialize", "Deserialize", "PartialEq", "Eq", "Hash", "Ord",
-    "PartialOrd", "BTreeMap",
+    "Option",
+    "Result",
+    "String",
+    "Vec",
+    "Box",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+    "Default",
+    "Clone",
+    "Copy",
+    "Send",
+    "Sync",
+    "Sized",
+    "Into",
+    "From",
+    "Iterator",
+    "ToString",
+    "ToOwned",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "Debug",
+    "Serialize",
+    "Deserialize",
+    "PartialEq",
+    "Eq",
+    "Hash",
+    "Ord",
+    "PartialOrd",
+    "BTreeMap",
 ];
 
 /// Words for punctuation, used when a value has no letters or digits at all (`>=` -> `GtEq`).
@@ -61,12 +90,16 @@ fn words(raw: &str) -> String {
         let spelled: Vec<&str> = raw.chars().filter_map(symbol_word).collect();
         return spelled.join(" ");
     }
-    raw.chars().map(|c| if c.is_alphanumeric() { c } else { ' ' }).collect()
+    raw.chars()
+        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .collect()
 }
 
 /// Keeps only characters valid in a Rust identifier (ASCII, after case conversion).
 fn ascii_ident_chars(name: &str) -> String {
-    name.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').collect()
+    name.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect()
 }
 
 fn finish(mut name: String, fallback: &str) -> String {
@@ -117,7 +150,9 @@ pub struct Scope {
 impl Scope {
     /// A scope in which `reserved` names are already taken.
     pub fn with_reserved(reserved: &[&str]) -> Self {
-        Self { taken: reserved.iter().map(|name| (*name).to_owned()).collect() }
+        Self {
+            taken: reserved.iter().map(|name| (*name).to_owned()).collect(),
+        }
     }
 
     /// `name`, or the first free numbered variant of it.
@@ -125,7 +160,11 @@ impl Scope {
         if self.taken.insert(name.clone()) {
             return name;
         }
-        let separator = if name.starts_with(|c: char| c.is_ascii_uppercase()) { "" } else { "_" };
+        let separator = if name.starts_with(|c: char| c.is_ascii_uppercase()) {
+            ""
+        } else {
+            "_"
+        };
         let base = name.trim_start_matches("r#").to_owned();
         (2..)
             .map(|n| format!("{base}{separator}{n}"))

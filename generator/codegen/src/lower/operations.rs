@@ -1,8 +1,8 @@
 //! Paths and operations -> IR operations: names, parameters, bodies and response types.
 
 use openapiv3::{
-    OpenAPI, Operation as SpecOperation, Parameter, ParameterSchemaOrContent, ReferenceOr, RequestBody,
-    Response, StatusCode,
+    OpenAPI, Operation as SpecOperation, Parameter, ParameterSchemaOrContent, ReferenceOr,
+    RequestBody, Response, StatusCode,
 };
 
 use super::docs::{doc, inferred};
@@ -17,8 +17,16 @@ const CLIENT_RESERVED: &[&str] = &["builder", "base_url", "clone", "fmt", "from"
 const BUILDER_RESERVED: &[&str] = &["client", "send", "new", "body"];
 
 /// Lowers every operation of the spec, in path order.
-pub(crate) fn lower(spec: &OpenAPI, types: &mut TypeSpace<'_>, file: &str) -> (Vec<Operation>, Vec<Diagnostic>) {
-    let mut cx = Context { spec, file, diagnostics: Vec::new() };
+pub(crate) fn lower(
+    spec: &OpenAPI,
+    types: &mut TypeSpace<'_>,
+    file: &str,
+) -> (Vec<Operation>, Vec<Diagnostic>) {
+    let mut cx = Context {
+        spec,
+        file,
+        diagnostics: Vec::new(),
+    };
     let mut method_scope = Scope::with_reserved(CLIENT_RESERVED);
     let mut builder_scope = Scope::default();
     let mut operations = Vec::new();
@@ -26,9 +34,12 @@ pub(crate) fn lower(spec: &OpenAPI, types: &mut TypeSpace<'_>, file: &str) -> (V
         let item_pointer = format!("/paths/{}", pointer_token(path));
         let ReferenceOr::Item(item) = item else {
             cx.diagnostics.push(
-                Diagnostic::warning(file, "a path item given by `$ref` is not supported; its operations are skipped")
-                    .at(item_pointer)
-                    .hint("inline the path item"),
+                Diagnostic::warning(
+                    file,
+                    "a path item given by `$ref` is not supported; its operations are skipped",
+                )
+                .at(item_pointer)
+                .hint("inline the path item"),
             );
             continue;
         };
@@ -62,7 +73,11 @@ pub(crate) fn lower(spec: &OpenAPI, types: &mut TypeSpace<'_>, file: &str) -> (V
 /// The name an operation's method is made from: its operationId, else its summary, else its
 /// method and path (`get /apps/{app_id}` -> `get apps app_id`).
 fn base_name(method: &str, path: &str, op: &SpecOperation) -> String {
-    if let Some(id) = op.operation_id.as_deref().filter(|id| !id.trim().is_empty()) {
+    if let Some(id) = op
+        .operation_id
+        .as_deref()
+        .filter(|id| !id.trim().is_empty())
+    {
         return id.to_owned();
     }
     if let Some(summary) = op.summary.as_deref().filter(|s| !s.trim().is_empty()) {
@@ -81,36 +96,39 @@ struct Context<'a> {
 
 impl Context<'_> {
     fn warn(&mut self, pointer: &str, message: impl Into<String>, hint: &str) {
-        self.diagnostics.push(Diagnostic::warning(self.file, message).at(pointer).hint(hint));
+        self.diagnostics.push(
+            Diagnostic::warning(self.file, message)
+                .at(pointer)
+                .hint(hint),
+        );
     }
 
     fn error(&mut self, pointer: &str, message: impl Into<String>, hint: &str) {
-        self.diagnostics.push(Diagnostic::error(self.file, message).at(pointer).hint(hint));
+        self.diagnostics
+            .push(Diagnostic::error(self.file, message).at(pointer).hint(hint));
     }
-
 }
 
 /// An item, or the component its `$ref` names (one level; chains of references are not followed).
 fn component<'s, T>(
-        spec: &'s OpenAPI,
-        item: &'s ReferenceOr<T>,
-        section: fn(&'s openapiv3::Components) -> &'s indexmap::IndexMap<String, ReferenceOr<T>>,
-        prefix: &str,
-    ) -> Option<&'s T> {
-        match item {
-            ReferenceOr::Item(item) => Some(item),
-            ReferenceOr::Reference { reference } => {
-                let name = reference.strip_prefix(prefix)?;
-                match section(spec.components.as_ref()?).get(name)? {
-                    ReferenceOr::Item(item) => Some(item),
-                    ReferenceOr::Reference { .. } => None,
-                }
+    spec: &'s OpenAPI,
+    item: &'s ReferenceOr<T>,
+    section: fn(&'s openapiv3::Components) -> &'s indexmap::IndexMap<String, ReferenceOr<T>>,
+    prefix: &str,
+) -> Option<&'s T> {
+    match item {
+        ReferenceOr::Item(item) => Some(item),
+        ReferenceOr::Reference { reference } => {
+            let name = reference.strip_prefix(prefix)?;
+            match section(spec.components.as_ref()?).get(name)? {
+                ReferenceOr::Item(item) => Some(item),
+                ReferenceOr::Reference { .. } => None,
             }
         }
+    }
 }
 
 impl Context<'_> {
-
     fn params(
         &mut self,
         types: &mut TypeSpace<'_>,
@@ -125,17 +143,40 @@ impl Context<'_> {
         let sources = shared
             .iter()
             .enumerate()
-            .map(|(i, p)| (p, format!("{}/parameters/{i}", pointer.rsplit_once('/').map_or("", |(a, _)| a))))
-            .chain(op.parameters.iter().enumerate().map(|(i, p)| (p, format!("{pointer}/parameters/{i}"))));
+            .map(|(i, p)| {
+                (
+                    p,
+                    format!(
+                        "{}/parameters/{i}",
+                        pointer.rsplit_once('/').map_or("", |(a, _)| a)
+                    ),
+                )
+            })
+            .chain(
+                op.parameters
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (p, format!("{pointer}/parameters/{i}"))),
+            );
         for (param, at) in sources {
-            let Some(param) = component(self.spec, param, |c| &c.parameters, "#/components/parameters/") else {
-                self.warn(&at, "this parameter reference cannot be followed; the parameter is skipped", "reference a parameter under #/components/parameters");
+            let Some(param) = component(
+                self.spec,
+                param,
+                |c| &c.parameters,
+                "#/components/parameters/",
+            ) else {
+                self.warn(
+                    &at,
+                    "this parameter reference cannot be followed; the parameter is skipped",
+                    "reference a parameter under #/components/parameters",
+                );
                 continue;
             };
             let data = param.parameter_data_ref();
             resolved.retain(|(p, _)| {
                 let other = p.parameter_data_ref();
-                !(other.name == data.name && std::mem::discriminant(*p) == std::mem::discriminant(param))
+                !(other.name == data.name
+                    && std::mem::discriminant(*p) == std::mem::discriminant(param))
             });
             resolved.push((param, at));
         }
@@ -149,19 +190,29 @@ impl Context<'_> {
                 Parameter::Query { .. } => ParamLocation::Query,
                 Parameter::Header { .. } => ParamLocation::Header,
                 Parameter::Cookie { .. } => {
-                    self.warn(&at, format!("cookie parameter `{}` is not supported yet; it is skipped", data.name), "send the cookie with a custom reqwest client");
+                    self.warn(
+                        &at,
+                        format!(
+                            "cookie parameter `{}` is not supported yet; it is skipped",
+                            data.name
+                        ),
+                        "send the cookie with a custom reqwest client",
+                    );
                     continue;
                 }
             };
             if location == ParamLocation::Header
-                && ["accept", "content-type", "authorization"].contains(&data.name.to_ascii_lowercase().as_str())
+                && ["accept", "content-type", "authorization"]
+                    .contains(&data.name.to_ascii_lowercase().as_str())
             {
                 // OpenAPI says these header parameters are ignored; the client sets them.
                 continue;
             }
             let hint = format!("{builder}{}", pascal(&data.name));
             let ty = match &data.format {
-                ParameterSchemaOrContent::Schema(schema) => types.type_ref(schema, &hint, &format!("{at}/schema")).0,
+                ParameterSchemaOrContent::Schema(schema) => {
+                    types.type_ref(schema, &hint, &format!("{at}/schema")).0
+                }
                 ParameterSchemaOrContent::Content(_) => TypeRef::Json,
             };
             let why = inferred(data.extensions.get("x-inferred"));
@@ -178,7 +229,10 @@ impl Context<'_> {
         // Path parameters come first, in the order the path names them.
         let template_names = template_params(path);
         for name in &template_names {
-            if !params.iter().any(|p| p.location == ParamLocation::Path && &p.wire_name == name) {
+            if !params
+                .iter()
+                .any(|p| p.location == ParamLocation::Path && &p.wire_name == name)
+            {
                 self.error(
                     pointer,
                     format!("the path `{path}` has `{{{name}}}` but the operation declares no path parameter `{name}`"),
@@ -186,21 +240,38 @@ impl Context<'_> {
                 );
             }
         }
-        params.retain(|p| {
-            p.location != ParamLocation::Path || template_names.contains(&p.wire_name)
-        });
+        params
+            .retain(|p| p.location != ParamLocation::Path || template_names.contains(&p.wire_name));
         params.sort_by_key(|p| match p.location {
-            ParamLocation::Path => template_names.iter().position(|n| n == &p.wire_name).unwrap_or(0),
+            ParamLocation::Path => template_names
+                .iter()
+                .position(|n| n == &p.wire_name)
+                .unwrap_or(0),
             _ => template_names.len(),
         });
         params
     }
 
-    fn body(&mut self, types: &mut TypeSpace<'_>, op: &SpecOperation, builder: &str, pointer: &str) -> Option<Body> {
+    fn body(
+        &mut self,
+        types: &mut TypeSpace<'_>,
+        op: &SpecOperation,
+        builder: &str,
+        pointer: &str,
+    ) -> Option<Body> {
         let body = op.request_body.as_ref()?;
         let at = format!("{pointer}/requestBody");
-        let Some(body): Option<&RequestBody> = component(self.spec, body, |c| &c.request_bodies, "#/components/requestBodies/") else {
-            self.warn(&at, "this request body reference cannot be followed; the operation has no body", "reference a body under #/components/requestBodies");
+        let Some(body): Option<&RequestBody> = component(
+            self.spec,
+            body,
+            |c| &c.request_bodies,
+            "#/components/requestBodies/",
+        ) else {
+            self.warn(
+                &at,
+                "this request body reference cannot be followed; the operation has no body",
+                "reference a body under #/components/requestBodies",
+            );
             return None;
         };
         let Some((media, content)) = body.content.iter().find(|(media, _)| is_json(media)) else {
@@ -210,32 +281,67 @@ impl Context<'_> {
         let ty = match &content.schema {
             Some(schema) => {
                 let schema_at = format!("{at}/content/{}/schema", pointer_token(media));
-                types.type_ref(schema, &format!("{builder}Request"), &schema_at).0
+                types
+                    .type_ref(schema, &format!("{builder}Request"), &schema_at)
+                    .0
             }
             None => TypeRef::Json,
         };
-        Some(Body { ty, required: body.required, doc: doc(&[body.description.as_deref()]) })
+        Some(Body {
+            ty,
+            required: body.required,
+            doc: doc(&[body.description.as_deref()]),
+        })
     }
 
-    fn responses(&mut self, types: &mut TypeSpace<'_>, op: &SpecOperation, builder: &str, pointer: &str) -> (Success, TypeRef) {
+    fn responses(
+        &mut self,
+        types: &mut TypeSpace<'_>,
+        op: &SpecOperation,
+        builder: &str,
+        pointer: &str,
+    ) -> (Success, TypeRef) {
         let mut success = None;
         let mut errors: Vec<TypeRef> = Vec::new();
-        let mut codes: Vec<(&StatusCode, &ReferenceOr<Response>)> = op.responses.responses.iter().collect();
+        let mut codes: Vec<(&StatusCode, &ReferenceOr<Response>)> =
+            op.responses.responses.iter().collect();
         codes.sort_by_key(|(code, _)| code_order(code));
-        let all = codes.into_iter().map(|(code, r)| (Some(code), r)).chain(op.responses.default.as_ref().map(|r| (None, r)));
+        let all = codes
+            .into_iter()
+            .map(|(code, r)| (Some(code), r))
+            .chain(op.responses.default.as_ref().map(|r| (None, r)));
         for (code, response) in all {
             let key = code.map_or_else(|| "default".to_owned(), ToString::to_string);
             let at = format!("{pointer}/responses/{key}");
-            let Some(response) = component(self.spec, response, |c| &c.responses, "#/components/responses/") else {
-                self.warn(&at, "this response reference cannot be followed; it is ignored", "reference a response under #/components/responses");
+            let Some(response) = component(
+                self.spec,
+                response,
+                |c| &c.responses,
+                "#/components/responses/",
+            ) else {
+                self.warn(
+                    &at,
+                    "this response reference cannot be followed; it is ignored",
+                    "reference a response under #/components/responses",
+                );
                 continue;
             };
             let is_success = code.is_some_and(|code| code_order(code).0 == 2);
             let json = response.content.iter().find(|(media, _)| is_json(media));
             let ty = json.map(|(media, content)| match &content.schema {
                 Some(schema) => {
-                    let hint = if is_success { format!("{builder}Response") } else { format!("{builder}Error") };
-                    types.type_ref(schema, &hint, &format!("{at}/content/{}/schema", pointer_token(media))).0
+                    let hint = if is_success {
+                        format!("{builder}Response")
+                    } else {
+                        format!("{builder}Error")
+                    };
+                    types
+                        .type_ref(
+                            schema,
+                            &hint,
+                            &format!("{at}/content/{}/schema", pointer_token(media)),
+                        )
+                        .0
                 }
                 None => TypeRef::Json,
             });
@@ -270,7 +376,12 @@ fn code_order(code: &StatusCode) -> (u16, u16) {
 }
 
 fn is_json(media: &str) -> bool {
-    let essence = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let essence = media
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     essence == "application/json" || essence.ends_with("+json")
 }
 

@@ -61,9 +61,14 @@ impl<'a> TypeSpace<'a> {
         let kind = match schema {
             ReferenceOr::Item(schema) => match self.named_kind(&name, schema, pointer) {
                 Some(kind) => kind,
-                None => TypeKind::Alias(self.type_ref(&ReferenceOr::Item(schema.clone()), &name, pointer).0),
+                None => TypeKind::Alias(
+                    self.type_ref(&ReferenceOr::Item(schema.clone()), &name, pointer)
+                        .0,
+                ),
             },
-            ReferenceOr::Reference { .. } => TypeKind::Alias(self.type_ref(schema, &name, pointer).0),
+            ReferenceOr::Reference { .. } => {
+                TypeKind::Alias(self.type_ref(schema, &name, pointer).0)
+            }
         };
         let (description, why) = match schema {
             ReferenceOr::Item(schema) => (
@@ -112,7 +117,9 @@ impl<'a> TypeSpace<'a> {
                     schema.schema_data.description.clone(),
                     inferred(schema.schema_data.extensions.get("x-inferred")),
                 ),
-                ReferenceOr::Reference { reference } => (self.component_description(reference), None),
+                ReferenceOr::Reference { reference } => {
+                    (self.component_description(reference), None)
+                }
             };
             fields.push(Field {
                 rust_name: scope.claim(snake(wire_name)),
@@ -127,7 +134,12 @@ impl<'a> TypeSpace<'a> {
     }
 
     /// `allOf` whose parts are all objects: one struct with every part's fields.
-    fn merged_all_of(&mut self, name: &str, parts: &[ReferenceOr<Schema>], pointer: &str) -> Option<TypeKind> {
+    fn merged_all_of(
+        &mut self,
+        name: &str,
+        parts: &[ReferenceOr<Schema>],
+        pointer: &str,
+    ) -> Option<TypeKind> {
         let mut merged = ObjectType::default();
         for part in parts {
             let schema = self.resolve(part)?;
@@ -167,7 +179,12 @@ impl<'a> TypeSpace<'a> {
 
     /// The type of a schema used somewhere (a property, a parameter, a body), and whether it is
     /// nullable. Inline objects and enums become named types called `hint`.
-    pub(crate) fn type_ref(&mut self, schema: &ReferenceOr<Schema>, hint: &str, pointer: &str) -> (TypeRef, bool) {
+    pub(crate) fn type_ref(
+        &mut self,
+        schema: &ReferenceOr<Schema>,
+        hint: &str,
+        pointer: &str,
+    ) -> (TypeRef, bool) {
         let schema = match schema {
             ReferenceOr::Reference { reference } => {
                 let target = reference
@@ -176,7 +193,10 @@ impl<'a> TypeSpace<'a> {
                 return match target {
                     Some(name) => (TypeRef::Named(name.clone()), false),
                     None => {
-                        self.warn(pointer, format!("`$ref: {reference}` is not a component schema"));
+                        self.warn(
+                            pointer,
+                            format!("`$ref: {reference}` is not a component schema"),
+                        );
                         (TypeRef::Json, false)
                     }
                 };
@@ -185,12 +205,14 @@ impl<'a> TypeSpace<'a> {
         };
         let nullable = schema.schema_data.nullable;
         let ty = match &schema.schema_kind {
-            SchemaKind::Type(Type::String(string)) if string.enumeration.is_empty() => match &string.format {
-                VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => TypeRef::DateTime,
-                VariantOrUnknownOrEmpty::Item(StringFormat::Date) => TypeRef::Date,
-                VariantOrUnknownOrEmpty::Unknown(format) if format == "uuid" => TypeRef::Uuid,
-                _ => TypeRef::String,
-            },
+            SchemaKind::Type(Type::String(string)) if string.enumeration.is_empty() => {
+                match &string.format {
+                    VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => TypeRef::DateTime,
+                    VariantOrUnknownOrEmpty::Item(StringFormat::Date) => TypeRef::Date,
+                    VariantOrUnknownOrEmpty::Unknown(format) if format == "uuid" => TypeRef::Uuid,
+                    _ => TypeRef::String,
+                }
+            }
             SchemaKind::Type(Type::Integer(integer)) => match integer.format {
                 VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
                 _ => TypeRef::I64,
@@ -203,7 +225,8 @@ impl<'a> TypeSpace<'a> {
             SchemaKind::Type(Type::Array(array)) => match &array.items {
                 Some(items) => {
                     let items = boxed_ref(items);
-                    let (inner, _) = self.type_ref(&items, &format!("{hint}Item"), &format!("{pointer}/items"));
+                    let (inner, _) =
+                        self.type_ref(&items, &format!("{hint}Item"), &format!("{pointer}/items"));
                     TypeRef::Vec(Box::new(inner))
                 }
                 None => TypeRef::Vec(Box::new(TypeRef::Json)),
@@ -211,14 +234,19 @@ impl<'a> TypeSpace<'a> {
             SchemaKind::Type(Type::Object(object)) if object.properties.is_empty() => {
                 match &object.additional_properties {
                     Some(AdditionalProperties::Schema(values)) => {
-                        let (inner, _) =
-                            self.type_ref(values, &format!("{hint}Value"), &format!("{pointer}/additionalProperties"));
+                        let (inner, _) = self.type_ref(
+                            values,
+                            &format!("{hint}Value"),
+                            &format!("{pointer}/additionalProperties"),
+                        );
                         TypeRef::Map(Box::new(inner))
                     }
                     _ => TypeRef::JsonObject,
                 }
             }
-            SchemaKind::OneOf { one_of: variants } | SchemaKind::AnyOf { any_of: variants } if variants.len() == 1 => {
+            SchemaKind::OneOf { one_of: variants } | SchemaKind::AnyOf { any_of: variants }
+                if variants.len() == 1 =>
+            {
                 return match variants.first() {
                     Some(only) => self.type_ref(only, hint, pointer),
                     None => (TypeRef::Json, nullable),
@@ -233,8 +261,13 @@ impl<'a> TypeSpace<'a> {
                     None => (TypeRef::Json, nullable),
                 };
             }
-            SchemaKind::Any(any) if any.properties.is_empty() && any.items.is_none() && any.all_of.is_empty()
-                && any.one_of.is_empty() && any.any_of.is_empty() && any.typ.is_none() =>
+            SchemaKind::Any(any)
+                if any.properties.is_empty()
+                    && any.items.is_none()
+                    && any.all_of.is_empty()
+                    && any.one_of.is_empty()
+                    && any.any_of.is_empty()
+                    && any.typ.is_none() =>
             {
                 TypeRef::Json
             }
@@ -243,11 +276,19 @@ impl<'a> TypeSpace<'a> {
                     let name = self.scope.claim(type_name(hint));
                     let why = inferred(schema.schema_data.extensions.get("x-inferred"));
                     let doc = doc(&[schema.schema_data.description.as_deref(), why.as_deref()]);
-                    self.defs.push(TypeDef { name: name.clone(), doc, kind });
+                    self.defs.push(TypeDef {
+                        name: name.clone(),
+                        doc,
+                        kind,
+                    });
                     TypeRef::Named(name)
                 }
                 None => {
-                    self.warn(pointer, "this schema form is not supported yet; it is typed as a JSON value".to_owned());
+                    self.warn(
+                        pointer,
+                        "this schema form is not supported yet; it is typed as a JSON value"
+                            .to_owned(),
+                    );
                     TypeRef::Json
                 }
             },
@@ -273,8 +314,15 @@ fn string_enum<'v>(values: impl Iterator<Item = &'v String>) -> TypeKind {
             continue;
         }
         seen.push(value.clone());
-        let rust_name = scope.claim(if value.is_empty() { "Empty".to_owned() } else { pascal(value) });
-        variants.push(Variant { rust_name, wire_value: value.clone() });
+        let rust_name = scope.claim(if value.is_empty() {
+            "Empty".to_owned()
+        } else {
+            pascal(value)
+        });
+        variants.push(Variant {
+            rust_name,
+            wire_value: value.clone(),
+        });
     }
     TypeKind::StringEnum { variants }
 }
@@ -282,7 +330,9 @@ fn string_enum<'v>(values: impl Iterator<Item = &'v String>) -> TypeKind {
 /// `ReferenceOr<Box<Schema>>` (properties, items) as `ReferenceOr<Schema>`.
 fn boxed_ref(schema: &ReferenceOr<Box<Schema>>) -> ReferenceOr<Schema> {
     match schema {
-        ReferenceOr::Reference { reference } => ReferenceOr::Reference { reference: reference.clone() },
+        ReferenceOr::Reference { reference } => ReferenceOr::Reference {
+            reference: reference.clone(),
+        },
         ReferenceOr::Item(schema) => ReferenceOr::Item((**schema).clone()),
     }
 }
