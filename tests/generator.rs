@@ -4,6 +4,30 @@
 use clientgen::{generate, Settings};
 use clientgen_tests::{fixture, repo_root};
 
+/// The 19 operations of the published Nudge document, as client methods named after their
+/// summaries.
+const DOCUMENTED_OPERATIONS: [&str; 19] = [
+    "search_apps",
+    "get_app",
+    "set_app_category",
+    "search_accounts",
+    "get_account",
+    "search_oauth_grants",
+    "get_oauth_grant",
+    "search_events",
+    "get_event",
+    "search_users",
+    "search_user_groups",
+    "list_user_group_members",
+    "search_notifications",
+    "search_fields",
+    "create_field",
+    "search_labels",
+    "create_label",
+    "search_findings",
+    "search_app_to_app_integrations",
+];
+
 #[test]
 fn generating_twice_gives_the_same_bytes() {
     let root = repo_root();
@@ -54,30 +78,7 @@ fn the_published_nudge_document_generates_as_is() {
         .iter()
         .map(|op| op.method_name.as_str())
         .collect();
-    assert_eq!(
-        methods,
-        [
-            "search_apps",
-            "get_app",
-            "set_app_category",
-            "search_accounts",
-            "get_account",
-            "search_oauth_grants",
-            "get_oauth_grant",
-            "search_events",
-            "get_event",
-            "search_users",
-            "search_user_groups",
-            "list_user_group_members",
-            "search_notifications",
-            "search_fields",
-            "create_field",
-            "search_labels",
-            "create_label",
-            "search_findings",
-            "search_app_to_app_integrations",
-        ]
-    );
+    assert_eq!(methods, DOCUMENTED_OPERATIONS);
 }
 
 #[test]
@@ -86,27 +87,7 @@ fn the_normalized_spec_names_every_documented_operation_after_its_summary() {
         xtask::generate(&repo_root(), "nudge").unwrap_or_else(|p| panic!("{}", p.join("\n")));
     let client = &output.generated.files["src/client.rs"];
     let readme = &output.generated.files["README.md"];
-    for method in [
-        "search_apps",
-        "get_app",
-        "set_app_category",
-        "search_accounts",
-        "get_account",
-        "search_oauth_grants",
-        "get_oauth_grant",
-        "search_events",
-        "get_event",
-        "search_users",
-        "search_user_groups",
-        "list_user_group_members",
-        "search_notifications",
-        "search_fields",
-        "create_field",
-        "search_labels",
-        "create_label",
-        "search_findings",
-        "search_app_to_app_integrations",
-    ] {
+    for method in DOCUMENTED_OPERATIONS {
         assert!(
             client.contains(&format!("pub fn {method}(")),
             "{method} is not a Client method"
