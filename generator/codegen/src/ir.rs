@@ -22,7 +22,7 @@ pub struct Api {
 }
 
 impl Api {
-    /// Whether any type reachable from the API is one of `kind`'s external crates.
+    /// Whether any type used by the API (in a type definition or an operation) satisfies `wanted`.
     pub fn uses(&self, wanted: fn(&TypeRef) -> bool) -> bool {
         let in_types = self.types.iter().any(|def| match &def.kind {
             TypeKind::Struct { fields } => fields.iter().any(|f| f.ty.any(wanted)),
