@@ -896,7 +896,7 @@ async fn a_response_slower_than_the_timeout_is_a_timeout_error() {
     let err = client.get_app(42).send().await.unwrap_err();
 
     assert!(
-        matches!(err, Error::Timeout),
+        matches!(err, Error::Timeout { attempts: 1 }),
         "expected Error::Timeout, got {err:?}"
     );
 }

@@ -2,30 +2,36 @@
 
 //! The client and its builder.
 
+use clientgen_runtime::BuildError;
 use crate::operations;
 
 /// Client for the Nudge Security API (API version 1.0).
 ///
-/// Create one with [`Client::builder`]. Cheap to clone: clones share connections and settings.
+/// Create one with [`Client::builder`]. Cheap to clone: clones share connections, credentials and the rate-limit budget.
 #[derive(Debug, Clone)]
 pub struct Client {
     pub(crate) inner: clientgen_runtime::Client,
 }
 
-/// Builder for [`Client`]: base URL, credentials, timeout, user agent or a ready
-/// `reqwest::Client`.
-pub type ClientBuilder = clientgen_runtime::ClientBuilder<Client>;
-
 /// The server the spec declares; [`Client::builder`] starts with it.
 pub const DEFAULT_BASE_URL: &str = "https://api.nudgesecurity.io/api/1.0";
+
+/// What the spec says about the API as a whole: server, security, rate limits, settings.
+const API: clientgen_runtime::ApiDescription = clientgen_runtime::ApiDescription::new(
+        concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+    )
+    .default_base_url(DEFAULT_BASE_URL)
+    .security(&[&["bearerAuth"]])
+    .rate_limit(
+        clientgen_runtime::RateLimit::new(1200, std::time::Duration::from_secs(300)),
+    );
 
 impl Client {
     /// A builder that starts with the spec's server, [`DEFAULT_BASE_URL`].
     pub fn builder() -> ClientBuilder {
-        ClientBuilder::new(
-            Some(DEFAULT_BASE_URL),
-            concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
-        )
+        ClientBuilder {
+            inner: clientgen_runtime::ClientBuilder::new(API),
+        }
     }
 
     /// The base URL requests are sent to.
@@ -348,8 +354,98 @@ impl Client {
     }
 }
 
-impl From<clientgen_runtime::Client> for Client {
-    fn from(inner: clientgen_runtime::Client) -> Self {
-        Self { inner }
+/// Builder for [`Client`]: base URL, credentials, settings, timeout, retries.
+#[derive(Debug)]
+#[must_use = "a builder does nothing until `.build()` is called"]
+pub struct ClientBuilder {
+    inner: clientgen_runtime::ClientBuilder,
+}
+
+impl ClientBuilder {
+    /// Sends requests to this base URL instead of the spec's server (a region, a proxy,
+    /// or a local test server).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.inner = self.inner.base_url(url);
+        self
+    }
+
+    /// Authenticates with `Authorization: Bearer <token>` (security scheme `bearerAuth`).
+    pub fn bearer_token(mut self, token: impl Into<clientgen_runtime::Secret>) -> Self {
+        self.inner = self
+            .inner
+            .credential(
+                "bearerAuth",
+                clientgen_runtime::Credential::Bearer(token.into()),
+            );
+        self
+    }
+
+    /// Authenticates with bearer tokens from `provider` (security scheme `bearerAuth`): fetched on first use, shared by clones of the client, refreshed before they expire and after a 401, with one fetch for concurrent calls.
+    pub fn token_provider(
+        mut self,
+        provider: impl clientgen_runtime::TokenProvider,
+    ) -> Self {
+        self.inner = self
+            .inner
+            .credential("bearerAuth", clientgen_runtime::Credential::tokens(provider));
+        self
+    }
+
+    /// The time one attempt may take, from sending to the last byte of the response
+    /// (default: 30 seconds).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.inner = self.inner.timeout(timeout);
+        self
+    }
+
+    /// The `User-Agent` header (default: this crate's name and version).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.inner = self.inner.user_agent(user_agent);
+        self
+    }
+
+    /// Uses a ready `reqwest::Client` (its proxy, TLS and pool settings).
+    pub fn http_client(mut self, client: clientgen_runtime::reqwest::Client) -> Self {
+        self.inner = self.inner.http_client(client);
+        self
+    }
+
+    /// How many times a failed attempt is retried (default: 2; 0 turns retrying off).
+    /// Connection failures, 429, 502, 503 and 504 are retried with exponential backoff
+    /// and jitter, honouring `Retry-After`; only idempotent methods are retried, except
+    /// on 429 or when no connection could be opened.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.inner = self.inner.max_retries(retries);
+        self
+    }
+
+    /// No retry starts or waits past this much time after the first attempt
+    /// (default: 2 minutes).
+    pub fn retry_deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.inner = self.inner.retry_deadline(deadline);
+        self
+    }
+
+    /// The wait before the first retry (default: 500 ms), doubled for each further one
+    /// up to `max` (default: 8 s).
+    pub fn retry_backoff(
+        mut self,
+        initial: std::time::Duration,
+        max: std::time::Duration,
+    ) -> Self {
+        self.inner = self.inner.retry_backoff(initial, max);
+        self
+    }
+
+    /// Whether requests wait to stay within the rate limits the spec declares (default:
+    /// on). The budget is shared by every clone of the client.
+    pub fn rate_limiting(mut self, enabled: bool) -> Self {
+        self.inner = self.inner.rate_limiting(enabled);
+        self
+    }
+
+    /// Checks the settings and creates the client.
+    pub fn build(self) -> Result<Client, BuildError> {
+        self.inner.build().map(|inner| Client { inner })
     }
 }

@@ -43,15 +43,40 @@ impl<'a> SearchApps<'a> {
         self
     }
 
+    fn request(&self) -> Request {
+        Request::new(Method::GET, "/apps")
+            .query("page", &self.page)
+            .query("per_page", &self.per_page)
+            .query("search", &self.search)
+    }
+
     /// Sends the request: `GET /apps`.
     pub async fn send(
         self,
     ) -> Result<crate::types::AppList, clientgen_runtime::Error<crate::types::Error>> {
-        let request = Request::new(Method::GET, "/apps")
-            .query("page", &self.page)
-            .query("per_page", &self.per_page)
-            .query("search", &self.search);
-        self.client.inner.execute(request).await?.json()
+        self.client.inner.execute(self.request()).await?.json()
+    }
+
+    /// How this operation pages (its `x-pagination`).
+    const PAGINATION: clientgen_runtime::Pagination = clientgen_runtime::Pagination::page(
+            "page",
+        )
+        .size("per_page")
+        .items("/data")
+        .total("/total");
+
+    /// Every page of `GET /apps` from this one on, fetched as the stream is polled. Only the `page` page number changes between requests; the stream ends without another request once a page shows it is the last.
+    pub fn pages(
+        self,
+    ) -> clientgen_runtime::Pages<crate::types::AppList, crate::types::Error> {
+        self.client.inner.pages(self.request(), Self::PAGINATION)
+    }
+
+    /// Every item of every page of `GET /apps` (at `/data` in each page), fetched page by page as the stream is polled.
+    pub fn items(
+        self,
+    ) -> clientgen_runtime::Items<crate::types::App, crate::types::Error> {
+        self.client.inner.items(self.request(), Self::PAGINATION)
     }
 }
 
@@ -68,6 +93,10 @@ impl<'a> SearchAppsWithFilters<'a> {
         Self { client, body }
     }
 
+    fn request(&self) -> Request {
+        Request::new(Method::POST, "/apps/search").json(&self.body)
+    }
+
     /// Sends the request: `POST /apps/search`.
     pub async fn send(
         self,
@@ -75,8 +104,30 @@ impl<'a> SearchAppsWithFilters<'a> {
         crate::types::AppSearchResults,
         clientgen_runtime::Error<crate::types::Error>,
     > {
-        let request = Request::new(Method::POST, "/apps/search").json(&self.body);
-        self.client.inner.execute(request).await?.json()
+        self.client.inner.execute(self.request()).await?.json()
+    }
+
+    /// How this operation pages (its `x-pagination`).
+    const PAGINATION: clientgen_runtime::Pagination = clientgen_runtime::Pagination::page(
+            "page",
+        )
+        .size("per_page")
+        .in_body()
+        .items("/values")
+        .total_pages("/total_pages");
+
+    /// Every page of `POST /apps/search` from this one on, fetched as the stream is polled. Only the `page` page number changes between requests; the stream ends without another request once a page shows it is the last.
+    pub fn pages(
+        self,
+    ) -> clientgen_runtime::Pages<crate::types::AppSearchResults, crate::types::Error> {
+        self.client.inner.pages(self.request(), Self::PAGINATION)
+    }
+
+    /// Every item of every page of `POST /apps/search` (at `/values` in each page), fetched page by page as the stream is polled.
+    pub fn items(
+        self,
+    ) -> clientgen_runtime::Items<crate::types::App, crate::types::Error> {
+        self.client.inner.items(self.request(), Self::PAGINATION)
     }
 }
 
@@ -93,13 +144,15 @@ impl<'a> GetApp<'a> {
         Self { client, app_id }
     }
 
+    fn request(&self) -> Request {
+        Request::new(Method::GET, "/apps/{app_id}").path_param("app_id", &self.app_id)
+    }
+
     /// Sends the request: `GET /apps/{app_id}`.
     pub async fn send(
         self,
     ) -> Result<crate::types::App, clientgen_runtime::Error<crate::types::Error>> {
-        let request = Request::new(Method::GET, "/apps/{app_id}")
-            .path_param("app_id", &self.app_id);
-        self.client.inner.execute(request).await?.json()
+        self.client.inner.execute(self.request()).await?.json()
     }
 }
 
@@ -121,14 +174,17 @@ impl<'a> SetAppCategory<'a> {
         Self { client, app_id, body }
     }
 
+    fn request(&self) -> Request {
+        Request::new(Method::POST, "/apps/app-category/{app_id}")
+            .path_param("app_id", &self.app_id)
+            .json(&self.body)
+    }
+
     /// Sends the request: `POST /apps/app-category/{app_id}`.
     pub async fn send(
         self,
     ) -> Result<(), clientgen_runtime::Error<crate::types::Error>> {
-        let request = Request::new(Method::POST, "/apps/app-category/{app_id}")
-            .path_param("app_id", &self.app_id)
-            .json(&self.body);
-        self.client.inner.execute(request).await?.empty()
+        self.client.inner.execute(self.request()).await?.empty()
     }
 }
 
@@ -170,6 +226,13 @@ impl<'a> SearchAccounts<'a> {
         self
     }
 
+    fn request(&self) -> Request {
+        Request::new(Method::GET, "/accounts")
+            .query("page", &self.page)
+            .query("per_page", &self.per_page)
+            .query("search", &self.search)
+    }
+
     /// Sends the request: `GET /accounts`.
     pub async fn send(
         self,
@@ -177,11 +240,32 @@ impl<'a> SearchAccounts<'a> {
         crate::types::PaginatedList,
         clientgen_runtime::Error<serde_json::Value>,
     > {
-        let request = Request::new(Method::GET, "/accounts")
-            .query("page", &self.page)
-            .query("per_page", &self.per_page)
-            .query("search", &self.search);
-        self.client.inner.execute(request).await?.json()
+        self.client.inner.execute(self.request()).await?.json()
+    }
+
+    /// How this operation pages (its `x-pagination`).
+    const PAGINATION: clientgen_runtime::Pagination = clientgen_runtime::Pagination::page(
+            "page",
+        )
+        .size("per_page")
+        .items("/data")
+        .total("/total");
+
+    /// Every page of `GET /accounts` from this one on, fetched as the stream is polled. Only the `page` page number changes between requests; the stream ends without another request once a page shows it is the last.
+    pub fn pages(
+        self,
+    ) -> clientgen_runtime::Pages<crate::types::PaginatedList, serde_json::Value> {
+        self.client.inner.pages(self.request(), Self::PAGINATION)
+    }
+
+    /// Every item of every page of `GET /accounts` (at `/data` in each page), fetched page by page as the stream is polled.
+    pub fn items(
+        self,
+    ) -> clientgen_runtime::Items<
+        serde_json::Map<String, serde_json::Value>,
+        serde_json::Value,
+    > {
+        self.client.inner.items(self.request(), Self::PAGINATION)
     }
 }
 
@@ -198,6 +282,10 @@ impl<'a> SearchAccountsWithFilters<'a> {
         Self { client, body }
     }
 
+    fn request(&self) -> Request {
+        Request::new(Method::POST, "/accounts/search").json(&self.body)
+    }
+
     /// Sends the request: `POST /accounts/search`.
     pub async fn send(
         self,
@@ -205,8 +293,33 @@ impl<'a> SearchAccountsWithFilters<'a> {
         crate::types::SearchResults,
         clientgen_runtime::Error<crate::types::Error>,
     > {
-        let request = Request::new(Method::POST, "/accounts/search").json(&self.body);
-        self.client.inner.execute(request).await?.json()
+        self.client.inner.execute(self.request()).await?.json()
+    }
+
+    /// How this operation pages (its `x-pagination`).
+    const PAGINATION: clientgen_runtime::Pagination = clientgen_runtime::Pagination::page(
+            "page",
+        )
+        .size("per_page")
+        .in_body()
+        .items("/values")
+        .total_pages("/total_pages");
+
+    /// Every page of `POST /accounts/search` from this one on, fetched as the stream is polled. Only the `page` page number changes between requests; the stream ends without another request once a page shows it is the last.
+    pub fn pages(
+        self,
+    ) -> clientgen_runtime::Pages<crate::types::SearchResults, crate::types::Error> {
+        self.client.inner.pages(self.request(), Self::PAGINATION)
+    }
+
+    /// Every item of every page of `POST /accounts/search` (at `/values` in each page), fetched page by page as the stream is polled.
+    pub fn items(
+        self,
+    ) -> clientgen_runtime::Items<
+        serde_json::Map<String, serde_json::Value>,
+        crate::types::Error,
+    > {
+        self.client.inner.items(self.request(), Self::PAGINATION)
     }
 }
 
@@ -226,6 +339,11 @@ impl<'a> GetAccount<'a> {
         }
     }
 
+    fn request(&self) -> Request {
+        Request::new(Method::GET, "/accounts/{account_id}")
+            .path_param("account_id", &self.account_id)
+    }
+
     /// Sends the request: `GET /accounts/{account_id}`.
     pub async fn send(
         self,
@@ -233,9 +351,7 @@ impl<'a> GetAccount<'a> {
         serde_json::Map<String, serde_json::Value>,
         clientgen_runtime::Error<serde_json::Value>,
     > {
-        let request = Request::new(Method::GET, "/accounts/{account_id}")
-            .path_param("account_id", &self.account_id);
-        self.client.inner.execute(request).await?.json()
+        self.client.inner.execute(self.request()).await?.json()
     }
 }
 
@@ -277,6 +393,13 @@ impl<'a> SearchOauthGrants<'a> {
         self
     }
 
+    fn request(&self) -> Request {
+        Request::new(Method::GET, "/oauth-grants")
+            .query("page", &self.page)
+            .query("per_page", &self.per_page)
+            .query("search", &self.search)
+    }
+
     /// Sends the request: `GET /oauth-grants`.
     pub async fn send(
         self,
@@ -284,11 +407,32 @@ impl<'a> SearchOauthGrants<'a> {
         crate::types::PaginatedList,
         clientgen_runtime::Error<serde_json::Value>,
     > {
-        let request = Request::new(Method::GET, "/oauth-grants")
-            .query("page", &self.page)
-            .query("per_page", &self.per_page)
-            .query("search", &self.search);
-        self.client.inner.execute(request).await?.json()
+        self.client.inner.execute(self.request()).await?.json()
+    }
+
+    /// How this operation pages (its `x-pagination`).
+    const PAGINATION: clientgen_runtime::Pagination = clientgen_runtime::Pagination::page(
+            "page",
+        )
+        .size("per_page")
+        .items("/data")
+        .total("/total");
+
+    /// Every page of `GET /oauth-grants` from this one on, fetched as the stream is polled. Only the `page` page number changes between requests; the stream ends without another request once a page shows it is the last.
+    pub fn pages(
+        self,
+    ) -> clientgen_runtime::Pages<crate::types::PaginatedList, serde_json::Value> {
+        self.client.inner.pages(self.request(), Self::PAGINATION)
+    }
+
+    /// Every item of every page of `GET /oauth-grants` (at `/data` in each page), fetched page by page as the stream is polled.
+    pub fn items(
+        self,
+    ) -> clientgen_runtime::Items<
+        serde_json::Map<String, serde_json::Value>,
+        serde_json::Value,
+    > {
+        self.client.inner.items(self.request(), Self::PAGINATION)
     }
 }
 
@@ -305,6 +449,10 @@ impl<'a> SearchOauthGrantsWithFilters<'a> {
         Self { client, body }
     }
 
+    fn request(&self) -> Request {
+        Request::new(Method::POST, "/oauth-grants/search").json(&self.body)
+    }
+
     /// Sends the request: `POST /oauth-grants/search`.
     pub async fn send(
         self,
@@ -312,9 +460,33 @@ impl<'a> SearchOauthGrantsWithFilters<'a> {
         crate::types::SearchResults,
         clientgen_runtime::Error<crate::types::Error>,
     > {
-        let request = Request::new(Method::POST, "/oauth-grants/search")
-            .json(&self.body);
-        self.client.inner.execute(request).await?.json()
+        self.client.inner.execute(self.request()).await?.json()
+    }
+
+    /// How this operation pages (its `x-pagination`).
+    const PAGINATION: clientgen_runtime::Pagination = clientgen_runtime::Pagination::page(
+            "page",
+        )
+        .size("per_page")
+        .in_body()
+        .items("/values")
+        .total_pages("/total_pages");
+
+    /// Every page of `POST /oauth-grants/search` from this one on, fetched as the stream is polled. Only the `page` page number changes between requests; the stream ends without another request once a page shows it is the last.
+    pub fn pages(
+        self,
+    ) -> clientgen_runtime::Pages<crate::types::SearchResults, crate::types::Error> {
+        self.client.inner.pages(self.request(), Self::PAGINATION)
+    }
+
+    /// Every item of every page of `POST /oauth-grants/search` (at `/values` in each page), fetched page by page as the stream is polled.
+    pub fn items(
+        self,
+    ) -> clientgen_runtime::Items<
+        serde_json::Map<String, serde_json::Value>,
+        crate::types::Error,
+    > {
+        self.client.inner.items(self.request(), Self::PAGINATION)
     }
 }
 
@@ -334,6 +506,11 @@ impl<'a> GetOauthGrant<'a> {
         }
     }
 
+    fn request(&self) -> Request {
+        Request::new(Method::GET, "/oauth-grants/{grant_id}")
+            .path_param("grant_id", &self.grant_id)
+    }
+
     /// Sends the request: `GET /oauth-grants/{grant_id}`.
     pub async fn send(
         self,
@@ -341,9 +518,7 @@ impl<'a> GetOauthGrant<'a> {
         serde_json::Map<String, serde_json::Value>,
         clientgen_runtime::Error<serde_json::Value>,
     > {
-        let request = Request::new(Method::GET, "/oauth-grants/{grant_id}")
-            .path_param("grant_id", &self.grant_id);
-        self.client.inner.execute(request).await?.json()
+        self.client.inner.execute(self.request()).await?.json()
     }
 }
 
@@ -385,6 +560,13 @@ impl<'a> SearchEvents<'a> {
         self
     }
 
+    fn request(&self) -> Request {
+        Request::new(Method::GET, "/events")
+            .query("page", &self.page)
+            .query("per_page", &self.per_page)
+            .query("search", &self.search)
+    }
+
     /// Sends the request: `GET /events`.
     pub async fn send(
         self,
@@ -392,11 +574,32 @@ impl<'a> SearchEvents<'a> {
         crate::types::PaginatedList,
         clientgen_runtime::Error<serde_json::Value>,
     > {
-        let request = Request::new(Method::GET, "/events")
-            .query("page", &self.page)
-            .query("per_page", &self.per_page)
-            .query("search", &self.search);
-        self.client.inner.execute(request).await?.json()
+        self.client.inner.execute(self.request()).await?.json()
+    }
+
+    /// How this operation pages (its `x-pagination`).
+    const PAGINATION: clientgen_runtime::Pagination = clientgen_runtime::Pagination::page(
+            "page",
+        )
+        .size("per_page")
+        .items("/data")
+        .total("/total");
+
+    /// Every page of `GET /events` from this one on, fetched as the stream is polled. Only the `page` page number changes between requests; the stream ends without another request once a page shows it is the last.
+    pub fn pages(
+        self,
+    ) -> clientgen_runtime::Pages<crate::types::PaginatedList, serde_json::Value> {
+        self.client.inner.pages(self.request(), Self::PAGINATION)
+    }
+
+    /// Every item of every page of `GET /events` (at `/data` in each page), fetched page by page as the stream is polled.
+    pub fn items(
+        self,
+    ) -> clientgen_runtime::Items<
+        serde_json::Map<String, serde_json::Value>,
+        serde_json::Value,
+    > {
+        self.client.inner.items(self.request(), Self::PAGINATION)
     }
 }
 
@@ -413,6 +616,10 @@ impl<'a> SearchEventsWithFilters<'a> {
         Self { client, body }
     }
 
+    fn request(&self) -> Request {
+        Request::new(Method::POST, "/events/search").json(&self.body)
+    }
+
     /// Sends the request: `POST /events/search`.
     pub async fn send(
         self,
@@ -420,8 +627,33 @@ impl<'a> SearchEventsWithFilters<'a> {
         crate::types::SearchResults,
         clientgen_runtime::Error<crate::types::Error>,
     > {
-        let request = Request::new(Method::POST, "/events/search").json(&self.body);
-        self.client.inner.execute(request).await?.json()
+        self.client.inner.execute(self.request()).await?.json()
+    }
+
+    /// How this operation pages (its `x-pagination`).
+    const PAGINATION: clientgen_runtime::Pagination = clientgen_runtime::Pagination::page(
+            "page",
+        )
+        .size("per_page")
+        .in_body()
+        .items("/values")
+        .total_pages("/total_pages");
+
+    /// Every page of `POST /events/search` from this one on, fetched as the stream is polled. Only the `page` page number changes between requests; the stream ends without another request once a page shows it is the last.
+    pub fn pages(
+        self,
+    ) -> clientgen_runtime::Pages<crate::types::SearchResults, crate::types::Error> {
+        self.client.inner.pages(self.request(), Self::PAGINATION)
+    }
+
+    /// Every item of every page of `POST /events/search` (at `/values` in each page), fetched page by page as the stream is polled.
+    pub fn items(
+        self,
+    ) -> clientgen_runtime::Items<
+        serde_json::Map<String, serde_json::Value>,
+        crate::types::Error,
+    > {
+        self.client.inner.items(self.request(), Self::PAGINATION)
     }
 }
 
@@ -441,6 +673,11 @@ impl<'a> GetEvent<'a> {
         }
     }
 
+    fn request(&self) -> Request {
+        Request::new(Method::GET, "/events/{event_id}")
+            .path_param("event_id", &self.event_id)
+    }
+
     /// Sends the request: `GET /events/{event_id}`.
     pub async fn send(
         self,
@@ -448,9 +685,7 @@ impl<'a> GetEvent<'a> {
         serde_json::Map<String, serde_json::Value>,
         clientgen_runtime::Error<serde_json::Value>,
     > {
-        let request = Request::new(Method::GET, "/events/{event_id}")
-            .path_param("event_id", &self.event_id);
-        self.client.inner.execute(request).await?.json()
+        self.client.inner.execute(self.request()).await?.json()
     }
 }
 
@@ -492,6 +727,13 @@ impl<'a> SearchUsers<'a> {
         self
     }
 
+    fn request(&self) -> Request {
+        Request::new(Method::GET, "/users")
+            .query("page", &self.page)
+            .query("per_page", &self.per_page)
+            .query("search", &self.search)
+    }
+
     /// Sends the request: `GET /users`.
     pub async fn send(
         self,
@@ -499,11 +741,32 @@ impl<'a> SearchUsers<'a> {
         crate::types::PaginatedList,
         clientgen_runtime::Error<serde_json::Value>,
     > {
-        let request = Request::new(Method::GET, "/users")
-            .query("page", &self.page)
-            .query("per_page", &self.per_page)
-            .query("search", &self.search);
-        self.client.inner.execute(request).await?.json()
+        self.client.inner.execute(self.request()).await?.json()
+    }
+
+    /// How this operation pages (its `x-pagination`).
+    const PAGINATION: clientgen_runtime::Pagination = clientgen_runtime::Pagination::page(
+            "page",
+        )
+        .size("per_page")
+        .items("/data")
+        .total("/total");
+
+    /// Every page of `GET /users` from this one on, fetched as the stream is polled. Only the `page` page number changes between requests; the stream ends without another request once a page shows it is the last.
+    pub fn pages(
+        self,
+    ) -> clientgen_runtime::Pages<crate::types::PaginatedList, serde_json::Value> {
+        self.client.inner.pages(self.request(), Self::PAGINATION)
+    }
+
+    /// Every item of every page of `GET /users` (at `/data` in each page), fetched page by page as the stream is polled.
+    pub fn items(
+        self,
+    ) -> clientgen_runtime::Items<
+        serde_json::Map<String, serde_json::Value>,
+        serde_json::Value,
+    > {
+        self.client.inner.items(self.request(), Self::PAGINATION)
     }
 }
 
@@ -520,6 +783,10 @@ impl<'a> SearchUsersWithFilters<'a> {
         Self { client, body }
     }
 
+    fn request(&self) -> Request {
+        Request::new(Method::POST, "/users/search").json(&self.body)
+    }
+
     /// Sends the request: `POST /users/search`.
     pub async fn send(
         self,
@@ -527,8 +794,33 @@ impl<'a> SearchUsersWithFilters<'a> {
         crate::types::SearchResults,
         clientgen_runtime::Error<crate::types::Error>,
     > {
-        let request = Request::new(Method::POST, "/users/search").json(&self.body);
-        self.client.inner.execute(request).await?.json()
+        self.client.inner.execute(self.request()).await?.json()
+    }
+
+    /// How this operation pages (its `x-pagination`).
+    const PAGINATION: clientgen_runtime::Pagination = clientgen_runtime::Pagination::page(
+            "page",
+        )
+        .size("per_page")
+        .in_body()
+        .items("/values")
+        .total_pages("/total_pages");
+
+    /// Every page of `POST /users/search` from this one on, fetched as the stream is polled. Only the `page` page number changes between requests; the stream ends without another request once a page shows it is the last.
+    pub fn pages(
+        self,
+    ) -> clientgen_runtime::Pages<crate::types::SearchResults, crate::types::Error> {
+        self.client.inner.pages(self.request(), Self::PAGINATION)
+    }
+
+    /// Every item of every page of `POST /users/search` (at `/values` in each page), fetched page by page as the stream is polled.
+    pub fn items(
+        self,
+    ) -> clientgen_runtime::Items<
+        serde_json::Map<String, serde_json::Value>,
+        crate::types::Error,
+    > {
+        self.client.inner.items(self.request(), Self::PAGINATION)
     }
 }
 
@@ -570,6 +862,13 @@ impl<'a> SearchUserGroups<'a> {
         self
     }
 
+    fn request(&self) -> Request {
+        Request::new(Method::GET, "/user-groups")
+            .query("page", &self.page)
+            .query("per_page", &self.per_page)
+            .query("search", &self.search)
+    }
+
     /// Sends the request: `GET /user-groups`.
     pub async fn send(
         self,
@@ -577,11 +876,32 @@ impl<'a> SearchUserGroups<'a> {
         crate::types::PaginatedList,
         clientgen_runtime::Error<serde_json::Value>,
     > {
-        let request = Request::new(Method::GET, "/user-groups")
-            .query("page", &self.page)
-            .query("per_page", &self.per_page)
-            .query("search", &self.search);
-        self.client.inner.execute(request).await?.json()
+        self.client.inner.execute(self.request()).await?.json()
+    }
+
+    /// How this operation pages (its `x-pagination`).
+    const PAGINATION: clientgen_runtime::Pagination = clientgen_runtime::Pagination::page(
+            "page",
+        )
+        .size("per_page")
+        .items("/data")
+        .total("/total");
+
+    /// Every page of `GET /user-groups` from this one on, fetched as the stream is polled. Only the `page` page number changes between requests; the stream ends without another request once a page shows it is the last.
+    pub fn pages(
+        self,
+    ) -> clientgen_runtime::Pages<crate::types::PaginatedList, serde_json::Value> {
+        self.client.inner.pages(self.request(), Self::PAGINATION)
+    }
+
+    /// Every item of every page of `GET /user-groups` (at `/data` in each page), fetched page by page as the stream is polled.
+    pub fn items(
+        self,
+    ) -> clientgen_runtime::Items<
+        serde_json::Map<String, serde_json::Value>,
+        serde_json::Value,
+    > {
+        self.client.inner.items(self.request(), Self::PAGINATION)
     }
 }
 
@@ -598,6 +918,10 @@ impl<'a> SearchUserGroupsWithFilters<'a> {
         Self { client, body }
     }
 
+    fn request(&self) -> Request {
+        Request::new(Method::POST, "/user-groups/search").json(&self.body)
+    }
+
     /// Sends the request: `POST /user-groups/search`.
     pub async fn send(
         self,
@@ -605,8 +929,33 @@ impl<'a> SearchUserGroupsWithFilters<'a> {
         crate::types::SearchResults,
         clientgen_runtime::Error<crate::types::Error>,
     > {
-        let request = Request::new(Method::POST, "/user-groups/search").json(&self.body);
-        self.client.inner.execute(request).await?.json()
+        self.client.inner.execute(self.request()).await?.json()
+    }
+
+    /// How this operation pages (its `x-pagination`).
+    const PAGINATION: clientgen_runtime::Pagination = clientgen_runtime::Pagination::page(
+            "page",
+        )
+        .size("per_page")
+        .in_body()
+        .items("/values")
+        .total_pages("/total_pages");
+
+    /// Every page of `POST /user-groups/search` from this one on, fetched as the stream is polled. Only the `page` page number changes between requests; the stream ends without another request once a page shows it is the last.
+    pub fn pages(
+        self,
+    ) -> clientgen_runtime::Pages<crate::types::SearchResults, crate::types::Error> {
+        self.client.inner.pages(self.request(), Self::PAGINATION)
+    }
+
+    /// Every item of every page of `POST /user-groups/search` (at `/values` in each page), fetched page by page as the stream is polled.
+    pub fn items(
+        self,
+    ) -> clientgen_runtime::Items<
+        serde_json::Map<String, serde_json::Value>,
+        crate::types::Error,
+    > {
+        self.client.inner.items(self.request(), Self::PAGINATION)
     }
 }
 
@@ -626,6 +975,11 @@ impl<'a> ListUserGroupMembers<'a> {
         }
     }
 
+    fn request(&self) -> Request {
+        Request::new(Method::GET, "/user-groups/{group_id}/members")
+            .path_param("group_id", &self.group_id)
+    }
+
     /// Sends the request: `GET /user-groups/{group_id}/members`.
     pub async fn send(
         self,
@@ -633,9 +987,7 @@ impl<'a> ListUserGroupMembers<'a> {
         crate::types::PaginatedList,
         clientgen_runtime::Error<serde_json::Value>,
     > {
-        let request = Request::new(Method::GET, "/user-groups/{group_id}/members")
-            .path_param("group_id", &self.group_id);
-        self.client.inner.execute(request).await?.json()
+        self.client.inner.execute(self.request()).await?.json()
     }
 }
 
@@ -669,6 +1021,12 @@ impl<'a> SearchNotifications<'a> {
         self
     }
 
+    fn request(&self) -> Request {
+        Request::new(Method::GET, "/notifications")
+            .query("page", &self.page)
+            .query("per_page", &self.per_page)
+    }
+
     /// Sends the request: `GET /notifications`.
     pub async fn send(
         self,
@@ -676,10 +1034,32 @@ impl<'a> SearchNotifications<'a> {
         crate::types::PaginatedList,
         clientgen_runtime::Error<serde_json::Value>,
     > {
-        let request = Request::new(Method::GET, "/notifications")
-            .query("page", &self.page)
-            .query("per_page", &self.per_page);
-        self.client.inner.execute(request).await?.json()
+        self.client.inner.execute(self.request()).await?.json()
+    }
+
+    /// How this operation pages (its `x-pagination`).
+    const PAGINATION: clientgen_runtime::Pagination = clientgen_runtime::Pagination::page(
+            "page",
+        )
+        .size("per_page")
+        .items("/data")
+        .total("/total");
+
+    /// Every page of `GET /notifications` from this one on, fetched as the stream is polled. Only the `page` page number changes between requests; the stream ends without another request once a page shows it is the last.
+    pub fn pages(
+        self,
+    ) -> clientgen_runtime::Pages<crate::types::PaginatedList, serde_json::Value> {
+        self.client.inner.pages(self.request(), Self::PAGINATION)
+    }
+
+    /// Every item of every page of `GET /notifications` (at `/data` in each page), fetched page by page as the stream is polled.
+    pub fn items(
+        self,
+    ) -> clientgen_runtime::Items<
+        serde_json::Map<String, serde_json::Value>,
+        serde_json::Value,
+    > {
+        self.client.inner.items(self.request(), Self::PAGINATION)
     }
 }
 
@@ -696,6 +1076,10 @@ impl<'a> SearchNotificationsWithFilters<'a> {
         Self { client, body }
     }
 
+    fn request(&self) -> Request {
+        Request::new(Method::POST, "/notifications/search").json(&self.body)
+    }
+
     /// Sends the request: `POST /notifications/search`.
     pub async fn send(
         self,
@@ -703,9 +1087,33 @@ impl<'a> SearchNotificationsWithFilters<'a> {
         crate::types::SearchResults,
         clientgen_runtime::Error<crate::types::Error>,
     > {
-        let request = Request::new(Method::POST, "/notifications/search")
-            .json(&self.body);
-        self.client.inner.execute(request).await?.json()
+        self.client.inner.execute(self.request()).await?.json()
+    }
+
+    /// How this operation pages (its `x-pagination`).
+    const PAGINATION: clientgen_runtime::Pagination = clientgen_runtime::Pagination::page(
+            "page",
+        )
+        .size("per_page")
+        .in_body()
+        .items("/values")
+        .total_pages("/total_pages");
+
+    /// Every page of `POST /notifications/search` from this one on, fetched as the stream is polled. Only the `page` page number changes between requests; the stream ends without another request once a page shows it is the last.
+    pub fn pages(
+        self,
+    ) -> clientgen_runtime::Pages<crate::types::SearchResults, crate::types::Error> {
+        self.client.inner.pages(self.request(), Self::PAGINATION)
+    }
+
+    /// Every item of every page of `POST /notifications/search` (at `/values` in each page), fetched page by page as the stream is polled.
+    pub fn items(
+        self,
+    ) -> clientgen_runtime::Items<
+        serde_json::Map<String, serde_json::Value>,
+        crate::types::Error,
+    > {
+        self.client.inner.items(self.request(), Self::PAGINATION)
     }
 }
 
@@ -721,6 +1129,10 @@ impl<'a> SearchFields<'a> {
         Self { client }
     }
 
+    fn request(&self) -> Request {
+        Request::new(Method::GET, "/fields")
+    }
+
     /// Sends the request: `GET /fields`.
     pub async fn send(
         self,
@@ -728,8 +1140,7 @@ impl<'a> SearchFields<'a> {
         crate::types::PaginatedList,
         clientgen_runtime::Error<serde_json::Value>,
     > {
-        let request = Request::new(Method::GET, "/fields");
-        self.client.inner.execute(request).await?.json()
+        self.client.inner.execute(self.request()).await?.json()
     }
 }
 
@@ -749,6 +1160,10 @@ impl<'a> CreateField<'a> {
         Self { client, body }
     }
 
+    fn request(&self) -> Request {
+        Request::new(Method::POST, "/fields").json(&self.body)
+    }
+
     /// Sends the request: `POST /fields`.
     pub async fn send(
         self,
@@ -756,8 +1171,7 @@ impl<'a> CreateField<'a> {
         serde_json::Map<String, serde_json::Value>,
         clientgen_runtime::Error<serde_json::Value>,
     > {
-        let request = Request::new(Method::POST, "/fields").json(&self.body);
-        self.client.inner.execute(request).await?.json()
+        self.client.inner.execute(self.request()).await?.json()
     }
 }
 
@@ -774,6 +1188,10 @@ impl<'a> SearchFieldsWithFilters<'a> {
         Self { client, body }
     }
 
+    fn request(&self) -> Request {
+        Request::new(Method::POST, "/fields/search").json(&self.body)
+    }
+
     /// Sends the request: `POST /fields/search`.
     pub async fn send(
         self,
@@ -781,8 +1199,33 @@ impl<'a> SearchFieldsWithFilters<'a> {
         crate::types::SearchResults,
         clientgen_runtime::Error<crate::types::Error>,
     > {
-        let request = Request::new(Method::POST, "/fields/search").json(&self.body);
-        self.client.inner.execute(request).await?.json()
+        self.client.inner.execute(self.request()).await?.json()
+    }
+
+    /// How this operation pages (its `x-pagination`).
+    const PAGINATION: clientgen_runtime::Pagination = clientgen_runtime::Pagination::page(
+            "page",
+        )
+        .size("per_page")
+        .in_body()
+        .items("/values")
+        .total_pages("/total_pages");
+
+    /// Every page of `POST /fields/search` from this one on, fetched as the stream is polled. Only the `page` page number changes between requests; the stream ends without another request once a page shows it is the last.
+    pub fn pages(
+        self,
+    ) -> clientgen_runtime::Pages<crate::types::SearchResults, crate::types::Error> {
+        self.client.inner.pages(self.request(), Self::PAGINATION)
+    }
+
+    /// Every item of every page of `POST /fields/search` (at `/values` in each page), fetched page by page as the stream is polled.
+    pub fn items(
+        self,
+    ) -> clientgen_runtime::Items<
+        serde_json::Map<String, serde_json::Value>,
+        crate::types::Error,
+    > {
+        self.client.inner.items(self.request(), Self::PAGINATION)
     }
 }
 
@@ -798,6 +1241,10 @@ impl<'a> SearchLabels<'a> {
         Self { client }
     }
 
+    fn request(&self) -> Request {
+        Request::new(Method::GET, "/labels")
+    }
+
     /// Sends the request: `GET /labels`.
     pub async fn send(
         self,
@@ -805,8 +1252,7 @@ impl<'a> SearchLabels<'a> {
         crate::types::PaginatedList,
         clientgen_runtime::Error<serde_json::Value>,
     > {
-        let request = Request::new(Method::GET, "/labels");
-        self.client.inner.execute(request).await?.json()
+        self.client.inner.execute(self.request()).await?.json()
     }
 }
 
@@ -826,6 +1272,10 @@ impl<'a> CreateLabel<'a> {
         Self { client, body }
     }
 
+    fn request(&self) -> Request {
+        Request::new(Method::POST, "/labels").json(&self.body)
+    }
+
     /// Sends the request: `POST /labels`.
     pub async fn send(
         self,
@@ -833,8 +1283,7 @@ impl<'a> CreateLabel<'a> {
         serde_json::Map<String, serde_json::Value>,
         clientgen_runtime::Error<serde_json::Value>,
     > {
-        let request = Request::new(Method::POST, "/labels").json(&self.body);
-        self.client.inner.execute(request).await?.json()
+        self.client.inner.execute(self.request()).await?.json()
     }
 }
 
@@ -851,6 +1300,10 @@ impl<'a> SearchLabelsWithFilters<'a> {
         Self { client, body }
     }
 
+    fn request(&self) -> Request {
+        Request::new(Method::POST, "/labels/search").json(&self.body)
+    }
+
     /// Sends the request: `POST /labels/search`.
     pub async fn send(
         self,
@@ -858,8 +1311,33 @@ impl<'a> SearchLabelsWithFilters<'a> {
         crate::types::SearchResults,
         clientgen_runtime::Error<crate::types::Error>,
     > {
-        let request = Request::new(Method::POST, "/labels/search").json(&self.body);
-        self.client.inner.execute(request).await?.json()
+        self.client.inner.execute(self.request()).await?.json()
+    }
+
+    /// How this operation pages (its `x-pagination`).
+    const PAGINATION: clientgen_runtime::Pagination = clientgen_runtime::Pagination::page(
+            "page",
+        )
+        .size("per_page")
+        .in_body()
+        .items("/values")
+        .total_pages("/total_pages");
+
+    /// Every page of `POST /labels/search` from this one on, fetched as the stream is polled. Only the `page` page number changes between requests; the stream ends without another request once a page shows it is the last.
+    pub fn pages(
+        self,
+    ) -> clientgen_runtime::Pages<crate::types::SearchResults, crate::types::Error> {
+        self.client.inner.pages(self.request(), Self::PAGINATION)
+    }
+
+    /// Every item of every page of `POST /labels/search` (at `/values` in each page), fetched page by page as the stream is polled.
+    pub fn items(
+        self,
+    ) -> clientgen_runtime::Items<
+        serde_json::Map<String, serde_json::Value>,
+        crate::types::Error,
+    > {
+        self.client.inner.items(self.request(), Self::PAGINATION)
     }
 }
 
@@ -893,6 +1371,12 @@ impl<'a> SearchFindings<'a> {
         self
     }
 
+    fn request(&self) -> Request {
+        Request::new(Method::GET, "/findings")
+            .query("page", &self.page)
+            .query("per_page", &self.per_page)
+    }
+
     /// Sends the request: `GET /findings`.
     pub async fn send(
         self,
@@ -900,10 +1384,32 @@ impl<'a> SearchFindings<'a> {
         crate::types::PaginatedList,
         clientgen_runtime::Error<serde_json::Value>,
     > {
-        let request = Request::new(Method::GET, "/findings")
-            .query("page", &self.page)
-            .query("per_page", &self.per_page);
-        self.client.inner.execute(request).await?.json()
+        self.client.inner.execute(self.request()).await?.json()
+    }
+
+    /// How this operation pages (its `x-pagination`).
+    const PAGINATION: clientgen_runtime::Pagination = clientgen_runtime::Pagination::page(
+            "page",
+        )
+        .size("per_page")
+        .items("/data")
+        .total("/total");
+
+    /// Every page of `GET /findings` from this one on, fetched as the stream is polled. Only the `page` page number changes between requests; the stream ends without another request once a page shows it is the last.
+    pub fn pages(
+        self,
+    ) -> clientgen_runtime::Pages<crate::types::PaginatedList, serde_json::Value> {
+        self.client.inner.pages(self.request(), Self::PAGINATION)
+    }
+
+    /// Every item of every page of `GET /findings` (at `/data` in each page), fetched page by page as the stream is polled.
+    pub fn items(
+        self,
+    ) -> clientgen_runtime::Items<
+        serde_json::Map<String, serde_json::Value>,
+        serde_json::Value,
+    > {
+        self.client.inner.items(self.request(), Self::PAGINATION)
     }
 }
 
@@ -920,6 +1426,10 @@ impl<'a> SearchFindingsWithFilters<'a> {
         Self { client, body }
     }
 
+    fn request(&self) -> Request {
+        Request::new(Method::POST, "/findings/search").json(&self.body)
+    }
+
     /// Sends the request: `POST /findings/search`.
     pub async fn send(
         self,
@@ -927,8 +1437,33 @@ impl<'a> SearchFindingsWithFilters<'a> {
         crate::types::SearchResults,
         clientgen_runtime::Error<crate::types::Error>,
     > {
-        let request = Request::new(Method::POST, "/findings/search").json(&self.body);
-        self.client.inner.execute(request).await?.json()
+        self.client.inner.execute(self.request()).await?.json()
+    }
+
+    /// How this operation pages (its `x-pagination`).
+    const PAGINATION: clientgen_runtime::Pagination = clientgen_runtime::Pagination::page(
+            "page",
+        )
+        .size("per_page")
+        .in_body()
+        .items("/values")
+        .total_pages("/total_pages");
+
+    /// Every page of `POST /findings/search` from this one on, fetched as the stream is polled. Only the `page` page number changes between requests; the stream ends without another request once a page shows it is the last.
+    pub fn pages(
+        self,
+    ) -> clientgen_runtime::Pages<crate::types::SearchResults, crate::types::Error> {
+        self.client.inner.pages(self.request(), Self::PAGINATION)
+    }
+
+    /// Every item of every page of `POST /findings/search` (at `/values` in each page), fetched page by page as the stream is polled.
+    pub fn items(
+        self,
+    ) -> clientgen_runtime::Items<
+        serde_json::Map<String, serde_json::Value>,
+        crate::types::Error,
+    > {
+        self.client.inner.items(self.request(), Self::PAGINATION)
     }
 }
 
@@ -962,6 +1497,12 @@ impl<'a> SearchAppToAppIntegrations<'a> {
         self
     }
 
+    fn request(&self) -> Request {
+        Request::new(Method::GET, "/app-to-app-integrations")
+            .query("page", &self.page)
+            .query("per_page", &self.per_page)
+    }
+
     /// Sends the request: `GET /app-to-app-integrations`.
     pub async fn send(
         self,
@@ -969,10 +1510,32 @@ impl<'a> SearchAppToAppIntegrations<'a> {
         crate::types::PaginatedList,
         clientgen_runtime::Error<serde_json::Value>,
     > {
-        let request = Request::new(Method::GET, "/app-to-app-integrations")
-            .query("page", &self.page)
-            .query("per_page", &self.per_page);
-        self.client.inner.execute(request).await?.json()
+        self.client.inner.execute(self.request()).await?.json()
+    }
+
+    /// How this operation pages (its `x-pagination`).
+    const PAGINATION: clientgen_runtime::Pagination = clientgen_runtime::Pagination::page(
+            "page",
+        )
+        .size("per_page")
+        .items("/data")
+        .total("/total");
+
+    /// Every page of `GET /app-to-app-integrations` from this one on, fetched as the stream is polled. Only the `page` page number changes between requests; the stream ends without another request once a page shows it is the last.
+    pub fn pages(
+        self,
+    ) -> clientgen_runtime::Pages<crate::types::PaginatedList, serde_json::Value> {
+        self.client.inner.pages(self.request(), Self::PAGINATION)
+    }
+
+    /// Every item of every page of `GET /app-to-app-integrations` (at `/data` in each page), fetched page by page as the stream is polled.
+    pub fn items(
+        self,
+    ) -> clientgen_runtime::Items<
+        serde_json::Map<String, serde_json::Value>,
+        serde_json::Value,
+    > {
+        self.client.inner.items(self.request(), Self::PAGINATION)
     }
 }
 
@@ -989,6 +1552,10 @@ impl<'a> SearchAppToAppIntegrationsWithFilters<'a> {
         Self { client, body }
     }
 
+    fn request(&self) -> Request {
+        Request::new(Method::POST, "/app-to-app-integrations/search").json(&self.body)
+    }
+
     /// Sends the request: `POST /app-to-app-integrations/search`.
     pub async fn send(
         self,
@@ -996,8 +1563,32 @@ impl<'a> SearchAppToAppIntegrationsWithFilters<'a> {
         crate::types::SearchResults,
         clientgen_runtime::Error<crate::types::Error>,
     > {
-        let request = Request::new(Method::POST, "/app-to-app-integrations/search")
-            .json(&self.body);
-        self.client.inner.execute(request).await?.json()
+        self.client.inner.execute(self.request()).await?.json()
+    }
+
+    /// How this operation pages (its `x-pagination`).
+    const PAGINATION: clientgen_runtime::Pagination = clientgen_runtime::Pagination::page(
+            "page",
+        )
+        .size("per_page")
+        .in_body()
+        .items("/values")
+        .total_pages("/total_pages");
+
+    /// Every page of `POST /app-to-app-integrations/search` from this one on, fetched as the stream is polled. Only the `page` page number changes between requests; the stream ends without another request once a page shows it is the last.
+    pub fn pages(
+        self,
+    ) -> clientgen_runtime::Pages<crate::types::SearchResults, crate::types::Error> {
+        self.client.inner.pages(self.request(), Self::PAGINATION)
+    }
+
+    /// Every item of every page of `POST /app-to-app-integrations/search` (at `/values` in each page), fetched page by page as the stream is polled.
+    pub fn items(
+        self,
+    ) -> clientgen_runtime::Items<
+        serde_json::Map<String, serde_json::Value>,
+        crate::types::Error,
+    > {
+        self.client.inner.items(self.request(), Self::PAGINATION)
     }
 }

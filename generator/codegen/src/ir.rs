@@ -13,8 +13,14 @@ pub struct Api {
     pub api_version: String,
     /// The first server's URL, when it needs no variables.
     pub default_server: Option<String>,
-    /// Whether the spec declares HTTP bearer authentication.
-    pub bearer_auth: bool,
+    /// The security schemes a client can be given credentials for, in the spec's order.
+    pub security_schemes: Vec<SecurityScheme>,
+    /// The spec-wide security requirements: alternatives of scheme names (`None`: not stated).
+    pub security: Option<Vec<Vec<String>>>,
+    /// Headers every operation carries, set once on the client builder.
+    pub settings: Vec<Setting>,
+    /// The spec-wide request budget (`x-rate-limit` at the root).
+    pub rate_limit: Option<RateLimit>,
     /// Named types, sorted by name.
     pub types: Vec<TypeDef>,
     /// Operations in the order of the spec's paths.
@@ -29,14 +35,119 @@ impl Api {
             TypeKind::Alias(ty) => ty.any(wanted),
             TypeKind::StringEnum { .. } => false,
         });
+        let in_settings = self.settings.iter().any(|s| s.ty.any(wanted));
         let in_operations = self.operations.iter().any(|op| {
             op.params.iter().any(|p| p.ty.any(wanted))
+                || op
+                    .pagination
+                    .as_ref()
+                    .is_some_and(|p| p.item_type.any(wanted))
                 || op.body.as_ref().is_some_and(|b| b.ty.any(wanted))
                 || matches!(&op.success, Success::Json(ty) if ty.any(wanted))
                 || op.error.any(wanted)
         });
-        in_types || in_operations
+        in_types || in_settings || in_operations
     }
+
+    /// Whether the spec declares a rate limit anywhere.
+    pub fn has_rate_limits(&self) -> bool {
+        self.rate_limit.is_some() || self.operations.iter().any(|op| op.rate_limit.is_some())
+    }
+}
+
+/// A security scheme of `components.securitySchemes` the client supports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecurityScheme {
+    /// The scheme's name in the spec (the key security requirements use).
+    pub name: String,
+    /// The builder method that sets its credential (snake_case, unique on the builder).
+    pub method: String,
+    /// What kind of credential it takes.
+    pub kind: SchemeKind,
+    /// Rustdoc (the scheme's description).
+    pub doc: Option<String>,
+}
+
+/// The credential a security scheme takes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SchemeKind {
+    /// `Authorization: Bearer` (HTTP bearer, OAuth 2 and OpenID Connect): a token, or a
+    /// token provider set with the method named in `provider_method`.
+    Bearer {
+        /// The builder method that sets a token provider.
+        provider_method: String,
+    },
+    /// HTTP basic: a user name and a password.
+    Basic,
+    /// An API key in a header or a query parameter.
+    ApiKey {
+        /// Whether it goes in the query string (else in a header).
+        in_query: bool,
+        /// The header or parameter name.
+        name: String,
+    },
+}
+
+/// A header every operation carries, made a setting of the client builder.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Setting {
+    /// The builder method (snake_case, unique on the builder).
+    pub method: String,
+    /// The header name.
+    pub wire_name: String,
+    /// The value's type.
+    pub ty: TypeRef,
+    /// Whether every operation requires it (then `build()` fails without it).
+    pub required: bool,
+    /// Rustdoc.
+    pub doc: Option<String>,
+}
+
+/// A request budget: `requests` per `period_seconds`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    /// Requests allowed per period (at least 1).
+    pub requests: u32,
+    /// The period in seconds (at least 1).
+    pub period_seconds: u64,
+}
+
+/// How an operation pages through a list (`x-pagination`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pagination {
+    /// The style.
+    pub style: PageStyle,
+    /// Whether the parameters are fields of the JSON body (else query parameters).
+    pub in_body: bool,
+    /// The page, offset, token or cursor parameter (wire name).
+    pub param: String,
+    /// The page size parameter (wire name).
+    pub size_param: Option<String>,
+    /// The first page number, when it is not 1.
+    pub first_page: Option<i64>,
+    /// JSON pointer of the items array in the response.
+    pub items: String,
+    /// The type of one item (`Json` when the response is untyped).
+    pub item_type: TypeRef,
+    /// JSON pointer of the next token or cursor (token and cursor styles).
+    pub next: Option<String>,
+    /// JSON pointer of the total number of items.
+    pub total: Option<String>,
+    /// JSON pointer of the total number of pages.
+    pub total_pages: Option<String>,
+}
+
+/// A pagination style.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageStyle {
+    /// Page numbers.
+    Page,
+    /// Item offsets.
+    Offset,
+    /// A token from the previous page (`pageToken` -> `nextPageToken`).
+    Token,
+    /// A cursor from the previous page (`cursor` -> `page.next`); paged like tokens.
+    Cursor,
 }
 
 /// A named type of the generated `types` module.
@@ -217,4 +328,10 @@ pub struct Operation {
     pub error: TypeRef,
     /// Whether the spec marks it deprecated.
     pub deprecated: bool,
+    /// The operation's own security requirements, when it states them.
+    pub security: Option<Vec<Vec<String>>>,
+    /// The operation's own request budget.
+    pub rate_limit: Option<RateLimit>,
+    /// How it pages, when it returns a list in pages.
+    pub pagination: Option<Pagination>,
 }

@@ -4,7 +4,7 @@
 use minijinja::{context, Environment};
 use proc_macro2::TokenStream;
 
-use crate::ir::{Api, ParamLocation, TypeRef};
+use crate::ir::{Api, ParamLocation, SchemeKind, TypeRef};
 use crate::Settings;
 
 const CARGO_TOML: &str = include_str!("../templates/Cargo.toml.j2");
@@ -100,7 +100,7 @@ pub(crate) fn templates(
     let operations: Vec<_> = api
         .operations
         .iter()
-        .map(|op| context! { method => op.http_method, path => op.path, rust => op.method_name.trim_start_matches("r#") })
+        .map(|op| context! { method => op.http_method, path => op.path, rust => op.method_name.trim_start_matches("r#"), pages => op.pagination.is_some() })
         .collect();
     let ctx = context! {
         name => settings.name,
@@ -113,7 +113,11 @@ pub(crate) fn templates(
         title => api.title,
         api_version => api.api_version,
         default_server => api.default_server,
-        bearer => api.bearer_auth,
+        builder_lines => builder_lines(api),
+        pagination_example => pagination_example(api),
+        paginated => api.operations.iter().any(|op| op.pagination.is_some()),
+        rate_limit => api.rate_limit.map(|l| context! { requests => l.requests, seconds => l.period_seconds }),
+        settings => api.settings.iter().map(|s| context! { method => s.method, header => s.wire_name, required => s.required }).collect::<Vec<_>>(),
         uses_chrono => api.uses(|t| matches!(t, TypeRef::DateTime | TypeRef::Date)),
         uses_uuid => api.uses(|t| matches!(t, TypeRef::Uuid)),
         example_call => example_call(api),
@@ -151,4 +155,45 @@ fn example_call(api: &Api) -> Option<String> {
             .collect();
         Some(format!("{}({})", op.method_name, args?.join(", ")))
     })
+}
+
+/// The builder calls of the README example: one credential, and every required setting.
+fn builder_lines(api: &Api) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some(scheme) = api.security_schemes.first() {
+        let method = scheme.method.trim_start_matches("r#");
+        lines.push(match &scheme.kind {
+            SchemeKind::Bearer { .. } => format!(".{method}(\"YOUR_API_TOKEN\")"),
+            SchemeKind::Basic => format!(".{method}(\"YOUR_USERNAME\", \"YOUR_PASSWORD\")"),
+            SchemeKind::ApiKey { .. } => format!(".{method}(\"YOUR_API_KEY\")"),
+        });
+    }
+    for setting in api.settings.iter().filter(|s| s.required) {
+        let method = setting.method.trim_start_matches("r#");
+        let value = match setting.ty {
+            TypeRef::String => format!(
+                "{:?}",
+                format!(
+                    "YOUR_{}",
+                    setting.wire_name.to_ascii_uppercase().replace('-', "_")
+                )
+            ),
+            TypeRef::I64 | TypeRef::I32 => "1".to_owned(),
+            _ => continue,
+        };
+        lines.push(format!(".{method}({value})"));
+    }
+    lines
+}
+
+/// An `.items()` call for the README: the first paginated operation without required
+/// arguments.
+fn pagination_example(api: &Api) -> Option<String> {
+    api.operations
+        .iter()
+        .filter(|op| op.pagination.is_some())
+        .find(|op| {
+            !op.params.iter().any(|p| p.required) && !op.body.as_ref().is_some_and(|b| b.required)
+        })
+        .map(|op| op.method_name.clone())
 }

@@ -1,46 +1,70 @@
 use std::fmt;
-use std::marker::PhantomData;
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
 
-use reqwest::header::{HeaderName, HeaderValue, AUTHORIZATION};
+use reqwest::header::{HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
 use serde::de::DeserializeOwned;
+use tracing::Instrument;
 
+use crate::auth::{ApiKeyLocation, Credential, TokenCache};
 use crate::error::Error;
-use crate::request::Request;
+use crate::rate_limit::RateLimiter;
+use crate::request::{Request, Security};
 use crate::response::Response;
-use crate::secret::Secret;
+use crate::retry::{retry_after, RetryPolicy};
 
-/// The timeout applied to each request unless the builder sets another.
-const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
-
-/// A configured connection to one API: base URL, credentials and HTTP settings.
+/// A configured connection to one API: base URL, credentials, retries, rate limits.
 ///
-/// Cheap to clone: clones share the connection pool. Generated clients wrap one.
+/// Cheap to clone: clones share the connection pool, the token cache and the rate-limit
+/// budget. Generated clients wrap one; create it with [`crate::ClientBuilder`].
 #[derive(Clone)]
 pub struct Client {
-    http: reqwest::Client,
-    base_url: String,
-    bearer_token: Option<Secret>,
-    timeout: Duration,
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) http: reqwest::Client,
+    pub(crate) base_url: String,
+    pub(crate) timeout: Duration,
+    pub(crate) retry: RetryPolicy,
+    /// Credentials by security scheme name.
+    pub(crate) credentials: Vec<(&'static str, Credential)>,
+    /// The spec-wide security requirements (operations may override them).
+    pub(crate) security: Option<Security>,
+    /// Headers every request carries (the spec's client-wide settings).
+    pub(crate) settings: Vec<(HeaderName, HeaderValue)>,
+    /// The spec-wide request budget, unless rate limiting is off.
+    pub(crate) limiter: Option<RateLimiter>,
+    /// Budgets of single operations: method, path template, bucket.
+    pub(crate) operation_limiters: Vec<(&'static str, &'static str, RateLimiter)>,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let schemes: Vec<&str> = self.inner.credentials.iter().map(|(s, _)| *s).collect();
         f.debug_struct("Client")
-            .field("base_url", &self.base_url)
-            .field("bearer_token", &self.bearer_token)
-            .field("timeout", &self.timeout)
+            .field("base_url", &self.inner.base_url)
+            .field("credentials", &schemes)
+            .field("timeout", &self.inner.timeout)
+            .field("retry", &self.inner.retry)
+            .field("rate_limited", &self.inner.limiter.is_some())
             .finish_non_exhaustive()
     }
+}
+
+/// What one attempt produced.
+enum Attempt {
+    Response(Response),
+    Failed(reqwest::Error),
 }
 
 impl Client {
     /// The base URL every operation path is appended to.
     pub fn base_url(&self) -> &str {
-        &self.base_url
+        &self.inner.base_url
     }
 
-    /// Sends a request and reads the whole response.
+    /// Sends a request, retrying as the client's policy allows, and reads the whole response.
     ///
     /// Any status is a successful execution here; the operation decides what the status means
     /// when it decodes the [`Response`].
@@ -48,173 +72,246 @@ impl Client {
         &self,
         request: Request,
     ) -> Result<Response, Error<E>> {
-        if let Some(problem) = request.problem {
-            return Err(Error::InvalidRequest(problem));
+        self.send(&request).await
+    }
+
+    pub(crate) async fn send<E>(&self, request: &Request) -> Result<Response, Error<E>> {
+        if let Some(problem) = &request.problem {
+            return Err(Error::InvalidRequest(problem.clone()));
         }
-        let url = format!("{}{}", self.base_url, request.path);
+        let url = format!("{}{}", self.inner.base_url, request.path);
         let url = reqwest::Url::parse(&url)
             .map_err(|err| Error::InvalidRequest(format!("invalid URL {url:?}: {err}")))?;
-        let mut builder = self
-            .http
-            .request(request.method, url)
-            .timeout(self.timeout)
-            .query(&request.query);
+        let body = match &request.body {
+            Some(value) => Some(bytes::Bytes::from(
+                serde_json::to_vec(value)
+                    .map_err(|err| Error::InvalidRequest(format!("request body: {err}")))?,
+            )),
+            None => None,
+        };
+        let mut headers = Vec::with_capacity(request.headers.len());
         for (name, value) in &request.headers {
-            builder = builder.header(header_name(name)?, header_value(name, value)?);
+            headers.push((header_name(name)?, header_value(name, value)?));
         }
-        if let Some(token) = &self.bearer_token {
-            let mut value = header_value("Authorization", &format!("Bearer {}", token.expose()))?;
-            value.set_sensitive(true);
-            builder = builder.header(AUTHORIZATION, value);
+
+        let retry = &self.inner.retry;
+        let started = Instant::now();
+        let mut attempts = 0;
+        let mut retries = 0;
+        let mut refreshed_token = false;
+        loop {
+            attempts += 1;
+            self.wait_for_rate_limits(request).await;
+            let mut builder = self
+                .inner
+                .http
+                .request(request.method.clone(), url.clone())
+                .timeout(self.attempt_timeout(started));
+            if !request.query.is_empty() {
+                builder = builder.query(&request.query);
+            }
+            for (name, value) in &self.inner.settings {
+                builder = builder.header(name, value);
+            }
+            for (name, value) in &headers {
+                builder = builder.header(name, value);
+            }
+            let (builder, token) = self.authorize(request, builder).await?;
+            let mut builder = builder;
+            if let Some(body) = &body {
+                builder = builder
+                    .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+                    .body(body.clone());
+            }
+
+            let span = tracing::info_span!(
+                "http_request",
+                method = %request.method,
+                path = request.path_template,
+                attempt = attempts,
+                status = tracing::field::Empty,
+            );
+            let outcome = async {
+                match builder.send().await {
+                    Ok(response) => {
+                        let status = response.status();
+                        tracing::Span::current().record("status", status.as_u16());
+                        let headers = response.headers().clone();
+                        match response.bytes().await {
+                            Ok(body) => {
+                                Attempt::Response(Response::new(status, headers, body, attempts))
+                            }
+                            Err(err) => Attempt::Failed(err),
+                        }
+                    }
+                    Err(err) => Attempt::Failed(err),
+                }
+            }
+            .instrument(span)
+            .await;
+
+            let wait = match &outcome {
+                Attempt::Response(response) => {
+                    let status = response.status();
+                    if status == reqwest::StatusCode::UNAUTHORIZED && !refreshed_token {
+                        if let Some((cache, generation)) = &token {
+                            // The token was refused (revoked, or expired early): fetch a new
+                            // one once and try again; this is not a retry of the budget.
+                            cache.invalidate(*generation).await;
+                            refreshed_token = true;
+                            tracing::debug!("access token refused; fetching a new one");
+                            continue;
+                        }
+                    }
+                    (retries < retry.max_retries && retry.retries_status(&request.method, status))
+                        .then(|| {
+                            retry_after(response.headers(), SystemTime::now())
+                                .unwrap_or_else(|| retry.backoff(retries + 1))
+                        })
+                }
+                Attempt::Failed(err) => (retries < retry.max_retries
+                    && retry.retries_transport(&request.method, err))
+                .then(|| retry.backoff(retries + 1)),
+            };
+            let wait = wait.filter(|wait| started.elapsed() + *wait < retry.deadline);
+            match (wait, outcome) {
+                (Some(wait), outcome) => {
+                    let reason = match &outcome {
+                        Attempt::Response(response) => format!("HTTP {}", response.status()),
+                        Attempt::Failed(err) => strip_url(err),
+                    };
+                    tracing::debug!(
+                        path = request.path_template,
+                        attempt = attempts,
+                        wait_ms = wait.as_millis() as u64,
+                        %reason,
+                        "retrying"
+                    );
+                    retries += 1;
+                    tokio::time::sleep(wait).await;
+                }
+                (None, Attempt::Response(response)) => return Ok(response),
+                (None, Attempt::Failed(err)) => {
+                    return Err(Error::from_reqwest(err.without_url(), attempts))
+                }
+            }
         }
-        if let Some(body) = request.body {
-            builder = builder
-                .header(
-                    reqwest::header::CONTENT_TYPE,
-                    HeaderValue::from_static("application/json"),
-                )
-                .body(body);
+    }
+
+    /// The time the next attempt may take: the client's timeout, cut short by the retry
+    /// deadline once the first attempt is over.
+    fn attempt_timeout(&self, started: Instant) -> Duration {
+        let elapsed = started.elapsed();
+        if elapsed.is_zero() {
+            return self.inner.timeout;
         }
-        let response = builder.send().await.map_err(Error::from_reqwest)?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(Error::from_reqwest)?;
-        Ok(Response::new(status, headers, body))
+        let left = self.inner.retry.deadline.saturating_sub(elapsed);
+        self.inner.timeout.min(left.max(Duration::from_millis(1)))
+    }
+
+    async fn wait_for_rate_limits(&self, request: &Request) {
+        if let Some(limiter) = &self.inner.limiter {
+            limiter.acquire().await;
+        }
+        let method = request.method.as_str();
+        for (op_method, path, limiter) in &self.inner.operation_limiters {
+            if *op_method == method && *path == request.path_template {
+                limiter.acquire().await;
+            }
+        }
+    }
+
+    /// Adds the credentials the request's security requirements call for. A token from a
+    /// provider is returned with its generation, so a 401 can invalidate exactly that token.
+    async fn authorize<E>(
+        &self,
+        request: &Request,
+        mut builder: reqwest::RequestBuilder,
+    ) -> Result<(reqwest::RequestBuilder, Option<(Arc<TokenCache>, u64)>), Error<E>> {
+        let mut token = None;
+        for credential in self.credentials_for(request) {
+            builder = match credential {
+                Credential::Bearer(secret) => {
+                    builder.header(AUTHORIZATION, bearer(secret.expose())?)
+                }
+                Credential::Tokens(cache) => {
+                    let (secret, generation) = cache.current().await.map_err(Error::Auth)?;
+                    token = Some((cache.clone(), generation));
+                    builder.header(AUTHORIZATION, bearer(secret.expose())?)
+                }
+                Credential::Basic { username, password } => {
+                    builder.basic_auth(username, Some(password.expose()))
+                }
+                Credential::ApiKey {
+                    location: ApiKeyLocation::Header,
+                    name,
+                    value,
+                } => {
+                    let mut header = header_value(name, value.expose())?;
+                    header.set_sensitive(true);
+                    builder.header(header_name(name)?, header)
+                }
+                Credential::ApiKey {
+                    location: ApiKeyLocation::Query,
+                    name,
+                    value,
+                } => builder.query(&[(name, value.expose())]),
+            };
+        }
+        Ok((builder, token))
+    }
+
+    /// The configured credentials of the first satisfiable alternative of the request's
+    /// security requirements (all credentials when the spec states none).
+    fn credentials_for(&self, request: &Request) -> Vec<&Credential> {
+        let configured = |scheme: &str| {
+            self.inner
+                .credentials
+                .iter()
+                .find(|(name, _)| *name == scheme)
+                .map(|(_, credential)| credential)
+        };
+        let Some(alternatives) = request.security.or(self.inner.security) else {
+            return self.inner.credentials.iter().map(|(_, c)| c).collect();
+        };
+        alternatives
+            .iter()
+            .filter(|schemes| !schemes.is_empty())
+            .find_map(|schemes| {
+                schemes
+                    .iter()
+                    .map(|s| configured(s))
+                    .collect::<Option<Vec<_>>>()
+            })
+            .unwrap_or_default()
     }
 }
 
-fn header_name<E>(name: &str) -> Result<HeaderName, Error<E>> {
+/// A transport error's message without its URL (which may carry an API key in its query).
+fn strip_url(err: &reqwest::Error) -> String {
+    let text = err.to_string();
+    match err.url() {
+        Some(url) => text.replace(url.as_str(), "<url>"),
+        None => text,
+    }
+}
+
+fn bearer<E>(token: &str) -> Result<HeaderValue, Error<E>> {
+    let mut value = header_value("Authorization", &format!("Bearer {token}"))?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+pub(crate) fn header_name<E>(name: &str) -> Result<HeaderName, Error<E>> {
     HeaderName::from_bytes(name.as_bytes())
         .map_err(|_| Error::InvalidRequest(format!("`{name}` is not a valid header name")))
 }
 
 /// Header values are checked before anything is sent: a CR or LF would split the header.
-fn header_value<E>(name: &str, value: &str) -> Result<HeaderValue, Error<E>> {
+pub(crate) fn header_value<E>(name: &str, value: &str) -> Result<HeaderValue, Error<E>> {
     HeaderValue::from_str(value).map_err(|_| {
         Error::InvalidRequest(format!(
             "the value of header `{name}` contains a character not allowed in a header (such as CR or LF)"
         ))
     })
-}
-
-/// The builder was given settings that cannot make a client.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum BuildError {
-    /// No base URL was set and the spec declares no usable default server.
-    #[error("no base URL: set one with `.base_url(..)`")]
-    MissingBaseUrl,
-    /// The base URL does not parse as an absolute http(s) URL.
-    #[error("invalid base URL {url:?}: {reason}")]
-    InvalidBaseUrl {
-        /// The URL as given.
-        url: String,
-        /// Why it was refused.
-        reason: String,
-    },
-    /// The underlying HTTP client could not be created (for example TLS setup failed).
-    #[error("could not create the HTTP client: {0}")]
-    Http(#[from] reqwest::Error),
-}
-
-/// Builds a client of type `C` (a generated crate's `Client`).
-///
-/// Start from the generated `Client::builder()`, which sets the spec's default server.
-#[must_use]
-pub struct ClientBuilder<C> {
-    base_url: Option<String>,
-    bearer_token: Option<Secret>,
-    timeout: Duration,
-    user_agent: Option<String>,
-    http: Option<reqwest::Client>,
-    target: PhantomData<fn() -> C>,
-}
-
-impl<C> fmt::Debug for ClientBuilder<C> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientBuilder")
-            .field("base_url", &self.base_url)
-            .field("bearer_token", &self.bearer_token)
-            .field("timeout", &self.timeout)
-            .field("user_agent", &self.user_agent)
-            .finish_non_exhaustive()
-    }
-}
-
-impl<C: From<Client>> ClientBuilder<C> {
-    /// A builder with the spec's default server (if it has one) and user agent.
-    pub fn new(default_base_url: Option<&str>, user_agent: &str) -> Self {
-        Self {
-            base_url: default_base_url.map(str::to_owned),
-            bearer_token: None,
-            timeout: DEFAULT_TIMEOUT,
-            user_agent: Some(user_agent.to_owned()),
-            http: None,
-            target: PhantomData,
-        }
-    }
-
-    /// Sends requests to this base URL instead of the spec's default server (a region, a
-    /// proxy, or a local test server).
-    pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = Some(url.into());
-        self
-    }
-
-    /// Authenticates every request with `Authorization: Bearer <token>`.
-    pub fn bearer_token(mut self, token: impl Into<Secret>) -> Self {
-        self.bearer_token = Some(token.into());
-        self
-    }
-
-    /// The time one request may take, from sending to the last byte of the response
-    /// (default: 30 seconds).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    /// The `User-Agent` header (default: the generated crate's name and version). Ignored when
-    /// a ready HTTP client is given with [`ClientBuilder::http_client`].
-    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-        self.user_agent = Some(user_agent.into());
-        self
-    }
-
-    /// Uses a ready `reqwest::Client` (its proxy, TLS and pool settings) instead of creating one.
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Some(client);
-        self
-    }
-
-    /// Checks the settings and creates the client.
-    pub fn build(self) -> Result<C, BuildError> {
-        let base_url = self.base_url.ok_or(BuildError::MissingBaseUrl)?;
-        let parsed = reqwest::Url::parse(&base_url).map_err(|err| BuildError::InvalidBaseUrl {
-            url: base_url.clone(),
-            reason: err.to_string(),
-        })?;
-        if !matches!(parsed.scheme(), "http" | "https") || parsed.cannot_be_a_base() {
-            return Err(BuildError::InvalidBaseUrl {
-                url: base_url,
-                reason: "expected an absolute http or https URL".to_owned(),
-            });
-        }
-        let http = match self.http {
-            Some(http) => http,
-            None => {
-                let mut builder = reqwest::Client::builder();
-                if let Some(user_agent) = &self.user_agent {
-                    builder = builder.user_agent(user_agent.as_str());
-                }
-                builder.build()?
-            }
-        };
-        Ok(C::from(Client {
-            http,
-            base_url: base_url.trim_end_matches('/').to_owned(),
-            bearer_token: self.bearer_token,
-            timeout: self.timeout,
-        }))
-    }
 }

@@ -2,8 +2,12 @@ use std::fmt;
 
 use reqwest::StatusCode;
 
+/// A boxed error from user code, such as a [`crate::TokenProvider`].
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
 /// The API answered with a status the operation does not treat as success.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct ApiError<E> {
     /// The HTTP status of the response.
     pub status: StatusCode,
@@ -11,6 +15,8 @@ pub struct ApiError<E> {
     pub body: Option<E>,
     /// The start of the raw response body, for the cases where `body` is `None`.
     pub excerpt: String,
+    /// How many times the request was sent, retries included.
+    pub attempts: u32,
 }
 
 /// Everything that can go wrong when calling an operation.
@@ -20,12 +26,21 @@ pub struct ApiError<E> {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error<E = serde_json::Value> {
-    /// The server answered with a non-success status.
+    /// The server answered with a non-success status (after any retries).
     Api(ApiError<E>),
-    /// The request could not be sent or the response not received (DNS, TLS, connection).
-    Transport(reqwest::Error),
-    /// The request did not complete within the configured timeout.
-    Timeout,
+    /// The request could not be sent or the response not received (DNS, TLS, connection
+    /// refused or reset), after any retries.
+    Transport {
+        /// What the HTTP client reported.
+        source: reqwest::Error,
+        /// How many times the request was sent, retries included.
+        attempts: u32,
+    },
+    /// A request did not complete within the configured timeout.
+    Timeout {
+        /// How many times the request was sent, retries included.
+        attempts: u32,
+    },
     /// The response had a success status but its body did not match the declared type.
     Decode {
         /// The HTTP status of the response.
@@ -35,6 +50,8 @@ pub enum Error<E = serde_json::Value> {
         /// The start of the body, enough to see what the server actually sent.
         excerpt: String,
     },
+    /// The token provider could not supply an access token.
+    Auth(BoxError),
     /// The request could not be built from the given arguments (a header value with a line
     /// break, a path parameter that is `.` or `..`, a body that does not serialize).
     InvalidRequest(String),
@@ -46,16 +63,50 @@ impl<E> Error<E> {
         match self {
             Error::Api(api) => Some(api.status),
             Error::Decode { status, .. } => Some(*status),
-            Error::Transport(err) => err.status(),
-            Error::Timeout | Error::InvalidRequest(_) => None,
+            Error::Transport { source, .. } => source.status(),
+            Error::Timeout { .. } | Error::Auth(_) | Error::InvalidRequest(_) => None,
         }
     }
 
-    pub(crate) fn from_reqwest(err: reqwest::Error) -> Self {
-        if err.is_timeout() {
-            Error::Timeout
+    /// How many times the request was sent, retries included (0 when it never was).
+    pub fn attempts(&self) -> u32 {
+        match self {
+            Error::Api(api) => api.attempts,
+            Error::Transport { attempts, .. } | Error::Timeout { attempts } => *attempts,
+            Error::Decode { .. } => 1,
+            Error::Auth(_) | Error::InvalidRequest(_) => 0,
+        }
+    }
+
+    /// An error reported by the HTTP client, classified.
+    pub(crate) fn from_reqwest(source: reqwest::Error, attempts: u32) -> Self {
+        if source.is_timeout() {
+            Error::Timeout { attempts }
         } else {
-            Error::Transport(err)
+            Error::Transport { source, attempts }
+        }
+    }
+
+    /// A decode failure that did not come from `serde_json` itself (such as a page whose
+    /// items are not an array).
+    pub(crate) fn decode(status: StatusCode, message: impl fmt::Display, body: &[u8]) -> Self {
+        Error::Decode {
+            status,
+            source: serde::de::Error::custom(message),
+            excerpt: excerpt(body),
+        }
+    }
+}
+
+/// ` (after 3 attempts)`, or nothing for a single attempt.
+struct Attempts(u32);
+
+impl fmt::Display for Attempts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0 > 1 {
+            write!(f, " (after {} attempts)", self.0)
+        } else {
+            Ok(())
         }
     }
 }
@@ -63,12 +114,24 @@ impl<E> Error<E> {
 impl<E> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Api(api) if api.excerpt.is_empty() => {
-                write!(f, "API error: HTTP {}", api.status)
+            Error::Api(api) => {
+                write!(
+                    f,
+                    "API error: HTTP {}{}",
+                    api.status,
+                    Attempts(api.attempts)
+                )?;
+                if !api.excerpt.is_empty() {
+                    write!(f, ": {}", api.excerpt)?;
+                }
+                Ok(())
             }
-            Error::Api(api) => write!(f, "API error: HTTP {}: {}", api.status, api.excerpt),
-            Error::Transport(err) => write!(f, "transport error: {err}"),
-            Error::Timeout => f.write_str("the request timed out"),
+            Error::Transport { source, attempts } => {
+                write!(f, "transport error{}: {source}", Attempts(*attempts))
+            }
+            Error::Timeout { attempts } => {
+                write!(f, "the request timed out{}", Attempts(*attempts))
+            }
             Error::Decode {
                 status,
                 source,
@@ -76,6 +139,7 @@ impl<E> fmt::Display for Error<E> {
             } => {
                 write!(f, "could not decode the HTTP {status} response: {source}; body starts with: {excerpt}")
             }
+            Error::Auth(source) => write!(f, "could not obtain an access token: {source}"),
             Error::InvalidRequest(msg) => write!(f, "invalid request: {msg}"),
         }
     }
@@ -84,8 +148,9 @@ impl<E> fmt::Display for Error<E> {
 impl<E: fmt::Debug> std::error::Error for Error<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Transport(err) => Some(err),
+            Error::Transport { source, .. } => Some(source),
             Error::Decode { source, .. } => Some(source),
+            Error::Auth(source) => Some(source.as_ref()),
             _ => None,
         }
     }
@@ -115,5 +180,17 @@ mod tests {
         assert_eq!(cut.chars().count(), EXCERPT_CHARS + 1);
         assert!(cut.ends_with('…'));
         assert_eq!(excerpt(b"short"), "short");
+    }
+
+    #[test]
+    fn display_counts_attempts_only_when_retried() {
+        let once: Error = Error::Timeout { attempts: 1 };
+        let thrice: Error = Error::Timeout { attempts: 3 };
+        assert_eq!(once.to_string(), "the request timed out");
+        assert_eq!(
+            thrice.to_string(),
+            "the request timed out (after 3 attempts)"
+        );
+        assert_eq!(thrice.attempts(), 3);
     }
 }

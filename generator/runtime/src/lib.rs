@@ -2,9 +2,13 @@
 //!
 //! A generated crate is thin: it holds the types of its API and one request builder per
 //! operation. Everything that is the same for every API lives here, written once by hand:
-//! client configuration ([`ClientBuilder`]), request execution ([`Client::execute`]),
-//! parameter encoding ([`Request`]), response decoding ([`Response`]) and the one error type
-//! ([`Error`]).
+//! client configuration ([`ClientBuilder`]), credentials ([`Credential`], [`TokenProvider`]),
+//! request execution with retries and rate limits ([`Client::execute`]), pagination
+//! ([`Pages`], [`Items`]), parameter encoding ([`Request`]), response decoding ([`Response`])
+//! and the one error type ([`Error`]).
+//!
+//! Every attempt runs in a `tracing` span named `http_request` with the fields `method`,
+//! `path` (the path template, never the URL, which may carry a key), `attempt` and `status`.
 #![warn(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -12,19 +16,30 @@
     clippy::indexing_slicing
 )]
 
+mod auth;
+mod builder;
 mod client;
 mod error;
+mod paginate;
+mod rate_limit;
 mod request;
 mod response;
+mod retry;
 mod secret;
 mod value;
 
-pub use client::{BuildError, Client, ClientBuilder};
-pub use error::{ApiError, Error};
-pub use request::Request;
+pub use auth::{AccessToken, ApiKeyLocation, Credential, TokenCache, TokenProvider};
+pub use builder::{ApiDescription, BuildError, ClientBuilder, OperationRateLimit, Setting};
+pub use client::Client;
+pub use error::{ApiError, BoxError, Error};
+pub use paginate::{Items, Pages, Pagination};
+pub use rate_limit::{RateLimit, RateLimiter};
+pub use request::{Request, Security};
 pub use response::Response;
 pub use secret::Secret;
 
+/// The boxed future a [`TokenProvider`] returns.
+pub use futures_util::future::BoxFuture;
 /// Re-exported so generated crates and their users name the same `reqwest` version.
 pub use reqwest;
 /// Re-exported for the `Method` and `StatusCode` types used by generated code.

@@ -1,6 +1,7 @@
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::Method;
 use serde::Serialize;
+use serde_json::Value;
 
 use crate::value::{flatten, simple, Flat};
 
@@ -12,19 +13,24 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
+/// The security requirements of an operation: alternatives, each a set of scheme names
+/// that must all be satisfied (OpenAPI's `security`).
+pub type Security = &'static [&'static [&'static str]];
+
 /// One request, described by what the operation knows: method, path template and parameters.
 ///
 /// Generated request builders fill one in and hand it to [`crate::Client::execute`]. Problems
 /// found while filling it (a parameter that cannot be encoded) are kept and reported as
 /// [`crate::Error::InvalidRequest`] when it is executed, so building never fails half-way.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Request {
     pub(crate) method: Method,
     pub(crate) path_template: &'static str,
     pub(crate) path: String,
     pub(crate) query: Vec<(String, String)>,
     pub(crate) headers: Vec<(String, String)>,
-    pub(crate) body: Option<Vec<u8>>,
+    pub(crate) body: Option<Value>,
+    pub(crate) security: Option<Security>,
     pub(crate) problem: Option<String>,
 }
 
@@ -38,8 +44,14 @@ impl Request {
             query: Vec::new(),
             headers: Vec::new(),
             body: None,
+            security: None,
             problem: None,
         }
+    }
+
+    /// The HTTP method.
+    pub fn method(&self) -> &Method {
+        &self.method
     }
 
     /// The path template this request was made from.
@@ -96,8 +108,8 @@ impl Request {
 
     /// Sets a JSON request body.
     pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
-        match serde_json::to_vec(body) {
-            Ok(bytes) => self.body = Some(bytes),
+        match serde_json::to_value(body) {
+            Ok(value) => self.body = Some(value),
             Err(err) => return self.fail(format!("request body: {err}")),
         }
         self
@@ -111,9 +123,52 @@ impl Request {
         }
     }
 
+    /// Declares the operation's own security requirements, overriding the spec-wide ones.
+    /// An empty list means the operation needs no credentials.
+    pub fn security(mut self, security: Security) -> Self {
+        self.security = Some(security);
+        self
+    }
+
     /// The path with its parameters filled in (before the query string).
     pub fn path(&self) -> &str {
         &self.path
+    }
+
+    /// The value of a query parameter (the first, if it repeats).
+    pub(crate) fn query_value(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// Replaces every value of a query parameter with one value.
+    pub(crate) fn set_query(&mut self, name: &str, value: String) {
+        self.query.retain(|(key, _)| key != name);
+        self.query.push((name.to_owned(), value));
+    }
+
+    /// A top-level field of the JSON body.
+    pub(crate) fn body_field(&self, name: &str) -> Option<&Value> {
+        self.body.as_ref()?.get(name)
+    }
+
+    /// Sets a top-level field of the JSON body, creating an empty object body if there is none.
+    pub(crate) fn set_body_field(&mut self, name: &str, value: Value) {
+        match self
+            .body
+            .get_or_insert_with(|| Value::Object(Default::default()))
+        {
+            Value::Object(map) => {
+                map.insert(name.to_owned(), value);
+            }
+            _ => {
+                self.problem.get_or_insert_with(|| {
+                    format!("cannot set `{name}` for the next page: the request body is not a JSON object")
+                });
+            }
+        }
     }
 
     fn fail(mut self, problem: String) -> Self {
@@ -164,5 +219,22 @@ mod tests {
                 ("page".to_owned(), "2".to_owned()),
             ]
         );
+    }
+
+    #[test]
+    fn page_parameters_are_replaced_not_repeated() {
+        let mut request = Request::new(Method::GET, "/a")
+            .query("page", &1)
+            .query("q", "x");
+        request.set_query("page", "2".to_owned());
+        assert_eq!(request.query_value("page"), Some("2"));
+        assert_eq!(request.query.len(), 2);
+
+        let mut post = Request::new(Method::POST, "/a/search");
+        post.set_body_field("page", Value::from(3));
+        assert_eq!(post.body_field("page"), Some(&Value::from(3)));
+        let mut list = Request::new(Method::POST, "/a").json(&[1, 2]);
+        list.set_body_field("page", Value::from(3));
+        assert!(list.problem.is_some());
     }
 }

@@ -11,14 +11,16 @@ pub struct Response {
     status: StatusCode,
     headers: HeaderMap,
     body: Bytes,
+    attempts: u32,
 }
 
 impl Response {
-    pub(crate) fn new(status: StatusCode, headers: HeaderMap, body: Bytes) -> Self {
+    pub(crate) fn new(status: StatusCode, headers: HeaderMap, body: Bytes, attempts: u32) -> Self {
         Self {
             status,
             headers,
             body,
+            attempts,
         }
     }
 
@@ -37,15 +39,16 @@ impl Response {
         &self.body
     }
 
+    /// How many times the request was sent before this response, retries included.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
     /// Decodes a success body as JSON into `T`, or turns a non-success status into
     /// [`Error::Api`] with the body decoded as `E` where it can be.
     pub fn json<T: DeserializeOwned, E: DeserializeOwned>(self) -> Result<T, Error<E>> {
         let response = self.success()?;
-        serde_json::from_slice(&response.body).map_err(|source| Error::Decode {
-            status: response.status,
-            source,
-            excerpt: excerpt(&response.body),
-        })
+        response.decode(&response.body)
     }
 
     /// Accepts any success status and ignores its body, for operations that declare none.
@@ -53,7 +56,22 @@ impl Response {
         self.success().map(drop)
     }
 
-    fn success<E: DeserializeOwned>(self) -> Result<Self, Error<E>> {
+    /// Decodes JSON that came with this response (its body or a part of it) into `T`; a
+    /// failure quotes the start of the whole body.
+    pub(crate) fn decode<T: DeserializeOwned, E>(&self, json: &[u8]) -> Result<T, Error<E>> {
+        serde_json::from_slice(json).map_err(|source| self.decode_error(source))
+    }
+
+    pub(crate) fn decode_error<E>(&self, source: serde_json::Error) -> Error<E> {
+        Error::Decode {
+            status: self.status,
+            source,
+            excerpt: excerpt(&self.body),
+        }
+    }
+
+    /// The response itself when its status is a success, else [`Error::Api`].
+    pub(crate) fn success<E: DeserializeOwned>(self) -> Result<Self, Error<E>> {
         if self.status.is_success() {
             return Ok(self);
         }
@@ -61,6 +79,7 @@ impl Response {
             status: self.status,
             body: serde_json::from_slice(&self.body).ok(),
             excerpt: excerpt(&self.body),
+            attempts: self.attempts,
         }))
     }
 }

@@ -1,29 +1,26 @@
-//! The `client` module: `Client`, its builder, and one method per operation.
+//! The `client` module: `Client`, its `ClientBuilder`, and one method per operation.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::operations::{method_doc, positional};
+use super::operations::{argument, method_doc, positional};
 use super::{doc_attrs, ident, inner_doc_attrs};
-use crate::ir::Api;
+use crate::ir::{Api, RateLimit, SchemeKind};
 
 pub(crate) fn client(api: &Api) -> TokenStream {
     let module_doc = inner_doc_attrs("The client and its builder.");
     let client_doc = doc_attrs(Some(&format!(
-        "Client for the {} (API version {}).\n\nCreate one with [`Client::builder`]. Cheap to clone: clones share connections and settings.",
+        "Client for the {} (API version {}).\n\nCreate one with [`Client::builder`]. Cheap to clone: clones share connections, credentials and the rate-limit budget.",
         api.title, api.api_version
     )));
-    let (default_const, default_arg) = match &api.default_server {
+    let default_const = match &api.default_server {
         Some(url) => {
             let doc = doc_attrs(Some(
                 "The server the spec declares; [`Client::builder`] starts with it.",
             ));
-            (
-                quote! { #doc pub const DEFAULT_BASE_URL: &str = #url; },
-                quote! { Some(DEFAULT_BASE_URL) },
-            )
+            quote! { #doc pub const DEFAULT_BASE_URL: &str = #url; }
         }
-        None => (TokenStream::new(), quote! { None }),
+        None => TokenStream::new(),
     };
     let builder_doc = doc_attrs(Some(match api.default_server {
         Some(_) => "A builder that starts with the spec's server, [`DEFAULT_BASE_URL`].",
@@ -41,8 +38,12 @@ pub(crate) fn client(api: &Api) -> TokenStream {
             }
         }
     });
+    let description = api_description(api);
+    let builder = builder(api);
     quote! {
         #module_doc
+
+        use clientgen_runtime::BuildError;
 
         use crate::operations;
 
@@ -52,16 +53,14 @@ pub(crate) fn client(api: &Api) -> TokenStream {
             pub(crate) inner: clientgen_runtime::Client,
         }
 
-        /// Builder for [`Client`]: base URL, credentials, timeout, user agent or a ready
-        /// `reqwest::Client`.
-        pub type ClientBuilder = clientgen_runtime::ClientBuilder<Client>;
-
         #default_const
+
+        #description
 
         impl Client {
             #builder_doc
             pub fn builder() -> ClientBuilder {
-                ClientBuilder::new(#default_arg, concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")))
+                ClientBuilder { inner: clientgen_runtime::ClientBuilder::new(API) }
             }
 
             /// The base URL requests are sent to.
@@ -72,9 +71,247 @@ pub(crate) fn client(api: &Api) -> TokenStream {
             #( #methods )*
         }
 
-        impl From<clientgen_runtime::Client> for Client {
-            fn from(inner: clientgen_runtime::Client) -> Self {
-                Self { inner }
+        #builder
+    }
+}
+
+fn rate_limit(limit: &RateLimit) -> TokenStream {
+    let requests = proc_macro2::Literal::u32_unsuffixed(limit.requests);
+    let seconds = proc_macro2::Literal::u64_unsuffixed(limit.period_seconds);
+    quote! { clientgen_runtime::RateLimit::new(#requests, std::time::Duration::from_secs(#seconds)) }
+}
+
+/// `const API`: what the runtime needs to know about the API as a whole.
+fn api_description(api: &Api) -> TokenStream {
+    let mut calls = Vec::new();
+    if api.default_server.is_some() {
+        calls.push(quote! { .default_base_url(DEFAULT_BASE_URL) });
+    }
+    if let Some(security) = &api.security {
+        let security = security_tokens(security);
+        calls.push(quote! { .security(#security) });
+    }
+    if let Some(limit) = &api.rate_limit {
+        let limit = rate_limit(limit);
+        calls.push(quote! { .rate_limit(#limit) });
+    }
+    let operation_limits: Vec<TokenStream> = api
+        .operations
+        .iter()
+        .filter_map(|op| {
+            let limit = rate_limit(op.rate_limit.as_ref()?);
+            let (method, path) = (&op.http_method, &op.path);
+            Some(quote! { clientgen_runtime::OperationRateLimit::new(#method, #path, #limit) })
+        })
+        .collect();
+    if !operation_limits.is_empty() {
+        calls.push(quote! { .operation_rate_limits(&[ #( #operation_limits ),* ]) });
+    }
+    if !api.settings.is_empty() {
+        let settings = api.settings.iter().map(|s| {
+            let (method, header, required) =
+                (s.method.trim_start_matches("r#"), &s.wire_name, s.required);
+            quote! { clientgen_runtime::Setting::new(#method, #header, #required) }
+        });
+        calls.push(quote! { .settings(&[ #( #settings ),* ]) });
+    }
+    quote! {
+        /// What the spec says about the API as a whole: server, security, rate limits, settings.
+        const API: clientgen_runtime::ApiDescription = clientgen_runtime::ApiDescription::new(
+            concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+        ) #( #calls )*;
+    }
+}
+
+/// `&[&["bearerAuth"], &[]]`.
+pub(crate) fn security_tokens(security: &[Vec<String>]) -> TokenStream {
+    let alternatives = security
+        .iter()
+        .map(|schemes| quote! { &[ #( #schemes ),* ] });
+    quote! { &[ #( #alternatives ),* ] }
+}
+
+/// The crate's `ClientBuilder`: the runtime's settings, and the spec's credentials and
+/// settings by name.
+fn builder(api: &Api) -> TokenStream {
+    let mut methods = Vec::new();
+    for scheme in &api.security_schemes {
+        let name = &scheme.name;
+        let method = ident(&scheme.method);
+        let about = scheme
+            .doc
+            .as_deref()
+            .map(|d| format!("\n\nThe spec says: {d}"))
+            .unwrap_or_default();
+        match &scheme.kind {
+            SchemeKind::Bearer { provider_method } => {
+                let doc = doc_attrs(Some(&format!(
+                    "Authenticates with `Authorization: Bearer <token>` (security scheme `{name}`).{about}"
+                )));
+                let provider = ident(provider_method);
+                let provider_doc = doc_attrs(Some(&format!(
+                    "Authenticates with bearer tokens from `provider` (security scheme `{name}`): fetched on first use, shared by clones of the client, refreshed before they expire and after a 401, with one fetch for concurrent calls."
+                )));
+                methods.push(quote! {
+                    #doc
+                    pub fn #method(mut self, token: impl Into<clientgen_runtime::Secret>) -> Self {
+                        self.inner = self.inner.credential(#name, clientgen_runtime::Credential::Bearer(token.into()));
+                        self
+                    }
+
+                    #provider_doc
+                    pub fn #provider(mut self, provider: impl clientgen_runtime::TokenProvider) -> Self {
+                        self.inner = self.inner.credential(#name, clientgen_runtime::Credential::tokens(provider));
+                        self
+                    }
+                });
+            }
+            SchemeKind::Basic => {
+                let doc = doc_attrs(Some(&format!(
+                    "Authenticates with HTTP basic authentication (security scheme `{name}`).{about}"
+                )));
+                methods.push(quote! {
+                    #doc
+                    pub fn #method(
+                        mut self,
+                        username: impl Into<String>,
+                        password: impl Into<clientgen_runtime::Secret>,
+                    ) -> Self {
+                        let credential = clientgen_runtime::Credential::Basic {
+                            username: username.into(),
+                            password: password.into(),
+                        };
+                        self.inner = self.inner.credential(#name, credential);
+                        self
+                    }
+                });
+            }
+            SchemeKind::ApiKey {
+                in_query,
+                name: wire,
+            } => {
+                let (place, location) = if *in_query {
+                    ("query parameter", quote! { Query })
+                } else {
+                    ("header", quote! { Header })
+                };
+                let doc = doc_attrs(Some(&format!(
+                    "Authenticates with an API key in the `{wire}` {place} (security scheme `{name}`).{about}"
+                )));
+                methods.push(quote! {
+                    #doc
+                    pub fn #method(mut self, key: impl Into<clientgen_runtime::Secret>) -> Self {
+                        let credential = clientgen_runtime::Credential::ApiKey {
+                            location: clientgen_runtime::ApiKeyLocation::#location,
+                            name: #wire,
+                            value: key.into(),
+                        };
+                        self.inner = self.inner.credential(#name, credential);
+                        self
+                    }
+                });
+            }
+        }
+    }
+    for setting in &api.settings {
+        let method = ident(&setting.method);
+        let header = &setting.wire_name;
+        let (arg_ty, conversion) = argument(&setting.ty, &ident("value"));
+        let need = if setting.required {
+            "Every operation requires it: `build()` fails without it."
+        } else {
+            "Every operation accepts it."
+        };
+        let doc = doc_attrs(Some(&match &setting.doc {
+            Some(doc) => format!("{doc}\n\nSent as the `{header}` header of every request. {need}"),
+            None => format!("Sends the `{header}` header with every request. {need}"),
+        }));
+        let convert = (setting.ty == crate::ir::TypeRef::String)
+            .then(|| quote! { let value: String = #conversion; });
+        methods.push(quote! {
+            #doc
+            pub fn #method(mut self, value: #arg_ty) -> Self {
+                #convert
+                self.inner = self.inner.setting(#header, &value);
+                self
+            }
+        });
+    }
+    let rate_limiting = api.has_rate_limits().then(|| {
+        quote! {
+            /// Whether requests wait to stay within the rate limits the spec declares (default:
+            /// on). The budget is shared by every clone of the client.
+            pub fn rate_limiting(mut self, enabled: bool) -> Self {
+                self.inner = self.inner.rate_limiting(enabled);
+                self
+            }
+        }
+    });
+    quote! {
+        /// Builder for [`Client`]: base URL, credentials, settings, timeout, retries.
+        #[derive(Debug)]
+        #[must_use = "a builder does nothing until `.build()` is called"]
+        pub struct ClientBuilder {
+            inner: clientgen_runtime::ClientBuilder,
+        }
+
+        impl ClientBuilder {
+            /// Sends requests to this base URL instead of the spec's server (a region, a proxy,
+            /// or a local test server).
+            pub fn base_url(mut self, url: impl Into<String>) -> Self {
+                self.inner = self.inner.base_url(url);
+                self
+            }
+
+            #( #methods )*
+
+            /// The time one attempt may take, from sending to the last byte of the response
+            /// (default: 30 seconds).
+            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.inner = self.inner.timeout(timeout);
+                self
+            }
+
+            /// The `User-Agent` header (default: this crate's name and version).
+            pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+                self.inner = self.inner.user_agent(user_agent);
+                self
+            }
+
+            /// Uses a ready `reqwest::Client` (its proxy, TLS and pool settings).
+            pub fn http_client(mut self, client: clientgen_runtime::reqwest::Client) -> Self {
+                self.inner = self.inner.http_client(client);
+                self
+            }
+
+            /// How many times a failed attempt is retried (default: 2; 0 turns retrying off).
+            /// Connection failures, 429, 502, 503 and 504 are retried with exponential backoff
+            /// and jitter, honouring `Retry-After`; only idempotent methods are retried, except
+            /// on 429 or when no connection could be opened.
+            pub fn max_retries(mut self, retries: u32) -> Self {
+                self.inner = self.inner.max_retries(retries);
+                self
+            }
+
+            /// No retry starts or waits past this much time after the first attempt
+            /// (default: 2 minutes).
+            pub fn retry_deadline(mut self, deadline: std::time::Duration) -> Self {
+                self.inner = self.inner.retry_deadline(deadline);
+                self
+            }
+
+            /// The wait before the first retry (default: 500 ms), doubled for each further one
+            /// up to `max` (default: 8 s).
+            pub fn retry_backoff(mut self, initial: std::time::Duration, max: std::time::Duration) -> Self {
+                self.inner = self.inner.retry_backoff(initial, max);
+                self
+            }
+
+            #rate_limiting
+
+            /// Checks the settings and creates the client.
+            pub fn build(self) -> Result<Client, BuildError> {
+                self.inner.build().map(|inner| Client { inner })
             }
         }
     }

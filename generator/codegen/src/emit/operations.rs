@@ -3,10 +3,11 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::client::security_tokens;
 use super::{doc_attrs, ident, inner_doc_attrs, type_tokens};
-use crate::ir::{Api, Operation, ParamLocation, Success, TypeRef};
+use crate::ir::{Api, Operation, PageStyle, Pagination, ParamLocation, Success, TypeRef};
 
-fn types_path() -> TokenStream {
+pub(crate) fn types_path() -> TokenStream {
     quote! { crate::types:: }
 }
 
@@ -27,7 +28,7 @@ pub(crate) fn method_doc(op: &Operation) -> String {
 }
 
 /// How a value is taken as an argument: strings as `impl Into<String>`, everything else as is.
-fn argument(ty: &TypeRef, name: &proc_macro2::Ident) -> (TokenStream, TokenStream) {
+pub(crate) fn argument(ty: &TypeRef, name: &proc_macro2::Ident) -> (TokenStream, TokenStream) {
     match ty {
         TypeRef::String => (quote! { impl Into<String> }, quote! { #name.into() }),
         other => (type_tokens(other, &types_path()), quote! { #name }),
@@ -160,6 +161,14 @@ fn builder(op: &Operation) -> TokenStream {
         "Sends the request: `{} {}`.",
         op.http_method, op.path
     )));
+    if let Some(security) = &op.security {
+        let security = security_tokens(security);
+        request_steps.push(quote! { .security(#security) });
+    }
+    let paging = op
+        .pagination
+        .as_ref()
+        .map(|pagination| paging(op, pagination, &output, &error));
     quote! {
         #doc
         #[derive(Debug, Clone)]
@@ -176,11 +185,83 @@ fn builder(op: &Operation) -> TokenStream {
 
             #( #setters )*
 
+            fn request(&self) -> Request {
+                Request::new(Method::#http_method, #path) #( #request_steps )*
+            }
+
             #send_doc
             pub async fn send(self) -> Result<#output, clientgen_runtime::Error<#error>> {
-                let request = Request::new(Method::#http_method, #path) #( #request_steps )*;
-                self.client.inner.execute(request).await?.#decode
+                self.client.inner.execute(self.request()).await?.#decode
             }
+
+            #paging
+        }
+    }
+}
+
+/// `.pages()` and `.items()` of a paginated operation, with its `Pagination` constant.
+fn paging(
+    op: &Operation,
+    pagination: &Pagination,
+    page: &TokenStream,
+    error: &TokenStream,
+) -> TokenStream {
+    let param = &pagination.param;
+    let mut description = match pagination.style {
+        PageStyle::Page => quote! { clientgen_runtime::Pagination::page(#param) },
+        PageStyle::Offset => quote! { clientgen_runtime::Pagination::offset(#param) },
+        PageStyle::Token | PageStyle::Cursor => {
+            let next = pagination.next.as_deref().unwrap_or_default();
+            quote! { clientgen_runtime::Pagination::token(#param, #next) }
+        }
+    };
+    if let Some(size) = &pagination.size_param {
+        description.extend(quote! { .size(#size) });
+    }
+    if pagination.in_body {
+        description.extend(quote! { .in_body() });
+    }
+    if let Some(first) = pagination.first_page {
+        let first = proc_macro2::Literal::i64_unsuffixed(first);
+        description.extend(quote! { .first_page(#first) });
+    }
+    let items = &pagination.items;
+    description.extend(quote! { .items(#items) });
+    if let Some(total) = &pagination.total {
+        description.extend(quote! { .total(#total) });
+    }
+    if let Some(total_pages) = &pagination.total_pages {
+        description.extend(quote! { .total_pages(#total_pages) });
+    }
+    let item = type_tokens(&pagination.item_type, &types_path());
+    let how = match pagination.style {
+        PageStyle::Page => format!("the `{param}` page number"),
+        PageStyle::Offset => format!("the `{param}` offset"),
+        PageStyle::Token => format!("the `{param}` token"),
+        PageStyle::Cursor => format!("the `{param}` cursor"),
+    };
+    let pages_doc = doc_attrs(Some(&format!(
+        "Every page of `{} {}` from this one on, fetched as the stream is polled. Only {how} changes between requests; the stream ends without another request once a page shows it is the last.",
+        op.http_method, op.path
+    )));
+    let items_doc = doc_attrs(Some(&format!(
+        "Every item of every page of `{} {}` (at `{}` in each page), fetched page by page as the stream is polled.",
+        op.http_method,
+        op.path,
+        if items.is_empty() { "the top level" } else { items.as_str() }
+    )));
+    quote! {
+        /// How this operation pages (its `x-pagination`).
+        const PAGINATION: clientgen_runtime::Pagination = #description;
+
+        #pages_doc
+        pub fn pages(self) -> clientgen_runtime::Pages<#page, #error> {
+            self.client.inner.pages(self.request(), Self::PAGINATION)
+        }
+
+        #items_doc
+        pub fn items(self) -> clientgen_runtime::Items<#item, #error> {
+            self.client.inner.items(self.request(), Self::PAGINATION)
         }
     }
 }

@@ -3,9 +3,11 @@
 mod docs;
 mod names;
 mod operations;
+mod paging;
+mod security;
 mod types;
 
-use openapiv3::{OpenAPI, ReferenceOr, SecurityScheme};
+use openapiv3::OpenAPI;
 
 use crate::diagnostics::Diagnostic;
 use crate::ir::Api;
@@ -14,9 +16,19 @@ use crate::ir::Api;
 /// of them stops generation.
 pub(crate) fn lower(spec: &OpenAPI, file: &str) -> (Api, Vec<Diagnostic>) {
     let mut types = types::TypeSpace::new(spec, file);
-    let (operations, mut diagnostics) = operations::lower(spec, &mut types, file);
+    let (mut operations, pointers, mut diagnostics) = operations::lower(spec, &mut types, file);
     let (types, type_diagnostics) = types.into_types();
     diagnostics.extend(type_diagnostics);
+    paging::resolve(&mut operations, &pointers, &types, file, &mut diagnostics);
+    let mut builder_scope = security::builder_scope();
+    let security_schemes = security::schemes(spec, file, &mut builder_scope, &mut diagnostics);
+    let settings = security::settings(&mut operations, &mut builder_scope);
+    let rate_limit = paging::rate_limit(
+        spec.extensions.get("x-rate-limit"),
+        file,
+        "",
+        &mut diagnostics,
+    );
     let default_server = spec
         .servers
         .first()
@@ -24,15 +36,15 @@ pub(crate) fn lower(spec: &OpenAPI, file: &str) -> (Api, Vec<Diagnostic>) {
         .filter(|url| {
             !url.contains('{') && (url.starts_with("http://") || url.starts_with("https://"))
         });
-    let bearer_auth = spec.components.iter().flat_map(|c| c.security_schemes.values()).any(|scheme| {
-        matches!(scheme, ReferenceOr::Item(SecurityScheme::HTTP { scheme, .. }) if scheme.eq_ignore_ascii_case("bearer"))
-    });
     let api = Api {
         title: spec.info.title.clone(),
         description: docs::doc(&[spec.info.description.as_deref()]),
         api_version: spec.info.version.clone(),
         default_server,
-        bearer_auth,
+        security_schemes,
+        security: security::requirements(spec.security.as_ref()),
+        settings,
+        rate_limit,
         types,
         operations,
     };

@@ -8,20 +8,21 @@ use openapiv3::{
 use super::docs::{doc, inferred};
 use super::names::{pascal, snake, Scope};
 use super::types::TypeSpace;
+use super::{paging, security};
 use crate::diagnostics::{pointer_token, Diagnostic};
 use crate::ir::{Body, Operation, Param, ParamLocation, Success, TypeRef};
 
 /// Client methods that generated operations must not take.
 const CLIENT_RESERVED: &[&str] = &["builder", "base_url", "clone", "fmt", "from", "into"];
 /// Names a request builder uses for itself.
-const BUILDER_RESERVED: &[&str] = &["client", "send", "new", "body"];
+const BUILDER_RESERVED: &[&str] = &["client", "send", "new", "body", "request", "pages", "items"];
 
 /// Lowers every operation of the spec, in path order.
 pub(crate) fn lower(
     spec: &OpenAPI,
     types: &mut TypeSpace<'_>,
     file: &str,
-) -> (Vec<Operation>, Vec<Diagnostic>) {
+) -> (Vec<Operation>, Vec<String>, Vec<Diagnostic>) {
     let mut cx = Context {
         spec,
         file,
@@ -30,6 +31,7 @@ pub(crate) fn lower(
     let mut method_scope = Scope::with_reserved(CLIENT_RESERVED);
     let mut builder_scope = Scope::default();
     let mut operations = Vec::new();
+    let mut pointers = Vec::new();
     for (path, item) in spec.paths.iter() {
         let item_pointer = format!("/paths/{}", pointer_token(path));
         let ReferenceOr::Item(item) = item else {
@@ -52,6 +54,19 @@ pub(crate) fn lower(
             let body = cx.body(types, op, &builder_name, &pointer);
             let (success, error) = cx.responses(types, op, &builder_name, &pointer);
             let why = inferred(op.extensions.get("x-inferred"));
+            let rate_limit = paging::rate_limit(
+                op.extensions.get("x-rate-limit"),
+                file,
+                &pointer,
+                &mut cx.diagnostics,
+            );
+            let pagination = paging::pagination(
+                op.extensions.get("x-pagination"),
+                file,
+                &pointer,
+                &mut cx.diagnostics,
+            );
+            pointers.push(pointer);
             operations.push(Operation {
                 method_name,
                 builder_name,
@@ -64,10 +79,13 @@ pub(crate) fn lower(
                 success,
                 error,
                 deprecated: op.deprecated,
+                security: security::requirements(op.security.as_ref()),
+                rate_limit,
+                pagination,
             });
         }
     }
-    (operations, cx.diagnostics)
+    (operations, pointers, cx.diagnostics)
 }
 
 /// The name an operation's method is made from: its operationId, else its summary, else its

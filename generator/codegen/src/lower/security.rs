@@ -1,0 +1,210 @@
+//! `securitySchemes` and `security` -> credentials of the client builder; headers that every
+//! operation carries -> settings of the client builder.
+
+use openapiv3::{
+    APIKeyLocation, OpenAPI, ReferenceOr, SecurityRequirement, SecurityScheme as Spec,
+};
+
+use super::docs::doc;
+use super::names::{snake, Scope};
+use crate::diagnostics::{pointer_token, Diagnostic};
+use crate::ir::{Operation, ParamLocation, SchemeKind, SecurityScheme, Setting};
+
+/// Methods of the generated `ClientBuilder` that credentials and settings may not take.
+const BUILDER_RESERVED: &[&str] = &[
+    "base_url",
+    "build",
+    "credential",
+    "fmt",
+    "from",
+    "http_client",
+    "inner",
+    "into",
+    "max_retries",
+    "new",
+    "rate_limiting",
+    "retry_backoff",
+    "retry_deadline",
+    "setting",
+    "timeout",
+    "user_agent",
+];
+
+/// The names a builder claims, shared by credentials and settings.
+pub(crate) fn builder_scope() -> Scope {
+    Scope::with_reserved(BUILDER_RESERVED)
+}
+
+/// The spec's security schemes, in order, with their builder methods.
+pub(crate) fn schemes(
+    spec: &OpenAPI,
+    file: &str,
+    scope: &mut Scope,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<SecurityScheme> {
+    let Some(components) = &spec.components else {
+        return Vec::new();
+    };
+    let api_keys = components
+        .security_schemes
+        .values()
+        .filter(|s| matches!(s, ReferenceOr::Item(Spec::APIKey { .. })))
+        .count();
+    let (mut bearers, mut basics) = (0, 0);
+    let mut schemes = Vec::new();
+    for (name, scheme) in &components.security_schemes {
+        let at = format!("/components/securitySchemes/{}", pointer_token(name));
+        let ReferenceOr::Item(scheme) = scheme else {
+            diagnostics.push(
+                Diagnostic::warning(file, format!("security scheme `{name}` is a reference; the client offers no credential for it"))
+                    .at(at)
+                    .hint("define the scheme inline"),
+            );
+            continue;
+        };
+        let (kind, method, description) = match scheme {
+            Spec::HTTP {
+                scheme: http,
+                description,
+                ..
+            } if http.eq_ignore_ascii_case("bearer") => {
+                bearer(name, &mut bearers, scope, description)
+            }
+            Spec::OAuth2 { description, .. } | Spec::OpenIDConnect { description, .. } => {
+                bearer(name, &mut bearers, scope, description)
+            }
+            Spec::HTTP {
+                scheme: http,
+                description,
+                ..
+            } if http.eq_ignore_ascii_case("basic") => {
+                basics += 1;
+                let method = if basics == 1 {
+                    "basic_auth".to_owned()
+                } else {
+                    format!("{}_basic_auth", snake(name))
+                };
+                (SchemeKind::Basic, scope.claim(method), description)
+            }
+            Spec::APIKey {
+                location: location @ (APIKeyLocation::Header | APIKeyLocation::Query),
+                name: wire,
+                description,
+                ..
+            } => {
+                let method = if api_keys == 1 {
+                    "api_key".to_owned()
+                } else {
+                    snake(name)
+                };
+                let kind = SchemeKind::ApiKey {
+                    in_query: matches!(location, APIKeyLocation::Query),
+                    name: wire.clone(),
+                };
+                (kind, scope.claim(method), description)
+            }
+            other => {
+                let what = match other {
+                    Spec::APIKey { .. } => "an API key in a cookie".to_owned(),
+                    Spec::HTTP { scheme, .. } => format!("HTTP `{scheme}` authentication"),
+                    _ => "this kind of scheme".to_owned(),
+                };
+                diagnostics.push(
+                    Diagnostic::warning(
+                        file,
+                        format!("security scheme `{name}` uses {what}, which the client does not support; it offers no credential for it"),
+                    )
+                    .at(at)
+                    .hint("send the credential with a custom reqwest client (`.http_client(..)`)"),
+                );
+                continue;
+            }
+        };
+        schemes.push(SecurityScheme {
+            name: name.clone(),
+            method,
+            kind,
+            doc: doc(&[description.as_deref()]),
+        });
+    }
+    schemes
+}
+
+fn bearer<'d>(
+    name: &str,
+    count: &mut usize,
+    scope: &mut Scope,
+    description: &'d Option<String>,
+) -> (SchemeKind, String, &'d Option<String>) {
+    *count += 1;
+    let (token, provider) = if *count == 1 {
+        ("bearer_token".to_owned(), "token_provider".to_owned())
+    } else {
+        (
+            format!("{}_token", snake(name)),
+            format!("{}_token_provider", snake(name)),
+        )
+    };
+    let method = scope.claim(token);
+    let provider_method = scope.claim(provider);
+    (SchemeKind::Bearer { provider_method }, method, description)
+}
+
+/// Security requirements as alternatives of scheme names.
+pub(crate) fn requirements(
+    security: Option<&Vec<SecurityRequirement>>,
+) -> Option<Vec<Vec<String>>> {
+    security.map(|alternatives| {
+        alternatives
+            .iter()
+            .map(|requirement| requirement.keys().cloned().collect())
+            .collect()
+    })
+}
+
+/// Moves the header parameters that every operation carries (matched by name, ignoring
+/// case) out of the operations and into builder settings. A spec with a single operation
+/// has none: there, a header is just that operation's parameter.
+pub(crate) fn settings(operations: &mut [Operation], scope: &mut Scope) -> Vec<Setting> {
+    let Some((first, rest)) = operations.split_first() else {
+        return Vec::new();
+    };
+    if rest.is_empty() {
+        return Vec::new();
+    }
+    let mut settings = Vec::new();
+    for param in first
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Header)
+    {
+        let carried_by = |op: &Operation| {
+            op.params
+                .iter()
+                .find(|p| {
+                    p.location == ParamLocation::Header
+                        && p.wire_name.eq_ignore_ascii_case(&param.wire_name)
+                })
+                .cloned()
+        };
+        let Some(all) = rest.iter().map(carried_by).collect::<Option<Vec<_>>>() else {
+            continue;
+        };
+        settings.push(Setting {
+            method: scope.claim(snake(&param.wire_name)),
+            wire_name: param.wire_name.clone(),
+            ty: param.ty.clone(),
+            required: param.required && all.iter().all(|p| p.required),
+            doc: param.doc.clone(),
+        });
+    }
+    for op in operations.iter_mut() {
+        op.params.retain(|p| {
+            p.location != ParamLocation::Header
+                || !settings
+                    .iter()
+                    .any(|s| s.wire_name.eq_ignore_ascii_case(&p.wire_name))
+        });
+    }
+    settings
+}

@@ -1,0 +1,267 @@
+//! Credentials: what the spec's `securitySchemes` allow, and access tokens that refresh.
+
+use std::fmt;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures_util::future::BoxFuture;
+
+use crate::error::BoxError;
+use crate::secret::Secret;
+
+/// Where an API key goes, as the spec's `apiKey` security scheme says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiKeyLocation {
+    /// A request header.
+    Header,
+    /// A query parameter.
+    Query,
+}
+
+/// One credential, set on the builder for one of the spec's security schemes.
+#[derive(Clone)]
+pub enum Credential {
+    /// `Authorization: Bearer <token>`, with a fixed token.
+    Bearer(Secret),
+    /// `Authorization: Bearer <token>`, with tokens from a [`TokenProvider`], cached and
+    /// refreshed before they expire or after a 401.
+    Tokens(Arc<TokenCache>),
+    /// `Authorization: Basic <base64(username:password)>`.
+    Basic {
+        /// The user name.
+        username: String,
+        /// The password.
+        password: Secret,
+    },
+    /// An API key in a header or a query parameter.
+    ApiKey {
+        /// Where it goes.
+        location: ApiKeyLocation,
+        /// The header or query parameter name.
+        name: &'static str,
+        /// The key.
+        value: Secret,
+    },
+}
+
+impl Credential {
+    /// Tokens from `provider`, shared by every clone of the client that uses this credential.
+    pub fn tokens(provider: impl TokenProvider) -> Self {
+        Credential::Tokens(Arc::new(TokenCache::new(Arc::new(provider))))
+    }
+}
+
+impl fmt::Debug for Credential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Credential::Bearer(token) => f.debug_tuple("Bearer").field(token).finish(),
+            Credential::Tokens(_) => f.write_str("Tokens(..)"),
+            Credential::Basic { username, password } => f
+                .debug_struct("Basic")
+                .field("username", username)
+                .field("password", password)
+                .finish(),
+            Credential::ApiKey {
+                location,
+                name,
+                value,
+            } => f
+                .debug_struct("ApiKey")
+                .field("location", location)
+                .field("name", name)
+                .field("value", value)
+                .finish(),
+        }
+    }
+}
+
+/// An access token and how long it stays valid.
+#[derive(Debug, Clone)]
+pub struct AccessToken {
+    token: Secret,
+    expires_in: Option<Duration>,
+}
+
+impl AccessToken {
+    /// A token valid for `expires_in` from now (`None`: until the API answers 401).
+    pub fn new(token: impl Into<Secret>, expires_in: Option<Duration>) -> Self {
+        Self {
+            token: token.into(),
+            expires_in,
+        }
+    }
+
+    /// The token.
+    pub fn token(&self) -> &Secret {
+        &self.token
+    }
+
+    /// How long it is valid from when it was issued, when known.
+    pub fn expires_in(&self) -> Option<Duration> {
+        self.expires_in
+    }
+}
+
+/// Obtains bearer tokens, for APIs whose tokens expire (an OAuth client-credentials grant,
+/// an access-token exchange).
+///
+/// The client calls [`TokenProvider::fetch_token`] on first use, again shortly before the
+/// token expires, and again after the API answers 401; concurrent requests wait for one
+/// fetch instead of each starting their own. A closure returning a future is a provider:
+///
+/// ```
+/// use std::time::Duration;
+/// use clientgen_runtime::{AccessToken, BoxError, Credential};
+///
+/// let credential = Credential::tokens(|| async {
+///     // Exchange a client id and secret for a token here.
+///     Ok::<_, BoxError>(AccessToken::new("token", Some(Duration::from_secs(3600))))
+/// });
+/// # drop(credential);
+/// ```
+pub trait TokenProvider: Send + Sync + 'static {
+    /// Obtains a new token.
+    fn fetch_token(&self) -> BoxFuture<'_, Result<AccessToken, BoxError>>;
+}
+
+impl<F, Fut> TokenProvider for F
+where
+    F: Fn() -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<AccessToken, BoxError>> + Send + 'static,
+{
+    fn fetch_token(&self) -> BoxFuture<'_, Result<AccessToken, BoxError>> {
+        Box::pin(self())
+    }
+}
+
+/// The current token of a [`TokenProvider`], shared by clones of a client.
+pub struct TokenCache {
+    provider: Arc<dyn TokenProvider>,
+    state: tokio::sync::Mutex<Option<Cached>>,
+}
+
+struct Cached {
+    token: Secret,
+    /// When to fetch a new token; `None`: never, until a 401.
+    refresh_at: Option<Instant>,
+    /// Counts fetched tokens, so that a 401 invalidates only the token it was sent with.
+    generation: u64,
+}
+
+impl TokenCache {
+    fn new(provider: Arc<dyn TokenProvider>) -> Self {
+        Self {
+            provider,
+            state: tokio::sync::Mutex::new(None),
+        }
+    }
+
+    /// A valid token and its generation, fetching one if there is none or it is about to
+    /// expire. The lock is held across the fetch, so concurrent callers share it.
+    pub(crate) async fn current(&self) -> Result<(Secret, u64), BoxError> {
+        let mut state = self.state.lock().await;
+        if let Some(cached) = state.as_ref() {
+            if cached.refresh_at.map_or(true, |at| Instant::now() < at) {
+                return Ok((cached.token.clone(), cached.generation));
+            }
+        }
+        let fetched = self.provider.fetch_token().await?;
+        let generation = state.as_ref().map_or(1, |cached| cached.generation + 1);
+        let refresh_at = fetched
+            .expires_in
+            .map(|lifetime| Instant::now() + lifetime.saturating_sub(refresh_margin(lifetime)));
+        *state = Some(Cached {
+            token: fetched.token.clone(),
+            refresh_at,
+            generation,
+        });
+        Ok((fetched.token, generation))
+    }
+
+    /// Forgets the token of `generation` after the API refused it; a newer one is kept.
+    pub(crate) async fn invalidate(&self, generation: u64) {
+        let mut state = self.state.lock().await;
+        if let Some(cached) = state.as_mut().filter(|c| c.generation == generation) {
+            cached.refresh_at = Some(Instant::now());
+        }
+    }
+}
+
+/// How long before expiry a token is replaced: a tenth of its lifetime, at most a minute.
+fn refresh_margin(lifetime: Duration) -> Duration {
+    (lifetime / 10).min(Duration::from_secs(60))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    fn counting_provider(expires_in: Option<Duration>) -> (Arc<AtomicU32>, impl TokenProvider) {
+        let calls = Arc::new(AtomicU32::new(0));
+        let counter = calls.clone();
+        let provider = move || {
+            let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+            async move {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                Ok::<_, BoxError>(AccessToken::new(format!("token-{n}"), expires_in))
+            }
+        };
+        (calls, provider)
+    }
+
+    #[tokio::test]
+    async fn concurrent_callers_share_one_fetch() {
+        let (calls, provider) = counting_provider(Some(Duration::from_secs(3600)));
+        let cache = Arc::new(TokenCache::new(Arc::new(provider)));
+        let tasks: Vec<_> = (0..8)
+            .map(|_| {
+                let cache = cache.clone();
+                tokio::spawn(async move { cache.current().await.map(|(t, _)| t) })
+            })
+            .collect();
+        for task in tasks {
+            let token = task.await.unwrap().unwrap();
+            assert_eq!(token.expose(), "token-1");
+        }
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn invalidating_an_old_generation_keeps_the_new_token() {
+        let (calls, provider) = counting_provider(None);
+        let cache = TokenCache::new(Arc::new(provider));
+        let (_, first) = cache.current().await.unwrap();
+        cache.invalidate(first).await;
+        let (token, second) = cache.current().await.unwrap();
+        assert_eq!(token.expose(), "token-2");
+        cache.invalidate(first).await;
+        let (token, third) = cache.current().await.unwrap();
+        assert_eq!((token.expose(), third), ("token-2", second));
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn tokens_are_replaced_before_they_expire() {
+        let (calls, provider) = counting_provider(Some(Duration::from_millis(50)));
+        let cache = TokenCache::new(Arc::new(provider));
+        cache.current().await.unwrap();
+        tokio::time::sleep(Duration::from_millis(60)).await;
+        let (token, _) = cache.current().await.unwrap();
+        assert_eq!(token.expose(), "token-2");
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
+    }
+
+    #[test]
+    fn margin_is_a_tenth_capped_at_a_minute() {
+        assert_eq!(
+            refresh_margin(Duration::from_secs(3600)),
+            Duration::from_secs(60)
+        );
+        assert_eq!(
+            refresh_margin(Duration::from_secs(100)),
+            Duration::from_secs(10)
+        );
+    }
+}

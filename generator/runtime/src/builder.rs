@@ -1,0 +1,366 @@
+//! `ClientBuilder`: the settings of a client, checked once when it is built.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::{HeaderName, HeaderValue};
+use serde::Serialize;
+
+use crate::auth::Credential;
+use crate::client::{Client, Inner};
+use crate::rate_limit::{RateLimit, RateLimiter};
+use crate::request::Security;
+use crate::retry::RetryPolicy;
+use crate::value::simple;
+
+/// The timeout applied to each request unless the builder sets another.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// What a generated crate knows about its API from the spec: default server, security
+/// requirements, rate limits and client-wide settings. Generated code declares one as a
+/// constant and starts every [`ClientBuilder`] from it.
+#[derive(Debug, Clone, Copy)]
+pub struct ApiDescription {
+    user_agent: &'static str,
+    default_base_url: Option<&'static str>,
+    security: Option<Security>,
+    rate_limit: Option<RateLimit>,
+    operation_rate_limits: &'static [OperationRateLimit],
+    settings: &'static [Setting],
+}
+
+/// The request budget of one operation (`x-rate-limit` on the operation).
+#[derive(Debug, Clone, Copy)]
+pub struct OperationRateLimit {
+    method: &'static str,
+    path: &'static str,
+    limit: RateLimit,
+}
+
+impl OperationRateLimit {
+    /// `limit` for the operation `method path_template` (method in upper case).
+    pub const fn new(method: &'static str, path: &'static str, limit: RateLimit) -> Self {
+        Self {
+            method,
+            path,
+            limit,
+        }
+    }
+}
+
+/// A header that every operation of the spec carries, set once on the builder.
+#[derive(Debug, Clone, Copy)]
+pub struct Setting {
+    method: &'static str,
+    header: &'static str,
+    required: bool,
+}
+
+impl Setting {
+    /// The header `header`, set with the generated builder method `method`.
+    pub const fn new(method: &'static str, header: &'static str, required: bool) -> Self {
+        Self {
+            method,
+            header,
+            required,
+        }
+    }
+}
+
+impl ApiDescription {
+    /// An API with no default server, no security, no limits and no settings.
+    pub const fn new(user_agent: &'static str) -> Self {
+        Self {
+            user_agent,
+            default_base_url: None,
+            security: None,
+            rate_limit: None,
+            operation_rate_limits: &[],
+            settings: &[],
+        }
+    }
+
+    /// The server requests go to unless the builder sets another.
+    pub const fn default_base_url(mut self, url: &'static str) -> Self {
+        self.default_base_url = Some(url);
+        self
+    }
+
+    /// The spec-wide security requirements.
+    pub const fn security(mut self, security: Security) -> Self {
+        self.security = Some(security);
+        self
+    }
+
+    /// The spec-wide request budget.
+    pub const fn rate_limit(mut self, limit: RateLimit) -> Self {
+        self.rate_limit = Some(limit);
+        self
+    }
+
+    /// Request budgets of single operations.
+    pub const fn operation_rate_limits(mut self, limits: &'static [OperationRateLimit]) -> Self {
+        self.operation_rate_limits = limits;
+        self
+    }
+
+    /// Client-wide header settings.
+    pub const fn settings(mut self, settings: &'static [Setting]) -> Self {
+        self.settings = settings;
+        self
+    }
+}
+
+/// The builder was given settings that cannot make a client.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// No base URL was set and the spec declares no usable default server.
+    #[error("no base URL: set one with `.base_url(..)`")]
+    MissingBaseUrl,
+    /// The base URL does not parse as an absolute http(s) URL.
+    #[error("invalid base URL {url:?}: {reason}")]
+    InvalidBaseUrl {
+        /// The URL as given.
+        url: String,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// A setting every request needs was not given.
+    #[error("the `{header}` header is required by every operation: set it with `.{method}(..)`")]
+    MissingSetting {
+        /// The builder method that sets it.
+        method: &'static str,
+        /// The header it fills.
+        header: &'static str,
+    },
+    /// A setting's value cannot be sent in a header (it contains CR or LF, for example).
+    #[error(
+        "the value given to `.{method}(..)` cannot be sent as the `{header}` header: {reason}"
+    )]
+    InvalidSetting {
+        /// The builder method that was given it.
+        method: &'static str,
+        /// The header it fills.
+        header: &'static str,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// The underlying HTTP client could not be created (for example TLS setup failed).
+    #[error("could not create the HTTP client: {0}")]
+    Http(#[from] reqwest::Error),
+}
+
+/// Builds a [`Client`]. Generated crates wrap it in their own `ClientBuilder`, which names
+/// the spec's credentials and settings.
+#[must_use]
+pub struct ClientBuilder {
+    description: ApiDescription,
+    base_url: Option<String>,
+    credentials: Vec<(&'static str, Credential)>,
+    settings: Vec<(&'static str, Result<String, String>)>,
+    timeout: Duration,
+    user_agent: String,
+    http: Option<reqwest::Client>,
+    retry: RetryPolicy,
+    rate_limiting: bool,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("credentials", &self.credentials)
+            .field("timeout", &self.timeout)
+            .field("user_agent", &self.user_agent)
+            .field("retry", &self.retry)
+            .field("rate_limiting", &self.rate_limiting)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// A builder with the spec's defaults: its server, 30 s timeout, 2 retries within 2
+    /// minutes, and its rate limits on.
+    pub fn new(description: ApiDescription) -> Self {
+        Self {
+            description,
+            base_url: description.default_base_url.map(str::to_owned),
+            credentials: Vec::new(),
+            settings: Vec::new(),
+            timeout: DEFAULT_TIMEOUT,
+            user_agent: description.user_agent.to_owned(),
+            http: None,
+            retry: RetryPolicy::default(),
+            rate_limiting: true,
+        }
+    }
+
+    /// Sends requests to this base URL instead of the spec's default server (a region, a
+    /// proxy, or a local test server).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Uses `credential` for the security scheme named `scheme` in the spec, replacing any
+    /// credential set for it before.
+    pub fn credential(mut self, scheme: &'static str, credential: Credential) -> Self {
+        self.credentials.retain(|(name, _)| *name != scheme);
+        self.credentials.push((scheme, credential));
+        self
+    }
+
+    /// Sends `value` in the `header` header of every request.
+    pub fn setting<T: Serialize + ?Sized>(mut self, header: &'static str, value: &T) -> Self {
+        let value = match simple(value) {
+            Ok(Some(text)) => Ok(text),
+            Ok(None) => Err("it has no value".to_owned()),
+            Err(err) => Err(err),
+        };
+        self.settings.retain(|(name, _)| *name != header);
+        self.settings.push((header, value));
+        self
+    }
+
+    /// The time one attempt may take, from sending to the last byte of the response
+    /// (default: 30 seconds).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The `User-Agent` header (default: the generated crate's name and version). Ignored when
+    /// a ready HTTP client is given with [`ClientBuilder::http_client`].
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Uses a ready `reqwest::Client` (its proxy, TLS and pool settings) instead of creating one.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// How many times a failed attempt is retried (default: 2; 0 turns retrying off).
+    ///
+    /// Connection failures, 429, 502, 503 and 504 are retried: any method on 429 or when the
+    /// connection could not be opened, only GET, HEAD, PUT, DELETE, OPTIONS and TRACE
+    /// otherwise. Waits grow exponentially with jitter, or follow the `Retry-After` header.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.retry.max_retries = retries;
+        self
+    }
+
+    /// No retry starts or waits past this much time after the first attempt (default:
+    /// 2 minutes); an attempt started before it is cut short to end by it.
+    pub fn retry_deadline(mut self, deadline: Duration) -> Self {
+        self.retry.deadline = deadline;
+        self
+    }
+
+    /// The wait before the first retry (default: 500 ms), doubled for each further one up
+    /// to `max` (default: 8 s), unless the server's `Retry-After` asks for another.
+    pub fn retry_backoff(mut self, initial: Duration, max: Duration) -> Self {
+        self.retry.initial_backoff = initial;
+        self.retry.max_backoff = max.max(initial);
+        self
+    }
+
+    /// Whether requests wait to stay within the rate limits the spec declares (default: on).
+    /// The budget is shared by every clone of the client.
+    pub fn rate_limiting(mut self, enabled: bool) -> Self {
+        self.rate_limiting = enabled;
+        self
+    }
+
+    /// Checks the settings and creates the client.
+    pub fn build(self) -> Result<Client, BuildError> {
+        let base_url = self.base_url.ok_or(BuildError::MissingBaseUrl)?;
+        let parsed = reqwest::Url::parse(&base_url).map_err(|err| BuildError::InvalidBaseUrl {
+            url: base_url.clone(),
+            reason: err.to_string(),
+        })?;
+        if !matches!(parsed.scheme(), "http" | "https") || parsed.cannot_be_a_base() {
+            return Err(BuildError::InvalidBaseUrl {
+                url: base_url,
+                reason: "expected an absolute http or https URL".to_owned(),
+            });
+        }
+        let settings = settings(self.description.settings, self.settings)?;
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .user_agent(self.user_agent.as_str())
+                .build()?,
+        };
+        let limiter = self
+            .description
+            .rate_limit
+            .filter(|_| self.rate_limiting)
+            .map(RateLimiter::new);
+        let operation_limiters = if self.rate_limiting {
+            self.description
+                .operation_rate_limits
+                .iter()
+                .map(|op| (op.method, op.path, RateLimiter::new(op.limit)))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url: base_url.trim_end_matches('/').to_owned(),
+                timeout: self.timeout,
+                retry: self.retry,
+                credentials: self.credentials,
+                security: self.description.security,
+                settings,
+                limiter,
+                operation_limiters,
+            }),
+        })
+    }
+}
+
+/// Checks the setting values against the spec's settings: each required one given, each
+/// value sendable in a header.
+fn settings(
+    declared: &[Setting],
+    given: Vec<(&'static str, Result<String, String>)>,
+) -> Result<Vec<(HeaderName, HeaderValue)>, BuildError> {
+    let method_of = |header: &'static str| {
+        declared
+            .iter()
+            .find(|s| s.header == header)
+            .map_or(header, |s| s.method)
+    };
+    if let Some(missing) = declared
+        .iter()
+        .find(|s| s.required && !given.iter().any(|(header, _)| *header == s.header))
+    {
+        return Err(BuildError::MissingSetting {
+            method: missing.method,
+            header: missing.header,
+        });
+    }
+    let mut headers = Vec::new();
+    for (header, value) in given {
+        let invalid = |reason: String| BuildError::InvalidSetting {
+            method: method_of(header),
+            header,
+            reason,
+        };
+        let value = value.map_err(invalid)?;
+        let name = HeaderName::from_bytes(header.as_bytes())
+            .map_err(|_| invalid("not a valid header name".to_owned()))?;
+        let value = HeaderValue::from_str(&value).map_err(|_| {
+            invalid("it contains a character not allowed in a header (such as CR or LF)".to_owned())
+        })?;
+        headers.push((name, value));
+    }
+    Ok(headers)
+}

@@ -1,0 +1,370 @@
+//! Pagination: `.pages()` and `.items()` streams from an operation's `x-pagination`.
+//!
+//! A page is fetched only when the stream is polled past the previous one. The caller's
+//! parameters are kept on every page; only the page, offset, token or cursor parameter
+//! changes. The stream ends, without another request, when the last page said so: it was
+//! empty, shorter than the page size, reached the total, or carried no next token.
+
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures_core::Stream;
+use futures_util::stream::{self, BoxStream, StreamExt, TryStreamExt};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::client::Client;
+use crate::error::Error;
+use crate::request::Request;
+use crate::response::Response;
+
+/// How an operation pages, as its `x-pagination` extension says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pagination {
+    style: Style,
+    in_body: bool,
+    param: &'static str,
+    size_param: Option<&'static str>,
+    first_page: i64,
+    items: &'static str,
+    next: &'static str,
+    total: Option<&'static str>,
+    total_pages: Option<&'static str>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Style {
+    Page,
+    Offset,
+    Token,
+}
+
+impl Pagination {
+    const fn with(style: Style, param: &'static str, next: &'static str) -> Self {
+        Self {
+            style,
+            in_body: false,
+            param,
+            size_param: None,
+            first_page: 1,
+            items: "",
+            next,
+            total: None,
+            total_pages: None,
+        }
+    }
+
+    /// Page numbers in `param` (`page`), starting at 1.
+    pub const fn page(param: &'static str) -> Self {
+        Self::with(Style::Page, param, "")
+    }
+
+    /// An item offset in `param` (`offset`), starting at 0.
+    pub const fn offset(param: &'static str) -> Self {
+        Self::with(Style::Offset, param, "")
+    }
+
+    /// A token in `param` (`pageToken`) taken from the response at the JSON pointer `next`
+    /// (`/nextPageToken`). Cursor pagination (`cursor` from `/page/next`) is the same.
+    pub const fn token(param: &'static str, next: &'static str) -> Self {
+        Self::with(Style::Token, param, next)
+    }
+
+    /// The parameter with the page size (`per_page`, `limit`).
+    pub const fn size(mut self, param: &'static str) -> Self {
+        self.size_param = Some(param);
+        self
+    }
+
+    /// The parameters are fields of the JSON body instead of query parameters.
+    pub const fn in_body(mut self) -> Self {
+        self.in_body = true;
+        self
+    }
+
+    /// The number of the first page, when it is not 1.
+    pub const fn first_page(mut self, page: i64) -> Self {
+        self.first_page = page;
+        self
+    }
+
+    /// The JSON pointer of the items array in a page (`/data`; `` for a bare array).
+    pub const fn items(mut self, pointer: &'static str) -> Self {
+        self.items = pointer;
+        self
+    }
+
+    /// The JSON pointer of the total number of items.
+    pub const fn total(mut self, pointer: &'static str) -> Self {
+        self.total = Some(pointer);
+        self
+    }
+
+    /// The JSON pointer of the total number of pages.
+    pub const fn total_pages(mut self, pointer: &'static str) -> Self {
+        self.total_pages = Some(pointer);
+        self
+    }
+}
+
+/// A stream of the pages of a list, each decoded as `P`.
+#[must_use = "streams do nothing unless polled"]
+pub struct Pages<P, E = Value> {
+    inner: BoxStream<'static, Result<P, Error<E>>>,
+}
+
+/// A stream of the items of a list, page after page, each decoded as `I`.
+#[must_use = "streams do nothing unless polled"]
+pub struct Items<I, E = Value> {
+    inner: BoxStream<'static, Result<I, Error<E>>>,
+}
+
+impl<P, E> Stream for Pages<P, E> {
+    type Item = Result<P, Error<E>>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.inner.poll_next_unpin(cx)
+    }
+}
+
+impl<I, E> Stream for Items<I, E> {
+    type Item = Result<I, Error<E>>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.inner.poll_next_unpin(cx)
+    }
+}
+
+impl<P, E> std::fmt::Debug for Pages<P, E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Pages")
+    }
+}
+
+impl<I, E> std::fmt::Debug for Items<I, E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Items")
+    }
+}
+
+/// One fetched page: the response and its body as JSON.
+struct RawPage {
+    response: Response,
+    json: Value,
+}
+
+/// Where the next page starts.
+enum Position {
+    Page(i64),
+    Offset(u64),
+    Token(Option<String>),
+}
+
+struct Cursor<E> {
+    client: Client,
+    request: Request,
+    pagination: Pagination,
+    position: Position,
+    /// Items seen so far.
+    seen: u64,
+    /// The page size: requested, or else the length of the first page.
+    page_size: Option<u64>,
+    done: bool,
+    error: PhantomData<fn() -> E>,
+}
+
+impl Client {
+    /// The pages of a paginated operation, starting with `request` as the caller built it.
+    pub fn pages<P, E>(&self, request: Request, pagination: Pagination) -> Pages<P, E>
+    where
+        P: DeserializeOwned + Send + 'static,
+        E: DeserializeOwned + Send + 'static,
+    {
+        let inner = raw_pages::<E>(self.clone(), request, pagination)
+            .and_then(|page| async move { page.response.decode_value(page.json) })
+            .boxed();
+        Pages { inner }
+    }
+
+    /// The items of a paginated operation, page after page.
+    pub fn items<I, E>(&self, request: Request, pagination: Pagination) -> Items<I, E>
+    where
+        I: DeserializeOwned + Send + 'static,
+        E: DeserializeOwned + Send + 'static,
+    {
+        let items = pagination.items;
+        let inner = raw_pages::<E>(self.clone(), request, pagination)
+            .and_then(move |mut page| async move {
+                let list = match page.json.pointer_mut(items).map(Value::take) {
+                    Some(Value::Array(list)) => list,
+                    _ => Vec::new(),
+                };
+                list.into_iter()
+                    .map(|item| page.response.decode_value::<I, E>(item))
+                    .collect::<Result<Vec<I>, _>>()
+            })
+            .map_ok(|items| stream::iter(items.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed();
+        Items { inner }
+    }
+}
+
+impl Response {
+    fn decode_value<T: DeserializeOwned, E>(&self, json: Value) -> Result<T, Error<E>> {
+        serde_json::from_value(json).map_err(|source| self.decode_error(source))
+    }
+}
+
+fn raw_pages<E>(
+    client: Client,
+    request: Request,
+    pagination: Pagination,
+) -> impl Stream<Item = Result<RawPage, Error<E>>> + Send
+where
+    E: DeserializeOwned + Send + 'static,
+{
+    let position = match pagination.style {
+        Style::Page => Position::Page(
+            current(&request, &pagination, pagination.param)
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(pagination.first_page),
+        ),
+        Style::Offset => Position::Offset(
+            current(&request, &pagination, pagination.param)
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0),
+        ),
+        Style::Token => Position::Token(current(&request, &pagination, pagination.param)),
+    };
+    let page_size = pagination
+        .size_param
+        .and_then(|param| current(&request, &pagination, param))
+        .and_then(|size| size.parse().ok());
+    let cursor = Cursor::<E> {
+        client,
+        request,
+        pagination,
+        position,
+        seen: 0,
+        page_size,
+        done: false,
+        error: PhantomData,
+    };
+    stream::try_unfold(cursor, |mut cursor| async move {
+        if cursor.done {
+            return Ok(None);
+        }
+        let response = cursor.client.send::<E>(&cursor.request).await?.success()?;
+        let json: Value = response.decode(response.body())?;
+        let count = match json.pointer(cursor.pagination.items) {
+            Some(Value::Array(items)) => items.len() as u64,
+            None | Some(Value::Null) => 0,
+            Some(_) => {
+                return Err(Error::decode(
+                    response.status(),
+                    format!(
+                        "expected the page's items at `{}` to be an array",
+                        cursor.pagination.items
+                    ),
+                    response.body(),
+                ))
+            }
+        };
+        cursor.advance(&json, count);
+        Ok(Some((RawPage { response, json }, cursor)))
+    })
+}
+
+/// The caller's value of a pagination parameter, as text.
+fn current(request: &Request, pagination: &Pagination, param: &str) -> Option<String> {
+    if pagination.in_body {
+        match request.body_field(param)? {
+            Value::String(text) => Some(text.clone()),
+            Value::Null => None,
+            other => Some(other.to_string()),
+        }
+    } else {
+        request.query_value(param).map(str::to_owned)
+    }
+}
+
+/// A number in the page at `pointer`, if there is one.
+fn number(json: &Value, pointer: Option<&str>) -> Option<u64> {
+    let value = json.pointer(pointer?)?;
+    value
+        .as_u64()
+        .or_else(|| value.as_str().and_then(|text| text.parse().ok()))
+}
+
+impl<E> Cursor<E> {
+    /// Decides from the page just read whether there is another, and sets the request up
+    /// for it.
+    fn advance(&mut self, json: &Value, count: u64) {
+        self.seen += count;
+        if count == 0 {
+            self.done = true;
+            return;
+        }
+        // Without a requested size, the first page's length is taken as the page size.
+        let size = *self.page_size.get_or_insert(count);
+        let short = count < size;
+        let p = self.pagination;
+        match &mut self.position {
+            Position::Page(page) => {
+                let through = u64::try_from(*page - p.first_page)
+                    .ok()
+                    .map_or(self.seen, |before| before * size + count);
+                let past_total = number(json, p.total).is_some_and(|total| through >= total);
+                let last_page = number(json, p.total_pages)
+                    .is_some_and(|pages| u64::try_from(*page).is_ok_and(|page| page >= pages));
+                if short || past_total || last_page {
+                    self.done = true;
+                    return;
+                }
+                *page += 1;
+                let next = Value::from(*page);
+                self.set(p.param, next);
+            }
+            Position::Offset(offset) => {
+                *offset += count;
+                let past_total = number(json, p.total).is_some_and(|total| *offset >= total);
+                if short || past_total {
+                    self.done = true;
+                    return;
+                }
+                let next = Value::from(*offset);
+                self.set(p.param, next);
+            }
+            Position::Token(token) => {
+                let next = match json.pointer(p.next) {
+                    Some(Value::String(text)) if !text.is_empty() => Some(text.clone()),
+                    Some(Value::Number(number)) => Some(number.to_string()),
+                    _ => None,
+                };
+                // No token, or the same token again: the list is over (a server repeating
+                // a token would otherwise be paged forever).
+                match next {
+                    Some(next) if token.as_deref() != Some(next.as_str()) => {
+                        *token = Some(next.clone());
+                        self.set(p.param, Value::String(next));
+                    }
+                    _ => self.done = true,
+                }
+            }
+        }
+    }
+
+    fn set(&mut self, param: &str, value: Value) {
+        if self.pagination.in_body {
+            self.request.set_body_field(param, value);
+        } else {
+            let text = match value {
+                Value::String(text) => text,
+                other => other.to_string(),
+            };
+            self.request.set_query(param, text);
+        }
+    }
+}
