@@ -1,5 +1,6 @@
 //! The project's automation, as a library so tests can run it: regenerate every client crate
-//! under `generated/` from `specs/`, and check that the committed output is up to date.
+//! under `generated/` from `specs/` (and the test clients under `tests/generated/` from
+//! `tests/specs/`), and check that the committed output is up to date.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -8,11 +9,36 @@ use std::path::{Path, PathBuf};
 use clientgen::output::{self, Plan};
 use clientgen::{Diagnostic, Generated, Settings};
 
-/// One vendor's crate, generated in memory.
+/// A directory of specs and the directory their crates are generated into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Source {
+    /// Spec directories live here (`specs`), each with `openapi.yaml` and `client.toml`.
+    pub specs: &'static str,
+    /// Crates are generated here (`generated`), one directory per spec directory.
+    pub out: &'static str,
+}
+
+/// The vendors' specs and clients, then the clients that only tests use (they exercise
+/// runtime features no vendor spec has yet).
+pub const SOURCES: [Source; 2] = [
+    Source {
+        specs: "specs",
+        out: "generated",
+    },
+    Source {
+        specs: "tests/specs",
+        out: "tests/generated",
+    },
+];
+
+/// One crate, generated in memory.
 #[derive(Debug)]
 pub struct CrateOutput {
-    /// The directory name under `specs/` and `generated/` (`nudge`).
+    /// The directory name under the source's specs and output directories (`nudge`).
     pub vendor: String,
+    /// The output directory relative to the root (`generated/nudge`), naming the crate in
+    /// messages.
+    pub label: String,
     /// Where the crate lives (`<root>/generated/nudge`).
     pub dir: PathBuf,
     /// The generator's output.
@@ -28,7 +54,12 @@ pub fn repo_root() -> PathBuf {
 
 /// The vendors with a spec: directories of `specs/` holding `openapi.yaml`, sorted.
 pub fn vendors(root: &Path) -> Result<Vec<String>, String> {
-    let specs = root.join("specs");
+    spec_dirs(root, SOURCES[0])
+}
+
+/// The directories of a source's specs holding `openapi.yaml`, sorted.
+pub fn spec_dirs(root: &Path, source: Source) -> Result<Vec<String>, String> {
+    let specs = root.join(source.specs);
     let entries =
         fs::read_dir(&specs).map_err(|err| format!("cannot read {}: {err}", specs.display()))?;
     let mut vendors: Vec<String> = entries
@@ -40,10 +71,19 @@ pub fn vendors(root: &Path) -> Result<Vec<String>, String> {
     Ok(vendors)
 }
 
-/// Generates one vendor's crate in memory.
+/// Generates one vendor's crate (`specs/<vendor>` -> `generated/<vendor>`) in memory.
 pub fn generate(root: &Path, vendor: &str) -> Result<CrateOutput, Vec<String>> {
-    let spec_file = format!("specs/{vendor}/openapi.yaml");
-    let settings_file = format!("specs/{vendor}/client.toml");
+    generate_from(root, SOURCES[0], vendor)
+}
+
+/// Generates the crate of one spec directory of `source` in memory.
+pub fn generate_from(
+    root: &Path,
+    source: Source,
+    vendor: &str,
+) -> Result<CrateOutput, Vec<String>> {
+    let spec_file = format!("{}/{vendor}/openapi.yaml", source.specs);
+    let settings_file = format!("{}/{vendor}/client.toml", source.specs);
     let read = |file: &str| {
         fs::read_to_string(root.join(file))
             .map_err(|err| vec![format!("error: cannot read {file}: {err}")])
@@ -59,7 +99,8 @@ pub fn generate(root: &Path, vendor: &str) -> Result<CrateOutput, Vec<String>> {
     })?;
     Ok(CrateOutput {
         vendor: vendor.to_owned(),
-        dir: root.join("generated").join(vendor),
+        label: format!("{}/{vendor}", source.out),
+        dir: root.join(source.out).join(vendor),
         generated,
     })
 }
@@ -68,10 +109,12 @@ pub fn generate(root: &Path, vendor: &str) -> Result<CrateOutput, Vec<String>> {
 pub fn generate_all(root: &Path) -> Result<Vec<CrateOutput>, Vec<String>> {
     let mut crates = Vec::new();
     let mut problems = Vec::new();
-    for vendor in vendors(root).map_err(|err| vec![err])? {
-        match generate(root, &vendor) {
-            Ok(output) => crates.push(output),
-            Err(errors) => problems.extend(errors),
+    for source in SOURCES {
+        for vendor in spec_dirs(root, source).map_err(|err| vec![err])? {
+            match generate_from(root, source, &vendor) {
+                Ok(output) => crates.push(output),
+                Err(errors) => problems.extend(errors),
+            }
         }
     }
     if problems.is_empty() {
@@ -87,10 +130,12 @@ pub fn plan(root: &Path, crates: &[CrateOutput]) -> Result<Vec<(String, Plan)>, 
     for output in crates {
         let plan = output::plan(&output.dir, &output.generated.files)
             .map_err(|err| format!("cannot read {}: {err}", output.dir.display()))?;
-        plans.push((output.vendor.clone(), plan));
+        plans.push((output.label.clone(), plan));
     }
-    let generated = root.join("generated");
-    if let Ok(entries) = fs::read_dir(&generated) {
+    for source in SOURCES {
+        let Ok(entries) = fs::read_dir(root.join(source.out)) else {
+            continue;
+        };
         let mut orphans: Vec<PathBuf> = entries
             .filter_map(Result::ok)
             .map(|entry| entry.path())
@@ -98,13 +143,13 @@ pub fn plan(root: &Path, crates: &[CrateOutput]) -> Result<Vec<(String, Plan)>, 
             .collect();
         orphans.sort();
         for dir in orphans {
-            let vendor = dir
+            let name = dir
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
             let plan = output::plan(&dir, &Default::default())
                 .map_err(|err| format!("cannot read {}: {err}", dir.display()))?;
-            plans.push((vendor, plan));
+            plans.push((format!("{}/{name}", source.out), plan));
         }
     }
     Ok(plans)
@@ -133,16 +178,12 @@ pub fn summary(crates: &[CrateOutput], plans: &[(String, Plan)]) -> String {
     for output in crates {
         let changed = plans
             .iter()
-            .find(|(vendor, _)| vendor == &output.vendor)
+            .find(|(label, _)| label == &output.label)
             .map_or(0, |(_, plan)| plan.len());
-        let name = output
-            .dir
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
         let _ = writeln!(
             text,
-            "generated/{name}: {} operations, {} types, {} files, {changed} changed{}",
+            "{}: {} operations, {} types, {} files, {changed} changed{}",
+            output.label,
             output.generated.api.operations.len(),
             output.generated.api.types.len(),
             output.generated.files.len(),

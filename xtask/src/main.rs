@@ -53,7 +53,7 @@ fn main() -> ExitCode {
         Command::Regen => {
             for (vendor, plan) in &plans {
                 if let Err(err) = clientgen::output::apply(plan) {
-                    eprintln!("error: writing generated/{vendor}: {err}");
+                    eprintln!("error: writing {vendor}: {err}");
                     return ExitCode::FAILURE;
                 }
             }

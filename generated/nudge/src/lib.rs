@@ -12,4 +12,12 @@ pub mod operations;
 pub mod types;
 
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
-pub use clientgen_runtime::{ApiError, BuildError, Error};
+pub use clientgen_runtime::AccessToken;
+pub use clientgen_runtime::ApiError;
+pub use clientgen_runtime::BoxError;
+pub use clientgen_runtime::BuildError;
+pub use clientgen_runtime::Error;
+pub use clientgen_runtime::Items;
+pub use clientgen_runtime::Pages;
+pub use clientgen_runtime::Secret;
+pub use clientgen_runtime::TokenProvider;

@@ -127,7 +127,7 @@ impl Client {
             let span = tracing::info_span!(
                 "http_request",
                 method = %request.method,
-                path = request.path_template,
+                path = %request.path_template,
                 attempt = attempts,
                 status = tracing::field::Empty,
             );
@@ -181,7 +181,7 @@ impl Client {
                         Attempt::Failed(err) => strip_url(err),
                     };
                     tracing::debug!(
-                        path = request.path_template,
+                        path = %request.path_template,
                         attempt = attempts,
                         wait_ms = wait.as_millis() as u64,
                         %reason,

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::Api;
+use crate::ir::{Api, SchemeKind};
 
 pub(crate) fn lib_rs(api: &Api) -> TokenStream {
     let default = if api.default_server.is_some() {
@@ -11,6 +11,29 @@ pub(crate) fn lib_rs(api: &Api) -> TokenStream {
     } else {
         TokenStream::new()
     };
+    // Runtime types a user names when using the crate: errors always; credentials, token
+    // providers and page streams when the API has them.
+    let mut runtime = vec![quote! { ApiError }, quote! { BuildError }, quote! { Error }];
+    if !api.security_schemes.is_empty() {
+        runtime.push(quote! { Secret });
+    }
+    if api
+        .security_schemes
+        .iter()
+        .any(|s| matches!(s.kind, SchemeKind::Bearer { .. }))
+    {
+        runtime.extend([
+            quote! { AccessToken },
+            quote! { BoxError },
+            quote! { TokenProvider },
+        ]);
+    }
+    if api.operations.iter().any(|op| op.pagination.is_some()) {
+        runtime.extend([quote! { Items }, quote! { Pages }]);
+    }
+    // One `use` per item, sorted, so that rustfmt (which formats this file, unlike the
+    // `#[rustfmt::skip]` modules) leaves prettyplease's output as it is.
+    runtime.sort_by_key(ToString::to_string);
     quote! {
         #![doc = include_str!("../README.md")]
         #![warn(missing_docs)]
@@ -24,6 +47,6 @@ pub(crate) fn lib_rs(api: &Api) -> TokenStream {
         pub mod types;
 
         pub use client::{Client, ClientBuilder #default};
-        pub use clientgen_runtime::{ApiError, BuildError, Error};
+        #( pub use clientgen_runtime::#runtime; )*
     }
 }

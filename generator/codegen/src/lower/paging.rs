@@ -51,19 +51,20 @@ pub(crate) fn pagination(
         );
         None
     };
-    let style =
-        match text("style").as_deref() {
-            Some("page") => PageStyle::Page,
-            Some("offset") => PageStyle::Offset,
-            Some("token") => PageStyle::Token,
-            Some("cursor") => PageStyle::Cursor,
-            other => return fail(
+    let style = match text("style").as_deref() {
+        Some("page") => PageStyle::Page,
+        Some("offset") => PageStyle::Offset,
+        Some("token") => PageStyle::Token,
+        Some("cursor") => PageStyle::Cursor,
+        other => {
+            return fail(
                 diagnostics,
                 format!(
                     "`x-pagination` has style {other:?}; expected page, offset, token or cursor"
                 ),
-            ),
-        };
+            )
+        }
+    };
     let (param_key, size_key, next_key) = match style {
         PageStyle::Page => ("page_param", "per_page_param", None),
         PageStyle::Offset => ("offset_param", "limit_param", None),
