@@ -149,3 +149,127 @@ fn bad_documents_yield_every_problem_located_and_no_output() {
         assert!(problems.iter().any(|p| p.message.contains(needle)), "{needle}: {problems:#?}");
     }
 }
+
+/// A spec whose two operations both carry the `Organization` header, with two security
+/// schemes and a pagination that names a parameter the operation lacks.
+const RUNTIME_FEATURES_SPEC: &str = r#"
+openapi: 3.0.3
+info: { title: T, version: '1' }
+security: [{ token: [] }]
+components:
+  securitySchemes:
+    token: { type: http, scheme: bearer }
+    key: { type: apiKey, in: header, name: X-Key }
+    cookie: { type: apiKey, in: cookie, name: session }
+paths:
+  /a:
+    get:
+      operationId: listA
+      parameters:
+        - { name: organization, in: header, required: true, schema: { type: string } }
+        - { name: page, in: query, schema: { type: integer } }
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  data: { type: array, items: { type: string } }
+      x-pagination: { style: page, page_param: pag, items: data }
+  /b:
+    get:
+      operationId: getB
+      security: [{ key: [] }]
+      parameters:
+        - { name: Organization, in: header, required: true, schema: { type: string } }
+        - { name: X-Trace, in: header, schema: { type: string } }
+      responses: { '204': { description: ok } }
+      x-rate-limit: { requests: 1, period_seconds: 3 }
+"#;
+
+#[test]
+fn headers_on_every_operation_become_settings_and_schemes_become_credentials() {
+    let (api, _) =
+        clientgen::lower(RUNTIME_FEATURES_SPEC, "t.yaml").unwrap_or_else(|p| panic!("{p:#?}"));
+
+    let settings: Vec<_> = api
+        .settings
+        .iter()
+        .map(|s| (s.method.as_str(), s.wire_name.as_str(), s.required))
+        .collect();
+    assert_eq!(settings, [("organization", "organization", true)]);
+    let params: Vec<Vec<&str>> = api
+        .operations
+        .iter()
+        .map(|op| op.params.iter().map(|p| p.wire_name.as_str()).collect())
+        .collect();
+    assert_eq!(
+        params,
+        [vec!["page"], vec!["X-Trace"]],
+        "the setting left every operation"
+    );
+
+    let methods: Vec<&str> = api
+        .security_schemes
+        .iter()
+        .map(|s| s.method.as_str())
+        .collect();
+    assert_eq!(
+        methods,
+        ["bearer_token", "api_key"],
+        "the cookie key is not supported"
+    );
+    assert_eq!(api.security, Some(vec![vec!["token".to_owned()]]));
+    assert_eq!(
+        api.operations[1].security,
+        Some(vec![vec!["key".to_owned()]])
+    );
+    assert_eq!(
+        api.operations[1].rate_limit,
+        Some(clientgen::ir::RateLimit {
+            requests: 1,
+            period_seconds: 3
+        })
+    );
+}
+
+#[test]
+fn a_pagination_that_does_not_fit_its_operation_is_dropped_with_a_located_warning() {
+    let generated = generate(RUNTIME_FEATURES_SPEC, "t.yaml", &Settings::new("t"))
+        .unwrap_or_else(|p| panic!("{p:#?}"));
+
+    assert!(generated.api.operations[0].pagination.is_none());
+    assert!(!generated.files["src/operations.rs"].contains("pub fn pages("));
+    let warning = generated
+        .warnings
+        .iter()
+        .find(|w| w.message.contains("`pag`"))
+        .unwrap_or_else(|| panic!("no warning about `pag`: {:#?}", generated.warnings));
+    assert_eq!(
+        warning.pointer.as_deref(),
+        Some("/paths/~1a/get/x-pagination")
+    );
+    assert!(warning.line_col.is_some() && warning.hint.is_some());
+    assert!(generated
+        .warnings
+        .iter()
+        .any(|w| w.message.contains("security scheme `cookie`")));
+}
+
+#[test]
+fn a_pagination_that_fits_gives_pages_and_items_of_the_item_type() {
+    let spec = RUNTIME_FEATURES_SPEC.replace("page_param: pag,", "page_param: page,");
+    let generated =
+        generate(&spec, "t.yaml", &Settings::new("t")).unwrap_or_else(|p| panic!("{p:#?}"));
+
+    let pagination = generated.api.operations[0].pagination.as_ref().unwrap();
+    assert_eq!(pagination.item_type, clientgen::ir::TypeRef::String);
+    assert_eq!(pagination.items, "/data");
+    let operations = &generated.files["src/operations.rs"];
+    assert!(
+        operations.contains("clientgen_runtime::Items<String, serde_json::Value>"),
+        "{operations}"
+    );
+}

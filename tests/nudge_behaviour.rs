@@ -971,3 +971,91 @@ async fn an_unknown_response_field_is_ignored() {
 
     assert_is_slack(&decoded);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Pagination (`x-pagination` in the Nudge spec)
+// ---------------------------------------------------------------------------------------------
+
+/// An app with the given id; the other properties as in [`slack_app`].
+fn app(id: i64) -> Value {
+    let mut app = slack_app();
+    app["id"] = json!(id);
+    app
+}
+
+#[tokio::test]
+async fn search_apps_items_fetches_every_page_and_stops_at_the_total() {
+    use futures::TryStreamExt;
+
+    let (server, client) = setup().await;
+    let pages = [
+        (
+            None,
+            json!({"data": [app(1), app(2)], "page": 1, "per_page": 2, "total": 5}),
+        ),
+        (
+            Some("2"),
+            json!({"data": [app(3), app(4)], "page": 2, "per_page": 2, "total": 5}),
+        ),
+        (
+            Some("3"),
+            json!({"data": [app(5)], "page": 3, "per_page": 2, "total": 5}),
+        ),
+    ];
+    for (page, body) in pages {
+        let mock = on("GET", "/apps").and(query_param("per_page", "2"));
+        let mock = match page {
+            Some(page) => mock.and(query_param("page", page)),
+            None => mock.and(wiremock::matchers::query_param_is_missing("page")),
+        };
+        reply(&server, mock, 200, &body).await;
+    }
+
+    let apps: Vec<_> = client
+        .search_apps()
+        .per_page(2)
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+
+    let ids: Vec<_> = apps.iter().map(|app| app.id).collect();
+    assert_eq!(ids, [Some(1), Some(2), Some(3), Some(4), Some(5)]);
+}
+
+#[tokio::test]
+async fn search_apps_with_filters_pages_through_the_body_until_the_last_page() {
+    use futures::TryStreamExt;
+
+    let (server, client) = setup().await;
+    for page in 1..=3 {
+        let mut body = search_request_json();
+        body["page"] = json!(page);
+        body["per_page"] = json!(1);
+        let mut results = search_results(app(page));
+        results["page"] = json!(page);
+        results["total_pages"] = json!(3);
+        reply(
+            &server,
+            on_json("POST", "/apps/search", body),
+            200,
+            &results,
+        )
+        .await;
+    }
+    let request = SearchRequest {
+        page: Some(1),
+        per_page: Some(1),
+        ..search_request()
+    };
+
+    let pages: Vec<_> = client
+        .search_apps_with_filters(request)
+        .pages()
+        .try_collect()
+        .await
+        .unwrap();
+
+    let numbers: Vec<_> = pages.iter().map(|page| page.page).collect();
+    assert_eq!(numbers, [Some(1), Some(2), Some(3)]);
+}

@@ -173,7 +173,12 @@ impl Client {
                     && retry.retries_transport(&request.method, err))
                 .then(|| retry.backoff(retries + 1)),
             };
-            let wait = wait.filter(|wait| started.elapsed() + *wait < retry.deadline);
+            let wait = wait.filter(|wait| {
+                started
+                    .elapsed()
+                    .checked_add(*wait)
+                    .is_some_and(|resumed| resumed < retry.deadline)
+            });
             match (wait, outcome) {
                 (Some(wait), outcome) => {
                     let reason = match &outcome {
@@ -198,14 +203,10 @@ impl Client {
         }
     }
 
-    /// The time the next attempt may take: the client's timeout, cut short by the retry
-    /// deadline once the first attempt is over.
+    /// The time the next attempt may take: the client's timeout, cut short so that it ends by
+    /// the retry deadline.
     fn attempt_timeout(&self, started: Instant) -> Duration {
-        let elapsed = started.elapsed();
-        if elapsed.is_zero() {
-            return self.inner.timeout;
-        }
-        let left = self.inner.retry.deadline.saturating_sub(elapsed);
+        let left = self.inner.retry.deadline.saturating_sub(started.elapsed());
         self.inner.timeout.min(left.max(Duration::from_millis(1)))
     }
 

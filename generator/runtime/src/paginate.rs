@@ -302,7 +302,7 @@ impl<E> Cursor<E> {
     /// Decides from the page just read whether there is another, and sets the request up
     /// for it.
     fn advance(&mut self, json: &Value, count: u64) {
-        self.seen += count;
+        self.seen = self.seen.saturating_add(count);
         if count == 0 {
             self.done = true;
             return;
@@ -313,22 +313,27 @@ impl<E> Cursor<E> {
         let p = self.pagination;
         match &mut self.position {
             Position::Page(page) => {
-                let through = u64::try_from(*page - p.first_page)
+                let through = u64::try_from(page.saturating_sub(p.first_page))
                     .ok()
-                    .map_or(self.seen, |before| before * size + count);
+                    .map_or(self.seen, |before| {
+                        before.saturating_mul(size).saturating_add(count)
+                    });
                 let past_total = number(json, p.total).is_some_and(|total| through >= total);
                 let last_page = number(json, p.total_pages)
                     .is_some_and(|pages| u64::try_from(*page).is_ok_and(|page| page >= pages));
-                if short || past_total || last_page {
+                let Some(next) = page
+                    .checked_add(1)
+                    .filter(|_| !(short || past_total || last_page))
+                else {
                     self.done = true;
                     return;
-                }
-                *page += 1;
-                let next = Value::from(*page);
+                };
+                *page = next;
+                let next = Value::from(next);
                 self.set(p.param, next);
             }
             Position::Offset(offset) => {
-                *offset += count;
+                *offset = offset.saturating_add(count);
                 let past_total = number(json, p.total).is_some_and(|total| *offset >= total);
                 if short || past_total {
                     self.done = true;

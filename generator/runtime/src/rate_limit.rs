@@ -96,7 +96,7 @@ impl RateLimiter {
         if bucket.tokens >= 0.0 {
             Duration::ZERO
         } else {
-            Duration::from_secs_f64(-bucket.tokens / per_second)
+            Duration::try_from_secs_f64(-bucket.tokens / per_second).unwrap_or(Duration::MAX)
         }
     }
 }

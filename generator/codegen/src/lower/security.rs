@@ -48,7 +48,15 @@ pub(crate) fn schemes(
     let api_keys = components
         .security_schemes
         .values()
-        .filter(|s| matches!(s, ReferenceOr::Item(Spec::APIKey { .. })))
+        .filter(|s| {
+            matches!(
+                s,
+                ReferenceOr::Item(Spec::APIKey {
+                    location: APIKeyLocation::Header | APIKeyLocation::Query,
+                    ..
+                })
+            )
+        })
         .count();
     let (mut bearers, mut basics) = (0, 0);
     let mut schemes = Vec::new();
