@@ -21,6 +21,7 @@ pub enum ApiKeyLocation {
 
 /// One credential, set on the builder for one of the spec's security schemes.
 #[derive(Clone)]
+#[non_exhaustive]
 pub enum Credential {
     /// `Authorization: Bearer <token>`, with a fixed token.
     Bearer(Secret),
@@ -162,7 +163,7 @@ impl TokenCache {
     pub(crate) async fn current(&self) -> Result<(Secret, u64), BoxError> {
         let mut state = self.state.lock().await;
         if let Some(cached) = state.as_ref() {
-            if cached.refresh_at.map_or(true, |at| Instant::now() < at) {
+            if cached.refresh_at.is_none_or(|at| Instant::now() < at) {
                 return Ok((cached.token.clone(), cached.generation));
             }
         }
