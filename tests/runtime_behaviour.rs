@@ -1210,3 +1210,35 @@ async fn a_malformed_page_is_a_decode_error_with_an_excerpt() {
     );
     assert!(excerpt.contains("not"), "{excerpt}");
 }
+
+#[tokio::test]
+async fn a_stated_total_wins_over_a_page_shorter_than_asked_for() {
+    let server = MockServer::start().await;
+    // The caller asks for 10 per page; the server caps pages at 2 but says there are 4.
+    page(
+        &server,
+        "/widgets",
+        &[("page", None)],
+        json!({"data": widgets(&[1, 2]), "total": 4}),
+        1,
+    )
+    .await;
+    page(
+        &server,
+        "/widgets",
+        &[("page", Some("2"))],
+        json!({"data": widgets(&[3, 4]), "total": 4}),
+        1,
+    )
+    .await;
+
+    let items: Vec<Widget> = client(&server)
+        .list_widgets()
+        .per_page(10)
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+
+    assert_eq!(ids(&items), [1, 2, 3, 4]);
+}

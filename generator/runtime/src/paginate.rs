@@ -3,7 +3,8 @@
 //! A page is fetched only when the stream is polled past the previous one. The caller's
 //! parameters are kept on every page; only the page, offset, token or cursor parameter
 //! changes. The stream ends, without another request, when the last page said so: it was
-//! empty, shorter than the page size, reached the total, or carried no next token.
+//! empty, reached the total (or the total number of pages) the server states, was shorter
+//! than the page size when the server states no total, or carried no next token.
 
 use std::marker::PhantomData;
 use std::pin::Pin;
@@ -168,6 +169,9 @@ struct Cursor<E> {
     position: Position,
     /// Items seen so far.
     seen: u64,
+    /// Items on the pages before the caller's first page (page style, when the page size is
+    /// known), so that `skipped + seen` compares with the total.
+    skipped: u64,
     /// The page size: requested, or else the length of the first page.
     page_size: Option<u64>,
     done: bool,
@@ -242,12 +246,19 @@ where
         .size_param
         .and_then(|param| current(&request, &pagination, param))
         .and_then(|size| size.parse().ok());
+    let skipped = match position {
+        Position::Page(start) => u64::try_from(start.saturating_sub(pagination.first_page))
+            .unwrap_or(0)
+            .saturating_mul(page_size.unwrap_or(0)),
+        _ => 0,
+    };
     let cursor = Cursor::<E> {
         client,
         request,
         pagination,
         position,
         seen: 0,
+        skipped,
         page_size,
         done: false,
         error: PhantomData,
@@ -313,18 +324,21 @@ impl<E> Cursor<E> {
         let p = self.pagination;
         match &mut self.position {
             Position::Page(page) => {
-                let through = u64::try_from(page.saturating_sub(p.first_page))
-                    .ok()
-                    .map_or(self.seen, |before| {
-                        before.saturating_mul(size).saturating_add(count)
-                    });
-                let past_total = number(json, p.total).is_some_and(|total| through >= total);
-                let last_page = number(json, p.total_pages)
-                    .is_some_and(|pages| u64::try_from(*page).is_ok_and(|page| page >= pages));
-                let Some(next) = page
-                    .checked_add(1)
-                    .filter(|_| !(short || past_total || last_page))
-                else {
+                let through = self.skipped.saturating_add(self.seen);
+                let total = number(json, p.total);
+                let total_pages = number(json, p.total_pages);
+                // A total the server states is trusted over the length of the page (a server
+                // may cap the page size below the one asked for).
+                let over = match (total, total_pages) {
+                    (None, None) => short,
+                    _ => {
+                        total.is_some_and(|total| through >= total)
+                            || total_pages.is_some_and(|pages| {
+                                u64::try_from(*page).is_ok_and(|page| page >= pages)
+                            })
+                    }
+                };
+                let Some(next) = page.checked_add(1).filter(|_| !over) else {
                     self.done = true;
                     return;
                 };
@@ -334,8 +348,11 @@ impl<E> Cursor<E> {
             }
             Position::Offset(offset) => {
                 *offset = offset.saturating_add(count);
-                let past_total = number(json, p.total).is_some_and(|total| *offset >= total);
-                if short || past_total {
+                let over = match number(json, p.total) {
+                    Some(total) => *offset >= total,
+                    None => short,
+                };
+                if over {
                     self.done = true;
                     return;
                 }
