@@ -260,9 +260,9 @@ pub struct SearchFilter {
     pub value: Option<serde_json::Value>,
 }
 
-/// Body of a POST /<resource>/search call: property filters, free-text search terms, sorting and the page to return. Every property is optional.
+/// Body of a POST /&lt;resource>/search call: property filters, free-text search terms, sorting and the page to return. Every property is optional.
 ///
-/// Not stated by the vendor's documentation; inferred: Nudge-Security/field-bot (nudge_bot/api/nudge.py) sends {filters, search, page, per_page, sorting} to POST /<resource>/search; not in the published document
+/// Not stated by the vendor's documentation; inferred: Nudge-Security/field-bot (nudge_bot/api/nudge.py) sends {filters, search, page, per_page, sorting} to POST /&lt;resource>/search; not in the published document
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SearchRequest {
     /// Property filters; a value must satisfy all of them.
@@ -288,7 +288,7 @@ pub struct SearchRequest {
     pub sorting: Option<SearchSorting>,
 }
 
-/// One page of results from a POST /<resource>/search call.
+/// One page of results from a POST /&lt;resource>/search call.
 ///
 /// Not stated by the vendor's documentation; inferred: Nudge-Security/field-bot (nudge_bot/api/nudge.py) reads {values, page, per_page, total_pages, total_values, next_page, prev_page}; not in the published document
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

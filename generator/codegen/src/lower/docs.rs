@@ -30,8 +30,13 @@ fn sanitize(text: &str) -> String {
                 if opening && info.trim().is_empty() {
                     return "```text".to_owned();
                 }
+                return line.to_owned();
             }
-            line.to_owned()
+            if in_fence {
+                line.to_owned()
+            } else {
+                prose_line(line)
+            }
         })
         .collect();
     let mut out = lines.join("\n");
@@ -39,6 +44,73 @@ fn sanitize(text: &str) -> String {
         out.push_str("\n```");
     }
     out
+}
+
+/// A line of prose outside code fences, with what rustdoc would misread defused outside
+/// `code spans`: `<word>` is not an HTML tag, a bare URL becomes a link, and `[word]` is not
+/// an intra-doc link.
+fn prose_line(line: &str) -> String {
+    line.split('`')
+        .enumerate()
+        .map(|(i, part)| if i % 2 == 0 { prose(part) } else { part.to_owned() })
+        .collect::<Vec<_>>()
+        .join("`")
+}
+
+fn prose(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        let taken = if rest.starts_with("http://") || rest.starts_with("https://") {
+            let end = rest
+                .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"'))
+                .unwrap_or(rest.len());
+            let url = rest
+                .get(..end)
+                .unwrap_or(rest)
+                .trim_end_matches(['.', ',', ';', ':', ')', '\'', '!', '?']);
+            // Inside a link the author wrote (`<https://..>`, `[text](https://..)`) it stays;
+            // a bare URL becomes an autolink.
+            if out.ends_with('<') || out.ends_with("](") {
+                out.push_str(url);
+            } else {
+                out.push('<');
+                out.push_str(url);
+                out.push('>');
+            }
+            url.len()
+        } else if c == '[' {
+            match markdown_link_len(rest) {
+                Some(len) => {
+                    out.push_str(rest.get(..len).unwrap_or(rest));
+                    len
+                }
+                None => {
+                    out.push_str("\\[");
+                    1
+                }
+            }
+        } else {
+            if c == '<' && !rest.get(1..).is_some_and(|after| after.starts_with("http")) {
+                out.push_str("&lt;");
+            } else {
+                out.push(c);
+            }
+            c.len_utf8()
+        };
+        rest = rest.get(taken.max(1)..).unwrap_or("");
+    }
+    out
+}
+
+/// The length of the Markdown link `[text](target)` that `text` starts with, if it does.
+fn markdown_link_len(text: &str) -> Option<usize> {
+    let close = text.find(']')?;
+    if !text.get(close + 1..)?.starts_with('(') {
+        return None;
+    }
+    let target_end = text.get(close..)?.find(')')?;
+    Some(close + target_end + 1)
 }
 
 /// The note shown for elements a spec marks `x-inferred` (pass the extension's value).
@@ -63,6 +135,17 @@ mod tests {
         assert_eq!(
             text.as_deref(),
             Some("Intro\nindented code\n```text\nlet x;\n```")
+        );
+    }
+
+    #[test]
+    fn prose_that_rustdoc_would_misread_is_defused_outside_code() {
+        let text = doc(&[Some(
+            "POST /<resource>/search, see https://x.io/a. [note] [docs](https://d.io) <https://e.io> `a<b> [c]`\n```\n<keep> [keep]\n```",
+        )]);
+        assert_eq!(
+            text.as_deref(),
+            Some("POST /&lt;resource>/search, see <https://x.io/a>. \\[note] [docs](https://d.io) <https://e.io> `a<b> [c]`\n```text\n<keep> [keep]\n```")
         );
     }
 }
