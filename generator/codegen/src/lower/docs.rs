@@ -52,7 +52,13 @@ fn sanitize(text: &str) -> String {
 fn prose_line(line: &str) -> String {
     line.split('`')
         .enumerate()
-        .map(|(i, part)| if i % 2 == 0 { prose(part) } else { part.to_owned() })
+        .map(|(i, part)| {
+            if i % 2 == 0 {
+                prose(part)
+            } else {
+                part.to_owned()
+            }
+        })
         .collect::<Vec<_>>()
         .join("`")
 }
