@@ -76,6 +76,8 @@ pub enum SchemeKind {
     Bearer {
         /// The builder method that sets a token provider.
         provider_method: String,
+        /// The API's own token operation, when the spec names one (`x-token-exchange`).
+        exchange: Option<TokenExchange>,
     },
     /// HTTP basic: a user name and a password.
     Basic,
@@ -86,6 +88,27 @@ pub enum SchemeKind {
         /// The header or parameter name.
         name: String,
     },
+}
+
+/// An operation that exchanges basic credentials for bearer tokens (`x-token-exchange`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenExchange {
+    /// The builder method that takes the client id and secret.
+    pub method: String,
+    /// The basic scheme the exchange authenticates with.
+    pub basic_scheme: String,
+    /// HTTP method of the token operation, upper case.
+    pub http_method: String,
+    /// Its path.
+    pub path: String,
+    /// The `Accept` header it wants.
+    pub accept: Option<String>,
+    /// JSON pointer of the token in its response.
+    pub token: String,
+    /// JSON pointer of the lifetime in seconds in its response.
+    pub expires_in: Option<String>,
+    /// The lifetime when the response does not state it, in seconds.
+    pub lifetime_seconds: Option<u64>,
 }
 
 /// A header every operation carries, made a setting of the client builder.
@@ -324,6 +347,9 @@ pub struct Operation {
     pub body: Option<Body>,
     /// The success response.
     pub success: Success,
+    /// The `Accept` header to send: the success response's media type, when it is not plain
+    /// `application/json` (a versioned media type, say).
+    pub accept: Option<String>,
     /// The type of error bodies (`Json` when the spec declares none).
     pub error: TypeRef,
     /// Whether the spec marks it deprecated.

@@ -160,9 +160,27 @@ fn example_call(api: &Api) -> Option<String> {
 /// The builder calls of the README example: one credential, and every required setting.
 fn builder_lines(api: &Api) -> Vec<String> {
     let mut lines = Vec::new();
-    if let Some(scheme) = api.security_schemes.first() {
+    // The scheme the spec-wide security names first, else the first scheme.
+    let wanted = api
+        .security
+        .as_ref()
+        .and_then(|s| s.first())
+        .and_then(|a| a.first());
+    let scheme = api
+        .security_schemes
+        .iter()
+        .find(|s| Some(&s.name) == wanted)
+        .or(api.security_schemes.first());
+    if let Some(scheme) = scheme {
         let method = scheme.method.trim_start_matches("r#");
         lines.push(match &scheme.kind {
+            SchemeKind::Bearer {
+                exchange: Some(exchange),
+                ..
+            } => format!(
+                ".{}(\"YOUR_CLIENT_ID\", \"YOUR_CLIENT_SECRET\")",
+                exchange.method.trim_start_matches("r#")
+            ),
             SchemeKind::Bearer { .. } => format!(".{method}(\"YOUR_API_TOKEN\")"),
             SchemeKind::Basic => format!(".{method}(\"YOUR_USERNAME\", \"YOUR_PASSWORD\")"),
             SchemeKind::ApiKey { .. } => format!(".{method}(\"YOUR_API_KEY\")"),

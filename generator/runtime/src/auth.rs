@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 
 use futures_util::future::BoxFuture;
 
+use crate::client::Client;
 use crate::error::BoxError;
+use crate::request::Security;
 use crate::secret::Secret;
 
 /// Where an API key goes, as the spec's `apiKey` security scheme says.
@@ -49,7 +51,69 @@ pub enum Credential {
 impl Credential {
     /// Tokens from `provider`, shared by every clone of the client that uses this credential.
     pub fn tokens(provider: impl TokenProvider) -> Self {
-        Credential::Tokens(Arc::new(TokenCache::new(Arc::new(provider))))
+        Credential::Tokens(Arc::new(TokenCache::new(Source::Provider(Arc::new(
+            provider,
+        )))))
+    }
+
+    /// Tokens the client obtains itself from the API's token operation (`x-token-exchange`),
+    /// sent with the credentials of that operation's security scheme.
+    pub fn exchange(exchange: TokenExchange) -> Self {
+        Credential::Tokens(Arc::new(TokenCache::new(Source::Exchange(exchange))))
+    }
+}
+
+/// An operation of the API that hands out access tokens (Nobl9's `POST /api/accessToken`),
+/// as a spec's `x-token-exchange` describes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenExchange {
+    pub(crate) method: &'static str,
+    pub(crate) path: &'static str,
+    pub(crate) accept: Option<&'static str>,
+    pub(crate) security: Option<Security>,
+    pub(crate) token: &'static str,
+    pub(crate) expires_in: Option<&'static str>,
+    pub(crate) lifetime: Option<Duration>,
+}
+
+impl TokenExchange {
+    /// The operation `method path` (method in upper case), whose JSON response has the
+    /// token at the JSON pointer `token` (`/access_token`).
+    pub const fn new(method: &'static str, path: &'static str, token: &'static str) -> Self {
+        Self {
+            method,
+            path,
+            accept: None,
+            security: None,
+            token,
+            expires_in: None,
+            lifetime: None,
+        }
+    }
+
+    /// The `Accept` header the operation wants.
+    pub const fn accept(mut self, accept: &'static str) -> Self {
+        self.accept = Some(accept);
+        self
+    }
+
+    /// The security requirements of the token operation (its credentials, such as a client
+    /// id and secret in basic authentication).
+    pub const fn security(mut self, security: Security) -> Self {
+        self.security = Some(security);
+        self
+    }
+
+    /// The JSON pointer of the token's lifetime in seconds in the response.
+    pub const fn expires_in(mut self, pointer: &'static str) -> Self {
+        self.expires_in = Some(pointer);
+        self
+    }
+
+    /// How long a token is valid when the response does not say.
+    pub const fn lifetime(mut self, lifetime: Duration) -> Self {
+        self.lifetime = Some(lifetime);
+        self
     }
 }
 
@@ -136,10 +200,17 @@ where
     }
 }
 
-/// The current token of a [`TokenProvider`], shared by clones of a client.
+/// The current token of a [`TokenProvider`] or a [`TokenExchange`], shared by clones of a
+/// client.
 pub struct TokenCache {
-    provider: Arc<dyn TokenProvider>,
+    source: Source,
     state: tokio::sync::Mutex<Option<Cached>>,
+}
+
+/// Where new tokens come from.
+pub(crate) enum Source {
+    Provider(Arc<dyn TokenProvider>),
+    Exchange(TokenExchange),
 }
 
 struct Cached {
@@ -151,23 +222,27 @@ struct Cached {
 }
 
 impl TokenCache {
-    fn new(provider: Arc<dyn TokenProvider>) -> Self {
+    pub(crate) fn new(source: Source) -> Self {
         Self {
-            provider,
+            source,
             state: tokio::sync::Mutex::new(None),
         }
     }
 
     /// A valid token and its generation, fetching one if there is none or it is about to
-    /// expire. The lock is held across the fetch, so concurrent callers share it.
-    pub(crate) async fn current(&self) -> Result<(Secret, u64), BoxError> {
+    /// expire. The lock is held across the fetch, so concurrent callers share it. A token
+    /// exchange is sent through `client`.
+    pub(crate) async fn current(&self, client: &Client) -> Result<(Secret, u64), BoxError> {
         let mut state = self.state.lock().await;
         if let Some(cached) = state.as_ref() {
             if cached.refresh_at.is_none_or(|at| Instant::now() < at) {
                 return Ok((cached.token.clone(), cached.generation));
             }
         }
-        let fetched = self.provider.fetch_token().await?;
+        let fetched = match &self.source {
+            Source::Provider(provider) => provider.fetch_token().await?,
+            Source::Exchange(exchange) => client.exchange_token(exchange).await?,
+        };
         let generation = state.as_ref().map_or(1, |cached| cached.generation + 1);
         let refresh_at = fetched
             .expires_in
@@ -199,6 +274,13 @@ mod tests {
     use super::*;
     use std::sync::atomic::{AtomicU32, Ordering};
 
+    fn client() -> Client {
+        crate::ClientBuilder::new(crate::ApiDescription::new("test"))
+            .base_url("http://127.0.0.1:9")
+            .build()
+            .unwrap()
+    }
+
     fn counting_provider(expires_in: Option<Duration>) -> (Arc<AtomicU32>, impl TokenProvider) {
         let calls = Arc::new(AtomicU32::new(0));
         let counter = calls.clone();
@@ -215,11 +297,11 @@ mod tests {
     #[tokio::test]
     async fn concurrent_callers_share_one_fetch() {
         let (calls, provider) = counting_provider(Some(Duration::from_secs(3600)));
-        let cache = Arc::new(TokenCache::new(Arc::new(provider)));
+        let cache = Arc::new(TokenCache::new(Source::Provider(Arc::new(provider))));
         let tasks: Vec<_> = (0..8)
             .map(|_| {
                 let cache = cache.clone();
-                tokio::spawn(async move { cache.current().await.map(|(t, _)| t) })
+                tokio::spawn(async move { cache.current(&client()).await.map(|(t, _)| t) })
             })
             .collect();
         for task in tasks {
@@ -232,13 +314,13 @@ mod tests {
     #[tokio::test]
     async fn invalidating_an_old_generation_keeps_the_new_token() {
         let (calls, provider) = counting_provider(None);
-        let cache = TokenCache::new(Arc::new(provider));
-        let (_, first) = cache.current().await.unwrap();
+        let cache = TokenCache::new(Source::Provider(Arc::new(provider)));
+        let (_, first) = cache.current(&client()).await.unwrap();
         cache.invalidate(first).await;
-        let (token, second) = cache.current().await.unwrap();
+        let (token, second) = cache.current(&client()).await.unwrap();
         assert_eq!(token.expose(), "token-2");
         cache.invalidate(first).await;
-        let (token, third) = cache.current().await.unwrap();
+        let (token, third) = cache.current(&client()).await.unwrap();
         assert_eq!((token.expose(), third), ("token-2", second));
         assert_eq!(calls.load(Ordering::SeqCst), 2);
     }
@@ -246,10 +328,10 @@ mod tests {
     #[tokio::test]
     async fn tokens_are_replaced_before_they_expire() {
         let (calls, provider) = counting_provider(Some(Duration::from_millis(50)));
-        let cache = TokenCache::new(Arc::new(provider));
-        cache.current().await.unwrap();
+        let cache = TokenCache::new(Source::Provider(Arc::new(provider)));
+        cache.current(&client()).await.unwrap();
         tokio::time::sleep(Duration::from_millis(60)).await;
-        let (token, _) = cache.current().await.unwrap();
+        let (token, _) = cache.current(&client()).await.unwrap();
         assert_eq!(token.expose(), "token-2");
         assert_eq!(calls.load(Ordering::SeqCst), 2);
     }

@@ -6,8 +6,12 @@ use reqwest::header::{HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
-use crate::auth::{ApiKeyLocation, Credential, TokenCache};
-use crate::error::Error;
+use futures_util::future::BoxFuture;
+use reqwest::Method;
+use serde_json::Value;
+
+use crate::auth::{AccessToken, ApiKeyLocation, Credential, TokenCache, TokenExchange};
+use crate::error::{BoxError, Error};
 use crate::rate_limit::RateLimiter;
 use crate::request::{Request, Security};
 use crate::response::Response;
@@ -236,7 +240,7 @@ impl Client {
                     builder.header(AUTHORIZATION, bearer(secret.expose())?)
                 }
                 Credential::Tokens(cache) => {
-                    let (secret, generation) = cache.current().await.map_err(Error::Auth)?;
+                    let (secret, generation) = cache.current(self).await.map_err(Error::Auth)?;
                     token = Some((cache.clone(), generation));
                     builder.header(AUTHORIZATION, bearer(secret.expose())?)
                 }
@@ -260,6 +264,43 @@ impl Client {
             };
         }
         Ok((builder, token))
+    }
+
+    /// Obtains a token from the API's token operation. Boxed, because sending the exchange
+    /// request goes through [`Client::send`] again (with the exchange's own credentials).
+    pub(crate) fn exchange_token<'a>(
+        &'a self,
+        exchange: &'a TokenExchange,
+    ) -> BoxFuture<'a, Result<AccessToken, BoxError>> {
+        Box::pin(async move {
+            let method = Method::from_bytes(exchange.method.as_bytes())?;
+            // Without stated security the exchange sends no credential: it must never ask for
+            // the token it is fetching.
+            let mut request =
+                Request::new(method, exchange.path).security(exchange.security.unwrap_or(&[]));
+            if let Some(accept) = exchange.accept {
+                request = request.header("Accept", accept);
+            }
+            let response = self.send::<Value>(&request).await?.success::<Value>()?;
+            let json: Value = response.decode::<Value, Value>(response.body())?;
+            let token = json
+                .pointer(exchange.token)
+                .and_then(Value::as_str)
+                .filter(|token| !token.is_empty())
+                .ok_or_else(|| {
+                    format!(
+                        "the token response of `{} {}` has no token at `{}`",
+                        exchange.method, exchange.path, exchange.token
+                    )
+                })?;
+            let expires_in = exchange
+                .expires_in
+                .and_then(|pointer| json.pointer(pointer))
+                .and_then(Value::as_u64)
+                .map(Duration::from_secs)
+                .or(exchange.lifetime);
+            Ok(AccessToken::new(token, expires_in))
+        })
     }
 
     /// The configured credentials of the first satisfiable alternative of the request's

@@ -28,7 +28,7 @@ mod retry;
 mod secret;
 mod value;
 
-pub use auth::{AccessToken, ApiKeyLocation, Credential, TokenCache, TokenProvider};
+pub use auth::{AccessToken, ApiKeyLocation, Credential, TokenCache, TokenExchange, TokenProvider};
 pub use builder::{ApiDescription, BuildError, ClientBuilder, OperationRateLimit, Setting};
 pub use client::Client;
 pub use error::{ApiError, BoxError, Error};

@@ -5,7 +5,7 @@ use quote::quote;
 
 use super::operations::{argument, method_doc, positional};
 use super::{doc_attrs, ident, inner_doc_attrs};
-use crate::ir::{Api, RateLimit, SchemeKind};
+use crate::ir::{Api, RateLimit, SchemeKind, TokenExchange};
 
 pub(crate) fn client(api: &Api) -> TokenStream {
     let module_doc = inner_doc_attrs("The client and its builder.");
@@ -123,6 +123,56 @@ fn api_description(api: &Api) -> TokenStream {
     }
 }
 
+/// The builder method that takes a client id and secret and exchanges them for tokens.
+fn token_exchange(scheme: &str, exchange: &TokenExchange) -> TokenStream {
+    let method = ident(&exchange.method);
+    let basic = &exchange.basic_scheme;
+    let (http_method, path, token) = (&exchange.http_method, &exchange.path, &exchange.token);
+    let mut description =
+        quote! { clientgen_runtime::TokenExchange::new(#http_method, #path, #token) };
+    if let Some(accept) = &exchange.accept {
+        description.extend(quote! { .accept(#accept) });
+    }
+    description.extend(quote! { .security(&[&[#basic]]) });
+    if let Some(expires_in) = &exchange.expires_in {
+        description.extend(quote! { .expires_in(#expires_in) });
+    }
+    if let Some(seconds) = exchange.lifetime_seconds {
+        let seconds = proc_macro2::Literal::u64_unsuffixed(seconds);
+        description.extend(quote! { .lifetime(std::time::Duration::from_secs(#seconds)) });
+    }
+    let lifetime = exchange
+        .lifetime_seconds
+        .map(|s| {
+            format!(
+                " A token is taken to be valid for {s} seconds unless the response says otherwise."
+            )
+        })
+        .unwrap_or_default();
+    let doc = doc_attrs(Some(&format!(
+        "Authenticates with tokens that the client obtains itself from `{http_method} {path}`, sending `client_id` and `client_secret` with HTTP basic authentication (security scheme `{basic}`); the tokens are then sent as `Authorization: Bearer` (security scheme `{scheme}`).\n\nA token is fetched on first use, shared by clones of the client and by concurrent calls, and fetched again shortly before it expires or after a 401.{lifetime}"
+    )));
+    quote! {
+        #doc
+        pub fn #method(
+            mut self,
+            client_id: impl Into<String>,
+            client_secret: impl Into<clientgen_runtime::Secret>,
+        ) -> Self {
+            let basic = clientgen_runtime::Credential::Basic {
+                username: client_id.into(),
+                password: client_secret.into(),
+            };
+            let exchange = #description;
+            self.inner = self
+                .inner
+                .credential(#basic, basic)
+                .credential(#scheme, clientgen_runtime::Credential::exchange(exchange));
+            self
+        }
+    }
+}
+
 /// `&[&["bearerAuth"], &[]]`.
 pub(crate) fn security_tokens(security: &[Vec<String>]) -> TokenStream {
     let alternatives = security
@@ -144,7 +194,13 @@ fn builder(api: &Api) -> TokenStream {
             .map(|d| format!("\n\nThe spec says: {d}"))
             .unwrap_or_default();
         match &scheme.kind {
-            SchemeKind::Bearer { provider_method } => {
+            SchemeKind::Bearer {
+                provider_method,
+                exchange,
+            } => {
+                if let Some(exchange) = exchange {
+                    methods.push(token_exchange(name, exchange));
+                }
                 let doc = doc_attrs(Some(&format!(
                     "Authenticates with `Authorization: Bearer <token>` (security scheme `{name}`).{about}"
                 )));

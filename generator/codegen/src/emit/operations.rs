@@ -161,6 +161,9 @@ fn builder(op: &Operation) -> TokenStream {
         "Sends the request: `{} {}`.",
         op.http_method, op.path
     )));
+    if let Some(accept) = &op.accept {
+        request_steps.push(quote! { .header("Accept", #accept) });
+    }
     if let Some(security) = &op.security {
         let security = security_tokens(security);
         request_steps.push(quote! { .security(#security) });

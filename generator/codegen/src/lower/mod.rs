@@ -21,7 +21,17 @@ pub(crate) fn lower(spec: &OpenAPI, file: &str) -> (Api, Vec<Diagnostic>) {
     diagnostics.extend(type_diagnostics);
     paging::resolve(&mut operations, &pointers, &types, file, &mut diagnostics);
     let mut builder_scope = security::builder_scope();
-    let security_schemes = security::schemes(spec, file, &mut builder_scope, &mut diagnostics);
+    let mut security_schemes = security::schemes(spec, file, &mut builder_scope, &mut diagnostics);
+    let root_security = security::requirements(spec.security.as_ref());
+    security::token_exchanges(
+        spec,
+        file,
+        &mut security_schemes,
+        &operations,
+        root_security.as_ref(),
+        &mut builder_scope,
+        &mut diagnostics,
+    );
     let settings = security::settings(&mut operations, &mut builder_scope);
     let rate_limit = paging::rate_limit(
         spec.extensions.get("x-rate-limit"),
@@ -42,7 +52,7 @@ pub(crate) fn lower(spec: &OpenAPI, file: &str) -> (Api, Vec<Diagnostic>) {
         api_version: spec.info.version.clone(),
         default_server,
         security_schemes,
-        security: security::requirements(spec.security.as_ref()),
+        security: root_security,
         settings,
         rate_limit,
         types,

@@ -53,6 +53,7 @@ pub(crate) fn lower(
             let params = cx.params(types, &item.parameters, op, path, &builder_name, &pointer);
             let body = cx.body(types, op, &builder_name, &pointer);
             let (success, error) = cx.responses(types, op, &builder_name, &pointer);
+            let accept = success_media(op).filter(|media| media != "application/json");
             let why = inferred(op.extensions.get("x-inferred"));
             let rate_limit = paging::rate_limit(
                 op.extensions.get("x-rate-limit"),
@@ -77,6 +78,7 @@ pub(crate) fn lower(
                 params,
                 body,
                 success,
+                accept,
                 error,
                 deprecated: op.deprecated,
                 security: security::requirements(op.security.as_ref()),
@@ -383,6 +385,25 @@ impl Context<'_> {
         };
         (success.unwrap_or(Success::Empty), error)
     }
+}
+
+/// The JSON media type of the lowest 2xx response, as written in the spec.
+fn success_media(op: &SpecOperation) -> Option<String> {
+    let mut codes: Vec<(&StatusCode, &ReferenceOr<Response>)> = op
+        .responses
+        .responses
+        .iter()
+        .filter(|(code, _)| code_order(code).0 == 2)
+        .collect();
+    codes.sort_by_key(|(code, _)| code_order(code));
+    let (_, ReferenceOr::Item(response)) = codes.first()? else {
+        return None;
+    };
+    response
+        .content
+        .keys()
+        .find(|media| is_json(media))
+        .cloned()
 }
 
 /// `(class, code)`: `200` -> (2, 200), `2XX` -> (2, 299), so exact codes sort before ranges.

@@ -106,7 +106,7 @@ pub(crate) fn pagination(
 }
 
 /// A dotted path (`page.next`) or a JSON pointer (`/page/next`) as a JSON pointer.
-fn pointer(path: &str) -> String {
+pub(crate) fn pointer(path: &str) -> String {
     if path.is_empty() || path.starts_with('/') {
         return path.to_owned();
     }

@@ -8,7 +8,7 @@ use openapiv3::{
 use super::docs::doc;
 use super::names::{snake, Scope};
 use crate::diagnostics::{pointer_token, Diagnostic};
-use crate::ir::{Operation, ParamLocation, SchemeKind, SecurityScheme, Setting};
+use crate::ir::{Operation, ParamLocation, SchemeKind, SecurityScheme, Setting, TokenExchange};
 
 /// Methods of the generated `ClientBuilder` that credentials and settings may not take.
 const BUILDER_RESERVED: &[&str] = &[
@@ -155,7 +155,103 @@ fn bearer<'d>(
     };
     let method = scope.claim(token);
     let provider_method = scope.claim(provider);
-    (SchemeKind::Bearer { provider_method }, method, description)
+    let kind = SchemeKind::Bearer {
+        provider_method,
+        exchange: None,
+    };
+    (kind, method, description)
+}
+
+/// Attaches each bearer scheme's `x-token-exchange` (`{operation: <operationId>, token:
+/// <path>, expires_in: <path>, lifetime_seconds: <n>}`): the named operation, authenticated
+/// with a basic scheme, hands out the tokens.
+pub(crate) fn token_exchanges(
+    spec: &OpenAPI,
+    file: &str,
+    schemes: &mut [SecurityScheme],
+    operations: &[Operation],
+    root_security: Option<&Vec<Vec<String>>>,
+    scope: &mut Scope,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let Some(components) = &spec.components else {
+        return;
+    };
+    let basics: Vec<String> = schemes
+        .iter()
+        .filter(|s| s.kind == SchemeKind::Basic)
+        .map(|s| s.name.clone())
+        .collect();
+    for scheme in schemes.iter_mut() {
+        let SchemeKind::Bearer { exchange, .. } = &mut scheme.kind else {
+            continue;
+        };
+        let Some(ReferenceOr::Item(Spec::HTTP { extensions, .. })) =
+            components.security_schemes.get(&scheme.name)
+        else {
+            continue;
+        };
+        let Some(value) = extensions.get("x-token-exchange") else {
+            continue;
+        };
+        let at = format!(
+            "/components/securitySchemes/{}/x-token-exchange",
+            pointer_token(&scheme.name)
+        );
+        let mut fail = |message: String| {
+            diagnostics.push(
+                Diagnostic::warning(file, format!("{message}; the client offers no token exchange"))
+                    .at(at.clone())
+                    .hint("write `x-token-exchange: {operation: <operationId of a basic-authenticated operation>, token: <response field>}`"),
+            );
+        };
+        let text = |key: &str| value.get(key).and_then(serde_json::Value::as_str);
+        let (Some(operation_id), Some(token)) = (text("operation"), text("token")) else {
+            fail("`x-token-exchange` needs `operation` and `token`".to_owned());
+            continue;
+        };
+        let found = spec.paths.iter().find_map(|(path, item)| match item {
+            ReferenceOr::Item(item) => item
+                .iter()
+                .find(|(_, op)| op.operation_id.as_deref() == Some(operation_id))
+                .map(|(method, _)| (method.to_ascii_uppercase(), path.clone())),
+            ReferenceOr::Reference { .. } => None,
+        });
+        let Some(op) = found.and_then(|(method, path)| {
+            operations
+                .iter()
+                .find(|op| op.http_method == method && op.path == path)
+        }) else {
+            fail(format!("no operation has the operationId `{operation_id}`"));
+            continue;
+        };
+        let security = op.security.as_ref().or(root_security);
+        let basic = match security.map(Vec::as_slice) {
+            Some([alternative]) => match alternative.as_slice() {
+                [name] if basics.contains(name) => name.clone(),
+                _ => String::new(),
+            },
+            _ => String::new(),
+        };
+        if basic.is_empty() {
+            fail(format!(
+                "the token operation `{operation_id}` must require exactly one HTTP basic scheme"
+            ));
+            continue;
+        }
+        *exchange = Some(TokenExchange {
+            method: scope.claim("client_credentials".to_owned()),
+            basic_scheme: basic,
+            http_method: op.http_method.clone(),
+            path: op.path.clone(),
+            accept: op.accept.clone(),
+            token: super::paging::pointer(token),
+            expires_in: text("expires_in").map(super::paging::pointer),
+            lifetime_seconds: value
+                .get("lifetime_seconds")
+                .and_then(serde_json::Value::as_u64),
+        });
+    }
 }
 
 /// Security requirements as alternatives of scheme names.
