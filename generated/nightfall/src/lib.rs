@@ -9,6 +9,8 @@ mod client;
 #[rustfmt::skip]
 pub mod operations;
 #[rustfmt::skip]
+pub mod query;
+#[rustfmt::skip]
 pub mod types;
 
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};

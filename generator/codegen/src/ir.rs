@@ -21,6 +21,8 @@ pub struct Api {
     pub settings: Vec<Setting>,
     /// The spec-wide request budget (`x-rate-limit` at the root).
     pub rate_limit: Option<RateLimit>,
+    /// Typed builders for query parameters with a clause syntax (`x-query-language`).
+    pub query_languages: Vec<QueryLanguage>,
     /// Named types, sorted by name.
     pub types: Vec<TypeDef>,
     /// Operations in the order of the spec's paths.
@@ -123,6 +125,31 @@ pub struct Setting {
     /// Whether every operation requires it (then `build()` fails without it).
     pub required: bool,
     /// Rustdoc.
+    pub doc: Option<String>,
+}
+
+/// A clause query language of a parameter (`field:value` clauses), emitted as a typed
+/// builder in the `query` module.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryLanguage {
+    /// The builder type (PascalCase).
+    pub type_name: String,
+    /// The enum of its fields (PascalCase).
+    pub field_enum: String,
+    /// The client method whose parameter it builds, and the parameter's name.
+    pub used_by: (String, String),
+    /// The fields, in the spec's order.
+    pub fields: Vec<QueryField>,
+}
+
+/// A field of a query language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryField {
+    /// The enum variant (PascalCase, hygienic).
+    pub variant: String,
+    /// The field as written in queries (`slack.channel_name`).
+    pub wire: String,
+    /// What it filters on.
     pub doc: Option<String>,
 }
 

@@ -21,6 +21,7 @@ mod builder;
 mod client;
 mod error;
 mod paginate;
+mod query;
 mod rate_limit;
 mod request;
 mod response;
@@ -33,6 +34,7 @@ pub use builder::{ApiDescription, BuildError, ClientBuilder, OperationRateLimit,
 pub use client::Client;
 pub use error::{ApiError, BoxError, Error};
 pub use paginate::{Items, Pages, Pagination};
+pub use query::ClauseQuery;
 pub use rate_limit::{RateLimit, RateLimiter};
 pub use request::{Request, Security};
 pub use response::Response;

@@ -34,6 +34,12 @@ pub(crate) fn lib_rs(api: &Api) -> TokenStream {
     // One `use` per item, sorted, so that rustfmt (which formats this file, unlike the
     // `#[rustfmt::skip]` modules) leaves prettyplease's output as it is.
     runtime.sort_by_key(ToString::to_string);
+    let query = (!api.query_languages.is_empty()).then(|| {
+        quote! {
+            #[rustfmt::skip]
+            pub mod query;
+        }
+    });
     quote! {
         #![doc = include_str!("../README.md")]
         #![warn(missing_docs)]
@@ -43,6 +49,7 @@ pub(crate) fn lib_rs(api: &Api) -> TokenStream {
         mod client;
         #[rustfmt::skip]
         pub mod operations;
+        #query
         #[rustfmt::skip]
         pub mod types;
 

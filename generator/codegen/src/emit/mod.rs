@@ -4,6 +4,7 @@
 mod client;
 mod lib_rs;
 mod operations;
+mod query;
 mod types;
 
 use proc_macro2::{Ident, Span, TokenStream};
@@ -18,12 +19,16 @@ pub(crate) use types::types;
 
 /// Every Rust file of the crate, by path.
 pub(crate) fn files(api: &Api) -> Vec<(&'static str, TokenStream)> {
-    vec![
+    let mut files = vec![
         ("src/lib.rs", lib_rs(api)),
         ("src/client.rs", client(api)),
         ("src/operations.rs", operations(api)),
         ("src/types.rs", types(api)),
-    ]
+    ];
+    if !api.query_languages.is_empty() {
+        files.push(("src/query.rs", query::query(api)));
+    }
+    files
 }
 
 /// An identifier from an IR name; `r#type` becomes a raw identifier.

@@ -4,6 +4,7 @@ mod docs;
 mod names;
 mod operations;
 mod paging;
+mod query;
 mod security;
 mod types;
 
@@ -16,7 +17,9 @@ use crate::ir::Api;
 /// of them stops generation.
 pub(crate) fn lower(spec: &OpenAPI, file: &str) -> (Api, Vec<Diagnostic>) {
     let mut types = types::TypeSpace::new(spec, file);
-    let (mut operations, pointers, mut diagnostics) = operations::lower(spec, &mut types, file);
+    let (mut operations, pointers, languages, mut diagnostics) =
+        operations::lower(spec, &mut types, file);
+    let query_languages = query::lower(languages, &operations, file, &mut diagnostics);
     let (types, type_diagnostics) = types.into_types();
     diagnostics.extend(type_diagnostics);
     paging::resolve(&mut operations, &pointers, &types, file, &mut diagnostics);
@@ -55,6 +58,7 @@ pub(crate) fn lower(spec: &OpenAPI, file: &str) -> (Api, Vec<Diagnostic>) {
         security: root_security,
         settings,
         rate_limit,
+        query_languages,
         types,
         operations,
     };

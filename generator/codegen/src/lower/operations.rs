@@ -8,7 +8,7 @@ use openapiv3::{
 use super::docs::{doc, inferred};
 use super::names::{pascal, snake, Scope};
 use super::types::TypeSpace;
-use super::{paging, security};
+use super::{paging, query, security};
 use crate::diagnostics::{pointer_token, Diagnostic};
 use crate::ir::{Body, Operation, Param, ParamLocation, Success, TypeRef};
 
@@ -22,11 +22,17 @@ pub(crate) fn lower(
     spec: &OpenAPI,
     types: &mut TypeSpace<'_>,
     file: &str,
-) -> (Vec<Operation>, Vec<String>, Vec<Diagnostic>) {
+) -> (
+    Vec<Operation>,
+    Vec<String>,
+    Vec<query::Found>,
+    Vec<Diagnostic>,
+) {
     let mut cx = Context {
         spec,
         file,
         diagnostics: Vec::new(),
+        query_languages: Vec::new(),
     };
     let mut method_scope = Scope::with_reserved(CLIENT_RESERVED);
     let mut builder_scope = Scope::default();
@@ -87,7 +93,7 @@ pub(crate) fn lower(
             });
         }
     }
-    (operations, pointers, cx.diagnostics)
+    (operations, pointers, cx.query_languages, cx.diagnostics)
 }
 
 /// The name an operation's method is made from: its operationId, else its summary, else its
@@ -112,6 +118,9 @@ struct Context<'a> {
     spec: &'a OpenAPI,
     file: &'a str,
     diagnostics: Vec<Diagnostic>,
+    /// `x-query-language` extensions of parameters: the value, where it is, and the client
+    /// method whose parameter it describes.
+    query_languages: Vec<query::Found>,
 }
 
 impl Context<'_> {
@@ -235,6 +244,14 @@ impl Context<'_> {
                 }
                 ParameterSchemaOrContent::Content(_) => TypeRef::Json,
             };
+            if let Some(language) = data.extensions.get("x-query-language") {
+                self.query_languages.push(query::Found {
+                    value: language.clone(),
+                    pointer: format!("{at}/x-query-language"),
+                    param: data.name.clone(),
+                    builder: builder.to_owned(),
+                });
+            }
             let why = inferred(data.extensions.get("x-inferred"));
             params.push(Param {
                 rust_name: scope.claim(snake(&data.name)),
