@@ -273,3 +273,40 @@ fn a_pagination_that_fits_gives_pages_and_items_of_the_item_type() {
         "{operations}"
     );
 }
+
+#[test]
+fn a_token_exchange_or_query_language_that_cannot_work_is_dropped_with_a_located_warning() {
+    let spec = RUNTIME_FEATURES_SPEC
+        .replace(
+            "token: { type: http, scheme: bearer }",
+            "token: { type: http, scheme: bearer, x-token-exchange: { operation: getB, token: t } }",
+        )
+        .replace(
+            "- { name: page, in: query, schema: { type: integer } }",
+            "- { name: page, in: query, schema: { type: integer }, x-query-language: { type: Q } }",
+        );
+    let generated =
+        generate(&spec, "t.yaml", &Settings::new("t")).unwrap_or_else(|p| panic!("{p:#?}"));
+
+    let find = |text: &str| {
+        generated
+            .warnings
+            .iter()
+            .find(|w| w.message.contains(text))
+            .unwrap_or_else(|| panic!("no warning about {text}: {:#?}", generated.warnings))
+    };
+    // getB requires the API key scheme, not HTTP basic: no client credentials can work.
+    let exchange = find("must require exactly one HTTP basic scheme");
+    assert_eq!(
+        exchange.pointer.as_deref(),
+        Some("/components/securitySchemes/token/x-token-exchange")
+    );
+    let language = find("`x-query-language` needs");
+    assert_eq!(
+        language.pointer.as_deref(),
+        Some("/paths/~1a/get/parameters/1/x-query-language")
+    );
+    assert!(generated.api.query_languages.is_empty());
+    assert!(!generated.files.contains_key("src/query.rs"));
+    assert!(!generated.files["src/client.rs"].contains("client_credentials"));
+}

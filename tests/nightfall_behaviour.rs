@@ -20,6 +20,7 @@
 
 use std::collections::BTreeSet;
 
+use clientgen_tests::reply;
 use futures::TryStreamExt;
 use nightfall_client::types::{
     Action, AnnotateFindingRequest, Annotation, AnnotationType, FindingList, Integration, Risk,
@@ -27,8 +28,8 @@ use nightfall_client::types::{
 };
 use nightfall_client::{Client, Error};
 use serde_json::{json, Value};
-use wiremock::matchers::{body_json, header, method, path, query_param, query_param_is_missing};
-use wiremock::{Mock, MockBuilder, MockServer, ResponseTemplate};
+use wiremock::matchers::{query_param, query_param_is_missing};
+use wiremock::{MockBuilder, MockServer, ResponseTemplate};
 
 /// The bearer token every test client sends.
 const TOKEN: &str = "nf-test-token";
@@ -51,26 +52,14 @@ async fn setup() -> (MockServer, Client) {
     (server, client)
 }
 
-/// A mock matching one authenticated `verb route` request; add matchers, then [`reply`].
+/// A mock matching one `verb route` request with the bearer token [`TOKEN`].
 fn on(verb: &str, route: &str) -> MockBuilder {
-    Mock::given(method(verb))
-        .and(path(route))
-        .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
+    clientgen_tests::on(verb, route, TOKEN)
 }
 
 /// Like [`on`], for a request that must carry a JSON body equal to `body`.
 fn on_json(verb: &str, route: &str, body: Value) -> MockBuilder {
-    on(verb, route)
-        .and(header("content-type", "application/json"))
-        .and(body_json(body))
-}
-
-/// Answers `mock` with `status` and a JSON body, and requires exactly one matching request.
-async fn reply(server: &MockServer, mock: MockBuilder, status: u16, body: &Value) {
-    mock.respond_with(ResponseTemplate::new(status).set_body_json(body))
-        .expect(1)
-        .mount(server)
-        .await;
+    clientgen_tests::on_json(verb, route, TOKEN, body)
 }
 
 /// Asserts that the only request `server` received carried exactly the query parameters

@@ -14,14 +14,15 @@
 
 use std::time::Duration;
 
+use clientgen_tests::reply;
 use nudge_client::types::{
     self, CreateFieldRequest, CreateLabelRequest, FilterOp, SearchFilter, SearchRequest,
     SearchSorting, SetAppCategoryRequest, SortDirection,
 };
 use nudge_client::{Client, Error};
 use serde_json::{json, Value};
-use wiremock::matchers::{body_json, header, method, path, query_param};
-use wiremock::{Mock, MockBuilder, MockServer, ResponseTemplate};
+use wiremock::matchers::query_param;
+use wiremock::{MockBuilder, MockServer, ResponseTemplate};
 
 /// The bearer token every test client sends.
 const TOKEN: &str = "tok";
@@ -37,26 +38,14 @@ async fn setup() -> (MockServer, Client) {
     (server, client)
 }
 
-/// A mock matching one authenticated `verb route` request; add matchers, then [`reply`].
+/// A mock matching one `verb route` request with the bearer token [`TOKEN`].
 fn on(verb: &str, route: &str) -> MockBuilder {
-    Mock::given(method(verb))
-        .and(path(route))
-        .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
+    clientgen_tests::on(verb, route, TOKEN)
 }
 
 /// Like [`on`], for a request that must carry a JSON body equal to `body`.
 fn on_json(verb: &str, route: &str, body: Value) -> MockBuilder {
-    on(verb, route)
-        .and(header("content-type", "application/json"))
-        .and(body_json(body))
-}
-
-/// Answers `mock` with `status` and a JSON body, and requires exactly one matching request.
-async fn reply(server: &MockServer, mock: MockBuilder, status: u16, body: &Value) {
-    mock.respond_with(ResponseTemplate::new(status).set_body_json(body))
-        .expect(1)
-        .mount(server)
-        .await;
+    clientgen_tests::on_json(verb, route, TOKEN, body)
 }
 
 /// The value the list operations' `search` query parameter is set to: spaces, `&`, `/`
@@ -94,15 +83,7 @@ fn search_results(record: Value) -> Value {
 
 /// An `App` with every property of the schema present.
 fn slack_app() -> Value {
-    json!({
-        "id": 42,
-        "name": "Slack",
-        "category": "Communication",
-        "domain": "slack.com",
-        "status": "approved",
-        "first_seen": "2024-01-15T09:30:00Z",
-        "last_seen": "2025-06-02T17:45:12Z",
-    })
+    clientgen_tests::nudge_slack_app()
 }
 
 /// Asserts that `app` is [`slack_app`], property by property.

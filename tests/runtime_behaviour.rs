@@ -721,13 +721,7 @@ async fn each_attempt_has_a_span_and_no_secret_shows_anywhere() {
 
 /// Mounts one page: a GET of `route` whose query matches `query` (a `None` value: the
 /// parameter must be absent), answered with `body`, expected exactly `times` times.
-async fn page(
-    server: &MockServer,
-    route: &str,
-    query: &[(&str, Option<&str>)],
-    body: Value,
-    times: u64,
-) {
+async fn page(server: &MockServer, route: &str, query: &Query<'_>, body: Value, times: u64) {
     let mut mock = Mock::given(method("GET")).and(path(route));
     for (name, value) in query {
         mock = match value {
@@ -741,6 +735,18 @@ async fn page(
         .await;
 }
 
+/// Query parameters a page request must carry: a `None` value means the parameter must be
+/// absent.
+type Query<'a> = [(&'a str, Option<&'a str>)];
+
+/// Mounts the pages of a list at `route`, one [`page`] per row: its query, its body and how
+/// many requests it must get.
+async fn pages(server: &MockServer, route: &str, rows: &[(&Query<'_>, Value, u64)]) {
+    for (query, body, times) in rows {
+        page(server, route, query, body.clone(), *times).await;
+    }
+}
+
 #[tokio::test]
 async fn page_numbers_three_pages_with_the_callers_parameters() {
     let server = MockServer::start().await;
@@ -751,28 +757,18 @@ async fn page_numbers_three_pages_with_the_callers_parameters() {
             ("color", Some("red")),
         ]
     };
-    page(
+    pages(
         &server,
         "/widgets",
-        &q(None),
-        json!({"data": widgets(&[1, 2]), "total": 5}),
-        1,
-    )
-    .await;
-    page(
-        &server,
-        "/widgets",
-        &q(Some("2")),
-        json!({"data": widgets(&[3, 4]), "total": 5}),
-        1,
-    )
-    .await;
-    page(
-        &server,
-        "/widgets",
-        &q(Some("3")),
-        json!({"data": widgets(&[5]), "total": 5}),
-        1,
+        &[
+            (&q(None), json!({"data": widgets(&[1, 2]), "total": 5}), 1),
+            (
+                &q(Some("2")),
+                json!({"data": widgets(&[3, 4]), "total": 5}),
+                1,
+            ),
+            (&q(Some("3")), json!({"data": widgets(&[5]), "total": 5}), 1),
+        ],
     )
     .await;
 
@@ -791,28 +787,22 @@ async fn page_numbers_three_pages_with_the_callers_parameters() {
 #[tokio::test]
 async fn page_numbers_stop_at_the_total_without_another_request() {
     let server = MockServer::start().await;
-    page(
+    pages(
         &server,
         "/widgets",
-        &[("page", None)],
-        json!({"data": widgets(&[1, 2]), "total": 4}),
-        1,
-    )
-    .await;
-    page(
-        &server,
-        "/widgets",
-        &[("page", Some("2"))],
-        json!({"data": widgets(&[3, 4]), "total": 4}),
-        1,
-    )
-    .await;
-    page(
-        &server,
-        "/widgets",
-        &[("page", Some("3"))],
-        json!({"data": []}),
-        0,
+        &[
+            (
+                &[("page", None)],
+                json!({"data": widgets(&[1, 2]), "total": 4}),
+                1,
+            ),
+            (
+                &[("page", Some("2"))],
+                json!({"data": widgets(&[3, 4]), "total": 4}),
+                1,
+            ),
+            (&[("page", Some("3"))], json!({"data": []}), 0),
+        ],
     )
     .await;
 
@@ -830,28 +820,14 @@ async fn page_numbers_stop_at_the_total_without_another_request() {
 #[tokio::test]
 async fn page_numbers_stop_at_a_short_page_and_start_where_the_caller_says() {
     let server = MockServer::start().await;
-    page(
+    pages(
         &server,
         "/widgets",
-        &[("page", Some("3"))],
-        json!({"data": widgets(&[5, 6])}),
-        1,
-    )
-    .await;
-    page(
-        &server,
-        "/widgets",
-        &[("page", Some("4"))],
-        json!({"data": widgets(&[7])}),
-        1,
-    )
-    .await;
-    page(
-        &server,
-        "/widgets",
-        &[("page", Some("5"))],
-        json!({"data": []}),
-        0,
+        &[
+            (&[("page", Some("3"))], json!({"data": widgets(&[5, 6])}), 1),
+            (&[("page", Some("4"))], json!({"data": widgets(&[7])}), 1),
+            (&[("page", Some("5"))], json!({"data": []}), 0),
+        ],
     )
     .await;
 
@@ -870,28 +846,14 @@ async fn page_numbers_stop_at_a_short_page_and_start_where_the_caller_says() {
 #[tokio::test]
 async fn page_numbers_stop_at_an_empty_page() {
     let server = MockServer::start().await;
-    page(
+    pages(
         &server,
         "/widgets",
-        &[("page", None)],
-        json!({"data": widgets(&[1, 2])}),
-        1,
-    )
-    .await;
-    page(
-        &server,
-        "/widgets",
-        &[("page", Some("2"))],
-        json!({"data": widgets(&[3, 4])}),
-        1,
-    )
-    .await;
-    page(
-        &server,
-        "/widgets",
-        &[("page", Some("3"))],
-        json!({"data": []}),
-        1,
+        &[
+            (&[("page", None)], json!({"data": widgets(&[1, 2])}), 1),
+            (&[("page", Some("2"))], json!({"data": widgets(&[3, 4])}), 1),
+            (&[("page", Some("3"))], json!({"data": []}), 1),
+        ],
     )
     .await;
 
@@ -951,31 +913,25 @@ async fn offsets_three_pages_stopping_at_the_total() {
             ("color", Some("red")),
         ]
     };
-    page(
+    pages(
         &server,
         "/gadgets",
-        &q(None),
-        json!({"items": widgets(&[1, 2]), "total": 6}),
-        1,
+        &[
+            (&q(None), json!({"items": widgets(&[1, 2]), "total": 6}), 1),
+            (
+                &q(Some("2")),
+                json!({"items": widgets(&[3, 4]), "total": 6}),
+                1,
+            ),
+            (
+                &q(Some("4")),
+                json!({"items": widgets(&[5, 6]), "total": 6}),
+                1,
+            ),
+            (&q(Some("6")), json!({"items": []}), 0),
+        ],
     )
     .await;
-    page(
-        &server,
-        "/gadgets",
-        &q(Some("2")),
-        json!({"items": widgets(&[3, 4]), "total": 6}),
-        1,
-    )
-    .await;
-    page(
-        &server,
-        "/gadgets",
-        &q(Some("4")),
-        json!({"items": widgets(&[5, 6]), "total": 6}),
-        1,
-    )
-    .await;
-    page(&server, "/gadgets", &q(Some("6")), json!({"items": []}), 0).await;
 
     let items: Vec<Widget> = client(&server)
         .list_gadgets()
@@ -999,28 +955,22 @@ async fn tokens_three_pages_stopping_when_the_token_is_missing() {
             ("color", Some("red")),
         ]
     };
-    page(
+    pages(
         &server,
         "/violations",
-        &q(None),
-        json!({"violations": widgets(&[1, 2]), "nextPageToken": "t2"}),
-        1,
-    )
-    .await;
-    page(
-        &server,
-        "/violations",
-        &q(Some("t2")),
-        json!({"violations": widgets(&[3, 4]), "nextPageToken": "t3"}),
-        1,
-    )
-    .await;
-    page(
-        &server,
-        "/violations",
-        &q(Some("t3")),
-        json!({"violations": widgets(&[5, 6])}),
-        1,
+        &[
+            (
+                &q(None),
+                json!({"violations": widgets(&[1, 2]), "nextPageToken": "t2"}),
+                1,
+            ),
+            (
+                &q(Some("t2")),
+                json!({"violations": widgets(&[3, 4]), "nextPageToken": "t3"}),
+                1,
+            ),
+            (&q(Some("t3")), json!({"violations": widgets(&[5, 6])}), 1),
+        ],
     )
     .await;
 
@@ -1044,20 +994,21 @@ async fn tokens_three_pages_stopping_when_the_token_is_missing() {
 #[tokio::test]
 async fn a_repeated_token_ends_the_list() {
     let server = MockServer::start().await;
-    page(
+    pages(
         &server,
         "/violations",
-        &[("pageToken", None)],
-        json!({"violations": widgets(&[1]), "nextPageToken": "same"}),
-        1,
-    )
-    .await;
-    page(
-        &server,
-        "/violations",
-        &[("pageToken", Some("same"))],
-        json!({"violations": widgets(&[2]), "nextPageToken": "same"}),
-        1,
+        &[
+            (
+                &[("pageToken", None)],
+                json!({"violations": widgets(&[1]), "nextPageToken": "same"}),
+                1,
+            ),
+            (
+                &[("pageToken", Some("same"))],
+                json!({"violations": widgets(&[2]), "nextPageToken": "same"}),
+                1,
+            ),
+        ],
     )
     .await;
 
@@ -1075,28 +1026,26 @@ async fn a_repeated_token_ends_the_list() {
 async fn cursors_three_pages_stopping_at_a_null_next() {
     let server = MockServer::start().await;
     let q = |cursor| [("cursor", cursor), ("color", Some("red"))];
-    page(
+    pages(
         &server,
         "/events",
-        &q(None),
-        json!({"data": widgets(&[1, 2]), "page": {"next": "c2", "prev": null}}),
-        1,
-    )
-    .await;
-    page(
-        &server,
-        "/events",
-        &q(Some("c2")),
-        json!({"data": widgets(&[3, 4]), "page": {"next": "c3", "prev": "c1"}}),
-        1,
-    )
-    .await;
-    page(
-        &server,
-        "/events",
-        &q(Some("c3")),
-        json!({"data": widgets(&[5, 6]), "page": {"next": null, "prev": "c2"}}),
-        1,
+        &[
+            (
+                &q(None),
+                json!({"data": widgets(&[1, 2]), "page": {"next": "c2", "prev": null}}),
+                1,
+            ),
+            (
+                &q(Some("c2")),
+                json!({"data": widgets(&[3, 4]), "page": {"next": "c3", "prev": "c1"}}),
+                1,
+            ),
+            (
+                &q(Some("c3")),
+                json!({"data": widgets(&[5, 6]), "page": {"next": null, "prev": "c2"}}),
+                1,
+            ),
+        ],
     )
     .await;
 
@@ -1114,20 +1063,21 @@ async fn cursors_three_pages_stopping_at_a_null_next() {
 #[tokio::test]
 async fn pages_are_fetched_only_when_polled() {
     let server = MockServer::start().await;
-    page(
+    pages(
         &server,
         "/widgets",
-        &[("page", None)],
-        json!({"data": widgets(&[1, 2]), "total": 10}),
-        1,
-    )
-    .await;
-    page(
-        &server,
-        "/widgets",
-        &[("page", Some("2"))],
-        json!({"data": widgets(&[3, 4]), "total": 10}),
-        0,
+        &[
+            (
+                &[("page", None)],
+                json!({"data": widgets(&[1, 2]), "total": 10}),
+                1,
+            ),
+            (
+                &[("page", Some("2"))],
+                json!({"data": widgets(&[3, 4]), "total": 10}),
+                0,
+            ),
+        ],
     )
     .await;
 
@@ -1215,20 +1165,21 @@ async fn a_malformed_page_is_a_decode_error_with_an_excerpt() {
 async fn a_stated_total_wins_over_a_page_shorter_than_asked_for() {
     let server = MockServer::start().await;
     // The caller asks for 10 per page; the server caps pages at 2 but says there are 4.
-    page(
+    pages(
         &server,
         "/widgets",
-        &[("page", None)],
-        json!({"data": widgets(&[1, 2]), "total": 4}),
-        1,
-    )
-    .await;
-    page(
-        &server,
-        "/widgets",
-        &[("page", Some("2"))],
-        json!({"data": widgets(&[3, 4]), "total": 4}),
-        1,
+        &[
+            (
+                &[("page", None)],
+                json!({"data": widgets(&[1, 2]), "total": 4}),
+                1,
+            ),
+            (
+                &[("page", Some("2"))],
+                json!({"data": widgets(&[3, 4]), "total": 4}),
+                1,
+            ),
+        ],
     )
     .await;
 

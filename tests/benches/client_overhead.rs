@@ -29,7 +29,6 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use nudge_client::types::App;
-use serde_json::json;
 use tokio::runtime::Runtime;
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -39,15 +38,7 @@ const TOKEN: &str = "tok";
 
 /// The app the server returns: every property of the `App` schema, as in the behaviour tests.
 fn slack_app() -> serde_json::Value {
-    json!({
-        "id": 42,
-        "name": "Slack",
-        "category": "Communication",
-        "domain": "slack.com",
-        "status": "approved",
-        "first_seen": "2024-01-15T09:30:00Z",
-        "last_seen": "2025-06-02T17:45:12Z",
-    })
+    clientgen_tests::nudge_slack_app()
 }
 
 /// Starts the server on `runtime`: `GET /apps/42` with the bearer token answers [`slack_app`].

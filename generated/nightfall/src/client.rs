@@ -256,10 +256,7 @@ impl ClientBuilder {
     pub fn bearer_token(mut self, token: impl Into<clientgen_runtime::Secret>) -> Self {
         self.inner = self
             .inner
-            .credential(
-                "bearerAuth",
-                clientgen_runtime::Credential::Bearer(token.into()),
-            );
+            .credential("bearerAuth", clientgen_runtime::Credential::bearer(token));
         self
     }
 

@@ -105,10 +105,7 @@ impl ClientBuilder {
         client_id: impl Into<String>,
         client_secret: impl Into<clientgen_runtime::Secret>,
     ) -> Self {
-        let basic = clientgen_runtime::Credential::Basic {
-            username: client_id.into(),
-            password: client_secret.into(),
-        };
+        let basic = clientgen_runtime::Credential::basic(client_id, client_secret);
         let exchange = clientgen_runtime::TokenExchange::new(
                 "POST",
                 "/api/accessToken",
@@ -131,10 +128,7 @@ impl ClientBuilder {
     pub fn bearer_token(mut self, token: impl Into<clientgen_runtime::Secret>) -> Self {
         self.inner = self
             .inner
-            .credential(
-                "bearerAuth",
-                clientgen_runtime::Credential::Bearer(token.into()),
-            );
+            .credential("bearerAuth", clientgen_runtime::Credential::bearer(token));
         self
     }
 
@@ -157,10 +151,7 @@ impl ClientBuilder {
         username: impl Into<String>,
         password: impl Into<clientgen_runtime::Secret>,
     ) -> Self {
-        let credential = clientgen_runtime::Credential::Basic {
-            username: username.into(),
-            password: password.into(),
-        };
+        let credential = clientgen_runtime::Credential::basic(username, password);
         self.inner = self.inner.credential("basicAuth", credential);
         self
     }

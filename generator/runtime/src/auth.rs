@@ -49,6 +49,28 @@ pub enum Credential {
 }
 
 impl Credential {
+    /// A fixed bearer token.
+    pub fn bearer(token: impl Into<Secret>) -> Self {
+        Credential::Bearer(token.into())
+    }
+
+    /// A user name and password for HTTP basic authentication.
+    pub fn basic(username: impl Into<String>, password: impl Into<Secret>) -> Self {
+        Credential::Basic {
+            username: username.into(),
+            password: password.into(),
+        }
+    }
+
+    /// An API key sent in the header or query parameter `name`.
+    pub fn api_key(location: ApiKeyLocation, name: &'static str, key: impl Into<Secret>) -> Self {
+        Credential::ApiKey {
+            location,
+            name,
+            value: key.into(),
+        }
+    }
+
     /// Tokens from `provider`, shared by every clone of the client that uses this credential.
     pub fn tokens(provider: impl TokenProvider) -> Self {
         Credential::Tokens(Arc::new(TokenCache::new(Source::Provider(Arc::new(

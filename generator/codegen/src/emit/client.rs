@@ -159,10 +159,7 @@ fn token_exchange(scheme: &str, exchange: &TokenExchange) -> TokenStream {
             client_id: impl Into<String>,
             client_secret: impl Into<clientgen_runtime::Secret>,
         ) -> Self {
-            let basic = clientgen_runtime::Credential::Basic {
-                username: client_id.into(),
-                password: client_secret.into(),
-            };
+            let basic = clientgen_runtime::Credential::basic(client_id, client_secret);
             let exchange = #description;
             self.inner = self
                 .inner
@@ -211,7 +208,7 @@ fn builder(api: &Api) -> TokenStream {
                 methods.push(quote! {
                     #doc
                     pub fn #method(mut self, token: impl Into<clientgen_runtime::Secret>) -> Self {
-                        self.inner = self.inner.credential(#name, clientgen_runtime::Credential::Bearer(token.into()));
+                        self.inner = self.inner.credential(#name, clientgen_runtime::Credential::bearer(token));
                         self
                     }
 
@@ -233,10 +230,7 @@ fn builder(api: &Api) -> TokenStream {
                         username: impl Into<String>,
                         password: impl Into<clientgen_runtime::Secret>,
                     ) -> Self {
-                        let credential = clientgen_runtime::Credential::Basic {
-                            username: username.into(),
-                            password: password.into(),
-                        };
+                        let credential = clientgen_runtime::Credential::basic(username, password);
                         self.inner = self.inner.credential(#name, credential);
                         self
                     }
@@ -257,11 +251,11 @@ fn builder(api: &Api) -> TokenStream {
                 methods.push(quote! {
                     #doc
                     pub fn #method(mut self, key: impl Into<clientgen_runtime::Secret>) -> Self {
-                        let credential = clientgen_runtime::Credential::ApiKey {
-                            location: clientgen_runtime::ApiKeyLocation::#location,
-                            name: #wire,
-                            value: key.into(),
-                        };
+                        let credential = clientgen_runtime::Credential::api_key(
+                            clientgen_runtime::ApiKeyLocation::#location,
+                            #wire,
+                            key,
+                        );
                         self.inner = self.inner.credential(#name, credential);
                         self
                     }

@@ -167,10 +167,7 @@ impl ClientBuilder {
     pub fn bearer_token(mut self, token: impl Into<clientgen_runtime::Secret>) -> Self {
         self.inner = self
             .inner
-            .credential(
-                "bearerAuth",
-                clientgen_runtime::Credential::Bearer(token.into()),
-            );
+            .credential("bearerAuth", clientgen_runtime::Credential::bearer(token));
         self
     }
 
@@ -193,32 +190,29 @@ impl ClientBuilder {
         username: impl Into<String>,
         password: impl Into<clientgen_runtime::Secret>,
     ) -> Self {
-        let credential = clientgen_runtime::Credential::Basic {
-            username: username.into(),
-            password: password.into(),
-        };
+        let credential = clientgen_runtime::Credential::basic(username, password);
         self.inner = self.inner.credential("basicAuth", credential);
         self
     }
 
     /// Authenticates with an API key in the `X-API-Key` header (security scheme `headerKey`).
     pub fn header_key(mut self, key: impl Into<clientgen_runtime::Secret>) -> Self {
-        let credential = clientgen_runtime::Credential::ApiKey {
-            location: clientgen_runtime::ApiKeyLocation::Header,
-            name: "X-API-Key",
-            value: key.into(),
-        };
+        let credential = clientgen_runtime::Credential::api_key(
+            clientgen_runtime::ApiKeyLocation::Header,
+            "X-API-Key",
+            key,
+        );
         self.inner = self.inner.credential("headerKey", credential);
         self
     }
 
     /// Authenticates with an API key in the `api_key` query parameter (security scheme `queryKey`).
     pub fn query_key(mut self, key: impl Into<clientgen_runtime::Secret>) -> Self {
-        let credential = clientgen_runtime::Credential::ApiKey {
-            location: clientgen_runtime::ApiKeyLocation::Query,
-            name: "api_key",
-            value: key.into(),
-        };
+        let credential = clientgen_runtime::Credential::api_key(
+            clientgen_runtime::ApiKeyLocation::Query,
+            "api_key",
+            key,
+        );
         self.inner = self.inner.credential("queryKey", credential);
         self
     }
