@@ -11,8 +11,11 @@ pub struct Api {
     pub description: Option<String>,
     /// The spec's `info.version`.
     pub api_version: String,
-    /// The first server's URL, when it needs no variables.
+    /// The first server's URL, with its variables' defaults filled in (`None` when a
+    /// variable has no default).
     pub default_server: Option<String>,
+    /// The first server's URL when it has variables: the builder method that fills them.
+    pub server: Option<ServerTemplate>,
     /// The security schemes a client can be given credentials for, in the spec's order.
     pub security_schemes: Vec<SecurityScheme>,
     /// The spec-wide security requirements: alternatives of scheme names (`None`: not stated).
@@ -55,6 +58,34 @@ impl Api {
     pub fn has_rate_limits(&self) -> bool {
         self.rate_limit.is_some() || self.operations.iter().any(|op| op.rate_limit.is_some())
     }
+}
+
+/// A server URL with `{variables}`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServerTemplate {
+    /// The URL as the spec writes it.
+    pub url: String,
+    /// The builder method (the variable's name when there is one, else `server`).
+    pub method: String,
+    /// The variables in the order the URL uses them.
+    pub variables: Vec<ServerVariable>,
+    /// The server's description.
+    pub doc: Option<String>,
+}
+
+/// One variable of a [`ServerTemplate`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServerVariable {
+    /// The name in the URL.
+    pub name: String,
+    /// The builder method's argument.
+    pub arg: String,
+    /// The spec's default (`None` when it is empty).
+    pub default: Option<String>,
+    /// The values the spec lists (documented, not enforced: vendors add regions).
+    pub values: Vec<String>,
+    /// The variable's description.
+    pub doc: Option<String>,
 }
 
 /// A security scheme of `components.securitySchemes` the client supports.
@@ -185,6 +216,8 @@ pub struct Pagination {
     pub total: Option<String>,
     /// JSON pointer of the total number of pages.
     pub total_pages: Option<String>,
+    /// Parameters (or body fields) a token replaces: dropped once one is sent.
+    pub replaces: Vec<String>,
 }
 
 /// A pagination style.
@@ -351,6 +384,11 @@ pub enum Success {
     Json(TypeRef),
     /// No body (or one the spec does not describe).
     Empty,
+    /// A download: the body's bytes as they came, asked for with this `Accept` header.
+    Bytes {
+        /// The media types the spec lists, comma-separated.
+        accept: String,
+    },
 }
 
 /// One operation: one client method and one request builder.
@@ -364,7 +402,7 @@ pub struct Operation {
     pub http_method: String,
     /// Path template as in the spec.
     pub path: String,
-    /// Summary line.
+    /// Summary line, rustdoc-safe.
     pub summary: Option<String>,
     /// Longer description.
     pub description: Option<String>,

@@ -4,7 +4,7 @@
 use minijinja::{context, Environment};
 use proc_macro2::TokenStream;
 
-use crate::ir::{Api, ParamLocation, SchemeKind, TypeRef};
+use crate::ir::{Api, ParamLocation, SchemeKind, Success, TypeKind, TypeRef};
 use crate::Settings;
 
 const CARGO_TOML: &str = include_str!("../templates/Cargo.toml.j2");
@@ -100,8 +100,34 @@ pub(crate) fn templates(
     let operations: Vec<_> = api
         .operations
         .iter()
-        .map(|op| context! { method => op.http_method, path => op.path, rust => op.method_name.trim_start_matches("r#"), pages => op.pagination.is_some() })
+        .map(|op| context! { method => op.http_method, path => op.path, rust => op.method_name.trim_start_matches("r#"), pages => op.pagination.is_some(), returns => returns(api, &op.success) })
         .collect();
+    let untyped = api
+        .operations
+        .iter()
+        .filter(|op| untyped(api, &op.success))
+        .count();
+    let server = api.server.as_ref().map(|server| {
+        let args: Vec<String> = server
+            .variables
+            .iter()
+            .map(|v| {
+                let value = v.default.clone().unwrap_or_else(|| {
+                    format!(
+                        "YOUR_{}",
+                        v.arg.trim_start_matches("r#").to_ascii_uppercase()
+                    )
+                });
+                format!("{value:?}")
+            })
+            .collect();
+        context! {
+            url => server.url,
+            method => server.method.trim_start_matches("r#"),
+            example => format!(".{}({})", server.method.trim_start_matches("r#"), args.join(", ")),
+            required => api.default_server.is_none(),
+        }
+    });
     let ctx = context! {
         name => settings.name,
         crate_ident => settings.name.replace('-', "_"),
@@ -113,6 +139,9 @@ pub(crate) fn templates(
         title => api.title,
         api_version => api.api_version,
         default_server => api.default_server,
+        server => server,
+        untyped => untyped,
+        operation_count => api.operations.len(),
         builder_lines => builder_lines(api),
         pagination_example => pagination_example(api),
         paginated => api.operations.iter().any(|op| op.pagination.is_some()),
@@ -133,6 +162,58 @@ pub(crate) fn templates(
             Ok((name, text))
         })
         .collect()
+}
+
+/// The type a success decodes into, following aliases.
+fn resolved<'a>(api: &'a Api, mut ty: &'a TypeRef) -> &'a TypeRef {
+    for _ in 0..16 {
+        let TypeRef::Named(name) = ty else { break };
+        match api
+            .types
+            .iter()
+            .find(|def| &def.name == name)
+            .map(|def| &def.kind)
+        {
+            Some(TypeKind::Alias(target)) => ty = target,
+            _ => break,
+        }
+    }
+    ty
+}
+
+/// Whether an operation's response is a JSON value the spec says nothing about.
+fn untyped(api: &Api, success: &Success) -> bool {
+    matches!(success, Success::Json(ty) if matches!(resolved(api, ty), TypeRef::Json | TypeRef::JsonObject))
+}
+
+/// The README's "Returns" cell.
+fn returns(api: &Api, success: &Success) -> String {
+    match success {
+        Success::Empty => "nothing".to_owned(),
+        Success::Bytes { .. } => "bytes".to_owned(),
+        Success::Json(_) if untyped(api, success) => "JSON value".to_owned(),
+        Success::Json(ty) => format!("`{}`", type_text(ty)),
+    }
+}
+
+/// A type as a reader of the README would write it.
+fn type_text(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Named(name) => name.clone(),
+        TypeRef::String => "String".to_owned(),
+        TypeRef::I64 => "i64".to_owned(),
+        TypeRef::I32 => "i32".to_owned(),
+        TypeRef::F64 => "f64".to_owned(),
+        TypeRef::F32 => "f32".to_owned(),
+        TypeRef::Bool => "bool".to_owned(),
+        TypeRef::DateTime => "DateTime<Utc>".to_owned(),
+        TypeRef::Date => "NaiveDate".to_owned(),
+        TypeRef::Uuid => "Uuid".to_owned(),
+        TypeRef::Vec(inner) => format!("Vec<{}>", type_text(inner)),
+        TypeRef::Map(inner) => format!("BTreeMap<String, {}>", type_text(inner)),
+        TypeRef::JsonObject => "Map<String, Value>".to_owned(),
+        TypeRef::Json => "Value".to_owned(),
+    }
 }
 
 /// A call for the README example: the first operation whose required arguments are all
@@ -189,13 +270,7 @@ fn builder_lines(api: &Api) -> Vec<String> {
     for setting in api.settings.iter().filter(|s| s.required) {
         let method = setting.method.trim_start_matches("r#");
         let value = match setting.ty {
-            TypeRef::String => format!(
-                "{:?}",
-                format!(
-                    "YOUR_{}",
-                    setting.wire_name.to_ascii_uppercase().replace('-', "_")
-                )
-            ),
+            TypeRef::String => format!("{:?}", format!("YOUR_{}", method.to_ascii_uppercase())),
             TypeRef::I64 | TypeRef::I32 => "1".to_owned(),
             _ => continue,
         };

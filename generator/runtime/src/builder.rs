@@ -127,6 +127,18 @@ pub enum BuildError {
         /// Why it was refused.
         reason: String,
     },
+    /// A server variable's value cannot be put into the server URL.
+    #[error("the value {value:?} given to `.{method}(..)` cannot fill the server variable `{variable}`: {reason}")]
+    InvalidServerVariable {
+        /// The builder method that was given it.
+        method: &'static str,
+        /// The variable of the spec's server URL.
+        variable: &'static str,
+        /// The value as given.
+        value: String,
+        /// Why it was refused.
+        reason: &'static str,
+    },
     /// A setting every request needs was not given.
     #[error("the `{header}` header is required by every operation: set it with `.{method}(..)`")]
     MissingSetting {
@@ -158,6 +170,7 @@ pub enum BuildError {
 pub struct ClientBuilder {
     description: ApiDescription,
     base_url: Option<String>,
+    server_error: Option<BuildError>,
     credentials: Vec<(&'static str, Credential)>,
     settings: Vec<(&'static str, Result<String, String>)>,
     timeout: Duration,
@@ -187,6 +200,7 @@ impl ClientBuilder {
         Self {
             description,
             base_url: description.default_base_url.map(str::to_owned),
+            server_error: None,
             credentials: Vec::new(),
             settings: Vec::new(),
             timeout: DEFAULT_TIMEOUT,
@@ -201,6 +215,37 @@ impl ClientBuilder {
     /// proxy, or a local test server).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
+        self.server_error = None;
+        self
+    }
+
+    /// Sends requests to the spec's templated server: each `{variable}` of `template` is
+    /// replaced by its value. `method` is the generated builder method, named in errors.
+    ///
+    /// A value must be non-empty and free of whitespace, control characters and the
+    /// characters that would change the URL's structure (`/ ? # @ { } \`); otherwise
+    /// [`ClientBuilder::build`] fails with [`BuildError::InvalidServerVariable`].
+    pub fn server(
+        mut self,
+        method: &'static str,
+        template: &str,
+        values: &[(&'static str, &str)],
+    ) -> Self {
+        let mut url = template.to_owned();
+        self.server_error = None;
+        for &(variable, value) in values {
+            if let Some(reason) = unusable_server_value(value) {
+                self.server_error = Some(BuildError::InvalidServerVariable {
+                    method,
+                    variable,
+                    value: value.to_owned(),
+                    reason,
+                });
+                return self;
+            }
+            url = url.replace(&format!("{{{variable}}}"), value);
+        }
+        self.base_url = Some(url);
         self
     }
 
@@ -278,6 +323,9 @@ impl ClientBuilder {
 
     /// Checks the settings and creates the client.
     pub fn build(self) -> Result<Client, BuildError> {
+        if let Some(error) = self.server_error {
+            return Err(error);
+        }
         let base_url = self.base_url.ok_or(BuildError::MissingBaseUrl)?;
         let parsed = reqwest::Url::parse(&base_url).map_err(|err| BuildError::InvalidBaseUrl {
             url: base_url.clone(),
@@ -323,6 +371,20 @@ impl ClientBuilder {
                 operation_limiters,
             }),
         })
+    }
+}
+
+/// Why `value` cannot fill a server variable, if it cannot.
+fn unusable_server_value(value: &str) -> Option<&'static str> {
+    if value.is_empty() {
+        Some("it is empty")
+    } else if value
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || "/?#@{}\\".contains(c))
+    {
+        Some("it contains whitespace, a control character or one of / ? # @ { } \\")
+    } else {
+        None
     }
 }
 

@@ -46,3 +46,6 @@ pub use futures_util::future::BoxFuture;
 pub use reqwest;
 /// Re-exported for the `Method` and `StatusCode` types used by generated code.
 pub use reqwest::{Method, StatusCode};
+
+/// The body of a download, as the server sent it.
+pub use bytes::Bytes;

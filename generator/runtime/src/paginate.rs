@@ -32,6 +32,7 @@ pub struct Pagination {
     next: &'static str,
     total: Option<&'static str>,
     total_pages: Option<&'static str>,
+    replaces: &'static [&'static str],
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,6 +54,7 @@ impl Pagination {
             next,
             total: None,
             total_pages: None,
+            replaces: &[],
         }
     }
 
@@ -105,6 +107,13 @@ impl Pagination {
     /// The JSON pointer of the total number of pages.
     pub const fn total_pages(mut self, pointer: &'static str) -> Self {
         self.total_pages = Some(pointer);
+        self
+    }
+
+    /// Parameters the token replaces: removed from the request once a token is sent (an API
+    /// that refuses a time range beside a cursor).
+    pub const fn replaces(mut self, params: &'static [&'static str]) -> Self {
+        self.replaces = params;
         self
     }
 }
@@ -371,6 +380,13 @@ impl<E> Cursor<E> {
                     Some(next) if token.as_deref() != Some(next.as_str()) => {
                         *token = Some(next.clone());
                         self.set(p.param, Value::String(next));
+                        for param in p.replaces {
+                            if p.in_body {
+                                self.request.remove_body_field(param);
+                            } else {
+                                self.request.remove_query(param);
+                            }
+                        }
                     }
                     _ => self.done = true,
                 }

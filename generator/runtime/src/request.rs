@@ -149,6 +149,18 @@ impl Request {
         self.query.push((name.to_owned(), value));
     }
 
+    /// Removes a query parameter.
+    pub(crate) fn remove_query(&mut self, name: &str) {
+        self.query.retain(|(key, _)| key != name);
+    }
+
+    /// Removes a top-level field of the JSON body, if the body is an object.
+    pub(crate) fn remove_body_field(&mut self, name: &str) {
+        if let Some(Value::Object(map)) = &mut self.body {
+            map.remove(name);
+        }
+    }
+
     /// A top-level field of the JSON body.
     pub(crate) fn body_field(&self, name: &str) -> Option<&Value> {
         self.body.as_ref()?.get(name)

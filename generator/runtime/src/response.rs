@@ -45,10 +45,19 @@ impl Response {
     }
 
     /// Decodes a success body as JSON into `T`, or turns a non-success status into
-    /// [`Error::Api`] with the body decoded as `E` where it can be.
+    /// [`Error::Api`] with the body decoded as `E` where it can be. An empty body reads as
+    /// JSON `null`, so it decodes into a JSON value or an `Option` but not into a struct.
     pub fn json<T: DeserializeOwned, E: DeserializeOwned>(self) -> Result<T, Error<E>> {
         let response = self.success()?;
+        if response.body.iter().all(u8::is_ascii_whitespace) {
+            return response.decode(b"null");
+        }
         response.decode(&response.body)
+    }
+
+    /// The body of a success response as it came (a download), or [`Error::Api`].
+    pub fn bytes<E: DeserializeOwned>(self) -> Result<Bytes, Error<E>> {
+        self.success().map(|response| response.body)
     }
 
     /// Accepts any success status and ignores its body, for operations that declare none.

@@ -5,7 +5,7 @@ use quote::quote;
 
 use super::operations::{argument, method_doc, positional};
 use super::{doc_attrs, ident, inner_doc_attrs};
-use crate::ir::{Api, RateLimit, SchemeKind, TokenExchange};
+use crate::ir::{Api, RateLimit, SchemeKind, ServerTemplate, TokenExchange};
 
 pub(crate) fn client(api: &Api) -> TokenStream {
     let module_doc = inner_doc_attrs("The client and its builder.");
@@ -170,6 +170,58 @@ fn token_exchange(scheme: &str, exchange: &TokenExchange) -> TokenStream {
     }
 }
 
+/// The builder method that fills the server URL's variables.
+fn server_method(server: &ServerTemplate) -> TokenStream {
+    let method = ident(&server.method);
+    let name = server.method.trim_start_matches("r#");
+    let url = &server.url;
+    let mut lines = vec![format!(
+        "Sends requests to the spec's server `{url}` with its variables filled in."
+    )];
+    if let Some(doc) = &server.doc {
+        lines.push(doc.clone());
+    }
+    for variable in &server.variables {
+        let mut line = format!("- `{}`", variable.arg.trim_start_matches("r#"));
+        if let Some(doc) = &variable.doc {
+            line.push_str(&format!(": {}", doc.replace('\n', " ")));
+        }
+        match &variable.default {
+            Some(default) => line.push_str(&format!(" (default `{default}`)")),
+            None => line.push_str(" (no default: set it, or `.base_url(..)`)"),
+        }
+        if !variable.values.is_empty() {
+            let values: Vec<String> = variable.values.iter().map(|v| format!("`{v}`")).collect();
+            line.push_str(&format!("; the spec lists {}", values.join(", ")));
+        }
+        lines.push(line);
+    }
+    lines.push(
+        "A value that is empty or would change the URL's structure (`/ ? # @`, whitespace) makes `build()` fail."
+            .to_owned(),
+    );
+    let doc = doc_attrs(Some(&lines.join("\n\n")));
+    let args: Vec<TokenStream> = server
+        .variables
+        .iter()
+        .map(|v| {
+            let arg = ident(&v.arg);
+            quote! { #arg: &str }
+        })
+        .collect();
+    let pairs = server.variables.iter().map(|v| {
+        let (arg, variable) = (ident(&v.arg), &v.name);
+        quote! { (#variable, #arg) }
+    });
+    quote! {
+        #doc
+        pub fn #method(mut self, #( #args ),*) -> Self {
+            self.inner = self.inner.server(#name, #url, &[ #( #pairs ),* ]);
+            self
+        }
+    }
+}
+
 /// `&[&["bearerAuth"], &[]]`.
 pub(crate) fn security_tokens(security: &[Vec<String>]) -> TokenStream {
     let alternatives = security
@@ -262,6 +314,9 @@ fn builder(api: &Api) -> TokenStream {
                 });
             }
         }
+    }
+    if let Some(server) = &api.server {
+        methods.push(server_method(server));
     }
     for setting in &api.settings {
         let method = ident(&setting.method);

@@ -31,6 +31,13 @@ pub(crate) fn lib_rs(api: &Api) -> TokenStream {
     if api.operations.iter().any(|op| op.pagination.is_some()) {
         runtime.extend([quote! { Items }, quote! { Pages }]);
     }
+    if api
+        .operations
+        .iter()
+        .any(|op| matches!(op.success, crate::ir::Success::Bytes { .. }))
+    {
+        runtime.push(quote! { Bytes });
+    }
     // One `use` per item, sorted, so that rustfmt (which formats this file, unlike the
     // `#[rustfmt::skip]` modules) leaves prettyplease's output as it is.
     runtime.sort_by_key(ToString::to_string);

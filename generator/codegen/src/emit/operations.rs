@@ -156,6 +156,7 @@ fn builder(op: &Operation) -> TokenStream {
     let (output, decode) = match &op.success {
         Success::Json(ty) => (type_tokens(ty, &types), quote! { json() }),
         Success::Empty => (quote! { () }, quote! { empty() }),
+        Success::Bytes { .. } => (quote! { clientgen_runtime::Bytes }, quote! { bytes() }),
     };
     let send_doc = doc_attrs(Some(&format!(
         "Sends the request: `{} {}`.",
@@ -235,6 +236,10 @@ fn paging(
     }
     if let Some(total_pages) = &pagination.total_pages {
         description.extend(quote! { .total_pages(#total_pages) });
+    }
+    if !pagination.replaces.is_empty() {
+        let replaces = &pagination.replaces;
+        description.extend(quote! { .replaces(&[ #( #replaces ),* ]) });
     }
     let item = type_tokens(&pagination.item_type, &types_path());
     let how = match pagination.style {

@@ -6,6 +6,7 @@ mod operations;
 mod paging;
 mod query;
 mod security;
+mod servers;
 mod types;
 
 use openapiv3::OpenAPI;
@@ -42,18 +43,13 @@ pub(crate) fn lower(spec: &OpenAPI, file: &str) -> (Api, Vec<Diagnostic>) {
         "",
         &mut diagnostics,
     );
-    let default_server = spec
-        .servers
-        .first()
-        .map(|server| server.url.clone())
-        .filter(|url| {
-            !url.contains('{') && (url.starts_with("http://") || url.starts_with("https://"))
-        });
+    let (default_server, server) = servers::lower(spec, file, &mut builder_scope, &mut diagnostics);
     let api = Api {
         title: spec.info.title.clone(),
         description: docs::doc(&[spec.info.description.as_deref()]),
         api_version: spec.info.version.clone(),
         default_server,
+        server,
         security_schemes,
         security: root_security,
         settings,

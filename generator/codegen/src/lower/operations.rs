@@ -1,8 +1,9 @@
 //! Paths and operations -> IR operations: names, parameters, bodies and response types.
 
 use openapiv3::{
-    OpenAPI, Operation as SpecOperation, Parameter, ParameterSchemaOrContent, ReferenceOr,
-    RequestBody, Response, StatusCode,
+    MediaType, OpenAPI, Operation as SpecOperation, Parameter, ParameterSchemaOrContent,
+    ReferenceOr, RequestBody, Response, Schema, SchemaKind, StatusCode, StringFormat, StringType,
+    Type, VariantOrUnknownOrEmpty,
 };
 
 use super::docs::{doc, inferred};
@@ -59,7 +60,10 @@ pub(crate) fn lower(
             let params = cx.params(types, &item.parameters, op, path, &builder_name, &pointer);
             let body = cx.body(types, op, &builder_name, &pointer);
             let (success, error) = cx.responses(types, op, &builder_name, &pointer);
-            let accept = success_media(op).filter(|media| media != "application/json");
+            let accept = match &success {
+                Success::Bytes { accept } => Some(accept.clone()),
+                _ => success_media(op).filter(|media| media != "application/json"),
+            };
             let why = inferred(op.extensions.get("x-inferred"));
             let rate_limit = paging::rate_limit(
                 op.extensions.get("x-rate-limit"),
@@ -79,7 +83,7 @@ pub(crate) fn lower(
                 builder_name,
                 http_method: method.to_ascii_uppercase(),
                 path: path.clone(),
-                summary: op.summary.clone(),
+                summary: doc(&[op.summary.as_deref()]),
                 description: doc(&[op.description.as_deref(), why.as_deref()]),
                 params,
                 body,
@@ -364,6 +368,13 @@ impl Context<'_> {
                 continue;
             };
             let is_success = code.is_some_and(|code| code_order(code).0 == 2);
+            if is_success && success.is_none() && is_download(&response.content) {
+                let media: Vec<&str> = response.content.keys().map(String::as_str).collect();
+                success = Some(Success::Bytes {
+                    accept: media.join(", "),
+                });
+                continue;
+            }
             let json = response.content.iter().find(|(media, _)| is_json(media));
             let ty = json.map(|(media, content)| match &content.schema {
                 Some(schema) => {
@@ -421,6 +432,24 @@ fn success_media(op: &SpecOperation) -> Option<String> {
         .keys()
         .find(|media| is_json(media))
         .cloned()
+}
+
+/// Whether a success response is a download: it has a binary media type (a `format: binary`
+/// string schema), or content that is all non-JSON. Such an operation returns the body's bytes.
+fn is_download(content: &indexmap::IndexMap<String, MediaType>) -> bool {
+    let binary = |media: &MediaType| {
+        matches!(
+            &media.schema,
+            Some(ReferenceOr::Item(Schema {
+                schema_kind: SchemaKind::Type(Type::String(StringType {
+                    format: VariantOrUnknownOrEmpty::Item(StringFormat::Binary),
+                    ..
+                })),
+                ..
+            }))
+        )
+    };
+    content.values().any(binary) || (!content.is_empty() && !content.keys().any(|m| is_json(m)))
 }
 
 /// `(class, code)`: `200` -> (2, 200), `2XX` -> (2, 299), so exact codes sort before ranges.

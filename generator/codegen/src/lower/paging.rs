@@ -102,6 +102,17 @@ pub(crate) fn pagination(
         next,
         total: text("total").map(|path| pointer(&path)),
         total_pages: text("total_pages").map(|path| pointer(&path)),
+        replaces: value
+            .get("replaces")
+            .and_then(Value::as_array)
+            .map(|names| {
+                names
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default(),
     })
 }
 
@@ -149,7 +160,12 @@ fn check(
     success: &Success,
     types: &[TypeDef],
 ) -> Result<TypeRef, String> {
-    let names = std::iter::once(&pagination.param).chain(pagination.size_param.as_ref());
+    if !pagination.replaces.is_empty() && pagination.next.is_none() {
+        return Err("`replaces` is only meaningful for the token and cursor styles".to_owned());
+    }
+    let names = std::iter::once(&pagination.param)
+        .chain(pagination.size_param.as_ref())
+        .chain(&pagination.replaces);
     for name in names {
         let found = if pagination.in_body {
             match body {
