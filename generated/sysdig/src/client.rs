@@ -124,8 +124,8 @@ impl Client {
     /// `GET /api/reporting/v1/{domain}/{reportType}/config`
     pub fn get_report_config_options(
         &self,
-        domain: crate::types::GetReportConfigOptionsDomain,
-        report_type: crate::types::GetReportConfigOptionsReportType,
+        domain: crate::types::ReportDomain,
+        report_type: crate::types::ReportType,
     ) -> operations::GetReportConfigOptions<'_> {
         operations::GetReportConfigOptions::new(self, domain, report_type)
     }
@@ -135,8 +135,8 @@ impl Client {
     /// `POST /api/reporting/v1/{domain}/{reportType}/preview`
     pub fn get_report_preview(
         &self,
-        domain: crate::types::GetReportPreviewDomain,
-        report_type: crate::types::GetReportPreviewReportType,
+        domain: crate::types::ReportDomain,
+        report_type: crate::types::ReportType,
         body: serde_json::Value,
     ) -> operations::GetReportPreview<'_> {
         operations::GetReportPreview::new(self, domain, report_type, body)
@@ -147,7 +147,7 @@ impl Client {
     /// `GET /api/reporting/v1/{domain}/schedules`
     pub fn list_report_schedules(
         &self,
-        domain: crate::types::ListReportSchedulesDomain,
+        domain: crate::types::ReportDomain,
     ) -> operations::ListReportSchedules<'_> {
         operations::ListReportSchedules::new(self, domain)
     }
@@ -157,7 +157,7 @@ impl Client {
     /// `POST /api/reporting/v1/{domain}/schedules`
     pub fn create_report_schedule(
         &self,
-        domain: crate::types::CreateReportScheduleDomain,
+        domain: crate::types::ReportDomain,
         body: serde_json::Value,
     ) -> operations::CreateReportSchedule<'_> {
         operations::CreateReportSchedule::new(self, domain, body)
@@ -168,7 +168,7 @@ impl Client {
     /// `POST /api/reporting/v1/{domain}/schedules/{scheduleId}/run`
     pub fn run_report_schedule(
         &self,
-        domain: crate::types::RunReportScheduleDomain,
+        domain: crate::types::ReportDomain,
         schedule_id: impl Into<String>,
     ) -> operations::RunReportSchedule<'_> {
         operations::RunReportSchedule::new(self, domain, schedule_id)
@@ -179,7 +179,7 @@ impl Client {
     /// `GET /api/reporting/v1/{domain}/schedules/{scheduleId}`
     pub fn get_report_schedule(
         &self,
-        domain: crate::types::GetReportScheduleDomain,
+        domain: crate::types::ReportDomain,
         schedule_id: impl Into<String>,
     ) -> operations::GetReportSchedule<'_> {
         operations::GetReportSchedule::new(self, domain, schedule_id)
@@ -190,7 +190,7 @@ impl Client {
     /// `PUT /api/reporting/v1/{domain}/schedules/{scheduleId}`
     pub fn update_report_schedule(
         &self,
-        domain: crate::types::UpdateReportScheduleDomain,
+        domain: crate::types::ReportDomain,
         schedule_id: impl Into<String>,
         body: serde_json::Value,
     ) -> operations::UpdateReportSchedule<'_> {
@@ -202,7 +202,7 @@ impl Client {
     /// `DELETE /api/reporting/v1/{domain}/schedules/{scheduleId}`
     pub fn delete_report_schedule(
         &self,
-        domain: crate::types::DeleteReportScheduleDomain,
+        domain: crate::types::ReportDomain,
         schedule_id: impl Into<String>,
     ) -> operations::DeleteReportSchedule<'_> {
         operations::DeleteReportSchedule::new(self, domain, schedule_id)
@@ -213,7 +213,7 @@ impl Client {
     /// `GET /api/reporting/v1/{domain}/reports/{fileId}`
     pub fn download_report(
         &self,
-        domain: crate::types::DownloadReportDomain,
+        domain: crate::types::ReportDomain,
         file_id: impl Into<String>,
     ) -> operations::DownloadReport<'_> {
         operations::DownloadReport::new(self, domain, file_id)
@@ -477,7 +477,7 @@ impl Client {
     pub fn get_image_vulns(
         &self,
         image_digest: impl Into<String>,
-        vtype: crate::types::GetImageVulnsVtype,
+        vtype: crate::types::VulnerabilityType,
     ) -> operations::GetImageVulns<'_> {
         operations::GetImageVulns::new(self, image_digest, vtype)
     }
@@ -488,7 +488,7 @@ impl Client {
     pub fn get_image_vulns_direct(
         &self,
         image_digest: impl Into<String>,
-        vtype: crate::types::GetImageVulnsDirectVtype,
+        vtype: crate::types::DirectVulnerabilityType,
     ) -> operations::GetImageVulnsDirect<'_> {
         operations::GetImageVulnsDirect::new(self, image_digest, vtype)
     }
@@ -499,7 +499,7 @@ impl Client {
     pub fn get_image_vulns_direct_by_id(
         &self,
         image_id: impl Into<String>,
-        vtype: crate::types::GetImageVulnsDirectByIdVtype,
+        vtype: crate::types::DirectVulnerabilityType,
     ) -> operations::GetImageVulnsDirectById<'_> {
         operations::GetImageVulnsDirectById::new(self, image_id, vtype)
     }
@@ -530,7 +530,7 @@ impl Client {
     pub fn get_image_content(
         &self,
         image_digest: impl Into<String>,
-        ctype: crate::types::GetImageContentCtype,
+        ctype: crate::types::ImageContentType,
     ) -> operations::GetImageContent<'_> {
         operations::GetImageContent::new(self, image_digest, ctype)
     }
@@ -541,7 +541,7 @@ impl Client {
     pub fn get_image_content_by_id(
         &self,
         image_id: impl Into<String>,
-        ctype: crate::types::GetImageContentByIdCtype,
+        ctype: crate::types::ImageContentType,
     ) -> operations::GetImageContentById<'_> {
         operations::GetImageContentById::new(self, image_id, ctype)
     }
@@ -1105,7 +1105,7 @@ impl Client {
     /// `GET /api/v2/activityAudit/events/{type}/{eventId}`
     pub fn get_activity_audit_event(
         &self,
-        r#type: crate::types::GetActivityAuditEventType,
+        r#type: crate::types::ActivityAuditEventType,
         event_id: impl Into<String>,
     ) -> operations::GetActivityAuditEvent<'_> {
         operations::GetActivityAuditEvent::new(self, r#type, event_id)
@@ -1118,7 +1118,7 @@ impl Client {
     /// `GET /api/v2/activityAudit/events/{type}/{eventId}/trace`
     pub fn get_activity_audit_event_trace(
         &self,
-        r#type: crate::types::GetActivityAuditEventTraceType,
+        r#type: crate::types::ActivityAuditEventType,
         event_id: impl Into<String>,
     ) -> operations::GetActivityAuditEventTrace<'_> {
         operations::GetActivityAuditEventTrace::new(self, r#type, event_id)
@@ -1906,7 +1906,7 @@ impl Client {
     pub fn get_cloud_account_component(
         &self,
         account_id: impl Into<String>,
-        component_type: crate::types::GetCloudAccountComponentComponentType,
+        component_type: crate::types::CloudAccountComponentType,
         component_instance: impl Into<String>,
     ) -> operations::GetCloudAccountComponent<'_> {
         operations::GetCloudAccountComponent::new(
@@ -1923,7 +1923,7 @@ impl Client {
     pub fn update_cloud_account_component(
         &self,
         account_id: impl Into<String>,
-        component_type: crate::types::UpdateCloudAccountComponentComponentType,
+        component_type: crate::types::CloudAccountComponentType,
         component_instance: impl Into<String>,
         body: serde_json::Value,
     ) -> operations::UpdateCloudAccountComponent<'_> {
@@ -1942,7 +1942,7 @@ impl Client {
     pub fn delete_cloud_account_component(
         &self,
         account_id: impl Into<String>,
-        component_type: crate::types::DeleteCloudAccountComponentComponentType,
+        component_type: crate::types::CloudAccountComponentType,
         component_instance: impl Into<String>,
     ) -> operations::DeleteCloudAccountComponent<'_> {
         operations::DeleteCloudAccountComponent::new(

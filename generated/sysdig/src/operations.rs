@@ -970,15 +970,15 @@ impl<'a> GetInventoryResource<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetReportConfigOptions<'a> {
     client: &'a Client,
-    domain: crate::types::GetReportConfigOptionsDomain,
-    report_type: crate::types::GetReportConfigOptionsReportType,
+    domain: crate::types::ReportDomain,
+    report_type: crate::types::ReportType,
 }
 
 impl<'a> GetReportConfigOptions<'a> {
     pub(crate) fn new(
         client: &'a Client,
-        domain: crate::types::GetReportConfigOptionsDomain,
-        report_type: crate::types::GetReportConfigOptionsReportType,
+        domain: crate::types::ReportDomain,
+        report_type: crate::types::ReportType,
     ) -> Self {
         Self {
             client,
@@ -1006,16 +1006,16 @@ impl<'a> GetReportConfigOptions<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetReportPreview<'a> {
     client: &'a Client,
-    domain: crate::types::GetReportPreviewDomain,
-    report_type: crate::types::GetReportPreviewReportType,
+    domain: crate::types::ReportDomain,
+    report_type: crate::types::ReportType,
     body: serde_json::Value,
 }
 
 impl<'a> GetReportPreview<'a> {
     pub(crate) fn new(
         client: &'a Client,
-        domain: crate::types::GetReportPreviewDomain,
-        report_type: crate::types::GetReportPreviewReportType,
+        domain: crate::types::ReportDomain,
+        report_type: crate::types::ReportType,
         body: serde_json::Value,
     ) -> Self {
         Self {
@@ -1046,14 +1046,11 @@ impl<'a> GetReportPreview<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListReportSchedules<'a> {
     client: &'a Client,
-    domain: crate::types::ListReportSchedulesDomain,
+    domain: crate::types::ReportDomain,
 }
 
 impl<'a> ListReportSchedules<'a> {
-    pub(crate) fn new(
-        client: &'a Client,
-        domain: crate::types::ListReportSchedulesDomain,
-    ) -> Self {
+    pub(crate) fn new(client: &'a Client, domain: crate::types::ReportDomain) -> Self {
         Self { client, domain }
     }
 
@@ -1075,14 +1072,14 @@ impl<'a> ListReportSchedules<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct CreateReportSchedule<'a> {
     client: &'a Client,
-    domain: crate::types::CreateReportScheduleDomain,
+    domain: crate::types::ReportDomain,
     body: serde_json::Value,
 }
 
 impl<'a> CreateReportSchedule<'a> {
     pub(crate) fn new(
         client: &'a Client,
-        domain: crate::types::CreateReportScheduleDomain,
+        domain: crate::types::ReportDomain,
         body: serde_json::Value,
     ) -> Self {
         Self { client, domain, body }
@@ -1107,14 +1104,14 @@ impl<'a> CreateReportSchedule<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct RunReportSchedule<'a> {
     client: &'a Client,
-    domain: crate::types::RunReportScheduleDomain,
+    domain: crate::types::ReportDomain,
     schedule_id: String,
 }
 
 impl<'a> RunReportSchedule<'a> {
     pub(crate) fn new(
         client: &'a Client,
-        domain: crate::types::RunReportScheduleDomain,
+        domain: crate::types::ReportDomain,
         schedule_id: impl Into<String>,
     ) -> Self {
         Self {
@@ -1146,14 +1143,14 @@ impl<'a> RunReportSchedule<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetReportSchedule<'a> {
     client: &'a Client,
-    domain: crate::types::GetReportScheduleDomain,
+    domain: crate::types::ReportDomain,
     schedule_id: String,
 }
 
 impl<'a> GetReportSchedule<'a> {
     pub(crate) fn new(
         client: &'a Client,
-        domain: crate::types::GetReportScheduleDomain,
+        domain: crate::types::ReportDomain,
         schedule_id: impl Into<String>,
     ) -> Self {
         Self {
@@ -1182,7 +1179,7 @@ impl<'a> GetReportSchedule<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct UpdateReportSchedule<'a> {
     client: &'a Client,
-    domain: crate::types::UpdateReportScheduleDomain,
+    domain: crate::types::ReportDomain,
     schedule_id: String,
     body: serde_json::Value,
 }
@@ -1190,7 +1187,7 @@ pub struct UpdateReportSchedule<'a> {
 impl<'a> UpdateReportSchedule<'a> {
     pub(crate) fn new(
         client: &'a Client,
-        domain: crate::types::UpdateReportScheduleDomain,
+        domain: crate::types::ReportDomain,
         schedule_id: impl Into<String>,
         body: serde_json::Value,
     ) -> Self {
@@ -1222,14 +1219,14 @@ impl<'a> UpdateReportSchedule<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct DeleteReportSchedule<'a> {
     client: &'a Client,
-    domain: crate::types::DeleteReportScheduleDomain,
+    domain: crate::types::ReportDomain,
     schedule_id: String,
 }
 
 impl<'a> DeleteReportSchedule<'a> {
     pub(crate) fn new(
         client: &'a Client,
-        domain: crate::types::DeleteReportScheduleDomain,
+        domain: crate::types::ReportDomain,
         schedule_id: impl Into<String>,
     ) -> Self {
         Self {
@@ -1258,14 +1255,14 @@ impl<'a> DeleteReportSchedule<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct DownloadReport<'a> {
     client: &'a Client,
-    domain: crate::types::DownloadReportDomain,
+    domain: crate::types::ReportDomain,
     file_id: String,
 }
 
 impl<'a> DownloadReport<'a> {
     pub(crate) fn new(
         client: &'a Client,
-        domain: crate::types::DownloadReportDomain,
+        domain: crate::types::ReportDomain,
         file_id: impl Into<String>,
     ) -> Self {
         Self {
@@ -1475,7 +1472,7 @@ pub struct GetIngressSummaries<'a> {
     cluster: Option<String>,
     namespace: Option<String>,
     name: Option<String>,
-    kind: Option<crate::types::GetIngressSummariesKind>,
+    kind: Option<crate::types::NetworkTopologyKind>,
     from: Option<i64>,
     to: Option<i64>,
 }
@@ -1520,7 +1517,7 @@ impl<'a> GetIngressSummaries<'a> {
     /// Specifies how to group pods
     ///
     /// Not stated by the vendor's documentation; inferred: name not on the page; `kind` as a public script calling the live API sends the owner's kind, e.g. Deployment (GET /api/v1/networkTopology/ingressSummaries?...&name=...&kind=...)
-    pub fn kind(mut self, value: crate::types::GetIngressSummariesKind) -> Self {
+    pub fn kind(mut self, value: crate::types::NetworkTopologyKind) -> Self {
         self.kind = Some(value);
         self
     }
@@ -1567,7 +1564,7 @@ pub struct GetEgressSummaries<'a> {
     cluster: Option<String>,
     namespace: Option<String>,
     name: Option<String>,
-    kind: Option<crate::types::GetEgressSummariesKind>,
+    kind: Option<crate::types::NetworkTopologyKind>,
     from: Option<i64>,
     to: Option<i64>,
 }
@@ -1612,7 +1609,7 @@ impl<'a> GetEgressSummaries<'a> {
     /// Specifies how to group pods
     ///
     /// Not stated by the vendor's documentation; inferred: name not on the page; `kind` as a public script calling the live API sends the owner's kind, e.g. Deployment (GET /api/v1/networkTopology/ingressSummaries?...&name=...&kind=...)
-    pub fn kind(mut self, value: crate::types::GetEgressSummariesKind) -> Self {
+    pub fn kind(mut self, value: crate::types::NetworkTopologyKind) -> Self {
         self.kind = Some(value);
         self
     }
@@ -1659,7 +1656,7 @@ pub struct ListIngressUnresolvedIps<'a> {
     cluster: Option<String>,
     namespace: Option<String>,
     name: Option<String>,
-    kind: Option<crate::types::ListIngressUnresolvedIpsKind>,
+    kind: Option<crate::types::NetworkTopologyKind>,
     from: Option<i64>,
     to: Option<i64>,
 }
@@ -1704,7 +1701,7 @@ impl<'a> ListIngressUnresolvedIps<'a> {
     /// Specifies how to group pods
     ///
     /// Not stated by the vendor's documentation; inferred: name not on the page; `kind` as a public script calling the live API sends the owner's kind, e.g. Deployment (GET /api/v1/networkTopology/ingressSummaries?...&name=...&kind=...)
-    pub fn kind(mut self, value: crate::types::ListIngressUnresolvedIpsKind) -> Self {
+    pub fn kind(mut self, value: crate::types::NetworkTopologyKind) -> Self {
         self.kind = Some(value);
         self
     }
@@ -1751,7 +1748,7 @@ pub struct ListEgressUnresolvedIps<'a> {
     cluster: Option<String>,
     namespace: Option<String>,
     name: Option<String>,
-    kind: Option<crate::types::ListEgressUnresolvedIpsKind>,
+    kind: Option<crate::types::NetworkTopologyKind>,
     from: Option<i64>,
     to: Option<i64>,
 }
@@ -1796,7 +1793,7 @@ impl<'a> ListEgressUnresolvedIps<'a> {
     /// Specifies how to group pods
     ///
     /// Not stated by the vendor's documentation; inferred: name not on the page; `kind` as a public script calling the live API sends the owner's kind, e.g. Deployment (GET /api/v1/networkTopology/ingressSummaries?...&name=...&kind=...)
-    pub fn kind(mut self, value: crate::types::ListEgressUnresolvedIpsKind) -> Self {
+    pub fn kind(mut self, value: crate::types::NetworkTopologyKind) -> Self {
         self.kind = Some(value);
         self
     }
@@ -1843,7 +1840,7 @@ pub struct GetOwnerTopology<'a> {
     namespace: Option<String>,
     cluster: Option<String>,
     name: Option<String>,
-    kind: Option<crate::types::GetOwnerTopologyKind>,
+    kind: Option<crate::types::NetworkTopologyKind>,
     from: Option<i64>,
     to: Option<i64>,
 }
@@ -1888,7 +1885,7 @@ impl<'a> GetOwnerTopology<'a> {
     /// Specifies how to group pods
     ///
     /// Not stated by the vendor's documentation; inferred: name not on the page; `kind` as a public script calling the live API sends the owner's kind, e.g. Deployment (GET /api/v1/networkTopology/ingressSummaries?...&name=...&kind=...)
-    pub fn kind(mut self, value: crate::types::GetOwnerTopologyKind) -> Self {
+    pub fn kind(mut self, value: crate::types::NetworkTopologyKind) -> Self {
         self.kind = Some(value);
         self
     }
@@ -2059,7 +2056,7 @@ pub struct GetNetworkPolicyOverlayOwnerTopology<'a> {
     namespace: Option<String>,
     cluster: Option<String>,
     name: Option<String>,
-    kind: Option<crate::types::GetNetworkPolicyOverlayOwnerTopologyKind>,
+    kind: Option<crate::types::NetworkTopologyKind>,
     from: Option<i64>,
     to: Option<i64>,
     body: Option<serde_json::Value>,
@@ -2106,10 +2103,7 @@ impl<'a> GetNetworkPolicyOverlayOwnerTopology<'a> {
     /// Specifies how to group pods
     ///
     /// Not stated by the vendor's documentation; inferred: name not on the page; `kind` as a public script calling the live API sends the owner's kind, e.g. Deployment (GET /api/v1/networkTopology/ingressSummaries?...&name=...&kind=...)
-    pub fn kind(
-        mut self,
-        value: crate::types::GetNetworkPolicyOverlayOwnerTopologyKind,
-    ) -> Self {
+    pub fn kind(mut self, value: crate::types::NetworkTopologyKind) -> Self {
         self.kind = Some(value);
         self
     }
@@ -2193,7 +2187,7 @@ pub struct ListCaptures<'a> {
     order: Option<crate::types::ListCapturesOrder>,
     from: Option<i64>,
     to: Option<i64>,
-    product: Option<crate::types::ListCapturesProduct>,
+    product: Option<crate::types::CaptureProduct>,
     scope_filter: Option<String>,
     status: Option<Vec<String>>,
     limit: Option<i64>,
@@ -2269,7 +2263,7 @@ impl<'a> ListCaptures<'a> {
     /// An enum of Sysdig products
     ///
     /// Not stated by the vendor's documentation; inferred: name not on the page; `product` from the description (an enum of Sysdig products: sdc = Monitor, sds = Secure); Sysdig's own SDK passes the product as `_product` on capture download and as `source` on its older /api/sysdig capture list
-    pub fn product(mut self, value: crate::types::ListCapturesProduct) -> Self {
+    pub fn product(mut self, value: crate::types::CaptureProduct) -> Self {
         self.product = Some(value);
         self
     }
@@ -2356,7 +2350,7 @@ impl<'a> CreateCapture<'a> {
 pub struct DeleteCaptures<'a> {
     client: &'a Client,
     id: Option<Vec<String>>,
-    product: Option<crate::types::DeleteCapturesProduct>,
+    product: Option<crate::types::CaptureProduct>,
     status: Option<Vec<crate::types::DeleteCapturesStatusItem>>,
 }
 
@@ -2381,7 +2375,7 @@ impl<'a> DeleteCaptures<'a> {
     /// Indicates that only captures belonging to either the monitor or secure product should be considered for deletion. Defaults to SDC if not specified
     ///
     /// Not stated by the vendor's documentation; inferred: name not on the page; `product` as on GET /api/v1/captures (the same \[sdc,sds] enum of Sysdig products)
-    pub fn product(mut self, value: crate::types::DeleteCapturesProduct) -> Self {
+    pub fn product(mut self, value: crate::types::CaptureProduct) -> Self {
         self.product = Some(value);
         self
     }
@@ -2632,10 +2626,10 @@ impl<'a> GetImageVulnSummaryDirectById<'a> {
 pub struct GetImageVulns<'a> {
     client: &'a Client,
     image_digest: String,
-    vtype: crate::types::GetImageVulnsVtype,
+    vtype: crate::types::VulnerabilityType,
     filter: Option<String>,
-    sort_method: Option<crate::types::GetImageVulnsSortMethod>,
-    sort_by: Option<crate::types::GetImageVulnsSortBy>,
+    sort_method: Option<crate::types::SortMethod>,
+    sort_by: Option<crate::types::VulnerabilitySortBy>,
     severities: Option<String>,
     fixable: Option<bool>,
     compare_to: Option<String>,
@@ -2651,7 +2645,7 @@ impl<'a> GetImageVulns<'a> {
     pub(crate) fn new(
         client: &'a Client,
         image_digest: impl Into<String>,
-        vtype: crate::types::GetImageVulnsVtype,
+        vtype: crate::types::VulnerabilityType,
     ) -> Self {
         Self {
             client,
@@ -2682,8 +2676,8 @@ impl<'a> GetImageVulns<'a> {
 
     /// Sorting method. Defaults to descendent.
     ///
-    /// Not stated by the vendor's documentation; inferred: name not on this operation; sortMethod is the page's own name for its "Sorting method" parameter in the runtime profiles operation ("sortBy:'status', sortMethod:'asc'"); default desc from the description ("Defaults to descendent")
-    pub fn sort_method(mut self, value: crate::types::GetImageVulnsSortMethod) -> Self {
+    /// Not stated by the vendor's documentation; inferred: name not on this operation; sortMethod is the page's own name for its "Sorting method" parameter in the runtime profiles operation ("sortBy:'status', sortMethod:'asc'"); the default (desc) is in the description only, as the shared SortMethod schema has none
+    pub fn sort_method(mut self, value: crate::types::SortMethod) -> Self {
         self.sort_method = Some(value);
         self
     }
@@ -2691,7 +2685,7 @@ impl<'a> GetImageVulns<'a> {
     /// Field used to alphabetically sort by. Defaults to severity.
     ///
     /// Not stated by the vendor's documentation; inferred: name not on this operation; sortBy is the page's own name for its "Field used to sort" parameter in the runtime profiles operation ("sortBy:'status'"); default severity from the description
-    pub fn sort_by(mut self, value: crate::types::GetImageVulnsSortBy) -> Self {
+    pub fn sort_by(mut self, value: crate::types::VulnerabilitySortBy) -> Self {
         self.sort_by = Some(value);
         self
     }
@@ -2803,10 +2797,10 @@ impl<'a> GetImageVulns<'a> {
 pub struct GetImageVulnsDirect<'a> {
     client: &'a Client,
     image_digest: String,
-    vtype: crate::types::GetImageVulnsDirectVtype,
+    vtype: crate::types::DirectVulnerabilityType,
     filter: Option<String>,
-    sort_method: Option<crate::types::GetImageVulnsDirectSortMethod>,
-    sort_by: Option<crate::types::GetImageVulnsDirectSortBy>,
+    sort_method: Option<crate::types::SortMethod>,
+    sort_by: Option<crate::types::VulnerabilitySortBy>,
     severities: Option<String>,
     fixable: Option<bool>,
     offset: Option<i64>,
@@ -2820,7 +2814,7 @@ impl<'a> GetImageVulnsDirect<'a> {
     pub(crate) fn new(
         client: &'a Client,
         image_digest: impl Into<String>,
-        vtype: crate::types::GetImageVulnsDirectVtype,
+        vtype: crate::types::DirectVulnerabilityType,
     ) -> Self {
         Self {
             client,
@@ -2849,11 +2843,8 @@ impl<'a> GetImageVulnsDirect<'a> {
 
     /// Sorting method. Defaults to descendent.
     ///
-    /// Not stated by the vendor's documentation; inferred: name not on this operation; sortMethod is the page's own name for its "Sorting method" parameter in the runtime profiles operation ("sortBy:'status', sortMethod:'asc'"); default desc from the description ("Defaults to descendent")
-    pub fn sort_method(
-        mut self,
-        value: crate::types::GetImageVulnsDirectSortMethod,
-    ) -> Self {
+    /// Not stated by the vendor's documentation; inferred: name not on this operation; sortMethod is the page's own name for its "Sorting method" parameter in the runtime profiles operation ("sortBy:'status', sortMethod:'asc'"); the default (desc) is in the description only, as the shared SortMethod schema has none
+    pub fn sort_method(mut self, value: crate::types::SortMethod) -> Self {
         self.sort_method = Some(value);
         self
     }
@@ -2861,7 +2852,7 @@ impl<'a> GetImageVulnsDirect<'a> {
     /// Field used to alphabetically sort by. Defaults to severity.
     ///
     /// Not stated by the vendor's documentation; inferred: name not on this operation; sortBy is the page's own name for its "Field used to sort" parameter in the runtime profiles operation ("sortBy:'status'"); default severity from the description
-    pub fn sort_by(mut self, value: crate::types::GetImageVulnsDirectSortBy) -> Self {
+    pub fn sort_by(mut self, value: crate::types::VulnerabilitySortBy) -> Self {
         self.sort_by = Some(value);
         self
     }
@@ -2955,10 +2946,10 @@ impl<'a> GetImageVulnsDirect<'a> {
 pub struct GetImageVulnsDirectById<'a> {
     client: &'a Client,
     image_id: String,
-    vtype: crate::types::GetImageVulnsDirectByIdVtype,
+    vtype: crate::types::DirectVulnerabilityType,
     filter: Option<String>,
-    sort_method: Option<crate::types::GetImageVulnsDirectByIdSortMethod>,
-    sort_by: Option<crate::types::GetImageVulnsDirectByIdSortBy>,
+    sort_method: Option<crate::types::SortMethod>,
+    sort_by: Option<crate::types::VulnerabilitySortBy>,
     severities: Option<String>,
     fixable: Option<bool>,
     offset: Option<i64>,
@@ -2972,7 +2963,7 @@ impl<'a> GetImageVulnsDirectById<'a> {
     pub(crate) fn new(
         client: &'a Client,
         image_id: impl Into<String>,
-        vtype: crate::types::GetImageVulnsDirectByIdVtype,
+        vtype: crate::types::DirectVulnerabilityType,
     ) -> Self {
         Self {
             client,
@@ -3001,11 +2992,8 @@ impl<'a> GetImageVulnsDirectById<'a> {
 
     /// Sorting method. Defaults to descendent.
     ///
-    /// Not stated by the vendor's documentation; inferred: name not on this operation; sortMethod is the page's own name for its "Sorting method" parameter in the runtime profiles operation ("sortBy:'status', sortMethod:'asc'"); default desc from the description ("Defaults to descendent")
-    pub fn sort_method(
-        mut self,
-        value: crate::types::GetImageVulnsDirectByIdSortMethod,
-    ) -> Self {
+    /// Not stated by the vendor's documentation; inferred: name not on this operation; sortMethod is the page's own name for its "Sorting method" parameter in the runtime profiles operation ("sortBy:'status', sortMethod:'asc'"); the default (desc) is in the description only, as the shared SortMethod schema has none
+    pub fn sort_method(mut self, value: crate::types::SortMethod) -> Self {
         self.sort_method = Some(value);
         self
     }
@@ -3013,10 +3001,7 @@ impl<'a> GetImageVulnsDirectById<'a> {
     /// Field used to alphabetically sort by. Defaults to severity.
     ///
     /// Not stated by the vendor's documentation; inferred: name not on this operation; sortBy is the page's own name for its "Field used to sort" parameter in the runtime profiles operation ("sortBy:'status'"); default severity from the description
-    pub fn sort_by(
-        mut self,
-        value: crate::types::GetImageVulnsDirectByIdSortBy,
-    ) -> Self {
+    pub fn sort_by(mut self, value: crate::types::VulnerabilitySortBy) -> Self {
         self.sort_by = Some(value);
         self
     }
@@ -3215,10 +3200,10 @@ impl<'a> ListImageVulnExceptionListsById<'a> {
 pub struct GetImageContent<'a> {
     client: &'a Client,
     image_digest: String,
-    ctype: crate::types::GetImageContentCtype,
+    ctype: crate::types::ImageContentType,
     filter: Option<String>,
-    sort_method: Option<crate::types::GetImageContentSortMethod>,
-    sort_by: Option<crate::types::GetImageContentSortBy>,
+    sort_method: Option<crate::types::SortMethod>,
+    sort_by: Option<crate::types::ImageContentSortBy>,
     offset: Option<i64>,
     limit: Option<i64>,
 }
@@ -3227,7 +3212,7 @@ impl<'a> GetImageContent<'a> {
     pub(crate) fn new(
         client: &'a Client,
         image_digest: impl Into<String>,
-        ctype: crate::types::GetImageContentCtype,
+        ctype: crate::types::ImageContentType,
     ) -> Self {
         Self {
             client,
@@ -3252,10 +3237,7 @@ impl<'a> GetImageContent<'a> {
     /// Sorting method
     ///
     /// Not stated by the vendor's documentation; inferred: name not on this operation; sortMethod is the page's own name for its "Sorting method" parameter in the runtime profiles operation ("sortBy:'status', sortMethod:'asc'")
-    pub fn sort_method(
-        mut self,
-        value: crate::types::GetImageContentSortMethod,
-    ) -> Self {
+    pub fn sort_method(mut self, value: crate::types::SortMethod) -> Self {
         self.sort_method = Some(value);
         self
     }
@@ -3271,7 +3253,7 @@ impl<'a> GetImageContent<'a> {
     /// Allowable values: \[package,version,size,type,origin,license,location]
     ///
     /// Not stated by the vendor's documentation; inferred: name not on the page; sortBy is the page's own name for its "Field used to sort" parameter in the runtime profiles operation ("sortBy:'status'"). The page shows three bullets with this text, one per content type by their values (java; files; os, npm, gem and python); one query parameter cannot be declared three times, so they are one sortBy whose description keeps the three bullets and whose enum is the union of their values; no default because it depends on the content type
-    pub fn sort_by(mut self, value: crate::types::GetImageContentSortBy) -> Self {
+    pub fn sort_by(mut self, value: crate::types::ImageContentSortBy) -> Self {
         self.sort_by = Some(value);
         self
     }
@@ -3320,10 +3302,10 @@ impl<'a> GetImageContent<'a> {
 pub struct GetImageContentById<'a> {
     client: &'a Client,
     image_id: String,
-    ctype: crate::types::GetImageContentByIdCtype,
+    ctype: crate::types::ImageContentType,
     filter: Option<String>,
-    sort_method: Option<crate::types::GetImageContentByIdSortMethod>,
-    sort_by: Option<crate::types::GetImageContentByIdSortBy>,
+    sort_method: Option<crate::types::SortMethod>,
+    sort_by: Option<crate::types::ImageContentSortBy>,
     offset: Option<i64>,
     limit: Option<i64>,
 }
@@ -3332,7 +3314,7 @@ impl<'a> GetImageContentById<'a> {
     pub(crate) fn new(
         client: &'a Client,
         image_id: impl Into<String>,
-        ctype: crate::types::GetImageContentByIdCtype,
+        ctype: crate::types::ImageContentType,
     ) -> Self {
         Self {
             client,
@@ -3357,10 +3339,7 @@ impl<'a> GetImageContentById<'a> {
     /// Sorting method
     ///
     /// Not stated by the vendor's documentation; inferred: name not on this operation; sortMethod is the page's own name for its "Sorting method" parameter in the runtime profiles operation ("sortBy:'status', sortMethod:'asc'")
-    pub fn sort_method(
-        mut self,
-        value: crate::types::GetImageContentByIdSortMethod,
-    ) -> Self {
+    pub fn sort_method(mut self, value: crate::types::SortMethod) -> Self {
         self.sort_method = Some(value);
         self
     }
@@ -3376,7 +3355,7 @@ impl<'a> GetImageContentById<'a> {
     /// Allowable values: \[package,version,size,type,origin,license,location]
     ///
     /// Not stated by the vendor's documentation; inferred: name not on the page; sortBy is the page's own name for its "Field used to sort" parameter in the runtime profiles operation ("sortBy:'status'"). The page shows three bullets with this text, one per content type by their values (java; files; os, npm, gem and python); one query parameter cannot be declared three times, so they are one sortBy whose description keeps the three bullets and whose enum is the union of their values; no default because it depends on the content type
-    pub fn sort_by(mut self, value: crate::types::GetImageContentByIdSortBy) -> Self {
+    pub fn sort_by(mut self, value: crate::types::ImageContentSortBy) -> Self {
         self.sort_by = Some(value);
         self
     }
@@ -6092,7 +6071,7 @@ impl<'a> ListActivityAuditEvents<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetActivityAuditEvent<'a> {
     client: &'a Client,
-    r#type: crate::types::GetActivityAuditEventType,
+    r#type: crate::types::ActivityAuditEventType,
     event_id: String,
     metrics: Option<String>,
 }
@@ -6100,7 +6079,7 @@ pub struct GetActivityAuditEvent<'a> {
 impl<'a> GetActivityAuditEvent<'a> {
     pub(crate) fn new(
         client: &'a Client,
-        r#type: crate::types::GetActivityAuditEventType,
+        r#type: crate::types::ActivityAuditEventType,
         event_id: impl Into<String>,
     ) -> Self {
         Self {
@@ -6139,7 +6118,7 @@ impl<'a> GetActivityAuditEvent<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetActivityAuditEventTrace<'a> {
     client: &'a Client,
-    r#type: crate::types::GetActivityAuditEventTraceType,
+    r#type: crate::types::ActivityAuditEventType,
     event_id: String,
     limit: Option<i64>,
 }
@@ -6147,7 +6126,7 @@ pub struct GetActivityAuditEventTrace<'a> {
 impl<'a> GetActivityAuditEventTrace<'a> {
     pub(crate) fn new(
         client: &'a Client,
-        r#type: crate::types::GetActivityAuditEventTraceType,
+        r#type: crate::types::ActivityAuditEventType,
         event_id: impl Into<String>,
     ) -> Self {
         Self {
@@ -6444,7 +6423,7 @@ pub struct ListProfileGroupProfiles<'a> {
     sort_by: Option<crate::types::ListProfileGroupProfilesSortBy>,
     limit: Option<i64>,
     offset: Option<i64>,
-    sort_method: Option<crate::types::ListProfileGroupProfilesSortMethod>,
+    sort_method: Option<crate::types::SortMethod>,
 }
 
 impl<'a> ListProfileGroupProfiles<'a> {
@@ -6518,11 +6497,8 @@ impl<'a> ListProfileGroupProfiles<'a> {
 
     /// Sorting method. Defaults to desc.
     ///
-    /// Not stated by the vendor's documentation; inferred: the page lost the bullet's name; `sortMethod`, the name the sortBy description uses (sortMethod:'asc'); string assumed; default desc from the description's 'Defaults to desc'
-    pub fn sort_method(
-        mut self,
-        value: crate::types::ListProfileGroupProfilesSortMethod,
-    ) -> Self {
+    /// Not stated by the vendor's documentation; inferred: the page lost the bullet's name; `sortMethod`, the name the sortBy description uses (sortMethod:'asc'); string assumed; the default (desc) is in the description only, as the shared SortMethod schema has none
+    pub fn sort_method(mut self, value: crate::types::SortMethod) -> Self {
         self.sort_method = Some(value);
         self
     }
@@ -8628,7 +8604,7 @@ impl<'a> CreateCloudAccountComponent<'a> {
 pub struct GetCloudAccountComponent<'a> {
     client: &'a Client,
     account_id: String,
-    component_type: crate::types::GetCloudAccountComponentComponentType,
+    component_type: crate::types::CloudAccountComponentType,
     component_instance: String,
 }
 
@@ -8636,7 +8612,7 @@ impl<'a> GetCloudAccountComponent<'a> {
     pub(crate) fn new(
         client: &'a Client,
         account_id: impl Into<String>,
-        component_type: crate::types::GetCloudAccountComponentComponentType,
+        component_type: crate::types::CloudAccountComponentType,
         component_instance: impl Into<String>,
     ) -> Self {
         Self {
@@ -8671,7 +8647,7 @@ impl<'a> GetCloudAccountComponent<'a> {
 pub struct UpdateCloudAccountComponent<'a> {
     client: &'a Client,
     account_id: String,
-    component_type: crate::types::UpdateCloudAccountComponentComponentType,
+    component_type: crate::types::CloudAccountComponentType,
     component_instance: String,
     body: serde_json::Value,
 }
@@ -8680,7 +8656,7 @@ impl<'a> UpdateCloudAccountComponent<'a> {
     pub(crate) fn new(
         client: &'a Client,
         account_id: impl Into<String>,
-        component_type: crate::types::UpdateCloudAccountComponentComponentType,
+        component_type: crate::types::CloudAccountComponentType,
         component_instance: impl Into<String>,
         body: serde_json::Value,
     ) -> Self {
@@ -8718,7 +8694,7 @@ impl<'a> UpdateCloudAccountComponent<'a> {
 pub struct DeleteCloudAccountComponent<'a> {
     client: &'a Client,
     account_id: String,
-    component_type: crate::types::DeleteCloudAccountComponentComponentType,
+    component_type: crate::types::CloudAccountComponentType,
     component_instance: String,
 }
 
@@ -8726,7 +8702,7 @@ impl<'a> DeleteCloudAccountComponent<'a> {
     pub(crate) fn new(
         client: &'a Client,
         account_id: impl Into<String>,
-        component_type: crate::types::DeleteCloudAccountComponentComponentType,
+        component_type: crate::types::CloudAccountComponentType,
         component_instance: impl Into<String>,
     ) -> Self {
         Self {

@@ -6,6 +6,75 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The `ActivityAuditEventType` schema.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ActivityAuditEventType {
+    /// `commands`
+    Commands,
+    /// `connections`
+    Connections,
+    /// `fileaccesses`
+    Fileaccesses,
+    /// `kubernetes`
+    Kubernetes,
+    /// A value this version of the client does not know; it is kept as sent.
+    Unknown(String),
+}
+
+impl ActivityAuditEventType {
+    /// The value as it appears in JSON.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Commands => "commands",
+            Self::Connections => "connections",
+            Self::Fileaccesses => "fileaccesses",
+            Self::Kubernetes => "kubernetes",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for ActivityAuditEventType {
+    fn from(value: &str) -> Self {
+        match value {
+            "commands" => Self::Commands,
+            "connections" => Self::Connections,
+            "fileaccesses" => Self::Fileaccesses,
+            "kubernetes" => Self::Kubernetes,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for ActivityAuditEventType {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for ActivityAuditEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for ActivityAuditEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ActivityAuditEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
 /// One page of audit events.
 ///
 /// Not stated by the vendor's documentation; inferred: shape {data: \[...], page: {prev, total}} from EVIDENCE.md (Sysdig Secure) \[V]; the page shows no schema; description ours
@@ -58,66 +127,9 @@ pub struct ActivityAuditSummaryValues {
     pub kubernetes: Option<Vec<Vec<i64>>>,
 }
 
-/// The `CreateReportScheduleDomain` schema.
+/// The `CaptureProduct` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CreateReportScheduleDomain {
-    /// `scanning`
-    Scanning,
-    /// A value this version of the client does not know; it is kept as sent.
-    Unknown(String),
-}
-
-impl CreateReportScheduleDomain {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Scanning => "scanning",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for CreateReportScheduleDomain {
-    fn from(value: &str) -> Self {
-        match value {
-            "scanning" => Self::Scanning,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CreateReportScheduleDomain {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for CreateReportScheduleDomain {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for CreateReportScheduleDomain {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateReportScheduleDomain {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// The `DeleteCapturesProduct` schema.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DeleteCapturesProduct {
+pub enum CaptureProduct {
     /// `sdc`
     Sdc,
     /// `sds`
@@ -126,7 +138,7 @@ pub enum DeleteCapturesProduct {
     Unknown(String),
 }
 
-impl DeleteCapturesProduct {
+impl CaptureProduct {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
         match self {
@@ -137,7 +149,7 @@ impl DeleteCapturesProduct {
     }
 }
 
-impl From<&str> for DeleteCapturesProduct {
+impl From<&str> for CaptureProduct {
     fn from(value: &str) -> Self {
         match value {
             "sdc" => Self::Sdc,
@@ -147,7 +159,7 @@ impl From<&str> for DeleteCapturesProduct {
     }
 }
 
-impl std::str::FromStr for DeleteCapturesProduct {
+impl std::str::FromStr for CaptureProduct {
     type Err = std::convert::Infallible;
 
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -155,19 +167,92 @@ impl std::str::FromStr for DeleteCapturesProduct {
     }
 }
 
-impl std::fmt::Display for DeleteCapturesProduct {
+impl std::fmt::Display for CaptureProduct {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl Serialize for DeleteCapturesProduct {
+impl Serialize for CaptureProduct {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for DeleteCapturesProduct {
+impl<'de> Deserialize<'de> for CaptureProduct {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+/// The `CloudAccountComponentType` schema.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CloudAccountComponentType {
+    /// `COMPONENT_UNSPECIFIED`
+    ComponentUnspecified,
+    /// `COMPONENT_CLOUD_CONNECTOR`
+    ComponentCloudConnector,
+    /// `COMPONENT_TRUSTED_ROLE`
+    ComponentTrustedRole,
+    /// `COMPONENT_EVENT_BRIDGE`
+    ComponentEventBridge,
+    /// `COMPONENT_SERVICE_PRINCIPAL`
+    ComponentServicePrincipal,
+    /// A value this version of the client does not know; it is kept as sent.
+    Unknown(String),
+}
+
+impl CloudAccountComponentType {
+    /// The value as it appears in JSON.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ComponentUnspecified => "COMPONENT_UNSPECIFIED",
+            Self::ComponentCloudConnector => "COMPONENT_CLOUD_CONNECTOR",
+            Self::ComponentTrustedRole => "COMPONENT_TRUSTED_ROLE",
+            Self::ComponentEventBridge => "COMPONENT_EVENT_BRIDGE",
+            Self::ComponentServicePrincipal => "COMPONENT_SERVICE_PRINCIPAL",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for CloudAccountComponentType {
+    fn from(value: &str) -> Self {
+        match value {
+            "COMPONENT_UNSPECIFIED" => Self::ComponentUnspecified,
+            "COMPONENT_CLOUD_CONNECTOR" => Self::ComponentCloudConnector,
+            "COMPONENT_TRUSTED_ROLE" => Self::ComponentTrustedRole,
+            "COMPONENT_EVENT_BRIDGE" => Self::ComponentEventBridge,
+            "COMPONENT_SERVICE_PRINCIPAL" => Self::ComponentServicePrincipal,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for CloudAccountComponentType {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for CloudAccountComponentType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for CloudAccountComponentType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for CloudAccountComponentType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -261,51 +346,43 @@ impl<'de> Deserialize<'de> for DeleteCapturesStatusItem {
     }
 }
 
-/// The `DeleteCloudAccountComponentComponentType` schema.
+/// The `DirectVulnerabilityType` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DeleteCloudAccountComponentComponentType {
-    /// `COMPONENT_UNSPECIFIED`
-    ComponentUnspecified,
-    /// `COMPONENT_CLOUD_CONNECTOR`
-    ComponentCloudConnector,
-    /// `COMPONENT_TRUSTED_ROLE`
-    ComponentTrustedRole,
-    /// `COMPONENT_EVENT_BRIDGE`
-    ComponentEventBridge,
-    /// `COMPONENT_SERVICE_PRINCIPAL`
-    ComponentServicePrincipal,
+pub enum DirectVulnerabilityType {
+    /// `os`
+    Os,
+    /// `non-os`
+    NonOs,
+    /// `all`
+    All,
     /// A value this version of the client does not know; it is kept as sent.
     Unknown(String),
 }
 
-impl DeleteCloudAccountComponentComponentType {
+impl DirectVulnerabilityType {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::ComponentUnspecified => "COMPONENT_UNSPECIFIED",
-            Self::ComponentCloudConnector => "COMPONENT_CLOUD_CONNECTOR",
-            Self::ComponentTrustedRole => "COMPONENT_TRUSTED_ROLE",
-            Self::ComponentEventBridge => "COMPONENT_EVENT_BRIDGE",
-            Self::ComponentServicePrincipal => "COMPONENT_SERVICE_PRINCIPAL",
+            Self::Os => "os",
+            Self::NonOs => "non-os",
+            Self::All => "all",
             Self::Unknown(value) => value,
         }
     }
 }
 
-impl From<&str> for DeleteCloudAccountComponentComponentType {
+impl From<&str> for DirectVulnerabilityType {
     fn from(value: &str) -> Self {
         match value {
-            "COMPONENT_UNSPECIFIED" => Self::ComponentUnspecified,
-            "COMPONENT_CLOUD_CONNECTOR" => Self::ComponentCloudConnector,
-            "COMPONENT_TRUSTED_ROLE" => Self::ComponentTrustedRole,
-            "COMPONENT_EVENT_BRIDGE" => Self::ComponentEventBridge,
-            "COMPONENT_SERVICE_PRINCIPAL" => Self::ComponentServicePrincipal,
+            "os" => Self::Os,
+            "non-os" => Self::NonOs,
+            "all" => Self::All,
             other => Self::Unknown(other.to_owned()),
         }
     }
 }
 
-impl std::str::FromStr for DeleteCloudAccountComponentComponentType {
+impl std::str::FromStr for DirectVulnerabilityType {
     type Err = std::convert::Infallible;
 
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -313,133 +390,19 @@ impl std::str::FromStr for DeleteCloudAccountComponentComponentType {
     }
 }
 
-impl std::fmt::Display for DeleteCloudAccountComponentComponentType {
+impl std::fmt::Display for DirectVulnerabilityType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl Serialize for DeleteCloudAccountComponentComponentType {
+impl Serialize for DirectVulnerabilityType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for DeleteCloudAccountComponentComponentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// The `DeleteReportScheduleDomain` schema.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DeleteReportScheduleDomain {
-    /// `scanning`
-    Scanning,
-    /// A value this version of the client does not know; it is kept as sent.
-    Unknown(String),
-}
-
-impl DeleteReportScheduleDomain {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Scanning => "scanning",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for DeleteReportScheduleDomain {
-    fn from(value: &str) -> Self {
-        match value {
-            "scanning" => Self::Scanning,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for DeleteReportScheduleDomain {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for DeleteReportScheduleDomain {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for DeleteReportScheduleDomain {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for DeleteReportScheduleDomain {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// The `DownloadReportDomain` schema.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DownloadReportDomain {
-    /// `scanning`
-    Scanning,
-    /// A value this version of the client does not know; it is kept as sent.
-    Unknown(String),
-}
-
-impl DownloadReportDomain {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Scanning => "scanning",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for DownloadReportDomain {
-    fn from(value: &str) -> Self {
-        match value {
-            "scanning" => Self::Scanning,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for DownloadReportDomain {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for DownloadReportDomain {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for DownloadReportDomain {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for DownloadReportDomain {
+impl<'de> Deserialize<'de> for DirectVulnerabilityType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -517,804 +480,6 @@ pub struct FalcoListItems {
     pub items: Option<Vec<String>>,
 }
 
-/// The `GetActivityAuditEventTraceType` schema.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetActivityAuditEventTraceType {
-    /// `commands`
-    Commands,
-    /// `connections`
-    Connections,
-    /// `fileaccesses`
-    Fileaccesses,
-    /// `kubernetes`
-    Kubernetes,
-    /// A value this version of the client does not know; it is kept as sent.
-    Unknown(String),
-}
-
-impl GetActivityAuditEventTraceType {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Commands => "commands",
-            Self::Connections => "connections",
-            Self::Fileaccesses => "fileaccesses",
-            Self::Kubernetes => "kubernetes",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for GetActivityAuditEventTraceType {
-    fn from(value: &str) -> Self {
-        match value {
-            "commands" => Self::Commands,
-            "connections" => Self::Connections,
-            "fileaccesses" => Self::Fileaccesses,
-            "kubernetes" => Self::Kubernetes,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for GetActivityAuditEventTraceType {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for GetActivityAuditEventTraceType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for GetActivityAuditEventTraceType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GetActivityAuditEventTraceType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// The `GetActivityAuditEventType` schema.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetActivityAuditEventType {
-    /// `commands`
-    Commands,
-    /// `connections`
-    Connections,
-    /// `fileaccesses`
-    Fileaccesses,
-    /// `kubernetes`
-    Kubernetes,
-    /// A value this version of the client does not know; it is kept as sent.
-    Unknown(String),
-}
-
-impl GetActivityAuditEventType {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Commands => "commands",
-            Self::Connections => "connections",
-            Self::Fileaccesses => "fileaccesses",
-            Self::Kubernetes => "kubernetes",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for GetActivityAuditEventType {
-    fn from(value: &str) -> Self {
-        match value {
-            "commands" => Self::Commands,
-            "connections" => Self::Connections,
-            "fileaccesses" => Self::Fileaccesses,
-            "kubernetes" => Self::Kubernetes,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for GetActivityAuditEventType {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for GetActivityAuditEventType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for GetActivityAuditEventType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GetActivityAuditEventType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// The `GetCloudAccountComponentComponentType` schema.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetCloudAccountComponentComponentType {
-    /// `COMPONENT_UNSPECIFIED`
-    ComponentUnspecified,
-    /// `COMPONENT_CLOUD_CONNECTOR`
-    ComponentCloudConnector,
-    /// `COMPONENT_TRUSTED_ROLE`
-    ComponentTrustedRole,
-    /// `COMPONENT_EVENT_BRIDGE`
-    ComponentEventBridge,
-    /// `COMPONENT_SERVICE_PRINCIPAL`
-    ComponentServicePrincipal,
-    /// A value this version of the client does not know; it is kept as sent.
-    Unknown(String),
-}
-
-impl GetCloudAccountComponentComponentType {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ComponentUnspecified => "COMPONENT_UNSPECIFIED",
-            Self::ComponentCloudConnector => "COMPONENT_CLOUD_CONNECTOR",
-            Self::ComponentTrustedRole => "COMPONENT_TRUSTED_ROLE",
-            Self::ComponentEventBridge => "COMPONENT_EVENT_BRIDGE",
-            Self::ComponentServicePrincipal => "COMPONENT_SERVICE_PRINCIPAL",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for GetCloudAccountComponentComponentType {
-    fn from(value: &str) -> Self {
-        match value {
-            "COMPONENT_UNSPECIFIED" => Self::ComponentUnspecified,
-            "COMPONENT_CLOUD_CONNECTOR" => Self::ComponentCloudConnector,
-            "COMPONENT_TRUSTED_ROLE" => Self::ComponentTrustedRole,
-            "COMPONENT_EVENT_BRIDGE" => Self::ComponentEventBridge,
-            "COMPONENT_SERVICE_PRINCIPAL" => Self::ComponentServicePrincipal,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for GetCloudAccountComponentComponentType {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for GetCloudAccountComponentComponentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for GetCloudAccountComponentComponentType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GetCloudAccountComponentComponentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// The `GetEgressSummariesKind` schema.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetEgressSummariesKind {
-    /// `Service`
-    Service,
-    /// `Deployment`
-    Deployment,
-    /// `StatefulSet`
-    StatefulSet,
-    /// `DaemonSet`
-    DaemonSet,
-    /// `Pod`
-    Pod,
-    /// `Namespace`
-    Namespace,
-    /// A value this version of the client does not know; it is kept as sent.
-    Unknown(String),
-}
-
-impl GetEgressSummariesKind {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Service => "Service",
-            Self::Deployment => "Deployment",
-            Self::StatefulSet => "StatefulSet",
-            Self::DaemonSet => "DaemonSet",
-            Self::Pod => "Pod",
-            Self::Namespace => "Namespace",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for GetEgressSummariesKind {
-    fn from(value: &str) -> Self {
-        match value {
-            "Service" => Self::Service,
-            "Deployment" => Self::Deployment,
-            "StatefulSet" => Self::StatefulSet,
-            "DaemonSet" => Self::DaemonSet,
-            "Pod" => Self::Pod,
-            "Namespace" => Self::Namespace,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for GetEgressSummariesKind {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for GetEgressSummariesKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for GetEgressSummariesKind {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GetEgressSummariesKind {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// The `GetImageContentByIdCtype` schema.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetImageContentByIdCtype {
-    /// `os`
-    Os,
-    /// `files`
-    Files,
-    /// `npm`
-    Npm,
-    /// `gem`
-    Gem,
-    /// `python`
-    Python,
-    /// `java`
-    Java,
-    /// A value this version of the client does not know; it is kept as sent.
-    Unknown(String),
-}
-
-impl GetImageContentByIdCtype {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Os => "os",
-            Self::Files => "files",
-            Self::Npm => "npm",
-            Self::Gem => "gem",
-            Self::Python => "python",
-            Self::Java => "java",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for GetImageContentByIdCtype {
-    fn from(value: &str) -> Self {
-        match value {
-            "os" => Self::Os,
-            "files" => Self::Files,
-            "npm" => Self::Npm,
-            "gem" => Self::Gem,
-            "python" => Self::Python,
-            "java" => Self::Java,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for GetImageContentByIdCtype {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for GetImageContentByIdCtype {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for GetImageContentByIdCtype {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GetImageContentByIdCtype {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// The `GetImageContentByIdSortBy` schema.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetImageContentByIdSortBy {
-    /// `package`
-    Package,
-    /// `implementation-version`
-    ImplementationVersion,
-    /// `specification-version`
-    SpecificationVersion,
-    /// `maven-version`
-    MavenVersion,
-    /// `location`
-    Location,
-    /// `type`
-    Type,
-    /// `origin`
-    Origin,
-    /// `filename`
-    Filename,
-    /// `gid`
-    Gid,
-    /// `linkdest`
-    Linkdest,
-    /// `mode`
-    Mode,
-    /// `sha256`
-    Sha256,
-    /// `size`
-    Size,
-    /// `uid`
-    Uid,
-    /// `version`
-    Version,
-    /// `license`
-    License,
-    /// A value this version of the client does not know; it is kept as sent.
-    Unknown(String),
-}
-
-impl GetImageContentByIdSortBy {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Package => "package",
-            Self::ImplementationVersion => "implementation-version",
-            Self::SpecificationVersion => "specification-version",
-            Self::MavenVersion => "maven-version",
-            Self::Location => "location",
-            Self::Type => "type",
-            Self::Origin => "origin",
-            Self::Filename => "filename",
-            Self::Gid => "gid",
-            Self::Linkdest => "linkdest",
-            Self::Mode => "mode",
-            Self::Sha256 => "sha256",
-            Self::Size => "size",
-            Self::Uid => "uid",
-            Self::Version => "version",
-            Self::License => "license",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for GetImageContentByIdSortBy {
-    fn from(value: &str) -> Self {
-        match value {
-            "package" => Self::Package,
-            "implementation-version" => Self::ImplementationVersion,
-            "specification-version" => Self::SpecificationVersion,
-            "maven-version" => Self::MavenVersion,
-            "location" => Self::Location,
-            "type" => Self::Type,
-            "origin" => Self::Origin,
-            "filename" => Self::Filename,
-            "gid" => Self::Gid,
-            "linkdest" => Self::Linkdest,
-            "mode" => Self::Mode,
-            "sha256" => Self::Sha256,
-            "size" => Self::Size,
-            "uid" => Self::Uid,
-            "version" => Self::Version,
-            "license" => Self::License,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for GetImageContentByIdSortBy {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for GetImageContentByIdSortBy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for GetImageContentByIdSortBy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GetImageContentByIdSortBy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// The `GetImageContentByIdSortMethod` schema.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetImageContentByIdSortMethod {
-    /// `asc`
-    Asc,
-    /// `desc`
-    Desc,
-    /// A value this version of the client does not know; it is kept as sent.
-    Unknown(String),
-}
-
-impl GetImageContentByIdSortMethod {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Asc => "asc",
-            Self::Desc => "desc",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for GetImageContentByIdSortMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "asc" => Self::Asc,
-            "desc" => Self::Desc,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for GetImageContentByIdSortMethod {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for GetImageContentByIdSortMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for GetImageContentByIdSortMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GetImageContentByIdSortMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// The `GetImageContentCtype` schema.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetImageContentCtype {
-    /// `os`
-    Os,
-    /// `files`
-    Files,
-    /// `npm`
-    Npm,
-    /// `gem`
-    Gem,
-    /// `python`
-    Python,
-    /// `java`
-    Java,
-    /// A value this version of the client does not know; it is kept as sent.
-    Unknown(String),
-}
-
-impl GetImageContentCtype {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Os => "os",
-            Self::Files => "files",
-            Self::Npm => "npm",
-            Self::Gem => "gem",
-            Self::Python => "python",
-            Self::Java => "java",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for GetImageContentCtype {
-    fn from(value: &str) -> Self {
-        match value {
-            "os" => Self::Os,
-            "files" => Self::Files,
-            "npm" => Self::Npm,
-            "gem" => Self::Gem,
-            "python" => Self::Python,
-            "java" => Self::Java,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for GetImageContentCtype {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for GetImageContentCtype {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for GetImageContentCtype {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GetImageContentCtype {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// The `GetImageContentSortBy` schema.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetImageContentSortBy {
-    /// `package`
-    Package,
-    /// `implementation-version`
-    ImplementationVersion,
-    /// `specification-version`
-    SpecificationVersion,
-    /// `maven-version`
-    MavenVersion,
-    /// `location`
-    Location,
-    /// `type`
-    Type,
-    /// `origin`
-    Origin,
-    /// `filename`
-    Filename,
-    /// `gid`
-    Gid,
-    /// `linkdest`
-    Linkdest,
-    /// `mode`
-    Mode,
-    /// `sha256`
-    Sha256,
-    /// `size`
-    Size,
-    /// `uid`
-    Uid,
-    /// `version`
-    Version,
-    /// `license`
-    License,
-    /// A value this version of the client does not know; it is kept as sent.
-    Unknown(String),
-}
-
-impl GetImageContentSortBy {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Package => "package",
-            Self::ImplementationVersion => "implementation-version",
-            Self::SpecificationVersion => "specification-version",
-            Self::MavenVersion => "maven-version",
-            Self::Location => "location",
-            Self::Type => "type",
-            Self::Origin => "origin",
-            Self::Filename => "filename",
-            Self::Gid => "gid",
-            Self::Linkdest => "linkdest",
-            Self::Mode => "mode",
-            Self::Sha256 => "sha256",
-            Self::Size => "size",
-            Self::Uid => "uid",
-            Self::Version => "version",
-            Self::License => "license",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for GetImageContentSortBy {
-    fn from(value: &str) -> Self {
-        match value {
-            "package" => Self::Package,
-            "implementation-version" => Self::ImplementationVersion,
-            "specification-version" => Self::SpecificationVersion,
-            "maven-version" => Self::MavenVersion,
-            "location" => Self::Location,
-            "type" => Self::Type,
-            "origin" => Self::Origin,
-            "filename" => Self::Filename,
-            "gid" => Self::Gid,
-            "linkdest" => Self::Linkdest,
-            "mode" => Self::Mode,
-            "sha256" => Self::Sha256,
-            "size" => Self::Size,
-            "uid" => Self::Uid,
-            "version" => Self::Version,
-            "license" => Self::License,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for GetImageContentSortBy {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for GetImageContentSortBy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for GetImageContentSortBy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GetImageContentSortBy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// The `GetImageContentSortMethod` schema.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetImageContentSortMethod {
-    /// `asc`
-    Asc,
-    /// `desc`
-    Desc,
-    /// A value this version of the client does not know; it is kept as sent.
-    Unknown(String),
-}
-
-impl GetImageContentSortMethod {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Asc => "asc",
-            Self::Desc => "desc",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for GetImageContentSortMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "asc" => Self::Asc,
-            "desc" => Self::Desc,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for GetImageContentSortMethod {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for GetImageContentSortMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for GetImageContentSortMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GetImageContentSortMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
 /// The `GetImageVulnsComparisonStatus` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum GetImageVulnsComparisonStatus {
@@ -1372,1207 +537,6 @@ impl Serialize for GetImageVulnsComparisonStatus {
 }
 
 impl<'de> Deserialize<'de> for GetImageVulnsComparisonStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// The `GetImageVulnsDirectByIdSortBy` schema.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetImageVulnsDirectByIdSortBy {
-    /// `vuln`
-    Vuln,
-    /// `fix`
-    Fix,
-    /// `severity`
-    Severity,
-    /// `package`
-    Package,
-    /// `url`
-    Url,
-    /// `feed`
-    Feed,
-    /// `feed_group`
-    FeedGroup,
-    /// `package_name`
-    PackageName,
-    /// `package_version`
-    PackageVersion,
-    /// `package_type`
-    PackageType,
-    /// `package_cpe`
-    PackageCpe,
-    /// `package_pat`
-    PackagePat,
-    /// A value this version of the client does not know; it is kept as sent.
-    Unknown(String),
-}
-
-impl GetImageVulnsDirectByIdSortBy {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Vuln => "vuln",
-            Self::Fix => "fix",
-            Self::Severity => "severity",
-            Self::Package => "package",
-            Self::Url => "url",
-            Self::Feed => "feed",
-            Self::FeedGroup => "feed_group",
-            Self::PackageName => "package_name",
-            Self::PackageVersion => "package_version",
-            Self::PackageType => "package_type",
-            Self::PackageCpe => "package_cpe",
-            Self::PackagePat => "package_pat",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for GetImageVulnsDirectByIdSortBy {
-    fn from(value: &str) -> Self {
-        match value {
-            "vuln" => Self::Vuln,
-            "fix" => Self::Fix,
-            "severity" => Self::Severity,
-            "package" => Self::Package,
-            "url" => Self::Url,
-            "feed" => Self::Feed,
-            "feed_group" => Self::FeedGroup,
-            "package_name" => Self::PackageName,
-            "package_version" => Self::PackageVersion,
-            "package_type" => Self::PackageType,
-            "package_cpe" => Self::PackageCpe,
-            "package_pat" => Self::PackagePat,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for GetImageVulnsDirectByIdSortBy {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for GetImageVulnsDirectByIdSortBy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for GetImageVulnsDirectByIdSortBy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GetImageVulnsDirectByIdSortBy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// The `GetImageVulnsDirectByIdSortMethod` schema.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetImageVulnsDirectByIdSortMethod {
-    /// `desc`
-    Desc,
-    /// `asc`
-    Asc,
-    /// A value this version of the client does not know; it is kept as sent.
-    Unknown(String),
-}
-
-impl GetImageVulnsDirectByIdSortMethod {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Desc => "desc",
-            Self::Asc => "asc",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for GetImageVulnsDirectByIdSortMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "desc" => Self::Desc,
-            "asc" => Self::Asc,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for GetImageVulnsDirectByIdSortMethod {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for GetImageVulnsDirectByIdSortMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for GetImageVulnsDirectByIdSortMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GetImageVulnsDirectByIdSortMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// The `GetImageVulnsDirectByIdVtype` schema.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetImageVulnsDirectByIdVtype {
-    /// `os`
-    Os,
-    /// `non-os`
-    NonOs,
-    /// `all`
-    All,
-    /// A value this version of the client does not know; it is kept as sent.
-    Unknown(String),
-}
-
-impl GetImageVulnsDirectByIdVtype {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Os => "os",
-            Self::NonOs => "non-os",
-            Self::All => "all",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for GetImageVulnsDirectByIdVtype {
-    fn from(value: &str) -> Self {
-        match value {
-            "os" => Self::Os,
-            "non-os" => Self::NonOs,
-            "all" => Self::All,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for GetImageVulnsDirectByIdVtype {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for GetImageVulnsDirectByIdVtype {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for GetImageVulnsDirectByIdVtype {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GetImageVulnsDirectByIdVtype {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// The `GetImageVulnsDirectSortBy` schema.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetImageVulnsDirectSortBy {
-    /// `vuln`
-    Vuln,
-    /// `fix`
-    Fix,
-    /// `severity`
-    Severity,
-    /// `package`
-    Package,
-    /// `url`
-    Url,
-    /// `feed`
-    Feed,
-    /// `feed_group`
-    FeedGroup,
-    /// `package_name`
-    PackageName,
-    /// `package_version`
-    PackageVersion,
-    /// `package_type`
-    PackageType,
-    /// `package_cpe`
-    PackageCpe,
-    /// `package_pat`
-    PackagePat,
-    /// A value this version of the client does not know; it is kept as sent.
-    Unknown(String),
-}
-
-impl GetImageVulnsDirectSortBy {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Vuln => "vuln",
-            Self::Fix => "fix",
-            Self::Severity => "severity",
-            Self::Package => "package",
-            Self::Url => "url",
-            Self::Feed => "feed",
-            Self::FeedGroup => "feed_group",
-            Self::PackageName => "package_name",
-            Self::PackageVersion => "package_version",
-            Self::PackageType => "package_type",
-            Self::PackageCpe => "package_cpe",
-            Self::PackagePat => "package_pat",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for GetImageVulnsDirectSortBy {
-    fn from(value: &str) -> Self {
-        match value {
-            "vuln" => Self::Vuln,
-            "fix" => Self::Fix,
-            "severity" => Self::Severity,
-            "package" => Self::Package,
-            "url" => Self::Url,
-            "feed" => Self::Feed,
-            "feed_group" => Self::FeedGroup,
-            "package_name" => Self::PackageName,
-            "package_version" => Self::PackageVersion,
-            "package_type" => Self::PackageType,
-            "package_cpe" => Self::PackageCpe,
-            "package_pat" => Self::PackagePat,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for GetImageVulnsDirectSortBy {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for GetImageVulnsDirectSortBy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for GetImageVulnsDirectSortBy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GetImageVulnsDirectSortBy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// The `GetImageVulnsDirectSortMethod` schema.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetImageVulnsDirectSortMethod {
-    /// `desc`
-    Desc,
-    /// `asc`
-    Asc,
-    /// A value this version of the client does not know; it is kept as sent.
-    Unknown(String),
-}
-
-impl GetImageVulnsDirectSortMethod {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Desc => "desc",
-            Self::Asc => "asc",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for GetImageVulnsDirectSortMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "desc" => Self::Desc,
-            "asc" => Self::Asc,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for GetImageVulnsDirectSortMethod {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for GetImageVulnsDirectSortMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for GetImageVulnsDirectSortMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GetImageVulnsDirectSortMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// The `GetImageVulnsDirectVtype` schema.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetImageVulnsDirectVtype {
-    /// `os`
-    Os,
-    /// `non-os`
-    NonOs,
-    /// `all`
-    All,
-    /// A value this version of the client does not know; it is kept as sent.
-    Unknown(String),
-}
-
-impl GetImageVulnsDirectVtype {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Os => "os",
-            Self::NonOs => "non-os",
-            Self::All => "all",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for GetImageVulnsDirectVtype {
-    fn from(value: &str) -> Self {
-        match value {
-            "os" => Self::Os,
-            "non-os" => Self::NonOs,
-            "all" => Self::All,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for GetImageVulnsDirectVtype {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for GetImageVulnsDirectVtype {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for GetImageVulnsDirectVtype {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GetImageVulnsDirectVtype {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// The `GetImageVulnsSortBy` schema.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetImageVulnsSortBy {
-    /// `vuln`
-    Vuln,
-    /// `fix`
-    Fix,
-    /// `severity`
-    Severity,
-    /// `package`
-    Package,
-    /// `url`
-    Url,
-    /// `feed`
-    Feed,
-    /// `feed_group`
-    FeedGroup,
-    /// `package_name`
-    PackageName,
-    /// `package_version`
-    PackageVersion,
-    /// `package_type`
-    PackageType,
-    /// `package_cpe`
-    PackageCpe,
-    /// `package_pat`
-    PackagePat,
-    /// A value this version of the client does not know; it is kept as sent.
-    Unknown(String),
-}
-
-impl GetImageVulnsSortBy {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Vuln => "vuln",
-            Self::Fix => "fix",
-            Self::Severity => "severity",
-            Self::Package => "package",
-            Self::Url => "url",
-            Self::Feed => "feed",
-            Self::FeedGroup => "feed_group",
-            Self::PackageName => "package_name",
-            Self::PackageVersion => "package_version",
-            Self::PackageType => "package_type",
-            Self::PackageCpe => "package_cpe",
-            Self::PackagePat => "package_pat",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for GetImageVulnsSortBy {
-    fn from(value: &str) -> Self {
-        match value {
-            "vuln" => Self::Vuln,
-            "fix" => Self::Fix,
-            "severity" => Self::Severity,
-            "package" => Self::Package,
-            "url" => Self::Url,
-            "feed" => Self::Feed,
-            "feed_group" => Self::FeedGroup,
-            "package_name" => Self::PackageName,
-            "package_version" => Self::PackageVersion,
-            "package_type" => Self::PackageType,
-            "package_cpe" => Self::PackageCpe,
-            "package_pat" => Self::PackagePat,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for GetImageVulnsSortBy {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for GetImageVulnsSortBy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for GetImageVulnsSortBy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GetImageVulnsSortBy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// The `GetImageVulnsSortMethod` schema.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetImageVulnsSortMethod {
-    /// `desc`
-    Desc,
-    /// `asc`
-    Asc,
-    /// A value this version of the client does not know; it is kept as sent.
-    Unknown(String),
-}
-
-impl GetImageVulnsSortMethod {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Desc => "desc",
-            Self::Asc => "asc",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for GetImageVulnsSortMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "desc" => Self::Desc,
-            "asc" => Self::Asc,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for GetImageVulnsSortMethod {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for GetImageVulnsSortMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for GetImageVulnsSortMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GetImageVulnsSortMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// The `GetImageVulnsVtype` schema.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetImageVulnsVtype {
-    /// `os`
-    Os,
-    /// `non-os`
-    NonOs,
-    /// A value this version of the client does not know; it is kept as sent.
-    Unknown(String),
-}
-
-impl GetImageVulnsVtype {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Os => "os",
-            Self::NonOs => "non-os",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for GetImageVulnsVtype {
-    fn from(value: &str) -> Self {
-        match value {
-            "os" => Self::Os,
-            "non-os" => Self::NonOs,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for GetImageVulnsVtype {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for GetImageVulnsVtype {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for GetImageVulnsVtype {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GetImageVulnsVtype {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// The `GetIngressSummariesKind` schema.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetIngressSummariesKind {
-    /// `Service`
-    Service,
-    /// `Deployment`
-    Deployment,
-    /// `StatefulSet`
-    StatefulSet,
-    /// `DaemonSet`
-    DaemonSet,
-    /// `Pod`
-    Pod,
-    /// `Namespace`
-    Namespace,
-    /// A value this version of the client does not know; it is kept as sent.
-    Unknown(String),
-}
-
-impl GetIngressSummariesKind {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Service => "Service",
-            Self::Deployment => "Deployment",
-            Self::StatefulSet => "StatefulSet",
-            Self::DaemonSet => "DaemonSet",
-            Self::Pod => "Pod",
-            Self::Namespace => "Namespace",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for GetIngressSummariesKind {
-    fn from(value: &str) -> Self {
-        match value {
-            "Service" => Self::Service,
-            "Deployment" => Self::Deployment,
-            "StatefulSet" => Self::StatefulSet,
-            "DaemonSet" => Self::DaemonSet,
-            "Pod" => Self::Pod,
-            "Namespace" => Self::Namespace,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for GetIngressSummariesKind {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for GetIngressSummariesKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for GetIngressSummariesKind {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GetIngressSummariesKind {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// The `GetNetworkPolicyOverlayOwnerTopologyKind` schema.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetNetworkPolicyOverlayOwnerTopologyKind {
-    /// `Service`
-    Service,
-    /// `Deployment`
-    Deployment,
-    /// `StatefulSet`
-    StatefulSet,
-    /// `DaemonSet`
-    DaemonSet,
-    /// `Pod`
-    Pod,
-    /// `Namespace`
-    Namespace,
-    /// A value this version of the client does not know; it is kept as sent.
-    Unknown(String),
-}
-
-impl GetNetworkPolicyOverlayOwnerTopologyKind {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Service => "Service",
-            Self::Deployment => "Deployment",
-            Self::StatefulSet => "StatefulSet",
-            Self::DaemonSet => "DaemonSet",
-            Self::Pod => "Pod",
-            Self::Namespace => "Namespace",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for GetNetworkPolicyOverlayOwnerTopologyKind {
-    fn from(value: &str) -> Self {
-        match value {
-            "Service" => Self::Service,
-            "Deployment" => Self::Deployment,
-            "StatefulSet" => Self::StatefulSet,
-            "DaemonSet" => Self::DaemonSet,
-            "Pod" => Self::Pod,
-            "Namespace" => Self::Namespace,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for GetNetworkPolicyOverlayOwnerTopologyKind {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for GetNetworkPolicyOverlayOwnerTopologyKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for GetNetworkPolicyOverlayOwnerTopologyKind {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GetNetworkPolicyOverlayOwnerTopologyKind {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// The `GetOwnerTopologyKind` schema.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetOwnerTopologyKind {
-    /// `Service`
-    Service,
-    /// `Deployment`
-    Deployment,
-    /// `StatefulSet`
-    StatefulSet,
-    /// `DaemonSet`
-    DaemonSet,
-    /// `Pod`
-    Pod,
-    /// `Namespace`
-    Namespace,
-    /// A value this version of the client does not know; it is kept as sent.
-    Unknown(String),
-}
-
-impl GetOwnerTopologyKind {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Service => "Service",
-            Self::Deployment => "Deployment",
-            Self::StatefulSet => "StatefulSet",
-            Self::DaemonSet => "DaemonSet",
-            Self::Pod => "Pod",
-            Self::Namespace => "Namespace",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for GetOwnerTopologyKind {
-    fn from(value: &str) -> Self {
-        match value {
-            "Service" => Self::Service,
-            "Deployment" => Self::Deployment,
-            "StatefulSet" => Self::StatefulSet,
-            "DaemonSet" => Self::DaemonSet,
-            "Pod" => Self::Pod,
-            "Namespace" => Self::Namespace,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for GetOwnerTopologyKind {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for GetOwnerTopologyKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for GetOwnerTopologyKind {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GetOwnerTopologyKind {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// The `GetReportConfigOptionsDomain` schema.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetReportConfigOptionsDomain {
-    /// `scanning`
-    Scanning,
-    /// A value this version of the client does not know; it is kept as sent.
-    Unknown(String),
-}
-
-impl GetReportConfigOptionsDomain {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Scanning => "scanning",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for GetReportConfigOptionsDomain {
-    fn from(value: &str) -> Self {
-        match value {
-            "scanning" => Self::Scanning,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for GetReportConfigOptionsDomain {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for GetReportConfigOptionsDomain {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for GetReportConfigOptionsDomain {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GetReportConfigOptionsDomain {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// The `GetReportConfigOptionsReportType` schema.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetReportConfigOptionsReportType {
-    /// `vulnerabilities`
-    Vulnerabilities,
-    /// `policies`
-    Policies,
-    /// A value this version of the client does not know; it is kept as sent.
-    Unknown(String),
-}
-
-impl GetReportConfigOptionsReportType {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Vulnerabilities => "vulnerabilities",
-            Self::Policies => "policies",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for GetReportConfigOptionsReportType {
-    fn from(value: &str) -> Self {
-        match value {
-            "vulnerabilities" => Self::Vulnerabilities,
-            "policies" => Self::Policies,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for GetReportConfigOptionsReportType {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for GetReportConfigOptionsReportType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for GetReportConfigOptionsReportType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GetReportConfigOptionsReportType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// The `GetReportPreviewDomain` schema.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetReportPreviewDomain {
-    /// `scanning`
-    Scanning,
-    /// A value this version of the client does not know; it is kept as sent.
-    Unknown(String),
-}
-
-impl GetReportPreviewDomain {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Scanning => "scanning",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for GetReportPreviewDomain {
-    fn from(value: &str) -> Self {
-        match value {
-            "scanning" => Self::Scanning,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for GetReportPreviewDomain {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for GetReportPreviewDomain {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for GetReportPreviewDomain {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GetReportPreviewDomain {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// The `GetReportPreviewReportType` schema.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetReportPreviewReportType {
-    /// `vulnerabilities`
-    Vulnerabilities,
-    /// `policies`
-    Policies,
-    /// A value this version of the client does not know; it is kept as sent.
-    Unknown(String),
-}
-
-impl GetReportPreviewReportType {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Vulnerabilities => "vulnerabilities",
-            Self::Policies => "policies",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for GetReportPreviewReportType {
-    fn from(value: &str) -> Self {
-        match value {
-            "vulnerabilities" => Self::Vulnerabilities,
-            "policies" => Self::Policies,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for GetReportPreviewReportType {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for GetReportPreviewReportType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for GetReportPreviewReportType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GetReportPreviewReportType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// The `GetReportScheduleDomain` schema.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetReportScheduleDomain {
-    /// `scanning`
-    Scanning,
-    /// A value this version of the client does not know; it is kept as sent.
-    Unknown(String),
-}
-
-impl GetReportScheduleDomain {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Scanning => "scanning",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for GetReportScheduleDomain {
-    fn from(value: &str) -> Self {
-        match value {
-            "scanning" => Self::Scanning,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for GetReportScheduleDomain {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for GetReportScheduleDomain {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for GetReportScheduleDomain {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GetReportScheduleDomain {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2662,6 +626,200 @@ impl<'de> Deserialize<'de> for GetRulePolicyMappingsOrigin {
     }
 }
 
+/// The `ImageContentSortBy` schema.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ImageContentSortBy {
+    /// `package`
+    Package,
+    /// `implementation-version`
+    ImplementationVersion,
+    /// `specification-version`
+    SpecificationVersion,
+    /// `maven-version`
+    MavenVersion,
+    /// `location`
+    Location,
+    /// `type`
+    Type,
+    /// `origin`
+    Origin,
+    /// `filename`
+    Filename,
+    /// `gid`
+    Gid,
+    /// `linkdest`
+    Linkdest,
+    /// `mode`
+    Mode,
+    /// `sha256`
+    Sha256,
+    /// `size`
+    Size,
+    /// `uid`
+    Uid,
+    /// `version`
+    Version,
+    /// `license`
+    License,
+    /// A value this version of the client does not know; it is kept as sent.
+    Unknown(String),
+}
+
+impl ImageContentSortBy {
+    /// The value as it appears in JSON.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Package => "package",
+            Self::ImplementationVersion => "implementation-version",
+            Self::SpecificationVersion => "specification-version",
+            Self::MavenVersion => "maven-version",
+            Self::Location => "location",
+            Self::Type => "type",
+            Self::Origin => "origin",
+            Self::Filename => "filename",
+            Self::Gid => "gid",
+            Self::Linkdest => "linkdest",
+            Self::Mode => "mode",
+            Self::Sha256 => "sha256",
+            Self::Size => "size",
+            Self::Uid => "uid",
+            Self::Version => "version",
+            Self::License => "license",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for ImageContentSortBy {
+    fn from(value: &str) -> Self {
+        match value {
+            "package" => Self::Package,
+            "implementation-version" => Self::ImplementationVersion,
+            "specification-version" => Self::SpecificationVersion,
+            "maven-version" => Self::MavenVersion,
+            "location" => Self::Location,
+            "type" => Self::Type,
+            "origin" => Self::Origin,
+            "filename" => Self::Filename,
+            "gid" => Self::Gid,
+            "linkdest" => Self::Linkdest,
+            "mode" => Self::Mode,
+            "sha256" => Self::Sha256,
+            "size" => Self::Size,
+            "uid" => Self::Uid,
+            "version" => Self::Version,
+            "license" => Self::License,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for ImageContentSortBy {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for ImageContentSortBy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for ImageContentSortBy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ImageContentSortBy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+/// The `ImageContentType` schema.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ImageContentType {
+    /// `os`
+    Os,
+    /// `files`
+    Files,
+    /// `npm`
+    Npm,
+    /// `gem`
+    Gem,
+    /// `python`
+    Python,
+    /// `java`
+    Java,
+    /// A value this version of the client does not know; it is kept as sent.
+    Unknown(String),
+}
+
+impl ImageContentType {
+    /// The value as it appears in JSON.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Os => "os",
+            Self::Files => "files",
+            Self::Npm => "npm",
+            Self::Gem => "gem",
+            Self::Python => "python",
+            Self::Java => "java",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for ImageContentType {
+    fn from(value: &str) -> Self {
+        match value {
+            "os" => Self::Os,
+            "files" => Self::Files,
+            "npm" => Self::Npm,
+            "gem" => Self::Gem,
+            "python" => Self::Python,
+            "java" => Self::Java,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for ImageContentType {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for ImageContentType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for ImageContentType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ImageContentType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
 /// The `ListCapturesOrder` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ListCapturesOrder {
@@ -2715,67 +873,6 @@ impl Serialize for ListCapturesOrder {
 }
 
 impl<'de> Deserialize<'de> for ListCapturesOrder {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// The `ListCapturesProduct` schema.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ListCapturesProduct {
-    /// `sdc`
-    Sdc,
-    /// `sds`
-    Sds,
-    /// A value this version of the client does not know; it is kept as sent.
-    Unknown(String),
-}
-
-impl ListCapturesProduct {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sdc => "sdc",
-            Self::Sds => "sds",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for ListCapturesProduct {
-    fn from(value: &str) -> Self {
-        match value {
-            "sdc" => Self::Sdc,
-            "sds" => Self::Sds,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for ListCapturesProduct {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for ListCapturesProduct {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for ListCapturesProduct {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ListCapturesProduct {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2926,83 +1023,6 @@ impl<'de> Deserialize<'de> for ListCloudAccountsProvider {
     }
 }
 
-/// The `ListEgressUnresolvedIpsKind` schema.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ListEgressUnresolvedIpsKind {
-    /// `Service`
-    Service,
-    /// `Deployment`
-    Deployment,
-    /// `StatefulSet`
-    StatefulSet,
-    /// `DaemonSet`
-    DaemonSet,
-    /// `Pod`
-    Pod,
-    /// `Namespace`
-    Namespace,
-    /// A value this version of the client does not know; it is kept as sent.
-    Unknown(String),
-}
-
-impl ListEgressUnresolvedIpsKind {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Service => "Service",
-            Self::Deployment => "Deployment",
-            Self::StatefulSet => "StatefulSet",
-            Self::DaemonSet => "DaemonSet",
-            Self::Pod => "Pod",
-            Self::Namespace => "Namespace",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for ListEgressUnresolvedIpsKind {
-    fn from(value: &str) -> Self {
-        match value {
-            "Service" => Self::Service,
-            "Deployment" => Self::Deployment,
-            "StatefulSet" => Self::StatefulSet,
-            "DaemonSet" => Self::DaemonSet,
-            "Pod" => Self::Pod,
-            "Namespace" => Self::Namespace,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for ListEgressUnresolvedIpsKind {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for ListEgressUnresolvedIpsKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for ListEgressUnresolvedIpsKind {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ListEgressUnresolvedIpsKind {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
 /// The `ListFalcoFiltersSource` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ListFalcoFiltersSource {
@@ -3068,83 +1088,6 @@ impl Serialize for ListFalcoFiltersSource {
 }
 
 impl<'de> Deserialize<'de> for ListFalcoFiltersSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// The `ListIngressUnresolvedIpsKind` schema.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ListIngressUnresolvedIpsKind {
-    /// `Service`
-    Service,
-    /// `Deployment`
-    Deployment,
-    /// `StatefulSet`
-    StatefulSet,
-    /// `DaemonSet`
-    DaemonSet,
-    /// `Pod`
-    Pod,
-    /// `Namespace`
-    Namespace,
-    /// A value this version of the client does not know; it is kept as sent.
-    Unknown(String),
-}
-
-impl ListIngressUnresolvedIpsKind {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Service => "Service",
-            Self::Deployment => "Deployment",
-            Self::StatefulSet => "StatefulSet",
-            Self::DaemonSet => "DaemonSet",
-            Self::Pod => "Pod",
-            Self::Namespace => "Namespace",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for ListIngressUnresolvedIpsKind {
-    fn from(value: &str) -> Self {
-        match value {
-            "Service" => Self::Service,
-            "Deployment" => Self::Deployment,
-            "StatefulSet" => Self::StatefulSet,
-            "DaemonSet" => Self::DaemonSet,
-            "Pod" => Self::Pod,
-            "Namespace" => Self::Namespace,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for ListIngressUnresolvedIpsKind {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for ListIngressUnresolvedIpsKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for ListIngressUnresolvedIpsKind {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ListIngressUnresolvedIpsKind {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3222,67 +1165,6 @@ impl<'de> Deserialize<'de> for ListProfileGroupProfilesSortBy {
     }
 }
 
-/// The `ListProfileGroupProfilesSortMethod` schema.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ListProfileGroupProfilesSortMethod {
-    /// `desc`
-    Desc,
-    /// `asc`
-    Asc,
-    /// A value this version of the client does not know; it is kept as sent.
-    Unknown(String),
-}
-
-impl ListProfileGroupProfilesSortMethod {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Desc => "desc",
-            Self::Asc => "asc",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for ListProfileGroupProfilesSortMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "desc" => Self::Desc,
-            "asc" => Self::Asc,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for ListProfileGroupProfilesSortMethod {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for ListProfileGroupProfilesSortMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for ListProfileGroupProfilesSortMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ListProfileGroupProfilesSortMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
 /// The `ListProfileGroupProfilesStatusItem` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ListProfileGroupProfilesStatusItem {
@@ -3336,63 +1218,6 @@ impl Serialize for ListProfileGroupProfilesStatusItem {
 }
 
 impl<'de> Deserialize<'de> for ListProfileGroupProfilesStatusItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// The `ListReportSchedulesDomain` schema.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ListReportSchedulesDomain {
-    /// `scanning`
-    Scanning,
-    /// A value this version of the client does not know; it is kept as sent.
-    Unknown(String),
-}
-
-impl ListReportSchedulesDomain {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Scanning => "scanning",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for ListReportSchedulesDomain {
-    fn from(value: &str) -> Self {
-        match value {
-            "scanning" => Self::Scanning,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for ListReportSchedulesDomain {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for ListReportSchedulesDomain {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for ListReportSchedulesDomain {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ListReportSchedulesDomain {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3681,16 +1506,93 @@ impl<'de> Deserialize<'de> for ListSecureEventsSpecialCategories {
     }
 }
 
-/// The `RunReportScheduleDomain` schema.
+/// The `NetworkTopologyKind` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RunReportScheduleDomain {
+pub enum NetworkTopologyKind {
+    /// `Service`
+    Service,
+    /// `Deployment`
+    Deployment,
+    /// `StatefulSet`
+    StatefulSet,
+    /// `DaemonSet`
+    DaemonSet,
+    /// `Pod`
+    Pod,
+    /// `Namespace`
+    Namespace,
+    /// A value this version of the client does not know; it is kept as sent.
+    Unknown(String),
+}
+
+impl NetworkTopologyKind {
+    /// The value as it appears in JSON.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Service => "Service",
+            Self::Deployment => "Deployment",
+            Self::StatefulSet => "StatefulSet",
+            Self::DaemonSet => "DaemonSet",
+            Self::Pod => "Pod",
+            Self::Namespace => "Namespace",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for NetworkTopologyKind {
+    fn from(value: &str) -> Self {
+        match value {
+            "Service" => Self::Service,
+            "Deployment" => Self::Deployment,
+            "StatefulSet" => Self::StatefulSet,
+            "DaemonSet" => Self::DaemonSet,
+            "Pod" => Self::Pod,
+            "Namespace" => Self::Namespace,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for NetworkTopologyKind {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for NetworkTopologyKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for NetworkTopologyKind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for NetworkTopologyKind {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+/// The `ReportDomain` schema.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ReportDomain {
     /// `scanning`
     Scanning,
     /// A value this version of the client does not know; it is kept as sent.
     Unknown(String),
 }
 
-impl RunReportScheduleDomain {
+impl ReportDomain {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3700,7 +1602,7 @@ impl RunReportScheduleDomain {
     }
 }
 
-impl From<&str> for RunReportScheduleDomain {
+impl From<&str> for ReportDomain {
     fn from(value: &str) -> Self {
         match value {
             "scanning" => Self::Scanning,
@@ -3709,7 +1611,7 @@ impl From<&str> for RunReportScheduleDomain {
     }
 }
 
-impl std::str::FromStr for RunReportScheduleDomain {
+impl std::str::FromStr for ReportDomain {
     type Err = std::convert::Infallible;
 
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -3717,19 +1619,80 @@ impl std::str::FromStr for RunReportScheduleDomain {
     }
 }
 
-impl std::fmt::Display for RunReportScheduleDomain {
+impl std::fmt::Display for ReportDomain {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl Serialize for RunReportScheduleDomain {
+impl Serialize for ReportDomain {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for RunReportScheduleDomain {
+impl<'de> Deserialize<'de> for ReportDomain {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+/// The `ReportType` schema.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ReportType {
+    /// `vulnerabilities`
+    Vulnerabilities,
+    /// `policies`
+    Policies,
+    /// A value this version of the client does not know; it is kept as sent.
+    Unknown(String),
+}
+
+impl ReportType {
+    /// The value as it appears in JSON.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Vulnerabilities => "vulnerabilities",
+            Self::Policies => "policies",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for ReportType {
+    fn from(value: &str) -> Self {
+        match value {
+            "vulnerabilities" => Self::Vulnerabilities,
+            "policies" => Self::Policies,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for ReportType {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for ReportType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for ReportType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ReportType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3849,51 +1812,39 @@ pub struct SecureEventsPageInfo {
     pub total: Option<i64>,
 }
 
-/// The `UpdateCloudAccountComponentComponentType` schema.
+/// The `SortMethod` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdateCloudAccountComponentComponentType {
-    /// `COMPONENT_UNSPECIFIED`
-    ComponentUnspecified,
-    /// `COMPONENT_CLOUD_CONNECTOR`
-    ComponentCloudConnector,
-    /// `COMPONENT_TRUSTED_ROLE`
-    ComponentTrustedRole,
-    /// `COMPONENT_EVENT_BRIDGE`
-    ComponentEventBridge,
-    /// `COMPONENT_SERVICE_PRINCIPAL`
-    ComponentServicePrincipal,
+pub enum SortMethod {
+    /// `desc`
+    Desc,
+    /// `asc`
+    Asc,
     /// A value this version of the client does not know; it is kept as sent.
     Unknown(String),
 }
 
-impl UpdateCloudAccountComponentComponentType {
+impl SortMethod {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::ComponentUnspecified => "COMPONENT_UNSPECIFIED",
-            Self::ComponentCloudConnector => "COMPONENT_CLOUD_CONNECTOR",
-            Self::ComponentTrustedRole => "COMPONENT_TRUSTED_ROLE",
-            Self::ComponentEventBridge => "COMPONENT_EVENT_BRIDGE",
-            Self::ComponentServicePrincipal => "COMPONENT_SERVICE_PRINCIPAL",
+            Self::Desc => "desc",
+            Self::Asc => "asc",
             Self::Unknown(value) => value,
         }
     }
 }
 
-impl From<&str> for UpdateCloudAccountComponentComponentType {
+impl From<&str> for SortMethod {
     fn from(value: &str) -> Self {
         match value {
-            "COMPONENT_UNSPECIFIED" => Self::ComponentUnspecified,
-            "COMPONENT_CLOUD_CONNECTOR" => Self::ComponentCloudConnector,
-            "COMPONENT_TRUSTED_ROLE" => Self::ComponentTrustedRole,
-            "COMPONENT_EVENT_BRIDGE" => Self::ComponentEventBridge,
-            "COMPONENT_SERVICE_PRINCIPAL" => Self::ComponentServicePrincipal,
+            "desc" => Self::Desc,
+            "asc" => Self::Asc,
             other => Self::Unknown(other.to_owned()),
         }
     }
 }
 
-impl std::str::FromStr for UpdateCloudAccountComponentComponentType {
+impl std::str::FromStr for SortMethod {
     type Err = std::convert::Infallible;
 
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -3901,19 +1852,19 @@ impl std::str::FromStr for UpdateCloudAccountComponentComponentType {
     }
 }
 
-impl std::fmt::Display for UpdateCloudAccountComponentComponentType {
+impl std::fmt::Display for SortMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl Serialize for UpdateCloudAccountComponentComponentType {
+impl Serialize for SortMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for UpdateCloudAccountComponentComponentType {
+impl<'de> Deserialize<'de> for SortMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3999,35 +1950,79 @@ impl<'de> Deserialize<'de> for UpdateCloudAccountFeatureFeatureType {
     }
 }
 
-/// The `UpdateReportScheduleDomain` schema.
+/// The `VulnerabilitySortBy` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdateReportScheduleDomain {
-    /// `scanning`
-    Scanning,
+pub enum VulnerabilitySortBy {
+    /// `vuln`
+    Vuln,
+    /// `fix`
+    Fix,
+    /// `severity`
+    Severity,
+    /// `package`
+    Package,
+    /// `url`
+    Url,
+    /// `feed`
+    Feed,
+    /// `feed_group`
+    FeedGroup,
+    /// `package_name`
+    PackageName,
+    /// `package_version`
+    PackageVersion,
+    /// `package_type`
+    PackageType,
+    /// `package_cpe`
+    PackageCpe,
+    /// `package_pat`
+    PackagePat,
     /// A value this version of the client does not know; it is kept as sent.
     Unknown(String),
 }
 
-impl UpdateReportScheduleDomain {
+impl VulnerabilitySortBy {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Scanning => "scanning",
+            Self::Vuln => "vuln",
+            Self::Fix => "fix",
+            Self::Severity => "severity",
+            Self::Package => "package",
+            Self::Url => "url",
+            Self::Feed => "feed",
+            Self::FeedGroup => "feed_group",
+            Self::PackageName => "package_name",
+            Self::PackageVersion => "package_version",
+            Self::PackageType => "package_type",
+            Self::PackageCpe => "package_cpe",
+            Self::PackagePat => "package_pat",
             Self::Unknown(value) => value,
         }
     }
 }
 
-impl From<&str> for UpdateReportScheduleDomain {
+impl From<&str> for VulnerabilitySortBy {
     fn from(value: &str) -> Self {
         match value {
-            "scanning" => Self::Scanning,
+            "vuln" => Self::Vuln,
+            "fix" => Self::Fix,
+            "severity" => Self::Severity,
+            "package" => Self::Package,
+            "url" => Self::Url,
+            "feed" => Self::Feed,
+            "feed_group" => Self::FeedGroup,
+            "package_name" => Self::PackageName,
+            "package_version" => Self::PackageVersion,
+            "package_type" => Self::PackageType,
+            "package_cpe" => Self::PackageCpe,
+            "package_pat" => Self::PackagePat,
             other => Self::Unknown(other.to_owned()),
         }
     }
 }
 
-impl std::str::FromStr for UpdateReportScheduleDomain {
+impl std::str::FromStr for VulnerabilitySortBy {
     type Err = std::convert::Infallible;
 
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -4035,19 +2030,80 @@ impl std::str::FromStr for UpdateReportScheduleDomain {
     }
 }
 
-impl std::fmt::Display for UpdateReportScheduleDomain {
+impl std::fmt::Display for VulnerabilitySortBy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl Serialize for UpdateReportScheduleDomain {
+impl Serialize for VulnerabilitySortBy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for UpdateReportScheduleDomain {
+impl<'de> Deserialize<'de> for VulnerabilitySortBy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+/// The `VulnerabilityType` schema.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum VulnerabilityType {
+    /// `os`
+    Os,
+    /// `non-os`
+    NonOs,
+    /// A value this version of the client does not know; it is kept as sent.
+    Unknown(String),
+}
+
+impl VulnerabilityType {
+    /// The value as it appears in JSON.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Os => "os",
+            Self::NonOs => "non-os",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for VulnerabilityType {
+    fn from(value: &str) -> Self {
+        match value {
+            "os" => Self::Os,
+            "non-os" => Self::NonOs,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for VulnerabilityType {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for VulnerabilityType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for VulnerabilityType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for VulnerabilityType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {

@@ -191,7 +191,14 @@ impl Context<'_> {
                     .enumerate()
                     .map(|(i, p)| (p, format!("{pointer}/parameters/{i}"))),
             );
-        for (param, at) in sources {
+        for (param, mut at) in sources {
+            // A shared component parameter is lowered at its own place, so that its schema
+            // makes one type for every operation that uses it.
+            if let ReferenceOr::Reference { reference } = param {
+                if let Some(name) = reference.strip_prefix("#/components/parameters/") {
+                    at = format!("/components/parameters/{}", pointer_token(name));
+                }
+            }
             let Some(param) = component(
                 self.spec,
                 param,
@@ -241,7 +248,10 @@ impl Context<'_> {
                 // OpenAPI says these header parameters are ignored; the client sets them.
                 continue;
             }
-            let hint = format!("{builder}{}", pascal(&data.name));
+            let hint = match at.strip_prefix("/components/parameters/") {
+                Some(component) => pascal(component),
+                None => format!("{builder}{}", pascal(&data.name)),
+            };
             let ty = match &data.format {
                 ParameterSchemaOrContent::Schema(schema) => {
                     types.type_ref(schema, &hint, &format!("{at}/schema")).0

@@ -23,6 +23,9 @@ pub(crate) struct TypeSpace<'a> {
     component_names: BTreeMap<String, String>,
     scope: Scope,
     defs: Vec<TypeDef>,
+    /// Named types made from inline schemas, by the schema's JSON pointer: a schema reached
+    /// twice (inside a shared component parameter) is one type.
+    inline: BTreeMap<String, TypeRef>,
     pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
@@ -35,6 +38,7 @@ impl<'a> TypeSpace<'a> {
             component_names: BTreeMap::new(),
             scope: Scope::default(),
             defs: Vec::new(),
+            inline: BTreeMap::new(),
             diagnostics: Vec::new(),
         };
         let schemas = spec.components.as_ref().map(|c| &c.schemas);
@@ -271,9 +275,12 @@ impl<'a> TypeSpace<'a> {
             {
                 TypeRef::Json
             }
+            _ if self.inline.contains_key(pointer) => self.inline[pointer].clone(),
             _ => match self.named_kind(hint, schema, pointer) {
                 Some(kind) => {
                     let name = self.scope.claim(type_name(hint));
+                    self.inline
+                        .insert(pointer.to_owned(), TypeRef::Named(name.clone()));
                     let why = inferred(schema.schema_data.extensions.get("x-inferred"));
                     let doc = doc(&[schema.schema_data.description.as_deref(), why.as_deref()]);
                     self.defs.push(TypeDef {
