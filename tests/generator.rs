@@ -310,3 +310,127 @@ fn a_token_exchange_or_query_language_that_cannot_work_is_dropped_with_a_located
     assert!(!generated.files.contains_key("src/query.rs"));
     assert!(!generated.files["src/client.rs"].contains("client_credentials"));
 }
+
+/// A small spec for servers, downloads and shared parameters; `SERVER` is replaced per test.
+const SERVER_SPEC: &str = r#"
+openapi: 3.0.3
+info: { title: T, version: "1" }
+servers:
+  - SERVER
+paths:
+  /reports/{kind}:
+    parameters:
+      - $ref: '#/components/parameters/Kind'
+    get:
+      operationId: downloadReport
+      responses:
+        '200':
+          description: the report
+          content:
+            text/csv: { schema: { type: string, format: binary } }
+            application/json: { schema: {} }
+    delete:
+      operationId: deleteReport
+      responses:
+        '200': { description: removed, content: { application/json: { schema: {} } } }
+components:
+  parameters:
+    Kind:
+      name: kind
+      in: path
+      required: true
+      schema: { type: string, enum: [daily, weekly] }
+"#;
+
+fn with_server(server: &str) -> clientgen::Generated {
+    let spec = SERVER_SPEC.replace("SERVER", server);
+    generate(&spec, "t.yaml", &Settings::new("t")).unwrap_or_else(|p| panic!("{p:#?}"))
+}
+
+#[test]
+fn a_templated_server_gets_a_builder_method_and_its_defaults_make_the_default_url() {
+    let generated = with_server(
+        "{ url: 'https://{region}.example.com:{port}', variables: { region: { default: us-south, enum: [us-south, eu-de] }, port: { default: '443' } } }",
+    );
+    assert_eq!(
+        generated.api.default_server.as_deref(),
+        Some("https://us-south.example.com:443")
+    );
+    let server = generated.api.server.as_ref().expect("a server template");
+    assert_eq!(
+        server.method, "server",
+        "two variables: one `server(..)` method"
+    );
+    let client = &generated.files["src/client.rs"];
+    assert!(
+        client.contains("pub fn server(mut self, region: &str, port: &str) -> Self"),
+        "{client}"
+    );
+    assert!(client.contains("the spec lists `us-south`, `eu-de`"));
+
+    let one = with_server(
+        "{ url: 'https://{region}.example.com', variables: { region: { default: us-south } } }",
+    );
+    assert!(one.files["src/client.rs"].contains("pub fn region(mut self, region: &str) -> Self"));
+    assert!(one.files["README.md"].contains(r#".region("us-south")"#));
+}
+
+#[test]
+fn a_server_variable_without_a_default_must_be_set() {
+    let generated = with_server(
+        "{ url: 'https://{host}/api', variables: { host: { default: '', description: Your host } } }",
+    );
+    assert_eq!(generated.api.default_server, None);
+    assert!(generated.files["src/client.rs"].contains("pub fn host(mut self, host: &str) -> Self"));
+    assert!(generated.files["README.md"].contains(r#".host("YOUR_HOST")"#));
+    assert!(!generated.files["src/lib.rs"].contains("DEFAULT_BASE_URL"));
+
+    let undeclared = with_server("{ url: 'https://{host}/api' }");
+    assert_eq!(undeclared.api.server, None);
+    let warning = undeclared
+        .warnings
+        .iter()
+        .find(|w| w.message.contains("`{host}`"))
+        .unwrap_or_else(|| panic!("{:#?}", undeclared.warnings));
+    assert_eq!(warning.pointer.as_deref(), Some("/servers/0/url"));
+}
+
+#[test]
+fn a_binary_response_is_a_download_of_bytes_and_untyped_responses_are_counted() {
+    let generated = with_server("{ url: 'https://api.example.com' }");
+    let download = &generated.api.operations[0];
+    assert_eq!(
+        download.success,
+        clientgen::ir::Success::Bytes {
+            accept: "text/csv, application/json".to_owned()
+        }
+    );
+    let operations = &generated.files["src/operations.rs"];
+    assert!(operations.contains(".header(\"Accept\", \"text/csv, application/json\")"));
+    assert!(operations.contains("Result<clientgen_runtime::Bytes"));
+    assert!(generated.files["src/lib.rs"].contains("pub use clientgen_runtime::Bytes;"));
+    let readme = &generated.files["README.md"];
+    assert!(
+        readme.contains("1 of the 2 operations return an untyped JSON value"),
+        "{readme}"
+    );
+    assert!(readme.contains("| `GET` | `/reports/{kind}` | `download_report` | bytes |"));
+}
+
+#[test]
+fn an_enum_in_a_shared_parameter_is_one_type_named_after_the_parameter() {
+    let generated = with_server("{ url: 'https://api.example.com' }");
+    let enums: Vec<&str> = generated
+        .api
+        .types
+        .iter()
+        .map(|def| def.name.as_str())
+        .collect();
+    assert_eq!(enums, ["Kind"]);
+    for op in &generated.api.operations {
+        assert_eq!(
+            op.params[0].ty,
+            clientgen::ir::TypeRef::Named("Kind".to_owned())
+        );
+    }
+}

@@ -58,3 +58,158 @@ pub fn nudge_slack_app() -> Value {
         "last_seen": "2025-06-02T17:45:12Z",
     })
 }
+
+/// The API a generated crate offers, one line per item, from the generator's IR: server,
+/// credentials, settings, every operation (`METHOD path`, then the Rust call with its
+/// positional arguments, its setters, what it returns and how it pages) and every type.
+/// Snapshotted by `api_surfaces.rs`, so a change to what users call is a reviewed diff
+/// without reading the generated code.
+pub fn api_surface(api: &clientgen::ir::Api) -> String {
+    use clientgen::ir::{PageStyle, Success, TypeKind};
+    use std::fmt::Write;
+
+    let mut out = String::new();
+    let mut line = |text: String| {
+        out.push_str(&text);
+        out.push('\n');
+    };
+    line(format!("{} {}", api.title, api.api_version));
+    if let Some(server) = &api.server {
+        let variables: Vec<String> = server
+            .variables
+            .iter()
+            .map(|v| match &v.default {
+                Some(default) => format!("{} = {default:?}", v.arg),
+                None => format!("{} (no default)", v.arg),
+            })
+            .collect();
+        line(format!(
+            "server {} via .{}({})",
+            server.url,
+            server.method,
+            variables.join(", ")
+        ));
+    }
+    if let Some(url) = &api.default_server {
+        line(format!("default base URL {url}"));
+    }
+    for scheme in &api.security_schemes {
+        line(format!(
+            "credential .{}(..) for {}",
+            scheme.method, scheme.name
+        ));
+    }
+    for setting in &api.settings {
+        let required = if setting.required { " (required)" } else { "" };
+        line(format!(
+            "setting .{}({}) sends {}{required}",
+            setting.method,
+            type_text(&setting.ty),
+            setting.wire_name
+        ));
+    }
+    line(String::new());
+    for op in &api.operations {
+        let mut args: Vec<String> = op
+            .params
+            .iter()
+            .filter(|p| p.required)
+            .map(|p| format!("{}: {}", p.rust_name, type_text(&p.ty)))
+            .collect();
+        let mut setters: Vec<String> = op
+            .params
+            .iter()
+            .filter(|p| !p.required)
+            .map(|p| format!(".{}({})", p.rust_name, type_text(&p.ty)))
+            .collect();
+        if let Some(body) = &op.body {
+            if body.required {
+                args.push(format!("body: {}", type_text(&body.ty)));
+            } else {
+                setters.push(format!(".body({})", type_text(&body.ty)));
+            }
+        }
+        let returns = match &op.success {
+            Success::Json(ty) => type_text(ty),
+            Success::Empty => "()".to_owned(),
+            Success::Bytes { accept } => format!("Bytes (Accept: {accept})"),
+        };
+        let mut text = format!(
+            "{} {}\n  {}({}) -> {returns}",
+            op.http_method,
+            op.path,
+            op.method_name,
+            args.join(", ")
+        );
+        if !setters.is_empty() {
+            let _ = write!(text, "\n  setters {}", setters.join(" "));
+        }
+        if let Some(p) = &op.pagination {
+            let style = match p.style {
+                PageStyle::Page => "page",
+                PageStyle::Offset => "offset",
+                PageStyle::Token => "token",
+                PageStyle::Cursor => "cursor",
+            };
+            let _ = write!(text, "\n  pages by {style} {}", p.param);
+            if let Some(size) = &p.size_param {
+                let _ = write!(text, " (size {size})");
+            }
+            let _ = write!(text, ", items {} of {}", p.items, type_text(&p.item_type));
+            if let Some(next) = &p.next {
+                let _ = write!(text, ", next {next}");
+            }
+            if !p.replaces.is_empty() {
+                let _ = write!(text, ", replacing {}", p.replaces.join(" "));
+            }
+        }
+        line(text);
+    }
+    line(String::new());
+    for def in &api.types {
+        match &def.kind {
+            TypeKind::Struct { fields } => {
+                let fields: Vec<String> = fields
+                    .iter()
+                    .map(|f| {
+                        let ty = type_text(&f.ty);
+                        let ty = if f.is_option() {
+                            format!("Option<{ty}>")
+                        } else {
+                            ty
+                        };
+                        format!("{}: {ty}", f.rust_name)
+                    })
+                    .collect();
+                line(format!("struct {} {{ {} }}", def.name, fields.join(", ")));
+            }
+            TypeKind::StringEnum { variants } => {
+                let values: Vec<&str> = variants.iter().map(|v| v.wire_value.as_str()).collect();
+                line(format!("enum {} [{}]", def.name, values.join(", ")));
+            }
+            TypeKind::Alias(ty) => line(format!("type {} = {}", def.name, type_text(ty))),
+        }
+    }
+    out
+}
+
+/// A type as Rust spells it, without paths.
+fn type_text(ty: &clientgen::ir::TypeRef) -> String {
+    use clientgen::ir::TypeRef;
+    match ty {
+        TypeRef::Named(name) => name.clone(),
+        TypeRef::String => "String".to_owned(),
+        TypeRef::I64 => "i64".to_owned(),
+        TypeRef::I32 => "i32".to_owned(),
+        TypeRef::F64 => "f64".to_owned(),
+        TypeRef::F32 => "f32".to_owned(),
+        TypeRef::Bool => "bool".to_owned(),
+        TypeRef::DateTime => "DateTime<Utc>".to_owned(),
+        TypeRef::Date => "NaiveDate".to_owned(),
+        TypeRef::Uuid => "Uuid".to_owned(),
+        TypeRef::Vec(inner) => format!("Vec<{}>", type_text(inner)),
+        TypeRef::Map(inner) => format!("BTreeMap<String, {}>", type_text(inner)),
+        TypeRef::JsonObject => "Map<String, Value>".to_owned(),
+        TypeRef::Json => "Value".to_owned(),
+    }
+}

@@ -208,6 +208,9 @@ impl<'a> TypeSpace<'a> {
             ReferenceOr::Item(schema) => schema,
         };
         let nullable = schema.schema_data.nullable;
+        if let Some(ty) = self.inline.get(pointer) {
+            return (ty.clone(), nullable);
+        }
         let ty = match &schema.schema_kind {
             SchemaKind::Type(Type::String(string)) if string.enumeration.is_empty() => {
                 match &string.format {
@@ -275,7 +278,6 @@ impl<'a> TypeSpace<'a> {
             {
                 TypeRef::Json
             }
-            _ if self.inline.contains_key(pointer) => self.inline[pointer].clone(),
             _ => match self.named_kind(hint, schema, pointer) {
                 Some(kind) => {
                     let name = self.scope.claim(type_name(hint));
