@@ -2551,7 +2551,10 @@ impl<'a> GetImageVulnSummary<'a> {
     /// Sends the request: `GET /api/scanning/v1/images/{imageDigest}/vulnSummary`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<
+        crate::types::VulnerabilitySummary,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -2583,7 +2586,10 @@ impl<'a> GetImageVulnSummaryDirect<'a> {
     /// Sends the request: `GET /api/scanning/v1/images/{imageDigest}/vulnSummaryDirect`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<
+        crate::types::VulnerabilitySummary,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -2615,7 +2621,10 @@ impl<'a> GetImageVulnSummaryDirectById<'a> {
     /// Sends the request: `GET /api/scanning/v1/images/by_id/{imageId}/vulnSummaryDirect`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<
+        crate::types::VulnerabilitySummary,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
         self.client.inner.execute(self.request()).await?.json()
     }
 }

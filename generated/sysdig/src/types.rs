@@ -2051,6 +2051,14 @@ impl<'de> Deserialize<'de> for VulnerabilitySortBy {
     }
 }
 
+/// A map of vulnType -> (map of severity -> count)
+///
+/// Not stated by the vendor's documentation; inferred: the shape is the page's own words (a map of vulnType -> (map of severity -> count)); counts as integers
+pub type VulnerabilitySummary = std::collections::BTreeMap<
+    String,
+    std::collections::BTreeMap<String, i64>,
+>;
+
 /// The `VulnerabilityType` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VulnerabilityType {

@@ -5,13 +5,17 @@ use serde_json::Value;
 
 use crate::value::{flatten, simple, Flat};
 
-/// Characters left as they are in a path segment: RFC 3986 "unreserved". Everything else,
-/// `/` and `?` included, is percent-encoded, so a parameter is always exactly one segment.
+/// Characters left as they are in a path segment: RFC 3986 "unreserved", plus `:` and `@`,
+/// which a segment may hold as they are (image digests like `sha256:..` stay readable to
+/// servers that route on the raw path). Everything else, `/` and `?` included, is
+/// percent-encoded, so a parameter is always exactly one segment.
 const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'.')
     .remove(b'_')
-    .remove(b'~');
+    .remove(b'~')
+    .remove(b':')
+    .remove(b'@');
 
 /// The security requirements of an operation: alternatives, each a set of scheme names
 /// that must all be satisfied (OpenAPI's `security`).
@@ -199,6 +203,9 @@ mod tests {
             Request::new(Method::GET, "/apps/{app_id}/x").path_param("app_id", "../x?y#z");
         assert_eq!(request.path(), "/apps/..%2Fx%3Fy%23z/x");
         assert!(request.problem.is_none());
+        let digest =
+            Request::new(Method::GET, "/images/{digest}").path_param("digest", "sha256:ab12@x+y");
+        assert_eq!(digest.path(), "/images/sha256:ab12@x%2By");
     }
 
     #[test]
