@@ -103,9 +103,7 @@ pub fn api_surface(api: &clientgen::ir::Api) -> String {
         let required = if setting.required { " (required)" } else { "" };
         line(format!(
             "setting .{}({}) sends {}{required}",
-            setting.method,
-            type_text(&setting.ty),
-            setting.wire_name
+            setting.method, setting.ty, setting.wire_name
         ));
     }
     line(String::new());
@@ -114,23 +112,23 @@ pub fn api_surface(api: &clientgen::ir::Api) -> String {
             .params
             .iter()
             .filter(|p| p.required)
-            .map(|p| format!("{}: {}", p.rust_name, type_text(&p.ty)))
+            .map(|p| format!("{}: {}", p.rust_name, p.ty))
             .collect();
         let mut setters: Vec<String> = op
             .params
             .iter()
             .filter(|p| !p.required)
-            .map(|p| format!(".{}({})", p.rust_name, type_text(&p.ty)))
+            .map(|p| format!(".{}({})", p.rust_name, p.ty))
             .collect();
         if let Some(body) = &op.body {
             if body.required {
-                args.push(format!("body: {}", type_text(&body.ty)));
+                args.push(format!("body: {}", body.ty));
             } else {
-                setters.push(format!(".body({})", type_text(&body.ty)));
+                setters.push(format!(".body({})", body.ty));
             }
         }
         let returns = match &op.success {
-            Success::Json(ty) => type_text(ty),
+            Success::Json(ty) => ty.to_string(),
             Success::Empty => "()".to_owned(),
             Success::Bytes { accept } => format!("Bytes (Accept: {accept})"),
         };
@@ -155,7 +153,7 @@ pub fn api_surface(api: &clientgen::ir::Api) -> String {
             if let Some(size) = &p.size_param {
                 let _ = write!(text, " (size {size})");
             }
-            let _ = write!(text, ", items {} of {}", p.items, type_text(&p.item_type));
+            let _ = write!(text, ", items {} of {}", p.items, p.item_type);
             if let Some(next) = &p.next {
                 let _ = write!(text, ", next {next}");
             }
@@ -172,7 +170,7 @@ pub fn api_surface(api: &clientgen::ir::Api) -> String {
                 let fields: Vec<String> = fields
                     .iter()
                     .map(|f| {
-                        let ty = type_text(&f.ty);
+                        let ty = f.ty.to_string();
                         let ty = if f.is_option() {
                             format!("Option<{ty}>")
                         } else {
@@ -187,29 +185,8 @@ pub fn api_surface(api: &clientgen::ir::Api) -> String {
                 let values: Vec<&str> = variants.iter().map(|v| v.wire_value.as_str()).collect();
                 line(format!("enum {} [{}]", def.name, values.join(", ")));
             }
-            TypeKind::Alias(ty) => line(format!("type {} = {}", def.name, type_text(ty))),
+            TypeKind::Alias(ty) => line(format!("type {} = {ty}", def.name)),
         }
     }
     out
-}
-
-/// A type as Rust spells it, without paths.
-fn type_text(ty: &clientgen::ir::TypeRef) -> String {
-    use clientgen::ir::TypeRef;
-    match ty {
-        TypeRef::Named(name) => name.clone(),
-        TypeRef::String => "String".to_owned(),
-        TypeRef::I64 => "i64".to_owned(),
-        TypeRef::I32 => "i32".to_owned(),
-        TypeRef::F64 => "f64".to_owned(),
-        TypeRef::F32 => "f32".to_owned(),
-        TypeRef::Bool => "bool".to_owned(),
-        TypeRef::DateTime => "DateTime<Utc>".to_owned(),
-        TypeRef::Date => "NaiveDate".to_owned(),
-        TypeRef::Uuid => "Uuid".to_owned(),
-        TypeRef::Vec(inner) => format!("Vec<{}>", type_text(inner)),
-        TypeRef::Map(inner) => format!("BTreeMap<String, {}>", type_text(inner)),
-        TypeRef::JsonObject => "Map<String, Value>".to_owned(),
-        TypeRef::Json => "Value".to_owned(),
-    }
 }

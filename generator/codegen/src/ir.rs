@@ -327,6 +327,28 @@ pub enum TypeRef {
     Json,
 }
 
+/// The type as Rust spells it, without module paths (`Vec<App>`, `Value`), for docs and reports.
+impl std::fmt::Display for TypeRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TypeRef::Named(name) => f.write_str(name),
+            TypeRef::String => f.write_str("String"),
+            TypeRef::I64 => f.write_str("i64"),
+            TypeRef::I32 => f.write_str("i32"),
+            TypeRef::F64 => f.write_str("f64"),
+            TypeRef::F32 => f.write_str("f32"),
+            TypeRef::Bool => f.write_str("bool"),
+            TypeRef::DateTime => f.write_str("DateTime<Utc>"),
+            TypeRef::Date => f.write_str("NaiveDate"),
+            TypeRef::Uuid => f.write_str("Uuid"),
+            TypeRef::Vec(inner) => write!(f, "Vec<{inner}>"),
+            TypeRef::Map(inner) => write!(f, "BTreeMap<String, {inner}>"),
+            TypeRef::JsonObject => f.write_str("Map<String, Value>"),
+            TypeRef::Json => f.write_str("Value"),
+        }
+    }
+}
+
 impl TypeRef {
     /// Whether this type or a type inside it satisfies `wanted`.
     pub fn any(&self, wanted: fn(&TypeRef) -> bool) -> bool {

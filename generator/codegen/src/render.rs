@@ -192,27 +192,7 @@ fn returns(api: &Api, success: &Success) -> String {
         Success::Empty => "nothing".to_owned(),
         Success::Bytes { .. } => "bytes".to_owned(),
         Success::Json(_) if untyped(api, success) => "JSON value".to_owned(),
-        Success::Json(ty) => format!("`{}`", type_text(ty)),
-    }
-}
-
-/// A type as a reader of the README would write it.
-fn type_text(ty: &TypeRef) -> String {
-    match ty {
-        TypeRef::Named(name) => name.clone(),
-        TypeRef::String => "String".to_owned(),
-        TypeRef::I64 => "i64".to_owned(),
-        TypeRef::I32 => "i32".to_owned(),
-        TypeRef::F64 => "f64".to_owned(),
-        TypeRef::F32 => "f32".to_owned(),
-        TypeRef::Bool => "bool".to_owned(),
-        TypeRef::DateTime => "DateTime<Utc>".to_owned(),
-        TypeRef::Date => "NaiveDate".to_owned(),
-        TypeRef::Uuid => "Uuid".to_owned(),
-        TypeRef::Vec(inner) => format!("Vec<{}>", type_text(inner)),
-        TypeRef::Map(inner) => format!("BTreeMap<String, {}>", type_text(inner)),
-        TypeRef::JsonObject => "Map<String, Value>".to_owned(),
-        TypeRef::Json => "Value".to_owned(),
+        Success::Json(ty) => format!("`{ty}`"),
     }
 }
 
