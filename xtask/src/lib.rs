@@ -2,6 +2,8 @@
 //! under `generated/` from `specs/` (and the test clients under `tests/generated/` from
 //! `tests/specs/`), and check that the committed output is up to date.
 
+pub mod diff;
+
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};

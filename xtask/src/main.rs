@@ -1,5 +1,6 @@
 //! `cargo xtask`: project automation. Run `cargo xtask --help`.
 
+use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -21,13 +22,55 @@ enum Command {
     Regen,
     /// Fail, naming the stale files, when generated/ differs from what regen would write.
     Check,
+    /// Print a Markdown report of the API changes between the specs at a git revision and
+    /// the working tree, per crate, each classified as breaking or not, with the semver bump.
+    Diff {
+        /// The revision to compare with.
+        #[arg(long, default_value = "HEAD")]
+        base: String,
+        /// Exit with status 1 when any change breaks users of a generated client.
+        #[arg(long)]
+        fail_on_breaking: bool,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let root = xtask::repo_root();
+    match cli.command {
+        Command::Regen => regen_or_check(&root, true),
+        Command::Check => regen_or_check(&root, false),
+        Command::Diff {
+            base,
+            fail_on_breaking,
+        } => diff(&root, &base, fail_on_breaking),
+    }
+}
+
+/// `diff`: the report on stdout; exit 1 for a breaking change when asked, 2 when the
+/// comparison itself failed.
+fn diff(root: &Path, base: &str, fail_on_breaking: bool) -> ExitCode {
+    match xtask::diff::diff(root, base) {
+        Ok(reports) => {
+            print!("{}", xtask::diff::render(base, &reports));
+            if fail_on_breaking && reports.iter().any(|r| r.is_breaking()) {
+                eprintln!("error: the specs change the generated API in a breaking way");
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// `regen` writes what changed; `check` fails naming it.
+fn regen_or_check(root: &Path, write: bool) -> ExitCode {
     let started = Instant::now();
-    let crates = match xtask::generate_all(&root) {
+    let crates = match xtask::generate_all(root) {
         Ok(crates) => crates,
         Err(problems) => {
             for problem in problems {
@@ -42,42 +85,36 @@ fn main() -> ExitCode {
             eprintln!("{warning}\n");
         }
     }
-    let plans = match xtask::plan(&root, &crates) {
+    let plans = match xtask::plan(root, &crates) {
         Ok(plans) => plans,
         Err(err) => {
             eprintln!("error: {err}");
             return ExitCode::FAILURE;
         }
     };
-    match cli.command {
-        Command::Regen => {
-            for (vendor, plan) in &plans {
-                if let Err(err) = clientgen::output::apply(plan) {
-                    eprintln!("error: writing {vendor}: {err}");
-                    return ExitCode::FAILURE;
-                }
-            }
-            print!("{}", xtask::summary(&crates, &plans));
-            println!("regenerated in {:.2?}", started.elapsed());
-            ExitCode::SUCCESS
-        }
-        Command::Check => {
-            let stale: Vec<String> = plans
-                .iter()
-                .flat_map(|(_, plan)| xtask::describe(&root, plan))
-                .collect();
-            if stale.is_empty() {
-                println!("generated/ is up to date ({} crates)", crates.len());
-                ExitCode::SUCCESS
-            } else {
-                eprintln!(
-                    "error: generated/ is stale; run `cargo xtask regen` and commit the result:"
-                );
-                for path in stale {
-                    eprintln!("  {path}");
-                }
-                ExitCode::FAILURE
+    if write {
+        for (vendor, plan) in &plans {
+            if let Err(err) = clientgen::output::apply(plan) {
+                eprintln!("error: writing {vendor}: {err}");
+                return ExitCode::FAILURE;
             }
         }
+        print!("{}", xtask::summary(&crates, &plans));
+        println!("regenerated in {:.2?}", started.elapsed());
+        return ExitCode::SUCCESS;
+    }
+    let stale: Vec<String> = plans
+        .iter()
+        .flat_map(|(_, plan)| xtask::describe(root, plan))
+        .collect();
+    if stale.is_empty() {
+        println!("generated/ is up to date ({} crates)", crates.len());
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("error: generated/ is stale; run `cargo xtask regen` and commit the result:");
+        for path in stale {
+            eprintln!("  {path}");
+        }
+        ExitCode::FAILURE
     }
 }

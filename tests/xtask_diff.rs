@@ -1,0 +1,249 @@
+//! `cargo xtask diff`: the API change report between two versions of a spec, computed on the
+//! IR. One pair of small specs exercises every kind of change (snapshotted report); a
+//! throwaway git repository checks the command's own flow: the spec at `HEAD` against the
+//! working tree, the crate's version bump, and a new crate.
+
+use std::path::Path;
+use std::process::Command;
+
+use xtask::diff::{compare, diff, render, CrateReport, Impact};
+
+const BEFORE: &str = r#"
+openapi: 3.0.3
+info: { title: Pets, version: "1" }
+servers: [{ url: "https://api.example.com" }]
+security: [{ token: [] }]
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      parameters:
+        - { name: limit, in: query, schema: { type: integer } }
+        - { name: kind, in: query, schema: { type: string } }
+        - { name: X-Tenant, in: header, required: true, schema: { type: string } }
+      responses:
+        '200': { description: ok, content: { application/json: { schema: { type: array, items: { $ref: '#/components/schemas/Pet' } } } } }
+    post:
+      operationId: createPet
+      requestBody: { required: true, content: { application/json: { schema: { $ref: '#/components/schemas/Pet' } } } }
+      responses:
+        '200': { description: ok, content: { application/json: { schema: { $ref: '#/components/schemas/Pet' } } } }
+  /pets/{id}:
+    get:
+      operationId: getPet
+      parameters: [{ name: id, in: path, required: true, schema: { type: integer } }]
+      responses:
+        '200': { description: ok, content: { application/json: { schema: { $ref: '#/components/schemas/Pet' } } } }
+    delete:
+      operationId: deletePet
+      parameters: [{ name: id, in: path, required: true, schema: { type: integer } }]
+      responses: { '204': { description: gone } }
+components:
+  securitySchemes:
+    token: { type: http, scheme: bearer }
+  schemas:
+    Pet:
+      type: object
+      required: [name]
+      properties:
+        name: { type: string }
+        age: { type: integer }
+        status: { $ref: '#/components/schemas/Status' }
+    Status: { type: string, enum: [available, sold, lost] }
+    Tag: { type: object, properties: { label: { type: string } } }
+"#;
+
+/// Every kind of change against [`BEFORE`]: an operation removed (`deletePet`), added
+/// (`listOwners`), renamed (`getPet` -> `fetchPet`); parameters removed (`kind`), added
+/// optional (`sort`) and required (`owner`), retyped (`limit`); a required body now optional;
+/// a field added optional (`nickname`) and required (`species`), removed (`age`), retyped;
+/// enum values removed (`lost`) and added (`pending`); a type removed (`Tag`) and added
+/// (`Owner`); a header parameter that every operation now carries, so it moves to a builder
+/// setting (`X-Tenant`), and a new one (`X-Region`); the server and a new API key scheme.
+const AFTER: &str = r#"
+openapi: 3.0.3
+info: { title: Pets, version: "2" }
+servers: [{ url: "https://api.example.org" }]
+security: [{ token: [] }]
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      parameters:
+        - { name: limit, in: query, schema: { type: string } }
+        - { name: sort, in: query, schema: { type: string } }
+        - { name: owner, in: query, required: true, schema: { type: string } }
+        - { name: X-Tenant, in: header, required: true, schema: { type: string } }
+        - { name: X-Region, in: header, required: true, schema: { type: string } }
+      responses:
+        '200': { description: ok, content: { application/json: { schema: { type: array, items: { $ref: '#/components/schemas/Pet' } } } } }
+    post:
+      operationId: createPet
+      parameters:
+        - { name: X-Tenant, in: header, required: true, schema: { type: string } }
+        - { name: X-Region, in: header, required: true, schema: { type: string } }
+      requestBody: { content: { application/json: { schema: { $ref: '#/components/schemas/Pet' } } } }
+      responses:
+        '200': { description: ok, content: { application/json: { schema: { $ref: '#/components/schemas/Pet' } } } }
+  /pets/{id}:
+    get:
+      operationId: fetchPet
+      parameters:
+        - { name: id, in: path, required: true, schema: { type: integer } }
+        - { name: X-Tenant, in: header, required: true, schema: { type: string } }
+        - { name: X-Region, in: header, required: true, schema: { type: string } }
+      responses:
+        '200': { description: ok, content: { application/json: { schema: { $ref: '#/components/schemas/Pet' } } } }
+  /owners:
+    get:
+      operationId: listOwners
+      parameters:
+        - { name: X-Tenant, in: header, required: true, schema: { type: string } }
+        - { name: X-Region, in: header, required: true, schema: { type: string } }
+      responses:
+        '200': { description: ok, content: { application/json: { schema: { type: array, items: { $ref: '#/components/schemas/Owner' } } } } }
+components:
+  securitySchemes:
+    token: { type: http, scheme: bearer }
+    key: { type: apiKey, in: header, name: X-Key }
+  schemas:
+    Pet:
+      type: object
+      required: [name, species]
+      properties:
+        name: { type: integer }
+        nickname: { type: string }
+        species: { type: string }
+        status: { $ref: '#/components/schemas/Status' }
+    Status: { type: string, enum: [available, sold, pending] }
+    Owner: { type: object, properties: { name: { type: string } } }
+"#;
+
+fn lower(text: &str) -> clientgen::ir::Api {
+    clientgen::lower(text, "t.yaml")
+        .unwrap_or_else(|p| panic!("{p:#?}"))
+        .0
+}
+
+#[test]
+fn every_kind_of_change_is_reported_and_classified() {
+    let changes = compare(&lower(BEFORE), &lower(AFTER));
+    let report = CrateReport {
+        name: "pets-client".to_owned(),
+        version: "0.3.1".to_owned(),
+        changes,
+        new: false,
+    };
+    assert!(report.is_breaking());
+    assert_eq!(report.next_version(), "0.4.0");
+    insta::assert_snapshot!(render("v1", &[report]));
+}
+
+#[test]
+fn no_change_and_additions_only() {
+    let same = compare(&lower(BEFORE), &lower(BEFORE));
+    assert!(same.is_empty(), "{same:#?}");
+
+    let added = BEFORE.replace(
+        "components:\n",
+        "  /owners:\n    get:\n      operationId: listOwners\n      responses: { '204': { description: none } }\ncomponents:\n",
+    );
+    let changes = compare(&lower(BEFORE), &lower(&added));
+    assert!(
+        changes.iter().all(|c| c.impact == Impact::Addition),
+        "{changes:#?}"
+    );
+    let bump = |version: &str| {
+        CrateReport {
+            name: "p".to_owned(),
+            version: version.to_owned(),
+            changes: changes.clone(),
+            new: false,
+        }
+        .next_version()
+    };
+    assert_eq!(bump("0.3.1"), "0.3.2", "an addition before 1.0 is a patch");
+    assert_eq!(bump("1.2.3"), "1.3.0");
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args(args)
+        .status()
+        .expect("git runs");
+    assert!(status.success(), "git {args:?}");
+}
+
+fn write(dir: &Path, file: &str, text: &str) {
+    let path = dir.join(file);
+    std::fs::create_dir_all(path.parent().expect("a parent")).expect("a directory");
+    std::fs::write(path, text).expect("a file");
+}
+
+#[test]
+fn the_working_tree_is_compared_with_a_revision() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let root = dir.path();
+    git(root, &["init", "-q"]);
+    write(root, "specs/pets/openapi.yaml", BEFORE);
+    write(
+        root,
+        "specs/pets/client.toml",
+        "name = \"pets-client\"\nversion = \"1.4.0\"\n",
+    );
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "v1"]);
+
+    // Removing an operation and adding another: the removal breaks.
+    let edited = BEFORE.replace(
+        "    delete:\n      operationId: deletePet",
+        "    put:\n      operationId: replacePet",
+    );
+    write(root, "specs/pets/openapi.yaml", &edited);
+    write(root, "specs/cats/openapi.yaml", BEFORE);
+    write(
+        root,
+        "specs/cats/client.toml",
+        "name = \"cats-client\"\nversion = \"0.1.0\"\n",
+    );
+
+    let reports = diff(root, "HEAD").expect("the comparison runs");
+    let names: Vec<&str> = reports.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["cats-client", "pets-client"]);
+    assert!(reports[0].new && !reports[0].is_breaking());
+    let pets = &reports[1];
+    let texts: Vec<(Impact, &str)> = pets
+        .changes
+        .iter()
+        .map(|c| (c.impact, c.text.as_str()))
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            (
+                Impact::Breaking,
+                "operation removed: `DELETE /pets/{id}` (`delete_pet`)"
+            ),
+            (
+                Impact::Addition,
+                "operation added: `PUT /pets/{id}` (`replace_pet`)"
+            ),
+        ]
+    );
+    assert_eq!(pets.next_version(), "2.0.0");
+    let report = render("HEAD", &reports);
+    assert!(
+        report.contains("| `pets-client` | 1 | 1 | 0 | 1.4.0 → 2.0.0 |"),
+        "{report}"
+    );
+    assert!(
+        report.contains("| `cats-client` | 0 | 1 | 0 | 0.1.0 (new crate) |"),
+        "{report}"
+    );
+
+    let error = diff(root, "no-such-rev").expect_err("a bad revision is an error");
+    assert!(error.contains("no-such-rev"), "{error}");
+}
