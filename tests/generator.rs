@@ -434,3 +434,74 @@ fn an_enum_in_a_shared_parameter_is_one_type_named_after_the_parameter() {
         );
     }
 }
+
+#[test]
+fn replaces_works_only_with_a_cursor_and_names_real_parameters_and_summaries_are_rustdoc_safe() {
+    let spec = |pagination: &str| {
+        format!(
+            r#"
+openapi: 3.0.3
+info: {{ title: T, version: "1" }}
+paths:
+  /events:
+    get:
+      operationId: listEvents
+      summary: List events [Digest]
+      parameters:
+        - {{ name: from, in: query, schema: {{ type: integer }} }}
+        - {{ name: cursor, in: query, schema: {{ type: string }} }}
+        - {{ name: page, in: query, schema: {{ type: integer }} }}
+      x-pagination: {pagination}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  data: {{ type: array, items: {{ type: string }} }}
+                  prev: {{ type: string }}
+"#
+        )
+    };
+    let lowered = |pagination: &str| {
+        generate(&spec(pagination), "t.yaml", &Settings::new("t"))
+            .unwrap_or_else(|p| panic!("{p:#?}"))
+    };
+
+    let good = lowered(
+        "{ style: cursor, cursor_param: cursor, next_cursor: prev, items: data, replaces: [from] }",
+    );
+    assert_eq!(
+        good.api.operations[0]
+            .pagination
+            .as_ref()
+            .map(|p| p.replaces.clone()),
+        Some(vec!["from".to_owned()])
+    );
+    assert!(good.files["src/operations.rs"].contains(".replaces(&[\"from\"])"));
+    assert!(
+        good.files["src/client.rs"].contains("/// List events \\[Digest]"),
+        "a summary's [brackets] are not an intra-doc link"
+    );
+
+    for (pagination, problem) in [
+        (
+            "{ style: page, page_param: page, items: data, replaces: [from] }",
+            "only meaningful for the token and cursor styles",
+        ),
+        (
+            "{ style: cursor, cursor_param: cursor, next_cursor: prev, items: data, replaces: [until] }",
+            "`until`",
+        ),
+    ] {
+        let generated = lowered(pagination);
+        assert!(generated.api.operations[0].pagination.is_none(), "{pagination}");
+        assert!(
+            generated.warnings.iter().any(|w| w.message.contains(problem)),
+            "{pagination}: {:#?}",
+            generated.warnings
+        );
+    }
+}

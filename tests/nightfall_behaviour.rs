@@ -20,7 +20,7 @@
 
 use std::collections::BTreeSet;
 
-use clientgen_tests::reply;
+use clientgen_tests::{reply, round_trip};
 use futures::TryStreamExt;
 use nightfall_client::types::{
     Action, AnnotateFindingRequest, Annotation, AnnotationType, FindingList, Integration, Risk,
@@ -170,16 +170,6 @@ fn finding(id: &str) -> Value {
     finding
 }
 
-/// Decodes `sample` as the type `T` and encodes it again.
-macro_rules! round_trip {
-    ($t:ty, $sample:expr) => {{
-        let sample: &Value = $sample;
-        let decoded: $t = serde_json::from_value(sample.clone())
-            .unwrap_or_else(|err| panic!("{err}: {sample:#}"));
-        serde_json::to_value(&decoded).unwrap()
-    }};
-}
-
 /// Where a sample sits in an operation.
 #[derive(Debug, Clone, Copy)]
 enum Place {
@@ -192,18 +182,16 @@ enum Place {
 fn round_trip_sample(operation_id: &str, place: Place, sample: &Value) -> Value {
     match (operation_id, place) {
         ("fetchViolations" | "searchViolations", Place::Response200) => {
-            round_trip!(ViolationList, sample)
+            round_trip::<ViolationList>(sample)
         }
-        ("fetchViolation", Place::Response200) => round_trip!(Violation, sample),
-        ("fetchViolationFindings", Place::Response200) => round_trip!(FindingList, sample),
-        ("takeActionOnViolations", Place::RequestBody) => round_trip!(TakeActionRequest, sample),
-        ("takeActionOnViolations", Place::Response200) => {
-            round_trip!(TakeActionResponse, sample)
-        }
+        ("fetchViolation", Place::Response200) => round_trip::<Violation>(sample),
+        ("fetchViolationFindings", Place::Response200) => round_trip::<FindingList>(sample),
+        ("takeActionOnViolations", Place::RequestBody) => round_trip::<TakeActionRequest>(sample),
+        ("takeActionOnViolations", Place::Response200) => round_trip::<TakeActionResponse>(sample),
         ("fetchAnnotation" | "annotateFinding", Place::Response200) => {
-            round_trip!(Annotation, sample)
+            round_trip::<Annotation>(sample)
         }
-        ("annotateFinding", Place::RequestBody) => round_trip!(AnnotateFindingRequest, sample),
+        ("annotateFinding", Place::RequestBody) => round_trip::<AnnotateFindingRequest>(sample),
         (other, place) => panic!(
             "{other} has a {place:?} sample, but this test does not know its type: add it here"
         ),

@@ -32,7 +32,7 @@
 //! * The builder: `.region(..)` fills the server URL (default `us-south`), refuses an empty
 //!   value or one with `/`; `IBMInstanceID` is required; `TeamID` is sent only when set.
 
-use clientgen_tests::reply;
+use clientgen_tests::{reply, round_trip};
 use futures::TryStreamExt;
 use serde_json::{json, Value};
 use sysdig_client::types::{
@@ -812,6 +812,28 @@ fn secure_event(id: &str, timestamp: i64) -> Value {
     })
 }
 
+/// Mounts a feed paged backwards through `page.prev` (secure events, activity audit): the
+/// first of `pages` answers the request with `from`/`to` ([`FROM_NS`], [`TO_NS`]) and no
+/// `cursor`; each later one the request with the previous page's `page.prev` as `cursor` and
+/// no `from`/`to`. Every request must also meet `base`; each page is served exactly once.
+async fn mount_prev_feed(server: &MockServer, base: impl Fn() -> MockBuilder, pages: &[Value]) {
+    let mut cursor: Option<&str> = None;
+    for page in pages {
+        let mock = match cursor {
+            None => base()
+                .and(query_param("from", FROM_NS.to_string().as_str()))
+                .and(query_param("to", TO_NS.to_string().as_str()))
+                .and(query_param_is_missing("cursor")),
+            Some(cursor) => base()
+                .and(query_param("cursor", cursor))
+                .and(query_param_is_missing("from"))
+                .and(query_param_is_missing("to")),
+        };
+        reply(server, mock, 200, page).await;
+        cursor = page["page"]["prev"].as_str();
+    }
+}
+
 #[tokio::test]
 async fn secure_events_items_follow_page_prev_and_drop_from_to_after_the_first_page() {
     let (server, client) = setup_with_team().await;
@@ -821,33 +843,21 @@ async fn secure_events_items_follow_page_prev_and_drop_from_to_after_the_first_p
             .and(query_param("filter", "severity >= 4"))
             .and(query_param("specialCategories", "exclude_simulation"))
     };
-    let first = base()
-        .and(query_param("from", "1546300800000000000"))
-        .and(query_param("to", "1546387200000000000"))
-        .and(query_param_is_missing("cursor"));
-    let body = json!({
-        "data": [secure_event("e1", TO_NS - 1), secure_event("e2", TO_NS - 2)],
-        "page": { "prev": "LTltNGUybXIwdWkzZThhMjE1bjRn", "next": "bmV4dC0x", "total": 5 }
-    });
-    reply(&server, first, 200, &body).await;
-    let second = base()
-        .and(query_param("cursor", "LTltNGUybXIwdWkzZThhMjE1bjRn"))
-        .and(query_param_is_missing("from"))
-        .and(query_param_is_missing("to"));
-    let body = json!({
-        "data": [secure_event("e3", TO_NS - 3), secure_event("e4", TO_NS - 4)],
-        "page": { "prev": "cHJldi0y+/=", "next": "bmV4dC0y", "total": 5 }
-    });
-    reply(&server, second, 200, &body).await;
-    let third = base()
-        .and(query_param("cursor", "cHJldi0y+/="))
-        .and(query_param_is_missing("from"))
-        .and(query_param_is_missing("to"));
-    let body = json!({
-        "data": [secure_event("e5", FROM_NS)],
-        "page": { "next": "bmV4dC0z", "total": 5 }
-    });
-    reply(&server, third, 200, &body).await;
+    let pages = [
+        json!({
+            "data": [secure_event("e1", TO_NS - 1), secure_event("e2", TO_NS - 2)],
+            "page": { "prev": "LTltNGUybXIwdWkzZThhMjE1bjRn", "next": "bmV4dC0x", "total": 5 }
+        }),
+        json!({
+            "data": [secure_event("e3", TO_NS - 3), secure_event("e4", TO_NS - 4)],
+            "page": { "prev": "cHJldi0y+/=", "next": "bmV4dC0y", "total": 5 }
+        }),
+        json!({
+            "data": [secure_event("e5", FROM_NS)],
+            "page": { "next": "bmV4dC0z", "total": 5 }
+        }),
+    ];
+    mount_prev_feed(&server, base, &pages).await;
 
     let events: Vec<SecureEvent> = client
         .list_secure_events()
@@ -1054,30 +1064,12 @@ async fn activity_audit_items_follow_page_prev_and_drop_from_to_after_the_first_
             .and(query_param("filter", "userLoginName=\"root\""))
     };
     let event = |id: &str| json!({ "id": id, "type": "command", "cmdline": "id" });
-    let first = base()
-        .and(query_param("from", "1546300800000000000"))
-        .and(query_param("to", "1546387200000000000"))
-        .and(query_param_is_missing("cursor"));
-    let body = json!({
-        "data": [event("a1"), event("a2")],
-        "page": { "prev": "YXVkaXQtMg==", "total": 5 }
-    });
-    reply(&server, first, 200, &body).await;
-    let second = base()
-        .and(query_param("cursor", "YXVkaXQtMg=="))
-        .and(query_param_is_missing("from"))
-        .and(query_param_is_missing("to"));
-    let body = json!({
-        "data": [event("a3"), event("a4")],
-        "page": { "prev": "YXVkaXQtMw==", "total": 5 }
-    });
-    reply(&server, second, 200, &body).await;
-    let third = base()
-        .and(query_param("cursor", "YXVkaXQtMw=="))
-        .and(query_param_is_missing("from"))
-        .and(query_param_is_missing("to"));
-    let body = json!({ "data": [event("a5")], "page": { "total": 5 } });
-    reply(&server, third, 200, &body).await;
+    let pages = [
+        json!({ "data": [event("a1"), event("a2")], "page": { "prev": "YXVkaXQtMg==", "total": 5 } }),
+        json!({ "data": [event("a3"), event("a4")], "page": { "prev": "YXVkaXQtMw==", "total": 5 } }),
+        json!({ "data": [event("a5")], "page": { "total": 5 } }),
+    ];
+    mount_prev_feed(&server, base, &pages).await;
 
     let pages: Vec<ActivityAuditPage> = client
         .list_activity_audit_events()
@@ -1134,42 +1126,13 @@ async fn activity_audit_items_follow_page_prev_and_drop_from_to_after_the_first_
 #[tokio::test]
 async fn activity_audit_items_stream_every_event_of_every_page() {
     let (server, client) = setup().await;
-    let first = on("GET", "/api/v2/activityAudit/events")
-        .and(query_param("from", "1546300800000000000"))
-        .and(query_param("to", "1546387200000000000"))
-        .and(query_param("limit", "1"))
-        .and(query_param_is_missing("cursor"));
-    reply(
-        &server,
-        first,
-        200,
-        &json!({ "data": [{ "id": "x1" }], "page": { "prev": "p2" } }),
-    )
-    .await;
-    let second = on("GET", "/api/v2/activityAudit/events")
-        .and(query_param("cursor", "p2"))
-        .and(query_param("limit", "1"))
-        .and(query_param_is_missing("from"))
-        .and(query_param_is_missing("to"));
-    reply(
-        &server,
-        second,
-        200,
-        &json!({ "data": [{ "id": "x2" }], "page": { "prev": "p3" } }),
-    )
-    .await;
-    let third = on("GET", "/api/v2/activityAudit/events")
-        .and(query_param("cursor", "p3"))
-        .and(query_param("limit", "1"))
-        .and(query_param_is_missing("from"))
-        .and(query_param_is_missing("to"));
-    reply(
-        &server,
-        third,
-        200,
-        &json!({ "data": [{ "id": "x3" }], "page": {} }),
-    )
-    .await;
+    let base = || on("GET", "/api/v2/activityAudit/events").and(query_param("limit", "1"));
+    let pages = [
+        json!({ "data": [{ "id": "x1" }], "page": { "prev": "p2" } }),
+        json!({ "data": [{ "id": "x2" }], "page": { "prev": "p3" } }),
+        json!({ "data": [{ "id": "x3" }], "page": {} }),
+    ];
+    mount_prev_feed(&server, base, &pages).await;
 
     let events: Vec<Value> = client
         .list_activity_audit_events()
@@ -1274,16 +1237,6 @@ fn response_samples(spec: &serde_yaml::Value) -> Vec<Sample> {
     found
 }
 
-/// Decodes `sample` as the type `T` and encodes it again.
-macro_rules! round_trip {
-    ($t:ty, $sample:expr) => {{
-        let sample: &Value = $sample;
-        let decoded: $t = serde_json::from_value(sample.clone())
-            .unwrap_or_else(|err| panic!("{err}: {sample:#}"));
-        serde_json::to_value(&decoded).unwrap()
-    }};
-}
-
 #[tokio::test]
 async fn every_object_or_array_response_sample_round_trips_through_the_client() {
     let spec = spec();
@@ -1304,12 +1257,12 @@ async fn every_object_or_array_response_sample_round_trips_through_the_client() 
         assert_eq!(sample.status, "200", "{sample:?}");
         // Directly through the generated type.
         let again = match sample.operation_id.as_str() {
-            "getActivityAuditSummary" => round_trip!(Vec<ActivityAuditSummary>, &sample.json),
+            "getActivityAuditSummary" => round_trip::<Vec<ActivityAuditSummary>>(&sample.json),
             "listEventsForwardingSupportedTargets" | "listEventsForwardingChannels" => {
-                round_trip!(Vec<String>, &sample.json)
+                round_trip::<Vec<String>>(&sample.json)
             }
             "getEventsForwardingIntegration" => {
-                round_trip!(EventsForwardingIntegration, &sample.json)
+                round_trip::<EventsForwardingIntegration>(&sample.json)
             }
             other => panic!("{other} has a sample, but this test does not know its type"),
         };

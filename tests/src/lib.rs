@@ -46,6 +46,14 @@ pub async fn reply(server: &MockServer, mock: MockBuilder, status: u16, body: &V
         .await;
 }
 
+/// Decodes `sample` as the generated type `T` and encodes it again: a sample that round-trips
+/// to an equal value lost nothing on the way.
+pub fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(sample: &Value) -> Value {
+    let decoded: T =
+        serde_json::from_value(sample.clone()).unwrap_or_else(|err| panic!("{err}: {sample:#}"));
+    serde_json::to_value(&decoded).expect("a generated type encodes")
+}
+
 /// A Nudge `App` with every property of the spec's schema present (id 42, Slack).
 pub fn nudge_slack_app() -> Value {
     json!({
@@ -128,9 +136,8 @@ pub fn api_surface(api: &clientgen::ir::Api) -> String {
             }
         }
         let returns = match &op.success {
-            Success::Json(ty) => ty.to_string(),
-            Success::Empty => "()".to_owned(),
             Success::Bytes { accept } => format!("Bytes (Accept: {accept})"),
+            other => other.to_string(),
         };
         let mut text = format!(
             "{} {}\n  {}({}) -> {returns}",

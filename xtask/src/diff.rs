@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Command;
 
-use clientgen::ir::{Api, Operation, Param, ParamLocation, SchemeKind, Success, TypeDef, TypeKind};
+use clientgen::ir::{Api, Operation, Param, ParamLocation, SchemeKind, TypeDef, TypeKind};
 
 /// How a change affects a user of the generated Rust API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -289,14 +289,6 @@ fn label(op: &Operation) -> String {
     format!("`{} {}` (`{}`)", op.http_method, op.path, op.method_name)
 }
 
-fn success(success: &Success) -> String {
-    match success {
-        Success::Json(ty) => ty.to_string(),
-        Success::Empty => "()".to_owned(),
-        Success::Bytes { .. } => "Bytes".to_owned(),
-    }
-}
-
 fn operations(old: &Api, new: &Api, changes: &mut Vec<Change>) {
     let key = |op: &Operation| (op.http_method.clone(), op.path.clone());
     let new_by_key: BTreeMap<_, &Operation> = new.operations.iter().map(|o| (key(o), o)).collect();
@@ -466,8 +458,7 @@ fn operation(old: &Operation, new: &Operation, changes: &mut Vec<Change>) {
             Impact::Breaking,
             format!(
                 "{at}: response retyped from `{}` to `{}`",
-                success(&old.success),
-                success(&new.success)
+                old.success, new.success
             ),
         );
     }
@@ -729,12 +720,12 @@ fn lower(text: &str, file: &str, rev: &str) -> Result<Api, String> {
     clientgen::lower(text, file)
         .map(|(api, _)| api)
         .map_err(|problems| {
-            let first = problems
+            let problems = problems
                 .iter()
                 .map(ToString::to_string)
                 .collect::<Vec<_>>()
                 .join("\n");
-            format!("{file} at {rev} has errors:\n{first}")
+            format!("{file} at {rev} has errors:\n{problems}")
         })
 }
 

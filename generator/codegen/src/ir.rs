@@ -327,6 +327,23 @@ pub enum TypeRef {
     Json,
 }
 
+/// `ty` with type aliases followed to what they name (`Named("Ids")` -> `Vec<String>`).
+/// Bounded, in case aliases refer to each other.
+pub fn resolve_alias(types: &[TypeDef], mut ty: TypeRef) -> TypeRef {
+    for _ in 0..16 {
+        let TypeRef::Named(name) = &ty else { break };
+        match types
+            .iter()
+            .find(|def| &def.name == name)
+            .map(|def| &def.kind)
+        {
+            Some(TypeKind::Alias(target)) => ty = target.clone(),
+            _ => break,
+        }
+    }
+    ty
+}
+
 /// The type as Rust spells it, without module paths (`Vec<App>`, `Value`), for docs and reports.
 impl std::fmt::Display for TypeRef {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -411,6 +428,17 @@ pub enum Success {
         /// The media types the spec lists, comma-separated.
         accept: String,
     },
+}
+
+/// What `send()` returns, as Rust spells it (`App`, `()`, `Bytes`).
+impl std::fmt::Display for Success {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Success::Json(ty) => ty.fmt(f),
+            Success::Empty => f.write_str("()"),
+            Success::Bytes { .. } => f.write_str("Bytes"),
+        }
+    }
 }
 
 /// One operation: one client method and one request builder.

@@ -4,7 +4,7 @@
 use minijinja::{context, Environment};
 use proc_macro2::TokenStream;
 
-use crate::ir::{Api, ParamLocation, SchemeKind, Success, TypeKind, TypeRef};
+use crate::ir::{resolve_alias, Api, ParamLocation, SchemeKind, Success, TypeRef};
 use crate::Settings;
 
 const CARGO_TOML: &str = include_str!("../templates/Cargo.toml.j2");
@@ -164,26 +164,9 @@ pub(crate) fn templates(
         .collect()
 }
 
-/// The type a success decodes into, following aliases.
-fn resolved<'a>(api: &'a Api, mut ty: &'a TypeRef) -> &'a TypeRef {
-    for _ in 0..16 {
-        let TypeRef::Named(name) = ty else { break };
-        match api
-            .types
-            .iter()
-            .find(|def| &def.name == name)
-            .map(|def| &def.kind)
-        {
-            Some(TypeKind::Alias(target)) => ty = target,
-            _ => break,
-        }
-    }
-    ty
-}
-
 /// Whether an operation's response is a JSON value the spec says nothing about.
 fn untyped(api: &Api, success: &Success) -> bool {
-    matches!(success, Success::Json(ty) if matches!(resolved(api, ty), TypeRef::Json | TypeRef::JsonObject))
+    matches!(success, Success::Json(ty) if matches!(resolve_alias(&api.types, ty.clone()), TypeRef::Json | TypeRef::JsonObject))
 }
 
 /// The README's "Returns" cell.

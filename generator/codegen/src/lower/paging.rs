@@ -4,8 +4,8 @@ use serde_json::Value;
 
 use crate::diagnostics::{pointer_token, Diagnostic};
 use crate::ir::{
-    Body, Operation, PageStyle, Pagination, ParamLocation, RateLimit, Success, TypeDef, TypeKind,
-    TypeRef,
+    resolve_alias, Body, Operation, PageStyle, Pagination, ParamLocation, RateLimit, Success,
+    TypeDef, TypeKind, TypeRef,
 };
 
 /// `x-rate-limit: {requests: 1200, period_seconds: 300}`.
@@ -246,22 +246,6 @@ fn field_type(types: &[TypeDef], ty: &TypeRef, wire: &str) -> Option<TypeRef> {
             .map(|field| field.ty.clone()),
         _ => None,
     }
-}
-
-fn resolve_alias(types: &[TypeDef], mut ty: TypeRef) -> TypeRef {
-    // Bounded, in case aliases refer to each other.
-    for _ in 0..16 {
-        let TypeRef::Named(name) = &ty else { break };
-        match types
-            .iter()
-            .find(|def| &def.name == name)
-            .map(|def| &def.kind)
-        {
-            Some(TypeKind::Alias(target)) => ty = target.clone(),
-            _ => break,
-        }
-    }
-    ty
 }
 
 #[cfg(test)]
