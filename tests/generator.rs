@@ -505,3 +505,164 @@ paths:
         );
     }
 }
+
+/// Integer enums: a component named by `x-enum-varnames` (a repeated value, `null`, and a
+/// name that would be `Unknown`), inline ones in a property, a parameter and array items,
+/// and two whose `x-enum-varnames` does not fit (one name too few, not a list).
+const INT_ENUM_SPEC: &str = r#"
+openapi: 3.0.3
+info: { title: T, version: "1" }
+paths:
+  /jobs:
+    get:
+      operationId: listJobs
+      parameters:
+        - { name: level, in: query, schema: { type: integer, enum: [1, 2] } }
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: { type: array, items: { $ref: '#/components/schemas/Job' } }
+components:
+  schemas:
+    JobState:
+      type: integer
+      nullable: true
+      description: The job's state.
+      enum: [0, 1, 2, 1, null, 3]
+      x-enum-varnames: [queued, running, done, running again, none, unknown]
+    Job:
+      type: object
+      properties:
+        state: { $ref: '#/components/schemas/JobState' }
+        retries: { type: integer, enum: [-2, 0, 5] }
+        codes: { type: array, items: { type: integer, format: int32, enum: [7] } }
+        count: { type: integer, enum: [null] }
+        mode:
+          type: integer
+          enum: [1, 2]
+          x-enum-varnames: [only_one]
+        flag: { type: integer, enum: [1], x-enum-varnames: on }
+"#;
+
+#[test]
+fn integer_enums_are_named_types_with_variants_from_x_enum_varnames_or_their_values() {
+    use clientgen::ir::{IntVariant, TypeKind, TypeRef};
+
+    let generated =
+        generate(INT_ENUM_SPEC, "t.yaml", &Settings::new("t")).unwrap_or_else(|p| panic!("{p:#?}"));
+    let variants = |name: &str| -> Vec<(String, i64)> {
+        let def = generated
+            .api
+            .types
+            .iter()
+            .find(|def| def.name == name)
+            .unwrap_or_else(|| panic!("no type {name}: {:#?}", generated.api.types));
+        match &def.kind {
+            TypeKind::IntEnum { variants } => variants
+                .iter()
+                .map(|IntVariant { rust_name, value }| (rust_name.clone(), *value))
+                .collect(),
+            other => panic!("{name} is {other:?}"),
+        }
+    };
+    let pairs = |expected: &[(&str, i64)]| -> Vec<(String, i64)> {
+        expected
+            .iter()
+            .map(|(n, v)| ((*n).to_owned(), *v))
+            .collect()
+    };
+
+    assert_eq!(
+        variants("JobState"),
+        pairs(&[("Queued", 0), ("Running", 1), ("Done", 2), ("Unknown2", 3)]),
+        "each value once, `null` skipped, `Unknown` kept for unknown values"
+    );
+    assert_eq!(
+        variants("JobRetries"),
+        pairs(&[("ValueMinus2", -2), ("Value0", 0), ("Value5", 5)])
+    );
+    assert_eq!(variants("JobCodesItem"), pairs(&[("Value7", 7)]));
+    assert_eq!(
+        variants("ListJobsLevel"),
+        pairs(&[("Value1", 1), ("Value2", 2)])
+    );
+    assert_eq!(
+        variants("JobMode"),
+        pairs(&[("Value1", 1), ("Value2", 2)]),
+        "names that do not fit are not used"
+    );
+
+    let job = generated.api.types.iter().find(|def| def.name == "Job");
+    let Some(TypeKind::Struct { fields }) = job.map(|def| &def.kind) else {
+        panic!("{job:#?}")
+    };
+    let types: Vec<(&str, &TypeRef)> = fields
+        .iter()
+        .map(|f| (f.wire_name.as_str(), &f.ty))
+        .collect();
+    assert_eq!(
+        types,
+        [
+            ("state", &TypeRef::Named("JobState".to_owned())),
+            ("retries", &TypeRef::Named("JobRetries".to_owned())),
+            (
+                "codes",
+                &TypeRef::Vec(Box::new(TypeRef::Named("JobCodesItem".to_owned())))
+            ),
+            ("count", &TypeRef::I64),
+            ("mode", &TypeRef::Named("JobMode".to_owned())),
+            ("flag", &TypeRef::Named("JobFlag".to_owned())),
+        ],
+        "an enum of only `null` is a plain integer"
+    );
+    assert_eq!(
+        generated.api.operations[0].params[0].ty,
+        TypeRef::Named("ListJobsLevel".to_owned())
+    );
+
+    assert_eq!(variants("JobFlag"), pairs(&[("Value1", 1)]));
+    let pointers: Vec<Option<&str>> = generated
+        .warnings
+        .iter()
+        .map(|w| w.pointer.as_deref())
+        .collect();
+    assert_eq!(
+        pointers,
+        [
+            Some("/components/schemas/Job/properties/mode/x-enum-varnames"),
+            Some("/components/schemas/Job/properties/flag/x-enum-varnames"),
+        ],
+        "{:#?}",
+        generated.warnings
+    );
+    let warning = &generated.warnings[0];
+    assert!(!warning.is_error());
+    assert!(
+        warning
+            .message
+            .contains("`x-enum-varnames` must be a list of strings, one per `enum` entry (2 here)"),
+        "{warning}"
+    );
+    assert_eq!(warning.line_col, Some((34, 11)));
+    assert!(warning
+        .hint
+        .as_deref()
+        .is_some_and(|h| h.contains("one name per `enum` entry")));
+    assert!(generated.warnings[1]
+        .message
+        .contains("one per `enum` entry (1 here)"));
+
+    let types_rs = &generated.files["src/types.rs"];
+    for needle in [
+        "pub enum JobState {",
+        "    Unknown(i64),",
+        "            3 => Self::Unknown2,",
+        "            -2 => Self::ValueMinus2,",
+        "impl From<JobState> for i64 {",
+        "serializer.serialize_i64(self.value())",
+    ] {
+        assert!(types_rs.contains(needle), "{needle}\n{types_rs}");
+    }
+}

@@ -10,6 +10,8 @@
 //!   expiry, each operation's security scheme, the required `Organization` setting.
 //! * Refusals: CR/LF in settings, header parameters and credentials; malformed JSON.
 //! * Rate limits shared by clones; tracing spans with no secret in them.
+//! * Integer enums (named by `x-enum-varnames` and not): known and unknown values decoded,
+//!   encoded again exactly, and sent back through a client.
 //! * Pagination: three pages in each style (page number in the query and in the body, offset,
 //!   token, cursor), each stop condition, and failures mid-stream.
 
@@ -19,7 +21,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use futures::{StreamExt, TryStreamExt};
 use serde_json::{json, Value};
-use showcase_client::types::{SearchRequest, Widget};
+use showcase_client::types::{SearchRequest, Widget, WidgetPriority, WidgetStatus};
 use showcase_client::{AccessToken, BoxError, BuildError, Client, ClientBuilder, Error};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -713,6 +715,72 @@ async fn each_attempt_has_a_span_and_no_secret_shows_anywhere() {
     }
     let builder_debug = format!("{:?}", builder("http://x").bearer_token("s3cret-token"));
     assert!(!builder_debug.contains("s3cret"), "{builder_debug}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Integer enums
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn an_integer_enum_decodes_known_and_unknown_values_and_encodes_them_as_sent() {
+    let known: WidgetStatus = serde_json::from_value(json!(1)).unwrap();
+    let unknown: WidgetStatus = serde_json::from_value(json!(42)).unwrap();
+    assert_eq!(known, WidgetStatus::Active, "named by `x-enum-varnames`");
+    assert_eq!(unknown, WidgetStatus::Unknown(42));
+    assert_eq!(serde_json::to_string(&known).unwrap(), "1");
+    assert_eq!(serde_json::to_string(&unknown).unwrap(), "42");
+
+    assert_eq!(known.to_string(), "1");
+    assert_eq!(unknown.to_string(), "42");
+    assert_eq!(WidgetStatus::from(2), WidgetStatus::Retired);
+    assert_eq!(WidgetStatus::from(42), WidgetStatus::Unknown(42));
+    assert_eq!(i64::from(WidgetStatus::Draft), 0);
+    assert_eq!(i64::from(unknown), 42);
+    assert_eq!(WidgetStatus::Retired.value(), 2);
+
+    // Without names, variants are named after their values; the spec lists `1` twice.
+    assert_eq!(WidgetPriority::from(-1), WidgetPriority::ValueMinus1);
+    assert_eq!(WidgetPriority::from(1), WidgetPriority::Value1);
+    assert_eq!(WidgetPriority::ValueMinus1.to_string(), "-1");
+    assert_eq!(
+        serde_json::from_value::<WidgetPriority>(json!(-7)).unwrap(),
+        WidgetPriority::Unknown(-7)
+    );
+
+    for not_an_integer in [json!("1"), json!(1.5), json!(null)] {
+        assert!(
+            serde_json::from_value::<WidgetStatus>(not_an_integer.clone()).is_err(),
+            "{not_an_integer}"
+        );
+    }
+    let sample = json!({"id": 1, "name": "w", "status": 42, "priority": -1});
+    assert_eq!(clientgen_tests::round_trip::<Widget>(&sample), sample);
+}
+
+#[tokio::test]
+async fn a_widget_with_an_unknown_status_goes_back_to_the_server_unchanged() {
+    let server = MockServer::start().await;
+    let sent = json!({"id": 1, "name": "w", "status": 42, "priority": 2});
+    get_widget_answers(&server, ok_json(sent.clone()), None).await;
+    Mock::given(method("PUT"))
+        .and(path("/widgets/1"))
+        .and(body_json(sent.clone()))
+        .respond_with(ok_json(sent.clone()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+
+    let widget = client.get_widget(1).send().await.unwrap();
+    assert_eq!(widget.status, Some(WidgetStatus::Unknown(42)));
+    assert_eq!(widget.priority, Some(WidgetPriority::Value2));
+    let stored = client
+        .replace_widget(1, widget.clone())
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(stored, widget);
 }
 
 // ---------------------------------------------------------------------------------------------

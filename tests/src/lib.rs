@@ -192,6 +192,13 @@ pub fn api_surface(api: &clientgen::ir::Api) -> String {
                 let values: Vec<&str> = variants.iter().map(|v| v.wire_value.as_str()).collect();
                 line(format!("enum {} [{}]", def.name, values.join(", ")));
             }
+            TypeKind::IntEnum { variants } => {
+                let values: Vec<String> = variants
+                    .iter()
+                    .map(|v| format!("{} = {}", v.value, v.rust_name))
+                    .collect();
+                line(format!("int enum {} [{}]", def.name, values.join(", ")));
+            }
             TypeKind::Alias(ty) => line(format!("type {} = {ty}", def.name)),
         }
     }

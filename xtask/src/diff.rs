@@ -7,7 +7,9 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Command;
 
-use clientgen::ir::{Api, Operation, Param, ParamLocation, SchemeKind, TypeDef, TypeKind};
+use clientgen::ir::{
+    Api, IntVariant, Operation, Param, ParamLocation, SchemeKind, TypeDef, TypeKind,
+};
 
 /// How a change affects a user of the generated Rust API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -499,7 +501,17 @@ fn kind_name(kind: &TypeKind) -> &'static str {
     match kind {
         TypeKind::Struct { .. } => "struct",
         TypeKind::StringEnum { .. } => "enum",
+        TypeKind::IntEnum { .. } => "integer enum",
         TypeKind::Alias(_) => "type alias",
+    }
+}
+
+/// `a struct`, `an enum`, `an integer enum`.
+fn with_article(kind: &str) -> String {
+    if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        format!("an {kind}")
+    } else {
+        format!("a {kind}")
     }
 }
 
@@ -597,6 +609,47 @@ fn types(old: &Api, new: &Api, changes: &mut Vec<Change>) {
                     );
                 }
             }
+            (TypeKind::IntEnum { variants: a }, TypeKind::IntEnum { variants: b }) => {
+                let values = |vs: &[IntVariant], others: &[IntVariant]| {
+                    vs.iter()
+                        .filter(|v| !others.iter().any(|o| o.value == v.value))
+                        .map(|v| format!("`{}`", v.value))
+                        .collect::<Vec<_>>()
+                };
+                let removed = values(a, b);
+                if !removed.is_empty() {
+                    push(
+                        changes,
+                        Impact::Breaking,
+                        format!("`{name}`: enum values removed: {}", removed.join(", ")),
+                    );
+                }
+                // Names come from `x-enum-varnames`, so a value can keep its number and
+                // change its variant: code naming the old variant no longer compiles.
+                for old in a {
+                    if let Some(new) = b
+                        .iter()
+                        .find(|v| v.value == old.value && v.rust_name != old.rust_name)
+                    {
+                        push(
+                            changes,
+                            Impact::Breaking,
+                            format!(
+                                "`{name}`: variant `{}` (`{}`) renamed to `{}`",
+                                old.rust_name, old.value, new.rust_name
+                            ),
+                        );
+                    }
+                }
+                let added = values(b, a);
+                if !added.is_empty() {
+                    push(
+                        changes,
+                        Impact::Addition,
+                        format!("`{name}`: enum values added: {}", added.join(", ")),
+                    );
+                }
+            }
             (TypeKind::Alias(a), TypeKind::Alias(b)) if a != b => push(
                 changes,
                 Impact::Breaking,
@@ -605,7 +658,11 @@ fn types(old: &Api, new: &Api, changes: &mut Vec<Change>) {
             (a, b) if kind_name(a) != kind_name(b) => push(
                 changes,
                 Impact::Breaking,
-                format!("`{name}`: now a {}, was a {}", kind_name(b), kind_name(a)),
+                format!(
+                    "`{name}`: now {}, was {}",
+                    with_article(kind_name(b)),
+                    with_article(kind_name(a))
+                ),
             ),
             _ => {}
         }
@@ -781,4 +838,71 @@ pub fn diff(root: &Path, rev: &str) -> Result<Vec<CrateReport>, String> {
         });
     }
     Ok(reports)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status(schema: &str) -> Api {
+        let spec = format!(
+            "openapi: 3.0.3\ninfo: {{ title: T, version: '1' }}\npaths: {{}}\ncomponents:\n  schemas:\n    Status: {schema}\n"
+        );
+        match clientgen::lower(&spec, "t.yaml") {
+            Ok((api, _)) => api,
+            Err(problems) => panic!("{problems:#?}"),
+        }
+    }
+
+    fn texts(old: &str, new: &str) -> Vec<(Impact, String)> {
+        compare(&status(old), &status(new))
+            .into_iter()
+            .map(|c| (c.impact, c.text))
+            .collect()
+    }
+
+    #[test]
+    fn integer_enum_values_removed_break_renamed_variants_break_added_values_add() {
+        let before = "{ type: integer, enum: [0, 1, 2], x-enum-varnames: [Off, On, Auto] }";
+        let after = "{ type: integer, enum: [0, 1, 3], x-enum-varnames: [Off, Enabled, Eco] }";
+        assert_eq!(
+            texts(before, after),
+            [
+                (
+                    Impact::Breaking,
+                    "`Status`: enum values removed: `2`".to_owned()
+                ),
+                (
+                    Impact::Breaking,
+                    "`Status`: variant `On` (`1`) renamed to `Enabled`".to_owned()
+                ),
+                (
+                    Impact::Addition,
+                    "`Status`: enum values added: `3`".to_owned()
+                ),
+            ]
+        );
+        assert!(texts(before, before).is_empty());
+    }
+
+    #[test]
+    fn an_integer_becoming_an_integer_enum_or_a_string_enum_is_a_new_kind() {
+        assert_eq!(
+            texts("{ type: integer }", "{ type: integer, enum: [1] }"),
+            [(
+                Impact::Breaking,
+                "`Status`: now an integer enum, was a type alias".to_owned()
+            )]
+        );
+        assert_eq!(
+            texts(
+                "{ type: integer, enum: [1] }",
+                "{ type: string, enum: ['1'] }"
+            ),
+            [(
+                Impact::Breaking,
+                "`Status`: now an enum, was an integer enum".to_owned()
+            )]
+        );
+    }
 }

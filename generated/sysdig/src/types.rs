@@ -2,7 +2,7 @@
 
 //! Request and response types of the IBM Cloud Security and Compliance Center Workload Protection API.
 //!
-//! Objects ignore fields they do not know, and string enums keep values they do not know in an `Unknown` variant, so a vendor adding either never breaks decoding.
+//! Objects ignore fields they do not know, and string and integer enums keep values they do not know in an `Unknown` variant, so a vendor adding either never breaks decoding.
 
 use serde::{Deserialize, Serialize};
 

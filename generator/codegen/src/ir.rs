@@ -38,7 +38,7 @@ impl Api {
         let in_types = self.types.iter().any(|def| match &def.kind {
             TypeKind::Struct { fields } => fields.iter().any(|f| f.ty.any(wanted)),
             TypeKind::Alias(ty) => ty.any(wanted),
-            TypeKind::StringEnum { .. } => false,
+            TypeKind::StringEnum { .. } | TypeKind::IntEnum { .. } => false,
         });
         let in_settings = self.settings.iter().any(|s| s.ty.any(wanted));
         let in_operations = self.operations.iter().any(|op| {
@@ -257,6 +257,11 @@ pub enum TypeKind {
         /// Known values in the spec's order.
         variants: Vec<Variant>,
     },
+    /// An integer enum; unknown values decode into an extra `Unknown(i64)` variant.
+    IntEnum {
+        /// Known values in the spec's order, each once.
+        variants: Vec<IntVariant>,
+    },
     /// Another name for a type (a schema that is an array, a map or a scalar).
     Alias(TypeRef),
 }
@@ -292,6 +297,16 @@ pub struct Variant {
     pub rust_name: String,
     /// The string in JSON.
     pub wire_value: String,
+}
+
+/// A value of an integer enum.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IntVariant {
+    /// Rust name (PascalCase, hygienic, never `Unknown`): from `x-enum-varnames`, else
+    /// `Value{n}` (`ValueMinus{n}` for a negative value).
+    pub rust_name: String,
+    /// The integer in JSON.
+    pub value: i64,
 }
 
 /// A reference to a type.

@@ -1,14 +1,14 @@
 //! The `types` module: one struct, enum or alias per named type.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::{doc_attrs, ident, inner_doc_attrs, type_tokens};
-use crate::ir::{Api, Field, TypeDef, TypeKind, Variant};
+use crate::ir::{Api, Field, IntVariant, TypeDef, TypeKind, Variant};
 
 pub(crate) fn types(api: &Api) -> TokenStream {
     let module_doc = inner_doc_attrs(&format!(
-        "Request and response types of the {}.\n\nObjects ignore fields they do not know, and string enums keep values they do not know in an `Unknown` variant, so a vendor adding either never breaks decoding.",
+        "Request and response types of the {}.\n\nObjects ignore fields they do not know, and string and integer enums keep values they do not know in an `Unknown` variant, so a vendor adding either never breaks decoding.",
         api.title
     ));
     let defs = api.types.iter().map(type_def);
@@ -46,6 +46,7 @@ fn type_def(def: &TypeDef) -> TokenStream {
             }
         }
         TypeKind::StringEnum { variants } => string_enum(&doc, &name, variants),
+        TypeKind::IntEnum { variants } => int_enum(&doc, &name, variants),
         TypeKind::Alias(target) => {
             let target = type_tokens(target, &TokenStream::new());
             quote! {
@@ -147,6 +148,69 @@ fn string_enum(doc: &TokenStream, name: &proc_macro2::Ident, variants: &[Variant
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = String::deserialize(deserializer)?;
                 Ok(Self::from(value.as_str()))
+            }
+        }
+    }
+}
+
+/// Like [`string_enum`], for integers: `Copy`, `value()`, `From<i64>` both ways, and JSON
+/// numbers on the wire. Lowering lists each value once, so no match arm is unreachable.
+fn int_enum(doc: &TokenStream, name: &proc_macro2::Ident, variants: &[IntVariant]) -> TokenStream {
+    let names: Vec<_> = variants.iter().map(|v| ident(&v.rust_name)).collect();
+    let values: Vec<_> = variants
+        .iter()
+        .map(|v| Literal::i64_unsuffixed(v.value))
+        .collect();
+    let variant_docs = variants.iter().map(|v| format!(" `{}`", v.value));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum #name {
+            #( #[doc = #variant_docs] #names, )*
+            /// A value this version of the client does not know; it is kept as sent.
+            Unknown(i64),
+        }
+
+        impl #name {
+            /// The value as it appears in JSON.
+            pub fn value(self) -> i64 {
+                match self {
+                    #( Self::#names => #values, )*
+                    Self::Unknown(value) => value,
+                }
+            }
+        }
+
+        impl From<i64> for #name {
+            fn from(value: i64) -> Self {
+                match value {
+                    #( #values => Self::#names, )*
+                    other => Self::Unknown(other),
+                }
+            }
+        }
+
+        impl From<#name> for i64 {
+            fn from(value: #name) -> Self {
+                value.value()
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                std::fmt::Display::fmt(&self.value(), f)
+            }
+        }
+
+        impl Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_i64(self.value())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                i64::deserialize(deserializer).map(Self::from)
             }
         }
     }

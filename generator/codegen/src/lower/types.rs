@@ -4,14 +4,14 @@
 use std::collections::BTreeMap;
 
 use openapiv3::{
-    AdditionalProperties, IntegerFormat, NumberFormat, ObjectType, OpenAPI, ReferenceOr, Schema,
-    SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, IntegerFormat, IntegerType, NumberFormat, ObjectType, OpenAPI,
+    ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 
 use super::docs::{doc, inferred};
 use super::names::{pascal, snake, type_name, Scope};
 use crate::diagnostics::{pointer_token, Diagnostic};
-use crate::ir::{Field, TypeDef, TypeKind, TypeRef, Variant};
+use crate::ir::{Field, IntVariant, TypeDef, TypeKind, TypeRef, Variant};
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
@@ -93,6 +93,9 @@ impl<'a> TypeSpace<'a> {
             }
             SchemaKind::Type(Type::String(string)) if !string.enumeration.is_empty() => {
                 Some(string_enum(string.enumeration.iter().flatten()))
+            }
+            SchemaKind::Type(Type::Integer(integer)) if is_int_enum(integer) => {
+                Some(self.int_enum(integer, schema, pointer))
             }
             SchemaKind::Any(any) if !any.properties.is_empty() => {
                 let object = ObjectType {
@@ -220,10 +223,12 @@ impl<'a> TypeSpace<'a> {
                     _ => TypeRef::String,
                 }
             }
-            SchemaKind::Type(Type::Integer(integer)) => match integer.format {
-                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
-                _ => TypeRef::I64,
-            },
+            SchemaKind::Type(Type::Integer(integer)) if !is_int_enum(integer) => {
+                match integer.format {
+                    VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
+                    _ => TypeRef::I64,
+                }
+            }
             SchemaKind::Type(Type::Number(number)) => match number.format {
                 VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => TypeRef::F32,
                 _ => TypeRef::F64,
@@ -305,6 +310,52 @@ impl<'a> TypeSpace<'a> {
         (ty, nullable)
     }
 
+    /// An integer enum: each value once, `null` ignored, variants named by `x-enum-varnames`
+    /// (openapi-generator's extension, one name per `enum` entry) or else after the value.
+    fn int_enum(&mut self, integer: &IntegerType, schema: &Schema, pointer: &str) -> TypeKind {
+        let names = schema.schema_data.extensions.get("x-enum-varnames");
+        let names: Option<Vec<&str>> = names.and_then(|names| {
+            let strings: Option<Vec<&str>> = names.as_array().and_then(|names| {
+                names.iter().map(serde_json::Value::as_str).collect()
+            });
+            match strings {
+                Some(names) if names.len() == integer.enumeration.len() => Some(names),
+                _ => {
+                    self.diagnostics.push(
+                        Diagnostic::warning(
+                            self.file,
+                            format!(
+                                "`x-enum-varnames` must be a list of strings, one per `enum` entry ({} here); the variants are named after their values",
+                                integer.enumeration.len()
+                            ),
+                        )
+                        .at(format!("{pointer}/x-enum-varnames"))
+                        .hint("list one name per `enum` entry, in the same order"),
+                    );
+                    None
+                }
+            }
+        });
+        let mut scope = Scope::with_reserved(&["Unknown"]);
+        let mut variants: Vec<IntVariant> = Vec::new();
+        for (index, value) in integer.enumeration.iter().enumerate() {
+            let Some(value) = *value else { continue };
+            if variants.iter().any(|v| v.value == value) {
+                continue;
+            }
+            let name = match names.as_ref().and_then(|names| names.get(index)) {
+                Some(name) => pascal(name),
+                None if value < 0 => format!("ValueMinus{}", value.unsigned_abs()),
+                None => format!("Value{value}"),
+            };
+            variants.push(IntVariant {
+                rust_name: scope.claim(name),
+                value,
+            });
+        }
+        TypeKind::IntEnum { variants }
+    }
+
     fn warn(&mut self, pointer: &str, message: String) {
         self.diagnostics.push(
             Diagnostic::warning(self.file, message)
@@ -334,6 +385,11 @@ fn string_enum<'v>(values: impl Iterator<Item = &'v String>) -> TypeKind {
         });
     }
     TypeKind::StringEnum { variants }
+}
+
+/// Whether an integer schema lists values (`null` aside): then it is an enum of its own.
+fn is_int_enum(integer: &IntegerType) -> bool {
+    integer.enumeration.iter().any(Option::is_some)
 }
 
 /// `ReferenceOr<Box<Schema>>` (properties, items) as `ReferenceOr<Schema>`.

@@ -2,7 +2,7 @@
 
 //! Request and response types of the Showcase API.
 //!
-//! Objects ignore fields they do not know, and string enums keep values they do not know in an `Unknown` variant, so a vendor adding either never breaks decoding.
+//! Objects ignore fields they do not know, and string and integer enums keep values they do not know in an `Unknown` variant, so a vendor adding either never breaks decoding.
 
 use serde::{Deserialize, Serialize};
 
@@ -99,6 +99,12 @@ pub struct Widget {
     /// The `color` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
+    /// Where a widget is in its life, as a number with names from `x-enum-varnames`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<WidgetStatus>,
+    /// How urgent the widget is; the values have no names.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<WidgetPriority>,
 }
 
 /// The `WidgetPage` schema.
@@ -110,4 +116,132 @@ pub struct WidgetPage {
     /// The `total` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+}
+
+/// How urgent the widget is; the values have no names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WidgetPriority {
+    /// `-1`
+    ValueMinus1,
+    /// `0`
+    Value0,
+    /// `1`
+    Value1,
+    /// `2`
+    Value2,
+    /// A value this version of the client does not know; it is kept as sent.
+    Unknown(i64),
+}
+
+impl WidgetPriority {
+    /// The value as it appears in JSON.
+    pub fn value(self) -> i64 {
+        match self {
+            Self::ValueMinus1 => -1,
+            Self::Value0 => 0,
+            Self::Value1 => 1,
+            Self::Value2 => 2,
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<i64> for WidgetPriority {
+    fn from(value: i64) -> Self {
+        match value {
+            -1 => Self::ValueMinus1,
+            0 => Self::Value0,
+            1 => Self::Value1,
+            2 => Self::Value2,
+            other => Self::Unknown(other),
+        }
+    }
+}
+
+impl From<WidgetPriority> for i64 {
+    fn from(value: WidgetPriority) -> Self {
+        value.value()
+    }
+}
+
+impl std::fmt::Display for WidgetPriority {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.value(), f)
+    }
+}
+
+impl Serialize for WidgetPriority {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+
+impl<'de> Deserialize<'de> for WidgetPriority {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        i64::deserialize(deserializer).map(Self::from)
+    }
+}
+
+/// Where a widget is in its life, as a number with names from `x-enum-varnames`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WidgetStatus {
+    /// `0`
+    Draft,
+    /// `1`
+    Active,
+    /// `2`
+    Retired,
+    /// A value this version of the client does not know; it is kept as sent.
+    Unknown(i64),
+}
+
+impl WidgetStatus {
+    /// The value as it appears in JSON.
+    pub fn value(self) -> i64 {
+        match self {
+            Self::Draft => 0,
+            Self::Active => 1,
+            Self::Retired => 2,
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<i64> for WidgetStatus {
+    fn from(value: i64) -> Self {
+        match value {
+            0 => Self::Draft,
+            1 => Self::Active,
+            2 => Self::Retired,
+            other => Self::Unknown(other),
+        }
+    }
+}
+
+impl From<WidgetStatus> for i64 {
+    fn from(value: WidgetStatus) -> Self {
+        value.value()
+    }
+}
+
+impl std::fmt::Display for WidgetStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.value(), f)
+    }
+}
+
+impl Serialize for WidgetStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+
+impl<'de> Deserialize<'de> for WidgetStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        i64::deserialize(deserializer).map(Self::from)
+    }
 }
