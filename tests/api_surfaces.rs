@@ -33,3 +33,8 @@ fn nobl9() {
 fn nudge() {
     insta::assert_snapshot!(surface("nudge"));
 }
+
+#[test]
+fn lacework_edge() {
+    insta::assert_snapshot!(surface("lacework-edge"));
+}

@@ -204,3 +204,43 @@ pub fn api_surface(api: &clientgen::ir::Api) -> String {
     }
     out
 }
+
+/// `value` without its `null`s at any depth: object keys whose value is `null` and `null` array
+/// elements. Documentation samples rendered by Redoc put `null` where they stop expanding a nested
+/// object; it carries no information, and a generated type reads a `null` field as absent.
+pub fn without_nulls(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(_, inner)| !inner.is_null())
+                .map(|(key, inner)| (key.clone(), without_nulls(inner)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(
+            items
+                .iter()
+                .filter(|inner| !inner.is_null())
+                .map(without_nulls)
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// `value` with every number as an `f64`, for comparing JSON by numeric value: a sample's `0`
+/// read into an `f64` field encodes again as `0.0`.
+pub fn numbers_as_f64(value: &Value) -> Value {
+    match value {
+        Value::Number(number) => number
+            .as_f64()
+            .and_then(serde_json::Number::from_f64)
+            .map_or_else(|| value.clone(), Value::Number),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(key, inner)| (key.clone(), numbers_as_f64(inner)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(numbers_as_f64).collect()),
+        other => other.clone(),
+    }
+}
