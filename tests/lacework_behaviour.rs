@@ -25,13 +25,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn spec() -> &'static Value {
     static SPEC: OnceLock<Value> = OnceLock::new();
-    SPEC.get_or_init(|| {
-        let text = std::fs::read_to_string(
-            clientgen_tests::repo_root().join("specs/lacework-edge/openapi.yaml"),
-        )
-        .expect("the spec is readable");
-        serde_yaml::from_str(&text).expect("the spec is YAML")
-    })
+    SPEC.get_or_init(|| clientgen_tests::spec_json("lacework-edge"))
 }
 
 /// The spec's operation at a method and path.

@@ -50,13 +50,7 @@ macro_rules! case {
 /// The spec as JSON, read once.
 fn spec() -> &'static Value {
     static SPEC: OnceLock<Value> = OnceLock::new();
-    SPEC.get_or_init(|| {
-        let text = std::fs::read_to_string(
-            clientgen_tests::repo_root().join("specs/lacework-edge/openapi.yaml"),
-        )
-        .expect("the spec is readable");
-        serde_yaml::from_str(&text).expect("the spec is YAML")
-    })
+    SPEC.get_or_init(|| clientgen_tests::spec_json("lacework-edge"))
 }
 
 /// The operation of the spec with this operationId: (method, path, operation).

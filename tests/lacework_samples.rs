@@ -181,11 +181,7 @@ fn samples() -> Vec<(&'static str, Check)> {
 }
 
 fn spec() -> Value {
-    let text = std::fs::read_to_string(
-        clientgen_tests::repo_root().join("specs/lacework-edge/openapi.yaml"),
-    )
-    .expect("the spec is readable");
-    serde_yaml::from_str(&text).expect("the spec is YAML")
+    clientgen_tests::spec_json("lacework-edge")
 }
 
 #[test]

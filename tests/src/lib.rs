@@ -199,6 +199,29 @@ pub fn api_surface(api: &clientgen::ir::Api) -> String {
                     .collect();
                 line(format!("int enum {} [{}]", def.name, values.join(", ")));
             }
+            TypeKind::Union {
+                discriminator,
+                variants,
+            } => {
+                let alternatives: Vec<String> = variants
+                    .iter()
+                    .map(|v| {
+                        if v.tags.is_empty() {
+                            format!("{}({})", v.rust_name, v.ty)
+                        } else {
+                            format!("{}({}) = {}", v.rust_name, v.ty, v.tags.join(" | "))
+                        }
+                    })
+                    .collect();
+                let by = discriminator
+                    .as_ref()
+                    .map_or_else(String::new, |d| format!(" by {d}"));
+                line(format!(
+                    "union {}{by} [{}]",
+                    def.name,
+                    alternatives.join(", ")
+                ));
+            }
             TypeKind::Alias(ty) => line(format!("type {} = {ty}", def.name)),
         }
     }
@@ -243,4 +266,11 @@ pub fn numbers_as_f64(value: &Value) -> Value {
         Value::Array(items) => Value::Array(items.iter().map(numbers_as_f64).collect()),
         other => other.clone(),
     }
+}
+
+/// A vendor's spec (`specs/<vendor>/openapi.yaml`) as JSON, for tests that read its examples.
+pub fn spec_json(vendor: &str) -> Value {
+    let path = repo_root().join("specs").join(vendor).join("openapi.yaml");
+    let text = std::fs::read_to_string(&path).expect("the spec is readable");
+    serde_yaml::from_str(&text).expect("the spec is YAML")
 }

@@ -92,6 +92,43 @@ fn push(changes: &mut Vec<Change>, impact: Impact, text: String) {
     changes.push(Change { impact, text });
 }
 
+/// Members of an enum or union (values, alternatives) only in `old` are removed, a breaking
+/// change; those only in `new` are an addition. `key` says which members are the same one,
+/// `show` how a member is written in the report.
+fn members<T>(
+    changes: &mut Vec<Change>,
+    name: &str,
+    what: &str,
+    old: &[T],
+    new: &[T],
+    key: impl Fn(&T) -> String,
+    show: impl Fn(&T) -> String,
+) {
+    let only = |these: &[T], others: &[T]| {
+        these
+            .iter()
+            .filter(|m| !others.iter().any(|o| key(o) == key(m)))
+            .map(&show)
+            .collect::<Vec<_>>()
+    };
+    let removed = only(old, new);
+    if !removed.is_empty() {
+        push(
+            changes,
+            Impact::Breaking,
+            format!("`{name}`: {what} removed: {}", removed.join(", ")),
+        );
+    }
+    let added = only(new, old);
+    if !added.is_empty() {
+        push(
+            changes,
+            Impact::Addition,
+            format!("`{name}`: {what} added: {}", added.join(", ")),
+        );
+    }
+}
+
 fn servers(old: &Api, new: &Api, changes: &mut Vec<Change>) {
     let method = |api: &Api| api.server.as_ref().map(|s| s.method.clone());
     match (method(old), method(new)) {
@@ -502,6 +539,7 @@ fn kind_name(kind: &TypeKind) -> &'static str {
         TypeKind::Struct { .. } => "struct",
         TypeKind::StringEnum { .. } => "enum",
         TypeKind::IntEnum { .. } => "integer enum",
+        TypeKind::Union { .. } => "union",
         TypeKind::Alias(_) => "type alias",
     }
 }
@@ -585,45 +623,35 @@ fn types(old: &Api, new: &Api, changes: &mut Vec<Change>) {
                     }
                 }
             }
-            (TypeKind::StringEnum { variants: a }, TypeKind::StringEnum { variants: b }) => {
-                let values = |vs: &[clientgen::ir::Variant], others: &[clientgen::ir::Variant]| {
-                    vs.iter()
-                        .filter(|v| !others.iter().any(|o| o.wire_value == v.wire_value))
-                        .map(|v| format!("`{}`", v.wire_value))
-                        .collect::<Vec<_>>()
-                };
-                let removed = values(a, b);
-                if !removed.is_empty() {
-                    push(
-                        changes,
-                        Impact::Breaking,
-                        format!("`{name}`: enum values removed: {}", removed.join(", ")),
-                    );
-                }
-                let added = values(b, a);
-                if !added.is_empty() {
-                    push(
-                        changes,
-                        Impact::Addition,
-                        format!("`{name}`: enum values added: {}", added.join(", ")),
-                    );
+            (TypeKind::Union { variants: a, .. }, TypeKind::Union { variants: b, .. }) => {
+                let key = |v: &clientgen::ir::UnionVariant| v.rust_name.clone();
+                let show = |v: &clientgen::ir::UnionVariant| format!("`{}({})`", v.rust_name, v.ty);
+                members(changes, name, "alternatives", a, b, key, show);
+                for old in a {
+                    if let Some(new) = b
+                        .iter()
+                        .find(|v| v.rust_name == old.rust_name && v.ty != old.ty)
+                    {
+                        push(
+                            changes,
+                            Impact::Breaking,
+                            format!(
+                                "`{name}`: alternative `{}` now holds `{}`, was `{}`",
+                                old.rust_name, new.ty, old.ty
+                            ),
+                        );
+                    }
                 }
             }
+            (TypeKind::StringEnum { variants: a }, TypeKind::StringEnum { variants: b }) => {
+                let key = |v: &clientgen::ir::Variant| v.wire_value.clone();
+                let show = |v: &clientgen::ir::Variant| format!("`{}`", v.wire_value);
+                members(changes, name, "enum values", a, b, key, show);
+            }
             (TypeKind::IntEnum { variants: a }, TypeKind::IntEnum { variants: b }) => {
-                let values = |vs: &[IntVariant], others: &[IntVariant]| {
-                    vs.iter()
-                        .filter(|v| !others.iter().any(|o| o.value == v.value))
-                        .map(|v| format!("`{}`", v.value))
-                        .collect::<Vec<_>>()
-                };
-                let removed = values(a, b);
-                if !removed.is_empty() {
-                    push(
-                        changes,
-                        Impact::Breaking,
-                        format!("`{name}`: enum values removed: {}", removed.join(", ")),
-                    );
-                }
+                let key = |v: &IntVariant| v.value.to_string();
+                let show = |v: &IntVariant| format!("`{}`", v.value);
+                members(changes, name, "enum values", a, b, key, show);
                 // Names come from `x-enum-varnames`, so a value can keep its number and
                 // change its variant: code naming the old variant no longer compiles.
                 for old in a {
@@ -640,14 +668,6 @@ fn types(old: &Api, new: &Api, changes: &mut Vec<Change>) {
                             ),
                         );
                     }
-                }
-                let added = values(b, a);
-                if !added.is_empty() {
-                    push(
-                        changes,
-                        Impact::Addition,
-                        format!("`{name}`: enum values added: {}", added.join(", ")),
-                    );
                 }
             }
             (TypeKind::Alias(a), TypeKind::Alias(b)) if a != b => push(
@@ -882,6 +902,27 @@ mod tests {
                 ),
             ]
         );
+        assert!(texts(before, before).is_empty());
+    }
+
+    #[test]
+    fn union_alternatives_removed_or_retyped_break_added_ones_add() {
+        let before = "{ oneOf: [{ type: integer }, { type: string }, { type: boolean }] }";
+        let after = "{ oneOf: [{ type: number }, { type: string }, { type: array, items: { type: string } }] }";
+        let mut got = texts(before, after);
+        got.sort();
+        let mut want = vec![
+            (
+                Impact::Breaking,
+                "`Status`: alternatives removed: `Integer(i64)`, `Boolean(bool)`".to_owned(),
+            ),
+            (
+                Impact::Addition,
+                "`Status`: alternatives added: `Array(Vec<String>)`, `Number(f64)`".to_owned(),
+            ),
+        ];
+        want.sort();
+        assert_eq!(got, want);
         assert!(texts(before, before).is_empty());
     }
 

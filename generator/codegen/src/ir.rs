@@ -38,6 +38,7 @@ impl Api {
         let in_types = self.types.iter().any(|def| match &def.kind {
             TypeKind::Struct { fields } => fields.iter().any(|f| f.ty.any(wanted)),
             TypeKind::Alias(ty) => ty.any(wanted),
+            TypeKind::Union { variants, .. } => variants.iter().any(|v| v.ty.any(wanted)),
             TypeKind::StringEnum { .. } | TypeKind::IntEnum { .. } => false,
         });
         let in_settings = self.settings.iter().any(|s| s.ty.any(wanted));
@@ -262,6 +263,17 @@ pub enum TypeKind {
         /// Known values in the spec's order, each once.
         variants: Vec<IntVariant>,
     },
+    /// A `oneOf` or `anyOf`: one of several alternatives. A value that matches none (a
+    /// discriminator value or a shape this version does not know) decodes into an extra
+    /// `Unknown(serde_json::Value)` variant.
+    Union {
+        /// The property whose value names the alternative, when the spec gives a
+        /// discriminator and every alternative has a value for it.
+        discriminator: Option<String>,
+        /// Alternatives: in the spec's order when tagged; otherwise in the order they are
+        /// tried, so that none shadows a later one.
+        variants: Vec<UnionVariant>,
+    },
     /// Another name for a type (a schema that is an array, a map or a scalar).
     Alias(TypeRef),
 }
@@ -288,6 +300,17 @@ impl Field {
     pub fn is_option(&self) -> bool {
         !self.required || self.nullable
     }
+}
+
+/// An alternative of a union.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionVariant {
+    /// Rust name (PascalCase, hygienic, never `Unknown`).
+    pub rust_name: String,
+    /// What the alternative holds.
+    pub ty: TypeRef,
+    /// The discriminator values that select it (empty when the union has no discriminator).
+    pub tags: Vec<String>,
 }
 
 /// A value of a string enum.

@@ -4,7 +4,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::{doc_attrs, ident, inner_doc_attrs, type_tokens};
-use crate::ir::{Api, Field, IntVariant, TypeDef, TypeKind, Variant};
+use crate::ir::{Api, Field, IntVariant, TypeDef, TypeKind, UnionVariant, Variant};
 
 pub(crate) fn types(api: &Api) -> TokenStream {
     let module_doc = inner_doc_attrs(&format!(
@@ -47,6 +47,10 @@ fn type_def(def: &TypeDef) -> TokenStream {
         }
         TypeKind::StringEnum { variants } => string_enum(&doc, &name, variants),
         TypeKind::IntEnum { variants } => int_enum(&doc, &name, variants),
+        TypeKind::Union {
+            discriminator,
+            variants,
+        } => union(&doc, &name, discriminator.as_deref(), variants),
         TypeKind::Alias(target) => {
             let target = type_tokens(target, &TokenStream::new());
             quote! {
@@ -211,6 +215,88 @@ fn int_enum(doc: &TokenStream, name: &proc_macro2::Ident, variants: &[IntVariant
         impl<'de> Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 i64::deserialize(deserializer).map(Self::from)
+            }
+        }
+    }
+}
+
+/// A `oneOf`/`anyOf`: one tuple variant per alternative and `Unknown(serde_json::Value)`.
+/// Encoding writes the alternative as it is. Decoding reads the value once, then picks the
+/// alternative by the discriminator's value when there is one (a known value whose body does
+/// not fit is an error), or else tries the alternatives in turn; a value none of them takes
+/// is kept in `Unknown`.
+fn union(
+    doc: &TokenStream,
+    name: &proc_macro2::Ident,
+    discriminator: Option<&str>,
+    variants: &[UnionVariant],
+) -> TokenStream {
+    let names: Vec<_> = variants.iter().map(|v| ident(&v.rust_name)).collect();
+    let types: Vec<_> = variants
+        .iter()
+        .map(|v| type_tokens(&v.ty, &TokenStream::new()))
+        .collect();
+    let variant_docs = variants.iter().map(|v| {
+        if v.tags.is_empty() {
+            format!(" The `{}` alternative.", v.ty)
+        } else {
+            let tags: Vec<String> = v.tags.iter().map(|t| format!("`{t}`")).collect();
+            format!(" The `{}` alternative, selected by {}.", v.ty, tags.join(" or "))
+        }
+    });
+    let decode = match discriminator {
+        Some(property) => {
+            let arms = variants
+                .iter()
+                .zip(&names)
+                .zip(&types)
+                .map(|((v, name), ty)| {
+                    let tags = &v.tags;
+                    quote! {
+                        #( Some(#tags) )|* => serde_json::from_value::<#ty>(value)
+                            .map(Self::#name)
+                            .map_err(serde::de::Error::custom),
+                    }
+                });
+            quote! {
+                match value.get(#property).and_then(serde_json::Value::as_str) {
+                    #( #arms )*
+                    _ => Ok(Self::Unknown(value)),
+                }
+            }
+        }
+        None => quote! {
+            #(
+                if let Ok(decoded) = serde_json::from_value::<#types>(value.clone()) {
+                    return Ok(Self::#names(decoded));
+                }
+            )*
+            Ok(Self::Unknown(value))
+        },
+    };
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #( #[doc = #variant_docs] #names(#types), )*
+            /// A value that none of the alternatives this version of the client knows takes;
+            /// it is kept as sent.
+            Unknown(serde_json::Value),
+        }
+
+        impl Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #( Self::#names(value) => value.serialize(serializer), )*
+                    Self::Unknown(value) => value.serialize(serializer),
+                }
+            }
+        }
+
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = serde_json::Value::deserialize(deserializer)?;
+                #decode
             }
         }
     }

@@ -11,7 +11,7 @@ use openapiv3::{
 use super::docs::{doc, inferred};
 use super::names::{pascal, snake, type_name, Scope};
 use crate::diagnostics::{pointer_token, Diagnostic};
-use crate::ir::{Field, IntVariant, TypeDef, TypeKind, TypeRef, Variant};
+use crate::ir::{Field, IntVariant, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
@@ -58,6 +58,31 @@ impl<'a> TypeSpace<'a> {
     pub(crate) fn into_types(self) -> (Vec<TypeDef>, Vec<Diagnostic>) {
         let mut defs = self.defs;
         defs.sort_by(|a, b| a.name.cmp(&b.name));
+        // Untagged alternatives are tried in order: the narrower ones first, so that none
+        // shadows a later one (a struct with no required field accepts any object, `f64`
+        // accepts integers, a string enum keeps any string).
+        let ranks: Vec<Vec<u32>> = defs
+            .iter()
+            .map(|def| match &def.kind {
+                TypeKind::Union {
+                    discriminator: None,
+                    variants,
+                } => variants.iter().map(|v| shadow_rank(&v.ty, &defs)).collect(),
+                _ => Vec::new(),
+            })
+            .collect();
+        for (def, ranks) in defs.iter_mut().zip(ranks) {
+            if let TypeKind::Union {
+                discriminator: None,
+                variants,
+            } = &mut def.kind
+            {
+                let mut ranked: Vec<(u32, UnionVariant)> =
+                    ranks.into_iter().zip(variants.drain(..)).collect();
+                ranked.sort_by_key(|(rank, _)| *rank);
+                variants.extend(ranked.into_iter().map(|(_, v)| v));
+            }
+        }
         (defs, self.diagnostics)
     }
 
@@ -96,6 +121,12 @@ impl<'a> TypeSpace<'a> {
             }
             SchemaKind::Type(Type::Integer(integer)) if is_int_enum(integer) => {
                 Some(self.int_enum(integer, schema, pointer))
+            }
+            SchemaKind::OneOf { one_of: variants } if alternatives(variants) >= 2 => {
+                Some(self.union_kind(name, schema, variants, &format!("{pointer}/oneOf")))
+            }
+            SchemaKind::AnyOf { any_of: variants } if alternatives(variants) >= 2 => {
+                Some(self.union_kind(name, schema, variants, &format!("{pointer}/anyOf")))
             }
             SchemaKind::Any(any) if !any.properties.is_empty() => {
                 let object = ObjectType {
@@ -210,7 +241,24 @@ impl<'a> TypeSpace<'a> {
             }
             ReferenceOr::Item(schema) => schema,
         };
-        let nullable = schema.schema_data.nullable;
+        let mut nullable = schema.schema_data.nullable;
+        if let SchemaKind::OneOf { one_of: variants } | SchemaKind::AnyOf { any_of: variants } =
+            &schema.schema_kind
+        {
+            // `null` among the alternatives makes the value optional; one alternative left is
+            // that alternative's type.
+            let rest: Vec<&ReferenceOr<Schema>> =
+                variants.iter().filter(|v| !is_null_schema(v)).collect();
+            nullable |= rest.len() < variants.len();
+            match rest.as_slice() {
+                [] => return (TypeRef::Json, true),
+                [only] => {
+                    let (ty, inner_nullable) = self.type_ref(only, hint, pointer);
+                    return (ty, nullable || inner_nullable);
+                }
+                _ => {}
+            }
+        }
         if let Some(ty) = self.inline.get(pointer) {
             return (ty.clone(), nullable);
         }
@@ -255,14 +303,6 @@ impl<'a> TypeSpace<'a> {
                     }
                     _ => TypeRef::JsonObject,
                 }
-            }
-            SchemaKind::OneOf { one_of: variants } | SchemaKind::AnyOf { any_of: variants }
-                if variants.len() == 1 =>
-            {
-                return match variants.first() {
-                    Some(only) => self.type_ref(only, hint, pointer),
-                    None => (TypeRef::Json, nullable),
-                };
             }
             SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
                 return match all_of.first() {
@@ -356,6 +396,69 @@ impl<'a> TypeSpace<'a> {
         TypeKind::IntEnum { variants }
     }
 
+    /// A `oneOf`/`anyOf` of two or more alternatives (`null` ones aside, which only make the
+    /// value optional). With a discriminator, each alternative that is a `$ref` is selected by
+    /// the discriminator values its `mapping` gives it, or else by its schema name.
+    fn union_kind(
+        &mut self,
+        name: &str,
+        schema: &Schema,
+        variants: &[ReferenceOr<Schema>],
+        pointer: &str,
+    ) -> TypeKind {
+        let discriminator = schema.schema_data.discriminator.as_ref();
+        let mut scope = Scope::with_reserved(&["Unknown"]);
+        let mut out = Vec::new();
+        for (index, variant) in variants.iter().enumerate() {
+            if is_null_schema(variant) {
+                continue;
+            }
+            let hint = format!("{name}Variant{}", index + 1);
+            let (ty, _) = self.type_ref(variant, &hint, &format!("{pointer}/{index}"));
+            let tags = match (discriminator, variant) {
+                (Some(discriminator), ReferenceOr::Reference { reference }) => {
+                    let short = reference.strip_prefix(SCHEMA_PREFIX).unwrap_or(reference);
+                    let mut tags: Vec<String> = discriminator
+                        .mapping
+                        .iter()
+                        .filter(|(_, target)| *target == reference || *target == short)
+                        .map(|(tag, _)| tag.clone())
+                        .collect();
+                    if tags.is_empty() {
+                        tags.push(short.to_owned());
+                    }
+                    tags
+                }
+                _ => Vec::new(),
+            };
+            out.push(UnionVariant {
+                rust_name: scope.claim(variant_name(&ty)),
+                ty,
+                tags,
+            });
+        }
+        let tagged = discriminator.filter(|_| out.iter().all(|v| !v.tags.is_empty()));
+        if discriminator.is_some() && tagged.is_none() {
+            self.diagnostics.push(
+                Diagnostic::warning(
+                    self.file,
+                    "the discriminator cannot select an inline alternative; the alternatives are tried in turn instead".to_owned(),
+                )
+                .at(format!("{}/discriminator", pointer.rsplit_once('/').map_or(pointer, |(head, _)| head)))
+                .hint("make each alternative a `$ref` to a component schema"),
+            );
+        }
+        if tagged.is_none() {
+            for variant in &mut out {
+                variant.tags.clear();
+            }
+        }
+        TypeKind::Union {
+            discriminator: tagged.map(|d| d.property_name.clone()),
+            variants: out,
+        }
+    }
+
     fn warn(&mut self, pointer: &str, message: String) {
         self.diagnostics.push(
             Diagnostic::warning(self.file, message)
@@ -385,6 +488,74 @@ fn string_enum<'v>(values: impl Iterator<Item = &'v String>) -> TypeKind {
         });
     }
     TypeKind::StringEnum { variants }
+}
+
+/// A `{type: 'null'}` alternative (3.1's null type, normalized to a bare `nullable`).
+fn is_null_schema(schema: &ReferenceOr<Schema>) -> bool {
+    match schema {
+        ReferenceOr::Item(schema) => {
+            schema.schema_data.nullable
+                && matches!(&schema.schema_kind, SchemaKind::Any(any)
+                    if any.typ.is_none()
+                        && any.properties.is_empty()
+                        && any.items.is_none()
+                        && any.one_of.is_empty()
+                        && any.any_of.is_empty()
+                        && any.all_of.is_empty())
+        }
+        ReferenceOr::Reference { .. } => false,
+    }
+}
+
+/// How many alternatives of a `oneOf`/`anyOf` are not `null`.
+fn alternatives(variants: &[ReferenceOr<Schema>]) -> usize {
+    variants.iter().filter(|v| !is_null_schema(v)).count()
+}
+
+/// The name of a union variant holding `ty`.
+fn variant_name(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Named(name) => name.clone(),
+        TypeRef::String => "String".to_owned(),
+        TypeRef::I64 | TypeRef::I32 => "Integer".to_owned(),
+        TypeRef::F64 | TypeRef::F32 => "Number".to_owned(),
+        TypeRef::Bool => "Boolean".to_owned(),
+        TypeRef::DateTime => "DateTime".to_owned(),
+        TypeRef::Date => "Date".to_owned(),
+        TypeRef::Uuid => "Uuid".to_owned(),
+        TypeRef::Vec(_) => "Array".to_owned(),
+        TypeRef::Map(_) | TypeRef::JsonObject => "Object".to_owned(),
+        TypeRef::Json => "Value".to_owned(),
+    }
+}
+
+/// Where an untagged alternative goes in the order of trying: lower first. Objects with more
+/// required fields first (they are the pickiest), structs with none after every other object;
+/// integers before numbers; formatted strings and closed forms before plain strings; any JSON
+/// value last.
+fn shadow_rank(ty: &TypeRef, defs: &[TypeDef]) -> u32 {
+    match ty {
+        TypeRef::Named(name) => match defs.iter().find(|d| &d.name == name).map(|d| &d.kind) {
+            Some(TypeKind::Struct { fields }) => {
+                let required = fields.iter().filter(|f| f.required).count();
+                100u32.saturating_sub(u32::try_from(required).unwrap_or(100))
+            }
+            Some(TypeKind::Union { .. }) => 150,
+            Some(TypeKind::IntEnum { .. }) => 210,
+            Some(TypeKind::StringEnum { .. }) => 260,
+            Some(TypeKind::Alias(inner)) => shadow_rank(inner, defs),
+            None => 150,
+        },
+        TypeRef::Map(_) | TypeRef::JsonObject => 120,
+        TypeRef::Vec(_) => 130,
+        TypeRef::I32 => 200,
+        TypeRef::I64 => 205,
+        TypeRef::F32 | TypeRef::F64 => 220,
+        TypeRef::Bool => 230,
+        TypeRef::Uuid | TypeRef::DateTime | TypeRef::Date => 250,
+        TypeRef::String => 270,
+        TypeRef::Json => 300,
+    }
 }
 
 /// Whether an integer schema lists values (`null` aside): then it is an enum of its own.
