@@ -49,7 +49,10 @@ fn a_discriminator_with_a_mapping_picks_the_alternative() {
         })
     );
     let dog = json!({"petType": "dog", "name": "Rex"});
-    assert!(matches!(round_trip::<Pet>(dog), Pet::Dog(Dog { barks: None, .. })));
+    assert!(matches!(
+        round_trip::<Pet>(dog),
+        Pet::Dog(Dog { barks: None, .. })
+    ));
     // A kind of pet this client does not know yet is kept as sent.
     let parrot = json!({"petType": "parrot", "name": "Polly", "talks": true});
     assert_eq!(round_trip::<Pet>(parrot.clone()), Pet::Unknown(parrot));
@@ -77,11 +80,20 @@ fn a_discriminator_without_a_mapping_selects_by_schema_name() {
 fn untagged_objects_are_tried_pickiest_first() {
     // `Note` has no required field and would take every object: it is tried last.
     let phone = json!({"number": "555-0100", "country": "US"});
-    assert!(matches!(round_trip::<Contact>(phone), Contact::Phone(Phone { .. })));
+    assert!(matches!(
+        round_trip::<Contact>(phone),
+        Contact::Phone(Phone { .. })
+    ));
     let email = json!({"address": "a@example.com"});
-    assert!(matches!(round_trip::<Contact>(email), Contact::Email(Email { .. })));
+    assert!(matches!(
+        round_trip::<Contact>(email),
+        Contact::Email(Email { .. })
+    ));
     let note = json!({"text": "call back"});
-    assert!(matches!(round_trip::<Contact>(note), Contact::Note(Note { .. })));
+    assert!(matches!(
+        round_trip::<Contact>(note),
+        Contact::Note(Note { .. })
+    ));
 }
 
 #[test]
@@ -102,7 +114,10 @@ fn untagged_scalars_are_tried_so_that_none_shadows_another() {
         Setting::Object(_)
     ));
     // Nothing takes `null` or a list of numbers: kept as sent.
-    assert_eq!(round_trip::<Setting>(json!([1, 2])), Setting::Unknown(json!([1, 2])));
+    assert_eq!(
+        round_trip::<Setting>(json!([1, 2])),
+        Setting::Unknown(json!([1, 2]))
+    );
 }
 
 #[test]
@@ -116,8 +131,12 @@ fn unions_nest_and_null_alternatives_make_fields_optional() {
     });
     let decoded: Drawing = round_trip(drawing);
     assert_eq!(decoded.nickname.as_deref(), Some("sketch"));
-    assert!(matches!(decoded.label, Some(DrawingLabel::DrawingLabelVariant2(_))));
-    let plain = json!({"shape": {"kind": "Circle", "radius": 1.0}, "label": "north", "nickname": null});
+    assert!(matches!(
+        decoded.label,
+        Some(DrawingLabel::DrawingLabelVariant2(_))
+    ));
+    let plain =
+        json!({"shape": {"kind": "Circle", "radius": 1.0}, "label": "north", "nickname": null});
     let decoded: Drawing = decode(plain);
     assert_eq!(decoded.nickname, None);
     assert_eq!(decoded.label, Some(DrawingLabel::String("north".into())));

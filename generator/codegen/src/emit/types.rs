@@ -241,7 +241,11 @@ fn union(
             format!(" The `{}` alternative.", v.ty)
         } else {
             let tags: Vec<String> = v.tags.iter().map(|t| format!("`{t}`")).collect();
-            format!(" The `{}` alternative, selected by {}.", v.ty, tags.join(" or "))
+            format!(
+                " The `{}` alternative, selected by {}.",
+                v.ty,
+                tags.join(" or ")
+            )
         }
     });
     let decode = match discriminator {
