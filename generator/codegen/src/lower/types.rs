@@ -11,7 +11,9 @@ use openapiv3::{
 use super::docs::{doc, inferred};
 use super::names::{pascal, snake, type_name, Scope};
 use crate::diagnostics::{pointer_token, Diagnostic};
-use crate::ir::{Field, IntVariant, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
+use crate::ir::{
+    resolve_alias, Field, IntVariant, TypeDef, TypeKind, TypeRef, UnionVariant, Variant,
+};
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
@@ -534,7 +536,9 @@ fn variant_name(ty: &TypeRef) -> String {
 /// integers before numbers; formatted strings and closed forms before plain strings; any JSON
 /// value last.
 fn shadow_rank(ty: &TypeRef, defs: &[TypeDef]) -> u32 {
-    match ty {
+    // Aliases are followed a bounded number of steps: `A: {$ref: B}` and `B: {$ref: A}` are
+    // aliases of each other, and following them one by one would never end.
+    match &resolve_alias(defs, ty.clone()) {
         TypeRef::Named(name) => match defs.iter().find(|d| &d.name == name).map(|d| &d.kind) {
             Some(TypeKind::Struct { fields }) => {
                 let required = fields.iter().filter(|f| f.required).count();
@@ -543,8 +547,7 @@ fn shadow_rank(ty: &TypeRef, defs: &[TypeDef]) -> u32 {
             Some(TypeKind::Union { .. }) => 150,
             Some(TypeKind::IntEnum { .. }) => 210,
             Some(TypeKind::StringEnum { .. }) => 260,
-            Some(TypeKind::Alias(inner)) => shadow_rank(inner, defs),
-            None => 150,
+            Some(TypeKind::Alias(_)) | None => 150,
         },
         TypeRef::Map(_) | TypeRef::JsonObject => 120,
         TypeRef::Vec(_) => 130,
