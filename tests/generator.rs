@@ -666,3 +666,73 @@ fn integer_enums_are_named_types_with_variants_from_x_enum_varnames_or_their_val
         assert!(types_rs.contains(needle), "{needle}\n{types_rs}");
     }
 }
+
+/// Schemas nested far deeper than any real spec (found by `generator_fuzz.rs`): the model's
+/// reader recursed past a 2 MiB thread stack from about 40 levels, and a mismatch at the
+/// bottom cost twice as much per level (hours for this small document). Past 12 levels the
+/// inner schema is typed as a JSON value, with a located warning.
+#[test]
+fn deeply_nested_schemas_become_json_values_with_a_warning() {
+    use clientgen::ir::{TypeKind, TypeRef};
+
+    // 60 levels of `items`, with a string where the innermost schema should be.
+    let mut schema = "'not a schema'".to_owned();
+    for _ in 0..60 {
+        schema = format!("{{ type: array, items: {schema} }}");
+    }
+    let spec = format!(
+        "openapi: 3.0.3\ninfo: {{ title: T, version: '1' }}\npaths: {{}}\ncomponents:\n  schemas:\n    Deep:\n      {schema}\n"
+    );
+    let generated =
+        generate(&spec, "deep.yaml", &Settings::new("deep")).unwrap_or_else(|p| panic!("{p:#?}"));
+    let [warning] = generated.warnings.as_slice() else {
+        panic!("{:#?}", generated.warnings)
+    };
+    assert!(!warning.is_error());
+    assert!(
+        warning.message.contains("nested more than 12 schemas deep"),
+        "{warning}"
+    );
+    let pointer = format!("/components/schemas/Deep{}", "/items".repeat(13));
+    assert_eq!(warning.pointer.as_deref(), Some(pointer.as_str()));
+    // Flow-style YAML is located at its deepest block key, `Deep:`.
+    assert_eq!(warning.line_col, Some((6, 5)));
+    let mut expected = TypeRef::Json;
+    for _ in 0..13 {
+        expected = TypeRef::Vec(Box::new(expected));
+    }
+    let deep = generated.api.types.iter().find(|def| def.name == "Deep");
+    assert_eq!(deep.map(|def| &def.kind), Some(&TypeKind::Alias(expected)));
+}
+
+/// A document nested as deep as the YAML reader allows (128 levels; here callbacks within
+/// callbacks, which the model reads with several frames per level) is read on the
+/// generator's own large stack: on a test thread's 2 MiB it overflowed from 7 levels.
+#[test]
+fn documents_nested_as_deep_as_yaml_allows_do_not_overflow_the_stack() {
+    let nested = |levels: usize| {
+        let mut operation = "{ responses: { '200': { description: ok } } }".to_owned();
+        for _ in 0..levels {
+            operation = format!(
+                "{{ callbacks: {{ hook: {{ '{{$request.body#/url}}': {{ post: {operation} }} }} }}, responses: {{ '200': {{ description: ok }} }} }}"
+            );
+        }
+        format!(
+            "openapi: 3.0.3\ninfo: {{ title: T, version: '1' }}\npaths:\n  /a:\n    get: {operation}\n"
+        )
+    };
+    let generated = generate(&nested(30), "deep.yaml", &Settings::new("deep"))
+        .unwrap_or_else(|p| panic!("{p:#?}"));
+    assert_eq!(generated.api.operations.len(), 1);
+
+    // One level more is past the YAML reader's limit: an error with its line and column.
+    let problems = generate(&nested(31), "deep.yaml", &Settings::new("deep"))
+        .err()
+        .unwrap_or_default();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.message.contains("recursion limit") && p.line_col.is_some()),
+        "{problems:#?}"
+    );
+}

@@ -44,12 +44,47 @@ pub struct Generated {
 /// `file` names the spec in diagnostics. Returns the IR with its warnings, or every problem
 /// found when any of them is an error.
 pub fn lower(spec_text: &str, file: &str) -> Result<(ir::Api, Vec<Diagnostic>), Vec<Diagnostic>> {
+    on_large_stack(file, || lower_here(spec_text, file))
+}
+
+/// The stack the pipeline runs on. Reading the OpenAPI model (serde's untagged and flattened
+/// forms), lowering and emitting recurse once per level of nesting, and a document may nest
+/// as deep as the YAML parser allows (128 levels): in a debug build that takes several MiB,
+/// more than the 2 MiB of a test or tokio thread. Only address space is reserved; pages are
+/// used as the recursion reaches them.
+const STACK_BYTES: usize = 64 << 20;
+
+/// Runs `work` on a thread with [`STACK_BYTES`] of stack, so that no document overflows the
+/// caller's stack. A panic is passed on to the caller as it is.
+fn on_large_stack<T: Send>(
+    file: &str,
+    work: impl FnOnce() -> Result<T, Vec<Diagnostic>> + Send,
+) -> Result<T, Vec<Diagnostic>> {
+    std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new()
+            .name("clientgen".to_owned())
+            .stack_size(STACK_BYTES)
+            .spawn_scoped(scope, work)
+            .map_err(|err| {
+                vec![
+                    Diagnostic::error(file, format!("cannot start the generator's thread: {err}"))
+                        .hint("the system is out of threads or memory; try again"),
+                ]
+            })?;
+        worker
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}
+
+fn lower_here(spec_text: &str, file: &str) -> Result<(ir::Api, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut document = load::parse(spec_text, file).map_err(|d| vec![*d])?;
-    let problems = validate::document(&document, spec_text, file);
+    let mut problems = validate::document(&document, spec_text, file);
     if problems.iter().any(Diagnostic::is_error) {
         return Err(problems);
     }
     load::normalize(&mut document);
+    problems.extend(load::limit_schema_depth(&mut document, file));
     let openapi = load::into_openapi(document, spec_text, file).map_err(|d| {
         let mut all = problems.clone();
         all.push(*d);
@@ -82,7 +117,15 @@ pub fn generate(
     file: &str,
     settings: &Settings,
 ) -> Result<Generated, Vec<Diagnostic>> {
-    let (api, warnings) = lower(spec_text, file)?;
+    on_large_stack(file, || generate_here(spec_text, file, settings))
+}
+
+fn generate_here(
+    spec_text: &str,
+    file: &str,
+    settings: &Settings,
+) -> Result<Generated, Vec<Diagnostic>> {
+    let (api, warnings) = lower_here(spec_text, file)?;
     let internal = |message: String| {
         vec![
             Diagnostic::error(file, format!("internal generator error: {message}"))

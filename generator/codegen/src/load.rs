@@ -3,7 +3,7 @@
 use openapiv3::OpenAPI;
 use serde_yaml::{Mapping, Value};
 
-use crate::diagnostics::{locate, Diagnostic};
+use crate::diagnostics::{locate, pointer_token, Diagnostic};
 
 /// Parses YAML or JSON text into a document value.
 pub(crate) fn parse(text: &str, file: &str) -> Result<Value, Box<Diagnostic>> {
@@ -108,6 +108,78 @@ fn normalize_schema_keywords(map: &mut Mapping) {
     }
 }
 
+/// How deeply schemas may nest (`items`, `properties`, `additionalProperties`, `not`, `allOf`,
+/// `oneOf`, `anyOf`) before the inner ones are read as any JSON value. The OpenAPI model reads
+/// each schema first as a typed schema and then as a schema of any type, so a mismatch deep
+/// inside costs twice as much per level: a small document nested a few dozen levels would
+/// take hours. Real specs nest a handful of levels.
+const MAX_SCHEMA_DEPTH: usize = 12;
+
+/// Replaces every schema nested more than [`MAX_SCHEMA_DEPTH`] schemas deep with `{}` (any
+/// JSON value), with a warning for each.
+pub(crate) fn limit_schema_depth(document: &mut Value, file: &str) -> Vec<Diagnostic> {
+    let mut warnings = Vec::new();
+    limit(document, 0, "", file, &mut warnings);
+    warnings
+}
+
+/// Visits every node; `depth` counts the schema keywords on the way to it. Keys are read as
+/// keywords wherever they are, so a name that only looks like one counts too: the count errs
+/// on the deep side.
+fn limit(node: &mut Value, depth: usize, at: &str, file: &str, warnings: &mut Vec<Diagnostic>) {
+    let schema = |node: &mut Value, at: String, warnings: &mut Vec<Diagnostic>| {
+        if depth >= MAX_SCHEMA_DEPTH && node.is_mapping() {
+            *node = Value::Mapping(Mapping::new());
+            warnings.push(
+                Diagnostic::warning(
+                    file,
+                    format!("this schema is nested more than {MAX_SCHEMA_DEPTH} schemas deep; it is typed as a JSON value"),
+                )
+                .at(at)
+                .hint("move the inner schemas to `components/schemas` and refer to them with `$ref`"),
+            );
+        } else {
+            limit(node, depth + 1, &at, file, warnings);
+        }
+    };
+    match node {
+        Value::Mapping(map) => {
+            for (key, child) in map.iter_mut() {
+                let key = match key {
+                    Value::String(key) => key.clone(),
+                    Value::Number(number) => number.to_string(),
+                    Value::Bool(flag) => flag.to_string(),
+                    _ => String::new(),
+                };
+                let at = format!("{at}/{}", pointer_token(&key));
+                match (key.as_str(), child) {
+                    ("items" | "not" | "additionalProperties", child) => {
+                        schema(child, at, warnings);
+                    }
+                    ("properties", Value::Mapping(properties)) => {
+                        for (name, child) in properties.iter_mut() {
+                            let name = pointer_token(name.as_str().unwrap_or_default());
+                            schema(child, format!("{at}/{name}"), warnings);
+                        }
+                    }
+                    ("allOf" | "oneOf" | "anyOf", Value::Sequence(items)) => {
+                        for (index, child) in items.iter_mut().enumerate() {
+                            schema(child, format!("{at}/{index}"), warnings);
+                        }
+                    }
+                    (_, child) => limit(child, depth, &at, file, warnings),
+                }
+            }
+        }
+        Value::Sequence(items) => {
+            for (index, child) in items.iter_mut().enumerate() {
+                limit(child, depth, &format!("{at}/{index}"), file, warnings);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// Reads the normalized value into the OpenAPI model, locating any mismatch.
 pub(crate) fn into_openapi(
     document: Value,
@@ -134,7 +206,7 @@ fn json_pointer(path: &serde_path_to_error::Path) -> String {
     path.iter()
         .filter_map(|segment| match segment {
             Segment::Seq { index } => Some(format!("/{index}")),
-            Segment::Map { key } => Some(format!("/{}", crate::diagnostics::pointer_token(key))),
+            Segment::Map { key } => Some(format!("/{}", pointer_token(key))),
             Segment::Enum { .. } | Segment::Unknown => None,
         })
         .collect()
@@ -182,6 +254,29 @@ mod tests {
         );
         assert_eq!(schema["minimum"], Value::from(3));
         assert_eq!(schema["exclusiveMinimum"], Value::from(true));
+    }
+
+    #[test]
+    fn schemas_nested_too_deep_become_json_values() {
+        let mut inner = "{type: string}".to_owned();
+        for _ in 0..MAX_SCHEMA_DEPTH + 2 {
+            inner = format!("{{type: array, items: {inner}}}");
+        }
+        let mut value = normalized(&format!(
+            "openapi: 3.0.3\ncomponents:\n  schemas:\n    A: {inner}\n"
+        ));
+        let warnings = limit_schema_depth(&mut value, "t.yaml");
+        assert_eq!(warnings.len(), 1);
+        let pointer = format!(
+            "/components/schemas/A{}",
+            "/items".repeat(MAX_SCHEMA_DEPTH + 1)
+        );
+        assert_eq!(warnings[0].pointer.as_deref(), Some(pointer.as_str()));
+        let mut node = &value["components"]["schemas"]["A"];
+        for _ in 0..=MAX_SCHEMA_DEPTH {
+            node = &node["items"];
+        }
+        assert_eq!(node, &Value::Mapping(Mapping::new()));
     }
 
     #[test]
