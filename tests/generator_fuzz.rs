@@ -20,6 +20,7 @@ use std::collections::BTreeSet;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Mutex, Once, OnceLock};
 
+use clientgen::diagnostics::pointer_token;
 use clientgen::{generate, Settings, Severity};
 use clientgen_tests::repo_root;
 use proptest::prelude::*;
@@ -328,7 +329,7 @@ fn chunks(spec: &Value) -> Vec<Value> {
                         }
                         if let Value::Object(entries) = entries {
                             entries.retain(|name, _| {
-                                let at = format!("/components/{section}/{}", escape(name));
+                                let at = format!("/components/{section}/{}", pointer_token(name));
                                 wanted.iter().any(|target| {
                                     target == &at || target.starts_with(&format!("{at}/"))
                                 })
@@ -361,10 +362,6 @@ fn refs(node: &Value) -> Vec<String> {
         }
     }
     out
-}
-
-fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
 }
 
 fn to_yaml(value: &Value) -> String {
@@ -801,7 +798,7 @@ fn node_mut<'v>(root: &'v mut Value, path: &[Step]) -> Option<&'v mut Value> {
 fn pointer(path: &[Step]) -> String {
     path.iter()
         .map(|step| match step {
-            Step::Key(key) => format!("/{}", escape(key)),
+            Step::Key(key) => format!("/{}", pointer_token(key)),
             Step::Index(index) => format!("/{index}"),
         })
         .collect()

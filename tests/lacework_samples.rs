@@ -8,6 +8,7 @@
 //! absent, and 9 array elements, in 6 samples; both are left out of the decoded sample and of
 //! the comparison. Numbers are compared by value: a coordinate's `0` comes back as `0.0`.
 
+use clientgen::diagnostics::pointer_token;
 use clientgen_tests::numbers_as_f64;
 use lacework_edge_client::types;
 use serde_json::Value;
@@ -206,8 +207,7 @@ fn the_table_covers_every_example_of_the_spec() {
         match value {
             Value::Object(map) => {
                 for (key, inner) in map {
-                    let token = key.replace('~', "~0").replace('/', "~1");
-                    let inner_pointer = format!("{pointer}/{token}");
+                    let inner_pointer = format!("{pointer}/{}", pointer_token(key));
                     if key == "example" {
                         out.push(inner_pointer);
                     } else {

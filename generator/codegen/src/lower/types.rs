@@ -125,10 +125,10 @@ impl<'a> TypeSpace<'a> {
                 Some(self.int_enum(integer, schema, pointer))
             }
             SchemaKind::OneOf { one_of: variants } if alternatives(variants) >= 2 => {
-                Some(self.union_kind(name, schema, variants, &format!("{pointer}/oneOf")))
+                Some(self.union_kind(name, schema, variants, pointer, "oneOf"))
             }
             SchemaKind::AnyOf { any_of: variants } if alternatives(variants) >= 2 => {
-                Some(self.union_kind(name, schema, variants, &format!("{pointer}/anyOf")))
+                Some(self.union_kind(name, schema, variants, pointer, "anyOf"))
             }
             SchemaKind::Any(any) if !any.properties.is_empty() => {
                 let object = ObjectType {
@@ -407,6 +407,7 @@ impl<'a> TypeSpace<'a> {
         schema: &Schema,
         variants: &[ReferenceOr<Schema>],
         pointer: &str,
+        keyword: &str,
     ) -> TypeKind {
         let discriminator = schema.schema_data.discriminator.as_ref();
         let mut scope = Scope::with_reserved(&["Unknown"]);
@@ -416,7 +417,7 @@ impl<'a> TypeSpace<'a> {
                 continue;
             }
             let hint = format!("{name}Variant{}", index + 1);
-            let (ty, _) = self.type_ref(variant, &hint, &format!("{pointer}/{index}"));
+            let (ty, _) = self.type_ref(variant, &hint, &format!("{pointer}/{keyword}/{index}"));
             let tags = match (discriminator, variant) {
                 (Some(discriminator), ReferenceOr::Reference { reference }) => {
                     let short = reference.strip_prefix(SCHEMA_PREFIX).unwrap_or(reference);
@@ -446,7 +447,7 @@ impl<'a> TypeSpace<'a> {
                     self.file,
                     "the discriminator cannot select an inline alternative; the alternatives are tried in turn instead".to_owned(),
                 )
-                .at(format!("{}/discriminator", pointer.rsplit_once('/').map_or(pointer, |(head, _)| head)))
+                .at(format!("{pointer}/discriminator"))
                 .hint("make each alternative a `$ref` to a component schema"),
             );
         }
