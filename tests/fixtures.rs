@@ -9,6 +9,15 @@
 //!   alternatives are tried so that none shadows another: a struct with required fields before
 //!   one without, integers before numbers, a string last. A `null` alternative makes a field
 //!   optional.
+//! * `names`: keywords, prelude type names, leading digits, punctuation and names that collide
+//!   after case conversion, in schemas, fields, enum values, operationIds and parameters: every
+//!   one is a valid, distinct Rust name and keeps its wire name.
+//! * `recursion`: fields and alternatives that lead back to their own type are boxed; lists
+//!   and maps are not; schemas defined only as each other become JSON values with a warning.
+//! * `openapi31`: 3.1's type arrays, `const`, `examples`, numeric exclusive bounds, `$ref`
+//!   siblings, 3.0 `nullable`, maps, `allOf` merging, and schemas whose keywords do not fit
+//!   their type, each as a precise type.
+//! * `webhooks`: a 3.1 document with webhooks and components but no paths.
 
 use clientgen_tests::repo_root;
 use serde_json::{json, Value};
@@ -211,4 +220,245 @@ components:
 "#;
     let (api, _) = clientgen::lower(spec, "cycle.yaml").expect("lowers");
     assert!(api.types.iter().any(|t| t.name == "U"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// names, recursion, openapi31, webhooks
+
+fn lowered(fixture: &str) -> (clientgen::ir::Api, Vec<clientgen::Diagnostic>) {
+    let file = format!("tests/specs/{fixture}/openapi.yaml");
+    let text = std::fs::read_to_string(repo_root().join(&file)).expect("the spec is readable");
+    clientgen::lower(&text, &file).unwrap_or_else(|problems| panic!("{problems:?}"))
+}
+
+#[test]
+fn names_types_snapshot() {
+    insta::assert_snapshot!(generated("names", "src/types.rs"));
+}
+
+#[test]
+fn names_api_surface_snapshot() {
+    let (api, warnings) = lowered("names");
+    assert!(warnings.is_empty(), "{warnings:?}");
+    insta::assert_snapshot!(clientgen_tests::api_surface(&api));
+}
+
+#[test]
+fn every_awkward_field_name_keeps_its_wire_name() {
+    use names_client::types::Type;
+    let record = json!({
+        "type": "t", "ref": "r", "self": "s", "Self": "S", "crate": "c", "super": "su",
+        "match": "m", "move": "mo", "async": "a", "await": "aw", "dyn": "d", "fn": "f",
+        "2fa": true, "first-name": "dash", "first.name": "dot", "first name": "space",
+        "$count": 3, "@id": "at", "+1": 1, "-1": -1, "fooBar": "camel", "foo_bar": "snake",
+        "ASC": "upper", "asc": "lower", "_": "underscore", "order": "a.b", "sign": "++",
+        "flag": true,
+    });
+    let decoded: Type = round_trip(record);
+    assert_eq!(decoded.r#type, "t");
+    assert_eq!(decoded.self_.as_deref(), Some("s"));
+    assert_eq!(decoded.self_2.as_deref(), Some("S"));
+    assert_eq!(decoded.first_name_3.as_deref(), Some("space"));
+    assert_eq!((decoded.plus_1, decoded.minus_1), (Some(1), Some(-1)));
+    assert_eq!(decoded.foo_bar_2.as_deref(), Some("snake"));
+    assert_eq!(decoded.value.as_deref(), Some("underscore"));
+    assert_eq!(decoded.order, Some(names_client::types::SortOrder::AB3));
+}
+
+#[test]
+fn enum_values_that_collide_after_case_conversion_stay_distinct() {
+    use names_client::types::SortOrder;
+    let values = [
+        "ASC", "asc", "Asc", "", "type", "self", "Self", "Unknown", "unknown", "1st", "+1", "-1",
+        "1", ">=", "a b", "a-b", "a.b",
+    ];
+    let decoded: Vec<SortOrder> = values.iter().map(|v| SortOrder::from(*v)).collect();
+    for (value, variant) in values.iter().zip(&decoded) {
+        assert!(
+            !matches!(variant, SortOrder::Unknown(_)),
+            "{value:?} is a known value"
+        );
+        assert_eq!(variant.as_str(), *value);
+        assert_eq!(
+            serde_json::from_value::<SortOrder>(json!(value)).expect("decodes"),
+            *variant
+        );
+    }
+    for (i, a) in decoded.iter().enumerate() {
+        assert!(!decoded[i + 1..].contains(a), "{a:?} appears twice");
+    }
+    assert_eq!(SortOrder::Empty.as_str(), "");
+    assert_eq!(
+        SortOrder::from("DESC"),
+        SortOrder::Unknown("DESC".to_owned())
+    );
+}
+
+#[tokio::test]
+async fn parameters_named_like_keywords_go_out_under_their_wire_names() {
+    use wiremock::matchers::{header, method, path, query_param};
+    let server = wiremock::MockServer::start().await;
+    wiremock::Mock::given(method("GET"))
+        .and(path("/records/a%20b"))
+        .and(query_param("ref", "main"))
+        .and(query_param("self", "true"))
+        .and(query_param("match", "-1"))
+        .and(query_param("filter.name", "x"))
+        .and(query_param("client", "c"))
+        .and(query_param("send", "2"))
+        .and(header("X-Request-ID", "req-1"))
+        .respond_with(wiremock::ResponseTemplate::new(200).set_body_json(json!({"type": "record"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = names_client::Client::builder()
+        .base_url(server.uri())
+        .build()
+        .expect("builds");
+    let record = client
+        .get_record("a b")
+        .r#ref("main")
+        .self_(true)
+        .r#match(names_client::types::SortOrder::Minus1)
+        .x_request_id("req-1")
+        .filter_name("x")
+        .client_2("c")
+        .send_2(2)
+        .send()
+        .await
+        .expect("the mock answers");
+    assert_eq!(record.r#type, "record");
+}
+
+#[test]
+fn recursion_types_snapshot() {
+    insta::assert_snapshot!(generated("recursion", "src/types.rs"));
+}
+
+#[test]
+fn recursion_api_surface_snapshot() {
+    let (api, warnings) = lowered("recursion");
+    let rendered: Vec<String> = warnings.iter().map(ToString::to_string).collect();
+    insta::assert_snapshot!(format!(
+        "{}\n{}",
+        clientgen_tests::api_surface(&api),
+        rendered.join("\n")
+    ));
+}
+
+#[test]
+fn recursive_values_decode_to_any_depth_and_encode_back() {
+    use recursion_client::types::{Expr, ListNode, Not, Person, TreeNode};
+    let mut list = json!({"value": 0});
+    for value in 1..200 {
+        list = json!({"value": value, "next": list});
+    }
+    let decoded: ListNode = round_trip(list);
+    assert_eq!(decoded.value, 199);
+    assert_eq!(decoded.next.as_ref().map(|n| n.value), Some(198));
+
+    let tree = json!({
+        "name": "root",
+        "children": [{"name": "leaf"}],
+        "by_name": {"x": {"name": "x"}},
+        "parent": {"name": "up", "parent": {"name": "top"}},
+    });
+    let decoded: TreeNode = round_trip(tree);
+    assert_eq!(
+        decoded.parent.and_then(|p| p.parent).map(|p| p.name),
+        Some("top".to_owned())
+    );
+
+    let expr = json!({"not": {"terms": [{"value": 1.5}, {"not": {"value": 2.0}}]}});
+    let decoded: Expr = round_trip(expr);
+    let Expr::Not(not) = decoded else {
+        panic!("{decoded:?}")
+    };
+    let Not { not } = *not;
+    assert!(matches!(*not, Expr::Sum(_)), "{not:?}");
+
+    let person =
+        json!({"name": "Ada", "employer": {"name": "Engines", "owner": {"name": "Charles"}}});
+    let decoded: Person = round_trip(person);
+    assert_eq!(
+        decoded.employer.and_then(|c| c.owner).and_then(|p| p.name),
+        Some("Charles".to_owned())
+    );
+}
+
+#[test]
+fn a_recursive_json_union_and_aliases_of_each_other_take_any_value() {
+    use recursion_client::types::{Json, Nested, Ping};
+    let value = json!({"a": [1.0, "two", true, {"b": []}], "c": null});
+    let _: Json = round_trip(value.clone());
+    let ping: Ping = decode(value.clone());
+    assert_eq!(ping, value);
+    let nested: Nested = decode(json!([[1], [[2]]]));
+    assert_eq!(nested.len(), 2);
+}
+
+#[test]
+fn openapi31_types_snapshot() {
+    insta::assert_snapshot!(generated("openapi31", "src/types.rs"));
+}
+
+#[test]
+fn openapi31_api_surface_snapshot() {
+    let (api, warnings) = lowered("openapi31");
+    assert!(warnings.is_empty(), "{warnings:?}");
+    insta::assert_snapshot!(clientgen_tests::api_surface(&api));
+}
+
+#[test]
+fn openapi31_forms_decode_into_precise_types() {
+    use openapi31_client::types::{Audited, Item, ItemKind, ItemShape, Owner, Status, Team};
+    let item = json!({
+        "id": 7, "kind": "item", "name": "Widget", "nickname": null, "price": 9.5,
+        "legacy_note": null, "owner": {"login": "ada"}, "tags": {"a": "b"}, "counts": {"x": 1},
+        "links": {"self": "https://x"}, "status": "retired", "template": {"login": "tpl"},
+        "shape": {"slug": "core", "members": [{"login": "ada"}]},
+        "header_names": "x-a", "either": 3,
+    });
+    let decoded: Item = decode(item.clone());
+    assert_eq!(decoded.kind, ItemKind::Item);
+    assert_eq!(decoded.nickname, None);
+    assert_eq!(decoded.status, Some(Status::Retired));
+    assert_eq!(
+        decoded.template,
+        Some(Owner {
+            login: "tpl".into()
+        })
+    );
+    assert!(matches!(decoded.shape, Some(ItemShape::Team(Team { .. }))));
+    // Optional `null`s are left out when encoding; everything else comes back as it was.
+    let mut expected = item;
+    let object = expected.as_object_mut().expect("an object");
+    object.remove("nickname");
+    object.remove("legacy_note");
+    assert_eq!(serde_json::to_value(&decoded).expect("encodes"), expected);
+
+    // A status this version does not know is kept, not refused.
+    let other: Item =
+        decode(json!({"id": 1, "kind": "item", "name": "n", "price": 1, "status": "frozen"}));
+    assert_eq!(other.status, Some(Status::Unknown("frozen".into())));
+
+    let audited: Audited =
+        round_trip(json!({"login": "ada", "audited_at": "2026-01-02T03:04:05Z", "auditor": "bob"}));
+    assert_eq!(audited.auditor, "bob");
+}
+
+#[test]
+fn a_document_with_only_webhooks_gives_its_types_and_reports_its_webhooks() {
+    use webhooks_client::types::OrderShipped;
+    let event: OrderShipped = round_trip(
+        json!({"order_id": "o-1", "shipped_at": "2026-11-22T10:00:00Z", "carrier": "DHL"}),
+    );
+    assert_eq!(event.carrier.as_deref(), Some("DHL"));
+    let (api, _) = lowered("webhooks");
+    assert!(api.operations.is_empty());
+    let client = webhooks_client::Client::builder()
+        .base_url("https://hooks.example.com")
+        .build()
+        .expect("builds");
+    assert_eq!(client.base_url(), "https://hooks.example.com");
 }

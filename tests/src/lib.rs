@@ -178,6 +178,7 @@ pub fn api_surface(api: &clientgen::ir::Api) -> String {
                     .iter()
                     .map(|f| {
                         let ty = f.ty.to_string();
+                        let ty = if f.boxed { format!("Box<{ty}>") } else { ty };
                         let ty = if f.is_option() {
                             format!("Option<{ty}>")
                         } else {
@@ -206,10 +207,15 @@ pub fn api_surface(api: &clientgen::ir::Api) -> String {
                 let alternatives: Vec<String> = variants
                     .iter()
                     .map(|v| {
-                        if v.tags.is_empty() {
-                            format!("{}({})", v.rust_name, v.ty)
+                        let ty = if v.boxed {
+                            format!("Box<{}>", v.ty)
                         } else {
-                            format!("{}({}) = {}", v.rust_name, v.ty, v.tags.join(" | "))
+                            v.ty.to_string()
+                        };
+                        if v.tags.is_empty() {
+                            format!("{}({ty})", v.rust_name)
+                        } else {
+                            format!("{}({ty}) = {}", v.rust_name, v.tags.join(" | "))
                         }
                     })
                     .collect();

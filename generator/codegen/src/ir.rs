@@ -293,6 +293,8 @@ pub struct Field {
     pub required: bool,
     /// May be `null`.
     pub nullable: bool,
+    /// Held in a `Box`: the field's type contains the struct itself (a recursive type).
+    pub boxed: bool,
 }
 
 impl Field {
@@ -311,6 +313,8 @@ pub struct UnionVariant {
     pub ty: TypeRef,
     /// The discriminator values that select it (empty when the union has no discriminator).
     pub tags: Vec<String>,
+    /// Held in a `Box`: the alternative contains the union itself (a recursive type).
+    pub boxed: bool,
 }
 
 /// A value of a string enum.

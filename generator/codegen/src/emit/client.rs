@@ -8,6 +8,12 @@ use super::{doc_attrs, ident, inner_doc_attrs};
 use crate::ir::{Api, RateLimit, SchemeKind, ServerTemplate, TokenExchange};
 
 pub(crate) fn client(api: &Api) -> TokenStream {
+    // A document with nothing to call (only webhooks and components) has no builders to name.
+    let operations_import = if api.operations.is_empty() {
+        TokenStream::new()
+    } else {
+        quote! { use crate::operations; }
+    };
     let module_doc = inner_doc_attrs("The client and its builder.");
     let client_doc = doc_attrs(Some(&format!(
         "Client for the {} (API version {}).\n\nCreate one with [`Client::builder`]. Cheap to clone: clones share connections, credentials and the rate-limit budget.",
@@ -45,7 +51,7 @@ pub(crate) fn client(api: &Api) -> TokenStream {
 
         use clientgen_runtime::BuildError;
 
-        use crate::operations;
+        #operations_import
 
         #client_doc
         #[derive(Debug, Clone)]

@@ -58,6 +58,9 @@ pub(crate) fn operations(api: &Api) -> TokenStream {
     let module_doc = inner_doc_attrs(
         "Request builders, one per operation. Get one from a [`Client`] method, set optional parameters, then `.send().await`.",
     );
+    if api.operations.is_empty() {
+        return module_doc;
+    }
     let builders = api.operations.iter().map(builder);
     quote! {
         #module_doc

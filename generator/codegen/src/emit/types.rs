@@ -69,7 +69,7 @@ fn field(field: &Field) -> TokenStream {
             .unwrap_or(&format!("The `{}` property.", field.wire_name)),
     ));
     let name = ident(&field.rust_name);
-    let inner = type_tokens(&field.ty, &TokenStream::new());
+    let inner = held_type(&field.ty, field.boxed);
     let ty = if field.is_option() {
         quote! { Option<#inner> }
     } else {
@@ -93,6 +93,16 @@ fn field(field: &Field) -> TokenStream {
         #rename
         #optional
         pub #name: #ty,
+    }
+}
+
+/// The type of a field or alternative: `Box<T>` when it holds its own container (recursion).
+fn held_type(ty: &crate::ir::TypeRef, boxed: bool) -> TokenStream {
+    let ty = type_tokens(ty, &TokenStream::new());
+    if boxed {
+        quote! { Box<#ty> }
+    } else {
+        ty
     }
 }
 
@@ -232,10 +242,7 @@ fn union(
     variants: &[UnionVariant],
 ) -> TokenStream {
     let names: Vec<_> = variants.iter().map(|v| ident(&v.rust_name)).collect();
-    let types: Vec<_> = variants
-        .iter()
-        .map(|v| type_tokens(&v.ty, &TokenStream::new()))
-        .collect();
+    let types: Vec<_> = variants.iter().map(|v| held_type(&v.ty, v.boxed)).collect();
     let variant_docs = variants.iter().map(|v| {
         if v.tags.is_empty() {
             format!(" The `{}` alternative.", v.ty)

@@ -1,5 +1,6 @@
 //! `lower`: `openapiv3` -> IR. Every naming decision of the generator happens below here.
 
+mod cycles;
 mod docs;
 mod names;
 mod operations;

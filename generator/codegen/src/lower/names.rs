@@ -84,15 +84,28 @@ fn symbol_word(c: char) -> Option<&'static str> {
     })
 }
 
-/// Splits on everything that is not a letter or digit, so heck sees plain words.
+/// Splits on everything that is not a letter or digit, so heck sees plain words. A sign before
+/// a number is spelled out (`-1` -> `minus 1`, `+1` -> `plus 1`), so that `1`, `-1` and `+1`
+/// stay three names.
 fn words(raw: &str) -> String {
     if !raw.chars().any(char::is_alphanumeric) {
         let spelled: Vec<&str> = raw.chars().filter_map(symbol_word).collect();
         return spelled.join(" ");
     }
-    raw.chars()
+    let mut chars = raw.chars();
+    let sign = match (chars.next(), chars.next()) {
+        (Some(sign @ ('-' | '+')), Some(digit)) if digit.is_ascii_digit() => symbol_word(sign),
+        _ => None,
+    };
+    let rest: String = raw
+        .chars()
+        .skip(usize::from(sign.is_some()))
         .map(|c| if c.is_alphanumeric() { c } else { ' ' })
-        .collect()
+        .collect();
+    match sign {
+        Some(word) => format!("{word} {rest}"),
+        None => rest,
+    }
 }
 
 /// Keeps only characters valid in a Rust identifier (ASCII, after case conversion).
@@ -130,9 +143,13 @@ pub fn pascal(raw: &str) -> String {
     finish(ascii_ident_chars(&words(raw).to_pascal_case()), "Value")
 }
 
-/// A PascalCase type name that does not shadow a prelude type (`Option` -> `OptionType`).
+/// A PascalCase type name that does not shadow a prelude type (`Option` -> `OptionType`) and
+/// is not `Self` (`self` -> `SelfType`).
 pub fn type_name(raw: &str) -> String {
     let name = pascal(raw);
+    if name == "Self_" {
+        return "SelfType".to_owned();
+    }
     if SHADOWING_TYPES.contains(&name.as_str()) {
         format!("{name}Type")
     } else {
@@ -165,7 +182,11 @@ impl Scope {
         } else {
             "_"
         };
-        let base = name.trim_start_matches("r#").to_owned();
+        // `r#type` -> `type_2`, `self_` -> `self_2`, `Self_` -> `Self2`.
+        let base = name
+            .trim_start_matches("r#")
+            .trim_end_matches('_')
+            .to_owned();
         (2..)
             .map(|n| format!("{base}{separator}{n}"))
             .find(|candidate| self.taken.insert(candidate.clone()))
@@ -198,6 +219,11 @@ mod tests {
         assert_eq!(snake("$count"), "count");
         assert_eq!(snake("user@host"), "user_host");
         assert_eq!(snake("2fa"), "_2fa");
+        assert_eq!(pascal("-1"), "Minus1");
+        assert_eq!(pascal("+1"), "Plus1");
+        assert_eq!(pascal("1"), "_1");
+        assert_eq!(snake("-5_days"), "minus_5_days");
+        assert_eq!(pascal("-x"), "X");
         assert_eq!(pascal("app-to-app integrations"), "AppToAppIntegrations");
         assert_eq!(pascal(">="), "GtEq");
         assert_eq!(pascal("!="), "NotEq");
@@ -212,6 +238,8 @@ mod tests {
         assert_eq!(type_name("Option"), "OptionType");
         assert_eq!(type_name("result"), "ResultType");
         assert_eq!(type_name("App"), "App");
+        assert_eq!(type_name("self"), "SelfType");
+        assert_eq!(type_name("Self"), "SelfType");
     }
 
     #[test]
@@ -223,5 +251,13 @@ mod tests {
         assert_eq!(types.claim("Asc".into()), "Asc");
         assert_eq!(types.claim("Asc".into()), "Asc2");
         assert_eq!(types.claim("Unknown".into()), "Unknown2");
+        let mut fields = Scope::default();
+        assert_eq!(fields.claim(snake("self")), "self_");
+        assert_eq!(fields.claim(snake("Self")), "self_2");
+        assert_eq!(fields.claim(snake("type")), "r#type");
+        assert_eq!(fields.claim(snake("Type")), "type_2");
+        let mut variants = Scope::default();
+        assert_eq!(variants.claim(pascal("self")), "Self_");
+        assert_eq!(variants.claim(pascal("Self")), "Self2");
     }
 }

@@ -4,10 +4,12 @@
 use std::collections::BTreeMap;
 
 use openapiv3::{
-    AdditionalProperties, IntegerFormat, IntegerType, NumberFormat, ObjectType, OpenAPI,
-    ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, AnySchema, ArrayType, BooleanType, IntegerFormat, IntegerType,
+    NumberFormat, NumberType, ObjectType, OpenAPI, ReferenceOr, Schema, SchemaKind, StringFormat,
+    StringType, Type, VariantOrUnknownOrEmpty,
 };
 
+use super::cycles;
 use super::docs::{doc, inferred};
 use super::names::{pascal, snake, type_name, Scope};
 use crate::diagnostics::{pointer_token, Diagnostic};
@@ -28,6 +30,8 @@ pub(crate) struct TypeSpace<'a> {
     /// Named types made from inline schemas, by the schema's JSON pointer: a schema reached
     /// twice (inside a shared component parameter) is one type.
     inline: BTreeMap<String, TypeRef>,
+    /// Rust type name -> the JSON pointer of the schema it was made from, for diagnostics.
+    pointers: BTreeMap<String, String>,
     pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
@@ -41,6 +45,7 @@ impl<'a> TypeSpace<'a> {
             scope: Scope::default(),
             defs: Vec::new(),
             inline: BTreeMap::new(),
+            pointers: BTreeMap::new(),
             diagnostics: Vec::new(),
         };
         let schemas = spec.components.as_ref().map(|c| &c.schemas);
@@ -59,7 +64,10 @@ impl<'a> TypeSpace<'a> {
     /// The lowered types, sorted by name.
     pub(crate) fn into_types(self) -> (Vec<TypeDef>, Vec<Diagnostic>) {
         let mut defs = self.defs;
+        let mut diagnostics = self.diagnostics;
         defs.sort_by(|a, b| a.name.cmp(&b.name));
+        cycles::break_cycles(&mut defs, &self.pointers, self.file, &mut diagnostics);
+        absorb_open_strings(&mut defs);
         // Untagged alternatives are tried in order: the narrower ones first, so that none
         // shadows a later one (a struct with no required field accepts any object, `f64`
         // accepts integers, a string enum keeps any string).
@@ -85,10 +93,15 @@ impl<'a> TypeSpace<'a> {
                 variants.extend(ranked.into_iter().map(|(_, v)| v));
             }
         }
-        (defs, self.diagnostics)
+        (defs, diagnostics)
     }
 
     fn define_component(&mut self, name: String, schema: &ReferenceOr<Schema>, pointer: &str) {
+        let retyped = match schema {
+            ReferenceOr::Item(item) => retyped(item).map(ReferenceOr::Item),
+            ReferenceOr::Reference { .. } => None,
+        };
+        let schema = retyped.as_ref().unwrap_or(schema);
         let kind = match schema {
             ReferenceOr::Item(schema) => match self.named_kind(&name, schema, pointer) {
                 Some(kind) => kind,
@@ -109,6 +122,7 @@ impl<'a> TypeSpace<'a> {
             ReferenceOr::Reference { .. } => (None, None),
         };
         let doc = doc(&[description, why.as_deref()]);
+        self.pointers.insert(name.clone(), pointer.to_owned());
         self.defs.push(TypeDef { name, doc, kind });
     }
 
@@ -139,6 +153,15 @@ impl<'a> TypeSpace<'a> {
                 };
                 Some(self.struct_kind(name, &object, pointer))
             }
+            // `allOf` of one `$ref` (and annotations) is another name for the referenced type.
+            SchemaKind::AllOf { all_of }
+                if matches!(
+                    typed_parts(all_of).collect::<Vec<_>>().as_slice(),
+                    [(_, ReferenceOr::Reference { .. })]
+                ) =>
+            {
+                None
+            }
             SchemaKind::AllOf { all_of } => self.merged_all_of(name, all_of, pointer),
             _ => None,
         }
@@ -154,7 +177,11 @@ impl<'a> TypeSpace<'a> {
             let (ty, nullable) = self.type_ref(&property, &hint, &property_pointer);
             let (description, why) = match &property {
                 ReferenceOr::Item(schema) => (
-                    schema.schema_data.description.clone(),
+                    schema
+                        .schema_data
+                        .description
+                        .clone()
+                        .or_else(|| annotated_description(schema)),
                     inferred(schema.schema_data.extensions.get("x-inferred")),
                 ),
                 ReferenceOr::Reference { reference } => {
@@ -168,6 +195,7 @@ impl<'a> TypeSpace<'a> {
                 ty,
                 required: object.required.contains(wire_name),
                 nullable,
+                boxed: false,
             });
         }
         TypeKind::Struct { fields }
@@ -181,12 +209,17 @@ impl<'a> TypeSpace<'a> {
         pointer: &str,
     ) -> Option<TypeKind> {
         let mut merged = ObjectType::default();
-        for part in parts {
+        for (_, part) in typed_parts(parts) {
             let schema = self.resolve(part)?;
-            match &schema.schema_kind {
+            let retyped = retyped(schema);
+            match &retyped.as_ref().unwrap_or(schema).schema_kind {
                 SchemaKind::Type(Type::Object(object)) => {
                     merged.properties.extend(object.properties.clone());
                     merged.required.extend(object.required.iter().cloned());
+                }
+                SchemaKind::Any(any) if !any.properties.is_empty() => {
+                    merged.properties.extend(any.properties.clone());
+                    merged.required.extend(any.required.iter().cloned());
                 }
                 _ => return None,
             }
@@ -243,6 +276,8 @@ impl<'a> TypeSpace<'a> {
             }
             ReferenceOr::Item(schema) => schema,
         };
+        let retyped = retyped(schema);
+        let schema = retyped.as_ref().unwrap_or(schema);
         let mut nullable = schema.schema_data.nullable;
         if let SchemaKind::OneOf { one_of: variants } | SchemaKind::AnyOf { any_of: variants } =
             &schema.schema_kind
@@ -306,14 +341,18 @@ impl<'a> TypeSpace<'a> {
                     _ => TypeRef::JsonObject,
                 }
             }
-            SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
-                return match all_of.first() {
-                    Some(only) => {
-                        let (ty, inner_nullable) = self.type_ref(only, hint, pointer);
-                        (ty, nullable || inner_nullable)
-                    }
-                    None => (TypeRef::Json, nullable),
+            SchemaKind::AllOf { all_of } if typed_parts(all_of).count() == 1 => {
+                // One part with a type, the others only annotations (`description`,
+                // `nullable`): the value is that part's type.
+                nullable |= all_of.iter().any(
+                    |part| matches!(part, ReferenceOr::Item(part) if part.schema_data.nullable),
+                );
+                let Some((index, only)) = typed_parts(all_of).next() else {
+                    return (TypeRef::Json, nullable);
                 };
+                let (ty, inner_nullable) =
+                    self.type_ref(only, hint, &format!("{pointer}/allOf/{index}"));
+                return (ty, nullable || inner_nullable);
             }
             SchemaKind::Any(any)
                 if any.properties.is_empty()
@@ -332,6 +371,7 @@ impl<'a> TypeSpace<'a> {
                         .insert(pointer.to_owned(), TypeRef::Named(name.clone()));
                     let why = inferred(schema.schema_data.extensions.get("x-inferred"));
                     let doc = doc(&[schema.schema_data.description.as_deref(), why.as_deref()]);
+                    self.pointers.insert(name.clone(), pointer.to_owned());
                     self.defs.push(TypeDef {
                         name: name.clone(),
                         doc,
@@ -438,6 +478,7 @@ impl<'a> TypeSpace<'a> {
                 rust_name: scope.claim(variant_name(&ty)),
                 ty,
                 tags,
+                boxed: false,
             });
         }
         let tagged = discriminator.filter(|_| out.iter().all(|v| !v.tags.is_empty()));
@@ -469,6 +510,109 @@ impl<'a> TypeSpace<'a> {
                 .hint("the generated code accepts any JSON value here"),
         );
     }
+}
+
+/// A schema the OpenAPI model could only read as "any type" (a keyword that does not belong
+/// to its `type`, like `format` on an object or `items` on a string, or `type: object` beside
+/// `oneOf`), read as the type it states: keywords that do not apply to that type are ignored.
+/// `None` when the schema is already typed or says nothing more specific.
+fn retyped(schema: &Schema) -> Option<Schema> {
+    let SchemaKind::Any(any) = &schema.schema_kind else {
+        return None;
+    };
+    let compositions = [
+        !any.one_of.is_empty(),
+        !any.any_of.is_empty(),
+        !any.all_of.is_empty(),
+    ];
+    let composed = compositions.iter().filter(|c| **c).count();
+    let kind = if composed == 1 && any.properties.is_empty() && any.items.is_none() {
+        if !any.one_of.is_empty() {
+            SchemaKind::OneOf {
+                one_of: any.one_of.clone(),
+            }
+        } else if !any.any_of.is_empty() {
+            SchemaKind::AnyOf {
+                any_of: any.any_of.clone(),
+            }
+        } else {
+            SchemaKind::AllOf {
+                all_of: any.all_of.clone(),
+            }
+        }
+    } else if composed == 1 && !any.all_of.is_empty() && any.items.is_none() {
+        // `allOf` beside `properties`: the properties are one more part.
+        let mut all_of = any.all_of.clone();
+        all_of.push(ReferenceOr::Item(Schema {
+            schema_data: openapiv3::SchemaData::default(),
+            schema_kind: SchemaKind::Type(Type::Object(ObjectType {
+                properties: any.properties.clone(),
+                required: any.required.clone(),
+                additional_properties: any.additional_properties.clone(),
+                ..ObjectType::default()
+            })),
+        }));
+        SchemaKind::AllOf { all_of }
+    } else if composed > 0 {
+        return None;
+    } else {
+        let typ = any.typ.as_deref().or(if any.items.is_some() {
+            Some("array")
+        } else if !any.enumeration.is_empty()
+            && any.enumeration.iter().all(|v| v.is_string() || v.is_null())
+        {
+            Some("string")
+        } else {
+            None
+        })?;
+        SchemaKind::Type(match typ {
+            "string" => Type::String(StringType {
+                format: any.format.clone().into(),
+                enumeration: any
+                    .enumeration
+                    .iter()
+                    .filter(|v| !v.is_null())
+                    .map(|v| v.as_str().map(str::to_owned))
+                    .collect::<Option<Vec<_>>>()?
+                    .into_iter()
+                    .map(Some)
+                    .collect(),
+                ..StringType::default()
+            }),
+            "integer" => Type::Integer(IntegerType {
+                format: any.format.clone().into(),
+                enumeration: any
+                    .enumeration
+                    .iter()
+                    .filter(|v| !v.is_null())
+                    .map(|v| v.as_i64().map(Some))
+                    .collect::<Option<Vec<_>>>()?,
+                ..IntegerType::default()
+            }),
+            "number" => Type::Number(NumberType {
+                format: any.format.clone().into(),
+                ..NumberType::default()
+            }),
+            "boolean" => Type::Boolean(BooleanType::default()),
+            "array" => Type::Array(ArrayType {
+                items: any.items.clone(),
+                min_items: None,
+                max_items: None,
+                unique_items: false,
+            }),
+            "object" => Type::Object(ObjectType {
+                properties: any.properties.clone(),
+                required: any.required.clone(),
+                additional_properties: any.additional_properties.clone(),
+                ..ObjectType::default()
+            }),
+            _ => return None,
+        })
+    };
+    Some(Schema {
+        schema_data: schema.schema_data.clone(),
+        schema_kind: kind,
+    })
 }
 
 fn string_enum<'v>(values: impl Iterator<Item = &'v String>) -> TypeKind {
@@ -508,6 +652,75 @@ fn is_null_schema(schema: &ReferenceOr<Schema>) -> bool {
         }
         ReferenceOr::Reference { .. } => false,
     }
+}
+
+/// `anyOf: [string, {enum: [..]}]` (the usual way to say "these values, or others"): the string
+/// alternative could never match, because a string enum keeps unknown values in its `Unknown`
+/// variant, so it is dropped; a union left with one alternative becomes an alias of it.
+fn absorb_open_strings(defs: &mut [TypeDef]) {
+    let is_enum = |ty: &TypeRef, defs: &[TypeDef]| match resolve_alias(defs, ty.clone()) {
+        TypeRef::Named(name) => defs
+            .iter()
+            .any(|d| d.name == name && matches!(d.kind, TypeKind::StringEnum { .. })),
+        _ => false,
+    };
+    let open: Vec<bool> = defs
+        .iter()
+        .map(|def| match &def.kind {
+            TypeKind::Union {
+                discriminator: None,
+                variants,
+            } => {
+                variants.iter().any(|v| v.ty == TypeRef::String)
+                    && variants.iter().any(|v| is_enum(&v.ty, defs))
+            }
+            _ => false,
+        })
+        .collect();
+    for (def, open) in defs.iter_mut().zip(open) {
+        let TypeKind::Union { variants, .. } = &mut def.kind else {
+            continue;
+        };
+        if !open {
+            continue;
+        }
+        variants.retain(|v| v.ty != TypeRef::String);
+        if let [only] = variants.as_slice() {
+            def.kind = TypeKind::Alias(only.ty.clone());
+        }
+    }
+}
+
+/// A schema that only annotates (`description`, `title`, `nullable`, `example`) and says nothing
+/// about the value's type: `allOf: [{$ref: X}, {description: ..}]` is an `X`.
+fn is_annotation(schema: &ReferenceOr<Schema>) -> bool {
+    matches!(schema, ReferenceOr::Item(schema) if annotates_only(schema))
+}
+
+fn annotates_only(schema: &Schema) -> bool {
+    matches!(&schema.schema_kind, SchemaKind::Any(any) if *any == AnySchema::default())
+}
+
+/// The description an annotation part of an `allOf` gives (`allOf: [{$ref: X}, {description:
+/// ..}]`).
+fn annotated_description(schema: &Schema) -> Option<String> {
+    let SchemaKind::AllOf { all_of } = &schema.schema_kind else {
+        return None;
+    };
+    all_of.iter().find_map(|part| match part {
+        ReferenceOr::Item(part) if annotates_only(part) => part.schema_data.description.clone(),
+        _ => None,
+    })
+}
+
+/// The parts of an `allOf` that say something about the type, with their indices.
+fn typed_parts(
+    parts: &[ReferenceOr<Schema>],
+) -> impl Iterator<Item = (usize, &ReferenceOr<Schema>)> {
+    parts
+        .iter()
+        .enumerate()
+        .filter(|(_, part)| !is_annotation(part))
 }
 
 /// How many alternatives of a `oneOf`/`anyOf` are not `null`.
