@@ -59,7 +59,9 @@ pub(crate) fn operations(api: &Api) -> TokenStream {
         "Request builders, one per operation. Get one from a [`Client`] method, set optional parameters, then `.send().await`.",
     );
     if api.operations.is_empty() {
-        return module_doc;
+        return inner_doc_attrs(
+            "Request builders, one per operation. The document has no operations (only webhooks or components), so there are none.",
+        );
     }
     let builders = api.operations.iter().map(builder);
     quote! {
