@@ -736,3 +736,54 @@ fn documents_nested_as_deep_as_yaml_allows_do_not_overflow_the_stack() {
         "{problems:#?}"
     );
 }
+
+#[test]
+fn a_schema_ref_to_a_whole_response_uses_the_responses_schema_with_a_warning() {
+    let spec = r##"
+openapi: 3.1.0
+info: {title: T, version: "1"}
+paths:
+  /a:
+    get:
+      operationId: getA
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {type: string}
+        "404":
+          description: missing
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/responses/NotFound'
+components:
+  responses:
+    NotFound:
+      description: missing
+      content:
+        application/json:
+          schema:
+            $ref: '#/components/schemas/Error'
+  schemas:
+    Error:
+      type: object
+      properties:
+        message: {type: string}
+"##;
+    let (api, warnings) = clientgen::lower(spec, "t.yaml").expect("lowers");
+    assert_eq!(
+        api.operations[0].error,
+        clientgen::ir::TypeRef::Named("Error".into())
+    );
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0]
+        .message
+        .contains("names a response, not a schema"));
+    assert_eq!(
+        warnings[0].pointer.as_deref(),
+        Some("/paths/~1a/get/responses/404/content/application~1json/schema")
+    );
+    assert!(warnings[0].line_col.is_some());
+}

@@ -470,7 +470,7 @@ fn code_order(code: &StatusCode) -> (u16, u16) {
     }
 }
 
-fn is_json(media: &str) -> bool {
+pub(super) fn is_json(media: &str) -> bool {
     let essence = media
         .split(';')
         .next()

@@ -12,6 +12,7 @@ use openapiv3::{
 use super::cycles;
 use super::docs::{doc, inferred};
 use super::names::{pascal, snake, type_name, Scope};
+use super::operations::is_json;
 use crate::diagnostics::{pointer_token, Diagnostic};
 use crate::ir::{
     resolve_alias, Field, IntVariant, TypeDef, TypeKind, TypeRef, UnionVariant, Variant,
@@ -242,6 +243,31 @@ impl<'a> TypeSpace<'a> {
         }
     }
 
+    /// The JSON schema of `#/components/responses/{name}`, when `reference` names a response
+    /// that has one (and it is not itself a reference to a response).
+    fn response_schema(&self, reference: &str) -> Option<ReferenceOr<Schema>> {
+        let name = reference.strip_prefix("#/components/responses/")?;
+        let ReferenceOr::Item(response) = self.spec.components.as_ref()?.responses.get(name)?
+        else {
+            return None;
+        };
+        let schema = response
+            .content
+            .iter()
+            .find(|(media, _)| is_json(media))?
+            .1
+            .schema
+            .clone()?;
+        match &schema {
+            ReferenceOr::Reference { reference }
+                if reference.starts_with("#/components/responses/") =>
+            {
+                None
+            }
+            _ => Some(schema),
+        }
+    }
+
     fn component_description(&self, reference: &str) -> Option<String> {
         let name = reference.strip_prefix(SCHEMA_PREFIX)?;
         match self.spec.components.as_ref()?.schemas.get(name)? {
@@ -263,6 +289,18 @@ impl<'a> TypeSpace<'a> {
                 let target = reference
                     .strip_prefix(SCHEMA_PREFIX)
                     .and_then(|name| self.component_names.get(name));
+                if let Some(schema) = self.response_schema(reference) {
+                    // A schema `$ref` to a whole response: the response's JSON schema was meant.
+                    self.diagnostics.push(
+                        Diagnostic::warning(
+                            self.file,
+                            format!("`$ref: {reference}` names a response, not a schema; the response's JSON schema is used"),
+                        )
+                        .at(pointer)
+                        .hint("refer to the schema (`#/components/schemas/..`), or use the response itself as the `$ref` of the whole response"),
+                    );
+                    return self.type_ref(&schema, hint, pointer);
+                }
                 return match target {
                     Some(name) => (TypeRef::Named(name.clone()), false),
                     None => {
