@@ -3,6 +3,7 @@
 //! `tests/specs/`), and check that the committed output is up to date.
 
 pub mod diff;
+pub mod real;
 
 use std::fmt::Write as _;
 use std::fs;

@@ -32,6 +32,16 @@ enum Command {
         #[arg(long)]
         fail_on_breaking: bool,
     },
+    /// Generate every real public OpenAPI document under tests/fixtures/real (and any given
+    /// here) into a crate, time it, and check the crate with `cargo clippy -- -D warnings`;
+    /// prints a Markdown table and fails when any document does not make a clean crate.
+    Real {
+        /// More documents to try, beside those under tests/fixtures/real.
+        docs: Vec<std::path::PathBuf>,
+        /// Only generate and time; do not build the crates.
+        #[arg(long)]
+        no_clippy: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -44,6 +54,41 @@ fn main() -> ExitCode {
             base,
             fail_on_breaking,
         } => diff(&root, &base, fail_on_breaking),
+        Command::Real { docs, no_clippy } => real(&root, docs, !no_clippy),
+    }
+}
+
+/// `real`: the table on stdout, each failure's details on stderr.
+fn real(root: &Path, extra: Vec<std::path::PathBuf>, clippy: bool) -> ExitCode {
+    let mut docs = match xtask::real::documents(root) {
+        Ok(docs) => docs,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    docs.extend(extra);
+    let out_root = std::env::temp_dir().join("clientgen-real");
+    // The CI step before this one checks a CLI-generated crate with the same target directory.
+    let target_dir = root.join("target/cli-check");
+    let mut outcomes = Vec::new();
+    for doc in &docs {
+        eprintln!("{} ...", doc.display());
+        let outcome = xtask::real::run(root, doc, &out_root, &target_dir, clippy);
+        for error in &outcome.errors {
+            eprintln!("{error}\n");
+        }
+        if let Some(Err(clippy)) = &outcome.clippy {
+            eprintln!("{clippy}\n");
+        }
+        outcomes.push(outcome);
+    }
+    print!("{}", xtask::real::table(&outcomes));
+    if outcomes.iter().all(xtask::real::Outcome::ok) {
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("error: not every document makes a crate that passes clippy");
+        ExitCode::FAILURE
     }
 }
 
