@@ -1438,8 +1438,8 @@ async fn profiling_list_profile_group_profiles_sends_every_filter() {
         &server,
         &[
             ("score", "80"),
-            ("status", "FINALIZED"),
-            ("status", "LEARNING"),
+            // The spec declares `style: form, explode: false` ("a comma-separated list").
+            ("status", "FINALIZED,LEARNING"),
             ("filter", "nginx"),
             ("sortBy", "createdOn"),
             ("limit", "50"),

@@ -166,6 +166,68 @@ fn no_change_and_additions_only() {
     assert_eq!(bump("1.2.3"), "1.3.0");
 }
 
+/// The call compiles as before but the server receives another text: a breaking change, for
+/// parameters and settings alike. A cookie parameter is reported as one.
+#[test]
+fn a_parameter_style_change_is_a_breaking_wire_change() {
+    let spec = |ids: &str, reserved: &str, trace: &str| {
+        format!(
+            r#"
+openapi: 3.0.3
+info: {{ title: Pets, version: "1" }}
+paths:
+  /pets:
+    parameters:
+      - {{ name: X-Trace, in: header, {trace} schema: {{ type: object }} }}
+    get:
+      operationId: listPets
+      parameters:
+        - {{ name: ids, in: query, {ids} schema: {{ type: array, items: {{ type: integer }} }} }}
+        - {{ name: next, in: query, {reserved} schema: {{ type: string }} }}
+      responses: {{ '204': {{ description: ok }} }}
+    delete:
+      operationId: deletePets
+      responses: {{ '204': {{ description: ok }} }}
+"#
+        )
+    };
+    let before = spec("", "", "");
+    let after = spec(
+        "style: pipeDelimited,",
+        "allowReserved: true,",
+        "explode: true,",
+    )
+    .replace(
+        "    delete:\n      operationId: deletePets\n",
+        "    delete:\n      operationId: deletePets\n      parameters: [{ name: session, in: cookie, schema: { type: string } }]\n",
+    );
+    let texts: Vec<(Impact, String)> = compare(&lower(&before), &lower(&after))
+        .into_iter()
+        .map(|c| (c.impact, c.text))
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            (
+                Impact::Breaking,
+                "setting `.x_trace(..)` (header `X-Trace`) is now sent as simple, explode: true, was simple, explode: false (a wire format change)".to_owned()
+            ),
+            (
+                Impact::Breaking,
+                "`list_pets`: query parameter `ids` is now sent as pipeDelimited, explode: false, was form, explode: true (a wire format change)".to_owned()
+            ),
+            (
+                Impact::Breaking,
+                "`list_pets`: query parameter `next` is now sent as form, explode: true, allowReserved, was form, explode: true (a wire format change)".to_owned()
+            ),
+            (
+                Impact::Addition,
+                "`delete_pets`: optional cookie parameter `session` added".to_owned()
+            ),
+        ]
+    );
+}
+
 fn git(dir: &Path, args: &[&str]) {
     let status = Command::new("git")
         .arg("-C")

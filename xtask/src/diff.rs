@@ -281,6 +281,14 @@ fn credentials(old: &Api, new: &Api, changes: &mut Vec<Change>) {
                     setting.method, setting.ty, now.method, now.ty, now.wire_name
                 ),
             ),
+            Some(now) if now.serialization != setting.serialization => push(
+                changes,
+                Impact::Breaking,
+                format!(
+                    "setting `.{}(..)` (header `{}`) is now sent as {}, was {} (a wire format change)",
+                    now.method, now.wire_name, now.serialization, setting.serialization
+                ),
+            ),
             Some(_) => {}
         }
     }
@@ -377,10 +385,15 @@ fn operations(old: &Api, new: &Api, changes: &mut Vec<Change>) {
 }
 
 fn location(location: ParamLocation) -> &'static str {
-    match location {
-        ParamLocation::Path => "path",
-        ParamLocation::Query => "query",
-        ParamLocation::Header => "header",
+    location.as_str()
+}
+
+/// How a parameter is written, for the report: `form, explode: true`, with `allowReserved`.
+fn wire_form(param: &Param) -> String {
+    if param.allow_reserved {
+        format!("{}, allowReserved", param.serialization)
+    } else {
+        param.serialization.to_string()
     }
 }
 
@@ -429,6 +442,18 @@ fn operation(old: &Operation, new: &Operation, changes: &mut Vec<Change>) {
                         changes,
                         Impact::Breaking,
                         format!("{at}: {what} retyped from `{}` to `{}`", param.ty, now.ty),
+                    );
+                }
+                // The call compiles as before, but the server receives another text.
+                if wire_form(&now) != wire_form(param) {
+                    push(
+                        changes,
+                        Impact::Breaking,
+                        format!(
+                            "{at}: {what} is now sent as {}, was {} (a wire format change)",
+                            wire_form(&now),
+                            wire_form(param)
+                        ),
                     );
                 }
             }

@@ -6519,7 +6519,13 @@ impl<'a> ListProfileGroupProfiles<'a> {
             )
             .path_param("profileGroupId", &self.profile_group_id)
             .query("score", &self.score)
-            .query("status", &self.status)
+            .query_with(
+                "status",
+                &self.status,
+                clientgen_runtime::Style::Form {
+                    explode: false,
+                },
+            )
             .query("filter", &self.filter)
             .query("sortBy", &self.sort_by)
             .query("limit", &self.limit)

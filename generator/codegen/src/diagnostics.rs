@@ -108,8 +108,9 @@ pub fn pointer_token(token: &str) -> String {
 }
 
 /// Finds the line of a JSON pointer in YAML or JSON text, by following the keys down the
-/// indentation. Best effort: flow-style YAML and array indices inside flow sequences are not
-/// followed, in which case the line of the deepest key found is returned.
+/// indentation, and the indices of block sequences (`- ` items) too. Best effort: inside
+/// flow-style YAML (`{..}`, `[..]`) nothing is followed, and the line of the deepest key or
+/// item found is returned.
 pub fn locate(text: &str, pointer: &str) -> Option<(usize, usize)> {
     let tokens = pointer
         .split('/')
@@ -120,19 +121,34 @@ pub fn locate(text: &str, pointer: &str) -> Option<(usize, usize)> {
     let mut min_indent = 0usize;
     let mut found = None;
     for token in tokens {
+        // A number is an index when a block sequence follows, else a key (`'200':`).
+        let item = match (token.parse::<usize>(), found) {
+            (Ok(wanted), Some(_)) => sequence_item(&lines, start, min_indent, wanted),
+            _ => None,
+        };
+        if let Some((index, indent)) = item {
+            found = Some((index + 1, indent + 1));
+            // The item's first key is on its `- ` line.
+            start = index;
+            min_indent = indent + 1;
+            continue;
+        }
         let mut hit = None;
         for (index, line) in lines.iter().enumerate().skip(start) {
             let indent = line.len() - line.trim_start().len();
+            let item = line.trim_start().starts_with("- ");
             let trimmed = line.trim_start().trim_start_matches("- ");
             if found.is_some() && indent < min_indent && !line.trim().is_empty() && index > start {
                 break;
             }
+            // A key after `- ` is indented by the dash and its space.
+            let key_indent = if item { indent + 2 } else { indent };
             let key = trimmed
                 .strip_prefix(&format!("{token}:"))
                 .or_else(|| trimmed.strip_prefix(&format!("'{token}':")))
                 .or_else(|| trimmed.strip_prefix(&format!("\"{token}\":")));
-            if key.is_some() && indent >= min_indent {
-                hit = Some((index, indent));
+            if key.is_some() && key_indent >= min_indent {
+                hit = Some((index, key_indent));
                 break;
             }
         }
@@ -148,6 +164,42 @@ pub fn locate(text: &str, pointer: &str) -> Option<(usize, usize)> {
     found
 }
 
+/// The line and indentation of item `wanted` of the block sequence that starts at or after
+/// line `start` (its dashes indented at least `min_indent - 1`: YAML lets a sequence sit at
+/// its key's indentation).
+fn sequence_item(
+    lines: &[&str],
+    start: usize,
+    min_indent: usize,
+    wanted: usize,
+) -> Option<(usize, usize)> {
+    let mut dash_indent = None;
+    let mut count = 0;
+    for (index, line) in lines.iter().enumerate().skip(start) {
+        let trimmed = line.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let indent = line.len() - trimmed.len();
+        let dash = trimmed.starts_with("- ") || trimmed == "-";
+        let items_at = match dash_indent {
+            Some(at) => at,
+            None if dash && indent + 1 >= min_indent => *dash_indent.insert(indent),
+            None => return None,
+        };
+        if indent < items_at || (indent == items_at && !dash) {
+            return None;
+        }
+        if indent == items_at {
+            if count == wanted {
+                return Some((index, indent));
+            }
+            count += 1;
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,6 +210,31 @@ mod tests {
     fn locates_nested_keys() {
         assert_eq!(locate(DOC, "/paths/~1users/get/summary"), Some((8, 7)));
         assert_eq!(locate(DOC, "/paths/~1apps/get"), Some((4, 5)));
+    }
+
+    #[test]
+    fn locates_items_of_block_sequences() {
+        let doc = "paths:\n  /a:\n    get:\n      parameters:\n        - name: a\n          in: query\n        - name: b\n          style: form\n      tags:\n      - x\n      - y\n";
+        assert_eq!(
+            locate(doc, "/paths/~1a/get/parameters/1/style"),
+            Some((8, 11))
+        );
+        assert_eq!(locate(doc, "/paths/~1a/get/parameters/0/in"), Some((6, 11)));
+        assert_eq!(locate(doc, "/paths/~1a/get/parameters/1"), Some((7, 9)));
+        // A sequence at its key's indentation.
+        assert_eq!(locate(doc, "/paths/~1a/get/tags/1"), Some((11, 7)));
+        // No such item: the deepest thing found.
+        assert_eq!(
+            locate(doc, "/paths/~1a/get/parameters/5/style"),
+            Some((4, 7))
+        );
+        // A number that is a key.
+        let responses =
+            "paths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n";
+        assert_eq!(
+            locate(responses, "/paths/~1a/get/responses/200/description"),
+            Some((6, 11))
+        );
     }
 
     #[test]

@@ -154,6 +154,8 @@ pub struct Setting {
     pub wire_name: String,
     /// The value's type.
     pub ty: TypeRef,
+    /// How the value is written (`simple` or JSON text).
+    pub serialization: Serialization,
     /// Whether every operation requires it (then `build()` fails without it).
     pub required: bool,
     /// Rustdoc.
@@ -428,6 +430,99 @@ pub enum ParamLocation {
     Query,
     /// A request header.
     Header,
+    /// A cookie (all of a request's cookies share one `Cookie` header).
+    Cookie,
+}
+
+impl ParamLocation {
+    /// The location as OpenAPI's `in` names it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParamLocation::Path => "path",
+            ParamLocation::Query => "query",
+            ParamLocation::Header => "header",
+            ParamLocation::Cookie => "cookie",
+        }
+    }
+}
+
+/// An OpenAPI parameter style: which RFC 6570 expansion writes the value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamStyle {
+    /// `simple` (path, header): `blue,black,brown`.
+    Simple,
+    /// `label` (path): `.blue,black,brown`, exploded `.blue.black.brown`.
+    Label,
+    /// `matrix` (path): `;color=blue,black,brown`, exploded `;color=blue;color=black`.
+    Matrix,
+    /// `form` (query, cookie): `color=blue,black`, exploded `color=blue&color=black`.
+    Form,
+    /// `spaceDelimited` (query): `color=blue%20black`.
+    SpaceDelimited,
+    /// `pipeDelimited` (query): `color=blue%7Cblack`.
+    PipeDelimited,
+    /// `deepObject` (query, objects): `color[R]=100&color[G]=200`.
+    DeepObject,
+}
+
+impl ParamStyle {
+    /// The style's name in OpenAPI.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParamStyle::Simple => "simple",
+            ParamStyle::Label => "label",
+            ParamStyle::Matrix => "matrix",
+            ParamStyle::Form => "form",
+            ParamStyle::SpaceDelimited => "spaceDelimited",
+            ParamStyle::PipeDelimited => "pipeDelimited",
+            ParamStyle::DeepObject => "deepObject",
+        }
+    }
+}
+
+/// How a parameter's value is written on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Serialization {
+    /// A style with its `explode` (`lower` keeps only combinations OpenAPI defines for the
+    /// parameter's location: `spaceDelimited` and `pipeDelimited` never explode, `deepObject`
+    /// always does).
+    Style {
+        /// The style.
+        style: ParamStyle,
+        /// Whether array items and object entries are written one by one.
+        explode: bool,
+    },
+    /// JSON text (`content: application/json`).
+    Json,
+}
+
+impl Serialization {
+    /// OpenAPI's default for a location: `form` with `explode` for query parameters and
+    /// cookies, `simple` without for path parameters and headers.
+    pub fn default_for(location: ParamLocation) -> Self {
+        match location {
+            ParamLocation::Query | ParamLocation::Cookie => Serialization::Style {
+                style: ParamStyle::Form,
+                explode: true,
+            },
+            ParamLocation::Path | ParamLocation::Header => Serialization::Style {
+                style: ParamStyle::Simple,
+                explode: false,
+            },
+        }
+    }
+}
+
+/// `form, explode: true`, `JSON text`: for docs and reports.
+impl std::fmt::Display for Serialization {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Serialization::Style { style, explode } => {
+                write!(f, "{}, explode: {explode}", style.as_str())
+            }
+            Serialization::Json => f.write_str("JSON text"),
+        }
+    }
 }
 
 /// A parameter of an operation.
@@ -443,6 +538,11 @@ pub struct Param {
     pub ty: TypeRef,
     /// Required parameters are positional arguments; the others are builder setters.
     pub required: bool,
+    /// How the value is written.
+    pub serialization: Serialization,
+    /// Whether RFC 3986 reserved characters of a query value are sent unencoded
+    /// (`allowReserved`; always false outside the query).
+    pub allow_reserved: bool,
     /// Rustdoc.
     pub doc: Option<String>,
 }

@@ -85,6 +85,7 @@ fn lower_here(spec_text: &str, file: &str) -> Result<(ir::Api, Vec<Diagnostic>),
     }
     load::normalize(&mut document);
     problems.extend(load::limit_schema_depth(&mut document, file));
+    problems.extend(load::parameter_styles(&mut document, file));
     let openapi = load::into_openapi(document, spec_text, file).map_err(|d| {
         let mut all = problems.clone();
         all.push(*d);

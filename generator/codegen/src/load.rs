@@ -180,6 +180,103 @@ fn limit(node: &mut Value, depth: usize, at: &str, file: &str, warnings: &mut Ve
     }
 }
 
+/// The styles OpenAPI allows in each parameter location, the default first.
+const STYLES: &[(&str, &[&str])] = &[
+    ("path", &["simple", "label", "matrix"]),
+    (
+        "query",
+        &["form", "spaceDelimited", "pipeDelimited", "deepObject"],
+    ),
+    ("header", &["simple"]),
+    ("cookie", &["form"]),
+];
+
+const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// Replaces a parameter `style` that its location does not allow (`deepObject` in a path, a
+/// style OpenAPI does not define) with the location's default style and `explode`, with a
+/// warning for each: the OpenAPI model would refuse the whole document otherwise.
+pub(crate) fn parameter_styles(document: &mut Value, file: &str) -> Vec<Diagnostic> {
+    let mut warnings = Vec::new();
+    let mut check = |parameter: &mut Value, at: String| {
+        let Some(map) = parameter.as_mapping_mut() else {
+            return;
+        };
+        let location = map.get("in").and_then(Value::as_str).unwrap_or_default();
+        let Some((_, allowed)) = STYLES.iter().find(|(place, _)| *place == location) else {
+            return;
+        };
+        let Some(style) = map.get("style").and_then(Value::as_str) else {
+            return;
+        };
+        if allowed.contains(&style) {
+            return;
+        }
+        let default = allowed.first().copied().unwrap_or_default();
+        let message = format!(
+            "the `{style}` style is not defined for a {location} parameter; it is sent in the {location} default style, `{default}`{}",
+            if default == "form" { " with explode" } else { "" }
+        );
+        let hint = format!(
+            "use one of {} for a {location} parameter",
+            allowed
+                .iter()
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        warnings.push(
+            Diagnostic::warning(file, message)
+                .at(format!("{at}/style"))
+                .hint(hint),
+        );
+        map.remove("style");
+        map.remove("explode");
+    };
+    let mut each = |list: Option<&mut Value>, at: String| {
+        if let Some(Value::Sequence(items)) = list {
+            for (index, item) in items.iter_mut().enumerate() {
+                check(item, format!("{at}/{index}"));
+            }
+        }
+    };
+    if let Some(paths) = document.get_mut("paths").and_then(Value::as_mapping_mut) {
+        for (path, item) in paths.iter_mut() {
+            let at = format!(
+                "/paths/{}",
+                pointer_token(path.as_str().unwrap_or_default())
+            );
+            let Some(item) = item.as_mapping_mut() else {
+                continue;
+            };
+            for (key, value) in item.iter_mut() {
+                let key = key.as_str().unwrap_or_default();
+                if key == "parameters" {
+                    each(Some(value), format!("{at}/parameters"));
+                } else if METHODS.contains(&key) {
+                    each(
+                        value.get_mut("parameters"),
+                        format!("{at}/{key}/parameters"),
+                    );
+                }
+            }
+        }
+    }
+    if let Some(parameters) = document
+        .get_mut("components")
+        .and_then(|c| c.get_mut("parameters"))
+        .and_then(Value::as_mapping_mut)
+    {
+        for (name, parameter) in parameters.iter_mut() {
+            let name = pointer_token(name.as_str().unwrap_or_default());
+            check(parameter, format!("/components/parameters/{name}"));
+        }
+    }
+    warnings
+}
+
 /// Reads the normalized value into the OpenAPI model, locating any mismatch.
 pub(crate) fn into_openapi(
     document: Value,
@@ -283,5 +380,37 @@ mod tests {
     fn syntax_errors_are_located() {
         let err = parse("openapi: 3.0.0\npaths: [\n", "bad.yaml").err();
         assert!(err.is_some_and(|err| err.line_col.is_some()));
+    }
+
+    #[test]
+    fn styles_a_location_does_not_allow_become_its_default_with_a_warning() {
+        let mut value = normalized(
+            "openapi: 3.0.3\npaths:\n  /a/{id}:\n    parameters:\n      - {name: id, in: path, style: deepObject, explode: true}\n    get:\n      parameters:\n        - {name: q, in: query, style: matrix}\n        - {name: ok, in: query, style: pipeDelimited}\ncomponents:\n  parameters:\n    H: {name: h, in: header, style: form}\n",
+        );
+        let warnings = parameter_styles(&mut value, "t.yaml");
+        let pointers: Vec<_> = warnings
+            .iter()
+            .filter_map(|w| w.pointer.as_deref())
+            .collect();
+        assert_eq!(
+            pointers,
+            [
+                "/paths/~1a~1{id}/parameters/0/style",
+                "/paths/~1a~1{id}/get/parameters/0/style",
+                "/components/parameters/H/style"
+            ]
+        );
+        assert!(
+            warnings[0]
+                .message
+                .contains("`deepObject` style is not defined for a path parameter"),
+            "{}",
+            warnings[0].message
+        );
+        let id = &value["paths"]["/a/{id}"]["parameters"][0];
+        assert_eq!(id.get("style"), None);
+        assert_eq!(id.get("explode"), None);
+        let ok = &value["paths"]["/a/{id}"]["get"]["parameters"][1];
+        assert_eq!(ok["style"], Value::from("pipeDelimited"));
     }
 }

@@ -12,7 +12,7 @@ use crate::client::{Client, Inner};
 use crate::rate_limit::{RateLimit, RateLimiter};
 use crate::request::Security;
 use crate::retry::RetryPolicy;
-use crate::value::simple;
+use crate::value::{self, Style};
 
 /// The timeout applied to each request unless the builder sets another.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -257,9 +257,21 @@ impl ClientBuilder {
         self
     }
 
-    /// Sends `value` in the `header` header of every request.
-    pub fn setting<T: Serialize + ?Sized>(mut self, header: &'static str, value: &T) -> Self {
-        let value = match simple(value) {
+    /// Sends `value` in the `header` header of every request, in OpenAPI's default header
+    /// style (`simple`: arrays comma-separated).
+    pub fn setting<T: Serialize + ?Sized>(self, header: &'static str, value: &T) -> Self {
+        self.setting_with(header, value, Style::Simple { explode: false })
+    }
+
+    /// Sends `value` in the `header` header of every request, written in `style` (`simple`
+    /// or JSON).
+    pub fn setting_with<T: Serialize + ?Sized>(
+        mut self,
+        header: &'static str,
+        value: &T,
+        style: Style,
+    ) -> Self {
+        let value = match value::header(value, style) {
             Ok(Some(text)) => Ok(text),
             Ok(None) => Err("it has no value".to_owned()),
             Err(err) => Err(err),

@@ -83,7 +83,7 @@ impl Client {
         if let Some(problem) = &request.problem {
             return Err(Error::InvalidRequest(problem.clone()));
         }
-        let url = format!("{}{}", self.inner.base_url, request.path);
+        let url = format!("{}{}", self.inner.base_url, request.path_and_query());
         let url = reqwest::Url::parse(&url)
             .map_err(|err| Error::InvalidRequest(format!("invalid URL {url:?}: {err}")))?;
         let body = match &request.body {
@@ -111,9 +111,6 @@ impl Client {
                 .http
                 .request(request.method.clone(), url.clone())
                 .timeout(self.attempt_timeout(started));
-            if !request.query.is_empty() {
-                builder = builder.query(&request.query);
-            }
             for (name, value) in &self.inner.settings {
                 builder = builder.header(name, value);
             }

@@ -53,7 +53,8 @@ pub enum Error<E = serde_json::Value> {
     /// The token provider could not supply an access token.
     Auth(BoxError),
     /// The request could not be built from the given arguments (a header value with a line
-    /// break, a path parameter that is `.` or `..`, a body that does not serialize).
+    /// break, a path parameter that is `.` or `..`, a parameter value its style cannot write,
+    /// a body that does not serialize).
     InvalidRequest(String),
 }
 

@@ -4,8 +4,8 @@
 //! operation. Everything that is the same for every API lives here, written once by hand:
 //! client configuration ([`ClientBuilder`]), credentials ([`Credential`], [`TokenProvider`]),
 //! request execution with retries and rate limits ([`Client::execute`]), pagination
-//! ([`Pages`], [`Items`]), parameter encoding ([`Request`]), response decoding ([`Response`])
-//! and the one error type ([`Error`]).
+//! ([`Pages`], [`Items`]), parameter encoding in every OpenAPI style ([`Request`], [`Style`]),
+//! response decoding ([`Response`]) and the one error type ([`Error`]).
 //!
 //! Every attempt runs in a `tracing` span named `http_request` with the fields `method`,
 //! `path` (the path template, never the URL, which may carry a key), `attempt` and `status`.
@@ -39,6 +39,7 @@ pub use rate_limit::{RateLimit, RateLimiter};
 pub use request::{Request, Security};
 pub use response::Response;
 pub use secret::Secret;
+pub use value::Style;
 
 /// The boxed future a [`TokenProvider`] returns.
 pub use futures_util::future::BoxFuture;

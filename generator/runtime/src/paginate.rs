@@ -306,7 +306,7 @@ fn current(request: &Request, pagination: &Pagination, param: &str) -> Option<St
             other => Some(other.to_string()),
         }
     } else {
-        request.query_value(param).map(str::to_owned)
+        request.query_value(param)
     }
 }
 

@@ -1,21 +1,8 @@
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::Method;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::value::{flatten, simple, Flat};
-
-/// Characters left as they are in a path segment: RFC 3986 "unreserved", plus `:` and `@`,
-/// which a segment may hold as they are (image digests like `sha256:..` stay readable to
-/// servers that route on the raw path). Everything else, `/` and `?` included, is
-/// percent-encoded, so a parameter is always exactly one segment.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~')
-    .remove(b':')
-    .remove(b'@');
+use crate::value::{self, Style};
 
 /// The security requirements of an operation: alternatives, each a set of scheme names
 /// that must all be satisfied (OpenAPI's `security`).
@@ -31,6 +18,7 @@ pub struct Request {
     pub(crate) method: Method,
     pub(crate) path_template: &'static str,
     pub(crate) path: String,
+    /// Query pairs, each name and value already escaped by its style.
     pub(crate) query: Vec<(String, String)>,
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) body: Option<Value>,
@@ -63,9 +51,22 @@ impl Request {
         self.path_template
     }
 
-    /// Replaces `{name}` in the path with the value, percent-encoded as one path segment.
-    pub fn path_param<T: Serialize + ?Sized>(mut self, name: &str, value: &T) -> Self {
-        let text = match simple(value) {
+    /// Replaces `{name}` in the path with the value in OpenAPI's default path style (`simple`:
+    /// arrays comma-separated), percent-encoded as one path segment.
+    pub fn path_param<T: Serialize + ?Sized>(self, name: &str, value: &T) -> Self {
+        self.path_param_with(name, value, Style::Simple { explode: false })
+    }
+
+    /// Replaces `{name}` in the path with the value written in `style` (`simple`, `label`,
+    /// `matrix` or JSON): the style's delimiters as they are, the value's characters
+    /// percent-encoded so that it stays within one path segment.
+    pub fn path_param_with<T: Serialize + ?Sized>(
+        mut self,
+        name: &str,
+        value: &T,
+        style: Style,
+    ) -> Self {
+        let text = match value::path(name, value, style) {
             Ok(Some(text)) => text,
             Ok(None) => return self.fail(format!("path parameter `{name}` has no value")),
             Err(err) => return self.fail(format!("path parameter `{name}`: {err}")),
@@ -75,37 +76,107 @@ impl Request {
         if text.is_empty() || text == "." || text == ".." {
             return self.fail(format!("path parameter `{name}` may not be {text:?}"));
         }
-        let encoded = utf8_percent_encode(&text, SEGMENT).to_string();
-        self.path = self.path.replace(&format!("{{{name}}}"), &encoded);
+        self.path = self.path.replace(&format!("{{{name}}}"), &text);
         self
     }
 
-    /// Adds a query parameter. `None` adds nothing; an array adds the name once per element
-    /// (OpenAPI's `form` style with `explode: true`); an object adds `name[key]=value` pairs.
-    pub fn query<T: Serialize + ?Sized>(mut self, name: &str, value: &T) -> Self {
-        match flatten(value) {
-            Ok(Flat::Absent) => {}
-            Ok(Flat::Scalar(text)) => self.query.push((name.to_owned(), text)),
-            Ok(Flat::List(items)) => {
-                self.query
-                    .extend(items.into_iter().map(|text| (name.to_owned(), text)));
-            }
-            Ok(Flat::Object(pairs)) => self.query.extend(
-                pairs
-                    .into_iter()
-                    .map(|(key, text)| (format!("{name}[{key}]"), text)),
-            ),
+    /// Adds a query parameter in OpenAPI's default query style (`form`, exploded): `None` adds
+    /// nothing, an array adds the name once per item (`id=1&id=2`), an object one pair per
+    /// property (`R=100&G=200`).
+    pub fn query<T: Serialize + ?Sized>(self, name: &str, value: &T) -> Self {
+        self.query_with(name, value, Style::Form { explode: true })
+    }
+
+    /// Adds a query parameter written in `style` (`form`, `spaceDelimited`, `pipeDelimited`,
+    /// `deepObject` or JSON); `None` adds nothing.
+    pub fn query_with<T: Serialize + ?Sized>(self, name: &str, value: &T, style: Style) -> Self {
+        self.add_query(name, value, style, false)
+    }
+
+    /// Like [`Request::query_with`], for a parameter with `allowReserved: true`: the RFC 3986
+    /// reserved characters of its values (`/`, `:`, `,`, ...) are sent as they are, except those
+    /// that would break the query string (`#`, `&`, `+`, `[`, `]`).
+    pub fn query_reserved<T: Serialize + ?Sized>(
+        self,
+        name: &str,
+        value: &T,
+        style: Style,
+    ) -> Self {
+        self.add_query(name, value, style, true)
+    }
+
+    fn add_query<T: Serialize + ?Sized>(
+        mut self,
+        name: &str,
+        value: &T,
+        style: Style,
+        allow_reserved: bool,
+    ) -> Self {
+        match value::query(name, value, style, allow_reserved) {
+            Ok(pairs) => self.query.extend(pairs),
             Err(err) => return self.fail(format!("query parameter `{name}`: {err}")),
         }
         self
     }
 
-    /// Adds a header parameter; `None` adds nothing.
-    pub fn header<T: Serialize + ?Sized>(mut self, name: &str, value: &T) -> Self {
-        match simple(value) {
+    /// Adds a header parameter in OpenAPI's default header style (`simple`: arrays
+    /// comma-separated); `None` adds nothing.
+    pub fn header<T: Serialize + ?Sized>(self, name: &str, value: &T) -> Self {
+        self.header_with(name, value, Style::Simple { explode: false })
+    }
+
+    /// Adds a header parameter written in `style` (`simple` or JSON); `None` adds nothing.
+    /// The value is sent as it is: one with a line break fails when the request is sent.
+    pub fn header_with<T: Serialize + ?Sized>(
+        mut self,
+        name: &str,
+        value: &T,
+        style: Style,
+    ) -> Self {
+        match value::header(value, style) {
             Ok(Some(text)) => self.headers.push((name.to_owned(), text)),
             Ok(None) => {}
             Err(err) => return self.fail(format!("header `{name}`: {err}")),
+        }
+        self
+    }
+
+    /// Adds a cookie parameter in OpenAPI's default cookie style (`form`, exploded); `None`
+    /// adds nothing. All cookies of a request go in one `Cookie` header, `name=value` pairs
+    /// joined with `; `.
+    pub fn cookie<T: Serialize + ?Sized>(self, name: &str, value: &T) -> Self {
+        self.cookie_with(name, value, Style::Form { explode: true })
+    }
+
+    /// Adds a cookie parameter written in `style` (`form` or JSON); `None` adds nothing.
+    /// Characters a cookie value may not hold (space, `"`, `,`, `;`, `\`, controls, and `%`
+    /// itself) are percent-encoded.
+    pub fn cookie_with<T: Serialize + ?Sized>(
+        mut self,
+        name: &str,
+        value: &T,
+        style: Style,
+    ) -> Self {
+        let pairs = match value::cookie(name, value, style) {
+            Ok(pairs) if pairs.is_empty() => return self,
+            Ok(pairs) => pairs,
+            Err(err) => return self.fail(format!("cookie `{name}`: {err}")),
+        };
+        let text = pairs
+            .iter()
+            .map(|(name, value)| format!("{name}={value}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        match self
+            .headers
+            .iter_mut()
+            .find(|(header, _)| header.eq_ignore_ascii_case("cookie"))
+        {
+            Some((_, cookies)) => {
+                cookies.push_str("; ");
+                cookies.push_str(&text);
+            }
+            None => self.headers.push(("Cookie".to_owned(), text)),
         }
         self
     }
@@ -139,23 +210,45 @@ impl Request {
         &self.path
     }
 
-    /// The value of a query parameter (the first, if it repeats).
-    pub(crate) fn query_value(&self, name: &str) -> Option<&str> {
+    /// The query string as it is sent (without the `?`), every name and value escaped by its
+    /// parameter's style.
+    pub fn query_string(&self) -> String {
         self.query
             .iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.as_str())
+            .map(|(name, value)| format!("{name}={value}"))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+
+    /// The path and, when there is one, the query string: what follows the base URL.
+    pub(crate) fn path_and_query(&self) -> String {
+        if self.query.is_empty() {
+            self.path.clone()
+        } else {
+            format!("{}?{}", self.path, self.query_string())
+        }
+    }
+
+    /// The value of a query parameter (the first, if it repeats), decoded.
+    pub(crate) fn query_value(&self, name: &str) -> Option<String> {
+        let key = value::form(name);
+        self.query
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, text)| value::decode(text))
     }
 
     /// Replaces every value of a query parameter with one value.
-    pub(crate) fn set_query(&mut self, name: &str, value: String) {
-        self.query.retain(|(key, _)| key != name);
-        self.query.push((name.to_owned(), value));
+    pub(crate) fn set_query(&mut self, name: &str, text: String) {
+        let key = value::form(name);
+        self.query.retain(|(k, _)| *k != key);
+        self.query.push((key, value::form(&text)));
     }
 
     /// Removes a query parameter.
     pub(crate) fn remove_query(&mut self, name: &str) {
-        self.query.retain(|(key, _)| key != name);
+        let key = value::form(name);
+        self.query.retain(|(k, _)| *k != key);
     }
 
     /// Removes a top-level field of the JSON body, if the body is an object.
@@ -246,8 +339,20 @@ mod tests {
             .query("page", &1)
             .query("q", "x");
         request.set_query("page", "2".to_owned());
-        assert_eq!(request.query_value("page"), Some("2"));
+        assert_eq!(request.query_value("page").as_deref(), Some("2"));
         assert_eq!(request.query.len(), 2);
+        // A token is escaped when it is set and decoded when it is read back.
+        request.set_query("page token", "c2/+= x".to_owned());
+        assert_eq!(
+            request.query_value("page token").as_deref(),
+            Some("c2/+= x")
+        );
+        assert_eq!(
+            request.query_string(),
+            "q=x&page=2&page%20token=c2%2F%2B%3D%20x"
+        );
+        request.remove_query("page token");
+        assert_eq!(request.query_value("page token"), None);
 
         let mut post = Request::new(Method::POST, "/a/search");
         post.set_body_field("page", Value::from(3));
@@ -255,5 +360,122 @@ mod tests {
         let mut list = Request::new(Method::POST, "/a").json(&[1, 2]);
         list.set_body_field("page", Value::from(3));
         assert!(list.problem.is_some());
+    }
+
+    /// A request with every style of the OpenAPI specification's "Style Examples" for the
+    /// parameter `color` (`["blue", "black", "brown"]`, or the object `{R: 100, G: 200, B:
+    /// 150}`), in its place.
+    #[test]
+    fn every_style_in_its_place() {
+        #[derive(Serialize)]
+        #[allow(non_snake_case)]
+        struct Rgb {
+            R: u8,
+            G: u8,
+            B: u8,
+        }
+        let rgb = Rgb {
+            R: 100,
+            G: 200,
+            B: 150,
+        };
+        let colors = ["blue", "black", "brown"];
+        let request = Request::new(Method::GET, "/s/{simple}/l/{label}/m{matrix}")
+            .path_param("simple", &colors)
+            .path_param_with("label", &colors, Style::Label { explode: true })
+            .path_param_with("matrix", &rgb, Style::Matrix { explode: true });
+        assert_eq!(
+            request.path(),
+            "/s/blue,black,brown/l/.blue.black.brown/m;R=100;G=200;B=150"
+        );
+        let query = |style| {
+            Request::new(Method::GET, "/")
+                .query_with("color", &colors, style)
+                .query_string()
+        };
+        assert_eq!(
+            query(Style::Form { explode: true }),
+            "color=blue&color=black&color=brown"
+        );
+        assert_eq!(
+            query(Style::Form { explode: false }),
+            "color=blue,black,brown"
+        );
+        assert_eq!(query(Style::SpaceDelimited), "color=blue%20black%20brown");
+        assert_eq!(query(Style::PipeDelimited), "color=blue%7Cblack%7Cbrown");
+        let objects = Request::new(Method::GET, "/")
+            .query("color", &rgb)
+            .query_with("deep", &rgb, Style::DeepObject);
+        assert_eq!(
+            objects.query_string(),
+            "R=100&G=200&B=150&deep%5BR%5D=100&deep%5BG%5D=200&deep%5BB%5D=150"
+        );
+        let headers = Request::new(Method::GET, "/")
+            .header("X-Colors", &colors)
+            .header_with("X-Rgb", &rgb, Style::Simple { explode: true });
+        assert_eq!(
+            headers.headers,
+            vec![
+                ("X-Colors".to_owned(), "blue,black,brown".to_owned()),
+                ("X-Rgb".to_owned(), "R=100,G=200,B=150".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn cookies_share_one_header() {
+        let request = Request::new(Method::GET, "/")
+            .cookie("session", "abc 123")
+            .cookie("missing", &None::<String>)
+            .cookie_with("colors", &["blue", "black"], Style::Form { explode: false })
+            .cookie("tags", &["a", "b"]);
+        assert_eq!(
+            request.headers,
+            vec![(
+                "Cookie".to_owned(),
+                "session=abc%20123; colors=blue,black; tags=a; tags=b".to_owned()
+            )]
+        );
+        assert!(request.problem.is_none());
+        assert!(Request::new(Method::GET, "/")
+            .cookie("none", &None::<i64>)
+            .headers
+            .is_empty());
+    }
+
+    #[test]
+    fn unencodable_values_keep_the_first_problem() {
+        let request = Request::new(Method::GET, "/a/{id}")
+            .query_with(
+                "filter",
+                &serde_json::json!({"a": {"b": 1}}),
+                Style::DeepObject,
+            )
+            .path_param_with("id", "x", Style::DeepObject)
+            .query("ok", "fine");
+        assert_eq!(
+            request.problem.as_deref(),
+            Some("query parameter `filter`: a nested array or object cannot be written in the deepObject style")
+        );
+        let label_dot = Request::new(Method::GET, "/a/{id}").path_param_with(
+            "id",
+            ".",
+            Style::Label { explode: false },
+        );
+        assert!(label_dot.problem.is_some(), "`..` reached the path");
+        let wrong_place =
+            Request::new(Method::GET, "/a").header_with("X-A", "x", Style::Form { explode: true });
+        assert_eq!(
+            wrong_place.problem.as_deref(),
+            Some("header `X-A`: the form style is not defined for a header parameter")
+        );
+    }
+
+    #[test]
+    fn allow_reserved_leaves_reserved_characters() {
+        let request = Request::new(Method::GET, "/")
+            .query_reserved("path", "/a/b:c", Style::Form { explode: true })
+            .query("escaped", "/a/b:c");
+        assert_eq!(request.query_string(), "path=/a/b:c&escaped=%2Fa%2Fb%3Ac");
     }
 }

@@ -1,61 +1,808 @@
-//! Turning typed parameter values into the strings that go into a URL or a header.
+//! Turning typed parameter values into the text that goes into a path, a query string, a
+//! header or a cookie, in the serialization styles of OpenAPI 3 (the RFC 6570 expansions its
+//! "Style Values" name, and JSON text for `content: application/json` parameters).
 //!
 //! Parameters are serialized through serde, so a generated enum, a `chrono` date-time and a
-//! number all take the form their JSON encoding gives them, without a trait per type.
+//! number all take the form their JSON encoding gives them, without a trait per type. The JSON
+//! value then has one of the shapes RFC 6570 knows (a scalar, a list of scalars, or an object
+//! whose values are scalars) or it cannot be written in a style at all.
+//!
+//! Each place escapes differently: a path value is percent-encoded as part of one segment, a
+//! query value as RFC 6570's form expansion does (everything but the unreserved characters), a
+//! header value is sent as it is (the client refuses CR and LF), a cookie value is
+//! percent-encoded where RFC 6265 does not allow a character. The delimiters a style adds
+//! (`,` `;` `.` `=` `&`, `%20`, `%7C`, `[` `]`) are written by the style, never taken from a
+//! value: a `,` inside a value of an array is encoded, the `,` between two values is not.
 
+use std::fmt::Write as _;
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS, NON_ALPHANUMERIC};
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Serialize;
-use serde_json::Value;
 
-/// A parameter value flattened to text: a scalar, or the elements of an array.
-pub(crate) enum Flat {
-    Scalar(String),
-    List(Vec<String>),
-    Object(Vec<(String, String)>),
-    Absent,
+/// How a parameter value is serialized: OpenAPI's `style` with its `explode`, or JSON text.
+///
+/// The examples are those of the OpenAPI specification's "Style Examples", for a parameter
+/// `color` that is `"blue"`, `["blue", "black", "brown"]` or `{"R": 100, "G": 200, "B": 150}`.
+/// A value that is absent (`None`, `null`, an empty array or object) sends nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Style {
+    /// `simple`, the default of path and header parameters: `blue`, `blue,black,brown`,
+    /// `R,100,G,200,B,150`, or exploded `R=100,G=200,B=150`.
+    Simple {
+        /// Whether an object's keys and values are written as `key=value` pairs.
+        explode: bool,
+    },
+    /// `label` (path): `.blue`, `.blue,black,brown`, `.R,100,G,200,B,150`; exploded
+    /// `.blue.black.brown` and `.R=100.G=200.B=150`.
+    Label {
+        /// Whether each array item or object entry gets its own `.`.
+        explode: bool,
+    },
+    /// `matrix` (path): `;color=blue`, `;color=blue,black,brown`, `;color=R,100,G,200,B,150`;
+    /// exploded `;color=blue;color=black;color=brown` and `;R=100;G=200;B=150`.
+    Matrix {
+        /// Whether each array item or object entry gets its own `;name=`.
+        explode: bool,
+    },
+    /// `form`, the default of query and cookie parameters: `color=blue`; exploded (the
+    /// default) `color=blue&color=black&color=brown` and `R=100&G=200&B=150`, otherwise
+    /// `color=blue,black,brown` and `color=R,100,G,200,B,150`. In a cookie, pairs are joined
+    /// with `; ` instead of `&`.
+    Form {
+        /// Whether each array item or object entry is a pair of its own.
+        explode: bool,
+    },
+    /// `spaceDelimited` (query): `color=blue%20black%20brown`, `color=R%20100%20G%20200%20B%20150`.
+    SpaceDelimited,
+    /// `pipeDelimited` (query): `color=blue%7Cblack%7Cbrown`, `color=R%7C100%7CG%7C200%7CB%7C150`.
+    PipeDelimited,
+    /// `deepObject` (query, objects only): `color%5BR%5D=100&color%5BG%5D=200&color%5BB%5D=150`,
+    /// that is `color[R]=100&color[G]=200&color[B]=150` with the brackets percent-encoded as
+    /// RFC 3986 requires in a query.
+    DeepObject,
+    /// The value as JSON text, for a parameter with `content: application/json`:
+    /// `{"R":100,"G":200,"B":150}`, escaped as its place requires.
+    Json,
 }
 
-pub(crate) fn flatten<T: Serialize + ?Sized>(value: &T) -> Result<Flat, String> {
-    let value = serde_json::to_value(value).map_err(|err| err.to_string())?;
-    Ok(match value {
-        Value::Null => Flat::Absent,
-        Value::Array(items) => Flat::List(items.iter().filter_map(scalar).collect()),
-        Value::Object(map) => Flat::Object(
-            map.iter()
-                .filter_map(|(key, value)| scalar(value).map(|text| (key.clone(), text)))
-                .collect(),
-        ),
-        other => match scalar(&other) {
-            Some(text) => Flat::Scalar(text),
-            None => Flat::Absent,
-        },
-    })
-}
-
-/// The text of a scalar JSON value; nested arrays and objects have no single text form and
-/// are written as compact JSON.
-fn scalar(value: &Value) -> Option<String> {
-    match value {
-        Value::Null => None,
-        Value::String(text) => Some(text.clone()),
-        Value::Bool(flag) => Some(flag.to_string()),
-        Value::Number(number) => Some(number.to_string()),
-        nested => Some(nested.to_string()),
+impl Style {
+    /// The style's name in OpenAPI (`deepObject`), for messages.
+    fn name(self) -> &'static str {
+        match self {
+            Style::Simple { .. } => "simple",
+            Style::Label { .. } => "label",
+            Style::Matrix { .. } => "matrix",
+            Style::Form { .. } => "form",
+            Style::SpaceDelimited => "spaceDelimited",
+            Style::PipeDelimited => "pipeDelimited",
+            Style::DeepObject => "deepObject",
+            Style::Json => "JSON",
+        }
     }
 }
 
-/// One value as a single string, for path segments and headers: arrays are comma-joined
-/// (OpenAPI's `simple` style).
-pub(crate) fn simple<T: Serialize + ?Sized>(value: &T) -> Result<Option<String>, String> {
-    Ok(match flatten(value)? {
-        Flat::Absent => None,
-        Flat::Scalar(text) => Some(text),
-        Flat::List(items) => Some(items.join(",")),
-        Flat::Object(pairs) => Some(
-            pairs
-                .into_iter()
-                .flat_map(|(key, value)| [key, value])
-                .collect::<Vec<_>>()
-                .join(","),
-        ),
+/// A parameter value in one of the shapes RFC 6570 can write, with its pieces as plain text
+/// (not yet escaped for any place).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Shape {
+    /// Nothing to send: `None`, `null`, an empty array or object.
+    Absent,
+    /// A string, number or boolean (or, for [`Style::Json`], the JSON text of any value).
+    Scalar(String),
+    /// The items of an array, each a scalar.
+    List(Vec<String>),
+    /// The entries of an object, in serde's order, each value a scalar.
+    Object(Vec<(String, String)>),
+}
+
+/// `value` through serde, in the shape `style` writes. Nested arrays and objects have no form
+/// in RFC 6570 and are refused (unless the style is JSON); `null` items and entries are left
+/// out, as `None` fields are.
+pub(crate) fn shape<T: Serialize + ?Sized>(value: &T, style: Style) -> Result<Shape, String> {
+    // Through JSON text rather than `serde_json::Value`, whose objects are sorted by key: a
+    // struct's properties keep the order the spec declares them in.
+    let json = serde_json::to_string(value).map_err(|err| err.to_string())?;
+    if style == Style::Json {
+        return Ok(match json.as_str() {
+            "null" => Shape::Absent,
+            _ => Shape::Scalar(json),
+        });
+    }
+    let node: Node = serde_json::from_str(&json).map_err(|err| err.to_string())?;
+    let nested = || {
+        format!(
+            "a nested array or object cannot be written in the {} style",
+            style.name()
+        )
+    };
+    Ok(match node {
+        Node::Null => Shape::Absent,
+        Node::Text(text) => Shape::Scalar(text),
+        Node::List(items) => {
+            let mut texts = Vec::with_capacity(items.len());
+            for item in items {
+                match item {
+                    Node::Text(text) => texts.push(text),
+                    Node::Null => {}
+                    Node::List(_) | Node::Map(_) => return Err(nested()),
+                }
+            }
+            if texts.is_empty() {
+                Shape::Absent
+            } else {
+                Shape::List(texts)
+            }
+        }
+        Node::Map(entries) => {
+            let mut pairs = Vec::with_capacity(entries.len());
+            for (key, value) in entries {
+                match value {
+                    Node::Text(text) => pairs.push((key, text)),
+                    Node::Null => {}
+                    Node::List(_) | Node::Map(_) => return Err(nested()),
+                }
+            }
+            if pairs.is_empty() {
+                Shape::Absent
+            } else {
+                Shape::Object(pairs)
+            }
+        }
     })
+}
+
+/// A JSON value with its objects' entries in the order they were written; scalars as the
+/// text a parameter sends (`true`, `1.5`, a string without quotes).
+enum Node {
+    Null,
+    Text(String),
+    List(Vec<Node>),
+    Map(Vec<(String, Node)>),
+}
+
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(NodeVisitor)
+    }
+}
+
+struct NodeVisitor;
+
+impl<'de> Visitor<'de> for NodeVisitor {
+    type Value = Node;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_unit<E>(self) -> Result<Node, E> {
+        Ok(Node::Null)
+    }
+
+    fn visit_bool<E>(self, value: bool) -> Result<Node, E> {
+        Ok(Node::Text(value.to_string()))
+    }
+
+    fn visit_i64<E>(self, value: i64) -> Result<Node, E> {
+        Ok(Node::Text(value.to_string()))
+    }
+
+    fn visit_u64<E>(self, value: u64) -> Result<Node, E> {
+        Ok(Node::Text(value.to_string()))
+    }
+
+    fn visit_f64<E>(self, value: f64) -> Result<Node, E> {
+        // The text JSON gives the number (`1.5`, `100.0`), as `serde_json::Number` prints it.
+        Ok(Node::Text(serde_json::Number::from_f64(value).map_or_else(
+            || value.to_string(),
+            |number| number.to_string(),
+        )))
+    }
+
+    fn visit_str<E>(self, value: &str) -> Result<Node, E> {
+        Ok(Node::Text(value.to_owned()))
+    }
+
+    fn visit_string<E>(self, value: String) -> Result<Node, E> {
+        Ok(Node::Text(value))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<Node>()? {
+            items.push(item);
+        }
+        Ok(Node::List(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
+        let mut entries = Vec::new();
+        while let Some((key, value)) = map.next_entry::<String, Node>()? {
+            entries.push((key, value));
+        }
+        Ok(Node::Map(entries))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Escaping
+// ---------------------------------------------------------------------------------------------
+
+/// Characters left as they are in a path segment: RFC 3986 "unreserved", plus `:` and `@`,
+/// which a segment may hold as they are (image digests like `sha256:..` stay readable to
+/// servers that route on the raw path). Everything else, `/` `?` `,` `;` `=` included, is
+/// percent-encoded, so a value never adds a segment or a delimiter.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b':')
+    .remove(b'@');
+
+/// RFC 6570's escaping of form expansions: everything but the unreserved characters.
+const FORM: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// What `allowReserved` still encodes in a query value: RFC 6570's reserved expansion lets the
+/// reserved characters through, except those that would end the query (`#`), start or end a
+/// pair (`&`), turn into a space when the server decodes the form (`+`), or are not allowed in a
+/// query at all (`[` `]`). `%` is encoded unless it starts a percent-encoded triple.
+const RESERVED_KEPT: &[u8] = b":/?@!$'()*,;=";
+
+/// Characters a cookie value may not hold as they are (RFC 6265 `cookie-octet` excludes
+/// controls, space, `"`, `,`, `;` and `\`), plus `%` so that decoding is unambiguous.
+const COOKIE_VALUE: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b',')
+    .add(b';')
+    .add(b'\\')
+    .add(b'%')
+    .add(0x7f);
+
+/// Characters a cookie name may not hold (RFC 9110 `token` separators, and `=`).
+const COOKIE_NAME: &AsciiSet = &COOKIE_VALUE
+    .add(b'=')
+    .add(b'(')
+    .add(b')')
+    .add(b'<')
+    .add(b'>')
+    .add(b'@')
+    .add(b':')
+    .add(b'/')
+    .add(b'[')
+    .add(b']')
+    .add(b'?')
+    .add(b'{')
+    .add(b'}');
+
+/// Escapes a piece of a path segment.
+pub(crate) fn segment(text: &str) -> String {
+    utf8_percent_encode(text, SEGMENT).to_string()
+}
+
+/// Escapes a query name or value as RFC 6570's form expansion does.
+pub(crate) fn form(text: &str) -> String {
+    utf8_percent_encode(text, FORM).to_string()
+}
+
+/// Escapes a query value with `allowReserved: true`: RFC 3986 reserved characters (but those
+/// in [`RESERVED_KEPT`]'s note) and percent-encoded triples are kept.
+fn reserved(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    for (index, &byte) in bytes.iter().enumerate() {
+        let triple = byte == b'%'
+            && bytes
+                .get(index + 1..index + 3)
+                .is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit));
+        if byte.is_ascii_alphanumeric()
+            || b"-._~".contains(&byte)
+            || RESERVED_KEPT.contains(&byte)
+            || triple
+        {
+            out.push(char::from(byte));
+        } else {
+            let _ = write!(out, "%{byte:02X}");
+        }
+    }
+    out
+}
+
+/// Escapes a cookie value.
+fn cookie_value(text: &str) -> String {
+    utf8_percent_encode(text, COOKIE_VALUE).to_string()
+}
+
+/// Escapes a cookie name.
+fn cookie_name(text: &str) -> String {
+    utf8_percent_encode(text, COOKIE_NAME).to_string()
+}
+
+/// Percent-decodes a query piece (for reading back a page parameter).
+pub(crate) fn decode(text: &str) -> String {
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Styles
+// ---------------------------------------------------------------------------------------------
+
+/// RFC 6570's expansion of one variable by an operator that writes a single string (simple,
+/// label, matrix), each piece escaped with `escape` and the operator's delimiters as they are.
+struct Operator {
+    /// Written before the expansion (`.`, `;`).
+    first: &'static str,
+    /// Between exploded items.
+    separator: &'static str,
+    /// Whether items are `name=value` (matrix).
+    named: bool,
+}
+
+const SIMPLE: Operator = Operator {
+    first: "",
+    separator: ",",
+    named: false,
+};
+const LABEL: Operator = Operator {
+    first: ".",
+    separator: ".",
+    named: false,
+};
+const MATRIX: Operator = Operator {
+    first: ";",
+    separator: ";",
+    named: true,
+};
+
+fn expand(
+    operator: &Operator,
+    explode: bool,
+    name: &str,
+    shape: &Shape,
+    escape: fn(&str) -> String,
+) -> Option<String> {
+    // Matrix writes an empty value as the bare name (`;color`), as RFC 6570 says.
+    let named = |name: &str, value: &str| {
+        if value.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{name}={value}")
+        }
+    };
+    let body = match shape {
+        Shape::Absent => return None,
+        Shape::Scalar(value) if operator.named => named(&escape(name), &escape(value)),
+        Shape::Scalar(value) => escape(value),
+        Shape::List(items) if explode => items
+            .iter()
+            .map(|item| match operator.named {
+                true => named(&escape(name), &escape(item)),
+                false => escape(item),
+            })
+            .collect::<Vec<_>>()
+            .join(operator.separator),
+        Shape::List(items) => {
+            let joined = items
+                .iter()
+                .map(|item| escape(item))
+                .collect::<Vec<_>>()
+                .join(",");
+            match operator.named {
+                true => format!("{}={joined}", escape(name)),
+                false => joined,
+            }
+        }
+        Shape::Object(pairs) if explode => pairs
+            .iter()
+            .map(|(key, value)| match operator.named {
+                true => named(&escape(key), &escape(value)),
+                false => format!("{}={}", escape(key), escape(value)),
+            })
+            .collect::<Vec<_>>()
+            .join(operator.separator),
+        Shape::Object(pairs) => {
+            let joined = flat(pairs, escape, ",");
+            match operator.named {
+                true => format!("{}={joined}", escape(name)),
+                false => joined,
+            }
+        }
+    };
+    Some(format!("{}{body}", operator.first))
+}
+
+/// An object's keys and values, escaped, one after the other with `delimiter` between them
+/// (`R,100,G,200`).
+fn flat(pairs: &[(String, String)], escape: fn(&str) -> String, delimiter: &str) -> String {
+    pairs
+        .iter()
+        .flat_map(|(key, value)| [escape(key), escape(value)])
+        .collect::<Vec<_>>()
+        .join(delimiter)
+}
+
+/// A path parameter's replacement for `{name}` in the template: `None` when it has no value.
+pub(crate) fn path<T: Serialize + ?Sized>(
+    name: &str,
+    value: &T,
+    style: Style,
+) -> Result<Option<String>, String> {
+    let shape = shape(value, style)?;
+    Ok(match style {
+        Style::Simple { explode } => expand(&SIMPLE, explode, name, &shape, segment),
+        Style::Label { explode } => expand(&LABEL, explode, name, &shape, segment),
+        Style::Matrix { explode } => expand(&MATRIX, explode, name, &shape, segment),
+        Style::Json => expand(&SIMPLE, false, name, &shape, segment),
+        other => return Err(not_allowed(other, "path")),
+    })
+}
+
+/// A header parameter's value (sent as it is; the client refuses CR and LF): `None` when it
+/// has no value.
+pub(crate) fn header<T: Serialize + ?Sized>(
+    value: &T,
+    style: Style,
+) -> Result<Option<String>, String> {
+    let shape = shape(value, style)?;
+    let explode = match style {
+        Style::Simple { explode } => explode,
+        Style::Json => false,
+        other => return Err(not_allowed(other, "header")),
+    };
+    Ok(expand(&SIMPLE, explode, "", &shape, str::to_owned))
+}
+
+/// A query parameter's `name=value` pairs, escaped (`allow_reserved` keeps RFC 3986 reserved
+/// characters of values as they are).
+pub(crate) fn query<T: Serialize + ?Sized>(
+    name: &str,
+    value: &T,
+    style: Style,
+    allow_reserved: bool,
+) -> Result<Vec<(String, String)>, String> {
+    let escape: fn(&str) -> String = if allow_reserved { reserved } else { form };
+    let shape = shape(value, style)?;
+    let key = form(name);
+    match style {
+        Style::Form { explode } => Ok(pairs(&key, &shape, explode, ",", form, escape)),
+        Style::SpaceDelimited => Ok(pairs(&key, &shape, false, "%20", form, escape)),
+        Style::PipeDelimited => Ok(pairs(&key, &shape, false, "%7C", form, escape)),
+        Style::Json => Ok(pairs(&key, &shape, false, ",", form, escape)),
+        Style::DeepObject => match shape {
+            Shape::Absent => Ok(Vec::new()),
+            Shape::Object(entries) => Ok(entries
+                .iter()
+                .map(|(property, value)| (format!("{key}%5B{}%5D", form(property)), escape(value)))
+                .collect()),
+            Shape::Scalar(_) => {
+                Err("the deepObject style needs an object, not a single value".to_owned())
+            }
+            Shape::List(_) => Err("the deepObject style needs an object, not an array".to_owned()),
+        },
+        other => Err(not_allowed(other, "query")),
+    }
+}
+
+/// A cookie parameter's `name=value` pairs, escaped.
+pub(crate) fn cookie<T: Serialize + ?Sized>(
+    name: &str,
+    value: &T,
+    style: Style,
+) -> Result<Vec<(String, String)>, String> {
+    let shape = shape(value, style)?;
+    let key = cookie_name(name);
+    match style {
+        Style::Form { explode } => Ok(pairs(&key, &shape, explode, ",", cookie_name, cookie_value)),
+        Style::Json => Ok(pairs(&key, &shape, false, ",", cookie_name, cookie_value)),
+        other => Err(not_allowed(other, "cookie")),
+    }
+}
+
+/// Form-like pairs: exploded, one pair per item (`name=a`, `name=b`) or per entry (`R=100`);
+/// otherwise one pair whose value joins the items, or the keys and values, with `delimiter`.
+fn pairs(
+    key: &str,
+    shape: &Shape,
+    explode: bool,
+    delimiter: &str,
+    escape_key: fn(&str) -> String,
+    escape: fn(&str) -> String,
+) -> Vec<(String, String)> {
+    match shape {
+        Shape::Absent => Vec::new(),
+        Shape::Scalar(value) => vec![(key.to_owned(), escape(value))],
+        Shape::List(items) if explode => items
+            .iter()
+            .map(|item| (key.to_owned(), escape(item)))
+            .collect(),
+        Shape::List(items) => vec![(
+            key.to_owned(),
+            items
+                .iter()
+                .map(|item| escape(item))
+                .collect::<Vec<_>>()
+                .join(delimiter),
+        )],
+        Shape::Object(entries) if explode => entries
+            .iter()
+            .map(|(property, value)| (escape_key(property), escape(value)))
+            .collect(),
+        Shape::Object(entries) => vec![(key.to_owned(), flat(entries, escape, delimiter))],
+    }
+}
+
+fn not_allowed(style: Style, place: &str) -> String {
+    format!(
+        "the {} style is not defined for a {place} parameter",
+        style.name()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{json, Value};
+
+    /// The values of the OpenAPI specification's "Style Examples".
+    fn string() -> Value {
+        json!("blue")
+    }
+    fn array() -> Value {
+        json!(["blue", "black", "brown"])
+    }
+    /// `serde_json::Map` is ordered by key without `preserve_order`; a struct keeps its order,
+    /// as generated types do.
+    #[derive(Serialize)]
+    #[allow(non_snake_case)]
+    struct Rgb {
+        R: u8,
+        G: u8,
+        B: u8,
+    }
+    const OBJECT: Rgb = Rgb {
+        R: 100,
+        G: 200,
+        B: 150,
+    };
+
+    fn path_text<T: Serialize + ?Sized>(value: &T, style: Style) -> String {
+        match path("color", value, style) {
+            Ok(Some(text)) => text,
+            other => format!("{other:?}"),
+        }
+    }
+
+    fn query_text<T: Serialize + ?Sized>(value: &T, style: Style) -> String {
+        match query("color", value, style, false) {
+            Ok(pairs) => pairs
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("&"),
+            Err(err) => err,
+        }
+    }
+
+    #[test]
+    fn matrix_as_the_style_table_shows() {
+        let style = Style::Matrix { explode: false };
+        assert_eq!(path_text(&string(), style), ";color=blue");
+        assert_eq!(path_text(&array(), style), ";color=blue,black,brown");
+        assert_eq!(path_text(&OBJECT, style), ";color=R,100,G,200,B,150");
+        assert_eq!(path_text("", style), ";color");
+        let style = Style::Matrix { explode: true };
+        assert_eq!(path_text(&string(), style), ";color=blue");
+        assert_eq!(
+            path_text(&array(), style),
+            ";color=blue;color=black;color=brown"
+        );
+        assert_eq!(path_text(&OBJECT, style), ";R=100;G=200;B=150");
+        assert_eq!(path_text("", style), ";color");
+    }
+
+    /// `label` without explode follows RFC 6570 (`.blue,black,brown`), as the table of OpenAPI
+    /// 3.0.4 and 3.1.1 does; 3.0.3's table printed `.blue.black.brown` by mistake.
+    #[test]
+    fn label_as_the_style_table_shows() {
+        let style = Style::Label { explode: false };
+        assert_eq!(path_text(&string(), style), ".blue");
+        assert_eq!(path_text(&array(), style), ".blue,black,brown");
+        assert_eq!(path_text(&OBJECT, style), ".R,100,G,200,B,150");
+        assert_eq!(path_text("", style), ".");
+        let style = Style::Label { explode: true };
+        assert_eq!(path_text(&string(), style), ".blue");
+        assert_eq!(path_text(&array(), style), ".blue.black.brown");
+        assert_eq!(path_text(&OBJECT, style), ".R=100.G=200.B=150");
+    }
+
+    #[test]
+    fn simple_as_the_style_table_shows() {
+        let style = Style::Simple { explode: false };
+        assert_eq!(path_text(&string(), style), "blue");
+        assert_eq!(path_text(&array(), style), "blue,black,brown");
+        assert_eq!(path_text(&OBJECT, style), "R,100,G,200,B,150");
+        let style = Style::Simple { explode: true };
+        assert_eq!(path_text(&array(), style), "blue,black,brown");
+        assert_eq!(path_text(&OBJECT, style), "R=100,G=200,B=150");
+        assert_eq!(
+            header(&OBJECT, style),
+            Ok(Some("R=100,G=200,B=150".to_owned()))
+        );
+        assert_eq!(
+            header(&array(), Style::Simple { explode: false }),
+            Ok(Some("blue,black,brown".to_owned()))
+        );
+    }
+
+    #[test]
+    fn form_as_the_style_table_shows() {
+        let style = Style::Form { explode: false };
+        assert_eq!(query_text("", style), "color=");
+        assert_eq!(query_text(&string(), style), "color=blue");
+        assert_eq!(query_text(&array(), style), "color=blue,black,brown");
+        assert_eq!(query_text(&OBJECT, style), "color=R,100,G,200,B,150");
+        let style = Style::Form { explode: true };
+        assert_eq!(query_text("", style), "color=");
+        assert_eq!(query_text(&string(), style), "color=blue");
+        assert_eq!(
+            query_text(&array(), style),
+            "color=blue&color=black&color=brown"
+        );
+        assert_eq!(query_text(&OBJECT, style), "R=100&G=200&B=150");
+    }
+
+    #[test]
+    fn delimited_and_deep_object_as_the_style_table_shows() {
+        assert_eq!(
+            query_text(&array(), Style::SpaceDelimited),
+            "color=blue%20black%20brown"
+        );
+        assert_eq!(
+            query_text(&OBJECT, Style::SpaceDelimited),
+            "color=R%20100%20G%20200%20B%20150"
+        );
+        assert_eq!(
+            query_text(&array(), Style::PipeDelimited),
+            "color=blue%7Cblack%7Cbrown"
+        );
+        assert_eq!(
+            query_text(&OBJECT, Style::PipeDelimited),
+            "color=R%7C100%7CG%7C200%7CB%7C150"
+        );
+        assert_eq!(
+            query_text(&OBJECT, Style::DeepObject),
+            "color%5BR%5D=100&color%5BG%5D=200&color%5BB%5D=150"
+        );
+    }
+
+    #[test]
+    fn values_are_escaped_and_delimiters_are_not() {
+        let values = json!(["a,b", "c d", "e&f=g"]);
+        assert_eq!(
+            query_text(&values, Style::Form { explode: false }),
+            "color=a%2Cb,c%20d,e%26f%3Dg"
+        );
+        assert_eq!(
+            path_text(&values, Style::Simple { explode: false }),
+            "a%2Cb,c%20d,e%26f%3Dg"
+        );
+        assert_eq!(
+            path_text(&json!({"k;": "v/"}), Style::Matrix { explode: true }),
+            ";k%3B=v%2F"
+        );
+        // A header is not a URL: nothing is percent-encoded.
+        assert_eq!(
+            header(&json!(["a b", "c%d"]), Style::Simple { explode: false }),
+            Ok(Some("a b,c%d".to_owned()))
+        );
+    }
+
+    #[test]
+    fn allow_reserved_keeps_reserved_characters_but_not_those_that_break_the_query() {
+        let pairs = query(
+            "q",
+            "a/b:c?d,e;f=g@h!$'()* %2F%zz#i&j+k[l]",
+            Style::Form { explode: true },
+            true,
+        );
+        assert_eq!(
+            pairs,
+            Ok(vec![(
+                "q".to_owned(),
+                "a/b:c?d,e;f=g@h!$'()*%20%2F%25zz%23i%26j%2Bk%5Bl%5D".to_owned()
+            )])
+        );
+    }
+
+    #[test]
+    fn json_content_is_json_text() {
+        let value = json!({"a": [1, {"b": null}]});
+        assert_eq!(
+            query_text(&value, Style::Json),
+            "color=%7B%22a%22%3A%5B1%2C%7B%22b%22%3Anull%7D%5D%7D"
+        );
+        assert_eq!(
+            header(&value, Style::Json),
+            Ok(Some(r#"{"a":[1,{"b":null}]}"#.to_owned()))
+        );
+        assert_eq!(
+            cookie("c", "text", Style::Json),
+            Ok(vec![("c".to_owned(), "%22text%22".to_owned())])
+        );
+        assert_eq!(query_text(&None::<Value>, Style::Json), "");
+    }
+
+    #[test]
+    fn cookies_are_escaped_only_where_rfc_6265_requires() {
+        assert_eq!(
+            cookie("session id", "a=b/c; d,e\"%", Style::Form { explode: true }),
+            Ok(vec![(
+                "session%20id".to_owned(),
+                "a=b/c%3B%20d%2Ce%22%25".to_owned()
+            )])
+        );
+        assert_eq!(
+            cookie("color", &array(), Style::Form { explode: false }),
+            Ok(vec![("color".to_owned(), "blue,black,brown".to_owned())])
+        );
+        assert_eq!(
+            cookie("color", &OBJECT, Style::Form { explode: true }),
+            Ok(vec![
+                ("R".to_owned(), "100".to_owned()),
+                ("G".to_owned(), "200".to_owned()),
+                ("B".to_owned(), "150".to_owned())
+            ])
+        );
+    }
+
+    #[test]
+    fn absent_values_send_nothing() {
+        for value in [json!(null), json!([]), json!({}), json!([null])] {
+            assert_eq!(query_text(&value, Style::Form { explode: true }), "");
+            assert_eq!(query_text(&value, Style::DeepObject), "");
+            assert_eq!(
+                path("color", &value, Style::Label { explode: true }),
+                Ok(None)
+            );
+            assert_eq!(header(&value, Style::Simple { explode: false }), Ok(None));
+        }
+    }
+
+    #[test]
+    fn what_a_style_cannot_write_is_an_error() {
+        let nested = json!({"a": {"b": 1}});
+        assert!(query("f", &nested, Style::DeepObject, false).is_err());
+        assert!(query("f", &nested, Style::Form { explode: true }, false).is_err());
+        assert!(query("f", &json!([[1]]), Style::SpaceDelimited, false).is_err());
+        assert!(query("f", &array(), Style::DeepObject, false).is_err());
+        assert!(query("f", "x", Style::DeepObject, false).is_err());
+        assert!(query("f", "x", Style::Label { explode: false }, false).is_err());
+        assert!(path("f", "x", Style::Form { explode: true }).is_err());
+        assert!(header("x", Style::DeepObject).is_err());
+        assert!(cookie("f", "x", Style::PipeDelimited).is_err());
+        // Any value can be JSON.
+        assert!(query("f", &nested, Style::Json, false).is_ok());
+    }
+
+    #[test]
+    fn scalars_take_their_json_text() {
+        assert_eq!(
+            query_text(&true, Style::Form { explode: true }),
+            "color=true"
+        );
+        assert_eq!(
+            query_text(&-1.5, Style::Form { explode: true }),
+            "color=-1.5"
+        );
+        assert_eq!(path_text(&42_i64, Style::Label { explode: false }), ".42");
+    }
 }

@@ -4,8 +4,10 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::operations::{argument, method_doc, positional};
-use super::{doc_attrs, ident, inner_doc_attrs};
-use crate::ir::{Api, RateLimit, SchemeKind, ServerTemplate, TokenExchange};
+use super::{doc_attrs, ident, inner_doc_attrs, style_tokens};
+use crate::ir::{
+    Api, ParamLocation, RateLimit, SchemeKind, Serialization, ServerTemplate, TokenExchange,
+};
 
 pub(crate) fn client(api: &Api) -> TokenStream {
     // A document with nothing to call (only webhooks and components) has no builders to name.
@@ -339,11 +341,17 @@ fn builder(api: &Api) -> TokenStream {
         }));
         let convert = (setting.ty == crate::ir::TypeRef::String)
             .then(|| quote! { let value: String = #conversion; });
+        let set = if setting.serialization == Serialization::default_for(ParamLocation::Header) {
+            quote! { self.inner.setting(#header, &value) }
+        } else {
+            let style = style_tokens(setting.serialization);
+            quote! { self.inner.setting_with(#header, &value, #style) }
+        };
         methods.push(quote! {
             #doc
             pub fn #method(mut self, value: #arg_ty) -> Self {
                 #convert
-                self.inner = self.inner.setting(#header, &value);
+                self.inner = #set;
                 self
             }
         });

@@ -10,7 +10,7 @@ mod types;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::ir::{Api, TypeRef};
+use crate::ir::{Api, ParamStyle, Serialization, TypeRef};
 
 pub(crate) use client::client;
 pub(crate) use lib_rs::lib_rs;
@@ -93,5 +93,22 @@ pub(crate) fn type_tokens(ty: &TypeRef, types_path: &TokenStream) -> TokenStream
         }
         TypeRef::JsonObject => quote! { serde_json::Map<String, serde_json::Value> },
         TypeRef::Json => quote! { serde_json::Value },
+    }
+}
+
+/// The runtime's `Style` for a serialization (`clientgen_runtime::Style::Form { explode: false }`).
+pub(crate) fn style_tokens(serialization: Serialization) -> TokenStream {
+    let (style, explode) = match serialization {
+        Serialization::Json => return quote! { clientgen_runtime::Style::Json },
+        Serialization::Style { style, explode } => (style, explode),
+    };
+    match style {
+        ParamStyle::Simple => quote! { clientgen_runtime::Style::Simple { explode: #explode } },
+        ParamStyle::Label => quote! { clientgen_runtime::Style::Label { explode: #explode } },
+        ParamStyle::Matrix => quote! { clientgen_runtime::Style::Matrix { explode: #explode } },
+        ParamStyle::Form => quote! { clientgen_runtime::Style::Form { explode: #explode } },
+        ParamStyle::SpaceDelimited => quote! { clientgen_runtime::Style::SpaceDelimited },
+        ParamStyle::PipeDelimited => quote! { clientgen_runtime::Style::PipeDelimited },
+        ParamStyle::DeepObject => quote! { clientgen_runtime::Style::DeepObject },
     }
 }

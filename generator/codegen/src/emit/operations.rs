@@ -4,8 +4,10 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::client::security_tokens;
-use super::{doc_attrs, ident, inner_doc_attrs, type_tokens};
-use crate::ir::{Api, Operation, PageStyle, Pagination, ParamLocation, Success, TypeRef};
+use super::{doc_attrs, ident, inner_doc_attrs, style_tokens, type_tokens};
+use crate::ir::{
+    Api, Operation, PageStyle, Pagination, Param, ParamLocation, Serialization, Success, TypeRef,
+};
 
 pub(crate) fn types_path() -> TokenStream {
     quote! { crate::types:: }
@@ -122,11 +124,7 @@ fn builder(op: &Operation) -> TokenStream {
                 }
             });
         }
-        request_steps.push(match param.location {
-            ParamLocation::Path => quote! { .path_param(#wire, &self.#field) },
-            ParamLocation::Query => quote! { .query(#wire, &self.#field) },
-            ParamLocation::Header => quote! { .header(#wire, &self.#field) },
-        });
+        request_steps.push(param_step(param));
     }
     if let Some(body) = &op.body {
         let ty = type_tokens(&body.ty, &types);
@@ -205,6 +203,32 @@ fn builder(op: &Operation) -> TokenStream {
 
             #paging
         }
+    }
+}
+
+/// The `Request` call that adds a parameter: the short form (`.query(..)`) when it has its
+/// location's default serialization, else the one that names the style.
+fn param_step(param: &Param) -> TokenStream {
+    let field = ident(&param.rust_name);
+    let wire = &param.wire_name;
+    let value = quote! { &self.#field };
+    if param.allow_reserved {
+        let style = style_tokens(param.serialization);
+        return quote! { .query_reserved(#wire, #value, #style) };
+    }
+    let method = match param.location {
+        ParamLocation::Path => "path_param",
+        ParamLocation::Query => "query",
+        ParamLocation::Header => "header",
+        ParamLocation::Cookie => "cookie",
+    };
+    if param.serialization == Serialization::default_for(param.location) {
+        let method = ident(method);
+        quote! { .#method(#wire, #value) }
+    } else {
+        let method = ident(&format!("{method}_with"));
+        let style = style_tokens(param.serialization);
+        quote! { .#method(#wire, #value, #style) }
     }
 }
 

@@ -1,9 +1,9 @@
 //! Paths and operations -> IR operations: names, parameters, bodies and response types.
 
 use openapiv3::{
-    MediaType, OpenAPI, Operation as SpecOperation, Parameter, ParameterSchemaOrContent,
-    ReferenceOr, RequestBody, Response, Schema, SchemaKind, StatusCode, StringFormat, StringType,
-    Type, VariantOrUnknownOrEmpty,
+    MediaType, OpenAPI, Operation as SpecOperation, Parameter, ParameterSchemaOrContent, PathStyle,
+    QueryStyle, ReferenceOr, RequestBody, Response, Schema, SchemaKind, StatusCode, StringFormat,
+    StringType, Type, VariantOrUnknownOrEmpty,
 };
 
 use super::docs::{doc, inferred};
@@ -11,7 +11,9 @@ use super::names::{pascal, snake, Scope};
 use super::types::TypeSpace;
 use super::{paging, query, security};
 use crate::diagnostics::{pointer_token, Diagnostic};
-use crate::ir::{Body, Operation, Param, ParamLocation, Success, TypeRef};
+use crate::ir::{
+    Body, Operation, Param, ParamLocation, ParamStyle, Serialization, Success, TypeRef,
+};
 
 /// Client methods that generated operations must not take.
 const CLIENT_RESERVED: &[&str] = &["builder", "base_url", "clone", "fmt", "from", "into"];
@@ -225,21 +227,32 @@ impl Context<'_> {
         let mut params = Vec::new();
         for (param, at) in resolved {
             let data = param.parameter_data_ref();
-            let location = match param {
-                Parameter::Path { .. } => ParamLocation::Path,
-                Parameter::Query { .. } => ParamLocation::Query,
-                Parameter::Header { .. } => ParamLocation::Header,
-                Parameter::Cookie { .. } => {
-                    self.warn(
-                        &at,
-                        format!(
-                            "cookie parameter `{}` is not supported yet; it is skipped",
-                            data.name
-                        ),
-                        "send the cookie with a custom reqwest client",
-                    );
-                    continue;
-                }
+            let (location, style, allow_reserved) = match param {
+                Parameter::Path { style, .. } => (
+                    ParamLocation::Path,
+                    match style {
+                        PathStyle::Simple => ParamStyle::Simple,
+                        PathStyle::Label => ParamStyle::Label,
+                        PathStyle::Matrix => ParamStyle::Matrix,
+                    },
+                    false,
+                ),
+                Parameter::Query {
+                    style,
+                    allow_reserved,
+                    ..
+                } => (
+                    ParamLocation::Query,
+                    match style {
+                        QueryStyle::Form => ParamStyle::Form,
+                        QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
+                        QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
+                        QueryStyle::DeepObject => ParamStyle::DeepObject,
+                    },
+                    *allow_reserved,
+                ),
+                Parameter::Header { .. } => (ParamLocation::Header, ParamStyle::Simple, false),
+                Parameter::Cookie { .. } => (ParamLocation::Cookie, ParamStyle::Form, false),
             };
             if location == ParamLocation::Header
                 && ["accept", "content-type", "authorization"]
@@ -252,11 +265,16 @@ impl Context<'_> {
                 Some(component) => pascal(component),
                 None => format!("{builder}{}", pascal(&data.name)),
             };
-            let ty = match &data.format {
+            let (ty, serialization) = match &data.format {
                 ParameterSchemaOrContent::Schema(schema) => {
-                    types.type_ref(schema, &hint, &format!("{at}/schema")).0
+                    let ty = types.type_ref(schema, &hint, &format!("{at}/schema")).0;
+                    let serialization =
+                        self.serialization(location, style, data.explode, schema, &at);
+                    (ty, serialization)
                 }
-                ParameterSchemaOrContent::Content(_) => TypeRef::Json,
+                ParameterSchemaOrContent::Content(content) => {
+                    self.content(types, content, location, &hint, &at)
+                }
             };
             if let Some(language) = data.extensions.get("x-query-language") {
                 self.query_languages.push(query::Found {
@@ -273,6 +291,8 @@ impl Context<'_> {
                 location,
                 ty,
                 required: data.required || location == ParamLocation::Path,
+                serialization,
+                allow_reserved,
                 doc: doc(&[data.description.as_deref(), why.as_deref()]),
             });
         }
@@ -301,6 +321,109 @@ impl Context<'_> {
             _ => template_names.len(),
         });
         params
+    }
+
+    /// How a parameter with a schema is written: its style with `explode` (by default true
+    /// for `form` only, as OpenAPI says), where the combination is one OpenAPI defines. Styles
+    /// that a location does not allow never get here (`load::parameter_styles` replaced them).
+    fn serialization(
+        &mut self,
+        location: ParamLocation,
+        style: ParamStyle,
+        explode: Option<bool>,
+        schema: &ReferenceOr<Schema>,
+        at: &str,
+    ) -> Serialization {
+        let fallback = Serialization::default_for(location);
+        match (style, explode) {
+            (ParamStyle::SpaceDelimited | ParamStyle::PipeDelimited, Some(true)) => {
+                self.warn(
+                    &format!("{at}/explode"),
+                    format!(
+                        "OpenAPI does not define the `{}` style with `explode: true`; the parameter is sent in the query's default style ({fallback}), one pair per item",
+                        style.as_str()
+                    ),
+                    "remove `explode: true` to join the items with the style's delimiter",
+                );
+                fallback
+            }
+            (ParamStyle::DeepObject, _) => {
+                if let Some(kind) = not_an_object(self.spec, schema) {
+                    self.warn(
+                        &format!("{at}/style"),
+                        format!("the `deepObject` style writes objects, but this parameter is {kind}; it is sent in the query's default style ({fallback})"),
+                        "give the parameter an object schema, or another style",
+                    );
+                    return fallback;
+                }
+                if explode == Some(false) {
+                    self.warn(
+                        &format!("{at}/explode"),
+                        "OpenAPI defines the `deepObject` style only with `explode: true`; the parameter is sent as a deepObject (`name[key]=value`)",
+                        "remove `explode: false`",
+                    );
+                }
+                Serialization::Style {
+                    style,
+                    explode: true,
+                }
+            }
+            (style, explode) => Serialization::Style {
+                style,
+                explode: explode.unwrap_or(style == ParamStyle::Form),
+            },
+        }
+    }
+
+    /// The type and serialization of a parameter given by `content` (one media type): JSON
+    /// media types are sent as JSON text; another media type (`text/plain`) sends the value
+    /// as the location's default style does, which for a string is the string itself.
+    fn content(
+        &mut self,
+        types: &mut TypeSpace<'_>,
+        content: &indexmap::IndexMap<String, MediaType>,
+        location: ParamLocation,
+        hint: &str,
+        at: &str,
+    ) -> (TypeRef, Serialization) {
+        let Some((media, media_type)) = content.first() else {
+            self.warn(
+                &format!("{at}/content"),
+                "this parameter's `content` names no media type; it is typed as a JSON value and sent as JSON text",
+                "give `content` one media type with a schema",
+            );
+            return (TypeRef::Json, Serialization::Json);
+        };
+        let media_at = format!("{at}/content/{}", pointer_token(media));
+        if content.len() > 1 {
+            self.warn(
+                &format!("{at}/content"),
+                format!(
+                    "a parameter's `content` must have exactly one media type; `{media}` is used"
+                ),
+                "keep one media type",
+            );
+        }
+        let ty = match &media_type.schema {
+            Some(schema) => {
+                types
+                    .type_ref(schema, hint, &format!("{media_at}/schema"))
+                    .0
+            }
+            None => TypeRef::Json,
+        };
+        if is_json(media) {
+            return (ty, Serialization::Json);
+        }
+        let essence = media.split(';').next().unwrap_or("").trim();
+        if !essence.eq_ignore_ascii_case("text/plain") {
+            self.warn(
+                &media_at,
+                format!("parameters of media type `{media}` are not supported; the value is sent in the {} default style ({})", location.as_str(), Serialization::default_for(location)),
+                "use `application/json` or `text/plain`, or a `schema` with a style",
+            );
+        }
+        (ty, Serialization::default_for(location))
     }
 
     fn body(
@@ -422,6 +545,21 @@ impl Context<'_> {
             }
         };
         (success.unwrap_or(Success::Empty), error)
+    }
+}
+
+/// What a parameter schema is when it is certainly not an object (`an array`, `a string`),
+/// following one `$ref` to `components/schemas`; `None` for objects and for schemas whose
+/// shape is not stated (any value, `allOf`, ...).
+fn not_an_object(spec: &OpenAPI, schema: &ReferenceOr<Schema>) -> Option<&'static str> {
+    let schema = component(spec, schema, |c| &c.schemas, "#/components/schemas/")?;
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Array(_)) => Some("an array"),
+        SchemaKind::Type(Type::String(_)) => Some("a string"),
+        SchemaKind::Type(Type::Number(_)) => Some("a number"),
+        SchemaKind::Type(Type::Integer(_)) => Some("an integer"),
+        SchemaKind::Type(Type::Boolean(_)) => Some("a boolean"),
+        _ => None,
     }
 }
 

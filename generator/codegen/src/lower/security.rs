@@ -298,6 +298,7 @@ pub(crate) fn settings(operations: &mut [Operation], scope: &mut Scope) -> Vec<S
             method: scope.claim(snake(&param.wire_name)),
             wire_name: param.wire_name.clone(),
             ty: param.ty.clone(),
+            serialization: param.serialization,
             required: param.required && all.iter().all(|p| p.required),
             doc: param.doc.clone(),
         });
