@@ -503,6 +503,7 @@ async fn each_operation_gets_the_credential_its_security_names() {
         .basic_auth("ada", "pw")
         .header_key("hk")
         .query_key("qk")
+        .cookie_key("ck;1")
         .build()
         .unwrap();
 
@@ -511,6 +512,8 @@ async fn each_operation_gets_the_credential_its_security_names() {
     client.keyed_by_query().send().await.unwrap();
     client.get_public().send().await.unwrap();
     client.touch_widget(1).send().await.unwrap();
+    client.keyed_by_cookie().theme("dark").send().await.unwrap();
+    client.keyed_by_cookie().send().await.unwrap();
 
     let received = requests(&server).await;
     let auth = |i: usize| {
@@ -531,6 +534,22 @@ async fn each_operation_gets_the_credential_its_security_names() {
         Some("Bearer tok"),
         "the spec-wide scheme"
     );
+    // The cookie parameter and the key share the one `Cookie` header; `;` in the key is
+    // escaped so it cannot start another cookie.
+    let cookies = |i: usize| {
+        received[i]
+            .headers
+            .get_all("cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(cookies(5), vec!["theme=dark; session_key=ck%3B1"]);
+    assert_eq!(cookies(6), vec!["session_key=ck%3B1"]);
+    assert_eq!(auth(5), None);
+    for (i, request) in received.iter().enumerate().take(5) {
+        assert!(cookies(i).is_empty(), "{}", request.url);
+    }
     for request in &received {
         assert_eq!(request.headers.get("organization").unwrap(), ORG);
         assert!(

@@ -115,13 +115,24 @@ pub enum SchemeKind {
     },
     /// HTTP basic: a user name and a password.
     Basic,
-    /// An API key in a header or a query parameter.
+    /// An API key in a header, a query parameter or a cookie.
     ApiKey {
-        /// Whether it goes in the query string (else in a header).
-        in_query: bool,
-        /// The header or parameter name.
+        /// Where it goes.
+        location: KeyLocation,
+        /// The header, parameter or cookie name.
         name: String,
     },
+}
+
+/// Where an API key goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyLocation {
+    /// A request header.
+    Header,
+    /// A query parameter.
+    Query,
+    /// A cookie (in the request's one `Cookie` header).
+    Cookie,
 }
 
 /// An operation that exchanges basic credentials for bearer tokens (`x-token-exchange`).

@@ -19,6 +19,8 @@ pub enum ApiKeyLocation {
     Header,
     /// A query parameter.
     Query,
+    /// A cookie, sent in the request's one `Cookie` header beside any cookie parameters.
+    Cookie,
 }
 
 /// One credential, set on the builder for one of the spec's security schemes.

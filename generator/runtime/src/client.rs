@@ -2,7 +2,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
-use reqwest::header::{HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
+use reqwest::header::{HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, COOKIE};
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
@@ -16,6 +16,7 @@ use crate::rate_limit::RateLimiter;
 use crate::request::{Request, Security};
 use crate::response::Response;
 use crate::retry::{retry_after, RetryPolicy};
+use crate::value::{cookie_name, cookie_value};
 
 /// A configured connection to one API: base URL, credentials, retries, rate limits.
 ///
@@ -114,7 +115,8 @@ impl Client {
             for (name, value) in &self.inner.settings {
                 builder = builder.header(name, value);
             }
-            for (name, value) in &headers {
+            // Cookies go in one header, which `authorize` writes with any cookie credential.
+            for (name, value) in headers.iter().filter(|(name, _)| *name != COOKIE) {
                 builder = builder.header(name, value);
             }
             let (builder, token) = self.authorize(request, builder).await?;
@@ -231,6 +233,13 @@ impl Client {
         mut builder: reqwest::RequestBuilder,
     ) -> Result<(reqwest::RequestBuilder, Option<(Arc<TokenCache>, u64)>), Error<E>> {
         let mut token = None;
+        let mut cookies: Vec<String> = request
+            .headers
+            .iter()
+            .filter(|(name, _)| name.eq_ignore_ascii_case("cookie"))
+            .map(|(_, value)| value.clone())
+            .collect();
+        let mut secret_cookie = false;
         for credential in self.credentials_for(request) {
             builder = match credential {
                 Credential::Bearer(secret) => {
@@ -258,7 +267,25 @@ impl Client {
                     name,
                     value,
                 } => builder.query(&[(name, value.expose())]),
+                Credential::ApiKey {
+                    location: ApiKeyLocation::Cookie,
+                    name,
+                    value,
+                } => {
+                    cookies.push(format!(
+                        "{}={}",
+                        cookie_name(name),
+                        cookie_value(value.expose())
+                    ));
+                    secret_cookie = true;
+                    builder
+                }
             };
+        }
+        if !cookies.is_empty() {
+            let mut header = header_value("Cookie", &cookies.join("; "))?;
+            header.set_sensitive(secret_cookie);
+            builder = builder.header(COOKIE, header);
         }
         Ok((builder, token))
     }

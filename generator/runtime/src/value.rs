@@ -316,12 +316,12 @@ fn reserved(text: &str) -> String {
 }
 
 /// Escapes a cookie value.
-fn cookie_value(text: &str) -> String {
+pub(crate) fn cookie_value(text: &str) -> String {
     utf8_percent_encode(text, COOKIE_VALUE).to_string()
 }
 
 /// Escapes a cookie name.
-fn cookie_name(text: &str) -> String {
+pub(crate) fn cookie_name(text: &str) -> String {
     utf8_percent_encode(text, COOKIE_NAME).to_string()
 }
 

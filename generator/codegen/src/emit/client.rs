@@ -6,7 +6,8 @@ use quote::quote;
 use super::operations::{argument, method_doc, positional};
 use super::{doc_attrs, ident, inner_doc_attrs, style_tokens};
 use crate::ir::{
-    Api, ParamLocation, RateLimit, SchemeKind, Serialization, ServerTemplate, TokenExchange,
+    Api, KeyLocation, ParamLocation, RateLimit, SchemeKind, Serialization, ServerTemplate,
+    TokenExchange,
 };
 
 pub(crate) fn client(api: &Api) -> TokenStream {
@@ -297,13 +298,13 @@ fn builder(api: &Api) -> TokenStream {
                 });
             }
             SchemeKind::ApiKey {
-                in_query,
+                location,
                 name: wire,
             } => {
-                let (place, location) = if *in_query {
-                    ("query parameter", quote! { Query })
-                } else {
-                    ("header", quote! { Header })
+                let (place, location) = match location {
+                    KeyLocation::Query => ("query parameter", quote! { Query }),
+                    KeyLocation::Header => ("header", quote! { Header }),
+                    KeyLocation::Cookie => ("cookie", quote! { Cookie }),
                 };
                 let doc = doc_attrs(Some(&format!(
                     "Authenticates with an API key in the `{wire}` {place} (security scheme `{name}`).{about}"

@@ -8,7 +8,9 @@ use openapiv3::{
 use super::docs::doc;
 use super::names::{snake, Scope};
 use crate::diagnostics::{pointer_token, Diagnostic};
-use crate::ir::{Operation, ParamLocation, SchemeKind, SecurityScheme, Setting, TokenExchange};
+use crate::ir::{
+    KeyLocation, Operation, ParamLocation, SchemeKind, SecurityScheme, Setting, TokenExchange,
+};
 
 /// Methods of the generated `ClientBuilder` that credentials and settings may not take.
 const BUILDER_RESERVED: &[&str] = &[
@@ -48,15 +50,7 @@ pub(crate) fn schemes(
     let api_keys = components
         .security_schemes
         .values()
-        .filter(|s| {
-            matches!(
-                s,
-                ReferenceOr::Item(Spec::APIKey {
-                    location: APIKeyLocation::Header | APIKeyLocation::Query,
-                    ..
-                })
-            )
-        })
+        .filter(|s| matches!(s, ReferenceOr::Item(Spec::APIKey { .. })))
         .count();
     let (mut bearers, mut basics) = (0, 0);
     let mut schemes = Vec::new();
@@ -95,7 +89,7 @@ pub(crate) fn schemes(
                 (SchemeKind::Basic, scope.claim(method), description)
             }
             Spec::APIKey {
-                location: location @ (APIKeyLocation::Header | APIKeyLocation::Query),
+                location,
                 name: wire,
                 description,
                 ..
@@ -106,14 +100,17 @@ pub(crate) fn schemes(
                     snake(name)
                 };
                 let kind = SchemeKind::ApiKey {
-                    in_query: matches!(location, APIKeyLocation::Query),
+                    location: match location {
+                        APIKeyLocation::Query => KeyLocation::Query,
+                        APIKeyLocation::Header => KeyLocation::Header,
+                        APIKeyLocation::Cookie => KeyLocation::Cookie,
+                    },
                     name: wire.clone(),
                 };
                 (kind, scope.claim(method), description)
             }
             other => {
                 let what = match other {
-                    Spec::APIKey { .. } => "an API key in a cookie".to_owned(),
                     Spec::HTTP { scheme, .. } => format!("HTTP `{scheme}` authentication"),
                     _ => "this kind of scheme".to_owned(),
                 };

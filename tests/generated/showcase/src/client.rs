@@ -133,6 +133,13 @@ impl Client {
         operations::KeyedByQuery::new(self)
     }
 
+    /// An operation that takes an API key in a cookie, beside a cookie parameter
+    ///
+    /// `GET /keyed/cookie`
+    pub fn keyed_by_cookie(&self) -> operations::KeyedByCookie<'_> {
+        operations::KeyedByCookie::new(self)
+    }
+
     /// An operation that needs no credentials
     ///
     /// `GET /public`
@@ -214,6 +221,17 @@ impl ClientBuilder {
             key,
         );
         self.inner = self.inner.credential("queryKey", credential);
+        self
+    }
+
+    /// Authenticates with an API key in the `session_key` cookie (security scheme `cookieKey`).
+    pub fn cookie_key(mut self, key: impl Into<clientgen_runtime::Secret>) -> Self {
+        let credential = clientgen_runtime::Credential::api_key(
+            clientgen_runtime::ApiKeyLocation::Cookie,
+            "session_key",
+            key,
+        );
+        self.inner = self.inner.credential("cookieKey", credential);
         self
     }
 

@@ -514,6 +514,37 @@ impl<'a> KeyedByQuery<'a> {
     }
 }
 
+/// Request builder for [`Client::keyed_by_cookie`]: `GET /keyed/cookie`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send().await`"]
+pub struct KeyedByCookie<'a> {
+    client: &'a Client,
+    theme: Option<String>,
+}
+
+impl<'a> KeyedByCookie<'a> {
+    pub(crate) fn new(client: &'a Client) -> Self {
+        Self { client, theme: None }
+    }
+
+    /// Sets the `theme` parameter.
+    pub fn theme(mut self, value: impl Into<String>) -> Self {
+        self.theme = Some(value.into());
+        self
+    }
+
+    fn request(&self) -> Request {
+        Request::new(Method::GET, "/keyed/cookie")
+            .cookie("theme", &self.theme)
+            .security(&[&["cookieKey"]])
+    }
+
+    /// Sends the request: `GET /keyed/cookie`.
+    pub async fn send(self) -> Result<(), clientgen_runtime::Error<serde_json::Value>> {
+        self.client.inner.execute(self.request()).await?.empty()
+    }
+}
+
 /// Request builder for [`Client::get_public`]: `GET /public`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
