@@ -139,6 +139,29 @@ fn bad_documents_yield_every_problem_located_and_no_output() {
     let rendered = problems[0].to_string();
     assert!(rendered.contains("bad.yaml:8:11"), "{rendered}");
 
+    // Dangling references and structural problems come in the same run, in document order:
+    // the first used to hide the others.
+    let spec = "openapi: 3.0.3\ninfo: { title: T }\npaths:\n  /a:\n    get:\n      parameters:\n        - $ref: '#/components/parameters/Missing'\n        - in: query\n          schema: { type: string }\n";
+    let problems = generate(spec, "bad.yaml", &Settings::new("bad"))
+        .err()
+        .unwrap_or_default();
+    let found: Vec<(Option<(usize, usize)>, &str)> = problems
+        .iter()
+        .map(|p| (p.line_col, p.message.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (Some((2, 1)), "`info` has no `version`"),
+            (Some((5, 5)), "the operation has no `responses`"),
+            (
+                Some((7, 11)),
+                "`$ref: #/components/parameters/Missing` points at nothing"
+            ),
+            (Some((8, 9)), "the parameter has no `name`"),
+        ]
+    );
+
     for (text, needle) in [
         ("swagger: '2.0'\ninfo: {title: T, version: '1'}\npaths: {}\n", "Swagger 2.0"),
         ("openapi: 3.0.3\npaths: [\n", "not valid YAML"),
@@ -685,9 +708,15 @@ fn deeply_nested_schemas_become_json_values_with_a_warning() {
     );
     let generated =
         generate(&spec, "deep.yaml", &Settings::new("deep")).unwrap_or_else(|p| panic!("{p:#?}"));
-    let [warning] = generated.warnings.as_slice() else {
+    // The string at the bottom is first replaced by any JSON value (the structural check), then
+    // everything below level 12 is.
+    let [repaired, warning] = generated.warnings.as_slice() else {
         panic!("{:#?}", generated.warnings)
     };
+    assert!(
+        repaired.message.contains("not a schema object"),
+        "{repaired}"
+    );
     assert!(!warning.is_error());
     assert!(
         warning.message.contains("nested more than 12 schemas deep"),
