@@ -765,3 +765,25 @@ fn documents_nested_as_deep_as_yaml_allows_do_not_overflow_the_stack() {
         "{problems:#?}"
     );
 }
+
+/// `openapiv3` panics ("somehow this parsed successfully the second time") on a schema whose
+/// bound is not a finite number (`maximum: .inf`): the number fails the model, becomes `null`
+/// in its retry, and then fits. The structural check drops the keyword first, with a warning.
+#[test]
+fn a_non_finite_bound_is_dropped_before_the_model_can_panic_on_it() {
+    let spec = "openapi: 3.0.3\ninfo: { title: T, version: '1' }\npaths: {}\ncomponents:\n  schemas:\n    Ratio:\n      type: number\n      maximum: .inf\n      minLength: .nan\n";
+    let generated =
+        generate(spec, "t.yaml", &Settings::new("t")).unwrap_or_else(|p| panic!("{p:#?}"));
+    let pointers: Vec<Option<&str>> = generated
+        .warnings
+        .iter()
+        .map(|w| w.pointer.as_deref())
+        .collect();
+    assert_eq!(
+        pointers,
+        [
+            Some("/components/schemas/Ratio/maximum"),
+            Some("/components/schemas/Ratio/minLength"),
+        ]
+    );
+}
