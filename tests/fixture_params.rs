@@ -415,10 +415,10 @@ paths:
         located,
         [
             ("/paths/~1a~1{id}/get/parameters/0/style", 11),
-            ("/paths/~1a~1{id}/get/parameters/4/style", 30),
             ("/paths/~1a~1{id}/get/parameters/1/explode", 17),
             ("/paths/~1a~1{id}/get/parameters/2/style", 21),
             ("/paths/~1a~1{id}/get/parameters/3/explode", 26),
+            ("/paths/~1a~1{id}/get/parameters/4/style", 30),
             (
                 "/paths/~1a~1{id}/get/parameters/6/content/application~1xml",
                 38
@@ -451,7 +451,7 @@ paths:
     );
     assert!(warnings[0]
         .message
-        .contains("the `deepObject` style is not defined for a path parameter"));
+        .contains("`style: deepObject` is not a style of a path parameter; it is sent in the path default style, `simple`"));
 }
 
 /// The types of cookie and `content` parameters count as used (`Api::uses`): the crate gets the

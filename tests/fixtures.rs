@@ -454,8 +454,11 @@ fn a_document_with_only_webhooks_gives_its_types_and_reports_its_webhooks() {
         json!({"order_id": "o-1", "shipped_at": "2026-11-22T10:00:00Z", "carrier": "DHL"}),
     );
     assert_eq!(event.carrier.as_deref(), Some("DHL"));
-    let (api, _) = lowered("webhooks");
+    let (api, warnings) = lowered("webhooks");
     assert!(api.operations.is_empty());
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(warnings[0].pointer.as_deref(), Some("/webhooks"));
+    assert!(warnings[0].message.contains("webhook"), "{}", warnings[0]);
     let client = webhooks_client::Client::builder()
         .base_url("https://hooks.example.com")
         .build()

@@ -139,6 +139,29 @@ fn bad_documents_yield_every_problem_located_and_no_output() {
     let rendered = problems[0].to_string();
     assert!(rendered.contains("bad.yaml:8:11"), "{rendered}");
 
+    // Dangling references and structural problems come in the same run, in document order:
+    // the first used to hide the others.
+    let spec = "openapi: 3.0.3\ninfo: { title: T }\npaths:\n  /a:\n    get:\n      parameters:\n        - $ref: '#/components/parameters/Missing'\n        - in: query\n          schema: { type: string }\n";
+    let problems = generate(spec, "bad.yaml", &Settings::new("bad"))
+        .err()
+        .unwrap_or_default();
+    let found: Vec<(Option<(usize, usize)>, &str)> = problems
+        .iter()
+        .map(|p| (p.line_col, p.message.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (Some((2, 1)), "`info` has no `version`"),
+            (Some((5, 5)), "the operation has no `responses`"),
+            (
+                Some((7, 11)),
+                "`$ref: #/components/parameters/Missing` points at nothing"
+            ),
+            (Some((8, 9)), "the parameter has no `name`"),
+        ]
+    );
+
     for (text, needle) in [
         ("swagger: '2.0'\ninfo: {title: T, version: '1'}\npaths: {}\n", "Swagger 2.0"),
         ("openapi: 3.0.3\npaths: [\n", "not valid YAML"),
@@ -688,9 +711,15 @@ fn deeply_nested_schemas_become_json_values_with_a_warning() {
     );
     let generated =
         generate(&spec, "deep.yaml", &Settings::new("deep")).unwrap_or_else(|p| panic!("{p:#?}"));
-    let [warning] = generated.warnings.as_slice() else {
+    // The string at the bottom is first replaced by any JSON value (the structural check), then
+    // everything below level 12 is.
+    let [repaired, warning] = generated.warnings.as_slice() else {
         panic!("{:#?}", generated.warnings)
     };
+    assert!(
+        repaired.message.contains("not a schema object"),
+        "{repaired}"
+    );
     assert!(!warning.is_error());
     assert!(
         warning.message.contains("nested more than 12 schemas deep"),
@@ -789,4 +818,26 @@ components:
         Some("/paths/~1a/get/responses/404/content/application~1json/schema")
     );
     assert!(warnings[0].line_col.is_some());
+}
+
+/// `openapiv3` panics ("somehow this parsed successfully the second time") on a schema whose
+/// bound is not a finite number (`maximum: .inf`): the number fails the model, becomes `null`
+/// in its retry, and then fits. The structural check drops the keyword first, with a warning.
+#[test]
+fn a_non_finite_bound_is_dropped_before_the_model_can_panic_on_it() {
+    let spec = "openapi: 3.0.3\ninfo: { title: T, version: '1' }\npaths: {}\ncomponents:\n  schemas:\n    Ratio:\n      type: number\n      maximum: .inf\n      minLength: .nan\n";
+    let generated =
+        generate(spec, "t.yaml", &Settings::new("t")).unwrap_or_else(|p| panic!("{p:#?}"));
+    let pointers: Vec<Option<&str>> = generated
+        .warnings
+        .iter()
+        .map(|w| w.pointer.as_deref())
+        .collect();
+    assert_eq!(
+        pointers,
+        [
+            Some("/components/schemas/Ratio/maximum"),
+            Some("/components/schemas/Ratio/minLength"),
+        ]
+    );
 }

@@ -107,97 +107,230 @@ pub fn pointer_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
-/// Finds the line of a JSON pointer in YAML or JSON text, by following the keys down the
-/// indentation, and the indices of block sequences (`- ` items) too. Best effort: inside
-/// flow-style YAML (`{..}`, `[..]`) nothing is followed, and the line of the deepest key or
-/// item found is returned.
+/// Finds the line and column (1-based) of a JSON pointer in YAML or JSON text, by following
+/// its keys down the indentation, and its indices through block sequences (`- ` items) and
+/// JSON arrays written one item per line. Best effort: inside a flow collection
+/// (`{a: 1}`, `[a, b]`) the position of the collection is returned, and where a token is not
+/// found, that of the deepest one that was. The empty pointer (the document) is at 1:1.
 pub fn locate(text: &str, pointer: &str) -> Option<(usize, usize)> {
-    let tokens = pointer
-        .split('/')
-        .skip(1)
-        .map(|token| token.replace("~1", "/").replace("~0", "~"));
-    let lines: Vec<&str> = text.lines().collect();
-    let mut start = 0usize;
-    let mut min_indent = 0usize;
-    let mut found = None;
-    for token in tokens {
-        // A number is an index when a block sequence follows, else a key (`'200':`).
-        let item = match (token.parse::<usize>(), found) {
-            (Ok(wanted), Some(_)) => sequence_item(&lines, start, min_indent, wanted),
-            _ => None,
-        };
-        if let Some((index, indent)) = item {
-            found = Some((index + 1, indent + 1));
-            // The item's first key is on its `- ` line.
-            start = index;
-            min_indent = indent + 1;
-            continue;
-        }
-        let mut hit = None;
-        for (index, line) in lines.iter().enumerate().skip(start) {
-            let indent = line.len() - line.trim_start().len();
-            let item = line.trim_start().starts_with("- ");
-            let trimmed = line.trim_start().trim_start_matches("- ");
-            if found.is_some() && indent < min_indent && !line.trim().is_empty() && index > start {
-                break;
-            }
-            // A key after `- ` is indented by the dash and its space.
-            let key_indent = if item { indent + 2 } else { indent };
-            let key = trimmed
-                .strip_prefix(&format!("{token}:"))
-                .or_else(|| trimmed.strip_prefix(&format!("'{token}':")))
-                .or_else(|| trimmed.strip_prefix(&format!("\"{token}\":")));
-            if key.is_some() && key_indent >= min_indent {
-                hit = Some((index, key_indent));
-                break;
-            }
-        }
-        match hit {
-            Some((index, indent)) => {
-                found = Some((index + 1, indent + 1));
-                start = index + 1;
-                min_indent = indent + 1;
-            }
-            None => break,
-        }
-    }
-    found
+    Locator::new(text).find(pointer)
 }
 
-/// The line and indentation of item `wanted` of the block sequence that starts at or after
-/// line `start` (its dashes indented at least `min_indent - 1`: YAML lets a sequence sit at
-/// its key's indentation).
-fn sequence_item(
-    lines: &[&str],
-    start: usize,
-    min_indent: usize,
-    wanted: usize,
-) -> Option<(usize, usize)> {
-    let mut dash_indent = None;
-    let mut count = 0;
-    for (index, line) in lines.iter().enumerate().skip(start) {
-        let trimmed = line.trim_start();
-        if trimmed.is_empty() || trimmed.starts_with('#') {
-            continue;
-        }
-        let indent = line.len() - trimmed.len();
-        let dash = trimmed.starts_with("- ") || trimmed == "-";
-        let items_at = match dash_indent {
-            Some(at) => at,
-            None if dash && indent + 1 >= min_indent => *dash_indent.insert(indent),
-            None => return None,
-        };
-        if indent < items_at || (indent == items_at && !dash) {
-            return None;
-        }
-        if indent == items_at {
-            if count == wanted {
-                return Some((index, indent));
-            }
-            count += 1;
+/// [`locate`] for many pointers into one text, which is scanned once.
+pub struct Locator<'a> {
+    lines: Vec<Line<'a>>,
+}
+
+impl<'a> Locator<'a> {
+    /// Scans `text`.
+    pub fn new(text: &'a str) -> Self {
+        Self {
+            lines: text.lines().map(Line::scan).collect(),
         }
     }
-    None
+
+    /// The line and column of `pointer`, as [`locate`] finds them.
+    pub fn find(&self, pointer: &str) -> Option<(usize, usize)> {
+        if pointer.is_empty() {
+            return Some((1, 1));
+        }
+        let lines = self.lines.as_slice();
+        let mut node = Node::Root;
+        let mut found = None;
+        for token in pointer
+            .split('/')
+            .skip(1)
+            .map(|token| token.replace("~1", "/").replace("~0", "~"))
+        {
+            let child = match token.parse::<usize>() {
+                Ok(index) => item(lines, node, index).or_else(|| key(lines, node, &token)),
+                Err(_) => key(lines, node, &token),
+            };
+            match child {
+                Some((child, position)) => {
+                    node = child;
+                    found = Some(position);
+                }
+                None => break,
+            }
+        }
+        found
+    }
+}
+
+/// One line of text as the locator sees it.
+struct Line<'a> {
+    /// Leading spaces.
+    indent: usize,
+    /// Whether the line starts with a block sequence item's `- `.
+    dash: bool,
+    /// Column (0-based) of the content after the indentation and any `- `.
+    key_col: usize,
+    /// The content from `key_col` on.
+    body: &'a str,
+    /// Empty, a comment, a document marker, or only JSON punctuation (`{`, `},`, `]`): no key.
+    blank: bool,
+    /// Not empty and not a comment: it ends a block indented as deep or deeper.
+    structural: bool,
+}
+
+impl<'a> Line<'a> {
+    fn scan(line: &'a str) -> Self {
+        let mut body = line.trim_start_matches(' ');
+        let indent = line.len() - body.len();
+        let mut dash = false;
+        while let Some(after) = body.strip_prefix('-') {
+            if !(after.is_empty() || after.starts_with(' ')) {
+                break;
+            }
+            dash = true;
+            body = after.trim_start_matches(' ');
+        }
+        let trimmed = body.trim();
+        let comment = trimmed.is_empty() || trimmed.starts_with('#');
+        Self {
+            indent,
+            dash,
+            key_col: line.len() - body.len(),
+            body,
+            blank: comment
+                || trimmed == "---"
+                || trimmed
+                    .chars()
+                    .all(|c| matches!(c, '{' | '}' | '[' | ']' | ',')),
+            structural: !comment,
+        }
+    }
+
+    /// Whether this line's key (after any `- `) is `token`, plain or quoted.
+    fn has_key(&self, token: &str) -> bool {
+        let plain = self
+            .body
+            .strip_prefix(token)
+            .and_then(|rest| rest.strip_prefix(':'))
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t']));
+        plain
+            || ['\'', '"'].iter().any(|quote| {
+                self.body
+                    .strip_prefix(*quote)
+                    .and_then(|rest| rest.strip_prefix(token))
+                    .and_then(|rest| rest.strip_prefix(*quote))
+                    .is_some_and(|rest| rest.trim_start().starts_with(':'))
+            })
+    }
+}
+
+/// Where the locator stands: a node of the document and the lines it spans.
+#[derive(Clone, Copy)]
+enum Node {
+    Root,
+    /// A map entry whose key starts at (`line`, `col`).
+    Key {
+        line: usize,
+        col: usize,
+    },
+    /// A sequence item whose `- ` (or, in JSON, first character) is at (`line`, `col`).
+    Item {
+        line: usize,
+        col: usize,
+    },
+}
+
+/// The lines a node spans after its first line, as `start..end`.
+fn span(lines: &[Line<'_>], node: Node) -> (usize, usize) {
+    let (start, ends) = match node {
+        Node::Root => return (0, lines.len()),
+        // A block map or sequence under a key is indented deeper, or is a sequence at the
+        // key's own indentation.
+        Node::Key { line, col } => (
+            line + 1,
+            Box::new(move |l: &Line<'_>| !(l.indent > col || (l.dash && l.indent == col)))
+                as Box<dyn Fn(&Line<'_>) -> bool>,
+        ),
+        Node::Item { line, col } => (
+            line + 1,
+            Box::new(move |l: &Line<'_>| l.indent <= col) as Box<dyn Fn(&Line<'_>) -> bool>,
+        ),
+    };
+    let end = lines
+        .iter()
+        .enumerate()
+        .skip(start)
+        .find(|(_, l)| l.structural && ends(l))
+        .map_or(lines.len(), |(index, _)| index);
+    (start, end)
+}
+
+/// The map entry `token` of `node`, with its position.
+fn key(lines: &[Line<'_>], node: Node, token: &str) -> Option<(Node, (usize, usize))> {
+    let (start, end) = span(lines, node);
+    // An item's first key may stand on the item's own line (`- name: id`).
+    let first = match node {
+        Node::Item { line, .. } => line,
+        _ => start,
+    };
+    let mut candidates = lines
+        .iter()
+        .enumerate()
+        .take(end)
+        .skip(first)
+        .filter(|(index, l)| !l.blank && (*index >= start || l.dash));
+    let (_, head) = candidates.clone().next()?;
+    if head.dash && !matches!(node, Node::Item { line, .. } if first == line) {
+        // A sequence has no keys.
+        return None;
+    }
+    let col = head.key_col;
+    candidates
+        .find(|(index, l)| {
+            l.key_col == col
+                && (!l.dash || matches!(node, Node::Item { line, .. } if *index == line))
+                && l.has_key(token)
+        })
+        .map(|(index, l)| {
+            (
+                Node::Key {
+                    line: index,
+                    col: l.key_col,
+                },
+                (index + 1, l.key_col + 1),
+            )
+        })
+}
+
+/// The `index`th item of the sequence under the key `node`, with its position: block items
+/// (`- `), or the items of a JSON array written one per line.
+fn item(lines: &[Line<'_>], node: Node, index: usize) -> Option<(Node, (usize, usize))> {
+    let Node::Key { line, .. } = node else {
+        return None;
+    };
+    let json = lines
+        .get(line)
+        .is_some_and(|l| l.body.trim_end().ends_with('['));
+    let (start, end) = span(lines, node);
+    let starts_item = |l: &Line<'_>| {
+        if json {
+            let trimmed = l.body.trim_start();
+            l.structural && !trimmed.starts_with('}') && !trimmed.starts_with(']')
+        } else {
+            l.dash
+        }
+    };
+    let items = lines
+        .iter()
+        .enumerate()
+        .take(end)
+        .skip(start)
+        .filter(|(_, l)| l.structural);
+    let (_, head) = items.clone().find(|(_, l)| json || !l.blank)?;
+    if !starts_item(head) {
+        return None;
+    }
+    let col = head.indent;
+    items
+        .filter(|(_, l)| l.indent == col && starts_item(l))
+        .nth(index)
+        .map(|(line, _)| (Node::Item { line, col }, (line + 1, col + 1)))
 }
 
 #[cfg(test)]
@@ -210,6 +343,62 @@ mod tests {
     fn locates_nested_keys() {
         assert_eq!(locate(DOC, "/paths/~1users/get/summary"), Some((8, 7)));
         assert_eq!(locate(DOC, "/paths/~1apps/get"), Some((4, 5)));
+    }
+
+    #[test]
+    fn locates_sequence_items_and_their_keys() {
+        let yaml = "paths:\n  /a:\n    get:\n      parameters:\n      - name: a\n        in: query\n      - name: b\n        in: path\n        schema:\n          type: string\n      responses:\n        - x\n";
+        assert_eq!(locate(yaml, "/paths/~1a/get/parameters/1"), Some((7, 7)));
+        assert_eq!(
+            locate(yaml, "/paths/~1a/get/parameters/1/name"),
+            Some((7, 9))
+        );
+        assert_eq!(
+            locate(yaml, "/paths/~1a/get/parameters/1/schema/type"),
+            Some((10, 11))
+        );
+        assert_eq!(locate(yaml, "/paths/~1a/get/parameters/0/in"), Some((6, 9)));
+        assert_eq!(locate(yaml, "/paths/~1a/get/responses"), Some((11, 7)));
+        // Past the end of the sequence: the sequence's key.
+        assert_eq!(locate(yaml, "/paths/~1a/get/parameters/2"), Some((4, 7)));
+        let indented = "servers:\n  - url: x\n    description: d\n  - url: y\n";
+        assert_eq!(locate(indented, "/servers/1/url"), Some((4, 5)));
+    }
+
+    #[test]
+    fn a_key_is_found_only_at_its_own_level() {
+        let yaml = "a:\n  b:\n    description: deep\n  description: here\n";
+        assert_eq!(locate(yaml, "/a/description"), Some((4, 3)));
+        let text = "a:\n  b: |\n    c: not a key\n  c: 1\n";
+        assert_eq!(locate(text, "/a/c"), Some((4, 3)));
+        assert_eq!(locate(text, ""), Some((1, 1)));
+    }
+
+    #[test]
+    fn locates_pretty_printed_json() {
+        let json = "{\n  \"openapi\": \"3.0.0\",\n  \"paths\": {\n    \"/a\": {\n      \"get\": {\n        \"parameters\": [\n          {\n            \"name\": \"a\"\n          },\n          {\n            \"name\": \"b\",\n            \"in\": \"query\"\n          }\n        ]\n      }\n    }\n  }\n}\n";
+        assert_eq!(locate(json, "/paths/~1a/get"), Some((5, 7)));
+        assert_eq!(locate(json, "/paths/~1a/get/parameters/1"), Some((10, 11)));
+        assert_eq!(
+            locate(json, "/paths/~1a/get/parameters/1/in"),
+            Some((12, 13))
+        );
+        assert_eq!(
+            locate(json, "/paths/~1a/get/parameters/0/in"),
+            Some((7, 11))
+        );
+    }
+
+    #[test]
+    fn renders_every_part() {
+        let diagnostic = Diagnostic::error("spec.yaml", "bad thing")
+            .at("/paths")
+            .line_col(2, 1)
+            .hint("do better");
+        assert_eq!(
+            diagnostic.to_string(),
+            "error: bad thing\n  --> spec.yaml:2:1 (at /paths)\n  = hint: do better"
+        );
     }
 
     #[test]
@@ -234,18 +423,6 @@ mod tests {
         assert_eq!(
             locate(responses, "/paths/~1a/get/responses/200/description"),
             Some((6, 11))
-        );
-    }
-
-    #[test]
-    fn renders_every_part() {
-        let diagnostic = Diagnostic::error("spec.yaml", "bad thing")
-            .at("/paths")
-            .line_col(2, 1)
-            .hint("do better");
-        assert_eq!(
-            diagnostic.to_string(),
-            "error: bad thing\n  --> spec.yaml:2:1 (at /paths)\n  = hint: do better"
         );
     }
 }

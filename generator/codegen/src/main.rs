@@ -90,8 +90,9 @@ fn generate(
                 eprintln!("{problem}\n");
             }
             let errors = problems.iter().filter(|p| p.is_error()).count();
+            let warnings = problems.len() - errors;
             eprintln!(
-                "error: {errors} problem(s) in {}; nothing was written",
+                "error: {errors} error(s) and {warnings} warning(s) in {}; nothing was written",
                 spec.display()
             );
             return ExitCode::FAILURE;

@@ -41,6 +41,8 @@ pub(crate) fn lower(
     let mut builder_scope = Scope::default();
     let mut operations = Vec::new();
     let mut pointers = Vec::new();
+    // operationId -> the pointer and method name of the first operation that has it.
+    let mut first_ids: std::collections::BTreeMap<&str, (String, String)> = Default::default();
     for (path, item) in spec.paths.iter() {
         let item_pointer = format!("/paths/{}", pointer_token(path));
         let ReferenceOr::Item(item) = item else {
@@ -58,6 +60,25 @@ pub(crate) fn lower(
             let pointer = format!("{item_pointer}/{method}");
             let base = base_name(method, path, op);
             let method_name = method_scope.claim(snake(&base));
+            if let Some(id) = op
+                .operation_id
+                .as_deref()
+                .filter(|id| !id.trim().is_empty())
+            {
+                match first_ids.get(id) {
+                    Some((first, first_name)) => cx.diagnostics.push(
+                        Diagnostic::warning(
+                            file,
+                            format!("operationId `{id}` is also the operationId of {first} (method `{first_name}`); this operation's method is named `{method_name}`"),
+                        )
+                        .at(format!("{pointer}/operationId"))
+                        .hint("give every operation an operationId of its own"),
+                    ),
+                    None => {
+                        first_ids.insert(id, (pointer.clone(), method_name.clone()));
+                    }
+                }
+            }
             let builder_name = builder_scope.claim(pascal(method_name.trim_start_matches("r#")));
             let params = cx.params(types, &item.parameters, op, path, &builder_name, &pointer);
             let body = cx.body(types, op, &builder_name, &pointer);

@@ -22,6 +22,9 @@ pub(crate) fn lower(
     let usable = |url: &str| url.starts_with("http://") || url.starts_with("https://");
     let names = template_names(&server.url);
     if names.is_empty() {
+        if !usable(&server.url) {
+            diagnostics.push(unusable(&server.url, file));
+        }
         return (Some(server.url.clone()).filter(|u| usable(u)), None);
     }
     let declared = server.variables.as_ref();
@@ -52,8 +55,11 @@ pub(crate) fn lower(
         .try_fold(server.url.clone(), |url, variable| {
             let value = variable.default.as_ref()?;
             Some(url.replace(&format!("{{{}}}", variable.name), value))
-        })
-        .filter(|url| usable(url));
+        });
+    if let Some(url) = filled.as_deref().filter(|url| !usable(url)) {
+        diagnostics.push(unusable(url, file));
+    }
+    let filled = filled.filter(|url| usable(url));
     let method = match variables.as_slice() {
         [one] => scope.claim(one.arg.clone()),
         _ => scope.claim("server".to_owned()),
@@ -65,6 +71,31 @@ pub(crate) fn lower(
         doc: doc(&[server.description.as_deref()]),
     };
     (filled, Some(template))
+}
+
+/// Why a server URL (its variables filled with their defaults) gives no default base URL:
+/// relative (`/v3`: to wherever the document was served from, which the client cannot know),
+/// or not HTTP.
+fn unusable(url: &str, file: &str) -> Diagnostic {
+    if url.contains("://") {
+        return Diagnostic::warning(
+            file,
+            format!("the server URL `{url}` is not an http or https URL, so the client has no default base URL; `.base_url(..)` must be given one"),
+        )
+        .at("/servers/0/url")
+        .hint("list the API's http or https server first under `servers`");
+    }
+    let path = if url.starts_with('/') {
+        url.to_owned()
+    } else {
+        format!("/{url}")
+    };
+    Diagnostic::warning(
+        file,
+        format!("the server URL `{url}` is relative, so the client has no default base URL; `.base_url(..)` must be given the absolute URL, including the path `{path}`"),
+    )
+    .at("/servers/0/url")
+    .hint(format!("write the server's absolute URL (`https://api.example.com{path}`) to give the client a default"))
 }
 
 /// The distinct `{name}`s of a server URL, in order.
@@ -96,5 +127,24 @@ mod tests {
         );
         assert!(template_names("https://api.example.com").is_empty());
         assert!(template_names("https://{unclosed.example.com").is_empty());
+    }
+
+    #[test]
+    fn relative_and_non_http_urls_say_what_base_url_needs() {
+        let relative = unusable("/v3", "t.yaml");
+        assert!(!relative.is_error());
+        assert_eq!(relative.pointer.as_deref(), Some("/servers/0/url"));
+        assert!(
+            relative.message.contains("including the path `/v3`"),
+            "{relative}"
+        );
+        assert!(relative
+            .hint
+            .as_deref()
+            .is_some_and(|h| h.contains("`https://api.example.com/v3`")));
+        assert!(unusable("v3", "t.yaml").message.contains("the path `/v3`"));
+        assert!(unusable("ftp://x.example.com", "t.yaml")
+            .message
+            .contains("not an http or https URL"));
     }
 }

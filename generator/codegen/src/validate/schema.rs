@@ -1,0 +1,549 @@
+//! Schemas, reached only where the OpenAPI objects put them (`components/schemas`, a
+//! parameter's, header's or media type's `schema`) and, inside a schema, through `properties`,
+//! `items`, `additionalProperties`, `allOf`/`oneOf`/`anyOf` and `not`. Property names are never
+//! read as keywords.
+//!
+//! A schema keyword of a type the model cannot read only narrows the value's type, so it is
+//! dropped with a warning and generation goes on: an unknown `type` name (`bool`, `int`), a
+//! `required` that is not a list of names, an `enum` that is not a list, a negative
+//! `minLength`. JSON Schema draft 3's `required: true` inside a property moves to the object's
+//! `required` list.
+
+use serde_yaml::{Mapping, Value};
+
+use super::structure::{describe, key_name, Checker, Kind};
+use crate::diagnostics::pointer_token;
+
+/// Where a schema stands, for what its `required` may mean.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Place {
+    /// The schema of an object's property.
+    Property,
+    /// The schema of a parameter or header.
+    Parameter,
+    /// Anywhere else.
+    Other,
+}
+
+/// The types OpenAPI 3.0 knows.
+const TYPES: &[&str] = &["string", "number", "integer", "boolean", "array", "object"];
+
+const TYPE_HINT: &str =
+    "use one of `string`, `number`, `integer`, `boolean`, `array` or `object`, or leave `type` out for any value";
+
+/// What a keyword must hold.
+#[derive(Debug, Clone, Copy)]
+enum Keyword {
+    Type,
+    /// A string or null.
+    Text,
+    /// `true` or `false`, not null.
+    Flag,
+    /// `true`, `false` or null.
+    OptionalFlag,
+    /// A finite number or null.
+    Number,
+    /// A whole number of 0 or more, or null.
+    Count,
+    Enum,
+    Required,
+    Properties,
+    AdditionalProperties,
+    /// One schema: `items`, `not`.
+    Subschema,
+    /// A list of schemas: `allOf`, `oneOf`, `anyOf`.
+    Subschemas,
+    /// An OpenAPI object: `discriminator`, `externalDocs`.
+    Object(Kind),
+    /// Not read by the model (`example`, `default`, extensions, unknown keywords).
+    Other,
+}
+
+fn keyword(name: &str) -> Keyword {
+    match name {
+        "type" => Keyword::Type,
+        "title" | "description" | "pattern" | "format" => Keyword::Text,
+        "nullable" | "readOnly" | "writeOnly" | "deprecated" => Keyword::Flag,
+        "exclusiveMinimum" | "exclusiveMaximum" | "uniqueItems" => Keyword::OptionalFlag,
+        "multipleOf" | "minimum" | "maximum" => Keyword::Number,
+        "minLength" | "maxLength" | "minItems" | "maxItems" | "minProperties" | "maxProperties" => {
+            Keyword::Count
+        }
+        "enum" => Keyword::Enum,
+        "required" => Keyword::Required,
+        "properties" => Keyword::Properties,
+        "additionalProperties" => Keyword::AdditionalProperties,
+        "items" | "not" => Keyword::Subschema,
+        "allOf" | "oneOf" | "anyOf" => Keyword::Subschemas,
+        "discriminator" => Keyword::Object(Kind::Discriminator),
+        "externalDocs" => Keyword::Object(Kind::ExternalDocs),
+        _ => Keyword::Other,
+    }
+}
+
+/// What becomes of a keyword.
+enum Outcome {
+    Keep,
+    /// Dropped, with this message and hint.
+    Drop(String, String),
+    /// Dropped; the warnings are already out.
+    Dropped,
+}
+
+/// The OpenAPI type an unknown type name most likely means, as the hint says it.
+fn probable_type(name: &str) -> Option<&'static str> {
+    let name = name.to_ascii_lowercase();
+    Some(match name.as_str() {
+        "bool" | "boolean" => "`type: boolean`",
+        "int" | "int8" | "int16" | "int32" | "int64" | "integer" | "long" | "short" | "uint"
+        | "uint32" | "uint64" | "i32" | "i64" | "u32" | "u64" | "bigint" => "`type: integer`",
+        "float" | "double" | "decimal" | "number" | "real" | "numeric" | "f32" | "f64" => {
+            "`type: number`"
+        }
+        "str" | "string" | "text" | "char" => "`type: string`",
+        "date" => "`type: string` with `format: date`",
+        "datetime" | "date-time" | "timestamp" => "`type: string` with `format: date-time`",
+        "uuid" => "`type: string` with `format: uuid`",
+        "file" | "binary" => "`type: string` with `format: binary`",
+        "dict" | "map" | "hash" | "object" | "struct" | "record" => "`type: object`",
+        "list" | "array" | "tuple" | "set" => "`type: array`",
+        _ => return None,
+    })
+}
+
+impl Checker<'_> {
+    /// Checks and repairs the schema at `at`.
+    pub(super) fn schema(&mut self, value: &mut Value, at: &str, place: Place) {
+        self.schema_in(value, at, place);
+    }
+
+    /// Checks and repairs a schema; for a property's schema, returns its draft-3 boolean
+    /// `required` (removed), which the parent object turns into an entry of its `required`.
+    fn schema_in(&mut self, value: &mut Value, at: &str, place: Place) -> Option<bool> {
+        if !value.is_mapping() {
+            self.not_a_schema(value, at);
+            return None;
+        }
+        let Value::Mapping(map) = value else {
+            return None;
+        };
+        let draft3 = match map.get("required") {
+            Some(Value::Bool(flag)) if place == Place::Property => {
+                let flag = *flag;
+                map.shift_remove("required");
+                Some(flag)
+            }
+            _ => None,
+        };
+        match map.get("$ref") {
+            // The model reads nothing beside a reference.
+            Some(Value::String(_)) => return draft3,
+            Some(other) => {
+                let found = describe(other);
+                self.warning(
+                    &format!("{at}/$ref"),
+                    format!("`$ref` must be a string, but it is {found}; it is dropped"),
+                    "write the reference as a string: `$ref: '#/components/schemas/Name'`",
+                );
+                map.shift_remove("$ref");
+            }
+            None => {}
+        }
+        let keys: Vec<Value> = map.keys().cloned().collect();
+        let mut newly_required = Vec::new();
+        for key in keys {
+            let Some(name) = key.as_str().map(str::to_owned) else {
+                let shown = key_name(&key).unwrap_or_else(|| describe(&key));
+                self.warning(
+                    &format!("{at}/{}", pointer_token(&shown)),
+                    format!("`{shown}` is not a schema keyword; it is ignored"),
+                    "remove it; property names go under `properties`",
+                );
+                map.shift_remove(&key);
+                continue;
+            };
+            let keyword_at = format!("{at}/{}", pointer_token(&name));
+            let Some(child) = map.get_mut(&key) else {
+                continue;
+            };
+            let outcome = match keyword(&name) {
+                Keyword::Type => type_outcome(child),
+                Keyword::Text => keep_if(
+                    child.is_null() || child.is_string(),
+                    child,
+                    "a string",
+                    "write it as a string",
+                ),
+                Keyword::Flag => keep_if(
+                    child.is_bool(),
+                    child,
+                    "`true` or `false`",
+                    "write `true` or `false`, without quotes",
+                ),
+                Keyword::OptionalFlag => keep_if(
+                    child.is_null() || child.is_bool(),
+                    child,
+                    "`true` or `false`",
+                    "write `true` or `false`, without quotes",
+                ),
+                Keyword::Number => keep_if(
+                    child.is_null() || child.as_f64().is_some_and(f64::is_finite),
+                    child,
+                    "a number",
+                    "write a number, without quotes",
+                ),
+                Keyword::Count => keep_if(
+                    child.is_null() || child.as_u64().is_some(),
+                    child,
+                    "a whole number of 0 or more",
+                    "write a whole number of 0 or more, without quotes",
+                ),
+                Keyword::Enum => keep_if(
+                    child.is_null() || child.is_sequence(),
+                    child,
+                    "a list of values",
+                    "list the allowed values: `enum: [a, b]`",
+                ),
+                Keyword::Required => self.required(child, &keyword_at, place),
+                Keyword::Properties => match child {
+                    Value::Null => Outcome::Keep,
+                    Value::Mapping(properties) => {
+                        self.string_keys(properties, &keyword_at);
+                        for (property, schema) in properties.iter_mut() {
+                            let property = property.as_str().unwrap_or_default().to_owned();
+                            let property_at = format!("{keyword_at}/{}", pointer_token(&property));
+                            match self.schema_in(schema, &property_at, Place::Property) {
+                                Some(true) => {
+                                    self.warning(
+                                        &format!("{property_at}/required"),
+                                        format!("`required: true` inside property `{property}` is JSON Schema draft 3; `{property}` is added to the object's `required` list"),
+                                        format!("list the object's required properties beside `properties`: `required: [{property}]`"),
+                                    );
+                                    newly_required.push(property);
+                                }
+                                Some(false) => self.warning(
+                                    &format!("{property_at}/required"),
+                                    format!("`required: false` inside property `{property}` is JSON Schema draft 3; it is dropped, and `{property}` stays optional"),
+                                    "remove it: a property is optional unless the object's `required` list names it",
+                                ),
+                                None => {}
+                            }
+                        }
+                        Outcome::Keep
+                    }
+                    other => keep_if(
+                        false,
+                        other,
+                        "a map from property names to schemas",
+                        "write `properties` as a map: `properties: {id: {type: string}}`",
+                    ),
+                },
+                Keyword::AdditionalProperties => match child {
+                    Value::Null | Value::Bool(_) => Outcome::Keep,
+                    Value::Mapping(_) => {
+                        self.schema_in(child, &keyword_at, Place::Other);
+                        Outcome::Keep
+                    }
+                    other => keep_if(
+                        false,
+                        other,
+                        "`true`, `false` or a schema",
+                        "write `additionalProperties: true`, or the schema of the values",
+                    ),
+                },
+                Keyword::Subschema => {
+                    if !child.is_null() {
+                        self.schema_in(child, &keyword_at, Place::Other);
+                    }
+                    Outcome::Keep
+                }
+                Keyword::Subschemas => match child {
+                    Value::Null => Outcome::Keep,
+                    Value::Sequence(schemas) => {
+                        for (index, schema) in schemas.iter_mut().enumerate() {
+                            self.schema_in(schema, &format!("{keyword_at}/{index}"), Place::Other);
+                        }
+                        Outcome::Keep
+                    }
+                    other => keep_if(
+                        false,
+                        other,
+                        "a list of schemas",
+                        "write the alternatives as a list: `- $ref: ..` lines",
+                    ),
+                },
+                Keyword::Object(kind) => {
+                    if child.is_null() {
+                        Outcome::Keep
+                    } else {
+                        let mark = self.mark();
+                        self.object(child, kind, &keyword_at, &name);
+                        if self.errors_since(mark) {
+                            self.demote_since(mark, &format!("the schema's `{name}` is dropped"));
+                            Outcome::Dropped
+                        } else {
+                            Outcome::Keep
+                        }
+                    }
+                }
+                Keyword::Other => Outcome::Keep,
+            };
+            match outcome {
+                Outcome::Keep => {}
+                Outcome::Drop(message, hint) => {
+                    let message = message.replace("{keyword}", &name);
+                    self.warning(&keyword_at, message, hint.replace("{keyword}", &name));
+                    map.shift_remove(&key);
+                }
+                Outcome::Dropped => {
+                    map.shift_remove(&key);
+                }
+            }
+        }
+        if !newly_required.is_empty() {
+            match map.get_mut("required") {
+                Some(Value::Sequence(names)) => {
+                    for name in newly_required {
+                        if !names.iter().any(|n| n.as_str() == Some(name.as_str())) {
+                            names.push(Value::String(name));
+                        }
+                    }
+                }
+                _ => {
+                    let names = newly_required.into_iter().map(Value::String).collect();
+                    map.insert("required".into(), Value::Sequence(names));
+                }
+            }
+        }
+        draft3
+    }
+
+    /// Replaces a value that is not a schema object by `{}` (any JSON value): 3.1's `true`
+    /// silently, anything else with a warning.
+    fn not_a_schema(&mut self, value: &mut Value, at: &str) {
+        let (message, hint) = match &*value {
+            Value::Bool(true) => {
+                *value = Value::Mapping(Mapping::new());
+                return;
+            }
+            Value::Bool(_) => (
+                "the schema `false` allows no value; it is read as any JSON value".to_owned(),
+                "leave the property out if it must never be sent",
+            ),
+            Value::Sequence(_) => (
+                "this schema is a list, not a schema object; it is read as any JSON value".to_owned(),
+                "a list of schemas is JSON Schema's tuple form of `items`, which OpenAPI 3.0 lacks: give one schema for every item",
+            ),
+            other => (
+                format!(
+                    "this schema is {}, not a schema object; it is read as any JSON value",
+                    describe(other)
+                ),
+                "write a schema object, such as `{type: string}`",
+            ),
+        };
+        self.warning(at, message, hint);
+        *value = Value::Mapping(Mapping::new());
+    }
+
+    /// `required`: a list of property names. Entries that are not strings are dropped; a
+    /// boolean (draft 3, outside a property) or anything else drops the keyword.
+    fn required(&mut self, value: &mut Value, at: &str, place: Place) -> Outcome {
+        match value {
+            Value::Null => Outcome::Keep,
+            Value::Sequence(names) => {
+                if let Some(bad) = names.iter().find(|n| !n.is_string()) {
+                    let found = describe(bad);
+                    self.warning(
+                        at,
+                        format!("`required` must list property names, but it holds {found}; what is not a string is dropped from the list"),
+                        "list the names of the required properties as strings: `required: [id, name]`",
+                    );
+                    names.retain(Value::is_string);
+                }
+                Outcome::Keep
+            }
+            Value::Bool(flag) => match place {
+                Place::Parameter => Outcome::Drop(
+                    format!("`required: {flag}` inside the schema of a parameter or header is not a list of property names; it is dropped"),
+                    "a parameter or header is made required by `required: true` beside its `schema`, not inside it".to_owned(),
+                ),
+                Place::Property | Place::Other => Outcome::Drop(
+                    format!("`required: {flag}` inside a schema must be a list of property names; it is dropped"),
+                    "list the names of the required properties: `required: [id, name]`".to_owned(),
+                ),
+            },
+            other => keep_if(
+                false,
+                other,
+                "a list of property names",
+                "list the names of the required properties: `required: [id, name]`",
+            ),
+        }
+    }
+}
+
+/// Keeps a keyword whose value fits, else drops it with a message naming what it must be.
+fn keep_if(fits: bool, value: &Value, expected: &str, hint: &str) -> Outcome {
+    if fits {
+        return Outcome::Keep;
+    }
+    Outcome::Drop(
+        format!(
+            "the schema keyword `{{keyword}}` must be {expected}, but it is {}; it is dropped",
+            describe(value)
+        ),
+        hint.to_owned(),
+    )
+}
+
+/// `type`: one of the six OpenAPI types (3.1's lists and `null` are normalized before this).
+/// Another name is dropped, with the type it probably means as the hint: the schema is not
+/// guessed into that type.
+fn type_outcome(value: &Value) -> Outcome {
+    match value {
+        Value::Null => Outcome::Keep,
+        Value::String(name) if TYPES.contains(&name.as_str()) => Outcome::Keep,
+        Value::String(name) => Outcome::Drop(
+            format!("`type: {name}` is not an OpenAPI type; `type` is dropped, so the value is not typed (any JSON value)"),
+            match probable_type(name) {
+                Some(meant) => format!("did you mean {meant}?"),
+                None => TYPE_HINT.to_owned(),
+            },
+        ),
+        other => Outcome::Drop(
+            format!(
+                "`type` must be a string, but it is {}; `type` is dropped, so the value is not typed (any JSON value)",
+                describe(other)
+            ),
+            TYPE_HINT.to_owned(),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::Diagnostic;
+
+    fn check_schema(yaml: &str, place: Place) -> (Vec<Diagnostic>, Value) {
+        let mut schema: Value = serde_yaml::from_str(yaml).unwrap_or(Value::Null);
+        let mut checker = Checker::new("t.yaml", yaml);
+        checker.schema(&mut schema, "/s", place);
+        (checker.into_problems(), schema)
+    }
+
+    fn yaml(text: &str) -> Value {
+        serde_yaml::from_str(text).unwrap_or(Value::Null)
+    }
+
+    #[test]
+    fn draft_3_required_moves_to_the_parent_and_property_names_are_not_keywords() {
+        let (problems, schema) = check_schema(
+            "type: object\nrequired: [id]\nproperties:\n  id: {type: string}\n  name: {type: string, required: true}\n  note: {type: string, required: false}\n  required: {type: string}\n  type: {$ref: '#/components/schemas/T', required: true}\n",
+            Place::Other,
+        );
+        assert_eq!(schema["required"], yaml("[id, name, type]"));
+        assert_eq!(schema["properties"]["note"], yaml("{type: string}"));
+        assert_eq!(schema["properties"]["required"], yaml("{type: string}"));
+        let pointers: Vec<&str> = problems
+            .iter()
+            .map(|p| p.pointer.as_deref().unwrap_or(""))
+            .collect();
+        assert_eq!(
+            pointers,
+            [
+                "/s/properties/name/required",
+                "/s/properties/note/required",
+                "/s/properties/type/required"
+            ]
+        );
+        assert!(problems.iter().all(|p| !p.is_error()));
+    }
+
+    #[test]
+    fn unknown_type_names_are_dropped_with_the_probable_type_as_hint() {
+        for (name, meant) in [
+            ("bool", "`type: boolean`"),
+            ("int", "`type: integer`"),
+            ("float", "`type: number`"),
+            ("str", "`type: string`"),
+            ("double", "`type: number`"),
+            ("long", "`type: integer`"),
+            ("String", "`type: string`"),
+        ] {
+            let (problems, schema) =
+                check_schema(&format!("type: {name}\ndescription: d\n"), Place::Other);
+            assert_eq!(schema, yaml("description: d"), "{name}");
+            let [problem] = problems.as_slice() else {
+                panic!("{problems:#?}")
+            };
+            assert!(!problem.is_error());
+            assert_eq!(problem.pointer.as_deref(), Some("/s/type"));
+            assert_eq!(
+                problem.hint.as_deref(),
+                Some(format!("did you mean {meant}?").as_str())
+            );
+        }
+        let (problems, _) = check_schema("type: frobnicate\n", Place::Other);
+        assert_eq!(problems[0].hint.as_deref(), Some(TYPE_HINT));
+    }
+
+    #[test]
+    fn keywords_of_the_wrong_type_are_dropped_and_nested_schemas_reached() {
+        let (problems, schema) = check_schema(
+            "type: object\nproperties:\n  a:\n    type: array\n    items:\n      type: string\n      enum: x\n      minLength: -1\n      nullable: null\n  b:\n    allOf:\n      - {type: int}\n      - string\n  c:\n    additionalProperties: {type: str, required: true}\n    not: {maximum: .inf}\n  d: {discriminator: {mapping: {}}, oneOf: [{type: object}], required: [a, 1]}\n",
+            Place::Other,
+        );
+        assert_eq!(schema["properties"]["a"]["items"], yaml("{type: string}"));
+        assert_eq!(schema["properties"]["b"]["allOf"], yaml("[{}, {}]"));
+        assert_eq!(
+            schema["properties"]["c"],
+            yaml("{additionalProperties: {}, not: {}}")
+        );
+        assert_eq!(
+            schema["properties"]["d"],
+            yaml("{oneOf: [{type: object}], required: [a]}")
+        );
+        let pointers: Vec<&str> = problems
+            .iter()
+            .map(|p| p.pointer.as_deref().unwrap_or(""))
+            .collect();
+        assert_eq!(
+            pointers,
+            [
+                "/s/properties/a/items/enum",
+                "/s/properties/a/items/minLength",
+                "/s/properties/a/items/nullable",
+                "/s/properties/b/allOf/0/type",
+                "/s/properties/b/allOf/1",
+                "/s/properties/c/additionalProperties/type",
+                "/s/properties/c/additionalProperties/required",
+                "/s/properties/c/not/maximum",
+                "/s/properties/d/discriminator",
+                "/s/properties/d/required",
+            ]
+        );
+        assert!(problems.iter().all(|p| !p.is_error() && p.hint.is_some()));
+    }
+
+    #[test]
+    fn a_boolean_required_in_a_parameter_schema_points_to_the_parameter() {
+        let (problems, schema) = check_schema("type: string\nrequired: false\n", Place::Parameter);
+        assert_eq!(schema, yaml("type: string"));
+        assert!(problems[0]
+            .hint
+            .as_deref()
+            .is_some_and(|h| h.contains("beside its `schema`")));
+    }
+
+    #[test]
+    fn boolean_and_scalar_schemas() {
+        let (problems, schema) = check_schema("true", Place::Other);
+        assert!(problems.is_empty());
+        assert_eq!(schema, Value::Mapping(Mapping::new()));
+        let (problems, schema) = check_schema("string", Place::Other);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(schema, Value::Mapping(Mapping::new()));
+    }
+}
