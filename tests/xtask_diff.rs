@@ -309,3 +309,55 @@ fn the_working_tree_is_compared_with_a_revision() {
     let error = diff(root, "no-such-rev").expect_err("a bad revision is an error");
     assert!(error.contains("no-such-rev"), "{error}");
 }
+
+/// A body that keeps its type but is sent as another media type breaks callers (the server
+/// checks the `Content-Type`), and so does a new variant of a response enum (an exhaustive
+/// `match` no longer compiles) or a variant that holds another type.
+#[test]
+fn body_media_types_and_response_enums_are_compared() {
+    let before = r#"
+openapi: 3.0.3
+info: { title: Pets, version: "1" }
+paths:
+  /pets:
+    post:
+      operationId: createPet
+      requestBody: { required: true, content: { application/json: { schema: { $ref: '#/components/schemas/Pet' } } } }
+      responses:
+        '200': { description: ok, content: { application/json: { schema: { $ref: '#/components/schemas/Pet' } } } }
+        '201': { description: queued, content: { text/plain: { schema: { type: string } } } }
+components:
+  schemas:
+    Pet: { type: object, properties: { name: { type: string } } }
+"#;
+    let after = before
+        .replace(
+            "requestBody: { required: true, content: { application/json:",
+            "requestBody: { required: true, content: { application/x-www-form-urlencoded:",
+        )
+        .replace(
+            "'201': { description: queued, content: { text/plain: { schema: { type: string } } } }",
+            "'201': { description: queued, content: { application/json: { schema: { type: string } } } }\n        '204': { description: nothing }",
+        );
+    let texts: Vec<(Impact, String)> = compare(&lower(before), &lower(&after))
+        .into_iter()
+        .map(|c| (c.impact, c.text))
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            (
+                Impact::Breaking,
+                "`create_pet`: request body media type changed from `application/json` to `application/x-www-form-urlencoded`".to_owned()
+            ),
+            (
+                Impact::Breaking,
+                "`CreatePetResponse`: variants added: `NoContent` (204)".to_owned()
+            ),
+            (
+                Impact::Breaking,
+                "`CreatePetResponse`: variant `Created` now holds JSON `String`, was text".to_owned()
+            ),
+        ]
+    );
+}

@@ -73,7 +73,7 @@ pub fn nudge_slack_app() -> Value {
 /// Snapshotted by `api_surfaces.rs`, so a change to what users call is a reviewed diff
 /// without reading the generated code.
 pub fn api_surface(api: &clientgen::ir::Api) -> String {
-    use clientgen::ir::{PageStyle, Success, TypeKind};
+    use clientgen::ir::{Content, ErrorType, PageStyle, Success, TypeKind};
     use std::fmt::Write;
 
     let mut out = String::new();
@@ -129,16 +129,27 @@ pub fn api_surface(api: &clientgen::ir::Api) -> String {
             .map(|p| format!(".{}({})", p.rust_name, p.ty))
             .collect();
         if let Some(body) = &op.body {
-            if body.required {
-                args.push(format!("body: {}", body.ty));
+            let sent = if body.content_type == "application/json" {
+                String::new()
             } else {
-                setters.push(format!(".body({})", body.ty));
+                format!(" as {}", body.content_type)
+            };
+            if body.required {
+                args.push(format!("body: {}{sent}", body.ty));
+            } else {
+                setters.push(format!(".body({}{sent})", body.ty));
             }
         }
-        let returns = match &op.success {
-            Success::Bytes { accept } => format!("Bytes (Accept: {accept})"),
-            other => other.to_string(),
+        let mut returns = match (&op.success, &op.accept) {
+            (Success::Bytes, Some(accept)) => format!("Bytes (Accept: {accept})"),
+            (other, _) => other.to_string(),
         };
+        if op.success == Success::Bytes {
+            returns.push_str(", or a stream from .send_stream()");
+        }
+        if let ErrorType::ByStatus(name) = &op.error {
+            let _ = write!(returns, ", errors {name}");
+        }
         let mut text = format!(
             "{} {}\n  {}({}) -> {returns}",
             op.http_method,
@@ -229,6 +240,25 @@ pub fn api_surface(api: &clientgen::ir::Api) -> String {
                 ));
             }
             TypeKind::Alias(ty) => line(format!("type {} = {ty}", def.name)),
+            TypeKind::Responses { error, variants } => {
+                let variants: Vec<String> = variants
+                    .iter()
+                    .map(|v| match &v.content {
+                        Content::Empty => format!("{} {}", v.status, v.rust_name),
+                        content => format!("{} {}({content})", v.status, v.rust_name),
+                    })
+                    .collect();
+                let (kind, other) = if *error {
+                    ("errors", ", Other(Value)")
+                } else {
+                    ("responses", "")
+                };
+                line(format!(
+                    "{kind} {} [{}{other}]",
+                    def.name,
+                    variants.join(", ")
+                ));
+            }
         }
     }
     out

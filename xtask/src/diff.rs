@@ -8,7 +8,8 @@ use std::path::Path;
 use std::process::Command;
 
 use clientgen::ir::{
-    Api, IntVariant, Operation, Param, ParamLocation, SchemeKind, TypeDef, TypeKind,
+    Api, Content, IntVariant, Operation, Param, ParamLocation, SchemeKind, StatusVariant, TypeDef,
+    TypeKind,
 };
 
 /// How a change affects a user of the generated Rust API.
@@ -513,6 +514,27 @@ fn operation(old: &Operation, new: &Operation, changes: &mut Vec<Change>) {
                     ),
                 );
             }
+            // Servers check the `Content-Type`: a body sent another way breaks callers even
+            // when its type stays.
+            if a.content_type != b.content_type {
+                push(
+                    changes,
+                    Impact::Breaking,
+                    format!(
+                        "{at}: request body media type changed from `{}` to `{}`",
+                        a.content_type, b.content_type
+                    ),
+                );
+            } else if a.encoding != b.encoding {
+                push(
+                    changes,
+                    Impact::Breaking,
+                    format!(
+                        "{at}: request body `{}` encoded differently",
+                        b.content_type
+                    ),
+                );
+            }
         }
         (None, None) => {}
     }
@@ -559,6 +581,16 @@ fn operation(old: &Operation, new: &Operation, changes: &mut Vec<Change>) {
     }
 }
 
+/// What a response enum's variant holds, in words (`Pet` as JSON and text are both `String`).
+fn holds(content: &Content) -> String {
+    match content {
+        Content::Empty => "nothing".to_owned(),
+        Content::Json(ty) => format!("JSON `{ty}`"),
+        Content::Text => "text".to_owned(),
+        Content::Bytes => "bytes".to_owned(),
+    }
+}
+
 fn kind_name(kind: &TypeKind) -> &'static str {
     match kind {
         TypeKind::Struct { .. } => "struct",
@@ -566,6 +598,8 @@ fn kind_name(kind: &TypeKind) -> &'static str {
         TypeKind::IntEnum { .. } => "integer enum",
         TypeKind::Union { .. } => "union",
         TypeKind::Alias(_) => "type alias",
+        TypeKind::Responses { error: false, .. } => "response enum",
+        TypeKind::Responses { error: true, .. } => "error enum",
     }
 }
 
@@ -690,6 +724,59 @@ fn types(old: &Api, new: &Api, changes: &mut Vec<Change>) {
                             format!(
                                 "`{name}`: variant `{}` (`{}`) renamed to `{}`",
                                 old.rust_name, old.value, new.rust_name
+                            ),
+                        );
+                    }
+                }
+            }
+            (
+                TypeKind::Responses {
+                    variants: a,
+                    error: was_error,
+                },
+                TypeKind::Responses {
+                    variants: b,
+                    error: is_error,
+                },
+            ) if was_error == is_error => {
+                let show = |v: &StatusVariant| format!("`{}` ({})", v.rust_name, v.status);
+                let only = |these: &[StatusVariant], others: &[StatusVariant]| {
+                    these
+                        .iter()
+                        .filter(|v| !others.iter().any(|o| o.rust_name == v.rust_name))
+                        .map(show)
+                        .collect::<Vec<_>>()
+                };
+                let removed = only(a, b);
+                if !removed.is_empty() {
+                    push(
+                        changes,
+                        Impact::Breaking,
+                        format!("`{name}`: variants removed: {}", removed.join(", ")),
+                    );
+                }
+                // Users match on these enums: a new variant breaks an exhaustive `match`.
+                let added = only(b, a);
+                if !added.is_empty() {
+                    push(
+                        changes,
+                        Impact::Breaking,
+                        format!("`{name}`: variants added: {}", added.join(", ")),
+                    );
+                }
+                for old in a {
+                    if let Some(new) = b
+                        .iter()
+                        .find(|v| v.rust_name == old.rust_name && v.content != old.content)
+                    {
+                        push(
+                            changes,
+                            Impact::Breaking,
+                            format!(
+                                "`{name}`: variant `{}` now holds {}, was {}",
+                                old.rust_name,
+                                holds(&new.content),
+                                holds(&old.content)
                             ),
                         );
                     }

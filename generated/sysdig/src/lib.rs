@@ -16,6 +16,7 @@ pub use clientgen_runtime::AccessToken;
 pub use clientgen_runtime::ApiError;
 pub use clientgen_runtime::BoxError;
 pub use clientgen_runtime::BuildError;
+pub use clientgen_runtime::ByteStream;
 pub use clientgen_runtime::Bytes;
 pub use clientgen_runtime::Error;
 pub use clientgen_runtime::Items;

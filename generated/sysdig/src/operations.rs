@@ -1285,6 +1285,16 @@ impl<'a> DownloadReport<'a> {
     ) -> Result<clientgen_runtime::Bytes, clientgen_runtime::Error<serde_json::Value>> {
         self.client.inner.execute(self.request()).await?.bytes()
     }
+
+    /// Sends the request: `GET /api/reporting/v1/{domain}/reports/{fileId}`, and returns the body as it arrives, chunk by chunk, instead of whole. Retries apply until the status and headers arrive, never mid-stream; the client's timeout bounds the wait for the head and for each chunk.
+    pub async fn send_stream(
+        self,
+    ) -> Result<
+        clientgen_runtime::ByteStream<serde_json::Value>,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
+        self.client.inner.execute_stream(self.request()).await
+    }
 }
 
 /// Request builder for [`Client::list_network_topology_clusters`]: `GET /api/v1/networkTopology/clusters`.
@@ -2495,6 +2505,16 @@ impl<'a> DownloadCapture<'a> {
         self,
     ) -> Result<clientgen_runtime::Bytes, clientgen_runtime::Error<serde_json::Value>> {
         self.client.inner.execute(self.request()).await?.bytes()
+    }
+
+    /// Sends the request: `GET /api/v1/captures/{captureId}/download`, and returns the body as it arrives, chunk by chunk, instead of whole. Retries apply until the status and headers arrive, never mid-stream; the client's timeout bounds the wait for the head and for each chunk.
+    pub async fn send_stream(
+        self,
+    ) -> Result<
+        clientgen_runtime::ByteStream<serde_json::Value>,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
+        self.client.inner.execute_stream(self.request()).await
     }
 }
 
@@ -5017,6 +5037,16 @@ impl<'a> GenerateScanningReportCsv<'a> {
         self,
     ) -> Result<clientgen_runtime::Bytes, clientgen_runtime::Error<serde_json::Value>> {
         self.client.inner.execute(self.request()).await?.bytes()
+    }
+
+    /// Sends the request: `POST /api/scanning/v1/reports/csv`, and returns the body as it arrives, chunk by chunk, instead of whole. Retries apply until the status and headers arrive, never mid-stream; the client's timeout bounds the wait for the head and for each chunk.
+    pub async fn send_stream(
+        self,
+    ) -> Result<
+        clientgen_runtime::ByteStream<serde_json::Value>,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
+        self.client.inner.execute_stream(self.request()).await
     }
 }
 

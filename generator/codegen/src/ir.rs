@@ -39,6 +39,9 @@ impl Api {
             TypeKind::Struct { fields } => fields.iter().any(|f| f.ty.any(wanted)),
             TypeKind::Alias(ty) => ty.any(wanted),
             TypeKind::Union { variants, .. } => variants.iter().any(|v| v.ty.any(wanted)),
+            TypeKind::Responses { variants, .. } => variants
+                .iter()
+                .any(|v| v.content.ty().is_some_and(|ty| ty.any(wanted))),
             TypeKind::StringEnum { .. } | TypeKind::IntEnum { .. } => false,
         });
         let in_settings = self.settings.iter().any(|s| s.ty.any(wanted));
@@ -49,8 +52,8 @@ impl Api {
                     .as_ref()
                     .is_some_and(|p| p.item_type.any(wanted))
                 || op.body.as_ref().is_some_and(|b| b.ty.any(wanted))
-                || matches!(&op.success, Success::Json(ty) if ty.any(wanted))
-                || op.error.any(wanted)
+                || matches!(&op.success, Success::Json(ty) | Success::Optional(ty) if ty.any(wanted))
+                || matches!(&op.error, ErrorType::Json(ty) if ty.any(wanted))
         });
         in_types || in_settings || in_operations
     }
@@ -289,6 +292,85 @@ pub enum TypeKind {
     },
     /// Another name for a type (a schema that is an array, a map or a scalar).
     Alias(TypeRef),
+    /// The responses of one operation, one variant per status, decoded by the status: its
+    /// success responses when they carry different bodies, or its error responses when they
+    /// do (then with an extra `Other(serde_json::Value)` variant for a JSON body that fits
+    /// no declared one).
+    Responses {
+        /// Whether these are error responses.
+        error: bool,
+        /// One per declared status: exact codes first, then ranges, then `default`.
+        variants: Vec<StatusVariant>,
+    },
+}
+
+/// A variant of a [`TypeKind::Responses`] enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusVariant {
+    /// Rust name (PascalCase, after the status: `Ok`, `NotFound`, `Status4xx`, `Default`).
+    pub rust_name: String,
+    /// The statuses it is chosen for.
+    pub status: StatusMatch,
+    /// What its body is read as.
+    pub content: Content,
+    /// Rustdoc (the response's description).
+    pub doc: Option<String>,
+}
+
+/// The statuses a response of the spec stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusMatch {
+    /// One status code (`404`).
+    Code(u16),
+    /// A class (`4XX`: 4).
+    Range(u16),
+    /// `default`: every status no other response names.
+    Default,
+}
+
+impl std::fmt::Display for StatusMatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StatusMatch::Code(code) => write!(f, "{code}"),
+            StatusMatch::Range(class) => write!(f, "{class}XX"),
+            StatusMatch::Default => f.write_str("default"),
+        }
+    }
+}
+
+/// What the body of one response is read as.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Content {
+    /// Nothing: the spec describes no body.
+    Empty,
+    /// JSON of this type.
+    Json(TypeRef),
+    /// Text (`text/*`, XML), as a `String`.
+    Text,
+    /// Bytes as they came (a binary media type).
+    Bytes,
+}
+
+impl Content {
+    /// The JSON type, when the body is JSON.
+    pub fn ty(&self) -> Option<&TypeRef> {
+        match self {
+            Content::Json(ty) => Some(ty),
+            _ => None,
+        }
+    }
+}
+
+/// What a variant holds, as Rust spells it (`Pet`, `String`, `Bytes`; `()` for none).
+impl std::fmt::Display for Content {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Content::Empty => f.write_str("()"),
+            Content::Json(ty) => ty.fmt(f),
+            Content::Text => f.write_str("String"),
+            Content::Bytes => f.write_str("Bytes"),
+        }
+    }
 }
 
 /// A field of a struct.
@@ -380,6 +462,11 @@ pub enum TypeRef {
     JsonObject,
     /// `serde_json::Value`: any JSON value.
     Json,
+    /// `clientgen_runtime::FilePart`: a file (`format: binary`, 3.1's `contentMediaType`),
+    /// sent as a file part of a multipart body.
+    File,
+    /// `clientgen_runtime::Bytes`: a binary request body.
+    Bytes,
 }
 
 /// `ty` with type aliases followed to what they name (`Named("Ids")` -> `Vec<String>`).
@@ -417,6 +504,8 @@ impl std::fmt::Display for TypeRef {
             TypeRef::Map(inner) => write!(f, "BTreeMap<String, {inner}>"),
             TypeRef::JsonObject => f.write_str("Map<String, Value>"),
             TypeRef::Json => f.write_str("Value"),
+            TypeRef::File => f.write_str("FilePart"),
+            TypeRef::Bytes => f.write_str("Bytes"),
         }
     }
 }
@@ -558,15 +647,89 @@ pub struct Param {
     pub doc: Option<String>,
 }
 
-/// A JSON request body.
+/// A request body.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Body {
-    /// Its type.
+    /// Its type: the schema's for JSON, form and multipart bodies, `Bytes` for binary and
+    /// `String` for text ones.
     pub ty: TypeRef,
     /// Required bodies are positional arguments; optional ones a `body` setter.
     pub required: bool,
     /// Rustdoc.
     pub doc: Option<String>,
+    /// How it is encoded.
+    pub encoding: BodyEncoding,
+    /// The `Content-Type` it is sent with (for a multipart body, `multipart/form-data`; the
+    /// runtime adds the boundary).
+    pub content_type: String,
+}
+
+/// How a request body goes on the wire. When the spec offers several media types, the
+/// first of these kinds wins: JSON, form, multipart, binary, text.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BodyEncoding {
+    /// JSON (`application/json`, `+json`).
+    Json,
+    /// `application/x-www-form-urlencoded`, with the styles the spec's `encoding` declares
+    /// for some fields (by wire name).
+    Form {
+        /// Fields with a declared `style`/`explode`, in the spec's order.
+        styles: Vec<(String, FormStyle)>,
+    },
+    /// `multipart/form-data`: one part (or one per element) for each field of the body's
+    /// struct.
+    Multipart {
+        /// The fields, in the struct's order.
+        parts: Vec<MultipartField>,
+    },
+    /// Raw bytes (`application/octet-stream`, `image/png`, a `format: binary` schema); the
+    /// builder's `content_type(..)` overrides [`Body::content_type`].
+    Binary,
+    /// Text (`text/*`, XML).
+    Text,
+}
+
+/// The `style` (and `explode`) of a form field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormStyle {
+    /// `form`, exploded or not.
+    Form {
+        /// `explode`.
+        explode: bool,
+    },
+    /// `spaceDelimited`.
+    SpaceDelimited,
+    /// `pipeDelimited`.
+    PipeDelimited,
+    /// `deepObject`.
+    DeepObject,
+}
+
+/// A field of a multipart body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MultipartField {
+    /// The field of the body's struct.
+    pub rust_name: String,
+    /// The part's name.
+    pub wire_name: String,
+    /// What the field holds.
+    pub kind: PartKind,
+    /// Whether the struct field is an `Option`.
+    pub optional: bool,
+    /// The part's `Content-Type` from the spec's `encoding` (for files: the default when the
+    /// file names none).
+    pub content_type: Option<String>,
+}
+
+/// What a multipart field holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartKind {
+    /// One file.
+    File,
+    /// A list of files: one part each.
+    Files,
+    /// Any other value: text, or JSON for objects (arrays: one part per element).
+    Value,
 }
 
 /// What a successful response carries.
@@ -574,13 +737,19 @@ pub struct Body {
 pub enum Success {
     /// A JSON body of this type.
     Json(TypeRef),
+    /// A JSON body of this type on some success statuses and none on others (a `204` beside
+    /// a `200`): `Option<T>`, `None` when the body is empty.
+    Optional(TypeRef),
     /// No body (or one the spec does not describe).
     Empty,
-    /// A download: the body's bytes as they came, asked for with this `Accept` header.
-    Bytes {
-        /// The media types the spec lists, comma-separated.
-        accept: String,
-    },
+    /// A `text/*` (or XML) body, as a `String`.
+    Text,
+    /// A download: the body's bytes as they came (also as a stream, `send_stream()`). An
+    /// operation that only redirects is one too: the client follows the redirect, and the
+    /// body is whatever the target sends.
+    Bytes,
+    /// Bodies that differ by status: the named [`TypeKind::Responses`] enum.
+    ByStatus(String),
 }
 
 /// What `send()` returns, as Rust spells it (`App`, `()`, `Bytes`).
@@ -588,8 +757,29 @@ impl std::fmt::Display for Success {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Success::Json(ty) => ty.fmt(f),
+            Success::Optional(ty) => write!(f, "Option<{ty}>"),
             Success::Empty => f.write_str("()"),
-            Success::Bytes { .. } => f.write_str("Bytes"),
+            Success::Text => f.write_str("String"),
+            Success::Bytes => f.write_str("Bytes"),
+            Success::ByStatus(name) => f.write_str(name),
+        }
+    }
+}
+
+/// The type of an operation's error bodies (`E` of `Error<E>`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum ErrorType {
+    /// One JSON type for every error status (`Value` when the spec declares none).
+    Json(TypeRef),
+    /// Error bodies that differ by status: the named [`TypeKind::Responses`] enum.
+    ByStatus(String),
+}
+
+impl std::fmt::Display for ErrorType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ErrorType::Json(ty) => ty.fmt(f),
+            ErrorType::ByStatus(name) => f.write_str(name),
         }
     }
 }
@@ -616,10 +806,11 @@ pub struct Operation {
     /// The success response.
     pub success: Success,
     /// The `Accept` header to send: the success response's media type, when it is not plain
-    /// `application/json` (a versioned media type, say).
+    /// `application/json` (a versioned media type, say); the media types of a download or a
+    /// text response; those of every success response when they differ by status.
     pub accept: Option<String>,
-    /// The type of error bodies (`Json` when the spec declares none).
-    pub error: TypeRef,
+    /// The type of error bodies.
+    pub error: ErrorType,
     /// Whether the spec marks it deprecated.
     pub deprecated: bool,
     /// The operation's own security requirements, when it states them.

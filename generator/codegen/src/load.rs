@@ -48,6 +48,9 @@ fn walk(node: &mut Value, in_properties: bool) {
         Value::Mapping(map) => {
             if !in_properties {
                 normalize_schema_keywords(map);
+                if let Some(Value::Mapping(encoding)) = map.get_mut("encoding") {
+                    normalize_encoding(encoding);
+                }
             }
             for (key, child) in map.iter_mut() {
                 let is_properties = !in_properties && key.as_str() == Some("properties");
@@ -99,11 +102,46 @@ fn normalize_schema_keywords(map: &mut Mapping) {
             map.insert(exclusive.into(), true.into());
         }
     }
+    // 3.1's `contentMediaType` on a string (or untyped) schema without `contentEncoding`:
+    // raw bytes of that media type, which 3.0 writes `format: binary`.
+    if map.contains_key("contentMediaType")
+        && !map.contains_key("contentEncoding")
+        && map.get("type").is_none_or(|t| t.as_str() == Some("string"))
+    {
+        map.insert("type".into(), "string".into());
+        map.insert("format".into(), "binary".into());
+    }
     // Schema `examples: [..]` (an array; media-type `examples` is a map) -> `example`.
     if let Some(Value::Sequence(examples)) = map.get("examples").cloned() {
         map.remove("examples");
         if let Some(first) = examples.into_iter().next() {
             map.entry("example".into()).or_insert(first);
+        }
+    }
+}
+
+/// A media type's `encoding` map (property name -> Encoding Object): OpenAPI's defaults made
+/// explicit, because the model reads a missing `explode` as `false`. A `style` without
+/// `explode` gets the style's default (`true` for `form`); an `explode` without `style` gets
+/// `style: form`. Entries with neither keep the generator's own default encoding.
+fn normalize_encoding(encoding: &mut Mapping) {
+    for (_, entry) in encoding.iter_mut() {
+        let Value::Mapping(entry) = entry else {
+            continue;
+        };
+        let style = entry
+            .get("style")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        let has_explode = entry.get("explode").is_some_and(Value::is_bool);
+        match style {
+            Some(style) if !has_explode => {
+                entry.insert("explode".into(), (style == "form").into());
+            }
+            None if has_explode => {
+                entry.insert("style".into(), "form".into());
+            }
+            _ => {}
         }
     }
 }
@@ -254,6 +292,31 @@ mod tests {
         );
         assert_eq!(schema["minimum"], Value::from(3));
         assert_eq!(schema["exclusiveMinimum"], Value::from(true));
+    }
+
+    #[test]
+    fn content_media_type_is_a_binary_string_unless_encoded() {
+        let value = normalized(
+            "openapi: 3.1.0\ncomponents:\n  schemas:\n    File: {contentMediaType: image/png}\n    Text: {type: string, contentMediaType: image/png, contentEncoding: base64}\n",
+        );
+        let file = &value["components"]["schemas"]["File"];
+        assert_eq!(file["type"], Value::from("string"));
+        assert_eq!(file["format"], Value::from("binary"));
+        let text = &value["components"]["schemas"]["Text"];
+        assert_eq!(text.get("format"), None);
+    }
+
+    #[test]
+    fn encoding_defaults_are_made_explicit() {
+        let value = normalized(
+            "openapi: 3.0.3\nx:\n  encoding:\n    a: {style: form}\n    b: {style: pipeDelimited}\n    c: {explode: false}\n    d: {contentType: image/png}\n",
+        );
+        let encoding = &value["x"]["encoding"];
+        assert_eq!(encoding["a"]["explode"], Value::from(true));
+        assert_eq!(encoding["b"]["explode"], Value::from(false));
+        assert_eq!(encoding["c"]["style"], Value::from("form"));
+        assert_eq!(encoding["d"].get("style"), None);
+        assert_eq!(encoding["d"].get("explode"), None);
     }
 
     #[test]

@@ -150,6 +150,7 @@ pub(crate) fn templates(
         uses_chrono => api.uses(|t| matches!(t, TypeRef::DateTime | TypeRef::Date)),
         uses_uuid => api.uses(|t| matches!(t, TypeRef::Uuid)),
         example_call => example_call(api),
+        downloads => api.operations.iter().any(|op| op.success == Success::Bytes),
         operations => operations,
     };
     ["Cargo.toml", "README.md"]
@@ -173,9 +174,12 @@ fn untyped(api: &Api, success: &Success) -> bool {
 fn returns(api: &Api, success: &Success) -> String {
     match success {
         Success::Empty => "nothing".to_owned(),
-        Success::Bytes { .. } => "bytes".to_owned(),
+        Success::Bytes => "bytes".to_owned(),
+        Success::Text => "text".to_owned(),
         Success::Json(_) if untyped(api, success) => "JSON value".to_owned(),
         Success::Json(ty) => format!("`{ty}`"),
+        Success::Optional(ty) => format!("`Option<{ty}>`"),
+        Success::ByStatus(name) => format!("`{name}` (by status)"),
     }
 }
 

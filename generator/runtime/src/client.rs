@@ -3,7 +3,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::header::{HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, COOKIE};
-use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
 use futures_util::future::BoxFuture;
@@ -11,11 +10,13 @@ use reqwest::Method;
 use serde_json::Value;
 
 use crate::auth::{AccessToken, ApiKeyLocation, Credential, TokenCache, TokenExchange};
+use crate::body::{urlencoded, Multipart};
 use crate::error::{BoxError, Error};
 use crate::rate_limit::RateLimiter;
-use crate::request::{Request, Security};
-use crate::response::Response;
+use crate::request::{Body, Request, Security};
+use crate::response::{ErrorBody, Response};
 use crate::retry::{retry_after, RetryPolicy};
+use crate::stream::ByteStream;
 use crate::value::{cookie_name, cookie_value};
 
 /// A configured connection to one API: base URL, credentials, retries, rate limits.
@@ -60,7 +61,25 @@ impl fmt::Debug for Client {
 /// What one attempt produced.
 enum Attempt {
     Response(Response),
+    /// A success response whose body is left to stream.
+    Streaming(reqwest::Response),
     Failed(reqwest::Error),
+    /// No response head within the timeout (streaming requests time the head only).
+    TimedOut,
+}
+
+/// The outcome of sending a request: a response read in full, or the head of a success
+/// response whose body streams.
+pub(crate) enum Received {
+    Full(Response),
+    Streaming(reqwest::Response, u32),
+}
+
+/// A request body encoded once, before the first attempt; a multipart form is built again
+/// for each attempt from its parts.
+enum Encoded<'r> {
+    Fixed(bytes::Bytes, HeaderValue),
+    Multipart(&'r Multipart),
 }
 
 impl Client {
@@ -73,27 +92,54 @@ impl Client {
     ///
     /// Any status is a successful execution here; the operation decides what the status means
     /// when it decodes the [`Response`].
-    pub async fn execute<E: DeserializeOwned>(
-        &self,
-        request: Request,
-    ) -> Result<Response, Error<E>> {
+    pub async fn execute<E: ErrorBody>(&self, request: Request) -> Result<Response, Error<E>> {
         self.send(&request).await
     }
 
+    /// Sends a request like [`Client::execute`], but leaves the body of a success response to
+    /// stream: retries apply until the status and headers arrive, never mid-stream. A
+    /// non-success status is [`Error::Api`] with its body decoded as `E`.
+    pub async fn execute_stream<E: ErrorBody + Send + 'static>(
+        &self,
+        request: Request,
+    ) -> Result<ByteStream<E>, Error<E>> {
+        match self.exchange(&request, true).await? {
+            Received::Streaming(response, attempts) => {
+                Ok(ByteStream::new(response, self.inner.timeout, attempts))
+            }
+            Received::Full(response) => Err(match response.error_for_status::<E>() {
+                Err(err) => err,
+                // Only non-success responses are read in full when streaming.
+                Ok(response) => response.unexpected_status(),
+            }),
+        }
+    }
+
     pub(crate) async fn send<E>(&self, request: &Request) -> Result<Response, Error<E>> {
+        match self.exchange(request, false).await? {
+            Received::Full(response) => Ok(response),
+            Received::Streaming(response, attempts) => {
+                let status = response.status();
+                let headers = response.headers().clone();
+                let body = response
+                    .bytes()
+                    .await
+                    .map_err(|err| Error::from_reqwest(err.without_url(), attempts))?;
+                Ok(Response::new(status, headers, body, attempts))
+            }
+        }
+    }
+
+    /// The attempt loop. With `stream`, a success response is returned before its body is
+    /// read, and only the response head is subject to the attempt's timeout.
+    async fn exchange<E>(&self, request: &Request, stream: bool) -> Result<Received, Error<E>> {
         if let Some(problem) = &request.problem {
             return Err(Error::InvalidRequest(problem.clone()));
         }
         let url = format!("{}{}", self.inner.base_url, request.path_and_query());
         let url = reqwest::Url::parse(&url)
             .map_err(|err| Error::InvalidRequest(format!("invalid URL {url:?}: {err}")))?;
-        let body = match &request.body {
-            Some(value) => Some(bytes::Bytes::from(
-                serde_json::to_vec(value)
-                    .map_err(|err| Error::InvalidRequest(format!("request body: {err}")))?,
-            )),
-            None => None,
-        };
+        let body = encode_body(request)?;
         let mut headers = Vec::with_capacity(request.headers.len());
         for (name, value) in &request.headers {
             headers.push((header_name(name)?, header_value(name, value)?));
@@ -107,11 +153,10 @@ impl Client {
         loop {
             attempts += 1;
             self.wait_for_rate_limits(request).await;
-            let mut builder = self
-                .inner
-                .http
-                .request(request.method.clone(), url.clone())
-                .timeout(self.attempt_timeout(started));
+            let mut builder = self.inner.http.request(request.method.clone(), url.clone());
+            if !stream {
+                builder = builder.timeout(self.attempt_timeout(started));
+            }
             for (name, value) in &self.inner.settings {
                 builder = builder.header(name, value);
             }
@@ -120,12 +165,15 @@ impl Client {
                 builder = builder.header(name, value);
             }
             let (builder, token) = self.authorize(request, builder).await?;
-            let mut builder = builder;
-            if let Some(body) = &body {
-                builder = builder
-                    .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
-                    .body(body.clone());
-            }
+            let builder = match &body {
+                Some(Encoded::Fixed(bytes, content_type)) => builder
+                    .header(CONTENT_TYPE, content_type.clone())
+                    .body(bytes.clone()),
+                Some(Encoded::Multipart(form)) => {
+                    builder.multipart(form.to_form().map_err(Error::InvalidRequest)?)
+                }
+                None => builder,
+            };
 
             let span = tracing::info_span!(
                 "http_request",
@@ -134,13 +182,34 @@ impl Client {
                 attempt = attempts,
                 status = tracing::field::Empty,
             );
+            let head_timeout = self.attempt_timeout(started);
             let outcome = async {
-                match builder.send().await {
+                let sent = if stream {
+                    match tokio::time::timeout(head_timeout, builder.send()).await {
+                        Ok(sent) => sent,
+                        Err(_) => return Attempt::TimedOut,
+                    }
+                } else {
+                    builder.send().await
+                };
+                match sent {
                     Ok(response) => {
                         let status = response.status();
                         tracing::Span::current().record("status", status.as_u16());
+                        if stream && status.is_success() {
+                            return Attempt::Streaming(response);
+                        }
                         let headers = response.headers().clone();
-                        match response.bytes().await {
+                        let read = response.bytes();
+                        let read = if stream {
+                            match tokio::time::timeout(self.inner.timeout, read).await {
+                                Ok(read) => read,
+                                Err(_) => return Attempt::TimedOut,
+                            }
+                        } else {
+                            read.await
+                        };
+                        match read {
                             Ok(body) => {
                                 Attempt::Response(Response::new(status, headers, body, attempts))
                             }
@@ -175,6 +244,7 @@ impl Client {
                 Attempt::Failed(err) => (retries < retry.max_retries
                     && retry.retries_transport(&request.method, err))
                 .then(|| retry.backoff(retries + 1)),
+                Attempt::Streaming(_) | Attempt::TimedOut => None,
             };
             let wait = wait.filter(|wait| {
                 started
@@ -187,6 +257,8 @@ impl Client {
                     let reason = match &outcome {
                         Attempt::Response(response) => format!("HTTP {}", response.status()),
                         Attempt::Failed(err) => strip_url(err),
+                        Attempt::Streaming(response) => format!("HTTP {}", response.status()),
+                        Attempt::TimedOut => "timed out".to_owned(),
                     };
                     tracing::debug!(
                         path = %request.path_template,
@@ -198,10 +270,14 @@ impl Client {
                     retries += 1;
                     tokio::time::sleep(wait).await;
                 }
-                (None, Attempt::Response(response)) => return Ok(response),
+                (None, Attempt::Response(response)) => return Ok(Received::Full(response)),
+                (None, Attempt::Streaming(response)) => {
+                    return Ok(Received::Streaming(response, attempts))
+                }
                 (None, Attempt::Failed(err)) => {
                     return Err(Error::from_reqwest(err.without_url(), attempts))
                 }
+                (None, Attempt::TimedOut) => return Err(Error::Timeout { attempts }),
             }
         }
     }
@@ -305,8 +381,11 @@ impl Client {
             if let Some(accept) = exchange.accept {
                 request = request.header("Accept", accept);
             }
-            let response = self.send::<Value>(&request).await?.success::<Value>()?;
-            let json: Value = response.decode::<Value, Value>(response.body())?;
+            let response = self
+                .send::<Value>(&request)
+                .await?
+                .error_for_status::<Value>()?;
+            let json: Value = response.decode_json::<Value, Value>(response.body())?;
             let token = json
                 .pointer(exchange.token)
                 .and_then(Value::as_str)
@@ -351,6 +430,32 @@ impl Client {
             })
             .unwrap_or_default()
     }
+}
+
+/// The request's body as it goes on the wire, with its `Content-Type`.
+fn encode_body<E>(request: &Request) -> Result<Option<Encoded<'_>>, Error<E>> {
+    let (bytes, default_type) = match &request.body {
+        None => return Ok(None),
+        Some(Body::Multipart(form)) => return Ok(Some(Encoded::Multipart(form))),
+        Some(Body::Json(value)) => (
+            bytes::Bytes::from(
+                serde_json::to_vec(value)
+                    .map_err(|err| Error::InvalidRequest(format!("request body: {err}")))?,
+            ),
+            "application/json",
+        ),
+        Some(Body::Form(fields)) => (
+            bytes::Bytes::from(urlencoded(fields)),
+            "application/x-www-form-urlencoded",
+        ),
+        Some(Body::Bytes(bytes)) => (bytes.clone(), "application/octet-stream"),
+        Some(Body::Text(text)) => (bytes::Bytes::from(text.clone()), "text/plain"),
+    };
+    let content_type = request.content_type.as_deref().unwrap_or(default_type);
+    Ok(Some(Encoded::Fixed(
+        bytes,
+        header_value("Content-Type", content_type)?,
+    )))
 }
 
 /// A transport error's message without its URL (which may carry an API key in its query).

@@ -5,7 +5,9 @@
 //! client configuration ([`ClientBuilder`]), credentials ([`Credential`], [`TokenProvider`]),
 //! request execution with retries and rate limits ([`Client::execute`]), pagination
 //! ([`Pages`], [`Items`]), parameter encoding in every OpenAPI style ([`Request`], [`Style`]),
-//! response decoding ([`Response`]) and the one error type ([`Error`]).
+//! body encoding (JSON, forms, multipart with [`FilePart`]s, bytes, text), response decoding
+//! ([`Response`], streamed downloads as [`ByteStream`]) and the one error type ([`Error`]),
+//! whose API error bodies are decoded by [`ErrorBody`].
 //!
 //! Every attempt runs in a `tracing` span named `http_request` with the fields `method`,
 //! `path` (the path template, never the URL, which may carry a key), `attempt` and `status`.
@@ -17,6 +19,7 @@
 )]
 
 mod auth;
+mod body;
 mod builder;
 mod client;
 mod error;
@@ -27,9 +30,11 @@ mod request;
 mod response;
 mod retry;
 mod secret;
+mod stream;
 mod value;
 
 pub use auth::{AccessToken, ApiKeyLocation, Credential, TokenCache, TokenExchange, TokenProvider};
+pub use body::{FilePart, FormStyle, Multipart};
 pub use builder::{ApiDescription, BuildError, ClientBuilder, OperationRateLimit, Setting};
 pub use client::Client;
 pub use error::{ApiError, BoxError, Error};
@@ -37,8 +42,9 @@ pub use paginate::{Items, Pages, Pagination};
 pub use query::ClauseQuery;
 pub use rate_limit::{RateLimit, RateLimiter};
 pub use request::{Request, Security};
-pub use response::Response;
+pub use response::{ErrorBody, Response, SuccessBody};
 pub use secret::Secret;
+pub use stream::ByteStream;
 pub use value::Style;
 
 /// The boxed future a [`TokenProvider`] returns.
@@ -48,5 +54,5 @@ pub use reqwest;
 /// Re-exported for the `Method` and `StatusCode` types used by generated code.
 pub use reqwest::{Method, StatusCode};
 
-/// The body of a download, as the server sent it.
+/// The body of a download or a binary upload, as bytes.
 pub use bytes::Bytes;

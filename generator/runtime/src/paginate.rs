@@ -18,7 +18,7 @@ use serde_json::Value;
 use crate::client::Client;
 use crate::error::Error;
 use crate::request::Request;
-use crate::response::Response;
+use crate::response::{ErrorBody, Response};
 
 /// How an operation pages, as its `x-pagination` extension says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -192,7 +192,7 @@ impl Client {
     pub fn pages<P, E>(&self, request: Request, pagination: Pagination) -> Pages<P, E>
     where
         P: DeserializeOwned + Send + 'static,
-        E: DeserializeOwned + Send + 'static,
+        E: ErrorBody + Send + 'static,
     {
         let inner = raw_pages::<E>(self.clone(), request, pagination)
             .and_then(|page| async move { page.response.decode_value(page.json) })
@@ -204,7 +204,7 @@ impl Client {
     pub fn items<I, E>(&self, request: Request, pagination: Pagination) -> Items<I, E>
     where
         I: DeserializeOwned + Send + 'static,
-        E: DeserializeOwned + Send + 'static,
+        E: ErrorBody + Send + 'static,
     {
         let items = pagination.items;
         let inner = raw_pages::<E>(self.clone(), request, pagination)
@@ -236,7 +236,7 @@ fn raw_pages<E>(
     pagination: Pagination,
 ) -> impl Stream<Item = Result<RawPage, Error<E>>> + Send
 where
-    E: DeserializeOwned + Send + 'static,
+    E: ErrorBody + Send + 'static,
 {
     let position = match pagination.style {
         Style::Page => Position::Page(
@@ -276,8 +276,12 @@ where
         if cursor.done {
             return Ok(None);
         }
-        let response = cursor.client.send::<E>(&cursor.request).await?.success()?;
-        let json: Value = response.decode(response.body())?;
+        let response = cursor
+            .client
+            .send::<E>(&cursor.request)
+            .await?
+            .error_for_status()?;
+        let json: Value = response.decode_json(response.body())?;
         let count = match json.pointer(cursor.pagination.items) {
             Some(Value::Array(items)) => items.len() as u64,
             None | Some(Value::Null) => 0,

@@ -1,7 +1,9 @@
+use bytes::Bytes;
 use reqwest::Method;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::body::{form_fields, FormStyle, Multipart};
 use crate::value::{self, Style};
 
 /// The security requirements of an operation: alternatives, each a set of scheme names
@@ -21,9 +23,22 @@ pub struct Request {
     /// Query pairs, each name and value already escaped by its style.
     pub(crate) query: Vec<(String, String)>,
     pub(crate) headers: Vec<(String, String)>,
-    pub(crate) body: Option<Value>,
+    pub(crate) body: Option<Body>,
+    /// The body's `Content-Type`, when it is not the default of its kind.
+    pub(crate) content_type: Option<String>,
     pub(crate) security: Option<Security>,
     pub(crate) problem: Option<String>,
+}
+
+/// A request body as the request keeps it: owned, so every attempt sends it again.
+#[derive(Debug, Clone)]
+pub(crate) enum Body {
+    Json(Value),
+    /// Form fields in order, before percent-encoding.
+    Form(Vec<(String, String)>),
+    Multipart(Multipart),
+    Bytes(Bytes),
+    Text(String),
 }
 
 impl Request {
@@ -36,6 +51,7 @@ impl Request {
             query: Vec::new(),
             headers: Vec::new(),
             body: None,
+            content_type: None,
             security: None,
             problem: None,
         }
@@ -181,10 +197,10 @@ impl Request {
         self
     }
 
-    /// Sets a JSON request body.
+    /// Sets a JSON request body (`Content-Type: application/json`).
     pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
         match serde_json::to_value(body) {
-            Ok(value) => self.body = Some(value),
+            Ok(value) => self.body = Some(Body::Json(value)),
             Err(err) => return self.fail(format!("request body: {err}")),
         }
         self
@@ -196,6 +212,83 @@ impl Request {
             Some(body) => self.json(body),
             None => self,
         }
+    }
+
+    /// Sets an `application/x-www-form-urlencoded` body. `body` must encode as an object;
+    /// `encoding` gives the style of the fields the spec declares one for (the others are
+    /// written the [`FormStyle`] default way).
+    pub fn form<T: Serialize + ?Sized>(mut self, body: &T, encoding: &[(&str, FormStyle)]) -> Self {
+        match form_fields(body, encoding) {
+            Ok(fields) => self.body = Some(Body::Form(fields)),
+            Err(err) => return self.fail(format!("request body: {err}")),
+        }
+        self
+    }
+
+    /// Sets a form body when there is one.
+    pub fn optional_form<T: Serialize>(
+        self,
+        body: Option<&T>,
+        encoding: &[(&str, FormStyle)],
+    ) -> Self {
+        match body {
+            Some(body) => self.form(body, encoding),
+            None => self,
+        }
+    }
+
+    /// Sets a `multipart/form-data` body.
+    pub fn multipart(mut self, form: Multipart) -> Self {
+        if let Some(problem) = &form.problem {
+            return self.fail(format!("request body: {problem}"));
+        }
+        self.body = Some(Body::Multipart(form));
+        self
+    }
+
+    /// Sets a multipart body when there is one.
+    pub fn optional_multipart(self, form: Option<Multipart>) -> Self {
+        match form {
+            Some(form) => self.multipart(form),
+            None => self,
+        }
+    }
+
+    /// Sets a binary body, sent as it is (`Content-Type: application/octet-stream` unless
+    /// [`Request::content_type`] says otherwise).
+    pub fn bytes(mut self, body: Bytes) -> Self {
+        self.body = Some(Body::Bytes(body));
+        self
+    }
+
+    /// Sets a binary body when there is one.
+    pub fn optional_bytes(self, body: Option<Bytes>) -> Self {
+        match body {
+            Some(body) => self.bytes(body),
+            None => self,
+        }
+    }
+
+    /// Sets a text body (`Content-Type: text/plain` unless [`Request::content_type`] says
+    /// otherwise).
+    pub fn text(mut self, body: String) -> Self {
+        self.body = Some(Body::Text(body));
+        self
+    }
+
+    /// Sets a text body when there is one.
+    pub fn optional_text(self, body: Option<String>) -> Self {
+        match body {
+            Some(body) => self.text(body),
+            None => self,
+        }
+    }
+
+    /// The `Content-Type` of the body, instead of its kind's default (a `+json` media type,
+    /// `image/png`, `text/csv`). A multipart body keeps its own, which names its boundary.
+    pub fn content_type(mut self, content_type: &str) -> Self {
+        self.content_type = Some(content_type.to_owned());
+        self
     }
 
     /// Declares the operation's own security requirements, overriding the spec-wide ones.
@@ -253,23 +346,26 @@ impl Request {
 
     /// Removes a top-level field of the JSON body, if the body is an object.
     pub(crate) fn remove_body_field(&mut self, name: &str) {
-        if let Some(Value::Object(map)) = &mut self.body {
+        if let Some(Body::Json(Value::Object(map))) = &mut self.body {
             map.remove(name);
         }
     }
 
     /// A top-level field of the JSON body.
     pub(crate) fn body_field(&self, name: &str) -> Option<&Value> {
-        self.body.as_ref()?.get(name)
+        match self.body.as_ref()? {
+            Body::Json(value) => value.get(name),
+            _ => None,
+        }
     }
 
     /// Sets a top-level field of the JSON body, creating an empty object body if there is none.
     pub(crate) fn set_body_field(&mut self, name: &str, value: Value) {
         match self
             .body
-            .get_or_insert_with(|| Value::Object(Default::default()))
+            .get_or_insert_with(|| Body::Json(Value::Object(Default::default())))
         {
-            Value::Object(map) => {
+            Body::Json(Value::Object(map)) => {
                 map.insert(name.to_owned(), value);
             }
             _ => {

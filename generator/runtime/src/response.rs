@@ -5,6 +5,31 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{excerpt, ApiError, Error};
 
+/// The body of an error response, decoded for [`ApiError::body`].
+///
+/// Every type that deserializes is decoded from JSON, whatever the status (an operation
+/// whose error responses share one type). The error enums that generated crates declare for
+/// operations whose error responses differ implement it by status instead.
+pub trait ErrorBody: Sized {
+    /// The body of a response with the non-success `status`, or `None` when it does not fit.
+    fn from_response(status: StatusCode, body: &[u8]) -> Option<Self>;
+}
+
+impl<T: DeserializeOwned> ErrorBody for T {
+    fn from_response(_status: StatusCode, body: &[u8]) -> Option<Self> {
+        serde_json::from_slice(body).ok()
+    }
+}
+
+/// A success type chosen by status: the response enums that generated crates declare for
+/// operations whose success responses differ (`200` with one body, `201` with another,
+/// `204` with none). Used through [`Response::decode`].
+pub trait SuccessBody: Sized {
+    /// Decodes a response whose status is a success; a status the operation does not
+    /// declare, or a body that does not fit, is [`Error::Decode`].
+    fn from_response<E>(response: &Response) -> Result<Self, Error<E>>;
+}
+
 /// A response read in full, before it is decoded into the operation's types.
 #[derive(Debug, Clone)]
 pub struct Response {
@@ -47,27 +72,96 @@ impl Response {
     /// Decodes a success body as JSON into `T`, or turns a non-success status into
     /// [`Error::Api`] with the body decoded as `E` where it can be. An empty body reads as
     /// JSON `null`, so it decodes into a JSON value or an `Option` but not into a struct.
-    pub fn json<T: DeserializeOwned, E: DeserializeOwned>(self) -> Result<T, Error<E>> {
-        let response = self.success()?;
-        if response.body.iter().all(u8::is_ascii_whitespace) {
-            return response.decode(b"null");
-        }
-        response.decode(&response.body)
+    pub fn json<T: DeserializeOwned, E: ErrorBody>(self) -> Result<T, Error<E>> {
+        self.error_for_status()?.json_body()
+    }
+
+    /// Like [`Response::json`], for operations that answer some success statuses without a
+    /// body (`204`): an empty body is `None`.
+    pub fn optional_json<T: DeserializeOwned, E: ErrorBody>(self) -> Result<Option<T>, Error<E>> {
+        self.error_for_status()?.optional_json_body()
+    }
+
+    /// The body of a success response as text (a `text/*` response), or [`Error::Api`]. A
+    /// body that is not UTF-8 is [`Error::Decode`].
+    pub fn text<E: ErrorBody>(self) -> Result<String, Error<E>> {
+        self.error_for_status()?.text_body()
     }
 
     /// The body of a success response as it came (a download), or [`Error::Api`].
-    pub fn bytes<E: DeserializeOwned>(self) -> Result<Bytes, Error<E>> {
-        self.success().map(|response| response.body)
+    pub fn bytes<E: ErrorBody>(self) -> Result<Bytes, Error<E>> {
+        self.error_for_status().map(|response| response.body)
     }
 
     /// Accepts any success status and ignores its body, for operations that declare none.
-    pub fn empty<E: DeserializeOwned>(self) -> Result<(), Error<E>> {
-        self.success().map(drop)
+    pub fn empty<E: ErrorBody>(self) -> Result<(), Error<E>> {
+        self.error_for_status().map(drop)
+    }
+
+    /// Decodes a success response into the operation's response enum, or turns a
+    /// non-success status into [`Error::Api`].
+    pub fn decode<T: SuccessBody, E: ErrorBody>(self) -> Result<T, Error<E>> {
+        T::from_response(&self.error_for_status()?)
+    }
+
+    /// The response itself when its status is a success, else [`Error::Api`] with the body
+    /// decoded as `E` where it can be.
+    pub fn error_for_status<E: ErrorBody>(self) -> Result<Self, Error<E>> {
+        if self.status.is_success() {
+            return Ok(self);
+        }
+        Err(Error::Api(ApiError {
+            status: self.status,
+            body: E::from_response(self.status, &self.body),
+            excerpt: excerpt(&self.body),
+            attempts: self.attempts,
+        }))
+    }
+
+    /// The body decoded as JSON into `T`, whatever the status; an empty body reads as `null`.
+    pub fn json_body<T: DeserializeOwned, E>(&self) -> Result<T, Error<E>> {
+        if self.body.iter().all(u8::is_ascii_whitespace) {
+            return self.decode_json(b"null");
+        }
+        self.decode_json(&self.body)
+    }
+
+    /// The body decoded as JSON into `T`, or `None` when it is empty.
+    pub fn optional_json_body<T: DeserializeOwned, E>(&self) -> Result<Option<T>, Error<E>> {
+        if self.body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(None);
+        }
+        self.decode_json(&self.body).map(Some)
+    }
+
+    /// The body as text; a body that is not UTF-8 is [`Error::Decode`].
+    pub fn text_body<E>(&self) -> Result<String, Error<E>> {
+        match std::str::from_utf8(&self.body) {
+            Ok(text) => Ok(text.to_owned()),
+            Err(err) => Err(Error::decode(
+                self.status,
+                format!("the body is not UTF-8 text: {err}"),
+                &self.body,
+            )),
+        }
+    }
+
+    /// The error for a success status the operation does not declare (a response enum has
+    /// no variant for it).
+    pub fn unexpected_status<E>(&self) -> Error<E> {
+        Error::decode(
+            self.status,
+            format!(
+                "HTTP {} is not a status the operation declares",
+                self.status
+            ),
+            &self.body,
+        )
     }
 
     /// Decodes JSON that came with this response (its body or a part of it) into `T`; a
     /// failure quotes the start of the whole body.
-    pub(crate) fn decode<T: DeserializeOwned, E>(&self, json: &[u8]) -> Result<T, Error<E>> {
+    pub(crate) fn decode_json<T: DeserializeOwned, E>(&self, json: &[u8]) -> Result<T, Error<E>> {
         serde_json::from_slice(json).map_err(|source| self.decode_error(source))
     }
 
@@ -78,17 +172,59 @@ impl Response {
             excerpt: excerpt(&self.body),
         }
     }
+}
 
-    /// The response itself when its status is a success, else [`Error::Api`].
-    pub(crate) fn success<E: DeserializeOwned>(self) -> Result<Self, Error<E>> {
-        if self.status.is_success() {
-            return Ok(self);
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{json, Value};
+
+    fn response(status: u16, body: &'static str) -> Response {
+        Response::new(
+            StatusCode::from_u16(status).unwrap(),
+            HeaderMap::new(),
+            Bytes::from_static(body.as_bytes()),
+            1,
+        )
+    }
+
+    #[test]
+    fn optional_json_is_none_for_an_empty_body() {
+        let none: Option<Value> = response(204, "").optional_json::<_, Value>().unwrap();
+        assert_eq!(none, None);
+        let some: Option<Value> = response(200, r#"{"a":1}"#)
+            .optional_json::<_, Value>()
+            .unwrap();
+        assert_eq!(some, Some(json!({"a": 1})));
+    }
+
+    #[test]
+    fn text_must_be_utf8() {
+        assert_eq!(response(200, "hé").text::<Value>().unwrap(), "hé");
+        let bad = Response::new(
+            StatusCode::OK,
+            HeaderMap::new(),
+            Bytes::from_static(&[0xff, 0xfe]),
+            1,
+        );
+        assert!(matches!(bad.text::<Value>(), Err(Error::Decode { .. })));
+    }
+
+    #[test]
+    fn error_bodies_decode_through_error_body() {
+        struct ByStatus(u16);
+        impl ErrorBody for ByStatus {
+            fn from_response(status: StatusCode, _body: &[u8]) -> Option<Self> {
+                Some(Self(status.as_u16()))
+            }
         }
-        Err(Error::Api(ApiError {
-            status: self.status,
-            body: serde_json::from_slice(&self.body).ok(),
-            excerpt: excerpt(&self.body),
-            attempts: self.attempts,
-        }))
+        let Err(Error::Api(api)) = response(404, "gone").empty::<ByStatus>() else {
+            panic!("expected an API error")
+        };
+        assert_eq!(api.body.map(|b| b.0), Some(404));
+        let Err(Error::Api(api)) = response(400, r#"{"a":1}"#).empty::<Value>() else {
+            panic!("expected an API error")
+        };
+        assert_eq!(api.body, Some(json!({"a": 1})));
     }
 }

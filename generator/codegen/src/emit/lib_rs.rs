@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::{Api, SchemeKind};
+use crate::ir::{Api, Content, SchemeKind, Success, TypeKind, TypeRef};
 
 pub(crate) fn lib_rs(api: &Api) -> TokenStream {
     let default = if api.default_server.is_some() {
@@ -31,12 +31,19 @@ pub(crate) fn lib_rs(api: &Api) -> TokenStream {
     if api.operations.iter().any(|op| op.pagination.is_some()) {
         runtime.extend([quote! { Items }, quote! { Pages }]);
     }
-    if api
-        .operations
-        .iter()
-        .any(|op| matches!(op.success, crate::ir::Success::Bytes { .. }))
-    {
+    let downloads = api.operations.iter().any(|op| op.success == Success::Bytes);
+    if downloads {
+        runtime.push(quote! { ByteStream });
+    }
+    let byte_variants = api.types.iter().any(|def| {
+        matches!(&def.kind, TypeKind::Responses { variants, .. }
+            if variants.iter().any(|v| v.content == Content::Bytes))
+    });
+    if downloads || byte_variants || api.uses(|ty| *ty == TypeRef::Bytes) {
         runtime.push(quote! { Bytes });
+    }
+    if api.uses(|ty| *ty == TypeRef::File) {
+        runtime.push(quote! { FilePart });
     }
     // One `use` per item, sorted, so that rustfmt (which formats this file, unlike the
     // `#[rustfmt::skip]` modules) leaves prettyplease's output as it is.

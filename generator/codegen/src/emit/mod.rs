@@ -93,6 +93,8 @@ pub(crate) fn type_tokens(ty: &TypeRef, types_path: &TokenStream) -> TokenStream
         }
         TypeRef::JsonObject => quote! { serde_json::Map<String, serde_json::Value> },
         TypeRef::Json => quote! { serde_json::Value },
+        TypeRef::File => quote! { clientgen_runtime::FilePart },
+        TypeRef::Bytes => quote! { clientgen_runtime::Bytes },
     }
 }
 

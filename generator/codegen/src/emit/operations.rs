@@ -6,7 +6,8 @@ use quote::quote;
 use super::client::security_tokens;
 use super::{doc_attrs, ident, inner_doc_attrs, style_tokens, type_tokens};
 use crate::ir::{
-    Api, Operation, PageStyle, Pagination, Param, ParamLocation, Serialization, Success, TypeRef,
+    Api, Body, BodyEncoding, ErrorType, FormStyle, MultipartField, Operation, PageStyle,
+    Pagination, Param, ParamLocation, PartKind, Serialization, Success, TypeRef,
 };
 
 pub(crate) fn types_path() -> TokenStream {
@@ -29,12 +30,22 @@ pub(crate) fn method_doc(op: &Operation) -> String {
     parts.join("\n\n")
 }
 
-/// How a value is taken as an argument: strings as `impl Into<String>`, everything else as is.
+/// How a value is taken as an argument: strings as `impl Into<String>`, bytes as
+/// `impl Into<Bytes>`, everything else as is.
 pub(crate) fn argument(ty: &TypeRef, name: &proc_macro2::Ident) -> (TokenStream, TokenStream) {
     match ty {
         TypeRef::String => (quote! { impl Into<String> }, quote! { #name.into() }),
+        TypeRef::Bytes => (
+            quote! { impl Into<clientgen_runtime::Bytes> },
+            quote! { #name.into() },
+        ),
         other => (type_tokens(other, &types_path()), quote! { #name }),
     }
+}
+
+/// Whether [`argument`] converts the value (`x.into()`).
+fn converts(ty: &TypeRef) -> bool {
+    matches!(ty, TypeRef::String | TypeRef::Bytes)
 }
 
 /// The positional arguments of an operation (required parameters, then a required body):
@@ -49,7 +60,7 @@ pub(crate) fn positional(op: &Operation) -> (Vec<TokenStream>, Vec<TokenStream>)
         values.push(quote! { #name });
     }
     if let Some(body) = op.body.as_ref().filter(|b| b.required) {
-        let ty = type_tokens(&body.ty, &types_path());
+        let (ty, _) = argument(&body.ty, &ident("body"));
         args.push(quote! { body: #ty });
         values.push(quote! { body });
     }
@@ -128,11 +139,17 @@ fn builder(op: &Operation) -> TokenStream {
     }
     if let Some(body) = &op.body {
         let ty = type_tokens(&body.ty, &types);
+        let (arg_ty, conversion) = argument(&body.ty, &ident("body"));
         if body.required {
             fields.push(quote! { body: #ty });
-            new_args.push(quote! { body: #ty });
-            new_inits.push(quote! { body });
+            new_args.push(quote! { body: #arg_ty });
+            new_inits.push(if converts(&body.ty) {
+                quote! { body: #conversion }
+            } else {
+                quote! { body }
+            });
         } else {
+            let (arg_ty, conversion) = argument(&body.ty, &ident("value"));
             let doc = doc_attrs(Some(
                 body.doc.as_deref().unwrap_or("Sets the request body."),
             ));
@@ -140,26 +157,52 @@ fn builder(op: &Operation) -> TokenStream {
             new_inits.push(quote! { body: None });
             setters.push(quote! {
                 #doc
-                pub fn body(mut self, value: #ty) -> Self {
-                    self.body = Some(value);
+                pub fn body(mut self, value: #arg_ty) -> Self {
+                    self.body = Some(#conversion);
                     self
                 }
             });
         }
-        request_steps.push(if body.required {
-            quote! { .json(&self.body) }
-        } else {
-            quote! { .optional_json(self.body.as_ref()) }
-        });
+        if body.encoding == BodyEncoding::Binary {
+            let default = &body.content_type;
+            let doc = doc_attrs(Some(&format!(
+                "Sets the body's `Content-Type` (the spec's is `{default}`)."
+            )));
+            fields.push(quote! { content_type: Option<String> });
+            new_inits.push(quote! { content_type: None });
+            setters.push(quote! {
+                #doc
+                pub fn content_type(mut self, value: impl Into<String>) -> Self {
+                    self.content_type = Some(value.into());
+                    self
+                }
+            });
+        }
+        request_steps.push(body_step(body));
     }
 
     let http_method = ident(&op.http_method);
     let path = &op.path;
-    let error = type_tokens(&op.error, &types);
+    let error = match &op.error {
+        ErrorType::Json(ty) => type_tokens(ty, &types),
+        ErrorType::ByStatus(name) => {
+            let name = ident(name);
+            quote! { #types #name }
+        }
+    };
     let (output, decode) = match &op.success {
         Success::Json(ty) => (type_tokens(ty, &types), quote! { json() }),
+        Success::Optional(ty) => {
+            let ty = type_tokens(ty, &types);
+            (quote! { Option<#ty> }, quote! { optional_json() })
+        }
         Success::Empty => (quote! { () }, quote! { empty() }),
-        Success::Bytes { .. } => (quote! { clientgen_runtime::Bytes }, quote! { bytes() }),
+        Success::Text => (quote! { String }, quote! { text() }),
+        Success::Bytes => (quote! { clientgen_runtime::Bytes }, quote! { bytes() }),
+        Success::ByStatus(name) => {
+            let name = ident(name);
+            (quote! { #types #name }, quote! { decode() })
+        }
     };
     let send_doc = doc_attrs(Some(&format!(
         "Sends the request: `{} {}`.",
@@ -176,6 +219,20 @@ fn builder(op: &Operation) -> TokenStream {
         .pagination
         .as_ref()
         .map(|pagination| paging(op, pagination, &output, &error));
+    let stream = (op.success == Success::Bytes).then(|| {
+        let doc = doc_attrs(Some(&format!(
+            "Sends the request: `{} {}`, and returns the body as it arrives, chunk by chunk, instead of whole. Retries apply until the status and headers arrive, never mid-stream; the client's timeout bounds the wait for the head and for each chunk.",
+            op.http_method, op.path
+        )));
+        quote! {
+            #doc
+            pub async fn send_stream(
+                self,
+            ) -> Result<clientgen_runtime::ByteStream<#error>, clientgen_runtime::Error<#error>> {
+                self.client.inner.execute_stream(self.request()).await
+            }
+        }
+    });
     quote! {
         #doc
         #[derive(Debug, Clone)]
@@ -200,6 +257,8 @@ fn builder(op: &Operation) -> TokenStream {
             pub async fn send(self) -> Result<#output, clientgen_runtime::Error<#error>> {
                 self.client.inner.execute(self.request()).await?.#decode
             }
+
+            #stream
 
             #paging
         }
@@ -230,6 +289,92 @@ fn param_step(param: &Param) -> TokenStream {
         let style = style_tokens(param.serialization);
         quote! { .#method(#wire, #value, #style) }
     }
+}
+
+/// The request step that sets the body, by its encoding.
+fn body_step(body: &Body) -> TokenStream {
+    let required = body.required;
+    let content_type = &body.content_type;
+    let mut step = match &body.encoding {
+        BodyEncoding::Json if required => quote! { .json(&self.body) },
+        BodyEncoding::Json => quote! { .optional_json(self.body.as_ref()) },
+        BodyEncoding::Form { styles } => {
+            let styles = styles.iter().map(|(name, style)| {
+                let style = form_style(*style);
+                quote! { (#name, #style) }
+            });
+            let styles = quote! { &[ #( #styles ),* ] };
+            if required {
+                quote! { .form(&self.body, #styles) }
+            } else {
+                quote! { .optional_form(self.body.as_ref(), #styles) }
+            }
+        }
+        BodyEncoding::Multipart { parts } => {
+            if required {
+                let form = multipart(parts, &quote! { self.body });
+                quote! { .multipart(#form) }
+            } else {
+                let form = multipart(parts, &quote! { body });
+                quote! { .optional_multipart(self.body.as_ref().map(|body| #form)) }
+            }
+        }
+        BodyEncoding::Binary if required => quote! { .bytes(self.body.clone()) },
+        BodyEncoding::Binary => quote! { .optional_bytes(self.body.clone()) },
+        BodyEncoding::Text if required => quote! { .text(self.body.clone()) },
+        BodyEncoding::Text => quote! { .optional_text(self.body.clone()) },
+    };
+    // Each kind has a default `Content-Type`; another one is stated.
+    let default = match &body.encoding {
+        BodyEncoding::Json => "application/json",
+        BodyEncoding::Form { .. } => "application/x-www-form-urlencoded",
+        BodyEncoding::Multipart { .. } => content_type.as_str(),
+        BodyEncoding::Binary => "",
+        BodyEncoding::Text => "text/plain",
+    };
+    if body.encoding == BodyEncoding::Binary {
+        step.extend(
+            quote! { .content_type(self.content_type.as_deref().unwrap_or(#content_type)) },
+        );
+    } else if content_type != default {
+        step.extend(quote! { .content_type(#content_type) });
+    }
+    step
+}
+
+fn form_style(style: FormStyle) -> TokenStream {
+    match style {
+        FormStyle::Form { explode } => {
+            quote! { clientgen_runtime::FormStyle::Form { explode: #explode } }
+        }
+        FormStyle::SpaceDelimited => quote! { clientgen_runtime::FormStyle::SpaceDelimited },
+        FormStyle::PipeDelimited => quote! { clientgen_runtime::FormStyle::PipeDelimited },
+        FormStyle::DeepObject => quote! { clientgen_runtime::FormStyle::DeepObject },
+    }
+}
+
+/// A `Multipart` with one call per field of `body` (an expression of the body's struct).
+fn multipart(parts: &[MultipartField], body: &TokenStream) -> TokenStream {
+    let calls = parts.iter().map(|part| {
+        let wire = &part.wire_name;
+        let field = ident(&part.rust_name);
+        let content_type = match &part.content_type {
+            Some(content_type) => quote! { Some(#content_type) },
+            None => quote! { None },
+        };
+        match (part.kind, part.optional) {
+            (PartKind::File, false) => quote! { .files(#wire, [&#body.#field], #content_type) },
+            // `&Option<FilePart>` and `&Vec<FilePart>` iterate over their files.
+            (PartKind::File, true) | (PartKind::Files, false) => {
+                quote! { .files(#wire, &#body.#field, #content_type) }
+            }
+            (PartKind::Files, true) => {
+                quote! { .files(#wire, #body.#field.iter().flatten(), #content_type) }
+            }
+            (PartKind::Value, _) => quote! { .part(#wire, &#body.#field, #content_type) },
+        }
+    });
+    quote! { clientgen_runtime::Multipart::new() #( #calls )* }
 }
 
 /// `.pages()` and `.items()` of a paginated operation, with its `Pagination` constant.

@@ -4,7 +4,10 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::{doc_attrs, ident, inner_doc_attrs, type_tokens};
-use crate::ir::{Api, Field, IntVariant, TypeDef, TypeKind, UnionVariant, Variant};
+use crate::ir::{
+    Api, Content, Field, IntVariant, StatusMatch, StatusVariant, TypeDef, TypeKind, UnionVariant,
+    Variant,
+};
 
 pub(crate) fn types(api: &Api) -> TokenStream {
     let module_doc = inner_doc_attrs(&format!(
@@ -56,6 +59,134 @@ fn type_def(def: &TypeDef) -> TokenStream {
             quote! {
                 #doc
                 pub type #name = #target;
+            }
+        }
+        TypeKind::Responses { error, variants } => responses(&doc, &name, *error, variants),
+    }
+}
+
+/// An operation's response enum: one variant per declared status, decoded by the status of
+/// the response (exact codes, then ranges, then `default`). Success enums implement
+/// `SuccessBody` (an undeclared status is a decode error); error enums implement
+/// `ErrorBody`, with `Other` for a JSON body that fits no declared variant.
+fn responses(
+    doc: &TokenStream,
+    name: &proc_macro2::Ident,
+    error: bool,
+    variants: &[StatusVariant],
+) -> TokenStream {
+    let declarations = variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let doc = match &v.doc {
+            Some(doc) => format!("`{}`: {doc}", v.status),
+            None => format!("`{}`.", v.status),
+        };
+        let doc = doc_attrs(Some(&doc));
+        match &v.content {
+            Content::Empty => quote! { #doc #variant },
+            Content::Json(ty) => {
+                let ty = type_tokens(ty, &TokenStream::new());
+                quote! { #doc #variant(#ty) }
+            }
+            Content::Text => quote! { #doc #variant(String) },
+            Content::Bytes => quote! { #doc #variant(clientgen_runtime::Bytes) },
+        }
+    });
+    let decode = |v: &StatusVariant| {
+        let variant = ident(&v.rust_name);
+        match (&v.content, error) {
+            (Content::Empty, false) => quote! { Ok(Self::#variant) },
+            (Content::Json(_), false) => quote! { response.json_body().map(Self::#variant) },
+            (Content::Text, false) => quote! { response.text_body().map(Self::#variant) },
+            (Content::Bytes, false) => quote! { Ok(Self::#variant(response.body().clone())) },
+            (Content::Empty | Content::Bytes, true) => quote! { Some(Self::#variant) },
+            (Content::Json(_), true) => {
+                quote! { serde_json::from_slice(body).ok().map(Self::#variant) }
+            }
+            (Content::Text, true) => quote! {
+                std::str::from_utf8(body).ok().map(|text| Self::#variant(text.to_owned()))
+            },
+        }
+    };
+    // Exact codes first; then, in an inner match on the class (so that no arm overlaps
+    // another), the ranges; then `default`, or else what an undeclared status means.
+    let codes = variants.iter().filter_map(|v| match v.status {
+        StatusMatch::Code(code) => {
+            let code = Literal::u16_unsuffixed(code);
+            let decode = decode(v);
+            Some(quote! { #code => #decode, })
+        }
+        _ => None,
+    });
+    let ranges: Vec<TokenStream> = variants
+        .iter()
+        .filter_map(|v| match v.status {
+            StatusMatch::Range(class) => {
+                let class = Literal::u16_unsuffixed(class);
+                let decode = decode(v);
+                Some(quote! { #class => #decode, })
+            }
+            _ => None,
+        })
+        .collect();
+    let otherwise = match variants.iter().find(|v| v.status == StatusMatch::Default) {
+        Some(v) => decode(v),
+        None if error => quote! { None },
+        None => quote! { Err(response.unexpected_status()) },
+    };
+    let status = if error {
+        quote! { status }
+    } else {
+        quote! { response.status() }
+    };
+    let rest = if ranges.is_empty() {
+        quote! { _ => #otherwise, }
+    } else {
+        quote! {
+            _ => match #status.as_u16() / 100 {
+                #( #ranges )*
+                _ => #otherwise,
+            },
+        }
+    };
+    if error {
+        quote! {
+            #doc
+            #[derive(Debug, Clone, PartialEq)]
+            pub enum #name {
+                #( #declarations, )*
+                /// A JSON body that fits none of the declared ones (or came with a status the
+                /// spec does not declare); it is kept as sent.
+                Other(serde_json::Value),
+            }
+
+            impl clientgen_runtime::ErrorBody for #name {
+                fn from_response(status: clientgen_runtime::StatusCode, body: &[u8]) -> Option<Self> {
+                    let declared = match status.as_u16() {
+                        #( #codes )*
+                        #rest
+                    };
+                    declared.or_else(|| serde_json::from_slice(body).ok().map(Self::Other))
+                }
+            }
+        }
+    } else {
+        quote! {
+            #doc
+            #[derive(Debug, Clone, PartialEq)]
+            pub enum #name {
+                #( #declarations, )*
+            }
+
+            impl clientgen_runtime::SuccessBody for #name {
+                fn from_response<E>(
+                    response: &clientgen_runtime::Response,
+                ) -> Result<Self, clientgen_runtime::Error<E>> {
+                    match response.status().as_u16() {
+                        #( #codes )*
+                        #rest
+                    }
+                }
             }
         }
     }

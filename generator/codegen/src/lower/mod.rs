@@ -18,7 +18,7 @@ use crate::ir::Api;
 /// Lowers a parsed spec. Problems are returned beside the IR; the caller decides whether any
 /// of them stops generation.
 pub(crate) fn lower(spec: &OpenAPI, file: &str) -> (Api, Vec<Diagnostic>) {
-    let mut types = types::TypeSpace::new(spec, file);
+    let mut types = types::TypeSpace::new(spec, file, operations::multipart_schemas(spec));
     let (mut operations, pointers, languages, mut diagnostics) =
         operations::lower(spec, &mut types, file);
     let query_languages = query::lower(languages, &operations, file, &mut diagnostics);

@@ -7,6 +7,8 @@ use std::collections::BTreeSet;
 
 use heck::{ToPascalCase, ToSnakeCase};
 
+use crate::ir::StatusMatch;
+
 /// Keywords that can be used as raw identifiers (`r#type`).
 const RAW_KEYWORDS: &[&str] = &[
     "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn",
@@ -157,6 +159,82 @@ pub fn type_name(raw: &str) -> String {
     }
 }
 
+/// The variant of a response enum for a status: the status's reason phrase (`404` ->
+/// `NotFound`), `Status{code}` for a code without one, `Status4xx` for a range, `Default`.
+pub fn status_variant(status: StatusMatch) -> String {
+    let code = match status {
+        StatusMatch::Code(code) => code,
+        StatusMatch::Range(class) => return format!("Status{class}xx"),
+        StatusMatch::Default => return "Default".to_owned(),
+    };
+    let reason = match code {
+        100 => "Continue",
+        101 => "SwitchingProtocols",
+        102 => "Processing",
+        103 => "EarlyHints",
+        200 => "Ok",
+        201 => "Created",
+        202 => "Accepted",
+        203 => "NonAuthoritativeInformation",
+        204 => "NoContent",
+        205 => "ResetContent",
+        206 => "PartialContent",
+        207 => "MultiStatus",
+        208 => "AlreadyReported",
+        226 => "ImUsed",
+        300 => "MultipleChoices",
+        301 => "MovedPermanently",
+        302 => "Found",
+        303 => "SeeOther",
+        304 => "NotModified",
+        305 => "UseProxy",
+        307 => "TemporaryRedirect",
+        308 => "PermanentRedirect",
+        400 => "BadRequest",
+        401 => "Unauthorized",
+        402 => "PaymentRequired",
+        403 => "Forbidden",
+        404 => "NotFound",
+        405 => "MethodNotAllowed",
+        406 => "NotAcceptable",
+        407 => "ProxyAuthenticationRequired",
+        408 => "RequestTimeout",
+        409 => "Conflict",
+        410 => "Gone",
+        411 => "LengthRequired",
+        412 => "PreconditionFailed",
+        413 => "PayloadTooLarge",
+        414 => "UriTooLong",
+        415 => "UnsupportedMediaType",
+        416 => "RangeNotSatisfiable",
+        417 => "ExpectationFailed",
+        418 => "ImATeapot",
+        421 => "MisdirectedRequest",
+        422 => "UnprocessableEntity",
+        423 => "Locked",
+        424 => "FailedDependency",
+        425 => "TooEarly",
+        426 => "UpgradeRequired",
+        428 => "PreconditionRequired",
+        429 => "TooManyRequests",
+        431 => "RequestHeaderFieldsTooLarge",
+        451 => "UnavailableForLegalReasons",
+        500 => "InternalServerError",
+        501 => "NotImplemented",
+        502 => "BadGateway",
+        503 => "ServiceUnavailable",
+        504 => "GatewayTimeout",
+        505 => "HttpVersionNotSupported",
+        506 => "VariantAlsoNegotiates",
+        507 => "InsufficientStorage",
+        508 => "LoopDetected",
+        510 => "NotExtended",
+        511 => "NetworkAuthenticationRequired",
+        other => return format!("Status{other}"),
+    };
+    reason.to_owned()
+}
+
 /// Hands out names unique within one scope: the first `x` stays `x`, the next is `x_2`
 /// (or `X2` for PascalCase names). Deterministic for a deterministic call order.
 #[derive(Debug, Default)]
@@ -240,6 +318,15 @@ mod tests {
         assert_eq!(type_name("App"), "App");
         assert_eq!(type_name("self"), "SelfType");
         assert_eq!(type_name("Self"), "SelfType");
+    }
+
+    #[test]
+    fn statuses_are_named_after_their_reason() {
+        assert_eq!(status_variant(StatusMatch::Code(200)), "Ok");
+        assert_eq!(status_variant(StatusMatch::Code(404)), "NotFound");
+        assert_eq!(status_variant(StatusMatch::Code(299)), "Status299");
+        assert_eq!(status_variant(StatusMatch::Range(4)), "Status4xx");
+        assert_eq!(status_variant(StatusMatch::Default), "Default");
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! Paths and operations -> IR operations: names, parameters, bodies and response types.
 
+use std::collections::BTreeSet;
+
 use openapiv3::{
     MediaType, OpenAPI, Operation as SpecOperation, Parameter, ParameterSchemaOrContent, PathStyle,
     QueryStyle, ReferenceOr, RequestBody, Response, Schema, SchemaKind, StatusCode, StringFormat,
@@ -7,18 +9,30 @@ use openapiv3::{
 };
 
 use super::docs::{doc, inferred};
-use super::names::{pascal, snake, Scope};
+use super::names::{pascal, snake, status_variant, Scope};
 use super::types::TypeSpace;
 use super::{paging, query, security};
 use crate::diagnostics::{pointer_token, Diagnostic};
 use crate::ir::{
-    Body, Operation, Param, ParamLocation, ParamStyle, Serialization, Success, TypeRef,
+    Body, BodyEncoding, Content, ErrorType, FormStyle, MultipartField, Operation, Param,
+    ParamLocation, ParamStyle, PartKind, Serialization, StatusMatch, StatusVariant, Success,
+    TypeDef, TypeKind, TypeRef,
 };
 
 /// Client methods that generated operations must not take.
 const CLIENT_RESERVED: &[&str] = &["builder", "base_url", "clone", "fmt", "from", "into"];
 /// Names a request builder uses for itself.
-const BUILDER_RESERVED: &[&str] = &["client", "send", "new", "body", "request", "pages", "items"];
+const BUILDER_RESERVED: &[&str] = &[
+    "client",
+    "send",
+    "send_stream",
+    "new",
+    "body",
+    "content_type",
+    "request",
+    "pages",
+    "items",
+];
 
 /// Lowers every operation of the spec, in path order.
 pub(crate) fn lower(
@@ -82,11 +96,14 @@ pub(crate) fn lower(
             let builder_name = builder_scope.claim(pascal(method_name.trim_start_matches("r#")));
             let params = cx.params(types, &item.parameters, op, path, &builder_name, &pointer);
             let body = cx.body(types, op, &builder_name, &pointer);
-            let (success, error) = cx.responses(types, op, &builder_name, &pointer);
-            let accept = match &success {
-                Success::Bytes { accept } => Some(accept.clone()),
-                _ => success_media(op).filter(|media| media != "application/json"),
+            let target = Target {
+                builder: &builder_name,
+                method: &method_name,
+                http_method: method,
+                path,
+                pointer: &pointer,
             };
+            let (success, error, accept) = cx.responses(types, op, &target);
             let why = inferred(op.extensions.get("x-inferred"));
             let rate_limit = paging::rate_limit(
                 op.extensions.get("x-rate-limit"),
@@ -121,6 +138,50 @@ pub(crate) fn lower(
         }
     }
     (operations, pointers, cx.query_languages, cx.diagnostics)
+}
+
+/// The JSON pointers of the schemas of `multipart/form-data` request bodies (the component's
+/// for a `$ref`), whose binary properties are files.
+pub(crate) fn multipart_schemas(spec: &OpenAPI) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    for (path, item) in spec.paths.iter() {
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        for (method, op) in item.iter() {
+            let Some(body) = op.request_body.as_ref().and_then(|body| {
+                component(
+                    spec,
+                    body,
+                    |c| &c.request_bodies,
+                    "#/components/requestBodies/",
+                )
+            }) else {
+                continue;
+            };
+            for (media, content) in &body.content {
+                if essence(media) != "multipart/form-data" {
+                    continue;
+                }
+                match &content.schema {
+                    Some(ReferenceOr::Reference { reference }) => {
+                        if let Some(name) = reference.strip_prefix("#/components/schemas/") {
+                            found.insert(format!("/components/schemas/{}", pointer_token(name)));
+                        }
+                    }
+                    Some(ReferenceOr::Item(_)) => {
+                        found.insert(format!(
+                            "/paths/{}/{method}/requestBody/content/{}/schema",
+                            pointer_token(path),
+                            pointer_token(media)
+                        ));
+                    }
+                    None => {}
+                }
+            }
+        }
+    }
+    found
 }
 
 /// The name an operation's method is made from: its operationId, else its summary, else its
@@ -294,7 +355,7 @@ impl Context<'_> {
                     (ty, serialization)
                 }
                 ParameterSchemaOrContent::Content(content) => {
-                    self.content(types, content, location, &hint, &at)
+                    self.param_content(types, content, location, &hint, &at)
                 }
             };
             if let Some(language) = data.extensions.get("x-query-language") {
@@ -399,7 +460,7 @@ impl Context<'_> {
     /// The type and serialization of a parameter given by `content` (one media type): JSON
     /// media types are sent as JSON text; another media type (`text/plain`) sends the value
     /// as the location's default style does, which for a string is the string itself.
-    fn content(
+    fn param_content(
         &mut self,
         types: &mut TypeSpace<'_>,
         content: &indexmap::IndexMap<String, MediaType>,
@@ -469,45 +530,203 @@ impl Context<'_> {
             );
             return None;
         };
-        let Some((media, content)) = body.content.iter().find(|(media, _)| is_json(media)) else {
-            self.warn(&at, "only JSON request bodies are supported yet; the operation is generated without a body", "declare an application/json body");
-            return None;
-        };
-        let ty = match &content.schema {
-            Some(schema) => {
-                let schema_at = format!("{at}/content/{}/schema", pointer_token(media));
-                types
-                    .type_ref(schema, &format!("{builder}Request"), &schema_at)
-                    .0
-            }
-            None => TypeRef::Json,
-        };
-        Some(Body {
-            ty,
-            required: body.required,
-            doc: doc(&[body.description.as_deref()]),
-        })
+        // The media types in the order they are preferred: by kind, then as the spec lists
+        // them.
+        let mut offered: Vec<(RequestKind, usize, &String, &MediaType)> = body
+            .content
+            .iter()
+            .enumerate()
+            .map(|(index, (media, content))| (request_kind(media, content), index, media, content))
+            .collect();
+        offered.sort_by_key(|(kind, index, _, _)| (*kind, *index));
+        let hint = format!("{builder}Request");
+        for (kind, _, media, content) in offered {
+            let media_at = format!("{at}/content/{}", pointer_token(media));
+            let schema_at = format!("{media_at}/schema");
+            let (ty, encoding, content_type) = match kind {
+                RequestKind::Json => {
+                    let ty = content.schema.as_ref().map_or(TypeRef::Json, |schema| {
+                        types.type_ref(schema, &hint, &schema_at).0
+                    });
+                    (ty, BodyEncoding::Json, media.clone())
+                }
+                RequestKind::Form => {
+                    let ty = content
+                        .schema
+                        .as_ref()
+                        .map_or(TypeRef::JsonObject, |schema| {
+                            types.type_ref(schema, &hint, &schema_at).0
+                        });
+                    if !is_object(types, &ty) {
+                        self.warn(
+                            &schema_at,
+                            format!("a form body must be an object, not `{ty}`; the next media type is tried"),
+                            "give the form body an object schema",
+                        );
+                        continue;
+                    }
+                    let styles = self.form_styles(types, &ty, content, &media_at);
+                    (ty, BodyEncoding::Form { styles }, media.clone())
+                }
+                RequestKind::Multipart => {
+                    let ty = content
+                        .schema
+                        .as_ref()
+                        .map(|schema| types.type_ref(schema, &hint, &schema_at).0);
+                    let Some(parts) = ty
+                        .as_ref()
+                        .and_then(|ty| self.multipart_fields(types, ty, content, &media_at))
+                    else {
+                        self.warn(
+                            &media_at,
+                            "a multipart body needs an object schema with properties (its parts); the next media type is tried",
+                            "give the multipart body an object schema, one property per part",
+                        );
+                        continue;
+                    };
+                    let ty = ty.unwrap_or(TypeRef::JsonObject);
+                    (
+                        ty,
+                        BodyEncoding::Multipart { parts },
+                        "multipart/form-data".to_owned(),
+                    )
+                }
+                RequestKind::Binary => (
+                    TypeRef::Bytes,
+                    BodyEncoding::Binary,
+                    concrete(media)
+                        .unwrap_or("application/octet-stream")
+                        .to_owned(),
+                ),
+                RequestKind::Text => (
+                    TypeRef::String,
+                    BodyEncoding::Text,
+                    concrete(media).unwrap_or("text/plain").to_owned(),
+                ),
+            };
+            return Some(Body {
+                ty,
+                required: body.required,
+                doc: doc(&[body.description.as_deref()]),
+                encoding,
+                content_type,
+            });
+        }
+        self.warn(
+            &at,
+            "the request body has no media type the client can send; the operation is generated without a body",
+            "declare an application/json, form, multipart, binary or text media type",
+        );
+        None
     }
 
+    /// The `style`s the media type's `encoding` gives form fields. A field the body does not
+    /// have is reported.
+    fn form_styles(
+        &mut self,
+        types: &TypeSpace<'_>,
+        ty: &TypeRef,
+        content: &MediaType,
+        at: &str,
+    ) -> Vec<(String, FormStyle)> {
+        let fields = types.struct_fields(ty);
+        let mut styles = Vec::new();
+        for (name, encoding) in &content.encoding {
+            if fields.is_some_and(|fields| !fields.iter().any(|f| &f.wire_name == name)) {
+                self.unknown_encoding(at, name);
+                continue;
+            }
+            let explode = encoding.explode;
+            let style = match encoding.style {
+                None => continue,
+                Some(QueryStyle::Form) => FormStyle::Form { explode },
+                Some(QueryStyle::SpaceDelimited) => FormStyle::SpaceDelimited,
+                Some(QueryStyle::PipeDelimited) => FormStyle::PipeDelimited,
+                Some(QueryStyle::DeepObject) => FormStyle::DeepObject,
+            };
+            styles.push((name.clone(), style));
+        }
+        styles
+    }
+
+    /// The parts of a multipart body: one per field of its struct, files told apart by type.
+    fn multipart_fields(
+        &mut self,
+        types: &TypeSpace<'_>,
+        ty: &TypeRef,
+        content: &MediaType,
+        at: &str,
+    ) -> Option<Vec<MultipartField>> {
+        let fields = types.struct_fields(ty)?;
+        for name in content.encoding.keys() {
+            if !fields.iter().any(|f| &f.wire_name == name) {
+                self.unknown_encoding(at, name);
+            }
+        }
+        let parts = fields
+            .iter()
+            .map(|field| {
+                let kind = match types.resolve_alias(&field.ty) {
+                    TypeRef::File => PartKind::File,
+                    TypeRef::Vec(item) if types.resolve_alias(&item) == TypeRef::File => {
+                        PartKind::Files
+                    }
+                    _ => PartKind::Value,
+                };
+                let content_type = content
+                    .encoding
+                    .get(&field.wire_name)
+                    .and_then(|encoding| encoding.content_type.as_deref())
+                    .and_then(|types| types.split(',').map(str::trim).find_map(concrete))
+                    .map(str::to_owned);
+                MultipartField {
+                    rust_name: field.rust_name.clone(),
+                    wire_name: field.wire_name.clone(),
+                    kind,
+                    optional: field.is_option(),
+                    content_type,
+                }
+            })
+            .collect();
+        Some(parts)
+    }
+
+    fn unknown_encoding(&mut self, at: &str, name: &str) {
+        self.warn(
+            &format!("{at}/encoding/{}", pointer_token(name)),
+            format!("`encoding` names `{name}`, which the body has no property for; it is ignored"),
+            "name a property of the body's schema",
+        );
+    }
+
+    /// The success type, the error type and the `Accept` header of an operation.
     fn responses(
         &mut self,
         types: &mut TypeSpace<'_>,
         op: &SpecOperation,
-        builder: &str,
-        pointer: &str,
-    ) -> (Success, TypeRef) {
-        let mut success = None;
-        let mut errors: Vec<TypeRef> = Vec::new();
+        target: &Target<'_>,
+    ) -> (Success, ErrorType, Option<String>) {
         let mut codes: Vec<(&StatusCode, &ReferenceOr<Response>)> =
             op.responses.responses.iter().collect();
         codes.sort_by_key(|(code, _)| code_order(code));
         let all = codes
             .into_iter()
-            .map(|(code, r)| (Some(code), r))
-            .chain(op.responses.default.as_ref().map(|r| (None, r)));
-        for (code, response) in all {
-            let key = code.map_or_else(|| "default".to_owned(), ToString::to_string);
-            let at = format!("{pointer}/responses/{key}");
+            .map(|(code, r)| {
+                let status = match code {
+                    StatusCode::Code(code) => StatusMatch::Code(*code),
+                    StatusCode::Range(class) => StatusMatch::Range(*class),
+                };
+                (status, code.to_string(), r)
+            })
+            .chain(
+                op.responses
+                    .default
+                    .as_ref()
+                    .map(|r| (StatusMatch::Default, "default".to_owned(), r)),
+            );
+        let mut declared = Vec::new();
+        for (status, key, response) in all {
+            let at = format!("{}/responses/{key}", target.pointer);
             let Some(response) = component(
                 self.spec,
                 response,
@@ -521,51 +740,187 @@ impl Context<'_> {
                 );
                 continue;
             };
-            let is_success = code.is_some_and(|code| code_order(code).0 == 2);
-            if is_success && success.is_none() && is_download(&response.content) {
-                let media: Vec<&str> = response.content.keys().map(String::as_str).collect();
-                success = Some(Success::Bytes {
-                    accept: media.join(", "),
-                });
-                continue;
-            }
-            let json = response.content.iter().find(|(media, _)| is_json(media));
-            let ty = json.map(|(media, content)| match &content.schema {
-                Some(schema) => {
-                    let hint = if is_success {
-                        format!("{builder}Response")
-                    } else {
-                        format!("{builder}Error")
-                    };
-                    types
-                        .type_ref(
-                            schema,
-                            &hint,
-                            &format!("{at}/content/{}/schema", pointer_token(media)),
-                        )
-                        .0
-                }
-                None => TypeRef::Json,
+            declared.push(Declared {
+                status,
+                shape: shape(&response.content),
+                doc: doc(&[Some(response.description.as_str())]),
+                at,
             });
-            if is_success {
-                if success.is_none() {
-                    success = Some(ty.map_or(Success::Empty, Success::Json));
-                }
-            } else if let Some(ty) = ty {
-                if !errors.contains(&ty) {
-                    errors.push(ty);
+        }
+        let class = |status: StatusMatch| match status {
+            StatusMatch::Code(code) => Some(code / 100),
+            StatusMatch::Range(class) => Some(class),
+            StatusMatch::Default => None,
+        };
+        let mut successes: Vec<&Declared<'_>> = declared
+            .iter()
+            .filter(|d| class(d.status) == Some(2))
+            .collect();
+        // Without a 2xx response, `default` describes the successes too.
+        if successes.is_empty() {
+            successes.extend(declared.iter().filter(|d| d.status == StatusMatch::Default));
+        }
+        let errors: Vec<&Declared<'_>> = declared
+            .iter()
+            .filter(|d| class(d.status) != Some(2))
+            .collect();
+        // The client follows redirects: an operation that only redirects returns whatever
+        // the target sends.
+        let redirects = successes.is_empty() && declared.iter().any(|d| class(d.status) == Some(3));
+        let (success, accept) = if redirects {
+            (Success::Bytes, None)
+        } else {
+            self.success_type(types, &successes, target)
+        };
+        let error = self.error_type(types, &errors, target);
+        (success, error, accept)
+    }
+
+    fn success_type(
+        &mut self,
+        types: &mut TypeSpace<'_>,
+        successes: &[&Declared<'_>],
+        target: &Target<'_>,
+    ) -> (Success, Option<String>) {
+        let mut keys: Vec<String> = Vec::new();
+        for key in successes.iter().filter_map(|d| d.shape.key()) {
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+        let has_empty = successes.iter().any(|d| matches!(d.shape, Shape::Empty));
+        let first = successes.iter().find(|d| !matches!(d.shape, Shape::Empty));
+        let single = match (keys.len(), first) {
+            (0, _) | (_, None) => return (Success::Empty, None),
+            (1, Some(first)) => {
+                (!has_empty || matches!(first.shape, Shape::Json { .. })).then_some(first)
+            }
+            _ => None,
+        };
+        if let Some(first) = single {
+            let hint = format!("{}Response", target.builder);
+            let accept = first.shape.accept();
+            let success = match (
+                self.content(types, &first.shape, &hint, &first.at),
+                has_empty,
+            ) {
+                (Content::Json(ty), false) => Success::Json(ty),
+                (Content::Json(ty), true) => Success::Optional(ty),
+                (Content::Text, _) => Success::Text,
+                (Content::Bytes, _) => Success::Bytes,
+                (Content::Empty, _) => Success::Empty,
+            };
+            // A JSON response sends `Accept` only for a media type other than plain JSON (a
+            // versioned one); a download or text response lists its media types.
+            let accept = accept.filter(|media| media != "application/json");
+            return (success, accept);
+        }
+        let mut media: Vec<String> = Vec::new();
+        for declared in successes {
+            for one in declared.shape.media() {
+                if !media.iter().any(|m| m == one) {
+                    media.push(one.to_owned());
                 }
             }
         }
-        let error = match errors.as_slice() {
-            [one] => one.clone(),
-            [] => TypeRef::Json,
-            _ => {
-                self.warn(&format!("{pointer}/responses"), "the error responses have different types; error bodies are typed as JSON values", "give the error responses one schema");
-                TypeRef::Json
+        let accept = (media != ["application/json"] && !media.is_empty()).then(|| media.join(", "));
+        let name = self.status_enum(types, successes, target, false);
+        (Success::ByStatus(name), accept)
+    }
+
+    fn error_type(
+        &mut self,
+        types: &mut TypeSpace<'_>,
+        errors: &[&Declared<'_>],
+        target: &Target<'_>,
+    ) -> ErrorType {
+        let mut keys: Vec<String> = Vec::new();
+        let typed = |d: &&&Declared<'_>| matches!(d.shape, Shape::Json { .. } | Shape::Text(_));
+        for key in errors.iter().filter(typed).filter_map(|d| d.shape.key()) {
+            if !keys.contains(&key) {
+                keys.push(key);
             }
+        }
+        let first = errors.iter().find(typed);
+        match (keys.len(), first) {
+            (0, _) | (_, None) => ErrorType::Json(TypeRef::Json),
+            (1, Some(first)) if matches!(first.shape, Shape::Json { .. }) => {
+                let hint = format!("{}Error", target.builder);
+                match self.content(types, &first.shape, &hint, &first.at) {
+                    Content::Json(ty) => ErrorType::Json(ty),
+                    _ => ErrorType::Json(TypeRef::Json),
+                }
+            }
+            _ => ErrorType::ByStatus(self.status_enum(types, errors, target, true)),
+        }
+    }
+
+    /// What a response's body is read as, its schema lowered with `hint`.
+    fn content(
+        &mut self,
+        types: &mut TypeSpace<'_>,
+        shape: &Shape<'_>,
+        hint: &str,
+        at: &str,
+    ) -> Content {
+        match shape {
+            Shape::Empty => Content::Empty,
+            Shape::Json { media, schema } => {
+                Content::Json(schema.map_or(TypeRef::Json, |schema| {
+                    let at = format!("{at}/content/{}/schema", pointer_token(media));
+                    types.type_ref(schema, hint, &at).0
+                }))
+            }
+            Shape::Text(_) => Content::Text,
+            Shape::Bytes(_) => Content::Bytes,
+        }
+    }
+
+    /// The response enum of an operation (its successes, or its errors): one variant per
+    /// declared status, named after the status, each body's inline schema after the variant.
+    fn status_enum(
+        &mut self,
+        types: &mut TypeSpace<'_>,
+        declared: &[&Declared<'_>],
+        target: &Target<'_>,
+        error: bool,
+    ) -> String {
+        let suffix = if error { "Error" } else { "Response" };
+        let name = types.claim(&format!("{}{suffix}", target.builder));
+        let mut scope = Scope::with_reserved(&["Other"]);
+        let mut variants = Vec::new();
+        for declared in declared {
+            let rust_name = scope.claim(status_variant(declared.status));
+            let hint = format!("{}{rust_name}", target.builder);
+            let content = match self.content(types, &declared.shape, &hint, &declared.at) {
+                // An error body is kept in the `ApiError`'s excerpt unless it is JSON or text.
+                Content::Bytes if error => Content::Empty,
+                content => content,
+            };
+            variants.push(StatusVariant {
+                rust_name,
+                status: declared.status,
+                content,
+                doc: declared.doc.clone(),
+            });
+        }
+        let method = target.method.trim_start_matches("r#");
+        let what = if error {
+            "The error responses"
+        } else {
+            "The success responses"
         };
-        (success.unwrap_or(Success::Empty), error)
+        let doc = format!(
+            "{what} of [`Client::{method}`](crate::Client::{method}) (`{} {}`), by status.",
+            target.http_method.to_ascii_uppercase(),
+            target.path
+        );
+        types.push(TypeDef {
+            name: name.clone(),
+            doc: Some(doc),
+            kind: TypeKind::Responses { error, variants },
+        });
+        name
     }
 }
 
@@ -584,41 +939,168 @@ fn not_an_object(spec: &OpenAPI, schema: &ReferenceOr<Schema>) -> Option<&'stati
     }
 }
 
-/// The JSON media type of the lowest 2xx response, as written in the spec.
-fn success_media(op: &SpecOperation) -> Option<String> {
-    let mut codes: Vec<(&StatusCode, &ReferenceOr<Response>)> = op
-        .responses
-        .responses
-        .iter()
-        .filter(|(code, _)| code_order(code).0 == 2)
-        .collect();
-    codes.sort_by_key(|(code, _)| code_order(code));
-    let (_, ReferenceOr::Item(response)) = codes.first()? else {
-        return None;
-    };
-    response
-        .content
-        .keys()
-        .find(|media| is_json(media))
-        .cloned()
+/// The operation whose responses are being lowered.
+struct Target<'a> {
+    builder: &'a str,
+    method: &'a str,
+    http_method: &'a str,
+    path: &'a str,
+    pointer: &'a str,
 }
 
-/// Whether a success response is a download: it has a binary media type (a `format: binary`
-/// string schema), or content that is all non-JSON. Such an operation returns the body's bytes.
-fn is_download(content: &indexmap::IndexMap<String, MediaType>) -> bool {
-    let binary = |media: &MediaType| {
-        matches!(
-            &media.schema,
-            Some(ReferenceOr::Item(Schema {
-                schema_kind: SchemaKind::Type(Type::String(StringType {
-                    format: VariantOrUnknownOrEmpty::Item(StringFormat::Binary),
-                    ..
-                })),
+/// A response of the spec, resolved.
+struct Declared<'s> {
+    status: StatusMatch,
+    shape: Shape<'s>,
+    doc: Option<String>,
+    at: String,
+}
+
+/// What a response's content is, before any schema is lowered.
+enum Shape<'s> {
+    /// No content.
+    Empty,
+    /// JSON (the first JSON media type).
+    Json {
+        media: &'s str,
+        schema: Option<&'s ReferenceOr<Schema>>,
+    },
+    /// Only `text/*` (or XML) media types.
+    Text(Vec<&'s str>),
+    /// A binary media type (a `format: binary` schema), or content that is neither JSON nor
+    /// text: a download.
+    Bytes(Vec<&'s str>),
+}
+
+impl Shape<'_> {
+    /// What makes two responses carry the same type: the schema reference, or the inline
+    /// schema itself; `None` for no content.
+    fn key(&self) -> Option<String> {
+        Some(match self {
+            Shape::Empty => return None,
+            Shape::Json { schema: None, .. } => "json".to_owned(),
+            Shape::Json {
+                schema: Some(ReferenceOr::Reference { reference }),
                 ..
-            }))
-        )
-    };
-    content.values().any(binary) || (!content.is_empty() && !content.keys().any(|m| is_json(m)))
+            } => format!("ref:{reference}"),
+            Shape::Json {
+                schema: Some(schema),
+                ..
+            } => format!(
+                "inline:{}",
+                serde_json::to_string(schema).unwrap_or_default()
+            ),
+            Shape::Text(_) => "text".to_owned(),
+            Shape::Bytes(_) => "bytes".to_owned(),
+        })
+    }
+
+    /// The media types an `Accept` header lists for it.
+    fn media(&self) -> Vec<&str> {
+        match self {
+            Shape::Empty => Vec::new(),
+            Shape::Json { media, .. } => vec![media],
+            Shape::Text(media) | Shape::Bytes(media) => media.clone(),
+        }
+    }
+
+    fn accept(&self) -> Option<String> {
+        let media = self.media();
+        (!media.is_empty()).then(|| media.join(", "))
+    }
+}
+
+/// Reads a response's content: a binary schema makes it a download whatever else it offers;
+/// otherwise JSON wins, then text when every media type is text.
+fn shape(content: &indexmap::IndexMap<String, MediaType>) -> Shape<'_> {
+    if content.is_empty() {
+        return Shape::Empty;
+    }
+    let media: Vec<&str> = content.keys().map(String::as_str).collect();
+    if content.values().any(|m| is_binary(m.schema.as_ref())) {
+        return Shape::Bytes(media);
+    }
+    if let Some((media, content)) = content.iter().find(|(media, _)| is_json(media)) {
+        return Shape::Json {
+            media,
+            schema: content.schema.as_ref(),
+        };
+    }
+    if media.iter().all(|m| is_text(m)) {
+        Shape::Text(media)
+    } else {
+        Shape::Bytes(media)
+    }
+}
+
+/// The kinds of request body, in the order they are preferred when a body offers several
+/// media types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum RequestKind {
+    Json,
+    Form,
+    Multipart,
+    Binary,
+    Text,
+}
+
+fn request_kind(media: &str, content: &MediaType) -> RequestKind {
+    let essence = essence(media);
+    if is_json(media) {
+        RequestKind::Json
+    } else if essence == "application/x-www-form-urlencoded" {
+        RequestKind::Form
+    } else if essence == "multipart/form-data" {
+        RequestKind::Multipart
+    } else if is_binary(content.schema.as_ref()) || !is_text(media) {
+        RequestKind::Binary
+    } else {
+        RequestKind::Text
+    }
+}
+
+/// Whether a form body of this type encodes as an object.
+fn is_object(types: &TypeSpace<'_>, ty: &TypeRef) -> bool {
+    match types.resolve_alias(ty) {
+        TypeRef::Map(_) | TypeRef::JsonObject | TypeRef::Json => true,
+        TypeRef::Named(_) => types.struct_fields(ty).is_some(),
+        _ => false,
+    }
+}
+
+/// A `type: string, format: binary` schema (3.1's `contentMediaType` is read as one).
+fn is_binary(schema: Option<&ReferenceOr<Schema>>) -> bool {
+    matches!(
+        schema,
+        Some(ReferenceOr::Item(Schema {
+            schema_kind: SchemaKind::Type(Type::String(StringType {
+                format: VariantOrUnknownOrEmpty::Item(StringFormat::Binary),
+                ..
+            })),
+            ..
+        }))
+    )
+}
+
+/// A media type that a `Content-Type` can name: no wildcard.
+fn concrete(media: &str) -> Option<&str> {
+    (!media.contains('*') && !media.trim().is_empty()).then_some(media.trim())
+}
+
+/// The media type without parameters, lower case (`Text/Plain; charset=x` -> `text/plain`).
+fn essence(media: &str) -> String {
+    media
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// `text/*`, and XML, which is text too.
+fn is_text(media: &str) -> bool {
+    let essence = essence(media);
+    essence.starts_with("text/") || essence == "application/xml" || essence.ends_with("+xml")
 }
 
 /// `(class, code)`: `200` -> (2, 200), `2XX` -> (2, 299), so exact codes sort before ranges.
@@ -630,12 +1112,7 @@ fn code_order(code: &StatusCode) -> (u16, u16) {
 }
 
 pub(super) fn is_json(media: &str) -> bool {
-    let essence = media
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
+    let essence = essence(media);
     essence == "application/json" || essence.ends_with("+json")
 }
 

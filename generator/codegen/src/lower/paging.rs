@@ -4,8 +4,8 @@ use serde_json::Value;
 
 use crate::diagnostics::{pointer_token, Diagnostic};
 use crate::ir::{
-    resolve_alias, Body, Operation, PageStyle, Pagination, ParamLocation, RateLimit, Success,
-    TypeDef, TypeKind, TypeRef,
+    resolve_alias, Body, BodyEncoding, Operation, PageStyle, Pagination, ParamLocation, RateLimit,
+    Success, TypeDef, TypeKind, TypeRef,
 };
 
 /// `x-rate-limit: {requests: 1200, period_seconds: 300}`.
@@ -168,9 +168,12 @@ fn check(
         .chain(&pagination.replaces);
     for name in names {
         let found = if pagination.in_body {
+            // The runtime moves between pages by editing the JSON body.
             match body {
-                Some(body) => field_type(types, &body.ty, name).is_some(),
-                None => false,
+                Some(body) if body.encoding == BodyEncoding::Json => {
+                    field_type(types, &body.ty, name).is_some()
+                }
+                _ => false,
             }
         } else {
             params
@@ -179,7 +182,7 @@ fn check(
         };
         if !found {
             let place = if pagination.in_body {
-                "request body field"
+                "JSON request body field"
             } else {
                 "query parameter"
             };

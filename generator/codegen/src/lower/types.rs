@@ -1,7 +1,7 @@
 //! Schemas -> named types and type references. Component schemas get their names before any
 //! schema is lowered, so references (forward, mutual, recursive) resolve by name alone.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{
     AdditionalProperties, AnySchema, ArrayType, BooleanType, IntegerFormat, IntegerType,
@@ -33,12 +33,16 @@ pub(crate) struct TypeSpace<'a> {
     inline: BTreeMap<String, TypeRef>,
     /// Rust type name -> the JSON pointer of the schema it was made from, for diagnostics.
     pointers: BTreeMap<String, String>,
+    /// Pointers of the schemas of multipart bodies: their binary properties are files.
+    multipart: BTreeSet<String>,
     pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
 impl<'a> TypeSpace<'a> {
-    /// Names every component schema, then lowers each one.
-    pub(crate) fn new(spec: &'a OpenAPI, file: &'a str) -> Self {
+    /// Names every component schema, then lowers each one. A `format: binary` property (or
+    /// array of them) of one of the `multipart` schemas (JSON pointers) is a file; anywhere
+    /// else a binary string is a `String`, as JSON can only carry text.
+    pub(crate) fn new(spec: &'a OpenAPI, file: &'a str, multipart: BTreeSet<String>) -> Self {
         let mut space = Self {
             spec,
             file,
@@ -47,6 +51,7 @@ impl<'a> TypeSpace<'a> {
             defs: Vec::new(),
             inline: BTreeMap::new(),
             pointers: BTreeMap::new(),
+            multipart,
             diagnostics: Vec::new(),
         };
         let schemas = spec.components.as_ref().map(|c| &c.schemas);
@@ -95,6 +100,43 @@ impl<'a> TypeSpace<'a> {
             }
         }
         (defs, diagnostics)
+    }
+
+    /// A name for a type that is not a schema (an operation's response enum), from the same
+    /// scope as every schema type so that it cannot collide with one.
+    pub(crate) fn claim(&mut self, hint: &str) -> String {
+        self.scope.claim(type_name(hint))
+    }
+
+    /// Adds a type named by [`TypeSpace::claim`].
+    pub(crate) fn push(&mut self, def: TypeDef) {
+        self.defs.push(def);
+    }
+
+    /// Whether the schema at `pointer` is a property of a multipart body's schema, or the
+    /// items of one.
+    fn is_file(&self, pointer: &str) -> bool {
+        [Some(pointer), pointer.strip_suffix("/items")]
+            .into_iter()
+            .flatten()
+            .filter_map(|property| property.rsplit_once("/properties/"))
+            .any(|(parent, name)| !name.contains('/') && self.multipart.contains(parent))
+    }
+
+    /// `ty` with aliases followed.
+    pub(crate) fn resolve_alias(&self, ty: &TypeRef) -> TypeRef {
+        resolve_alias(&self.defs, ty.clone())
+    }
+
+    /// The fields of the struct `ty` names (aliases followed), once lowered.
+    pub(crate) fn struct_fields(&self, ty: &TypeRef) -> Option<&[Field]> {
+        let TypeRef::Named(name) = self.resolve_alias(ty) else {
+            return None;
+        };
+        match &self.defs.iter().find(|def| def.name == name)?.kind {
+            TypeKind::Struct { fields } => Some(fields),
+            _ => None,
+        }
     }
 
     fn define_component(&mut self, name: String, schema: &ReferenceOr<Schema>, pointer: &str) {
@@ -343,6 +385,11 @@ impl<'a> TypeSpace<'a> {
                     VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => TypeRef::DateTime,
                     VariantOrUnknownOrEmpty::Item(StringFormat::Date) => TypeRef::Date,
                     VariantOrUnknownOrEmpty::Unknown(format) if format == "uuid" => TypeRef::Uuid,
+                    VariantOrUnknownOrEmpty::Item(StringFormat::Binary)
+                        if self.is_file(pointer) =>
+                    {
+                        TypeRef::File
+                    }
                     _ => TypeRef::String,
                 }
             }
@@ -780,6 +827,8 @@ fn variant_name(ty: &TypeRef) -> String {
         TypeRef::Vec(_) => "Array".to_owned(),
         TypeRef::Map(_) | TypeRef::JsonObject => "Object".to_owned(),
         TypeRef::Json => "Value".to_owned(),
+        TypeRef::File => "File".to_owned(),
+        TypeRef::Bytes => "Bytes".to_owned(),
     }
 }
 
@@ -796,7 +845,7 @@ fn shadow_rank(ty: &TypeRef, defs: &[TypeDef]) -> u32 {
                 let required = fields.iter().filter(|f| f.required).count();
                 100u32.saturating_sub(u32::try_from(required).unwrap_or(100))
             }
-            Some(TypeKind::Union { .. }) => 150,
+            Some(TypeKind::Union { .. } | TypeKind::Responses { .. }) => 150,
             Some(TypeKind::IntEnum { .. }) => 210,
             Some(TypeKind::StringEnum { .. }) => 260,
             Some(TypeKind::Alias(_)) | None => 150,
@@ -808,7 +857,7 @@ fn shadow_rank(ty: &TypeRef, defs: &[TypeDef]) -> u32 {
         TypeRef::F32 | TypeRef::F64 => 220,
         TypeRef::Bool => 230,
         TypeRef::Uuid | TypeRef::DateTime | TypeRef::Date => 250,
-        TypeRef::String => 270,
+        TypeRef::String | TypeRef::File | TypeRef::Bytes => 270,
         TypeRef::Json => 300,
     }
 }

@@ -3,10 +3,10 @@
 //! tolerates missing (a request body's `content`) is not required here, and a field the
 //! model needs (a response's `description`) is.
 //!
-//! Elements the generator never reads (tags, examples, links, callbacks, encodings, response
-//! headers, external docs, contact, licence, path-level servers) cannot stop generation: a
-//! problem inside one is a warning, and the element is left out of the document before it is
-//! read into the model. So is a parameter `style` that is malformed or not allowed where the
+//! Elements the generator never reads (tags, examples, links, callbacks, response headers,
+//! external docs, contact, licence, path-level servers), or reads only to refine an encoding (a
+//! media type's `encoding`), cannot stop generation: a problem inside one is a warning, and the
+//! element is left out of the document before it is read into the model. So is a parameter `style` that is malformed or not allowed where the
 //! parameter is: the location's default style applies.
 
 use serde_yaml::{Mapping, Value};
