@@ -62,12 +62,17 @@ fn generate(
             return ExitCode::FAILURE;
         }
     };
-    let name = name.unwrap_or_else(|| {
-        out.file_name().map_or_else(
-            || "api-client".to_owned(),
-            |n| n.to_string_lossy().into_owned(),
-        )
-    });
+    let name = match name {
+        Some(name) if is_package_name(&name) => name,
+        Some(name) => {
+            eprintln!("error: `{name}` is not a valid crate name\n  = hint: use ASCII letters, digits, `-` and `_`, starting with a letter (`--name my-client`)");
+            return ExitCode::FAILURE;
+        }
+        None => package_name(
+            &out.file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+        ),
+    };
     let runtime =
         runtime.unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime"));
     let runtime = match runtime_path(&runtime) {
@@ -118,6 +123,38 @@ fn generate(
             eprintln!("error: writing {}: {err}", out.display());
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Whether Cargo accepts `name` as a package name.
+fn is_package_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// A package name made from the output directory's name: other characters than ASCII letters,
+/// digits, `-` and `_` become `-` (`petstore.v3` -> `petstore-v3`); `api-client` when nothing
+/// is left or the name would not start with a letter.
+fn package_name(dir: &str) -> String {
+    let name: String = dir
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let name = name.trim_matches('-');
+    if is_package_name(name) {
+        name.to_owned()
+    } else if name.is_empty() {
+        "api-client".to_owned()
+    } else {
+        format!("api-{name}")
     }
 }
 

@@ -136,3 +136,32 @@ fn an_unreadable_spec_exits_non_zero_and_creates_nothing() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("cannot read"));
     assert!(!out.exists());
 }
+
+/// The crate is named after the output directory, made a valid package name
+/// (`petstore.v3 client` -> `petstore-v3-client`); a `--name` Cargo would refuse is an error.
+#[test]
+fn the_crate_name_is_a_valid_package_name() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let spec = dir.path().join("good.yaml");
+    fs::write(&spec, GOOD).expect("the spec is written");
+    let out = dir.path().join("petstore.v3 client");
+    let output = generate(&spec, &out);
+    assert!(output.status.success(), "{output:?}");
+    let manifest = fs::read_to_string(out.join("Cargo.toml")).expect("a Cargo.toml");
+    assert!(
+        manifest.contains("name = \"petstore-v3-client\""),
+        "{manifest}"
+    );
+
+    let refused = dir.path().join("refused");
+    let output = Command::new(env!("CARGO_BIN_EXE_clientgen"))
+        .args(["generate", "--name", "my.client", "--spec"])
+        .arg(&spec)
+        .arg("--out")
+        .arg(&refused)
+        .output()
+        .expect("the clientgen binary runs");
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("not a valid crate name"));
+    assert!(!refused.exists());
+}
