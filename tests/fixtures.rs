@@ -414,7 +414,7 @@ fn openapi31_forms_decode_into_precise_types() {
     use openapi31_client::types::{Audited, Item, ItemKind, ItemShape, Owner, Status, Team};
     let item = json!({
         "id": 7, "kind": "item", "name": "Widget", "nickname": null, "price": 9.5,
-        "legacy_note": null, "owner": {"login": "ada"}, "tags": {"a": "b"}, "counts": {"x": 1},
+        "legacy_note": null, "owner": {"login": "ada"}, "reviewer": null, "tags": {"a": "b"}, "counts": {"x": 1},
         "links": {"self": "https://x"}, "status": "retired", "template": {"login": "tpl"},
         "shape": {"slug": "core", "members": [{"login": "ada"}]},
         "header_names": "x-a", "either": 3,
@@ -422,6 +422,7 @@ fn openapi31_forms_decode_into_precise_types() {
     let decoded: Item = decode(item.clone());
     assert_eq!(decoded.kind, ItemKind::Item);
     assert_eq!(decoded.nickname, None);
+    assert_eq!(decoded.reviewer, None);
     assert_eq!(decoded.status, Some(Status::Retired));
     assert_eq!(
         decoded.template,
@@ -438,13 +439,20 @@ fn openapi31_forms_decode_into_precise_types() {
     assert_eq!(serde_json::to_value(&decoded).expect("encodes"), expected);
 
     // A status this version does not know is kept, not refused.
-    let other: Item =
-        decode(json!({"id": 1, "kind": "item", "name": "n", "price": 1, "status": "frozen"}));
+    let other: Item = decode(
+        json!({"id": 1, "kind": "item", "name": "n", "price": 1, "status": "frozen", "reviewer": {"login": "bob"}}),
+    );
+    assert_eq!(other.reviewer.map(|r| r.login), Some("bob".to_owned()));
     assert_eq!(other.status, Some(Status::Unknown("frozen".into())));
 
     let audited: Audited =
         round_trip(json!({"login": "ada", "audited_at": "2026-01-02T03:04:05Z", "auditor": "bob"}));
     assert_eq!(audited.auditor, "bob");
+}
+
+#[test]
+fn webhooks_types_snapshot() {
+    insta::assert_snapshot!(generated("webhooks", "src/types.rs"));
 }
 
 #[test]

@@ -136,8 +136,26 @@ impl Checker<'_> {
             _ => None,
         };
         match map.get("$ref") {
-            // The model reads nothing beside a reference.
-            Some(Value::String(_)) => return draft3,
+            Some(Value::String(_)) if map.len() == 1 => return draft3,
+            // Keywords beside a reference (3.1 allows them; 3.0 documents write `nullable` and
+            // `description` there anyway) would be dropped by the model, which reads nothing
+            // beside a `$ref`. As `allOf: [{$ref: ..}]` with the keywords beside it, the type
+            // is still the reference's and the keywords are kept.
+            Some(Value::String(_)) => {
+                let mut reference = Mapping::new();
+                if let Some(target) = map.shift_remove("$ref") {
+                    reference.insert(Value::from("$ref"), target);
+                }
+                match map.get_mut("allOf") {
+                    Some(Value::Sequence(parts)) => parts.insert(0, Value::Mapping(reference)),
+                    _ => {
+                        map.insert(
+                            Value::from("allOf"),
+                            Value::Sequence(vec![Value::Mapping(reference)]),
+                        );
+                    }
+                }
+            }
             Some(other) => {
                 let found = describe(other);
                 self.warning(

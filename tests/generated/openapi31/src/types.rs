@@ -35,9 +35,11 @@ pub struct Item {
     /// 3.0's `nullable`, still seen in 3.1 documents.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub legacy_note: Option<String>,
-    /// The `owner` property.
+    /// A `$ref` with a sibling keyword (3.1 allows it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<Owner>,
+    /// A required `$ref` made nullable beside it, as 3.0 documents write: `null` is a value.
+    pub reviewer: Option<Owner>,
     /// A string-keyed map of strings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<std::collections::BTreeMap<String, String>>,

@@ -15,7 +15,7 @@ pub struct Filter {
     /// The `size` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
-    /// Bounds.
+    /// A nested object, which `deepObject` cannot write.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub range: Option<Range>,
 }
