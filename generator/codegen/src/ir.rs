@@ -673,8 +673,10 @@ pub enum BodyEncoding {
     /// `application/x-www-form-urlencoded`, with the styles the spec's `encoding` declares
     /// for some fields (by wire name).
     Form {
-        /// Fields with a declared `style`/`explode`, in the spec's order.
-        styles: Vec<(String, FormStyle)>,
+        /// Fields with a declared `style`/`explode`, in the spec's order: always a
+        /// [`Serialization::Style`] of a style the query allows, with `explode` as for a query
+        /// parameter (never for `spaceDelimited` and `pipeDelimited`, always for `deepObject`).
+        styles: Vec<(String, Serialization)>,
     },
     /// `multipart/form-data`: one part (or one per element) for each field of the body's
     /// struct.
@@ -687,22 +689,6 @@ pub enum BodyEncoding {
     Binary,
     /// Text (`text/*`, XML).
     Text,
-}
-
-/// The `style` (and `explode`) of a form field.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FormStyle {
-    /// `form`, exploded or not.
-    Form {
-        /// `explode`.
-        explode: bool,
-    },
-    /// `spaceDelimited`.
-    SpaceDelimited,
-    /// `pipeDelimited`.
-    PipeDelimited,
-    /// `deepObject`.
-    DeepObject,
 }
 
 /// A field of a multipart body.

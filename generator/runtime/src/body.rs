@@ -8,6 +8,9 @@
 use bytes::Bytes;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::ordered::Ordered;
+use crate::value::{self, Shape, Style};
+
 /// A file to upload in a multipart request: its bytes, and the file name and content type
 /// the part declares.
 ///
@@ -108,168 +111,13 @@ impl<'de> Deserialize<'de> for FilePart {
     }
 }
 
-/// How one field of an `application/x-www-form-urlencoded` body is written, as its
-/// `encoding` in the spec states (`style` and `explode`). Fields without one are written the
-/// default way: scalars as text, arrays as the key repeated once per element, objects as
-/// `name[key]=value` at any depth (array elements that are objects or arrays as
-/// `name[index][key]=value`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum FormStyle {
-    /// `style: form`. Exploded: arrays repeat the key, objects write each property as its
-    /// own field; not exploded: `name=a,b,c` and `name=k1,v1,k2,v2`.
-    Form {
-        /// `explode` (the default for `form` is `true`).
-        explode: bool,
-    },
-    /// `style: spaceDelimited`: array elements joined by spaces.
-    SpaceDelimited,
-    /// `style: pipeDelimited`: array elements joined by `|`.
-    PipeDelimited,
-    /// `style: deepObject`: `name[key]=value`.
-    DeepObject,
-}
-
-/// A JSON value that keeps the order of object keys as the body's type writes them
-/// (`serde_json::Value` sorts them), so form fields and JSON parts go out in declaration
-/// order.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Ordered {
-    Null,
-    Bool(bool),
-    Number(serde_json::Number),
-    String(String),
-    Array(Vec<Ordered>),
-    Object(Vec<(String, Ordered)>),
-}
-
-impl Ordered {
-    /// `value` as it serializes.
-    pub(crate) fn of<T: Serialize + ?Sized>(value: &T) -> Result<Self, String> {
-        let json = serde_json::to_vec(value).map_err(|err| err.to_string())?;
-        serde_json::from_slice(&json).map_err(|err| err.to_string())
-    }
-
-    fn is_null(&self) -> bool {
-        matches!(self, Ordered::Null)
-    }
-
-    /// The text of a scalar; arrays and objects as compact JSON.
-    fn text(&self) -> String {
-        match self {
-            Ordered::Null => "null".to_owned(),
-            Ordered::Bool(flag) => flag.to_string(),
-            Ordered::Number(number) => number.to_string(),
-            Ordered::String(text) => text.clone(),
-            nested => serde_json::to_string(nested).unwrap_or_default(),
-        }
-    }
-}
-
-impl Serialize for Ordered {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::{SerializeMap, SerializeSeq};
-        match self {
-            Ordered::Null => serializer.serialize_unit(),
-            Ordered::Bool(flag) => serializer.serialize_bool(*flag),
-            Ordered::Number(number) => number.serialize(serializer),
-            Ordered::String(text) => serializer.serialize_str(text),
-            Ordered::Array(items) => {
-                let mut seq = serializer.serialize_seq(Some(items.len()))?;
-                for item in items {
-                    seq.serialize_element(item)?;
-                }
-                seq.end()
-            }
-            Ordered::Object(fields) => {
-                let mut map = serializer.serialize_map(Some(fields.len()))?;
-                for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
-                }
-                map.end()
-            }
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for Ordered {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Ordered;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a JSON value")
-            }
-
-            fn visit_unit<E>(self) -> Result<Ordered, E> {
-                Ok(Ordered::Null)
-            }
-
-            fn visit_none<E>(self) -> Result<Ordered, E> {
-                Ok(Ordered::Null)
-            }
-
-            fn visit_some<D: Deserializer<'de>>(self, inner: D) -> Result<Ordered, D::Error> {
-                Ordered::deserialize(inner)
-            }
-
-            fn visit_bool<E>(self, flag: bool) -> Result<Ordered, E> {
-                Ok(Ordered::Bool(flag))
-            }
-
-            fn visit_i64<E>(self, number: i64) -> Result<Ordered, E> {
-                Ok(Ordered::Number(number.into()))
-            }
-
-            fn visit_u64<E>(self, number: u64) -> Result<Ordered, E> {
-                Ok(Ordered::Number(number.into()))
-            }
-
-            fn visit_f64<E>(self, number: f64) -> Result<Ordered, E> {
-                Ok(serde_json::Number::from_f64(number).map_or(Ordered::Null, Ordered::Number))
-            }
-
-            fn visit_str<E>(self, text: &str) -> Result<Ordered, E> {
-                Ok(Ordered::String(text.to_owned()))
-            }
-
-            fn visit_string<E>(self, text: String) -> Result<Ordered, E> {
-                Ok(Ordered::String(text))
-            }
-
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(
-                self,
-                mut seq: A,
-            ) -> Result<Ordered, A::Error> {
-                let mut items = Vec::new();
-                while let Some(item) = seq.next_element()? {
-                    items.push(item);
-                }
-                Ok(Ordered::Array(items))
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Ordered, A::Error> {
-                let mut fields = Vec::new();
-                while let Some(entry) = map.next_entry()? {
-                    fields.push(entry);
-                }
-                Ok(Ordered::Object(fields))
-            }
-        }
-
-        deserializer.deserialize_any(Visitor)
-    }
-}
-
-/// The fields of a form body: `body` must encode as an object; `null` fields are left out.
+/// The fields of a form body, in declaration order and not yet percent-encoded: `body` must
+/// encode as an object; `null` fields are left out. A field named in `encoding` is written in
+/// its style ([`Style::Form`], [`Style::SpaceDelimited`], [`Style::PipeDelimited`],
+/// [`Style::DeepObject`]; another style is an error), the others the default way ([`nested`]).
 pub(crate) fn form_fields<T: Serialize + ?Sized>(
     body: &T,
-    encoding: &[(&str, FormStyle)],
+    encoding: &[(&str, Style)],
 ) -> Result<Vec<(String, String)>, String> {
     let Ordered::Object(fields) = Ordered::of(body)? else {
         return Err("a form body must be an object".to_owned());
@@ -277,14 +125,18 @@ pub(crate) fn form_fields<T: Serialize + ?Sized>(
     let mut out = Vec::new();
     for (name, value) in &fields {
         match encoding.iter().find(|(field, _)| field == name) {
-            Some((_, style)) => styled(name, value, *style, &mut out),
+            Some((_, style)) => styled(name, value, *style, &mut out)
+                .map_err(|err| format!("form field `{name}`: {err}"))?,
             None => nested(name.clone(), value, &mut out),
         }
     }
     Ok(out)
 }
 
-/// The default form encoding: `key=v`, `key=a&key=b`, `key[inner]=v`.
+/// The default form encoding, for a field without a declared style: scalars as text, arrays
+/// as the key repeated once per element, objects as `key[inner]=v` at any depth (array
+/// elements that are objects or arrays as `key[index][inner]=v`). Parameter styles have no
+/// form for nested objects; this is the one encoding that is the body's own.
 fn nested(key: String, value: &Ordered, out: &mut Vec<(String, String)>) {
     match value {
         Ordered::Null => {}
@@ -308,49 +160,43 @@ fn nested(key: String, value: &Ordered, out: &mut Vec<(String, String)>) {
     }
 }
 
-fn styled(key: &str, value: &Ordered, style: FormStyle, out: &mut Vec<(String, String)>) {
-    let separator = match style {
-        FormStyle::DeepObject => return nested(key.to_owned(), value, out),
-        FormStyle::Form { explode: true } => {
-            match value {
-                Ordered::Array(items) => out.extend(
-                    items
-                        .iter()
-                        .filter(|item| !item.is_null())
-                        .map(|item| (key.to_owned(), item.text())),
-                ),
-                Ordered::Object(fields) => out.extend(
-                    fields
-                        .iter()
-                        .filter(|(_, item)| !item.is_null())
-                        .map(|(inner, item)| (inner.clone(), item.text())),
-                ),
-                Ordered::Null => {}
-                scalar => out.push((key.to_owned(), scalar.text())),
-            }
-            return;
-        }
-        FormStyle::Form { explode: false } => ",",
-        FormStyle::SpaceDelimited => " ",
-        FormStyle::PipeDelimited => "|",
+/// A field with a declared style, in the pairs the query's encoder writes (not yet escaped:
+/// the whole form is percent-encoded at the end). The field's value may be more than RFC 6570
+/// writes: a nested array or object is its JSON text, and an empty array or object is written
+/// `name=` by a style that does not explode. `deepObject` is written as the default encoding
+/// writes objects, `name[key]=value` at any depth.
+fn styled(
+    key: &str,
+    value: &Ordered,
+    style: Style,
+    out: &mut Vec<(String, String)>,
+) -> Result<(), String> {
+    if style == Style::DeepObject {
+        nested(key.to_owned(), value, out);
+        return Ok(());
+    }
+    let shape = match value {
+        Ordered::Null => Shape::Absent,
+        Ordered::Array(items) => Shape::List(
+            items
+                .iter()
+                .filter(|item| !item.is_null())
+                .map(Ordered::text)
+                .collect(),
+        ),
+        Ordered::Object(fields) => Shape::Object(
+            fields
+                .iter()
+                .filter(|(_, item)| !item.is_null())
+                .map(|(inner, item)| (inner.clone(), item.text()))
+                .collect(),
+        ),
+        scalar => Shape::Scalar(scalar.text()),
     };
-    let joined = match value {
-        Ordered::Null => return,
-        Ordered::Array(items) => items
-            .iter()
-            .filter(|item| !item.is_null())
-            .map(Ordered::text)
-            .collect::<Vec<_>>()
-            .join(separator),
-        Ordered::Object(fields) => fields
-            .iter()
-            .filter(|(_, item)| !item.is_null())
-            .flat_map(|(inner, item)| [inner.clone(), item.text()])
-            .collect::<Vec<_>>()
-            .join(separator),
-        scalar => scalar.text(),
-    };
-    out.push((key.to_owned(), joined));
+    let pairs = value::delimited(key, &shape, style, str::to_owned, str::to_owned)
+        .ok_or_else(|| value::not_allowed(style, "a form field"))?;
+    out.extend(pairs);
+    Ok(())
 }
 
 /// The fields of a form, percent-encoded as `application/x-www-form-urlencoded`.
@@ -490,7 +336,7 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn pairs(body: serde_json::Value, encoding: &[(&str, FormStyle)]) -> Vec<(String, String)> {
+    fn pairs(body: serde_json::Value, encoding: &[(&str, Style)]) -> Vec<(String, String)> {
         // `json!` sorts keys; a struct keeps its declaration order (see the last test).
         form_fields(&body, encoding).unwrap()
     }
@@ -564,13 +410,13 @@ mod tests {
             "g_empty": []
         });
         let encoding = [
-            ("a_csv", FormStyle::Form { explode: false }),
-            ("b_spaced", FormStyle::SpaceDelimited),
-            ("c_piped", FormStyle::PipeDelimited),
-            ("d_spread", FormStyle::Form { explode: true }),
-            ("e_flat", FormStyle::Form { explode: false }),
-            ("f_deep", FormStyle::DeepObject),
-            ("g_empty", FormStyle::Form { explode: false }),
+            ("a_csv", Style::Form { explode: false }),
+            ("b_spaced", Style::SpaceDelimited),
+            ("c_piped", Style::PipeDelimited),
+            ("d_spread", Style::Form { explode: true }),
+            ("e_flat", Style::Form { explode: false }),
+            ("f_deep", Style::DeepObject),
+            ("g_empty", Style::Form { explode: false }),
         ];
         assert_eq!(
             pairs(body, &encoding),
@@ -585,6 +431,55 @@ mod tests {
                 ("g_empty", ""),
             ])
         );
+    }
+
+    /// A styled field may hold what a parameter may not: nested values go as their JSON text,
+    /// `deepObject` nests at any depth and takes arrays and scalars too.
+    #[test]
+    fn styled_fields_write_what_parameters_refuse() {
+        let body = json!({
+            "a": [[1, 2], {"k": "v"}, null],
+            "b": {"x": [1], "y": null},
+            "c": {"x": {"y": [1, 2]}},
+            "d": "text",
+            "e": {}
+        });
+        let encoding = [
+            ("a", Style::Form { explode: false }),
+            ("b", Style::Form { explode: true }),
+            ("c", Style::DeepObject),
+            ("d", Style::DeepObject),
+            ("e", Style::PipeDelimited),
+        ];
+        assert_eq!(
+            pairs(body, &encoding),
+            owned(&[
+                ("a", r#"[1,2],{"k":"v"}"#),
+                ("x", "[1]"),
+                ("c[x][y]", "1"),
+                ("c[x][y]", "2"),
+                ("d", "text"),
+                ("e", ""),
+            ])
+        );
+    }
+
+    #[test]
+    fn a_style_a_form_field_cannot_have_is_an_error() {
+        for style in [
+            Style::Simple { explode: false },
+            Style::Label { explode: true },
+            Style::Matrix { explode: false },
+            Style::Json,
+        ] {
+            assert_eq!(
+                form_fields(&json!({"f": "x", "g": 1}), &[("f", style)]),
+                Err(format!(
+                    "form field `f`: the {} style is not defined for a form field",
+                    style.name()
+                ))
+            );
+        }
     }
 
     #[test]

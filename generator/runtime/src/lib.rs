@@ -23,6 +23,7 @@ mod body;
 mod builder;
 mod client;
 mod error;
+mod ordered;
 mod paginate;
 mod query;
 mod rate_limit;
@@ -34,7 +35,7 @@ mod stream;
 mod value;
 
 pub use auth::{AccessToken, ApiKeyLocation, Credential, TokenCache, TokenExchange, TokenProvider};
-pub use body::{FilePart, FormStyle, Multipart};
+pub use body::{FilePart, Multipart};
 pub use builder::{ApiDescription, BuildError, ClientBuilder, OperationRateLimit, Setting};
 pub use client::Client;
 pub use error::{ApiError, BoxError, Error};

@@ -3,7 +3,7 @@ use reqwest::Method;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::body::{form_fields, FormStyle, Multipart};
+use crate::body::{form_fields, Multipart};
 use crate::value::{self, Style};
 
 /// The security requirements of an operation: alternatives, each a set of scheme names
@@ -214,10 +214,18 @@ impl Request {
         }
     }
 
-    /// Sets an `application/x-www-form-urlencoded` body. `body` must encode as an object;
-    /// `encoding` gives the style of the fields the spec declares one for (the others are
-    /// written the [`FormStyle`] default way).
-    pub fn form<T: Serialize + ?Sized>(mut self, body: &T, encoding: &[(&str, FormStyle)]) -> Self {
+    /// Sets an `application/x-www-form-urlencoded` body, its fields in declaration order.
+    /// `body` must encode as an object; `null` fields are left out.
+    ///
+    /// `encoding` gives the style of the fields the spec's `encoding` declares one for, written
+    /// as a query parameter in that style would be: [`Style::Form`] (exploded, an object's
+    /// entries become fields of their own), [`Style::SpaceDelimited`],
+    /// [`Style::PipeDelimited`], [`Style::DeepObject`] (`name[key]=value`). Another style
+    /// makes the request fail with [`crate::Error::InvalidRequest`]. The other fields are
+    /// written the default way: scalars as text, arrays as the name repeated once per element,
+    /// objects as `name[key]=value` at any depth (array elements that are objects or arrays as
+    /// `name[index][key]=value`).
+    pub fn form<T: Serialize + ?Sized>(mut self, body: &T, encoding: &[(&str, Style)]) -> Self {
         match form_fields(body, encoding) {
             Ok(fields) => self.body = Some(Body::Form(fields)),
             Err(err) => return self.fail(format!("request body: {err}")),
@@ -226,11 +234,7 @@ impl Request {
     }
 
     /// Sets a form body when there is one.
-    pub fn optional_form<T: Serialize>(
-        self,
-        body: Option<&T>,
-        encoding: &[(&str, FormStyle)],
-    ) -> Self {
+    pub fn optional_form<T: Serialize>(self, body: Option<&T>, encoding: &[(&str, Style)]) -> Self {
         match body {
             Some(body) => self.form(body, encoding),
             None => self,
@@ -564,6 +568,14 @@ mod tests {
         assert_eq!(
             wrong_place.problem.as_deref(),
             Some("header `X-A`: the form style is not defined for a header parameter")
+        );
+        let label_field = Request::new(Method::POST, "/a").form(
+            &serde_json::json!({"f": ["x"]}),
+            &[("f", Style::Label { explode: false })],
+        );
+        assert_eq!(
+            label_field.problem.as_deref(),
+            Some("request body: form field `f`: the label style is not defined for a form field")
         );
     }
 

@@ -13,18 +13,26 @@
 //! percent-encoded where RFC 6265 does not allow a character. The delimiters a style adds
 //! (`,` `;` `.` `=` `&`, `%20`, `%7C`, `[` `]`) are written by the style, never taken from a
 //! value: a `,` inside a value of an array is encoded, the `,` between two values is not.
+//!
+//! The fields of a form body that the spec gives a `style` take the same [`Style`]s: `body.rs`
+//! writes them through [`delimited`], as the query does.
 
 use std::fmt::Write as _;
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS, NON_ALPHANUMERIC};
-use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Serialize;
+
+use crate::ordered::Ordered;
 
 /// How a parameter value is serialized: OpenAPI's `style` with its `explode`, or JSON text.
 ///
 /// The examples are those of the OpenAPI specification's "Style Examples", for a parameter
 /// `color` that is `"blue"`, `["blue", "black", "brown"]` or `{"R": 100, "G": 200, "B": 150}`.
 /// A value that is absent (`None`, `null`, an empty array or object) sends nothing.
+///
+/// The fields of an `application/x-www-form-urlencoded` body take the same styles, as the
+/// spec's `encoding` gives them ([`crate::Request::form`]): `form`, `spaceDelimited`,
+/// `pipeDelimited` and `deepObject`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Style {
@@ -69,7 +77,7 @@ pub enum Style {
 
 impl Style {
     /// The style's name in OpenAPI (`deepObject`), for messages.
-    fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Style::Simple { .. } => "simple",
             Style::Label { .. } => "label",
@@ -85,9 +93,13 @@ impl Style {
 
 /// A parameter value in one of the shapes RFC 6570 can write, with its pieces as plain text
 /// (not yet escaped for any place).
+///
+/// [`shape`] makes one for a parameter. A form body field makes its own (`body::styled`): there,
+/// a nested array or object is its JSON text, and an empty array or object stays a `List` or
+/// an `Object` with nothing in it, which a style that does not explode writes as `name=`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Shape {
-    /// Nothing to send: `None`, `null`, an empty array or object.
+    /// Nothing to send: `None`, `null`, and for a parameter an empty array or object.
     Absent,
     /// A string, number or boolean (or, for [`Style::Json`], the JSON text of any value).
     Scalar(String),
@@ -101,8 +113,8 @@ pub(crate) enum Shape {
 /// in RFC 6570 and are refused (unless the style is JSON); `null` items and entries are left
 /// out, as `None` fields are.
 pub(crate) fn shape<T: Serialize + ?Sized>(value: &T, style: Style) -> Result<Shape, String> {
-    // Through JSON text rather than `serde_json::Value`, whose objects are sorted by key: a
-    // struct's properties keep the order the spec declares them in.
+    // Through JSON text into an `Ordered` rather than a `serde_json::Value`, whose objects are
+    // sorted by key: a struct's properties keep the order the spec declares them in.
     let json = serde_json::to_string(value).map_err(|err| err.to_string())?;
     if style == Style::Json {
         return Ok(match json.as_str() {
@@ -110,24 +122,23 @@ pub(crate) fn shape<T: Serialize + ?Sized>(value: &T, style: Style) -> Result<Sh
             _ => Shape::Scalar(json),
         });
     }
-    let node: Node = serde_json::from_str(&json).map_err(|err| err.to_string())?;
+    let node: Ordered = serde_json::from_str(&json).map_err(|err| err.to_string())?;
     let nested = || {
         format!(
             "a nested array or object cannot be written in the {} style",
             style.name()
         )
     };
+    // `null` items and entries are left out; any other item or entry must be a scalar.
+    let scalar = |value: &Ordered| match value {
+        Ordered::Null => Ok(None),
+        other => other.scalar_text().map(Some).ok_or_else(nested),
+    };
     Ok(match node {
-        Node::Null => Shape::Absent,
-        Node::Text(text) => Shape::Scalar(text),
-        Node::List(items) => {
+        Ordered::Array(items) => {
             let mut texts = Vec::with_capacity(items.len());
-            for item in items {
-                match item {
-                    Node::Text(text) => texts.push(text),
-                    Node::Null => {}
-                    Node::List(_) | Node::Map(_) => return Err(nested()),
-                }
+            for item in &items {
+                texts.extend(scalar(item)?);
             }
             if texts.is_empty() {
                 Shape::Absent
@@ -135,13 +146,11 @@ pub(crate) fn shape<T: Serialize + ?Sized>(value: &T, style: Style) -> Result<Sh
                 Shape::List(texts)
             }
         }
-        Node::Map(entries) => {
+        Ordered::Object(entries) => {
             let mut pairs = Vec::with_capacity(entries.len());
             for (key, value) in entries {
-                match value {
-                    Node::Text(text) => pairs.push((key, text)),
-                    Node::Null => {}
-                    Node::List(_) | Node::Map(_) => return Err(nested()),
+                if let Some(text) = scalar(&value)? {
+                    pairs.push((key, text));
                 }
             }
             if pairs.is_empty() {
@@ -150,80 +159,8 @@ pub(crate) fn shape<T: Serialize + ?Sized>(value: &T, style: Style) -> Result<Sh
                 Shape::Object(pairs)
             }
         }
+        other => other.scalar_text().map_or(Shape::Absent, Shape::Scalar),
     })
-}
-
-/// A JSON value with its objects' entries in the order they were written; scalars as the
-/// text a parameter sends (`true`, `1.5`, a string without quotes).
-enum Node {
-    Null,
-    Text(String),
-    List(Vec<Node>),
-    Map(Vec<(String, Node)>),
-}
-
-impl<'de> Deserialize<'de> for Node {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(NodeVisitor)
-    }
-}
-
-struct NodeVisitor;
-
-impl<'de> Visitor<'de> for NodeVisitor {
-    type Value = Node;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a JSON value")
-    }
-
-    fn visit_unit<E>(self) -> Result<Node, E> {
-        Ok(Node::Null)
-    }
-
-    fn visit_bool<E>(self, value: bool) -> Result<Node, E> {
-        Ok(Node::Text(value.to_string()))
-    }
-
-    fn visit_i64<E>(self, value: i64) -> Result<Node, E> {
-        Ok(Node::Text(value.to_string()))
-    }
-
-    fn visit_u64<E>(self, value: u64) -> Result<Node, E> {
-        Ok(Node::Text(value.to_string()))
-    }
-
-    fn visit_f64<E>(self, value: f64) -> Result<Node, E> {
-        // The text JSON gives the number (`1.5`, `100.0`), as `serde_json::Number` prints it.
-        Ok(Node::Text(serde_json::Number::from_f64(value).map_or_else(
-            || value.to_string(),
-            |number| number.to_string(),
-        )))
-    }
-
-    fn visit_str<E>(self, value: &str) -> Result<Node, E> {
-        Ok(Node::Text(value.to_owned()))
-    }
-
-    fn visit_string<E>(self, value: String) -> Result<Node, E> {
-        Ok(Node::Text(value))
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element::<Node>()? {
-            items.push(item);
-        }
-        Ok(Node::List(items))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
-        let mut entries = Vec::new();
-        while let Some((key, value)) = map.next_entry::<String, Node>()? {
-            entries.push((key, value));
-        }
-        Ok(Node::Map(entries))
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -442,7 +379,7 @@ pub(crate) fn path<T: Serialize + ?Sized>(
         Style::Label { explode } => expand(&LABEL, explode, name, &shape, segment),
         Style::Matrix { explode } => expand(&MATRIX, explode, name, &shape, segment),
         Style::Json => expand(&SIMPLE, false, name, &shape, segment),
-        other => return Err(not_allowed(other, "path")),
+        other => return Err(not_allowed(other, "a path parameter")),
     })
 }
 
@@ -456,7 +393,7 @@ pub(crate) fn header<T: Serialize + ?Sized>(
     let explode = match style {
         Style::Simple { explode } => explode,
         Style::Json => false,
-        other => return Err(not_allowed(other, "header")),
+        other => return Err(not_allowed(other, "a header parameter")),
     };
     Ok(expand(&SIMPLE, explode, "", &shape, str::to_owned))
 }
@@ -473,9 +410,6 @@ pub(crate) fn query<T: Serialize + ?Sized>(
     let shape = shape(value, style)?;
     let key = form(name);
     match style {
-        Style::Form { explode } => Ok(pairs(&key, &shape, explode, ",", form, escape)),
-        Style::SpaceDelimited => Ok(pairs(&key, &shape, false, "%20", form, escape)),
-        Style::PipeDelimited => Ok(pairs(&key, &shape, false, "%7C", form, escape)),
         Style::Json => Ok(pairs(&key, &shape, false, ",", form, escape)),
         Style::DeepObject => match shape {
             Shape::Absent => Ok(Vec::new()),
@@ -488,8 +422,30 @@ pub(crate) fn query<T: Serialize + ?Sized>(
             }
             Shape::List(_) => Err("the deepObject style needs an object, not an array".to_owned()),
         },
-        other => Err(not_allowed(other, "query")),
+        other => delimited(&key, &shape, other, form, escape)
+            .ok_or_else(|| not_allowed(other, "a query parameter")),
     }
+}
+
+/// The pairs of the styles that query parameters and form body fields share: `form`
+/// (exploded or not), `spaceDelimited` and `pipeDelimited`; `None` for another style. `key`
+/// is escaped already; `escape_key` escapes an object's keys when `form` explodes it into
+/// pairs, `escape` the values and the space or `|` that `spaceDelimited` and `pipeDelimited`
+/// put between them (`form` writes its `,` as it is).
+pub(crate) fn delimited(
+    key: &str,
+    shape: &Shape,
+    style: Style,
+    escape_key: fn(&str) -> String,
+    escape: fn(&str) -> String,
+) -> Option<Vec<(String, String)>> {
+    let (explode, delimiter) = match style {
+        Style::Form { explode } => (explode, ",".to_owned()),
+        Style::SpaceDelimited => (false, escape(" ")),
+        Style::PipeDelimited => (false, escape("|")),
+        _ => return None,
+    };
+    Some(pairs(key, shape, explode, &delimiter, escape_key, escape))
 }
 
 /// A cookie parameter's `name=value` pairs, escaped.
@@ -503,12 +459,13 @@ pub(crate) fn cookie<T: Serialize + ?Sized>(
     match style {
         Style::Form { explode } => Ok(pairs(&key, &shape, explode, ",", cookie_name, cookie_value)),
         Style::Json => Ok(pairs(&key, &shape, false, ",", cookie_name, cookie_value)),
-        other => Err(not_allowed(other, "cookie")),
+        other => Err(not_allowed(other, "a cookie parameter")),
     }
 }
 
 /// Form-like pairs: exploded, one pair per item (`name=a`, `name=b`) or per entry (`R=100`);
-/// otherwise one pair whose value joins the items, or the keys and values, with `delimiter`.
+/// otherwise one pair whose value joins the items, or the keys and values, with `delimiter`
+/// (an empty list or object, which only a form body field can have, as an empty value).
 fn pairs(
     key: &str,
     shape: &Shape,
@@ -540,11 +497,9 @@ fn pairs(
     }
 }
 
-fn not_allowed(style: Style, place: &str) -> String {
-    format!(
-        "the {} style is not defined for a {place} parameter",
-        style.name()
-    )
+/// The error for a style `place` (`a query parameter`) cannot have.
+pub(crate) fn not_allowed(style: Style, place: &str) -> String {
+    format!("the {} style is not defined for {place}", style.name())
 }
 
 #[cfg(test)]

@@ -6,8 +6,8 @@ use quote::quote;
 use super::client::security_tokens;
 use super::{doc_attrs, ident, inner_doc_attrs, style_tokens, type_tokens};
 use crate::ir::{
-    Api, Body, BodyEncoding, ErrorType, FormStyle, MultipartField, Operation, PageStyle,
-    Pagination, Param, ParamLocation, PartKind, Serialization, Success, TypeRef,
+    Api, Body, BodyEncoding, ErrorType, MultipartField, Operation, PageStyle, Pagination, Param,
+    ParamLocation, PartKind, Serialization, Success, TypeRef,
 };
 
 pub(crate) fn types_path() -> TokenStream {
@@ -300,7 +300,7 @@ fn body_step(body: &Body) -> TokenStream {
         BodyEncoding::Json => quote! { .optional_json(self.body.as_ref()) },
         BodyEncoding::Form { styles } => {
             let styles = styles.iter().map(|(name, style)| {
-                let style = form_style(*style);
+                let style = style_tokens(*style);
                 quote! { (#name, #style) }
             });
             let styles = quote! { &[ #( #styles ),* ] };
@@ -340,17 +340,6 @@ fn body_step(body: &Body) -> TokenStream {
         step.extend(quote! { .content_type(#content_type) });
     }
     step
-}
-
-fn form_style(style: FormStyle) -> TokenStream {
-    match style {
-        FormStyle::Form { explode } => {
-            quote! { clientgen_runtime::FormStyle::Form { explode: #explode } }
-        }
-        FormStyle::SpaceDelimited => quote! { clientgen_runtime::FormStyle::SpaceDelimited },
-        FormStyle::PipeDelimited => quote! { clientgen_runtime::FormStyle::PipeDelimited },
-        FormStyle::DeepObject => quote! { clientgen_runtime::FormStyle::DeepObject },
-    }
 }
 
 /// A `Multipart` with one call per field of `body` (an expression of the body's struct).

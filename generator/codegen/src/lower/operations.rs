@@ -14,9 +14,9 @@ use super::types::TypeSpace;
 use super::{paging, query, security};
 use crate::diagnostics::{pointer_token, Diagnostic};
 use crate::ir::{
-    Body, BodyEncoding, Content, ErrorType, FormStyle, MultipartField, Operation, Param,
-    ParamLocation, ParamStyle, PartKind, Serialization, StatusMatch, StatusVariant, Success,
-    TypeDef, TypeKind, TypeRef,
+    Body, BodyEncoding, Content, ErrorType, MultipartField, Operation, Param, ParamLocation,
+    ParamStyle, PartKind, Serialization, StatusMatch, StatusVariant, Success, TypeDef, TypeKind,
+    TypeRef,
 };
 
 /// Client methods that generated operations must not take.
@@ -628,7 +628,7 @@ impl Context<'_> {
         ty: &TypeRef,
         content: &MediaType,
         at: &str,
-    ) -> Vec<(String, FormStyle)> {
+    ) -> Vec<(String, Serialization)> {
         let fields = types.struct_fields(ty);
         let mut styles = Vec::new();
         for (name, encoding) in &content.encoding {
@@ -636,15 +636,16 @@ impl Context<'_> {
                 self.unknown_encoding(at, name);
                 continue;
             }
-            let explode = encoding.explode;
-            let style = match encoding.style {
+            // `explode` changes only `form`: the delimited styles always join, `deepObject`
+            // always writes `name[key]=value`.
+            let (style, explode) = match encoding.style {
                 None => continue,
-                Some(QueryStyle::Form) => FormStyle::Form { explode },
-                Some(QueryStyle::SpaceDelimited) => FormStyle::SpaceDelimited,
-                Some(QueryStyle::PipeDelimited) => FormStyle::PipeDelimited,
-                Some(QueryStyle::DeepObject) => FormStyle::DeepObject,
+                Some(QueryStyle::Form) => (ParamStyle::Form, encoding.explode),
+                Some(QueryStyle::SpaceDelimited) => (ParamStyle::SpaceDelimited, false),
+                Some(QueryStyle::PipeDelimited) => (ParamStyle::PipeDelimited, false),
+                Some(QueryStyle::DeepObject) => (ParamStyle::DeepObject, true),
             };
-            styles.push((name.clone(), style));
+            styles.push((name.clone(), Serialization::Style { style, explode }));
         }
         styles
     }

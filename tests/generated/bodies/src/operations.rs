@@ -329,14 +329,14 @@ impl<'a> Search<'a> {
                 &[
                     (
                         "ids",
-                        clientgen_runtime::FormStyle::Form {
+                        clientgen_runtime::Style::Form {
                             explode: false,
                         },
                     ),
-                    ("labels", clientgen_runtime::FormStyle::PipeDelimited),
+                    ("labels", clientgen_runtime::Style::PipeDelimited),
                     (
                         "window",
-                        clientgen_runtime::FormStyle::Form {
+                        clientgen_runtime::Style::Form {
                             explode: true,
                         },
                     ),
