@@ -27,7 +27,7 @@ use bodies_client::types::{
     ValidationProblem,
 };
 use bodies_client::{Client, Error, FilePart};
-use clientgen_tests::repo_root;
+use clientgen_tests::{fixture_output, lower_fixture};
 use futures::StreamExt;
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -35,28 +35,20 @@ use tokio::net::TcpListener;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-fn generated(file: &str) -> String {
-    std::fs::read_to_string(repo_root().join("tests/generated/bodies").join(file))
-        .expect("the generated file is readable")
-}
-
 #[test]
 fn bodies_operations_snapshot() {
-    insta::assert_snapshot!(generated("src/operations.rs"));
+    insta::assert_snapshot!(fixture_output("bodies", "src/operations.rs"));
 }
 
 #[test]
 fn bodies_types_snapshot() {
-    insta::assert_snapshot!(generated("src/types.rs"));
+    insta::assert_snapshot!(fixture_output("bodies", "src/types.rs"));
 }
 
 /// The fixture's API as the IR gives it, and no warning on the way.
 #[test]
 fn bodies_api_surface_snapshot() {
-    let path = repo_root().join("tests/specs/bodies/openapi.yaml");
-    let text = std::fs::read_to_string(path).expect("the spec is readable");
-    let (api, warnings) = clientgen::lower(&text, "tests/specs/bodies/openapi.yaml")
-        .unwrap_or_else(|problems| panic!("{problems:?}"));
+    let (api, warnings) = lower_fixture("bodies");
     assert!(warnings.is_empty(), "{warnings:?}");
     insta::assert_snapshot!(clientgen_tests::api_surface(&api));
 }

@@ -15,31 +15,23 @@
 //!   takes for each.
 
 use clientgen::ir::{ParamLocation, ParamStyle, Serialization};
-use clientgen_tests::repo_root;
+use clientgen_tests::{fixture_output, lower_fixture};
 use params_client::types::{Filter, ListItemsType, ListItemsWhere, Range, Rgb, Trace};
 use params_client::{Client, Error};
 use serde_json::json;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-fn generated(file: &str) -> String {
-    std::fs::read_to_string(repo_root().join("tests/generated/params").join(file))
-        .expect("the generated file is readable")
-}
-
 #[test]
 fn params_operations_snapshot() {
-    insta::assert_snapshot!(generated("src/operations.rs"));
+    insta::assert_snapshot!(fixture_output("params", "src/operations.rs"));
 }
 
 /// The fixture lowers without warnings, and its IR has the serialization the spec states for
 /// each parameter (and OpenAPI's default where it states none).
 #[test]
 fn params_serializations_in_the_ir() {
-    let path = repo_root().join("tests/specs/params/openapi.yaml");
-    let text = std::fs::read_to_string(path).expect("the spec is readable");
-    let (api, warnings) = clientgen::lower(&text, "tests/specs/params/openapi.yaml")
-        .unwrap_or_else(|problems| panic!("{problems:?}"));
+    let (api, warnings) = lower_fixture("params");
     assert!(warnings.is_empty(), "{warnings:?}");
     let style = |style, explode| Serialization::Style { style, explode };
     let list = &api.operations[0];

@@ -19,30 +19,22 @@
 //!   their type, each as a precise type.
 //! * `webhooks`: a 3.1 document with webhooks and components but no paths.
 
-use clientgen_tests::repo_root;
+use clientgen_tests::{fixture_output, lower_fixture};
 use serde_json::{json, Value};
 use unions_client::types::{
     Cat, Circle, Contact, Dog, Drawing, DrawingLabel, Email, Note, Pet, Phone, Setting, Shape,
 };
 
-fn generated(fixture: &str, file: &str) -> String {
-    std::fs::read_to_string(repo_root().join("tests/generated").join(fixture).join(file))
-        .expect("the generated file is readable")
-}
-
 #[test]
 fn unions_types_snapshot() {
-    insta::assert_snapshot!(generated("unions", "src/types.rs"));
+    insta::assert_snapshot!(fixture_output("unions", "src/types.rs"));
 }
 
 /// The fixture's API as the IR gives it: each union's discriminator and alternatives in the
 /// order they are tried.
 #[test]
 fn unions_api_surface_snapshot() {
-    let path = repo_root().join("tests/specs/unions/openapi.yaml");
-    let text = std::fs::read_to_string(path).expect("the spec is readable");
-    let (api, warnings) = clientgen::lower(&text, "tests/specs/unions/openapi.yaml")
-        .unwrap_or_else(|problems| panic!("{problems:?}"));
+    let (api, warnings) = lower_fixture("unions");
     assert!(warnings.is_empty(), "{warnings:?}");
     insta::assert_snapshot!(clientgen_tests::api_surface(&api));
 }
@@ -225,20 +217,14 @@ components:
 // ---------------------------------------------------------------------------------------------
 // names, recursion, openapi31, webhooks
 
-fn lowered(fixture: &str) -> (clientgen::ir::Api, Vec<clientgen::Diagnostic>) {
-    let file = format!("tests/specs/{fixture}/openapi.yaml");
-    let text = std::fs::read_to_string(repo_root().join(&file)).expect("the spec is readable");
-    clientgen::lower(&text, &file).unwrap_or_else(|problems| panic!("{problems:?}"))
-}
-
 #[test]
 fn names_types_snapshot() {
-    insta::assert_snapshot!(generated("names", "src/types.rs"));
+    insta::assert_snapshot!(fixture_output("names", "src/types.rs"));
 }
 
 #[test]
 fn names_api_surface_snapshot() {
-    let (api, warnings) = lowered("names");
+    let (api, warnings) = lower_fixture("names");
     assert!(warnings.is_empty(), "{warnings:?}");
     insta::assert_snapshot!(clientgen_tests::api_surface(&api));
 }
@@ -332,12 +318,12 @@ async fn parameters_named_like_keywords_go_out_under_their_wire_names() {
 
 #[test]
 fn recursion_types_snapshot() {
-    insta::assert_snapshot!(generated("recursion", "src/types.rs"));
+    insta::assert_snapshot!(fixture_output("recursion", "src/types.rs"));
 }
 
 #[test]
 fn recursion_api_surface_snapshot() {
-    let (api, warnings) = lowered("recursion");
+    let (api, warnings) = lower_fixture("recursion");
     let rendered: Vec<String> = warnings.iter().map(ToString::to_string).collect();
     insta::assert_snapshot!(format!(
         "{}\n{}",
@@ -399,12 +385,22 @@ fn a_recursive_json_union_and_aliases_of_each_other_take_any_value() {
 
 #[test]
 fn openapi31_types_snapshot() {
-    insta::assert_snapshot!(generated("openapi31", "src/types.rs"));
+    insta::assert_snapshot!(fixture_output("openapi31", "src/types.rs"));
+}
+
+/// `allOf: [{$ref: Owner}, {description: ..}]` is an `Owner`, documented by the annotation.
+#[test]
+fn an_annotation_only_all_of_part_documents_the_field() {
+    let types = fixture_output("openapi31", "src/types.rs");
+    assert!(
+        types.contains("/// Who approved the item (the description of an annotation-only `allOf` part documents the field).\n    #[serde(default, skip_serializing_if = \"Option::is_none\")]\n    pub approver: Option<Owner>,"),
+        "{types}"
+    );
 }
 
 #[test]
 fn openapi31_api_surface_snapshot() {
-    let (api, warnings) = lowered("openapi31");
+    let (api, warnings) = lower_fixture("openapi31");
     assert!(warnings.is_empty(), "{warnings:?}");
     insta::assert_snapshot!(clientgen_tests::api_surface(&api));
 }
@@ -452,7 +448,7 @@ fn openapi31_forms_decode_into_precise_types() {
 
 #[test]
 fn webhooks_types_snapshot() {
-    insta::assert_snapshot!(generated("webhooks", "src/types.rs"));
+    insta::assert_snapshot!(fixture_output("webhooks", "src/types.rs"));
 }
 
 #[test]
@@ -462,7 +458,7 @@ fn a_document_with_only_webhooks_gives_its_types_and_reports_its_webhooks() {
         json!({"order_id": "o-1", "shipped_at": "2026-11-22T10:00:00Z", "carrier": "DHL"}),
     );
     assert_eq!(event.carrier.as_deref(), Some("DHL"));
-    let (api, warnings) = lowered("webhooks");
+    let (api, warnings) = lower_fixture("webhooks");
     assert!(api.operations.is_empty());
     assert_eq!(warnings.len(), 1, "{warnings:?}");
     assert_eq!(warnings[0].pointer.as_deref(), Some("/webhooks"));

@@ -23,6 +23,22 @@ pub fn fixture(name: &str) -> String {
         .unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()))
 }
 
+/// A file of a construct fixture's generated crate (`tests/generated/<fixture>/<file>`).
+pub fn fixture_output(fixture: &str, file: &str) -> String {
+    let path = repo_root().join("tests/generated").join(fixture).join(file);
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()))
+}
+
+/// A construct fixture's spec (`tests/specs/<fixture>/openapi.yaml`) lowered to the IR, with
+/// its warnings; a spec with errors fails the test.
+pub fn lower_fixture(fixture: &str) -> (clientgen::ir::Api, Vec<clientgen::Diagnostic>) {
+    let file = format!("tests/specs/{fixture}/openapi.yaml");
+    let text = std::fs::read_to_string(repo_root().join(&file))
+        .unwrap_or_else(|err| panic!("cannot read {file}: {err}"));
+    clientgen::lower(&text, &file).unwrap_or_else(|problems| panic!("{problems:?}"))
+}
+
 /// A mock matching one `verb route` request authenticated with `Bearer token`; add matchers,
 /// then [`reply`].
 pub fn on(verb: &str, route: &str, token: &str) -> MockBuilder {

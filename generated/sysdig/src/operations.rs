@@ -2721,7 +2721,7 @@ impl<'a> GetImageVulns<'a> {
 
     /// A comma-separated list of severities. If specified, only vulnerabilities of these severities will be retrieved
     ///
-    /// Not stated by the vendor's documentation; inferred: name and type not on the page; named after the description ("A comma-separated list of severities"). The page's Allowable values \[Unknown,Negligible,Low,Medium,High,Critical] apply to each list item, so the parameter is one comma-separated string whose pattern allows those values (an enum would allow only one value, and this project's clients send query arrays exploded, not comma-joined)
+    /// Not stated by the vendor's documentation; inferred: name and type not on the page; named after the description ("A comma-separated list of severities"). The page's Allowable values \[Unknown,Negligible,Low,Medium,High,Critical] apply to each list item, so the parameter is one comma-separated string whose pattern allows those values (an enum would allow only one value; an array of them, sent comma-joined (form style without explode), would send the same text, but would change the client's API, so the string stays)
     pub fn severities(mut self, value: impl Into<String>) -> Self {
         self.severities = Some(value.into());
         self
@@ -2888,7 +2888,7 @@ impl<'a> GetImageVulnsDirect<'a> {
 
     /// A comma-separated list of severities. If specified, only vulnerabilities of these severities will be retrieved
     ///
-    /// Not stated by the vendor's documentation; inferred: name and type not on the page; named after the description ("A comma-separated list of severities"). The page's Allowable values \[Unknown,Negligible,Low,Medium,High,Critical] apply to each list item, so the parameter is one comma-separated string whose pattern allows those values (an enum would allow only one value, and this project's clients send query arrays exploded, not comma-joined)
+    /// Not stated by the vendor's documentation; inferred: name and type not on the page; named after the description ("A comma-separated list of severities"). The page's Allowable values \[Unknown,Negligible,Low,Medium,High,Critical] apply to each list item, so the parameter is one comma-separated string whose pattern allows those values (an enum would allow only one value; an array of them, sent comma-joined (form style without explode), would send the same text, but would change the client's API, so the string stays)
     pub fn severities(mut self, value: impl Into<String>) -> Self {
         self.severities = Some(value.into());
         self
@@ -3037,7 +3037,7 @@ impl<'a> GetImageVulnsDirectById<'a> {
 
     /// A comma-separated list of severities. If specified, only vulnerabilities of these severities will be retrieved
     ///
-    /// Not stated by the vendor's documentation; inferred: name and type not on the page; named after the description ("A comma-separated list of severities"). The page's Allowable values \[Unknown,Negligible,Low,Medium,High,Critical] apply to each list item, so the parameter is one comma-separated string whose pattern allows those values (an enum would allow only one value, and this project's clients send query arrays exploded, not comma-joined)
+    /// Not stated by the vendor's documentation; inferred: name and type not on the page; named after the description ("A comma-separated list of severities"). The page's Allowable values \[Unknown,Negligible,Low,Medium,High,Critical] apply to each list item, so the parameter is one comma-separated string whose pattern allows those values (an enum would allow only one value; an array of them, sent comma-joined (form style without explode), would send the same text, but would change the client's API, so the string stays)
     pub fn severities(mut self, value: impl Into<String>) -> Self {
         self.severities = Some(value.into());
         self

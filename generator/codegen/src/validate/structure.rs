@@ -96,9 +96,10 @@ struct Field {
     name: &'static str,
     shape: Shape,
     need: Need,
-    /// Whether the generator reads it. Problems inside a field it does not read are warnings,
-    /// and the field is left out.
-    read: bool,
+    /// Whether the document can do without it: the generator does not read it, or reads it only
+    /// to refine something that has a default (`explode`, `allowReserved`, `encoding`). Problems
+    /// inside such a field are warnings, and the field is left out.
+    droppable: bool,
 }
 
 const fn read(name: &'static str, shape: Shape, need: Need) -> Field {
@@ -106,16 +107,16 @@ const fn read(name: &'static str, shape: Shape, need: Need) -> Field {
         name,
         shape,
         need,
-        read: true,
+        droppable: false,
     }
 }
 
-const fn unread(name: &'static str, shape: Shape, need: Need) -> Field {
+const fn droppable(name: &'static str, shape: Shape, need: Need) -> Field {
     Field {
         name,
         shape,
         need,
-        read: false,
+        droppable: true,
     }
 }
 
@@ -147,9 +148,9 @@ fn fields(kind: Kind) -> &'static [Field] {
                         Required("add the API's name under `info`: `title: Example API`"),
                     ),
                     read("description", Text, Optional),
-                    unread("termsOfService", Text, Optional),
-                    unread("contact", Object(Kind::Contact), Optional),
-                    unread("license", Object(Kind::License), Optional),
+                    droppable("termsOfService", Text, Optional),
+                    droppable("contact", Object(Kind::Contact), Optional),
+                    droppable("license", Object(Kind::License), Optional),
                     read(
                         "version",
                         Scalar,
@@ -220,7 +221,7 @@ fn fields(kind: Kind) -> &'static [Field] {
                     read("head", Object(Kind::Operation), Optional),
                     read("patch", Object(Kind::Operation), Optional),
                     read("trace", Object(Kind::Operation), Optional),
-                    unread("servers", SERVERS, Defaulted),
+                    droppable("servers", SERVERS, Defaulted),
                     read("parameters", PARAMETERS, Defaulted),
                 ]
             }
@@ -228,10 +229,10 @@ fn fields(kind: Kind) -> &'static [Field] {
         Kind::Operation => {
             const {
                 &[
-            unread("tags", TEXT_LIST, Defaulted),
+            droppable("tags", TEXT_LIST, Defaulted),
             read("summary", Text, Optional),
             read("description", Text, Optional),
-            unread("externalDocs", Object(Kind::ExternalDocs), Optional),
+            droppable("externalDocs", Object(Kind::ExternalDocs), Optional),
             read("operationId", Text, Optional),
             read("parameters", PARAMETERS, Defaulted),
             read("requestBody", RefOr(Kind::RequestBody), Optional),
@@ -240,10 +241,10 @@ fn fields(kind: Kind) -> &'static [Field] {
                 Object(Kind::Responses),
                 Required("add the operation's responses: `responses: {'200': {description: OK}}`"),
             ),
-            unread("callbacks", Map(&Object(Kind::Callback)), Defaulted),
+            droppable("callbacks", Map(&Object(Kind::Callback)), Defaulted),
             read("deprecated", Flag, Defaulted),
             read("security", SECURITY, Optional),
-            unread("servers", SERVERS, Defaulted),
+            droppable("servers", SERVERS, Defaulted),
         ]
             }
         }
@@ -274,10 +275,10 @@ fn fields(kind: Kind) -> &'static [Field] {
                     read("schema", Shape::ParameterSchema, Defaulted),
                     read("content", CONTENT, Defaulted),
                     read("example", Any, Optional),
-                    unread("examples", EXAMPLES, Defaulted),
-                    unread("explode", Flag, Optional),
-                    unread("allowReserved", Flag, Defaulted),
-                    unread("allowEmptyValue", Flag, Optional),
+                    droppable("examples", EXAMPLES, Defaulted),
+                    droppable("explode", Flag, Optional),
+                    droppable("allowReserved", Flag, Defaulted),
+                    droppable("allowEmptyValue", Flag, Optional),
                 ]
             }
         }
@@ -295,8 +296,8 @@ fn fields(kind: Kind) -> &'static [Field] {
                 &[
                     read("schema", Shape::Schema, Optional),
                     read("example", Any, Optional),
-                    unread("examples", EXAMPLES, Defaulted),
-                    unread("encoding", Map(&Object(Kind::Encoding)), Defaulted),
+                    droppable("examples", EXAMPLES, Defaulted),
+                    droppable("encoding", Map(&Object(Kind::Encoding)), Defaulted),
                 ]
             }
         }
@@ -319,9 +320,9 @@ fn fields(kind: Kind) -> &'static [Field] {
                 Text,
                 Required("add a description of the response (it may be empty: `description: ''`)"),
             ),
-            unread("headers", HEADERS, Defaulted),
+            droppable("headers", HEADERS, Defaulted),
             read("content", CONTENT, Defaulted),
-            unread("links", LINKS, Defaulted),
+            droppable("links", LINKS, Defaulted),
         ]
             }
         }
@@ -369,16 +370,16 @@ fn fields(kind: Kind) -> &'static [Field] {
                     read("schemas", Map(&Shape::Schema), Defaulted),
                     read("responses", Map(&RefOr(Kind::Response)), Defaulted),
                     read("parameters", Map(&RefOr(Kind::Parameter)), Defaulted),
-                    unread("examples", EXAMPLES, Defaulted),
+                    droppable("examples", EXAMPLES, Defaulted),
                     read("requestBodies", Map(&RefOr(Kind::RequestBody)), Defaulted),
-                    unread("headers", HEADERS, Defaulted),
+                    droppable("headers", HEADERS, Defaulted),
                     read(
                         "securitySchemes",
                         Map(&RefOr(Kind::SecurityScheme)),
                         Defaulted,
                     ),
-                    unread("links", LINKS, Defaulted),
-                    unread("callbacks", Map(&RefOr(Kind::Callback)), Defaulted),
+                    droppable("links", LINKS, Defaulted),
+                    droppable("callbacks", Map(&RefOr(Kind::Callback)), Defaulted),
                 ]
             }
         }
@@ -531,12 +532,12 @@ const ROOT: &[Field] = &[
         Need::Optional,
     ),
     read("security", SECURITY, Need::Optional),
-    unread(
+    droppable(
         "tags",
         Shape::List(&Shape::Object(Kind::Tag)),
         Need::Defaulted,
     ),
-    unread(
+    droppable(
         "externalDocs",
         Shape::Object(Kind::ExternalDocs),
         Need::Optional,
@@ -753,7 +754,7 @@ impl<'a> Checker<'a> {
             }
             let mark = self.mark();
             self.value(child, field.shape, &child_at, name);
-            if !field.read && self.errors_since(mark) {
+            if field.droppable && self.errors_since(mark) {
                 self.demote_since(
                     mark,
                     &format!("`{name}` is left out, as the generated client does not use it"),

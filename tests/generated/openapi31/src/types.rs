@@ -55,6 +55,9 @@ pub struct Item {
     /// `allOf` of one `$ref` and an annotation: the referenced type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<Owner>,
+    /// Who approved the item (the description of an annotation-only `allOf` part documents the field).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approver: Option<Owner>,
     /// `type: object` beside `oneOf`: the union.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shape: Option<ItemShape>,
