@@ -2,6 +2,7 @@
 //! under `generated/` from `specs/` (and the test clients under `tests/generated/` from
 //! `tests/specs/`), and check that the committed output is up to date.
 
+pub mod audit;
 pub mod diff;
 pub mod real;
 
@@ -48,11 +49,32 @@ pub struct CrateOutput {
     pub generated: Generated,
 }
 
-/// The repository root (the parent of `xtask/`).
+/// The repository root of the checkout the current directory is in: the nearest ancestor
+/// holding `xtask/Cargo.toml` and `specs/`. Found at run time, never where the binary was
+/// built: with a `CARGO_TARGET_DIR` shared between checkouts, `cargo xtask` may run a binary
+/// another checkout built, and must still read and write this checkout's files.
+pub fn find_root() -> Result<PathBuf, String> {
+    let cwd = std::env::current_dir()
+        .map_err(|err| format!("cannot read the current directory: {err}"))?;
+    cwd.ancestors()
+        .find(|dir| dir.join("xtask/Cargo.toml").is_file() && dir.join("specs").is_dir())
+        .map(Path::to_path_buf)
+        .ok_or_else(|| {
+            format!(
+                "{} is not inside a clientgen checkout (no ancestor holds xtask/Cargo.toml and specs/); run cargo xtask from the checkout",
+                cwd.display()
+            )
+        })
+}
+
+/// The repository root for tests: the checkout holding the current directory (tests run in
+/// their package's directory), else the one this crate was built from.
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+    find_root().unwrap_or_else(|_| {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+    })
 }
 
 /// The vendors with a spec: directories of `specs/` holding `openapi.yaml`, sorted.

@@ -35,6 +35,27 @@ enum Command {
     /// Generate every real public OpenAPI document under tests/fixtures/real (and any given
     /// here) into a crate, time it, and check the crate with `cargo clippy -- -D warnings`;
     /// prints a Markdown table and fails when any document does not make a clean crate.
+    /// Check specs against the captured vendor pages they are reconstructed from: operations,
+    /// parameters, samples, required headers and auth the page states but the spec lacks,
+    /// spec facts on no page without `x-inferred`, marks on stated facts, examples that do not
+    /// validate. Exits 1 on any finding the spec does not accept with `x-page-differs`.
+    Audit {
+        /// One vendor (a directory of specs/); all of them when absent.
+        vendor: Option<String>,
+        /// Another capture of the vendor's page (after the vendor changed it): first prints
+        /// what changed since the recorded facts, then what the spec lacks.
+        #[arg(long, requires = "vendor")]
+        page: Option<std::path::PathBuf>,
+        /// Write the page's facts to specs/<vendor>/page-facts.json.
+        #[arg(long)]
+        update: bool,
+        /// Check against the recorded specs/<vendor>/page-facts.json instead of a capture.
+        #[arg(long, conflicts_with_all = ["page", "update"])]
+        recorded: bool,
+        /// Also print the findings the specs accept.
+        #[arg(long)]
+        verbose: bool,
+    },
     Real {
         /// More documents to try, beside those under tests/fixtures/real.
         docs: Vec<std::path::PathBuf>,
@@ -46,7 +67,13 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let root = xtask::repo_root();
+    let root = match xtask::find_root() {
+        Ok(root) => root,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
     match cli.command {
         Command::Regen => regen_or_check(&root, true),
         Command::Check => regen_or_check(&root, false),
@@ -55,6 +82,105 @@ fn main() -> ExitCode {
             fail_on_breaking,
         } => diff(&root, &base, fail_on_breaking),
         Command::Real { docs, no_clippy } => real(&root, docs, !no_clippy),
+        Command::Audit {
+            vendor,
+            page,
+            update,
+            recorded,
+            verbose,
+        } => audit(&root, vendor, page, update, recorded, verbose),
+    }
+}
+
+/// `audit`: findings on stdout, one line each; exit 1 when any is not accepted, 2 when a
+/// page or spec cannot be read.
+fn audit(
+    root: &Path,
+    vendor: Option<String>,
+    page: Option<std::path::PathBuf>,
+    update: bool,
+    recorded: bool,
+    verbose: bool,
+) -> ExitCode {
+    use xtask::audit;
+    let vendors = match vendor {
+        Some(vendor) => vec![vendor],
+        None => match xtask::vendors(root) {
+            Ok(vendors) => vendors,
+            Err(err) => {
+                eprintln!("error: {err}");
+                return ExitCode::from(2);
+            }
+        },
+    };
+    let mut failed = false;
+    for vendor in &vendors {
+        let facts = if recorded {
+            audit::read_facts(root, vendor)
+        } else {
+            page.clone()
+                .map_or_else(|| audit::default_page(root, vendor), Ok)
+                .and_then(|page| audit::read_page(&page))
+        };
+        let facts = match facts {
+            Ok(facts) => facts,
+            Err(err) => {
+                eprintln!("error: {vendor}: {err}");
+                return ExitCode::from(2);
+            }
+        };
+        if update {
+            let file = audit::facts_file(root, vendor);
+            if let Err(err) = std::fs::write(&file, audit::render_facts(&facts)) {
+                eprintln!("error: cannot write {}: {err}", file.display());
+                return ExitCode::from(2);
+            }
+            println!("wrote {}", file.strip_prefix(root).unwrap_or(&file).display());
+        } else if !recorded {
+            // What the vendor changed since the facts were recorded.
+            if let Ok(old) = audit::read_facts(root, vendor) {
+                let changes = audit::changes(&old, &facts);
+                if !changes.is_empty() {
+                    println!("{vendor}: the page changed since specs/{vendor}/page-facts.json:");
+                    for change in &changes {
+                        println!("  {change}");
+                    }
+                    if page.is_none() {
+                        // The recorded facts must be those of the capture client.toml names.
+                        failed = true;
+                        println!("  (run `cargo xtask audit {vendor} --update` once the spec covers them)");
+                    }
+                }
+            }
+        }
+        let spec = match audit::read_spec(root, vendor) {
+            Ok(spec) => spec,
+            Err(err) => {
+                eprintln!("error: {err}");
+                return ExitCode::from(2);
+            }
+        };
+        let findings = audit::compare(&spec, &facts);
+        let open: Vec<_> = findings.iter().filter(|f| f.accepted.is_none()).collect();
+        println!(
+            "{vendor} ({}, {} format, {} operations on the page): {} findings, {} accepted",
+            facts.page,
+            facts.format.name(),
+            facts.operations.len(),
+            open.len(),
+            findings.len() - open.len()
+        );
+        for finding in &findings {
+            if finding.accepted.is_none() || verbose {
+                println!("  {finding}");
+            }
+        }
+        failed |= !open.is_empty();
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

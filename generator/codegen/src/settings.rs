@@ -19,6 +19,10 @@ pub struct Settings {
     /// The command that regenerates the crate, named in every generated file's header.
     #[serde(default = "default_generated_by")]
     pub generated_by: String,
+    /// The captured vendor page the spec is reconstructed from (a file name in
+    /// `../shared/vendor-docs/`); the generator ignores it, `cargo xtask audit` reads it.
+    #[serde(default)]
+    pub page: Option<String>,
 }
 
 fn default_runtime_path() -> String {
@@ -38,6 +42,7 @@ impl Settings {
             description: None,
             runtime_path: default_runtime_path(),
             generated_by: default_generated_by(),
+            page: None,
         }
     }
 
