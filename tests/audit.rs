@@ -20,7 +20,10 @@ fn every_spec_agrees_with_its_recorded_page_facts() {
     assert_eq!(vendors.len(), 5, "{vendors:?}");
     for vendor in vendors {
         let facts = audit::read_facts(&root, &vendor).unwrap_or_else(|err| panic!("{err}"));
-        assert!(!facts.operations.is_empty(), "{vendor}: the recorded facts hold no operation");
+        assert!(
+            !facts.operations.is_empty(),
+            "{vendor}: the recorded facts hold no operation"
+        );
         let spec = audit::read_spec(&root, &vendor).unwrap_or_else(|err| panic!("{err}"));
         let findings = open(&audit::compare(&spec, &facts));
         assert!(
@@ -39,7 +42,10 @@ fn an_operation_removed_from_a_spec_is_reported_with_its_page_line() {
     let removed = spec["paths"]["/dlp/v1/annotations/{annotationId}"]
         .as_object_mut()
         .and_then(|item| item.remove("get"));
-    assert!(removed.is_some(), "the spec has GET /dlp/v1/annotations/{{annotationId}}");
+    assert!(
+        removed.is_some(),
+        "the spec has GET /dlp/v1/annotations/{{annotationId}}"
+    );
     let findings = open(&audit::compare(&spec, &facts));
     let line = facts
         .operations
@@ -85,11 +91,23 @@ fn a_changed_page_reports_what_the_vendor_changed() {
     let old = audit::read_facts(&root, "nobl9").expect("nobl9 facts");
     let mut new = old.clone();
     new.operations.remove(0);
-    new.operations[0].parameters[0].values.push("alert".to_owned());
+    new.operations[0].parameters[0]
+        .values
+        .push("alert".to_owned());
     let changes = audit::changes(&old, &new);
     assert_eq!(changes.len(), 2, "{changes:#?}");
-    assert!(changes.iter().any(|c| c.contains("operation removed: \"Generate access token\"")), "{changes:#?}");
-    assert!(changes.iter().any(|c| c.contains("path parameter `kind` changed")), "{changes:#?}");
+    assert!(
+        changes
+            .iter()
+            .any(|c| c.contains("operation removed: \"Generate access token\"")),
+        "{changes:#?}"
+    );
+    assert!(
+        changes
+            .iter()
+            .any(|c| c.contains("path parameter `kind` changed")),
+        "{changes:#?}"
+    );
     assert!(audit::changes(&old, &old).is_empty());
 }
 
@@ -104,7 +122,9 @@ fn a_sample_that_does_not_fit_its_schema_is_reported() {
     media["example"]["autoApply"] = serde_json::json!("yes");
     let findings = open(&audit::compare(&spec, &facts));
     assert!(
-        findings.iter().any(|f| f.contains("invalid-sample") && f.contains("/autoApply")),
+        findings
+            .iter()
+            .any(|f| f.contains("invalid-sample") && f.contains("/autoApply")),
         "{findings:#?}"
     );
 }

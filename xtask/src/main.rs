@@ -135,7 +135,10 @@ fn audit(
                 eprintln!("error: cannot write {}: {err}", file.display());
                 return ExitCode::from(2);
             }
-            println!("wrote {}", file.strip_prefix(root).unwrap_or(&file).display());
+            println!(
+                "wrote {}",
+                file.strip_prefix(root).unwrap_or(&file).display()
+            );
         } else if !recorded {
             // What the vendor changed since the facts were recorded.
             if let Ok(old) = audit::read_facts(root, vendor) {

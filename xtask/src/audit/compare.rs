@@ -198,7 +198,11 @@ fn kept_on_component(spec: &Value, page_op: &OperationFact) -> Option<String> {
     spec.pointer("/components/schemas")?
         .as_object()?
         .values()
-        .find(|schema| schema.get("example").is_some_and(|e| same_json(e, &sample.json)))
+        .find(|schema| {
+            schema
+                .get("example")
+                .is_some_and(|e| same_json(e, &sample.json))
+        })
         .and_then(differs)
 }
 
@@ -251,14 +255,22 @@ pub fn compare(spec: &Value, facts: &PageFacts) -> Vec<Finding> {
     // Operations the page names first, then those whose heading the page lost (matched by
     // their sample among the operations nothing else claims).
     let mut pairs: Vec<(&OperationFact, Option<&SpecOp>)> = Vec::new();
-    for page_op in facts.operations.iter().filter(|op| op.title.is_some() || op.path.is_some()) {
+    for page_op in facts
+        .operations
+        .iter()
+        .filter(|op| op.title.is_some() || op.path.is_some())
+    {
         let found = find_op(&ops, page_op, &BTreeSet::new());
         if let Some(op) = found {
             matched.insert(op.pointer.clone());
         }
         pairs.push((page_op, found));
     }
-    for page_op in facts.operations.iter().filter(|op| op.title.is_none() && op.path.is_none()) {
+    for page_op in facts
+        .operations
+        .iter()
+        .filter(|op| op.title.is_none() && op.path.is_none())
+    {
         let found = find_op(&ops, page_op, &matched);
         if let Some(op) = found {
             matched.insert(op.pointer.clone());
@@ -271,7 +283,8 @@ pub fn compare(spec: &Value, facts: &PageFacts) -> Vec<Finding> {
             // The spec may rightly put the operation elsewhere (a typo in the page's path),
             // saying so with the page's path in `x-page-differs`.
             let path = page_op.path.as_deref()?;
-            ops.iter().find(|op| differs(op.op).is_some_and(|why| why.contains(path)))
+            ops.iter()
+                .find(|op| differs(op.op).is_some_and(|why| why.contains(path)))
         }) else {
             let lost = page_op.title.is_none() && page_op.path.is_none();
             let accepted = omitted(spec, &page_op.label())
@@ -297,7 +310,12 @@ pub fn compare(spec: &Value, facts: &PageFacts) -> Vec<Finding> {
             audit.page_finding(
                 page_op.line,
                 "path-differs",
-                format!("the page's {} is the spec's {} {}", page_op.label(), spec_op.method.to_uppercase(), spec_op.path),
+                format!(
+                    "the page's {} is the spec's {} {}",
+                    page_op.label(),
+                    spec_op.method.to_uppercase(),
+                    spec_op.path
+                ),
                 spec_op.pointer.clone(),
                 differs(spec_op.op),
             );
@@ -780,7 +798,7 @@ fn check_unnamed_params(audit: &mut Audit, page_op: &OperationFact, spec_op: &Sp
                     spec_params.len()
                 ),
                 format!("{}/parameters", spec_op.pointer),
-                None,
+                differs(spec_op.op),
             );
             continue;
         }

@@ -191,11 +191,9 @@ fn drop_repeated_sample(ops: &mut Vec<OperationFact>) {
 
 /// A short line that could head an operation (not a sentence, not the API's own title).
 fn plausible_title(line: &str) -> bool {
-    line.len() <= 80
-        && !line.ends_with('.')
-        && !line.ends_with(':')
-        && !line.contains("Download OpenAPI")
-        && !(line.ends_with(')') && line.contains(" ("))
+    let sentence = line.ends_with('.') || line.ends_with(':');
+    let api_title = line.ends_with(')') && line.contains(" (");
+    line.len() <= 80 && !sentence && !api_title && !line.contains("Download OpenAPI")
 }
 
 /// `query Parameters` -> `query`; `Request Body schema: application/json` -> `body`.
@@ -270,21 +268,16 @@ fn parse_row(line: usize, location: &str, row: &str) -> Option<ParamFact> {
                 k += 2;
                 continue;
             }
-            "[" => {
-                // `[ 1 .. 100 ]`
-                if tokens.get(k + 2).map(String::as_str) == Some("..") {
-                    param.minimum = tokens.get(k + 1).and_then(|t| t.parse().ok());
-                    param.maximum = tokens.get(k + 3).and_then(|t| t.parse().ok());
-                }
+            // `[ 1 .. 100 ]`
+            "[" if tokens.get(k + 2).map(String::as_str) == Some("..") => {
+                param.minimum = tokens.get(k + 1).and_then(|t| t.parse().ok());
+                param.maximum = tokens.get(k + 3).and_then(|t| t.parse().ok());
             }
             ">=" => param.minimum = tokens.get(k + 1).and_then(|t| t.parse().ok()),
             "<=" => param.maximum = tokens.get(k + 1).and_then(|t| t.parse().ok()),
             _ => {}
         }
         k += 1;
-    }
-    if !param.values.is_empty() && param.ty.as_deref() == Some("integer") {
-        // Integer enums are written bare: `Enum: 0 1 2`.
     }
     Some(param)
 }

@@ -22,7 +22,10 @@ pub fn invalid_examples(spec: &Value) -> Vec<(String, String, Option<String>)> {
                 "$schema".to_owned(),
                 json!("https://json-schema.org/draft/2020-12/schema"),
             );
-            root.insert("$ref".to_owned(), json!(format!("#{}", fragment(&schema_pointer))));
+            root.insert(
+                "$ref".to_owned(),
+                json!(format!("#{}", fragment(&schema_pointer))),
+            );
             jsonschema::options()
                 .with_draft(jsonschema::Draft::Draft202012)
                 .build(&Value::Object(root))
