@@ -161,7 +161,9 @@ pub fn extract(page: &str, text: &str) -> PageFacts {
         page: page.to_owned(),
         format: Format::Redoc,
         operations: ops,
-        headers: curl_facts::headers(text),
+        // Redoc documents headers per operation (`header Parameters`); a cURL sample's `-H`
+        // lines belong to its operation, so the page states no page-wide header.
+        headers: Vec::new(),
         auth: {
             let mut auth = curl_facts::auth(text);
             auth.extend(token_urls(text));
