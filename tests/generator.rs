@@ -321,8 +321,9 @@ fn a_token_exchange_or_query_language_that_cannot_work_is_dropped_with_a_located
             .find(|w| w.message.contains(text))
             .unwrap_or_else(|| panic!("no warning about {text}: {:#?}", generated.warnings))
     };
-    // getB requires the API key scheme, not HTTP basic: no client credentials can work.
-    let exchange = find("must require exactly one HTTP basic scheme");
+    // getB requires the API key scheme, not HTTP basic: the builder method cannot be named
+    // `client_credentials`, and the spec names none.
+    let exchange = find("needs `setter`");
     assert_eq!(
         exchange.pointer.as_deref(),
         Some("/components/securitySchemes/token/x-token-exchange")
@@ -335,6 +336,71 @@ fn a_token_exchange_or_query_language_that_cannot_work_is_dropped_with_a_located
     assert!(generated.api.query_languages.is_empty());
     assert!(!generated.files.contains_key("src/query.rs"));
     assert!(!generated.files["src/client.rs"].contains("client_credentials"));
+}
+
+#[test]
+fn token_exchanges_take_an_outside_url_or_an_operation_with_its_parameters() {
+    let spec = RUNTIME_FEATURES_SPEC.replace(
+        "token: { type: http, scheme: bearer }",
+        "token: { type: http, scheme: bearer, x-token-exchange: { url: 'https://iam.example.com/token', form: { grant_type: apikey, apikey: '{credential}' }, token: access_token, expires_in: expires_in, setter: iam_key, x-inferred: the IAM docs } }",
+    );
+    let generated =
+        generate(&spec, "t.yaml", &Settings::new("t")).unwrap_or_else(|p| panic!("{p:#?}"));
+    let client = &generated.files["src/client.rs"];
+    for wanted in [
+        "pub fn iam_key(mut self, secret: impl Into<clientgen_runtime::Secret>)",
+        "clientgen_runtime::TokenExchange::url(",
+        ".form_secret(\"apikey\", secret)",
+        ".form_field(\"grant_type\", \"apikey\")",
+        "pub fn token_url(mut self, url: impl Into<String>)",
+        "inferred: the IAM docs",
+    ] {
+        assert!(client.contains(wanted), "{wanted}\n{client}");
+    }
+
+    // getB, authenticated with the API key, hands out tokens for its optional header.
+    let spec = RUNTIME_FEATURES_SPEC.replace(
+        "token: { type: http, scheme: bearer }",
+        "token: { type: http, scheme: bearer, x-token-exchange: { operation: getB, parameters: [x-trace], token: jwt, setter: login } }",
+    );
+    let generated =
+        generate(&spec, "t.yaml", &Settings::new("t")).unwrap_or_else(|p| panic!("{p:#?}"));
+    let client = &generated.files["src/client.rs"];
+    assert!(
+        client.contains(
+            "x_trace: impl Into<String>,\n        key: impl Into<clientgen_runtime::Secret>,"
+        ),
+        "{client}"
+    );
+    assert!(client.contains(".header(\"X-Trace\", x_trace)"), "{client}");
+    assert!(client.contains(".security(&[&[\"key\"]])"), "{client}");
+
+    for (exchange, problem) in [
+        ("{ url: 'https://iam.example.com/token', form: { apikey: key }, token: t, setter: s }", "no form field"),
+        ("{ url: /token, form: { apikey: '{credential}' }, token: t, setter: s }", "absolute http(s) URL"),
+        ("{ url: 'https://iam.example.com/token', token: t, setter: s }", "needs `form`"),
+        ("{ url: 'https://x.io', operation: getB, form: { a: '{credential}' }, token: t, setter: s }", "both `operation` and `url`"),
+        ("{ operation: getB, parameters: [nope], token: t, setter: s }", "no parameter `nope`"),
+        ("{ operation: listA, token: t, setter: s }", "exactly one security scheme"),
+        ("{ url: 'https://iam.example.com/token', form: { apikey: 'Bearer {credential}' }, token: t, setter: s }", "alone or plain text"),
+    ] {
+        let spec = RUNTIME_FEATURES_SPEC.replace(
+            "token: { type: http, scheme: bearer }",
+            &format!("token: {{ type: http, scheme: bearer, x-token-exchange: {exchange} }}"),
+        );
+        let generated =
+            generate(&spec, "t.yaml", &Settings::new("t")).unwrap_or_else(|p| panic!("{p:#?}"));
+        let warning = generated
+            .warnings
+            .iter()
+            .find(|w| w.message.contains(problem))
+            .unwrap_or_else(|| panic!("{exchange}: no warning about {problem}: {:#?}", generated.warnings));
+        assert_eq!(
+            warning.pointer.as_deref(),
+            Some("/components/securitySchemes/token/x-token-exchange")
+        );
+        assert!(!generated.files["src/client.rs"].contains("TokenExchange"), "{exchange}");
+    }
 }
 
 /// A small spec for servers, downloads and shared parameters; `SERVER` is replaced per test.

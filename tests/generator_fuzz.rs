@@ -131,12 +131,28 @@ paths:
       security: [{ basic: [] }]
       responses:
         '200': { description: a token, content: { application/json: { schema: { type: object, properties: { access_token: { type: string } } } } } }
+  /login:
+    get:
+      operationId: login
+      security: [{ apiToken: [] }]
+      parameters: [{ name: account, in: query, required: true, schema: { type: string } }]
+      responses:
+        '200': { description: a session, content: { application/json: { schema: { type: object, properties: { jwt: { type: string }, ttl: { type: integer } } } } } }
 components:
   securitySchemes:
     bearer:
       type: http
       scheme: bearer
       x-token-exchange: { operation: token, token: access_token, expires_in: expires_in, lifetime_seconds: 3600 }
+    session:
+      type: http
+      scheme: bearer
+      x-token-exchange: { operation: login, parameters: [account], token: jwt, expires_in: ttl, setter: api_token, x-inferred: a guess }
+    iam:
+      type: http
+      scheme: bearer
+      x-token-exchange: { url: 'https://iam.example.com/token', method: POST, accept: application/json, form: { grant_type: apikey, apikey: '{credential}' }, token: access_token, expires_in: expires_in, setter: iam_key }
+    apiToken: { type: http, scheme: bearer }
     basic: { type: http, scheme: basic }
     key: { type: apiKey, in: header, name: X-Key }
     query: { type: apiKey, in: query, name: key }

@@ -56,6 +56,8 @@ async fn client(server: &MockServer) -> Client {
     Client::builder()
         .base_url(server.uri())
         .bearer_token("edge-jwt")
+        // tokenLogin takes the API token (`apiTokenAuth`); here it is the same value.
+        .api_token_auth_token("edge-jwt")
         .max_retries(0)
         .build()
         .expect("a client for the mock server builds")
@@ -198,6 +200,8 @@ fn cases() -> Vec<Case> {
             [],
             |c| c.get_connector("edge-east")
         ),
+        case!("GET", "/api/v1/countries", "/api/v1/countries", [], |c| c
+            .query_countries()),
         case!("GET", "/api/v1/dashboards", "/api/v1/dashboards", [], |c| c
             .query_dashboards()),
         case!(
@@ -230,6 +234,8 @@ fn cases() -> Vec<Case> {
             [],
             |c| c.get_document_metadata("doc-1")
         ),
+        case!("GET", "/api/v1/gateways", "/api/v1/gateways", [], |c| c
+            .query_gateways()),
         case!(
             "GET",
             "/api/v1/groups",

@@ -1,9 +1,11 @@
-//! Every one of the 93 operations of `lacework-edge-client`, called once with its required
+//! Every one of the 105 operations of `lacework-edge-client`, called once with its required
 //! arguments against a local server that answers anything. The page (a Redoc page) shows no
-//! method or path, so each case holds the page's title of the operation and the method and path
-//! the spec infers for it; the request must arrive with that method and path, and an operation
-//! with a request body must send the page's request sample for it, byte for byte as JSON. The
-//! table is checked against the spec too: one case per operation, with the spec's summary.
+//! method or path, so each case holds the page's title of the operation (for the 12 operations
+//! whose heading the page lost, known only by a response sample, the spec's own summary) and
+//! the method and path the spec infers for it; the request must arrive with that method and
+//! path, and an operation with a request body must send the page's request sample for it, byte
+//! for byte as JSON. The table is checked against the spec too: one case per operation, with
+//! the spec's summary.
 
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
@@ -258,6 +260,13 @@ fn cases() -> Vec<Case> {
             |c| c.get_blob("x-key")
         ),
         case!(
+            "Query CA certificates",
+            "GET",
+            "/api/v1/ca_certificates",
+            "/api/v1/ca_certificates",
+            |c| c.query_ca_certificates()
+        ),
+        case!(
             "Add CA certificate",
             "POST",
             "/api/v1/ca_certificates",
@@ -277,6 +286,13 @@ fn cases() -> Vec<Case> {
             "/api/v1/ca_certificates/{uuid}",
             "/api/v1/ca_certificates/x-uuid",
             |c| c.update_ca_certificate("x-uuid", body("updateCaCertificate"))
+        ),
+        case!(
+            "Query cards",
+            "GET",
+            "/api/v1/cards",
+            "/api/v1/cards",
+            |c| c.query_cards()
         ),
         case!(
             "Create a card.",
@@ -342,6 +358,13 @@ fn cases() -> Vec<Case> {
             |c| c.update_client_config("x-uuid", body("updateClientConfig"))
         ),
         case!(
+            "Query connectors",
+            "GET",
+            "/api/v1/connectors",
+            "/api/v1/connectors",
+            |c| c.query_connectors()
+        ),
+        case!(
             "Create Connector",
             "POST",
             "/api/v1/connectors",
@@ -354,6 +377,13 @@ fn cases() -> Vec<Case> {
             "/api/v1/connectors/{name}",
             "/api/v1/connectors/x-name",
             |c| c.get_connector("x-name")
+        ),
+        case!(
+            "Query countries",
+            "GET",
+            "/api/v1/countries",
+            "/api/v1/countries",
+            |c| c.query_countries()
         ),
         case!(
             "Query Dashboards",
@@ -375,6 +405,13 @@ fn cases() -> Vec<Case> {
             "/api/v1/dashboards/{uuid}",
             "/api/v1/dashboards/x-uuid",
             |c| c.get_dashboard("x-uuid")
+        ),
+        case!(
+            "Query data export configs",
+            "GET",
+            "/api/v1/data_export_configs",
+            "/api/v1/data_export_configs",
+            |c| c.query_data_export_configs()
         ),
         case!(
             "Add log export configuration",
@@ -405,11 +442,25 @@ fn cases() -> Vec<Case> {
             |c| c.validate_data_export_config(body("validateDataExportConfig"))
         ),
         case!(
+            "Query customer datasets",
+            "GET",
+            "/api/v1/customer_datasets",
+            "/api/v1/customer_datasets",
+            |c| c.query_customer_datasets()
+        ),
+        case!(
             "Creates a new customer dataset (e.g. list).",
             "POST",
             "/api/v1/customer_datasets",
             "/api/v1/customer_datasets",
             |c| c.create_customer_dataset()
+        ),
+        case!(
+            "Query the items of a customer dataset",
+            "GET",
+            "/api/v1/customer_datasets/{uuid}/items",
+            "/api/v1/customer_datasets/x-uuid/items",
+            |c| c.query_customer_dataset_items("x-uuid")
         ),
         case!(
             "Initiate deployment of a connector",
@@ -468,6 +519,13 @@ fn cases() -> Vec<Case> {
             |c| c.revoke_document_sharing("x-uuid", body("revokeDocumentSharing"))
         ),
         case!(
+            "Query gateways",
+            "GET",
+            "/api/v1/gateways",
+            "/api/v1/gateways",
+            |c| c.query_gateways()
+        ),
+        case!(
             "Query Groups",
             "GET",
             "/api/v1/groups",
@@ -519,6 +577,13 @@ fn cases() -> Vec<Case> {
         case!("Login", "GET", "/api/v1/login", "/api/v1/login", |c| c
             .login("x-account")),
         case!(
+            "Get account onboarding info.",
+            "GET",
+            "/api/v1/onboarding",
+            "/api/v1/onboarding",
+            |c| c.get_account_onboarding()
+        ),
+        case!(
             "Update account onboarding info.",
             "PATCH",
             "/api/v1/onboarding",
@@ -554,6 +619,13 @@ fn cases() -> Vec<Case> {
             |c| c.update_policy("x-uuid", body("updatePolicy"))
         ),
         case!(
+            "Query posture attributes",
+            "GET",
+            "/api/v1/posture_attributes",
+            "/api/v1/posture_attributes",
+            |c| c.query_posture_attributes()
+        ),
+        case!(
             "Add posture attribute",
             "POST",
             "/api/v1/posture_attributes",
@@ -573,6 +645,13 @@ fn cases() -> Vec<Case> {
             "/api/v1/posture_attributes/{uuid}",
             "/api/v1/posture_attributes/x-uuid",
             |c| c.update_posture_attribute("x-uuid", body("updatePostureAttribute"))
+        ),
+        case!(
+            "Query posture profiles",
+            "GET",
+            "/api/v1/posture_profiles",
+            "/api/v1/posture_profiles",
+            |c| c.query_posture_profiles()
         ),
         case!(
             "Add posture profile",
@@ -701,6 +780,13 @@ fn cases() -> Vec<Case> {
             |c| c.answer_workflow_run("x-uuid", body("answerWorkflowRun"))
         ),
         case!(
+            "Query workflows",
+            "GET",
+            "/api/v1/workflows",
+            "/api/v1/workflows",
+            |c| c.query_workflows()
+        ),
+        case!(
             "Create a Workflow",
             "POST",
             "/api/v1/workflows",
@@ -774,7 +860,7 @@ async fn every_operation_sends_its_method_path_and_the_pages_request_sample() {
             bodies += 1;
         }
     }
-    assert_eq!(cases.len(), 93);
+    assert_eq!(cases.len(), 105);
     // 48 operations have a request sample on the page.
     assert_eq!(bodies, 48);
 }

@@ -15,7 +15,10 @@
 //!   `specs/nightfall/openapi.yaml`, 9 in all) decodes into the generated type and re-encodes
 //!   to the same JSON.
 //! * Forward compatibility: unknown enum values are kept in `Unknown(..)` and re-encoded as
-//!   sent; unknown response fields are ignored.
+//!   sent; unknown response fields are ignored. Every integration the page names decodes
+//!   into its own `Integration` variant; the fields the page shows a single sample value for
+//!   (`risk`, `riskSource`, an annotation's `type`, an API key's `status` and `kind`) are
+//!   open strings that take any value.
 //! * Errors: a 401 with a JSON body is `Error::Api` with status 401 and the body.
 
 use std::collections::BTreeSet;
@@ -23,8 +26,8 @@ use std::collections::BTreeSet;
 use clientgen_tests::{reply, round_trip};
 use futures::TryStreamExt;
 use nightfall_client::types::{
-    Action, AnnotateFindingRequest, Annotation, AnnotationType, FindingList, Integration, Risk,
-    TakeActionRequest, TakeActionResponse, Violation, ViolationList, ViolationSort, ViolationState,
+    Action, AnnotateFindingRequest, Annotation, FindingList, Integration, TakeActionRequest,
+    TakeActionResponse, Violation, ViolationList, ViolationSort, ViolationState,
 };
 use nightfall_client::{Client, Error};
 use serde_json::{json, Value};
@@ -310,7 +313,8 @@ async fn fetch_violation_puts_the_id_in_the_path_and_decodes_the_example() {
         .unwrap();
 
     assert_eq!(violation.id.as_deref(), Some("text"));
-    assert_eq!(violation.risk, Some(Risk::Unspecified));
+    assert_eq!(violation.risk.as_deref(), Some("UNSPECIFIED"));
+    assert_eq!(violation.risk_source.as_deref(), Some("NIGHTFALL"));
     let metadata = violation.metadata.as_ref().unwrap();
     assert!(metadata.slack_metadata.is_some() && metadata.inline_email_metadata.is_some());
     assert_eq!(serde_json::to_value(&violation).unwrap(), body);
@@ -454,8 +458,8 @@ async fn fetch_annotation_puts_the_id_in_the_path_and_decodes_the_example() {
 
     assert_eq!(annotation.id, Some(ANNOTATION_ID.parse().unwrap()));
     assert_eq!(
-        annotation.r#type,
-        Some(AnnotationType::DetectorFalsePositive)
+        annotation.r#type.as_deref(),
+        Some("DETECTOR_FALSE_POSITIVE")
     );
     assert_eq!(annotation.comment.as_deref(), Some("text"));
     assert_eq!(annotation.auto_apply, Some(true));
@@ -480,7 +484,7 @@ async fn annotate_finding_posts_the_example_body_and_decodes_the_example() {
     .await;
 
     let annotate = AnnotateFindingRequest {
-        r#type: AnnotationType::DetectorFalsePositive,
+        r#type: "DETECTOR_FALSE_POSITIVE".into(),
         comment: Some("text".into()),
         auto_apply: Some(true),
     };
@@ -694,8 +698,60 @@ async fn unknown_enum_values_in_a_violation_are_kept_and_re_encoded_as_sent() {
         violation.state,
         Some(ViolationState::Unknown("RESOLVED".into()))
     );
-    assert_eq!(violation.risk, Some(Risk::Unknown("HIGH".into())));
+    assert_eq!(violation.risk.as_deref(), Some("HIGH"));
     assert_eq!(serde_json::to_value(&violation).unwrap(), body);
+}
+
+#[test]
+fn every_integration_the_page_names_decodes_into_its_variant_and_back() {
+    let named = [
+        ("SLACK", Integration::Slack),
+        ("CONFLUENCE", Integration::Confluence),
+        ("GDRIVE", Integration::Gdrive),
+        ("JIRA", Integration::Jira),
+        ("GITHUB", Integration::Github),
+        ("SALESFORCE", Integration::Salesforce),
+        ("ZENDESK", Integration::Zendesk),
+        ("NOTION", Integration::Notion),
+        ("BROWSER", Integration::Browser),
+        ("M365_TEAMS", Integration::M365Teams),
+        ("M365_ONEDRIVE", Integration::M365Onedrive),
+        ("INLINE_EMAIL", Integration::InlineEmail),
+    ];
+    for (wire, variant) in named {
+        let decoded: Integration = serde_json::from_value(json!(wire)).unwrap();
+        assert_eq!(decoded, variant, "{wire}");
+        assert_eq!(serde_json::to_value(&decoded).unwrap(), json!(wire));
+    }
+}
+
+#[test]
+fn fields_with_a_single_sample_value_take_any_string() {
+    let mut sent = violation("v-open");
+    sent["risk"] = json!("HIGH");
+    sent["riskSource"] = json!("USER");
+    let decoded: Violation = serde_json::from_value(sent.clone()).unwrap();
+    assert_eq!(decoded.risk.as_deref(), Some("HIGH"));
+    assert_eq!(decoded.risk_source.as_deref(), Some("USER"));
+    assert_eq!(serde_json::to_value(&decoded).unwrap(), sent);
+
+    let sent = json!({ "id": ANNOTATION_ID, "type": "NOT_A_VIOLATION" });
+    let decoded: Annotation = serde_json::from_value(sent.clone()).unwrap();
+    assert_eq!(decoded.r#type.as_deref(), Some("NOT_A_VIOLATION"));
+    assert_eq!(serde_json::to_value(&decoded).unwrap(), sent);
+
+    let sent = json!({ "findings": [{ "id": "f1", "metadata": { "apiKeyMetaData": { "status": "VERIFIED", "kind": "AWS" } } }] });
+    let decoded: FindingList = serde_json::from_value(sent.clone()).unwrap();
+    let key = decoded.findings.as_deref().unwrap()[0]
+        .metadata
+        .as_ref()
+        .and_then(|m| m.api_key_meta_data.as_ref())
+        .unwrap();
+    assert_eq!(
+        (key.status.as_deref(), key.kind.as_deref()),
+        (Some("VERIFIED"), Some("AWS"))
+    );
+    assert_eq!(serde_json::to_value(&decoded).unwrap(), sent);
 }
 
 #[test]

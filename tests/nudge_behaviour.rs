@@ -1,12 +1,14 @@
 //! Behaviour tests of the generated Nudge Security client (`nudge-client`) against a real
 //! HTTP server (wiremock on 127.0.0.1; nothing here reaches the internet).
 //!
-//! * Every one of the 30 operations is called once against a mock that matches its exact
+//! * Every one of the 33 operations is called once against a mock that matches its exact
 //!   method, path, query parameters or JSON body and the `Authorization: Bearer` header, and
 //!   must be hit exactly once (`expect(1)`, checked when the server is dropped). The response
 //!   is shaped like the spec's schema with every property present, and the decoded value is
 //!   compared field by field or re-encoded and compared with the JSON that was sent, which
 //!   proves nothing was lost on the way.
+//! * Searches go on the wire as the vendor's own code sends them: `filters: []` and the
+//!   conditions as `{property, op, value, field_name}` objects in `search`.
 //! * Errors: a typed API error body, a non-JSON error body, a malformed success body, a
 //!   timeout, and path parameters that must be refused before anything is sent.
 //! * Robustness: unknown enum values and unknown response fields decode, path parameters
@@ -16,8 +18,9 @@ use std::time::Duration;
 
 use clientgen_tests::reply;
 use nudge_client::types::{
-    self, CreateFieldRequest, CreateLabelRequest, FilterOp, SearchFilter, SearchRequest,
-    SearchSorting, SetAppCategoryRequest, SortDirection,
+    self, AddAllowedValuesRequest, CreateFieldRequest, CreateLabelRequest, FilterOp, SearchFilter,
+    SearchRequest, SearchSorting, SetAppCategoryRequest, SetAppFieldValueRequest, SortDirection,
+    UpdateFieldRequest,
 };
 use nudge_client::{Client, Error};
 use serde_json::{json, Value};
@@ -98,7 +101,8 @@ fn assert_is_slack(app: &types::App) {
 }
 
 /// The body every `..._with_filters` test sends: filters of three shapes (scalar value,
-/// array value, no value), free-text terms, body pagination and sorting.
+/// array value, no value), a search condition naming a custom field, body pagination and
+/// sorting.
 fn search_request() -> SearchRequest {
     SearchRequest {
         filters: Some(vec![
@@ -106,19 +110,27 @@ fn search_request() -> SearchRequest {
                 property: "last_seen".into(),
                 op: FilterOp::GtEq,
                 value: Some(json!("2025-01-01T00:00:00Z")),
+                field_name: None,
             },
             SearchFilter {
                 property: "category".into(),
                 op: FilterOp::In,
                 value: Some(json!(["Finance", "HR"])),
+                field_name: None,
             },
             SearchFilter {
                 property: "owner".into(),
                 op: FilterOp::Notnull,
                 value: None,
+                field_name: None,
             },
         ]),
-        search: Some(vec!["slack".into()]),
+        search: Some(vec![SearchFilter {
+            property: "value".into(),
+            op: FilterOp::Ilike,
+            value: Some(json!("%R&D%")),
+            field_name: Some("Cost center".into()),
+        }]),
         page: Some(2),
         per_page: Some(50),
         sorting: Some(SearchSorting {
@@ -136,7 +148,9 @@ fn search_request_json() -> Value {
             { "property": "category", "op": "in", "value": ["Finance", "HR"] },
             { "property": "owner", "op": "notnull" },
         ],
-        "search": ["slack"],
+        "search": [
+            { "property": "value", "op": "ilike", "value": "%R&D%", "field_name": "Cost center" },
+        ],
         "page": 2,
         "per_page": 50,
         "sorting": { "property": "name", "direction": "desc" },
@@ -202,6 +216,103 @@ async fn search_apps_with_filters_posts_the_search_body_and_decodes_apps() {
     assert_eq!(results.total_values, Some(201));
     assert_eq!((results.next_page, results.prev_page), (Some(3), Some(1)));
     assert_eq!(serde_json::to_value(&results).unwrap(), body);
+}
+
+/// A search as the vendor's own code (Nudge-Security/field-bot, `nudge_bot/api/nudge.py`)
+/// sends it: `filters` always an empty list, the conditions in `search`, nothing else.
+fn vendor_search(conditions: Vec<SearchFilter>) -> SearchRequest {
+    SearchRequest {
+        filters: Some(Vec::new()),
+        search: Some(conditions),
+        ..SearchRequest::default()
+    }
+}
+
+#[tokio::test]
+async fn a_search_goes_on_the_wire_as_the_vendors_code_sends_it() {
+    let (server, client) = setup().await;
+    // Exactly these keys: `filters` present and empty, each condition an object (not a
+    // string), `value` left out where it is not set, `field_name` only where it is.
+    let wire = json!({
+        "filters": [],
+        "search": [
+            { "property": "name", "op": "=", "value": "Slack" },
+            { "property": "value", "op": "isnull", "field_name": "Owner" },
+        ],
+    });
+    let body = json!({ "values": [slack_app()], "next_page": null });
+    reply(&server, on_json("POST", "/apps/search", wire), 200, &body).await;
+
+    let search = vendor_search(vec![
+        SearchFilter {
+            property: "name".into(),
+            op: FilterOp::Eq,
+            value: Some(json!("Slack")),
+            field_name: None,
+        },
+        SearchFilter {
+            property: "value".into(),
+            op: FilterOp::Isnull,
+            value: None,
+            field_name: Some("Owner".into()),
+        },
+    ]);
+    let results = client
+        .search_apps_with_filters(search)
+        .send()
+        .await
+        .unwrap();
+
+    // What the vendor's code reads: `values` and `next_page`.
+    assert_is_slack(&results.values.as_deref().unwrap()[0]);
+    assert_eq!(results.next_page, None);
+    let requests = server.received_requests().await.unwrap();
+    let sent: Value = serde_json::from_slice(&requests[0].body).unwrap();
+    assert_eq!(sent["filters"], json!([]));
+    assert!(sent["search"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(Value::is_object));
+}
+
+#[tokio::test]
+async fn a_field_search_goes_on_the_wire_as_the_vendors_code_sends_it() {
+    let (server, client) = setup().await;
+    let wire = json!({
+        "filters": [],
+        "search": [{ "property": "name", "op": "ilike", "value": "%cost%" }],
+    });
+    let body = json!({ "values": [field()], "next_page": 2 });
+    reply(&server, on_json("POST", "/fields/search", wire), 200, &body).await;
+
+    let search = vendor_search(vec![SearchFilter {
+        property: "name".into(),
+        op: FilterOp::Ilike,
+        value: Some(json!("%cost%")),
+        field_name: None,
+    }]);
+    let results = client
+        .search_fields_with_filters(search)
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(results.next_page, Some(2));
+    assert_eq!(serde_json::to_value(&results).unwrap(), body);
+}
+
+#[test]
+fn a_search_condition_decodes_from_the_vendors_shape_and_back() {
+    for sent in [
+        json!({ "property": "name", "op": "=", "value": "Slack" }),
+        json!({ "property": "name", "op": "ilike", "value": "%sl%" }),
+        json!({ "property": "value", "op": "isnull", "field_name": "Owner" }),
+    ] {
+        let condition: SearchFilter = serde_json::from_value(sent.clone()).unwrap();
+        assert!(!matches!(condition.op, FilterOp::Unknown(_)), "{sent}");
+        assert_eq!(serde_json::to_value(&condition).unwrap(), sent);
+    }
 }
 
 #[tokio::test]
@@ -550,6 +661,116 @@ async fn search_fields_with_filters_posts_the_search_body() {
 }
 
 #[tokio::test]
+async fn set_app_field_value_posts_the_value_to_the_app_and_field() {
+    let (server, client) = setup().await;
+    let mock = on_json("POST", "/apps/42/fields/fld-1", json!({ "value": "R&D" }));
+    mock.respond_with(ResponseTemplate::new(200))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let body = SetAppFieldValueRequest {
+        value: json!("R&D"),
+    };
+    client
+        .set_app_field_value(42, "fld-1", body)
+        .send()
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn set_app_field_value_sends_any_json_value() {
+    let (server, client) = setup().await;
+    let value = json!(["R&D", 7, true]);
+    let mock = on_json("POST", "/apps/42/fields/fld-1", json!({ "value": value }));
+    mock.respond_with(ResponseTemplate::new(200).set_body_json(json!({ "ok": true })))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let body = SetAppFieldValueRequest { value };
+    client
+        .set_app_field_value(42, "fld-1", body)
+        .send()
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn update_field_puts_only_the_properties_set() {
+    let (server, client) = setup().await;
+    let updated = json!({ "id": "fld-1", "name": "Cost centre", "type": "select" });
+    reply(
+        &server,
+        on_json("PUT", "/fields/fld-1", json!({ "name": "Cost centre" })),
+        200,
+        &updated,
+    )
+    .await;
+
+    let body = UpdateFieldRequest {
+        name: Some("Cost centre".into()),
+        ..UpdateFieldRequest::default()
+    };
+    let got = client.update_field("fld-1", body).send().await.unwrap();
+    assert_eq!(Value::Object(got), updated);
+}
+
+#[tokio::test]
+async fn add_field_allowed_values_posts_the_values() {
+    let (server, client) = setup().await;
+    let request = json!({ "allowed_values": ["Legal", "Ops"] });
+    let mut updated = field();
+    updated["allowed_values"] = json!(["R&D", "Sales", "Legal", "Ops"]);
+    reply(
+        &server,
+        on_json("POST", "/fields/fld-1/allowed_values", request),
+        200,
+        &updated,
+    )
+    .await;
+
+    let body = AddAllowedValuesRequest {
+        allowed_values: vec!["Legal".into(), "Ops".into()],
+    };
+    let got = client
+        .add_field_allowed_values("fld-1", body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(Value::Object(got), updated);
+}
+
+#[tokio::test]
+async fn a_404_on_a_field_operation_is_a_typed_api_error() {
+    let (server, client) = setup().await;
+    let body = json!({ "error": "not_found", "message": "no such field" });
+    reply(
+        &server,
+        on_json("PUT", "/fields/missing", json!({})),
+        404,
+        &body,
+    )
+    .await;
+
+    let err = client
+        .update_field("missing", UpdateFieldRequest::default())
+        .send()
+        .await
+        .unwrap_err();
+
+    let Error::Api(api) = &err else {
+        panic!("expected Error::Api, got {err:?}")
+    };
+    assert_eq!(api.status.as_u16(), 404);
+    assert_eq!(
+        api.body.as_ref().and_then(|e| e.message.as_deref()),
+        Some("no such field")
+    );
+}
+
+#[tokio::test]
 async fn search_labels_lists_labels() {
     let (server, client) = setup().await;
     let body = paginated(label());
@@ -750,6 +971,30 @@ async fn dot_segment_path_parameters_are_refused_before_sending() {
                 "path parameter {id:?} gave {result:?}"
             );
         }
+        // The field operations declare typed error bodies, so their results are of another type.
+        let add = AddAllowedValuesRequest {
+            allowed_values: Vec::new(),
+        };
+        let set = SetAppFieldValueRequest { value: json!(1) };
+        let results = [
+            client
+                .update_field(id, UpdateFieldRequest::default())
+                .send()
+                .await
+                .map(drop),
+            client
+                .add_field_allowed_values(id, add)
+                .send()
+                .await
+                .map(drop),
+            client.set_app_field_value(42, id, set).send().await,
+        ];
+        for result in results {
+            assert!(
+                matches!(result, Err(Error::InvalidRequest(_))),
+                "path parameter {id:?} gave {result:?}"
+            );
+        }
     }
     assert!(
         server.received_requests().await.unwrap().is_empty(),
@@ -928,6 +1173,7 @@ async fn an_unknown_filter_op_is_sent_as_given() {
         property: "name".into(),
         op: FilterOp::Unknown("regex".into()),
         value: Some(json!("^Sl")),
+        field_name: None,
     };
     let search = SearchRequest {
         filters: Some(vec![filter]),

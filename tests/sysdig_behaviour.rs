@@ -7,8 +7,8 @@
 //!   Profiling, Falco lists, Falco rules files, Policies, Falco rules, Falco macros, Policy
 //!   tuner, Ticketing and Cloud accounts. Each calls an operation with its required arguments
 //!   and optional setters against a mock that matches the exact method, path, query
-//!   parameters, JSON body, `Authorization: Bearer` and `IBMInstanceID` headers (and
-//!   `TeamID` where the client sets it), must be hit exactly once (`expect(1)`), and checks
+//!   parameters, JSON body, `Authorization: Bearer`, `IBMInstanceID` and `Account` headers
+//!   (and `TeamID` where the client sets it), must be hit exactly once (`expect(1)`), and checks
 //!   the decoded result: typed where the operation returns a type, `serde_json::Value`
 //!   equality where it is untyped. Where optional parameters are set, the request must carry
 //!   exactly those query parameters, nothing more.
@@ -27,22 +27,31 @@
 //!   `specs/sysdig/openapi.yaml` (4: activity audit summary and events forwarding) decodes
 //!   into the operation's generated type, through the client and directly, and re-encodes to
 //!   the same JSON; a `SecureEvent` with every field of its schema does the same.
-//! * Empty bodies and errors: a delete answered with an empty 204 or 200 returns
-//!   `Value::Null`; a 404 with a JSON body is `Error::Api` with status 404 and that body.
+//! * Typed responses: the shapes the page states in words (cluster and namespace names, label
+//!   keys, the owners map, the list of forwarding integrations, the number of captures
+//!   deleted) decode through the client; the shapes taken from Sysdig's own code (its SDK's
+//!   falco rules files, policy evaluation, profiles, scanning policies, exception lists and
+//!   alerts; its Terraform provider's rules, macros, policies and cloud accounts) decode through
+//!   the client or round-trip through their types unchanged.
+//! * Empty bodies and errors: an untyped delete answered with an empty 204 or 200 returns
+//!   `Value::Null`; a policy delete (200 with the deleted policy, or 204) returns
+//!   `Option<SecurityPolicy>`, `None` for an empty 204; a 404 with a JSON body is
+//!   `Error::Api` with status 404 and that body.
 //! * The builder: `.region(..)` fills the server URL (default `us-south`), refuses an empty
-//!   value or one with `/`; `IBMInstanceID` is required; `TeamID` is sent only when set.
+//!   value or one with `/`; `IBMInstanceID` and `Account` are required, sent once on every
+//!   request, and a value with a line break is refused; `TeamID` is sent only when set.
 
 use clientgen_tests::{reply, round_trip};
 use futures::TryStreamExt;
 use serde_json::{json, Value};
 use sysdig_client::types::{
     ActivityAuditEventType, ActivityAuditPage, ActivityAuditSummary, CaptureProduct,
-    EventsForwardingIntegration, FalcoList, FalcoListItems, GetImageVulnsComparisonStatus,
-    ListCapturesOrder, ListCapturesSort, ListProfileGroupProfilesSortBy,
-    ListProfileGroupProfilesStatusItem, ListRuleSummariesPolicyType,
-    ListSecureEventsSpecialCategories, NetworkTopologyKind, ReportDomain, ReportType,
-    ScanningAlertList, SecureEvent, SecureEventsPage, SortMethod, VulnerabilitySortBy,
-    VulnerabilityType,
+    CloudAccountComponentType, EventsForwardingIntegration, FalcoList, FalcoListItems,
+    GetImageVulnsComparisonStatus, ListCapturesOrder, ListCapturesSort,
+    ListProfileGroupProfilesSortBy, ListProfileGroupProfilesStatusItem,
+    ListRuleSummariesPolicyType, ListSecureEventsSpecialCategories, NetworkTopologyKind,
+    ReportDomain, ReportType, ScanningAlert, ScanningAlertList, SecureEvent, SecureEventsPage,
+    SortMethod, VulnerabilitySortBy, VulnerabilityType,
 };
 use sysdig_client::{BuildError, Bytes, Client, Error, DEFAULT_BASE_URL};
 use wiremock::matchers::{body_json, header, headers, query_param, query_param_is_missing};
@@ -53,6 +62,9 @@ const TOKEN: &str = "iam-test-token";
 
 /// The `IBMInstanceID` every test client sends.
 const INSTANCE: &str = "a1b2c3d4-e5f6-4789-8abc-def012345678";
+
+/// The IBM Cloud account ID every test client sends as the `Account` header.
+const ACCOUNT: &str = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
 
 /// The `TeamID` sent by the clients of [`setup_with_team`].
 const TEAM: &str = "team-2f9c";
@@ -70,6 +82,7 @@ async fn setup() -> (MockServer, Client) {
         .base_url(server.uri())
         .bearer_token(TOKEN)
         .ibm_instance_id(INSTANCE)
+        .account(ACCOUNT)
         .build()
         .expect("a client for the mock server builds");
     (server, client)
@@ -82,16 +95,19 @@ async fn setup_with_team() -> (MockServer, Client) {
         .base_url(server.uri())
         .bearer_token(TOKEN)
         .ibm_instance_id(INSTANCE)
+        .account(ACCOUNT)
         .team_id(TEAM)
         .build()
         .expect("a client for the mock server builds");
     (server, client)
 }
 
-/// A mock matching one `verb route` request with the bearer token [`TOKEN`] and the
-/// `IBMInstanceID` header [`INSTANCE`].
+/// A mock matching one `verb route` request with the bearer token [`TOKEN`], the
+/// `IBMInstanceID` header [`INSTANCE`] and the `Account` header [`ACCOUNT`].
 fn on(verb: &str, route: &str) -> MockBuilder {
-    clientgen_tests::on(verb, route, TOKEN).and(header("IBMInstanceID", INSTANCE))
+    clientgen_tests::on(verb, route, TOKEN)
+        .and(header("IBMInstanceID", INSTANCE))
+        .and(header("Account", ACCOUNT))
 }
 
 /// Like [`on`], also requiring the `TeamID` header [`TEAM`].
@@ -158,6 +174,7 @@ fn region_eu_de_sends_requests_to_the_eu_de_server() {
         .region("eu-de")
         .bearer_token(TOKEN)
         .ibm_instance_id(INSTANCE)
+        .account(ACCOUNT)
         .build()
         .unwrap();
     assert_eq!(
@@ -171,6 +188,7 @@ fn without_region_or_base_url_requests_go_to_us_south() {
     let client = Client::builder()
         .bearer_token(TOKEN)
         .ibm_instance_id(INSTANCE)
+        .account(ACCOUNT)
         .build()
         .unwrap();
     assert_eq!(
@@ -187,6 +205,7 @@ fn a_region_with_a_slash_or_an_empty_region_fails_to_build() {
             .region(bad)
             .bearer_token(TOKEN)
             .ibm_instance_id(INSTANCE)
+            .account(ACCOUNT)
             .build()
             .unwrap_err();
         match &err {
@@ -210,6 +229,7 @@ fn a_builder_without_ibm_instance_id_fails_naming_the_header() {
     let err = Client::builder()
         .region("us-south")
         .bearer_token(TOKEN)
+        .account(ACCOUNT)
         .team_id(TEAM)
         .build()
         .unwrap_err();
@@ -221,6 +241,86 @@ fn a_builder_without_ibm_instance_id_fails_naming_the_header() {
         other => panic!("expected MissingSetting, got {other:?}"),
     }
     assert!(err.to_string().contains("IBMInstanceID"), "{err}");
+}
+
+#[test]
+fn a_builder_without_account_fails_naming_the_header() {
+    let err = Client::builder()
+        .region("us-south")
+        .bearer_token(TOKEN)
+        .ibm_instance_id(INSTANCE)
+        .team_id(TEAM)
+        .build()
+        .unwrap_err();
+    match &err {
+        BuildError::MissingSetting { method, header } => {
+            assert_eq!(*header, "Account");
+            assert_eq!(*method, "account");
+        }
+        other => panic!("expected MissingSetting, got {other:?}"),
+    }
+    assert!(err.to_string().contains("Account"), "{err}");
+}
+
+#[test]
+fn an_account_with_a_line_break_fails_to_build() {
+    let err = Client::builder()
+        .bearer_token(TOKEN)
+        .ibm_instance_id(INSTANCE)
+        .account("acc\r\nX-Injected: 1")
+        .build()
+        .unwrap_err();
+    match &err {
+        BuildError::InvalidSetting { method, header, .. } => {
+            assert_eq!(*header, "Account");
+            assert_eq!(*method, "account");
+        }
+        other => panic!("expected InvalidSetting, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn account_is_sent_once_as_the_account_header_of_every_request() {
+    let (server, client) = setup_with_team().await;
+    reply(
+        &server,
+        on_team("GET", "/api/v1/networkTopology/status"),
+        200,
+        &json!({}),
+    )
+    .await;
+    reply(
+        &server,
+        on_team("POST", "/api/v1/secure/policyTuner/enable"),
+        200,
+        &json!({}),
+    )
+    .await;
+    reply(
+        &server,
+        on_team("DELETE", "/api/v2/policies/7"),
+        200,
+        &json!({ "id": 7 }),
+    )
+    .await;
+
+    client.get_network_topology_status().send().await.unwrap();
+    client.enable_policy_tuner().send().await.unwrap();
+    client.delete_security_policy("7").send().await.unwrap();
+
+    let requests = received(&server).await;
+    assert_eq!(requests.len(), 3);
+    for request in &requests {
+        let values: Vec<&str> = request
+            .headers
+            .get_all("Account")
+            .iter()
+            .map(|value| value.to_str().expect("a text header"))
+            .collect();
+        assert_eq!(values, [ACCOUNT], "{} {}", request.method, request.url);
+        assert_eq!(header_of(request, "IBMInstanceID"), Some(INSTANCE));
+        assert_eq!(header_of(request, "TeamID"), Some(TEAM));
+    }
 }
 
 #[tokio::test]
@@ -685,7 +785,7 @@ async fn scanning_alerts_pages_follow_next_cursor_and_stop_at_an_empty_one() {
     let ids: Vec<&str> = pages
         .iter()
         .flat_map(|page| page.alerts.as_deref().unwrap())
-        .map(|alert| alert["alertId"].as_str().unwrap())
+        .map(|alert| alert.alert_id.as_deref().unwrap())
         .collect();
     assert_eq!(ids, ["a1", "a2", "a3", "a4", "a5", "a6"]);
     assert_eq!(received(&server).await.len(), 3);
@@ -696,7 +796,7 @@ async fn scanning_alerts_items_follow_next_cursor_and_stop_when_it_is_absent() {
     let (server, client) = setup().await;
     mount_alert_pages(&server, None).await;
 
-    let alerts: Vec<Value> = client
+    let alerts: Vec<ScanningAlert> = client
         .list_scanning_alerts()
         .limit(2)
         .items()
@@ -706,7 +806,7 @@ async fn scanning_alerts_items_follow_next_cursor_and_stop_when_it_is_absent() {
 
     let ids: Vec<&str> = alerts
         .iter()
-        .map(|alert| alert["alertId"].as_str().unwrap())
+        .map(|alert| alert.alert_id.as_deref().unwrap())
         .collect();
     assert_eq!(ids, ["a1", "a2", "a3", "a4", "a5", "a6"]);
     let cursors: Vec<Option<String>> = received(&server)
@@ -1433,7 +1533,12 @@ async fn profiling_list_profile_group_profiles_sends_every_filter() {
         .await
         .unwrap();
 
-    assert_eq!(profiles, body);
+    let listed = profiles.profiles.as_deref().expect("the profiles");
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].profile_id.as_deref(), Some("p-1"));
+    assert_eq!(listed[0].profile_name.as_deref(), Some("nginx"));
+    assert_eq!(listed[0].score, Some(90.0));
+    assert_eq!(listed[0].status.as_deref(), Some("FINALIZED"));
     assert_query_is_exactly(
         &server,
         &[
@@ -1607,7 +1712,12 @@ async fn policies_list_security_policies_repeats_severity_and_sends_every_filter
         .await
         .unwrap();
 
-    assert_eq!(policies, body);
+    assert_eq!(policies.len(), 1);
+    assert_eq!(policies[0].id, Some(1));
+    assert_eq!(policies[0].name.as_deref(), Some("Write below etc"));
+    assert_eq!(policies[0].severity, Some(3));
+    assert_eq!(policies[0].r#type.as_deref(), Some("falco"));
+    assert_eq!(serde_json::to_value(&policies).unwrap(), body);
     assert_query_is_exactly(
         &server,
         &[
@@ -1645,7 +1755,11 @@ async fn policies_create_security_policy_posts_the_policy() {
 
     let created = client.create_security_policy(policy).send().await.unwrap();
 
-    assert_eq!(created, body);
+    assert_eq!(created.id, Some(321));
+    let actions = created.actions.as_deref().expect("the actions");
+    assert_eq!(actions[0].r#type.as_deref(), Some("POLICY_ACTION_CAPTURE"));
+    assert_eq!(actions[0].before_event_ns, Some(5_000_000_000));
+    assert_eq!(serde_json::to_value(&created).unwrap(), body);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1711,7 +1825,17 @@ async fn falco_rules_create_rule_sends_the_rule_and_skip_policy_v2_msg() {
         .await
         .unwrap();
 
-    assert_eq!(created, body);
+    assert_eq!(created.id, Some(555));
+    let details = created.details.as_ref().expect("the details");
+    assert_eq!(details.rule_type.as_deref(), Some("FALCO"));
+    assert_eq!(
+        details
+            .condition
+            .as_ref()
+            .and_then(|c| c.condition.as_deref()),
+        Some("open_read and fd.name in (sensitive_files)")
+    );
+    assert_eq!(serde_json::to_value(&created).unwrap(), body);
     assert_query_is_exactly(&server, &[("skipPolicyV2Msg", "false")]).await;
 }
 
@@ -1730,7 +1854,7 @@ async fn falco_rules_list_rule_summaries_sends_the_policy_type() {
         .await
         .unwrap();
 
-    assert_eq!(summaries, body);
+    assert_eq!(Value::Array(summaries), body);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1761,7 +1885,15 @@ async fn falco_macros_update_macro_puts_the_macro_and_skip_policy_v2_msg() {
         .await
         .unwrap();
 
-    assert_eq!(updated, body);
+    assert_eq!(updated.version, Some(5));
+    assert_eq!(
+        updated
+            .condition
+            .as_ref()
+            .and_then(|c| c.condition.as_deref()),
+        Some("evt.type in (open, openat) and evt.is_open_read=true")
+    );
+    assert_eq!(serde_json::to_value(&updated).unwrap(), body);
     assert_query_is_exactly(&server, &[("skipPolicyV2Msg", "true")]).await;
 }
 
@@ -1855,7 +1987,15 @@ async fn cloud_accounts_get_cloud_account_sends_decrypt_true() {
         .await
         .unwrap();
 
-    assert_eq!(account, body);
+    assert_eq!(account.id.as_deref(), Some("acc-123"));
+    assert_eq!(account.provider.as_deref(), Some("PROVIDER_AWS"));
+    assert_eq!(account.provider_id.as_deref(), Some("123456789012"));
+    let components = account.components.as_deref().expect("the components");
+    assert_eq!(
+        components[0].r#type,
+        Some(CloudAccountComponentType::ComponentTrustedRole)
+    );
+    assert_eq!(components[0].instance.as_deref(), Some("secure-posture"));
     assert_query_is_exactly(&server, &[("decrypt", "true")]).await;
 }
 
@@ -1864,7 +2004,23 @@ async fn cloud_accounts_get_cloud_account_sends_decrypt_true() {
 // ---------------------------------------------------------------------------------------------
 
 #[tokio::test]
-async fn a_delete_answered_with_an_empty_204_returns_json_null() {
+async fn an_untyped_delete_answered_with_an_empty_204_returns_json_null() {
+    let (server, client) = setup().await;
+    on("DELETE", "/api/cloudauth/v1/accounts/acc-9")
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let deleted = client.delete_cloud_account("acc-9").send().await.unwrap();
+
+    assert_eq!(deleted, Value::Null);
+    let requests = received(&server).await;
+    assert!(requests[0].body.is_empty(), "a body was sent");
+}
+
+#[tokio::test]
+async fn a_policy_delete_answered_with_an_empty_204_returns_none() {
     let (server, client) = setup().await;
     on("DELETE", "/api/v2/policies/321")
         .respond_with(ResponseTemplate::new(204))
@@ -1874,19 +2030,53 @@ async fn a_delete_answered_with_an_empty_204_returns_json_null() {
 
     let deleted = client.delete_security_policy("321").send().await.unwrap();
 
+    assert_eq!(deleted, None);
+    let requests = received(&server).await;
+    assert!(requests[0].body.is_empty(), "a body was sent");
+}
+
+#[tokio::test]
+async fn a_policy_delete_answered_with_the_deleted_policy_returns_it() {
+    let (server, client) = setup().await;
+    let body = json!({ "id": 321, "name": "Shell in container", "enabled": false });
+    reply(&server, on("DELETE", "/api/v2/policies/321"), 200, &body).await;
+
+    let deleted = client
+        .delete_security_policy("321")
+        .send()
+        .await
+        .unwrap()
+        .expect("the deleted policy");
+
+    assert_eq!(deleted.id, Some(321));
+    assert_eq!(deleted.name.as_deref(), Some("Shell in container"));
+    assert_eq!(deleted.enabled, Some(false));
+}
+
+#[tokio::test]
+async fn an_untyped_delete_answered_with_an_empty_200_returns_json_null() {
+    let (server, client) = setup().await;
+    on("DELETE", "/api/scanning/v1/policies/policy-3")
+        .respond_with(ResponseTemplate::new(200))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let deleted = client
+        .delete_scanning_policy("policy-3")
+        .send()
+        .await
+        .unwrap();
+
     assert_eq!(deleted, Value::Null);
     let requests = received(&server).await;
     assert!(requests[0].body.is_empty(), "a body was sent");
 }
 
 #[tokio::test]
-async fn a_delete_answered_with_an_empty_200_returns_json_null() {
+async fn delete_captures_returns_the_number_of_captures_deleted() {
     let (server, client) = setup().await;
-    on("DELETE", "/api/v1/captures")
-        .respond_with(ResponseTemplate::new(200))
-        .expect(1)
-        .mount(&server)
-        .await;
+    reply(&server, on("DELETE", "/api/v1/captures"), 200, &json!(2)).await;
 
     let deleted = client
         .delete_captures()
@@ -1900,7 +2090,7 @@ async fn a_delete_answered_with_an_empty_200_returns_json_null() {
         .await
         .unwrap();
 
-    assert_eq!(deleted, Value::Null);
+    assert_eq!(deleted, 2);
     assert_query_is_exactly(
         &server,
         &[
@@ -1938,4 +2128,450 @@ async fn a_delete_answered_with_404_and_a_json_body_is_an_api_error() {
     assert_eq!(api.body.as_ref(), Some(&body));
     assert_eq!(api.attempts, 1, "a 404 is not retried");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Typed responses: shapes the page states in words, and shapes from Sysdig's own code
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn network_topology_names_and_label_keys_decode_as_strings() {
+    let (server, client) = setup().await;
+    let clusters = json!(["prod-eu", "prod-us"]);
+    let namespaces = json!(["default", "kube-system"]);
+    let label_keys = json!(["app", "app.kubernetes.io/name"]);
+    let owners = json!({
+        "Deployment": [{ "name": "shop" }, { "name": "cart" }],
+        "DaemonSet": []
+    });
+    reply(
+        &server,
+        on("GET", "/api/v1/networkTopology/clusters"),
+        200,
+        &clusters,
+    )
+    .await;
+    reply(
+        &server,
+        on("GET", "/api/v1/networkTopology/namespaces"),
+        200,
+        &namespaces,
+    )
+    .await;
+    reply(
+        &server,
+        on("GET", "/api/v1/networkTopology/workloadLabelKeys"),
+        200,
+        &label_keys,
+    )
+    .await;
+    reply(
+        &server,
+        on("GET", "/api/v1/networkTopology/namespaceLabelKeys"),
+        200,
+        &label_keys,
+    )
+    .await;
+    reply(
+        &server,
+        on("GET", "/api/v1/networkTopology/owners"),
+        200,
+        &owners,
+    )
+    .await;
+
+    let got_clusters: Vec<String> = client
+        .list_network_topology_clusters()
+        .send()
+        .await
+        .unwrap();
+    let got_namespaces: Vec<String> = client
+        .list_network_topology_namespaces()
+        .send()
+        .await
+        .unwrap();
+    let workload_keys: Vec<String> = client.list_workload_label_keys().send().await.unwrap();
+    let namespace_keys: Vec<String> = client.list_namespace_label_keys().send().await.unwrap();
+    let got_owners = client.list_network_topology_owners().send().await.unwrap();
+
+    assert_eq!(got_clusters, ["prod-eu", "prod-us"]);
+    assert_eq!(got_namespaces, ["default", "kube-system"]);
+    assert_eq!(workload_keys, ["app", "app.kubernetes.io/name"]);
+    assert_eq!(namespace_keys, workload_keys);
+    assert_eq!(got_owners["Deployment"].len(), 2);
+    assert!(got_owners["DaemonSet"].is_empty());
+    assert_eq!(serde_json::to_value(&got_owners).unwrap(), owners);
+}
+
+#[tokio::test]
+async fn events_forwarding_list_integrations_decodes_each_integration() {
+    let (server, client) = setup().await;
+    // Two integrations shaped like the page's sample for one integration.
+    let body = json!([
+        {
+            "id": 1,
+            "name": "Forward to Syslog",
+            "customerId": 1,
+            "type": "syslog",
+            "enabled": true,
+            "channels": ["POLICY_EVENTS"],
+            "connectionInfo": { "ServiceURL": "syslog-address", "ServicePort": 514 }
+        },
+        { "id": 2, "name": "Disabled", "type": "splunk", "enabled": false, "channels": [] }
+    ]);
+    reply(
+        &server,
+        on("GET", "/api/v1/eventsForwarding/integrations"),
+        200,
+        &body,
+    )
+    .await;
+
+    let integrations = client
+        .list_events_forwarding_integrations()
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(integrations.len(), 2);
+    assert_eq!(integrations[0].name.as_deref(), Some("Forward to Syslog"));
+    assert_eq!(
+        integrations[0]
+            .connection_info
+            .as_ref()
+            .and_then(|info| info.service_port),
+        Some(514)
+    );
+    assert_eq!(integrations[1].enabled, Some(false));
+    assert_eq!(round_trip::<Vec<EventsForwardingIntegration>>(&body), body);
+}
+
+/// The default falco rules files as `get_default_falco_rules_files` of Sysdig's SDK
+/// (`sdcclient/secure/_falco_rules_files_old.py`) documents them, in their response wrapper.
+fn default_falco_rules_files() -> Value {
+    json!({
+        "defaultFalcoRulesFiles": {
+            "tag": "v1.5.9",
+            "files": [
+                {
+                    "name": "falco_rules.yaml",
+                    "variants": [
+                        { "content": "- required_engine_version: 29\n\n- list: foo\n", "requiredEngineVersion": 29 },
+                        { "content": "- required_engine_version: 1\n\n- list: foo\n", "requiredEngineVersion": 1 }
+                    ]
+                },
+                {
+                    "name": "k8s_audit_rules.yaml",
+                    "variants": [{ "content": "# some comment\n", "requiredEngineVersion": 0 }]
+                }
+            ],
+            "defaultPolicies": [{ "name": "Suspicious Container Activity", "rules": ["Terminal shell in container"] }]
+        }
+    })
+}
+
+#[tokio::test]
+async fn falco_rules_files_decode_as_the_sdk_documents_them() {
+    let (server, client) = setup().await;
+    let default_files = default_falco_rules_files();
+    let custom_files = json!({
+        "customFalcoRulesFiles": {
+            "tag": "custom-3",
+            "files": [{
+                "name": "falco_rules_local.yaml",
+                "variants": [{ "content": "- macro: never_true\n  condition: (evt.num=0)\n", "requiredEngineVersion": 0 }]
+            }]
+        }
+    });
+    reply(
+        &server,
+        on("GET", "/api/settings/falco/defaultRulesFiles"),
+        200,
+        &default_files,
+    )
+    .await;
+    reply(
+        &server,
+        on_json(
+            "PUT",
+            "/api/settings/falco/customRulesFiles",
+            custom_files.clone(),
+        ),
+        200,
+        &custom_files,
+    )
+    .await;
+
+    let defaults = client.get_default_falco_rules_files().send().await.unwrap();
+    let saved = client
+        .set_custom_falco_rules_files(custom_files.clone())
+        .send()
+        .await
+        .unwrap();
+
+    let set = defaults.default_falco_rules_files.as_ref().unwrap();
+    assert_eq!(set.tag.as_deref(), Some("v1.5.9"));
+    let files = set.files.as_deref().unwrap();
+    assert_eq!(files[0].name.as_deref(), Some("falco_rules.yaml"));
+    let variants = files[0].variants.as_deref().unwrap();
+    assert_eq!(variants[0].required_engine_version, Some(29));
+    assert_eq!(
+        variants[1].content.as_deref(),
+        Some("- required_engine_version: 1\n\n- list: foo\n")
+    );
+    assert_eq!(serde_json::to_value(&defaults).unwrap(), default_files);
+    let custom = saved.custom_falco_rules_files.as_ref().unwrap();
+    assert_eq!(
+        custom.files.as_deref().unwrap()[0].name.as_deref(),
+        Some("falco_rules_local.yaml")
+    );
+    assert_eq!(serde_json::to_value(&saved).unwrap(), custom_files);
+}
+
+#[tokio::test]
+async fn scanning_policy_evaluation_decodes_what_the_sdk_reads() {
+    let (server, client) = setup().await;
+    // The fields `get_image_scanning_results` of Sysdig's SDK (`sdcclient/_scanning.py`) reads.
+    let body = json!({
+        "imageDigest": "sha256:6b0f1c2d",
+        "imageId": "3c4d5e6f",
+        "status": "fail",
+        "nStop": 1,
+        "nWarn": 2,
+        "at": 1_700_000_000,
+        "results": [{
+            "policyId": "default",
+            "policyName": "DefaultPolicy",
+            "nStop": 1,
+            "nWarn": 2,
+            "gateResults": [{
+                "ruleResults": [
+                    { "gateAction": "stop", "checkOutput": "HIGH Vulnerability found in os package type (dpkg) - libssl" },
+                    { "gateAction": "warn", "checkOutput": "Dockerfile directive 'HEALTHCHECK' not found" }
+                ]
+            }]
+        }]
+    });
+    reply(
+        &server,
+        on(
+            "GET",
+            "/api/scanning/v1/images/sha256:6b0f1c2d/policyEvaluation",
+        ),
+        200,
+        &body,
+    )
+    .await;
+    reply(
+        &server,
+        on(
+            "GET",
+            "/api/scanning/v1/images/by_id/3c4d5e6f/policyEvaluation",
+        ),
+        200,
+        &body,
+    )
+    .await;
+
+    let evaluation = client
+        .get_image_policy_evaluation("sha256:6b0f1c2d")
+        .send()
+        .await
+        .unwrap();
+    let by_id = client
+        .get_image_policy_evaluation_by_id("3c4d5e6f")
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(evaluation.n_stop, Some(1));
+    assert_eq!(evaluation.at, Some(1_700_000_000));
+    let result = &evaluation.results.as_deref().unwrap()[0];
+    assert_eq!(result.policy_id.as_deref(), Some("default"));
+    let rules = result.gate_results.as_deref().unwrap()[0]
+        .rule_results
+        .as_deref()
+        .unwrap();
+    assert_eq!(rules[1].gate_action.as_deref(), Some("warn"));
+    assert_eq!(evaluation, by_id);
+    assert_eq!(serde_json::to_value(&evaluation).unwrap(), body);
+}
+
+#[test]
+fn shapes_from_sysdigs_code_round_trip_through_their_types() {
+    use sysdig_client::types::{
+        CloudAccount, CloudAccountFeature, FalcoMacro, FalcoRule, ProfileList, ScanningPolicy,
+        SecurityPolicyWithRules, VulnException, VulnExceptionList,
+    };
+
+    // `get_image_profile` of Sysdig's SDK (`sdcclient/_secure.py`) documents this page of
+    // profiles (its placeholder numbers made real).
+    let proposal = |name: &str, rule_type: &str| {
+        json!({
+            "subcategories": [{
+                "name": name,
+                "ruleName": format!("{name} - 5e6f7a8b"),
+                "ruleType": rule_type,
+                "score": 87.5
+            }],
+            "score": 87.5
+        })
+    };
+    let profiles = json!({
+        "offset": 0,
+        "limit": 99,
+        "canLoadMore": false,
+        "profiles": [{
+            "profileGroupId": 0,
+            "profileId": "5e6f7a8b",
+            "profileVersion": 3,
+            "profileName": "sysdig/agent:12.0@5e6f7a8b",
+            "imageId": "5e6f7a8b",
+            "imageName": "sysdig/agent:12.0",
+            "processesProposal": proposal("process", "PROCESS"),
+            "fileSystemProposal": proposal("filesystem", "FILESYSTEM"),
+            "syscallProposal": proposal("syscalls", "SYSCALL"),
+            "networkProposal": proposal("network", "NETWORK"),
+            "containerImagesProposal": proposal("container image", "CONTAINER"),
+            "status": "FINALIZED",
+            "score": 92.25
+        }]
+    });
+    assert_eq!(round_trip::<ProfileList>(&profiles), profiles);
+
+    // The objects `sdcclient/_scanning.py` and `sdcclient/secure/scanning/_alerts.py` send,
+    // with the ids the server adds.
+    let policy = json!({
+        "id": "policy_3f2a",
+        "name": "No root",
+        "comment": "Images must not run as root",
+        "version": "1_0",
+        "policyBundleId": "default",
+        "rules": [{ "gate": "dockerfile", "trigger": "effective_user", "action": "STOP", "params": [] }]
+    });
+    assert_eq!(round_trip::<ScanningPolicy>(&policy), policy);
+    let exception = json!({
+        "id": "vuln-1",
+        "gate": "vulnerabilities",
+        "trigger_id": "CVE-2023-44487+*",
+        "enabled": true,
+        "is_busy": false,
+        "notes": "Not reachable",
+        "expiration_date": 1_735_689_600
+    });
+    assert_eq!(round_trip::<VulnException>(&exception), exception);
+    let list = json!({ "version": "1_0", "name": "Accepted", "comment": "", "items": [exception] });
+    assert_eq!(round_trip::<VulnExceptionList>(&list), list);
+    let alert = json!({
+        "alertId": "alert-9",
+        "name": "A name",
+        "description": "A description",
+        "type": "repository",
+        "triggers": { "unscanned": false, "analysis_update": true, "vuln_update": true, "policy_eval": true, "failed": false },
+        "repositories": [{ "registry": "docker.io", "repository": "sysdig/agent", "tag": "latest" }],
+        "onlyPassFail": true,
+        "skipEventSend": false,
+        "enabled": true,
+        "notificationChannelIds": [12, 13]
+    });
+    assert_eq!(round_trip::<ScanningAlert>(&alert), alert);
+
+    // The models of Sysdig's Terraform provider (`sysdig/internal/client/v2/model.go`).
+    let rule = json!({
+        "id": 555,
+        "name": "Read sensitive file",
+        "description": "An attempt to read a sensitive file",
+        "tags": ["filesystem", "mitre_credential_access"],
+        "version": 2,
+        "details": {
+            "ruleType": "FALCO",
+            "append": false,
+            "source": "syscall",
+            "output": "Sensitive file opened (file=%fd.name)",
+            "priority": "warning",
+            "condition": { "condition": "open_read and sensitive_files", "components": [] },
+            "exceptions": [{ "name": "trusted", "fields": ["proc.name"], "comps": ["in"], "values": [[["sshd"]]] }],
+            "minimumEngineVersion": 7,
+            "containers": { "items": ["nginx"], "matchItems": true },
+            "allOutbound": false,
+            "allInbound": true
+        }
+    });
+    assert_eq!(round_trip::<FalcoRule>(&rule), rule);
+    let falco_macro = json!({
+        "id": 88,
+        "version": 4,
+        "name": "open_read",
+        "condition": { "condition": "evt.type in (open, openat) and evt.is_open_read=true" },
+        "append": false,
+        "minimumEngineVersion": 0
+    });
+    assert_eq!(round_trip::<FalcoMacro>(&falco_macro), falco_macro);
+    let composite = json!({
+        "policy": {
+            "id": 7, "isDefault": false, "name": "Drift", "description": "", "severity": 4,
+            "enabled": true, "ruleNames": ["Drift rule"], "rules": [{ "ruleName": "Drift rule", "enabled": true }],
+            "actions": [{ "type": "POLICY_ACTION_KILL", "isLimitedToContainer": false }],
+            "scope": "", "version": 1, "notificationChannelIds": [], "type": "drift", "origin": "Secure UI",
+            "runbook": "", "templateId": 0, "templateVersion": ""
+        },
+        "rules": [{
+            "id": "41", "name": "Drift rule", "origin": "Secure UI", "versionId": "v1", "filename": "",
+            "description": "", "details": { "ruleType": "DRIFT", "mode": "prevent" }, "tags": [],
+            "version": 1, "createdOn": 1_700_000_000_000_i64, "modifiedOn": 1_700_000_000_000_i64
+        }]
+    });
+    assert_eq!(round_trip::<SecurityPolicyWithRules>(&composite), composite);
+
+    // A cloud account as protobuf's JSON mapping writes `cloud_account.pb.go`'s CloudAccount:
+    // a 64-bit customer id as a string, timestamps in RFC 3339, enums by name.
+    let account = json!({
+        "id": "acc-123",
+        "customerId": "4242",
+        "enabled": true,
+        "organizationId": "org-1",
+        "name": "prod",
+        "providerId": "123456789012",
+        "providerAlias": "prod-aws",
+        "provider": "PROVIDER_AWS",
+        "feature": {
+            "secureThreatDetection": {
+                "type": "FEATURE_SECURE_THREAT_DETECTION",
+                "enabled": true,
+                "components": ["COMPONENT_EVENT_BRIDGE/secure-runtime"],
+                "flags": { "region": "us-east-1" }
+            }
+        },
+        "createdAt": "2024-05-01T10:00:00Z",
+        "updatedAt": "2024-05-02T11:30:00Z",
+        "components": [{
+            "type": "COMPONENT_TRUSTED_ROLE",
+            "instance": "secure-posture",
+            "version": "v0.1.0",
+            "createdAt": "2024-05-01T10:00:00Z",
+            "validation": { "result": "VALIDATION_RESULT_SUCCESS" }
+        }],
+        "virtual": false,
+        "providerTenantId": "o-abc",
+        "organizationManagement": false,
+        "verbosity": "VERBOSITY_UNSPECIFIED",
+        "regulatoryFramework": "REGULATORY_FRAMEWORK_UNSPECIFIED",
+        "providerPartition": "PROVIDER_PARTITION_UNSPECIFIED",
+        "organizationalUnitPath": "",
+        "parentUuid": ""
+    });
+    assert_eq!(round_trip::<CloudAccount>(&account), account);
+    let decoded: CloudAccount = serde_json::from_value(account.clone()).unwrap();
+    assert_eq!(
+        decoded.created_at.map(|at| at.timestamp()),
+        Some(1_714_557_600)
+    );
+    let feature = &decoded.feature.as_ref().unwrap()["secureThreatDetection"];
+    let again: CloudAccountFeature = round_trip_into(feature);
+    assert_eq!(&again, feature);
+}
+
+/// `value` encoded and decoded again as a `T`.
+fn round_trip_into<T: serde::Serialize + serde::de::DeserializeOwned>(value: &T) -> T {
+    serde_json::from_value(serde_json::to_value(value).unwrap()).unwrap()
 }

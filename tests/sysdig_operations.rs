@@ -241,6 +241,7 @@ async fn every_operation_sends_the_method_and_path_the_page_prints() {
         .base_url(server.uri())
         .bearer_token("token")
         .ibm_instance_id("instance")
+        .account("account")
         .max_retries(0)
         .build()
         .expect("a client for the mock server builds");

@@ -122,6 +122,53 @@ pub fn api_surface(api: &clientgen::ir::Api) -> String {
             "credential .{}(..) for {}",
             scheme.method, scheme.name
         ));
+        if let clientgen::ir::SchemeKind::Bearer {
+            exchange: Some(exchange),
+            ..
+        } = &scheme.kind
+        {
+            let lifetime = match (&exchange.expires_in, exchange.lifetime_seconds) {
+                (Some(at), Some(s)) => format!(", lifetime {at} else {s} s"),
+                (Some(at), None) => format!(", lifetime {at}"),
+                (None, Some(s)) => format!(", lifetime {s} s"),
+                (None, None) => String::new(),
+            };
+            match &exchange.target {
+                clientgen::ir::ExchangeTarget::Operation {
+                    http_method,
+                    path,
+                    scheme: via,
+                    parameters,
+                    ..
+                } => {
+                    let mut args: Vec<&str> = parameters.iter().map(|p| p.arg.as_str()).collect();
+                    args.push("..");
+                    line(format!(
+                        "credential .{}({}) for {}: token {} from {http_method} {path} via {via}{lifetime}",
+                        exchange.method,
+                        args.join(", "),
+                        scheme.name,
+                        exchange.token
+                    ));
+                }
+                clientgen::ir::ExchangeTarget::Url {
+                    http_method,
+                    url,
+                    url_method,
+                    form,
+                    ..
+                } => {
+                    let fields: Vec<&str> = form.iter().map(|(name, _)| name.as_str()).collect();
+                    line(format!(
+                        "credential .{}(..) for {}: token {} from {http_method} {url} (form {}; .{url_method}(..) moves it){lifetime}",
+                        exchange.method,
+                        scheme.name,
+                        exchange.token,
+                        fields.join(", ")
+                    ));
+                }
+            }
+        }
     }
     for setting in &api.settings {
         let required = if setting.required { " (required)" } else { "" };

@@ -884,6 +884,33 @@ impl<'a> GetBlob<'a> {
     }
 }
 
+/// Request builder for [`Client::query_ca_certificates`]: `GET /api/v1/ca_certificates`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send().await`"]
+pub struct QueryCaCertificates<'a> {
+    client: &'a Client,
+}
+
+impl<'a> QueryCaCertificates<'a> {
+    pub(crate) fn new(client: &'a Client) -> Self {
+        Self { client }
+    }
+
+    fn request(&self) -> Request {
+        Request::new(Method::GET, "/api/v1/ca_certificates")
+    }
+
+    /// Sends the request: `GET /api/v1/ca_certificates`.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::CaCertificateList,
+        clientgen_runtime::Error<crate::types::ErrorResponse>,
+    > {
+        self.client.inner.execute(self.request()).await?.json()
+    }
+}
+
 /// Request builder for [`Client::create_ca_certificate`]: `POST /api/v1/ca_certificates`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -977,6 +1004,33 @@ impl<'a> UpdateCaCertificate<'a> {
         self,
     ) -> Result<
         crate::types::ClientConfig,
+        clientgen_runtime::Error<crate::types::ErrorResponse>,
+    > {
+        self.client.inner.execute(self.request()).await?.json()
+    }
+}
+
+/// Request builder for [`Client::query_cards`]: `GET /api/v1/cards`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send().await`"]
+pub struct QueryCards<'a> {
+    client: &'a Client,
+}
+
+impl<'a> QueryCards<'a> {
+    pub(crate) fn new(client: &'a Client) -> Self {
+        Self { client }
+    }
+
+    fn request(&self) -> Request {
+        Request::new(Method::GET, "/api/v1/cards")
+    }
+
+    /// Sends the request: `GET /api/v1/cards`.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::CardList,
         clientgen_runtime::Error<crate::types::ErrorResponse>,
     > {
         self.client.inner.execute(self.request()).await?.json()
@@ -1281,6 +1335,33 @@ impl<'a> UpdateClientConfig<'a> {
     }
 }
 
+/// Request builder for [`Client::query_connectors`]: `GET /api/v1/connectors`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send().await`"]
+pub struct QueryConnectors<'a> {
+    client: &'a Client,
+}
+
+impl<'a> QueryConnectors<'a> {
+    pub(crate) fn new(client: &'a Client) -> Self {
+        Self { client }
+    }
+
+    fn request(&self) -> Request {
+        Request::new(Method::GET, "/api/v1/connectors")
+    }
+
+    /// Sends the request: `GET /api/v1/connectors`.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::ConnectorList,
+        clientgen_runtime::Error<crate::types::ErrorResponse>,
+    > {
+        self.client.inner.execute(self.request()).await?.json()
+    }
+}
+
 /// Request builder for [`Client::create_connector`]: `POST /api/v1/connectors`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -1335,6 +1416,33 @@ impl<'a> GetConnector<'a> {
         self,
     ) -> Result<
         crate::types::Connector,
+        clientgen_runtime::Error<crate::types::ErrorResponse>,
+    > {
+        self.client.inner.execute(self.request()).await?.json()
+    }
+}
+
+/// Request builder for [`Client::query_countries`]: `GET /api/v1/countries`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send().await`"]
+pub struct QueryCountries<'a> {
+    client: &'a Client,
+}
+
+impl<'a> QueryCountries<'a> {
+    pub(crate) fn new(client: &'a Client) -> Self {
+        Self { client }
+    }
+
+    fn request(&self) -> Request {
+        Request::new(Method::GET, "/api/v1/countries")
+    }
+
+    /// Sends the request: `GET /api/v1/countries`.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::CountryList,
         clientgen_runtime::Error<crate::types::ErrorResponse>,
     > {
         self.client.inner.execute(self.request()).await?.json()
@@ -1448,6 +1556,33 @@ impl<'a> GetDashboard<'a> {
         self,
     ) -> Result<
         crate::types::Dashboard,
+        clientgen_runtime::Error<crate::types::ErrorResponse>,
+    > {
+        self.client.inner.execute(self.request()).await?.json()
+    }
+}
+
+/// Request builder for [`Client::query_data_export_configs`]: `GET /api/v1/data_export_configs`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send().await`"]
+pub struct QueryDataExportConfigs<'a> {
+    client: &'a Client,
+}
+
+impl<'a> QueryDataExportConfigs<'a> {
+    pub(crate) fn new(client: &'a Client) -> Self {
+        Self { client }
+    }
+
+    fn request(&self) -> Request {
+        Request::new(Method::GET, "/api/v1/data_export_configs")
+    }
+
+    /// Sends the request: `GET /api/v1/data_export_configs`.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::DataExportConfigList,
         clientgen_runtime::Error<crate::types::ErrorResponse>,
     > {
         self.client.inner.execute(self.request()).await?.json()
@@ -1585,6 +1720,33 @@ impl<'a> ValidateDataExportConfig<'a> {
     }
 }
 
+/// Request builder for [`Client::query_customer_datasets`]: `GET /api/v1/customer_datasets`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send().await`"]
+pub struct QueryCustomerDatasets<'a> {
+    client: &'a Client,
+}
+
+impl<'a> QueryCustomerDatasets<'a> {
+    pub(crate) fn new(client: &'a Client) -> Self {
+        Self { client }
+    }
+
+    fn request(&self) -> Request {
+        Request::new(Method::GET, "/api/v1/customer_datasets")
+    }
+
+    /// Sends the request: `GET /api/v1/customer_datasets`.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::CustomerDatasetList,
+        clientgen_runtime::Error<crate::types::ErrorResponse>,
+    > {
+        self.client.inner.execute(self.request()).await?.json()
+    }
+}
+
 /// Request builder for [`Client::create_customer_dataset`]: `POST /api/v1/customer_datasets`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -1614,6 +1776,35 @@ impl<'a> CreateCustomerDataset<'a> {
         self,
     ) -> Result<
         crate::types::CustomerDataset,
+        clientgen_runtime::Error<crate::types::ErrorResponse>,
+    > {
+        self.client.inner.execute(self.request()).await?.json()
+    }
+}
+
+/// Request builder for [`Client::query_customer_dataset_items`]: `GET /api/v1/customer_datasets/{uuid}/items`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send().await`"]
+pub struct QueryCustomerDatasetItems<'a> {
+    client: &'a Client,
+    uuid: String,
+}
+
+impl<'a> QueryCustomerDatasetItems<'a> {
+    pub(crate) fn new(client: &'a Client, uuid: impl Into<String>) -> Self {
+        Self { client, uuid: uuid.into() }
+    }
+
+    fn request(&self) -> Request {
+        Request::new(Method::GET, "/api/v1/customer_datasets/{uuid}/items")
+            .path_param("uuid", &self.uuid)
+    }
+
+    /// Sends the request: `GET /api/v1/customer_datasets/{uuid}/items`.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::CustomerDatasetItemsPage,
         clientgen_runtime::Error<crate::types::ErrorResponse>,
     > {
         self.client.inner.execute(self.request()).await?.json()
@@ -1884,6 +2075,33 @@ impl<'a> RevokeDocumentSharing<'a> {
         self,
     ) -> Result<
         serde_json::Value,
+        clientgen_runtime::Error<crate::types::ErrorResponse>,
+    > {
+        self.client.inner.execute(self.request()).await?.json()
+    }
+}
+
+/// Request builder for [`Client::query_gateways`]: `GET /api/v1/gateways`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send().await`"]
+pub struct QueryGateways<'a> {
+    client: &'a Client,
+}
+
+impl<'a> QueryGateways<'a> {
+    pub(crate) fn new(client: &'a Client) -> Self {
+        Self { client }
+    }
+
+    fn request(&self) -> Request {
+        Request::new(Method::GET, "/api/v1/gateways")
+    }
+
+    /// Sends the request: `GET /api/v1/gateways`.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::GatewayList,
         clientgen_runtime::Error<crate::types::ErrorResponse>,
     > {
         self.client.inner.execute(self.request()).await?.json()
@@ -2179,6 +2397,33 @@ impl<'a> Login<'a> {
     }
 }
 
+/// Request builder for [`Client::get_account_onboarding`]: `GET /api/v1/onboarding`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send().await`"]
+pub struct GetAccountOnboarding<'a> {
+    client: &'a Client,
+}
+
+impl<'a> GetAccountOnboarding<'a> {
+    pub(crate) fn new(client: &'a Client) -> Self {
+        Self { client }
+    }
+
+    fn request(&self) -> Request {
+        Request::new(Method::GET, "/api/v1/onboarding")
+    }
+
+    /// Sends the request: `GET /api/v1/onboarding`.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::AccountOnboarding,
+        clientgen_runtime::Error<crate::types::ErrorResponse>,
+    > {
+        self.client.inner.execute(self.request()).await?.json()
+    }
+}
+
 /// Request builder for [`Client::update_account_onboarding`]: `PATCH /api/v1/onboarding`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -2352,6 +2597,33 @@ impl<'a> UpdatePolicy<'a> {
     }
 }
 
+/// Request builder for [`Client::query_posture_attributes`]: `GET /api/v1/posture_attributes`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send().await`"]
+pub struct QueryPostureAttributes<'a> {
+    client: &'a Client,
+}
+
+impl<'a> QueryPostureAttributes<'a> {
+    pub(crate) fn new(client: &'a Client) -> Self {
+        Self { client }
+    }
+
+    fn request(&self) -> Request {
+        Request::new(Method::GET, "/api/v1/posture_attributes")
+    }
+
+    /// Sends the request: `GET /api/v1/posture_attributes`.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::PostureAttributeList,
+        clientgen_runtime::Error<crate::types::ErrorResponse>,
+    > {
+        self.client.inner.execute(self.request()).await?.json()
+    }
+}
+
 /// Request builder for [`Client::create_posture_attribute`]: `POST /api/v1/posture_attributes`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -2445,6 +2717,33 @@ impl<'a> UpdatePostureAttribute<'a> {
         self,
     ) -> Result<
         crate::types::PostureAttribute,
+        clientgen_runtime::Error<crate::types::ErrorResponse>,
+    > {
+        self.client.inner.execute(self.request()).await?.json()
+    }
+}
+
+/// Request builder for [`Client::query_posture_profiles`]: `GET /api/v1/posture_profiles`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send().await`"]
+pub struct QueryPostureProfiles<'a> {
+    client: &'a Client,
+}
+
+impl<'a> QueryPostureProfiles<'a> {
+    pub(crate) fn new(client: &'a Client) -> Self {
+        Self { client }
+    }
+
+    fn request(&self) -> Request {
+        Request::new(Method::GET, "/api/v1/posture_profiles")
+    }
+
+    /// Sends the request: `GET /api/v1/posture_profiles`.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::PostureProfileList,
         clientgen_runtime::Error<crate::types::ErrorResponse>,
     > {
         self.client.inner.execute(self.request()).await?.json()
@@ -2652,6 +2951,7 @@ impl<'a> TokenLogin<'a> {
         Request::new(Method::GET, "/api/v1/token_login")
             .query("account", &self.account)
             .query("redirect", &self.redirect)
+            .security(&[&["apiTokenAuth"]])
     }
 
     /// Sends the request: `GET /api/v1/token_login`.
@@ -3137,6 +3437,33 @@ impl<'a> AnswerWorkflowRun<'a> {
         self,
     ) -> Result<
         crate::types::WorkflowRun,
+        clientgen_runtime::Error<crate::types::ErrorResponse>,
+    > {
+        self.client.inner.execute(self.request()).await?.json()
+    }
+}
+
+/// Request builder for [`Client::query_workflows`]: `GET /api/v1/workflows`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send().await`"]
+pub struct QueryWorkflows<'a> {
+    client: &'a Client,
+}
+
+impl<'a> QueryWorkflows<'a> {
+    pub(crate) fn new(client: &'a Client) -> Self {
+        Self { client }
+    }
+
+    fn request(&self) -> Request {
+        Request::new(Method::GET, "/api/v1/workflows")
+    }
+
+    /// Sends the request: `GET /api/v1/workflows`.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::WorkflowList,
         clientgen_runtime::Error<crate::types::ErrorResponse>,
     > {
         self.client.inner.execute(self.request()).await?.json()

@@ -220,7 +220,7 @@ pub struct Account {
 
 /// (`proto.AccountOnboarding` on the page.)
 ///
-/// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only as a second response sample under "Login" (page lines 6295-6303), which belongs to an operation the page does not document; it is kept here as the schema's example
+/// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only as the response sample at lines 6289-6303, whose operation heading is lost (getAccountOnboarding here, GET /api/v1/onboarding)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AccountOnboarding {
     /// The `completed_steps` property.
@@ -868,7 +868,7 @@ pub struct CaCertificate {
     pub uuid: Option<String>,
 }
 
-/// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only as a second response sample under "Get a blob." (page lines 2985-3006), which belongs to an operation the page does not document; it is kept here as the schema's example
+/// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only as the response sample at lines 2979-3006, whose operation heading is lost (queryCaCertificates here, GET /api/v1/ca_certificates)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CaCertificateList {
     /// The `account_name` property.
@@ -1146,7 +1146,7 @@ pub struct CardFilter {
     pub value: Option<String>,
 }
 
-/// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only as a second response sample under "Update CA Certificate" (page lines 3179-3199), which belongs to an operation the page does not document; it is kept here as the schema's example
+/// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only as the response sample at lines 3173-3199, whose operation heading is lost (queryCards here, GET /api/v1/cards)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CardList {
     /// The `cards` property.
@@ -1622,7 +1622,7 @@ pub struct ConnectorInstance {
     pub version: Option<String>,
 }
 
-/// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only as a second response sample under "Update client config" (page lines 3915-4065), which belongs to an operation the page does not document; it is kept here as the schema's example
+/// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only as the response sample at lines 3911-4065, whose operation heading is lost (queryConnectors here, GET /api/v1/connectors)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConnectorList {
     /// The `connectors` property.
@@ -1670,7 +1670,7 @@ pub struct Coordinates {
     pub region: Option<String>,
 }
 
-/// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only as a second response sample under "Get Connector" (page lines 4591-4604), which belongs to an operation the page does not document; it is kept here as the schema's example
+/// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only as the response sample at lines 4585-4604, whose operation heading is lost (queryCountries here, GET /api/v1/countries)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CountryList {
     /// The `countries` property.
@@ -2518,7 +2518,7 @@ pub struct CustomerDatasetItemProps {
     pub target_entity_type: Option<i64>,
 }
 
-/// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only as a second response sample under "Creates a new customer dataset (e.g. list)." (page lines 4950-5023), which belongs to an operation the page does not document; it is kept here as the schema's example
+/// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only as the response sample at lines 4945-5023, whose operation heading is lost (queryCustomerDatasetItems here, GET /api/v1/customer_datasets/{uuid}/items)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CustomerDatasetItemsPage {
     /// The `continuation_token` property.
@@ -2532,7 +2532,7 @@ pub struct CustomerDatasetItemsPage {
     pub dataset: Option<CustomerDataset>,
 }
 
-/// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only as a second response sample under "Validate data export configuration" (page lines 4858-4898), which belongs to an operation the page does not document; it is kept here as the schema's example
+/// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only as the response sample at lines 4854-4898, whose operation heading is lost (queryCustomerDatasets here, GET /api/v1/customer_datasets)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CustomerDatasetList {
     /// The `customer_datasets` property.
@@ -2673,7 +2673,7 @@ pub struct DataExportConfig {
     pub uuid: Option<String>,
 }
 
-/// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only as a second response sample under "Get the dashboard details." (page lines 4721-4739), which belongs to an operation the page does not document; it is kept here as the schema's example
+/// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only as the response sample at lines 4715-4739, whose operation heading is lost (queryDataExportConfigs here, GET /api/v1/data_export_configs)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DataExportConfigList {
     /// The `data_export_configs` property.
@@ -3551,7 +3551,7 @@ pub struct Gateway {
     pub vip: Option<String>,
 }
 
-/// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only as a second response sample under "Revoke all sharing for a file/folder (or just external sharing)" (page lines 5877-5896), which belongs to an operation the page does not document; it is kept here as the schema's example
+/// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only as the response sample at lines 5873-5896, whose operation heading is lost (queryGateways here, GET /api/v1/gateways)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GatewayList {
     /// The `gateways` property.
@@ -4722,7 +4722,7 @@ pub struct PostureAttribute {
     pub uuid: Option<String>,
 }
 
-/// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only as a second response sample under "Update a policy." (page lines 6765-6791), which belongs to an operation the page does not document; it is kept here as the schema's example
+/// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only as the response sample at lines 6759-6791, whose operation heading is lost (queryPostureAttributes here, GET /api/v1/posture_attributes)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostureAttributeList {
     /// The `posture_attributes` property.
@@ -4937,7 +4937,7 @@ pub struct PostureProfile {
     pub uuid: Option<String>,
 }
 
-/// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only as a second response sample under "Update posture attribute" (page lines 6952-6970), which belongs to an operation the page does not document; it is kept here as the schema's example
+/// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only as the response sample at lines 6946-6970, whose operation heading is lost (queryPostureProfiles here, GET /api/v1/posture_profiles)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostureProfileList {
     /// The `posture_profiles` property.
@@ -5118,7 +5118,7 @@ pub struct QueryTokensResponse {
     pub tokens: Option<Vec<Token>>,
 }
 
-/// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only as a second response sample under "Query a QS View" (page lines 7105-7129), which belongs to an operation the page does not document; it is kept here as the schema's example
+/// Not stated by the vendor's documentation; inferred: name ours: the page shows this object as the response sample of "Query Users" (lines 7349-7379) and again at lines 7099-7129, right after "Query a QS View", where its operation heading is lost; that second copy is identical and is kept here as the schema's example, since its operation cannot be placed: by the REST convention in EVIDENCE.md it would be GET /api/v1/users, which is already "Query Users"
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct QueryUsersResponse {
     /// The `users` property.
@@ -6135,7 +6135,7 @@ pub struct WorkflowAction {
     pub target: Option<String>,
 }
 
-/// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only as a second response sample under "Answer the Workflow Run" (page lines 8746-8792), which belongs to an operation the page does not document; it is kept here as the schema's example
+/// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only as the response sample at lines 8740-8792, whose operation heading is lost (queryWorkflows here, GET /api/v1/workflows)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct WorkflowList {
     /// The `workflows` property.

@@ -30,24 +30,18 @@ impl<'a> FetchViolations<'a> {
     }
 
     /// Unix timestamp in seconds, filters records created ≥ the value, defaults to -90 days UTC
-    ///
-    /// Not stated by the vendor's documentation; inferred: format int64: the page says integer Unix seconds without a format
     pub fn created_after(mut self, value: i64) -> Self {
         self.created_after = Some(value);
         self
     }
 
     /// Unix timestamp in seconds, filters records created &lt; the value, defaults to end of the current day UTC
-    ///
-    /// Not stated by the vendor's documentation; inferred: format int64: the page says integer Unix seconds without a format
     pub fn created_before(mut self, value: i64) -> Self {
         self.created_before = Some(value);
         self
     }
 
     /// Unix timestamp in seconds, filters records updated > the value
-    ///
-    /// Not stated by the vendor's documentation; inferred: format int64: the page says integer Unix seconds without a format
     pub fn updated_after(mut self, value: i64) -> Self {
         self.updated_after = Some(value);
         self
@@ -162,24 +156,18 @@ impl<'a> SearchViolations<'a> {
     }
 
     /// Unix timestamp in seconds, filters records created ≥ the value, defaults to -90 days UTC
-    ///
-    /// Not stated by the vendor's documentation; inferred: format int64: the page says integer Unix seconds without a format
     pub fn created_after(mut self, value: i64) -> Self {
         self.created_after = Some(value);
         self
     }
 
     /// Unix timestamp in seconds, filters records created &lt; the value, defaults to end of the current day UTC
-    ///
-    /// Not stated by the vendor's documentation; inferred: format int64: the page says integer Unix seconds without a format
     pub fn created_before(mut self, value: i64) -> Self {
         self.created_before = Some(value);
         self
     }
 
     /// Unix timestamp in seconds, filters records updated > the value
-    ///
-    /// Not stated by the vendor's documentation; inferred: format int64: the page says integer Unix seconds without a format
     pub fn updated_after(mut self, value: i64) -> Self {
         self.updated_after = Some(value);
         self

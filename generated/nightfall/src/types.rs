@@ -179,7 +179,7 @@ pub struct Annotation {
     /// Not stated by the vendor's documentation; inferred: the sample shows a UUID, the page's placeholder for uuid strings (the annotationId path parameter is a uuid)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<uuid::Uuid>,
-    /// The `type` property.
+    /// The annotation type, such as DETECTOR_FALSE_POSITIVE (the value in the page's samples).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<AnnotationType>,
     /// The `comment` property.
@@ -191,127 +191,23 @@ pub struct Annotation {
     pub auto_apply: Option<bool>,
 }
 
-/// Not stated by the vendor's documentation; inferred: the page's "Possible values" list is empty; only the samples' value DETECTOR_FALSE_POSITIVE is known
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AnnotationType {
-    /// `DETECTOR_FALSE_POSITIVE`
-    DetectorFalsePositive,
-    /// A value this version of the client does not know; it is kept as sent.
-    Unknown(String),
-}
+/// The annotation type, such as DETECTOR_FALSE_POSITIVE (the value in the page's samples).
+///
+/// Not stated by the vendor's documentation; inferred: an open string: the page says string · enum but its "Possible values" list is empty, and the samples show only DETECTOR_FALSE_POSITIVE; no source names another value
+pub type AnnotationType = String;
 
-impl AnnotationType {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DetectorFalsePositive => "DETECTOR_FALSE_POSITIVE",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for AnnotationType {
-    fn from(value: &str) -> Self {
-        match value {
-            "DETECTOR_FALSE_POSITIVE" => Self::DetectorFalsePositive,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for AnnotationType {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for AnnotationType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for AnnotationType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for AnnotationType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// Not stated by the vendor's documentation; inferred: a string enum: the sample shows a constant where free strings show "text"; the page lists no values, only the sample's value is known
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ApiKeyKind {
-    /// `UNSPECIFIED`
-    Unspecified,
-    /// A value this version of the client does not know; it is kept as sent.
-    Unknown(String),
-}
-
-impl ApiKeyKind {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "UNSPECIFIED",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for ApiKeyKind {
-    fn from(value: &str) -> Self {
-        match value {
-            "UNSPECIFIED" => Self::Unspecified,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for ApiKeyKind {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for ApiKeyKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for ApiKeyKind {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ApiKeyKind {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+/// Kind of a detected API key (the page's sample shows UNSPECIFIED).
+///
+/// Not stated by the vendor's documentation; inferred: an open string: the sample shows UNSPECIFIED where free strings show "text", so the field is probably an enum, but the page names no other value
+pub type ApiKeyKind = String;
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples; the page shows no schema and no required fields
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ApiKeyMetadata {
-    /// The `status` property.
+    /// Verification status of a detected API key (the page's sample shows UNVERIFIED).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ApiKeyStatus>,
-    /// The `kind` property.
+    /// Kind of a detected API key (the page's sample shows UNSPECIFIED).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<ApiKeyKind>,
     /// The `description` property.
@@ -319,62 +215,10 @@ pub struct ApiKeyMetadata {
     pub description: Option<String>,
 }
 
-/// Not stated by the vendor's documentation; inferred: a string enum: the sample shows a constant where free strings show "text"; the page lists no values, only the sample's value is known
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ApiKeyStatus {
-    /// `UNVERIFIED`
-    Unverified,
-    /// A value this version of the client does not know; it is kept as sent.
-    Unknown(String),
-}
-
-impl ApiKeyStatus {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unverified => "UNVERIFIED",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for ApiKeyStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "UNVERIFIED" => Self::Unverified,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for ApiKeyStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for ApiKeyStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for ApiKeyStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ApiKeyStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+/// Verification status of a detected API key (the page's sample shows UNVERIFIED).
+///
+/// Not stated by the vendor's documentation; inferred: an open string: the sample shows UNVERIFIED where free strings show "text", so the field is probably an enum, but the page names no other value
+pub type ApiKeyStatus = String;
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples; the page shows no schema and no required fields
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -703,11 +547,35 @@ pub struct InlineEmailMetadata {
     pub attachment_type: Option<String>,
 }
 
-/// Not stated by the vendor's documentation; inferred: a string enum: the sample shows a constant where free strings show "text"; the page lists no values, only the sample's value is known
+/// The integration (natively supported SaaS app) the violation was found in.
+///
+/// Not stated by the vendor's documentation; inferred: a string enum: the samples show SLACK where free strings show "text"; the page lists no values but names the integrations in the samples' per-integration metadata objects (slackMetadata, confluenceMetadata, gdriveMetadata, jiraMetadata, githubMetadata, salesforceMetadata, zendeskMetadata, notionMetadata, browserMetadata, m365TeamsMetadata, m365OnedriveMetadata, inlineEmailMetadata) and in the search query fields (slack., confluence., gdrive., jira., salesforce., github., teams., onedrive., zendesk., notion., gmail.). Values spelled like SLACK: each metadata object's prefix in upper snake case. The metadata prefixes and the query fields agree for SLACK through NOTION; BROWSER has a metadata object but no query field; for M365_TEAMS, M365_ONEDRIVE and INLINE_EMAIL (teams., onedrive. and gmail. in the query fields) the spelling is least certain
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Integration {
     /// `SLACK`
     Slack,
+    /// `CONFLUENCE`
+    Confluence,
+    /// `GDRIVE`
+    Gdrive,
+    /// `JIRA`
+    Jira,
+    /// `GITHUB`
+    Github,
+    /// `SALESFORCE`
+    Salesforce,
+    /// `ZENDESK`
+    Zendesk,
+    /// `NOTION`
+    Notion,
+    /// `BROWSER`
+    Browser,
+    /// `M365_TEAMS`
+    M365Teams,
+    /// `M365_ONEDRIVE`
+    M365Onedrive,
+    /// `INLINE_EMAIL`
+    InlineEmail,
     /// A value this version of the client does not know; it is kept as sent.
     Unknown(String),
 }
@@ -717,6 +585,17 @@ impl Integration {
     pub fn as_str(&self) -> &str {
         match self {
             Self::Slack => "SLACK",
+            Self::Confluence => "CONFLUENCE",
+            Self::Gdrive => "GDRIVE",
+            Self::Jira => "JIRA",
+            Self::Github => "GITHUB",
+            Self::Salesforce => "SALESFORCE",
+            Self::Zendesk => "ZENDESK",
+            Self::Notion => "NOTION",
+            Self::Browser => "BROWSER",
+            Self::M365Teams => "M365_TEAMS",
+            Self::M365Onedrive => "M365_ONEDRIVE",
+            Self::InlineEmail => "INLINE_EMAIL",
             Self::Unknown(value) => value,
         }
     }
@@ -726,6 +605,17 @@ impl From<&str> for Integration {
     fn from(value: &str) -> Self {
         match value {
             "SLACK" => Self::Slack,
+            "CONFLUENCE" => Self::Confluence,
+            "GDRIVE" => Self::Gdrive,
+            "JIRA" => Self::Jira,
+            "GITHUB" => Self::Github,
+            "SALESFORCE" => Self::Salesforce,
+            "ZENDESK" => Self::Zendesk,
+            "NOTION" => Self::Notion,
+            "BROWSER" => Self::Browser,
+            "M365_TEAMS" => Self::M365Teams,
+            "M365_ONEDRIVE" => Self::M365Onedrive,
+            "INLINE_EMAIL" => Self::InlineEmail,
             other => Self::Unknown(other.to_owned()),
         }
     }
@@ -1093,119 +983,15 @@ pub struct RedactedLocation {
     pub line_range: Option<LocationRange>,
 }
 
-/// Not stated by the vendor's documentation; inferred: a string enum: the sample shows a constant where free strings show "text"; the page lists no values, only the sample's value is known
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Risk {
-    /// `UNSPECIFIED`
-    Unspecified,
-    /// A value this version of the client does not know; it is kept as sent.
-    Unknown(String),
-}
+/// The violation's risk label (the page's samples show UNSPECIFIED; the search query field risk_label filters on it).
+///
+/// Not stated by the vendor's documentation; inferred: an open string: the samples show UNSPECIFIED where free strings show "text", so the field is probably an enum, but the page names no other value; an enum closed on it would decode every other label as unknown
+pub type Risk = String;
 
-impl Risk {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "UNSPECIFIED",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for Risk {
-    fn from(value: &str) -> Self {
-        match value {
-            "UNSPECIFIED" => Self::Unspecified,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for Risk {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for Risk {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for Risk {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for Risk {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// Not stated by the vendor's documentation; inferred: a string enum: the sample shows a constant where free strings show "text"; the page lists no values, only the sample's value is known
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RiskSource {
-    /// `NIGHTFALL`
-    Nightfall,
-    /// A value this version of the client does not know; it is kept as sent.
-    Unknown(String),
-}
-
-impl RiskSource {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Nightfall => "NIGHTFALL",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for RiskSource {
-    fn from(value: &str) -> Self {
-        match value {
-            "NIGHTFALL" => Self::Nightfall,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for RiskSource {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for RiskSource {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for RiskSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for RiskSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+/// What determined the violation's risk (the page's samples show NIGHTFALL; the search query field risk_source filters on it).
+///
+/// Not stated by the vendor's documentation; inferred: an open string: the samples show NIGHTFALL where free strings show "text", so the field is probably an enum, but the page names no other value; an enum closed on it would decode every other source as unknown
+pub type RiskSource = String;
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples; the page shows no schema and no required fields
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -1334,7 +1120,7 @@ pub struct Violation {
     /// Not stated by the vendor's documentation; inferred: the violation's UUID (the violationId path parameter is a uuid), but the sample shows "text" where the page's uuid strings show a UUID; typed as a plain string
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The `integration` property.
+    /// The integration (natively supported SaaS app) the violation was found in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub integration: Option<Integration>,
     /// Not stated by the vendor's documentation; inferred: the sample shows an integer; Unix seconds (int64) assumed, like the createdAfter/createdBefore query parameters
@@ -1375,10 +1161,10 @@ pub struct Violation {
     #[serde(rename = "detectorUUIDs")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detector_uui_ds: Option<Vec<String>>,
-    /// The `risk` property.
+    /// The violation's risk label (the page's samples show UNSPECIFIED; the search query field risk_label filters on it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risk: Option<Risk>,
-    /// The `riskSource` property.
+    /// What determined the violation's risk (the page's samples show NIGHTFALL; the search query field risk_source filters on it).
     #[serde(rename = "riskSource")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risk_source: Option<RiskSource>,

@@ -70,7 +70,7 @@ impl Client {
     ///
     /// Currently, the endpoint only supports the slo, project and service object types for the {kind} path parameter.
     ///
-    /// Not stated by the vendor's documentation; inferred: the page shows no method or path; EVIDENCE.md \[G]: GET /api/audit/v1/logs/{kind}/{name} by analogy with Get all audit logs
+    /// Not stated by the vendor's documentation; inferred: the page shows no method or path; EVIDENCE.md (Nobl9) \[G]: GET /api/audit/v1/logs/{kind}/{name} by analogy with Get all audit logs. The query parameters are the page's list for this operation only: the from, to and actor that EVIDENCE.md \[T] shows for Get all audit logs are not added here, since no source shows them on this operation and the page lists its own filters (event, actorType)
     ///
     /// `GET /api/audit/v1/logs/{kind}/{name}`
     pub fn get_object_audit_log(
@@ -99,13 +99,13 @@ impl ClientBuilder {
 
     /// Authenticates with tokens that the client obtains itself from `POST /api/accessToken`, sending `client_id` and `client_secret` with HTTP basic authentication (security scheme `basicAuth`); the tokens are then sent as `Authorization: Bearer` (security scheme `bearerAuth`).
     ///
-    /// A token is fetched on first use, shared by clones of the client and by concurrent calls, and fetched again shortly before it expires or after a 401. A token is taken to be valid for 3600 seconds unless the response says otherwise.
+    /// A token is fetched on first use, shared by clones of the client and by concurrent calls, and fetched again shortly before it expires or after a 401. A token is taken to be valid for the seconds the response states, else 3600 seconds.
     pub fn client_credentials(
         mut self,
         client_id: impl Into<String>,
         client_secret: impl Into<clientgen_runtime::Secret>,
     ) -> Self {
-        let basic = clientgen_runtime::Credential::basic(client_id, client_secret);
+        let credential = clientgen_runtime::Credential::basic(client_id, client_secret);
         let exchange = clientgen_runtime::TokenExchange::new(
                 "POST",
                 "/api/accessToken",
@@ -117,7 +117,7 @@ impl ClientBuilder {
             .lifetime(std::time::Duration::from_secs(3600));
         self.inner = self
             .inner
-            .credential("basicAuth", basic)
+            .credential("basicAuth", credential)
             .credential("bearerAuth", clientgen_runtime::Credential::exchange(exchange));
         self
     }

@@ -85,7 +85,7 @@ impl<'a> GetAllAuditLogs<'a> {
 
     /// Only audit log entries at or after this time (RFC 3339).
     ///
-    /// Not stated by the vendor's documentation; inferred: not on the page; EVIDENCE.md \[T]: a script calling the live API passes from, to (RFC 3339) and actor
+    /// Not stated by the vendor's documentation; inferred: not on the page; EVIDENCE.md (Nobl9) \[T]: a script calling the live API passes from, to (RFC 3339) and actor to Get all audit logs; used there only, not on Get audit log for a specific object, whose query parameters the page lists and for which no source shows it
     pub fn from(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
         self.from = Some(value);
         self
@@ -93,7 +93,7 @@ impl<'a> GetAllAuditLogs<'a> {
 
     /// Only audit log entries before this time (RFC 3339).
     ///
-    /// Not stated by the vendor's documentation; inferred: not on the page; EVIDENCE.md \[T]: a script calling the live API passes from, to (RFC 3339) and actor
+    /// Not stated by the vendor's documentation; inferred: not on the page; EVIDENCE.md (Nobl9) \[T]: a script calling the live API passes from, to (RFC 3339) and actor to Get all audit logs; used there only, not on Get audit log for a specific object, whose query parameters the page lists and for which no source shows it
     pub fn to(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
         self.to = Some(value);
         self
@@ -101,7 +101,7 @@ impl<'a> GetAllAuditLogs<'a> {
 
     /// Only audit log entries of this actor.
     ///
-    /// Not stated by the vendor's documentation; inferred: not on the page; EVIDENCE.md \[T]: a script calling the live API passes from, to (RFC 3339) and actor; the value's form is not shown
+    /// Not stated by the vendor's documentation; inferred: not on the page; EVIDENCE.md (Nobl9) \[T]: a script calling the live API passes from, to (RFC 3339) and actor to Get all audit logs; used there only, not on Get audit log for a specific object, whose query parameters the page lists (with actorType) and for which no source shows it; the value's form is not shown
     pub fn actor(mut self, value: impl Into<String>) -> Self {
         self.actor = Some(value.into());
         self
@@ -164,9 +164,6 @@ pub struct GetObjectAuditLog<'a> {
     offset: Option<i64>,
     sort_by: Option<crate::types::SortBy>,
     sort_order: Option<crate::types::SortOrder>,
-    from: Option<chrono::DateTime<chrono::Utc>>,
-    to: Option<chrono::DateTime<chrono::Utc>>,
-    actor: Option<String>,
 }
 
 impl<'a> GetObjectAuditLog<'a> {
@@ -185,9 +182,6 @@ impl<'a> GetObjectAuditLog<'a> {
             offset: None,
             sort_by: None,
             sort_order: None,
-            from: None,
-            to: None,
-            actor: None,
         }
     }
 
@@ -227,30 +221,6 @@ impl<'a> GetObjectAuditLog<'a> {
         self
     }
 
-    /// Only audit log entries at or after this time (RFC 3339).
-    ///
-    /// Not stated by the vendor's documentation; inferred: not on the page; EVIDENCE.md \[T]: a script calling the live API passes from, to (RFC 3339) and actor
-    pub fn from(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
-        self.from = Some(value);
-        self
-    }
-
-    /// Only audit log entries before this time (RFC 3339).
-    ///
-    /// Not stated by the vendor's documentation; inferred: not on the page; EVIDENCE.md \[T]: a script calling the live API passes from, to (RFC 3339) and actor
-    pub fn to(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
-        self.to = Some(value);
-        self
-    }
-
-    /// Only audit log entries of this actor.
-    ///
-    /// Not stated by the vendor's documentation; inferred: not on the page; EVIDENCE.md \[T]: a script calling the live API passes from, to (RFC 3339) and actor; the value's form is not shown
-    pub fn actor(mut self, value: impl Into<String>) -> Self {
-        self.actor = Some(value.into());
-        self
-    }
-
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/audit/v1/logs/{kind}/{name}")
             .path_param("kind", &self.kind)
@@ -261,9 +231,6 @@ impl<'a> GetObjectAuditLog<'a> {
             .query("offset", &self.offset)
             .query("sortBy", &self.sort_by)
             .query("sortOrder", &self.sort_order)
-            .query("from", &self.from)
-            .query("to", &self.to)
-            .query("actor", &self.actor)
     }
 
     /// Sends the request: `GET /api/audit/v1/logs/{kind}/{name}`.

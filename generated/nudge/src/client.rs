@@ -50,9 +50,9 @@ impl Client {
 
     /// Search apps with filters
     ///
-    /// Search apps with property filters, free-text search terms, sorting and body pagination.
+    /// Search apps with filter and search conditions, sorting and body pagination.
     ///
-    /// Not stated by the vendor's documentation; inferred: Nudge-Security/field-bot (nudge_bot/api/nudge.py) calls POST /apps/search with a filters body; not in the published document
+    /// Not stated by the vendor's documentation; inferred: Nudge-Security/field-bot (src/main/python/nudge_bot/api/nudge.py) calls POST /apps/search with a JSON SearchRequest body (filters: \[] and a list of conditions in search) and reads values and next_page from the answer; not in the published document
     ///
     /// `POST /apps/search`
     pub fn search_apps_with_filters(
@@ -93,9 +93,9 @@ impl Client {
 
     /// Search accounts with filters
     ///
-    /// Search accounts with property filters, free-text search terms, sorting and body pagination.
+    /// Search accounts with filter and search conditions, sorting and body pagination.
     ///
-    /// Not stated by the vendor's documentation; inferred: Nudge-Security/field-bot (nudge_bot/api/nudge.py) calls POST /accounts/search with a filters body; not in the published document
+    /// Not stated by the vendor's documentation; inferred: by analogy, not shown by the vendor's code: Nudge-Security/field-bot (src/main/python/nudge_bot/api/nudge.py) calls only POST /apps/search and POST /fields/search; that POST /accounts/search exists with the same body and answer is inferred from them and from EVIDENCE.md's summary (POST /&lt;resource>/search); not in the published document
     ///
     /// `POST /accounts/search`
     pub fn search_accounts_with_filters(
@@ -124,9 +124,9 @@ impl Client {
 
     /// Search OAuth grants with filters
     ///
-    /// Search OAuth grants with property filters, free-text search terms, sorting and body pagination.
+    /// Search OAuth grants with filter and search conditions, sorting and body pagination.
     ///
-    /// Not stated by the vendor's documentation; inferred: Nudge-Security/field-bot (nudge_bot/api/nudge.py) calls POST /oauth-grants/search with a filters body; not in the published document
+    /// Not stated by the vendor's documentation; inferred: by analogy, not shown by the vendor's code: Nudge-Security/field-bot (src/main/python/nudge_bot/api/nudge.py) calls only POST /apps/search and POST /fields/search; that POST /oauth-grants/search exists with the same body and answer is inferred from them and from EVIDENCE.md's summary (POST /&lt;resource>/search); not in the published document
     ///
     /// `POST /oauth-grants/search`
     pub fn search_oauth_grants_with_filters(
@@ -155,9 +155,9 @@ impl Client {
 
     /// Search events with filters
     ///
-    /// Search events with property filters, free-text search terms, sorting and body pagination.
+    /// Search events with filter and search conditions, sorting and body pagination.
     ///
-    /// Not stated by the vendor's documentation; inferred: Nudge-Security/field-bot (nudge_bot/api/nudge.py) calls POST /events/search with a filters body; not in the published document
+    /// Not stated by the vendor's documentation; inferred: by analogy, not shown by the vendor's code: Nudge-Security/field-bot (src/main/python/nudge_bot/api/nudge.py) calls only POST /apps/search and POST /fields/search; that POST /events/search exists with the same body and answer is inferred from them and from EVIDENCE.md's summary (POST /&lt;resource>/search); not in the published document
     ///
     /// `POST /events/search`
     pub fn search_events_with_filters(
@@ -183,9 +183,9 @@ impl Client {
 
     /// Search users with filters
     ///
-    /// Search users with property filters, free-text search terms, sorting and body pagination.
+    /// Search users with filter and search conditions, sorting and body pagination.
     ///
-    /// Not stated by the vendor's documentation; inferred: Nudge-Security/field-bot (nudge_bot/api/nudge.py) calls POST /users/search with a filters body; not in the published document
+    /// Not stated by the vendor's documentation; inferred: by analogy, not shown by the vendor's code: Nudge-Security/field-bot (src/main/python/nudge_bot/api/nudge.py) calls only POST /apps/search and POST /fields/search; that POST /users/search exists with the same body and answer is inferred from them and from EVIDENCE.md's summary (POST /&lt;resource>/search); not in the published document
     ///
     /// `POST /users/search`
     pub fn search_users_with_filters(
@@ -204,9 +204,9 @@ impl Client {
 
     /// Search user groups with filters
     ///
-    /// Search user groups with property filters, free-text search terms, sorting and body pagination.
+    /// Search user groups with filter and search conditions, sorting and body pagination.
     ///
-    /// Not stated by the vendor's documentation; inferred: Nudge-Security/field-bot (nudge_bot/api/nudge.py) calls POST /user-groups/search with a filters body; not in the published document
+    /// Not stated by the vendor's documentation; inferred: by analogy, not shown by the vendor's code: Nudge-Security/field-bot (src/main/python/nudge_bot/api/nudge.py) calls only POST /apps/search and POST /fields/search; that POST /user-groups/search exists with the same body and answer is inferred from them and from EVIDENCE.md's summary (POST /&lt;resource>/search); not in the published document
     ///
     /// `POST /user-groups/search`
     pub fn search_user_groups_with_filters(
@@ -235,9 +235,9 @@ impl Client {
 
     /// Search notifications with filters
     ///
-    /// Search notifications with property filters, free-text search terms, sorting and body pagination.
+    /// Search notifications with filter and search conditions, sorting and body pagination.
     ///
-    /// Not stated by the vendor's documentation; inferred: Nudge-Security/field-bot (nudge_bot/api/nudge.py) calls POST /notifications/search with a filters body; not in the published document
+    /// Not stated by the vendor's documentation; inferred: by analogy, not shown by the vendor's code: Nudge-Security/field-bot (src/main/python/nudge_bot/api/nudge.py) calls only POST /apps/search and POST /fields/search; that POST /notifications/search exists with the same body and answer is inferred from them and from EVIDENCE.md's summary (POST /&lt;resource>/search); not in the published document
     ///
     /// `POST /notifications/search`
     pub fn search_notifications_with_filters(
@@ -266,9 +266,9 @@ impl Client {
 
     /// Search fields with filters
     ///
-    /// Search fields with property filters, free-text search terms, sorting and body pagination.
+    /// Search fields with filter and search conditions, sorting and body pagination.
     ///
-    /// Not stated by the vendor's documentation; inferred: Nudge-Security/field-bot (nudge_bot/api/nudge.py) calls POST /fields/search with a filters body; not in the published document
+    /// Not stated by the vendor's documentation; inferred: Nudge-Security/field-bot (src/main/python/nudge_bot/api/nudge.py) calls POST /fields/search with a JSON SearchRequest body (filters: \[] and a list of conditions in search) and reads values and next_page from the answer; not in the published document
     ///
     /// `POST /fields/search`
     pub fn search_fields_with_filters(
@@ -276,6 +276,52 @@ impl Client {
         body: crate::types::SearchRequest,
     ) -> operations::SearchFieldsWithFilters<'_> {
         operations::SearchFieldsWithFilters::new(self, body)
+    }
+
+    /// Update field
+    ///
+    /// Update a custom field.
+    ///
+    /// Not stated by the vendor's documentation; inferred: Nudge-Security/field-bot (src/main/python/nudge_bot/api/nudge.py) calls PUT /fields/{field_id}; not in the published document. The body and the responses are not shown by the code: by analogy with the document's Create field (POST /fields: name, type, allowed_values; the field as a JSON object), and with Set app category for the error responses
+    ///
+    /// `PUT /fields/{field_id}`
+    pub fn update_field(
+        &self,
+        field_id: impl Into<String>,
+        body: crate::types::UpdateFieldRequest,
+    ) -> operations::UpdateField<'_> {
+        operations::UpdateField::new(self, field_id, body)
+    }
+
+    /// Add allowed values
+    ///
+    /// Add values to the allowed values of a custom field.
+    ///
+    /// Not stated by the vendor's documentation; inferred: Nudge-Security/field-bot (src/main/python/nudge_bot/api/nudge.py) calls POST /fields/{field_id}/allowed_values; not in the published document. The body and the responses are not shown by the code: by analogy with the document's Create field (POST /fields: allowed_values as a list of strings; the field as a JSON object), and with Set app category for the error responses
+    ///
+    /// `POST /fields/{field_id}/allowed_values`
+    pub fn add_field_allowed_values(
+        &self,
+        field_id: impl Into<String>,
+        body: crate::types::AddAllowedValuesRequest,
+    ) -> operations::AddFieldAllowedValues<'_> {
+        operations::AddFieldAllowedValues::new(self, field_id, body)
+    }
+
+    /// Set app field value
+    ///
+    /// Set the value of a custom field on an app.
+    ///
+    /// Not stated by the vendor's documentation; inferred: Nudge-Security/field-bot (src/main/python/nudge_bot/api/nudge.py) calls POST /apps/{app_id}/fields/{field_id} with the JSON body {value}; not in the published document. The responses are not shown by the code: by analogy with the document's Set app category (POST /apps/app-category/{app_id}), its other call that sets a value on an app: 200 without a body, and its error responses
+    ///
+    /// `POST /apps/{app_id}/fields/{field_id}`
+    pub fn set_app_field_value(
+        &self,
+        app_id: i64,
+        field_id: impl Into<String>,
+        body: crate::types::SetAppFieldValueRequest,
+    ) -> operations::SetAppFieldValue<'_> {
+        operations::SetAppFieldValue::new(self, app_id, field_id, body)
     }
 
     /// Search labels
@@ -297,9 +343,9 @@ impl Client {
 
     /// Search labels with filters
     ///
-    /// Search labels with property filters, free-text search terms, sorting and body pagination.
+    /// Search labels with filter and search conditions, sorting and body pagination.
     ///
-    /// Not stated by the vendor's documentation; inferred: Nudge-Security/field-bot (nudge_bot/api/nudge.py) calls POST /labels/search with a filters body; not in the published document
+    /// Not stated by the vendor's documentation; inferred: by analogy, not shown by the vendor's code: Nudge-Security/field-bot (src/main/python/nudge_bot/api/nudge.py) calls only POST /apps/search and POST /fields/search; that POST /labels/search exists with the same body and answer is inferred from them and from EVIDENCE.md's summary (POST /&lt;resource>/search); not in the published document
     ///
     /// `POST /labels/search`
     pub fn search_labels_with_filters(
@@ -318,9 +364,9 @@ impl Client {
 
     /// Search findings with filters
     ///
-    /// Search findings with property filters, free-text search terms, sorting and body pagination.
+    /// Search findings with filter and search conditions, sorting and body pagination.
     ///
-    /// Not stated by the vendor's documentation; inferred: Nudge-Security/field-bot (nudge_bot/api/nudge.py) calls POST /findings/search with a filters body; not in the published document
+    /// Not stated by the vendor's documentation; inferred: by analogy, not shown by the vendor's code: Nudge-Security/field-bot (src/main/python/nudge_bot/api/nudge.py) calls only POST /apps/search and POST /fields/search; that POST /findings/search exists with the same body and answer is inferred from them and from EVIDENCE.md's summary (POST /&lt;resource>/search); not in the published document
     ///
     /// `POST /findings/search`
     pub fn search_findings_with_filters(
@@ -341,9 +387,9 @@ impl Client {
 
     /// Search app-to-app integrations with filters
     ///
-    /// Search app-to-app integrations with property filters, free-text search terms, sorting and body pagination.
+    /// Search app-to-app integrations with filter and search conditions, sorting and body pagination.
     ///
-    /// Not stated by the vendor's documentation; inferred: Nudge-Security/field-bot (nudge_bot/api/nudge.py) calls POST /app-to-app-integrations/search with a filters body; not in the published document
+    /// Not stated by the vendor's documentation; inferred: by analogy, not shown by the vendor's code: Nudge-Security/field-bot (src/main/python/nudge_bot/api/nudge.py) calls only POST /apps/search and POST /fields/search; that POST /app-to-app-integrations/search exists with the same body and answer is inferred from them and from EVIDENCE.md's summary (POST /&lt;resource>/search); not in the published document
     ///
     /// `POST /app-to-app-integrations/search`
     pub fn search_app_to_app_integrations_with_filters(

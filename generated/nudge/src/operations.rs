@@ -1229,6 +1229,124 @@ impl<'a> SearchFieldsWithFilters<'a> {
     }
 }
 
+/// Request builder for [`Client::update_field`]: `PUT /fields/{field_id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send().await`"]
+pub struct UpdateField<'a> {
+    client: &'a Client,
+    field_id: String,
+    body: crate::types::UpdateFieldRequest,
+}
+
+impl<'a> UpdateField<'a> {
+    pub(crate) fn new(
+        client: &'a Client,
+        field_id: impl Into<String>,
+        body: crate::types::UpdateFieldRequest,
+    ) -> Self {
+        Self {
+            client,
+            field_id: field_id.into(),
+            body,
+        }
+    }
+
+    fn request(&self) -> Request {
+        Request::new(Method::PUT, "/fields/{field_id}")
+            .path_param("field_id", &self.field_id)
+            .json(&self.body)
+    }
+
+    /// Sends the request: `PUT /fields/{field_id}`.
+    pub async fn send(
+        self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        clientgen_runtime::Error<crate::types::Error>,
+    > {
+        self.client.inner.execute(self.request()).await?.json()
+    }
+}
+
+/// Request builder for [`Client::add_field_allowed_values`]: `POST /fields/{field_id}/allowed_values`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send().await`"]
+pub struct AddFieldAllowedValues<'a> {
+    client: &'a Client,
+    field_id: String,
+    body: crate::types::AddAllowedValuesRequest,
+}
+
+impl<'a> AddFieldAllowedValues<'a> {
+    pub(crate) fn new(
+        client: &'a Client,
+        field_id: impl Into<String>,
+        body: crate::types::AddAllowedValuesRequest,
+    ) -> Self {
+        Self {
+            client,
+            field_id: field_id.into(),
+            body,
+        }
+    }
+
+    fn request(&self) -> Request {
+        Request::new(Method::POST, "/fields/{field_id}/allowed_values")
+            .path_param("field_id", &self.field_id)
+            .json(&self.body)
+    }
+
+    /// Sends the request: `POST /fields/{field_id}/allowed_values`.
+    pub async fn send(
+        self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        clientgen_runtime::Error<crate::types::Error>,
+    > {
+        self.client.inner.execute(self.request()).await?.json()
+    }
+}
+
+/// Request builder for [`Client::set_app_field_value`]: `POST /apps/{app_id}/fields/{field_id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send().await`"]
+pub struct SetAppFieldValue<'a> {
+    client: &'a Client,
+    app_id: i64,
+    field_id: String,
+    body: crate::types::SetAppFieldValueRequest,
+}
+
+impl<'a> SetAppFieldValue<'a> {
+    pub(crate) fn new(
+        client: &'a Client,
+        app_id: i64,
+        field_id: impl Into<String>,
+        body: crate::types::SetAppFieldValueRequest,
+    ) -> Self {
+        Self {
+            client,
+            app_id,
+            field_id: field_id.into(),
+            body,
+        }
+    }
+
+    fn request(&self) -> Request {
+        Request::new(Method::POST, "/apps/{app_id}/fields/{field_id}")
+            .path_param("app_id", &self.app_id)
+            .path_param("field_id", &self.field_id)
+            .json(&self.body)
+    }
+
+    /// Sends the request: `POST /apps/{app_id}/fields/{field_id}`.
+    pub async fn send(
+        self,
+    ) -> Result<(), clientgen_runtime::Error<crate::types::Error>> {
+        self.client.inner.execute(self.request()).await?.empty()
+    }
+}
+
 /// Request builder for [`Client::search_labels`]: `GET /labels`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]

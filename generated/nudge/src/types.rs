@@ -6,6 +6,15 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Body of POST /fields/{field_id}/allowed_values.
+///
+/// Not stated by the vendor's documentation; inferred: the vendor's code calls POST /fields/{field_id}/allowed_values but its body is not shown; allowed_values, a list of strings, by analogy with the body of POST /fields (CreateFieldRequest); not in the published document
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AddAllowedValuesRequest {
+    /// The values to add to the field's allowed values.
+    pub allowed_values: Vec<String>,
+}
+
 /// The `App` schema.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct App {
@@ -51,7 +60,7 @@ pub struct AppList {
 
 /// One page of apps from POST /apps/search.
 ///
-/// Not stated by the vendor's documentation; inferred: Nudge-Security/field-bot (nudge_bot/api/nudge.py) reads {values, page, per_page, total_pages, total_values, next_page, prev_page}; not in the published document
+/// Not stated by the vendor's documentation; inferred: Nudge-Security/field-bot (src/main/python/nudge_bot/api/nudge.py) reads values and next_page from the answer of POST /apps/search; the other properties are listed in EVIDENCE.md's summary of the answer but not read by the code (inferred); not in the published document
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AppSearchResults {
     /// The matching apps on this page.
@@ -60,25 +69,33 @@ pub struct AppSearchResults {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<App>>,
     /// Number of this page.
+    ///
+    /// Not stated by the vendor's documentation; inferred: listed in EVIDENCE.md's summary of the answer; not read by the vendor's code
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<i64>,
     /// Number of results per page.
+    ///
+    /// Not stated by the vendor's documentation; inferred: listed in EVIDENCE.md's summary of the answer; not read by the vendor's code
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_page: Option<i64>,
     /// Total number of pages.
+    ///
+    /// Not stated by the vendor's documentation; inferred: listed in EVIDENCE.md's summary of the answer; not read by the vendor's code. Paging stops at it when present, else at a short or empty page
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_pages: Option<i64>,
     /// Total number of matching apps.
+    ///
+    /// Not stated by the vendor's documentation; inferred: listed in EVIDENCE.md's summary of the answer; not read by the vendor's code
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_values: Option<i64>,
     /// Number of the next page; null on the last page.
     ///
-    /// Not stated by the vendor's documentation; inferred: assumed null when there is no next page
+    /// Not stated by the vendor's documentation; inferred: read by the vendor's code; integer and null on the last page are assumed
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_page: Option<i64>,
     /// Number of the previous page; null on the first page.
     ///
-    /// Not stated by the vendor's documentation; inferred: assumed null when there is no previous page
+    /// Not stated by the vendor's documentation; inferred: listed in EVIDENCE.md's summary of the answer; not read by the vendor's code; null on the first page assumed
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prev_page: Option<i64>,
 }
@@ -116,9 +133,9 @@ pub struct Error {
     pub message: Option<String>,
 }
 
-/// Comparison operator of a search filter.
+/// Comparison operator of a search condition.
 ///
-/// Not stated by the vendor's documentation; inferred: operator list from Nudge-Security/field-bot (nudge_bot/api/nudge.py); not in the published document
+/// Not stated by the vendor's documentation; inferred: Nudge-Security/field-bot (src/main/python/nudge_bot/api/nudge.py) uses =, ilike and isnull; the other operators are EVIDENCE.md's list of filter ops and are not seen in the code's calls (inferred); not in the published document
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FilterOp {
     /// `=`
@@ -244,43 +261,50 @@ pub struct PaginatedList {
     pub total: Option<i64>,
 }
 
-/// One filter condition comparing a property of the resource with a value.
+/// One condition of a search: a property of the resource, an operator and a value. The same object is used in `filters` and `search`.
 ///
-/// Not stated by the vendor's documentation; inferred: Nudge-Security/field-bot (nudge_bot/api/nudge.py) sends filters as {property, op, value}; not in the published document
+/// Not stated by the vendor's documentation; inferred: Nudge-Security/field-bot (src/main/python/nudge_bot/api/nudge.py) sends its search conditions as {property, op, value}, some with field_name; its use in filters is by analogy (the code sends filters: \[]); not in the published document
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SearchFilter {
-    /// Name of the resource property to filter on.
+    /// Name of the resource property the condition applies to.
     pub property: String,
-    /// Comparison operator of a search filter.
+    /// Comparison operator of a search condition.
     pub op: FilterOp,
-    /// Value to compare with. May be a string, number, boolean, or an array of values for the in and notin operators; omitted for notnull and isnull.
+    /// Value to compare with: any JSON value. Left out when not set.
     ///
-    /// Not stated by the vendor's documentation; inferred: field-bot passes values of several JSON types; the accepted types are not documented
+    /// Not stated by the vendor's documentation; inferred: the JSON types the API accepts are not shown by the code or the document, so any JSON value is allowed; optional because isnull and notnull plausibly compare with nothing (by analogy with the operators' names)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<serde_json::Value>,
+    /// Name of a custom field, sent beside `property` in some conditions.
+    ///
+    /// Not stated by the vendor's documentation; inferred: Nudge-Security/field-bot (src/main/python/nudge_bot/api/nudge.py) sends field_name in some search conditions and not in others, hence optional; what the API does with it is not shown (presumably it names the custom field the condition applies to)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field_name: Option<String>,
 }
 
-/// Body of a POST /&lt;resource>/search call: property filters, free-text search terms, sorting and the page to return. Every property is optional.
+/// Body of a POST /&lt;resource>/search call: filter conditions, search conditions, sorting and the page to return. Every property is optional.
 ///
-/// Not stated by the vendor's documentation; inferred: Nudge-Security/field-bot (nudge_bot/api/nudge.py) sends {filters, search, page, per_page, sorting} to POST /&lt;resource>/search; not in the published document
+/// Not stated by the vendor's documentation; inferred: Nudge-Security/field-bot (src/main/python/nudge_bot/api/nudge.py) sends this body to POST /apps/search and POST /fields/search with filters: \[] and its conditions in search; page, per_page and sorting are listed in EVIDENCE.md's summary of the body but the code's use of them is not shown (inferred); not in the published document
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SearchRequest {
-    /// Property filters; a value must satisfy all of them.
+    /// Filter conditions, each comparing a property with a value.
+    ///
+    /// Not stated by the vendor's documentation; inferred: field-bot always sends filters: \[] (an empty list), so the item shape is not shown by the code; assumed to be the condition object its search entries use (EVIDENCE.md summarises filters as {property, op, value}), by analogy
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<SearchFilter>>,
-    /// Free-text search terms.
+    /// Search conditions, each comparing a property with a value.
     ///
-    /// Not stated by the vendor's documentation; inferred: field-bot sends a list here but the item type is not shown; string is a guess by analogy with the GET search query parameter
+    /// Not stated by the vendor's documentation; inferred: Nudge-Security/field-bot (src/main/python/nudge_bot/api/nudge.py) sends its conditions here as {property, op, value} objects, some with field_name; not in the published document
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub search: Option<Vec<String>>,
+    pub search: Option<Vec<SearchFilter>>,
     /// Page number, starting at 1.
     ///
-    /// Not stated by the vendor's documentation; inferred: minimum taken from the GET Page parameter
+    /// Not stated by the vendor's documentation; inferred: listed in EVIDENCE.md's summary of the body, not shown in the code's calls; minimum taken from the GET Page parameter
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<i64>,
     /// Number of results per page.
     ///
-    /// Not stated by the vendor's documentation; inferred: bounds taken from the GET PerPage parameter
+    /// Not stated by the vendor's documentation; inferred: listed in EVIDENCE.md's summary of the body, not shown in the code's calls; bounds taken from the GET PerPage parameter
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_page: Option<i64>,
     /// Sort order of the search results.
@@ -290,39 +314,47 @@ pub struct SearchRequest {
 
 /// One page of results from a POST /&lt;resource>/search call.
 ///
-/// Not stated by the vendor's documentation; inferred: Nudge-Security/field-bot (nudge_bot/api/nudge.py) reads {values, page, per_page, total_pages, total_values, next_page, prev_page}; not in the published document
+/// Not stated by the vendor's documentation; inferred: Nudge-Security/field-bot (src/main/python/nudge_bot/api/nudge.py) reads values and next_page from the answer of POST /fields/search; the other properties are listed in EVIDENCE.md's summary of the answer but not read by the code (inferred); not in the published document
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SearchResults {
     /// The matching records on this page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// Number of this page.
+    ///
+    /// Not stated by the vendor's documentation; inferred: listed in EVIDENCE.md's summary of the answer; not read by the vendor's code
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<i64>,
     /// Number of results per page.
+    ///
+    /// Not stated by the vendor's documentation; inferred: listed in EVIDENCE.md's summary of the answer; not read by the vendor's code
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_page: Option<i64>,
     /// Total number of pages.
+    ///
+    /// Not stated by the vendor's documentation; inferred: listed in EVIDENCE.md's summary of the answer; not read by the vendor's code. Paging stops at it when present, else at a short or empty page
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_pages: Option<i64>,
     /// Total number of matching records.
+    ///
+    /// Not stated by the vendor's documentation; inferred: listed in EVIDENCE.md's summary of the answer; not read by the vendor's code
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_values: Option<i64>,
     /// Number of the next page; null on the last page.
     ///
-    /// Not stated by the vendor's documentation; inferred: assumed null when there is no next page
+    /// Not stated by the vendor's documentation; inferred: read by the vendor's code; integer and null on the last page are assumed
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_page: Option<i64>,
     /// Number of the previous page; null on the first page.
     ///
-    /// Not stated by the vendor's documentation; inferred: assumed null when there is no previous page
+    /// Not stated by the vendor's documentation; inferred: listed in EVIDENCE.md's summary of the answer; not read by the vendor's code; null on the first page assumed
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prev_page: Option<i64>,
 }
 
 /// Sort order of the search results.
 ///
-/// Not stated by the vendor's documentation; inferred: Nudge-Security/field-bot (nudge_bot/api/nudge.py) sends sorting as {property, direction}; not in the published document
+/// Not stated by the vendor's documentation; inferred: listed as sorting {property, direction} in EVIDENCE.md's summary of the body; the code's use of it is not shown (inferred); not in the published document
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SearchSorting {
     /// Name of the resource property to sort by.
@@ -340,9 +372,20 @@ pub struct SetAppCategoryRequest {
     pub category: String,
 }
 
+/// Body of POST /apps/{app_id}/fields/{field_id}.
+///
+/// Not stated by the vendor's documentation; inferred: Nudge-Security/field-bot (src/main/python/nudge_bot/api/nudge.py) sends the JSON body {value}; not in the published document
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SetAppFieldValueRequest {
+    /// The field's value for the app; any JSON value.
+    ///
+    /// Not stated by the vendor's documentation; inferred: the JSON types the API accepts are not shown (a field has a type, as in POST /fields); any JSON value is allowed
+    pub value: serde_json::Value,
+}
+
 /// Sort direction.
 ///
-/// Not stated by the vendor's documentation; inferred: field-bot sends a direction but its values are not shown; asc/desc is a guess
+/// Not stated by the vendor's documentation; inferred: no source shows the values of direction; asc/desc is a guess
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SortDirection {
     /// `asc`
@@ -401,4 +444,20 @@ impl<'de> Deserialize<'de> for SortDirection {
         let value = String::deserialize(deserializer)?;
         Ok(Self::from(value.as_str()))
     }
+}
+
+/// Body of PUT /fields/{field_id}: the properties of the field to change. Every property is optional.
+///
+/// Not stated by the vendor's documentation; inferred: the vendor's code calls PUT /fields/{field_id} but its body is not shown; properties by analogy with the body of POST /fields (CreateFieldRequest), all optional for an update; not in the published document
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateFieldRequest {
+    /// The `name` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The `type` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// The `allowed_values` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_values: Option<Vec<String>>,
 }

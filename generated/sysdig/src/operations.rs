@@ -1062,7 +1062,7 @@ impl<'a> ListReportSchedules<'a> {
     /// Sends the request: `GET /api/reporting/v1/{domain}/schedules`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<Vec<serde_json::Value>, clientgen_runtime::Error<serde_json::Value>> {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -1340,7 +1340,7 @@ impl<'a> ListNetworkTopologyClusters<'a> {
     /// Sends the request: `GET /api/v1/networkTopology/clusters`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<Vec<String>, clientgen_runtime::Error<serde_json::Value>> {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -1399,7 +1399,7 @@ impl<'a> ListNetworkTopologyNamespaces<'a> {
     /// Sends the request: `GET /api/v1/networkTopology/namespaces`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<Vec<String>, clientgen_runtime::Error<serde_json::Value>> {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -1469,7 +1469,10 @@ impl<'a> ListNetworkTopologyOwners<'a> {
     /// Sends the request: `GET /api/v1/networkTopology/owners`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<
+        std::collections::BTreeMap<String, Vec<serde_json::Value>>,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -1987,7 +1990,7 @@ impl<'a> ListWorkloadLabelKeys<'a> {
     /// Sends the request: `GET /api/v1/networkTopology/workloadLabelKeys`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<Vec<String>, clientgen_runtime::Error<serde_json::Value>> {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -2021,7 +2024,7 @@ impl<'a> ListNamespaceLabelKeys<'a> {
     /// Sends the request: `GET /api/v1/networkTopology/namespaceLabelKeys`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<Vec<String>, clientgen_runtime::Error<serde_json::Value>> {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -2053,7 +2056,7 @@ impl<'a> CreateSimulatedNetworkPolicy<'a> {
     /// Sends the request: `POST /api/v1/networkSecurity/namespaces/{namespaceName}/simulatedPolicies`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<String, clientgen_runtime::Error<serde_json::Value>> {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -2406,9 +2409,7 @@ impl<'a> DeleteCaptures<'a> {
     }
 
     /// Sends the request: `DELETE /api/v1/captures`.
-    pub async fn send(
-        self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    pub async fn send(self) -> Result<i64, clientgen_runtime::Error<serde_json::Value>> {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -3689,7 +3690,10 @@ impl<'a> GetImagePolicyEvaluation<'a> {
     /// Sends the request: `GET /api/scanning/v1/images/{imageDigest}/policyEvaluation`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<
+        crate::types::ImagePolicyEvaluation,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -3732,7 +3736,10 @@ impl<'a> GetImagePolicyEvaluationById<'a> {
     /// Sends the request: `GET /api/scanning/v1/images/by_id/{imageId}/policyEvaluation`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<
+        crate::types::ImagePolicyEvaluation,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -3766,7 +3773,10 @@ impl<'a> ListScanningPolicies<'a> {
     /// Sends the request: `GET /api/scanning/v1/policies`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<
+        Vec<crate::types::ScanningPolicy>,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -3791,7 +3801,10 @@ impl<'a> CreateScanningPolicy<'a> {
     /// Sends the request: `POST /api/scanning/v1/policies`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<
+        crate::types::ScanningPolicy,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -3865,7 +3878,10 @@ impl<'a> GetScanningPolicy<'a> {
     /// Sends the request: `GET /api/scanning/v1/policies/{id}`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<
+        crate::types::ScanningPolicy,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -3901,7 +3917,10 @@ impl<'a> UpdateScanningPolicy<'a> {
     /// Sends the request: `PUT /api/scanning/v1/policies/{id}`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<
+        crate::types::ScanningPolicy,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -4038,7 +4057,10 @@ impl<'a> CreateWhitelist<'a> {
     /// Sends the request: `POST /api/scanning/v1/whitelists`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<
+        crate::types::VulnExceptionList,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -4078,7 +4100,10 @@ impl<'a> GetWhitelist<'a> {
     /// Sends the request: `GET /api/scanning/v1/whitelists/{id}`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<
+        crate::types::VulnExceptionList,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -4125,7 +4150,10 @@ impl<'a> UpdateWhitelist<'a> {
     /// Sends the request: `PUT /api/scanning/v1/whitelists/{id}`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<
+        crate::types::VulnExceptionList,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -4238,7 +4266,10 @@ impl<'a> CreateVulnExceptionList<'a> {
     /// Sends the request: `POST /api/scanning/v1/vulnexceptions`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<
+        crate::types::VulnExceptionList,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -4278,7 +4309,10 @@ impl<'a> GetVulnExceptionList<'a> {
     /// Sends the request: `GET /api/scanning/v1/vulnexceptions/{id}`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<
+        crate::types::VulnExceptionList,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -4325,7 +4359,10 @@ impl<'a> UpdateVulnExceptionList<'a> {
     /// Sends the request: `PUT /api/scanning/v1/vulnexceptions/{id}`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<
+        crate::types::VulnExceptionList,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -4415,7 +4452,10 @@ impl<'a> AddVulnExceptionVulnerability<'a> {
     /// Sends the request: `POST /api/scanning/v1/vulnexceptions/{id}/vulnerabilities`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<
+        crate::types::VulnException,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -4519,7 +4559,10 @@ impl<'a> UpdateVulnExceptionVulnerability<'a> {
     /// Sends the request: `PUT /api/scanning/v1/vulnexceptions/{id}/vulnerabilities/{vulnId}`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<
+        crate::types::VulnException,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -4845,7 +4888,7 @@ impl<'a> ListScanningAlerts<'a> {
     /// Every item of every page of `GET /api/scanning/v1/alerts` (at `/alerts` in each page), fetched page by page as the stream is polled.
     pub fn items(
         self,
-    ) -> clientgen_runtime::Items<serde_json::Value, serde_json::Value> {
+    ) -> clientgen_runtime::Items<crate::types::ScanningAlert, serde_json::Value> {
         self.client.inner.items(self.request(), Self::PAGINATION)
     }
 }
@@ -4870,7 +4913,10 @@ impl<'a> CreateScanningAlert<'a> {
     /// Sends the request: `POST /api/scanning/v1/alerts`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<
+        crate::types::ScanningAlert,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -4896,7 +4942,10 @@ impl<'a> GetScanningAlert<'a> {
     /// Sends the request: `GET /api/scanning/v1/alerts/{id}`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<
+        crate::types::ScanningAlert,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -4932,7 +4981,10 @@ impl<'a> UpdateScanningAlert<'a> {
     /// Sends the request: `PUT /api/scanning/v1/alerts/{id}`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<
+        crate::types::ScanningAlert,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -5137,7 +5189,7 @@ impl<'a> ListScanningResults<'a> {
     /// Sends the request: `GET /api/scanning/v1/results`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<Vec<serde_json::Value>, clientgen_runtime::Error<serde_json::Value>> {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -6194,7 +6246,10 @@ impl<'a> GetActivityAuditEventTrace<'a> {
     /// Sends the request: `GET /api/v2/activityAudit/events/{type}/{eventId}/trace`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<
+        crate::types::ActivityAuditTrace,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -6266,7 +6321,10 @@ impl<'a> ListEventsForwardingIntegrations<'a> {
     /// Sends the request: `GET /api/v1/eventsForwarding/integrations`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<
+        Vec<crate::types::EventsForwardingIntegration>,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -6416,7 +6474,7 @@ impl<'a> ListProfileGroups<'a> {
     /// Sends the request: `GET /api/v1/profiling/profileGroups`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<Vec<serde_json::Value>, clientgen_runtime::Error<serde_json::Value>> {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -6566,7 +6624,7 @@ impl<'a> ListProfileGroupProfiles<'a> {
     /// Sends the request: `GET /api/v1/profiling/profileGroups/{profileGroupId}/profiles`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<crate::types::ProfileList, clientgen_runtime::Error<serde_json::Value>> {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -6595,7 +6653,7 @@ impl<'a> GetProfile<'a> {
     /// Sends the request: `GET /api/v1/profiling/profiles/{profileId}`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<crate::types::Profile, clientgen_runtime::Error<serde_json::Value>> {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -6927,7 +6985,7 @@ impl<'a> ListFalcoListSummaries<'a> {
     /// Sends the request: `GET /api/secure/falco/lists/summaries`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<Vec<serde_json::Value>, clientgen_runtime::Error<serde_json::Value>> {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -6986,7 +7044,10 @@ impl<'a> GetDefaultFalcoRulesFiles<'a> {
     /// Sends the request: `GET /api/settings/falco/defaultRulesFiles`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<
+        crate::types::DefaultFalcoRulesFiles,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -7034,7 +7095,10 @@ impl<'a> GetCustomFalcoRulesFiles<'a> {
     /// Sends the request: `GET /api/settings/falco/customRulesFiles`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<
+        crate::types::CustomFalcoRulesFiles,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -7060,7 +7124,10 @@ impl<'a> SetCustomFalcoRulesFiles<'a> {
     /// Sends the request: `PUT /api/settings/falco/customRulesFiles`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<
+        crate::types::CustomFalcoRulesFiles,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -7233,7 +7300,10 @@ impl<'a> ListSecurityPolicies<'a> {
     /// Sends the request: `GET /api/v2/policies`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<
+        Vec<crate::types::SecurityPolicy>,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -7258,7 +7328,10 @@ impl<'a> CreateSecurityPolicy<'a> {
     /// Sends the request: `POST /api/v2/policies`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<
+        crate::types::SecurityPolicy,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -7283,7 +7356,10 @@ impl<'a> GetSecurityPolicy<'a> {
     /// Sends the request: `GET /api/v2/policies/{id}`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<
+        crate::types::SecurityPolicy,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -7319,7 +7395,10 @@ impl<'a> UpdateSecurityPolicy<'a> {
     /// Sends the request: `PUT /api/v2/policies/{id}`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<
+        crate::types::SecurityPolicy,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -7344,8 +7423,11 @@ impl<'a> DeleteSecurityPolicy<'a> {
     /// Sends the request: `DELETE /api/v2/policies/{id}`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
-        self.client.inner.execute(self.request()).await?.json()
+    ) -> Result<
+        Option<crate::types::SecurityPolicy>,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
+        self.client.inner.execute(self.request()).await?.optional_json()
     }
 }
 
@@ -7369,7 +7451,10 @@ impl<'a> CreateSecurityPolicyBatch<'a> {
     /// Sends the request: `POST /api/v2/policies/batch`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<
+        crate::types::SecurityPolicyWithRules,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -7409,7 +7494,7 @@ impl<'a> CreateRule<'a> {
     /// Sends the request: `POST /api/secure/rules`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<crate::types::FalcoRule, clientgen_runtime::Error<serde_json::Value>> {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -7438,7 +7523,7 @@ impl<'a> GetRule<'a> {
     /// Sends the request: `GET /api/secure/rules/{ruleId}`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<crate::types::FalcoRule, clientgen_runtime::Error<serde_json::Value>> {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -7485,7 +7570,7 @@ impl<'a> UpdateRule<'a> {
     /// Sends the request: `PUT /api/secure/rules/{ruleId}`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<crate::types::FalcoRule, clientgen_runtime::Error<serde_json::Value>> {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -7525,8 +7610,11 @@ impl<'a> DeleteRule<'a> {
     /// Sends the request: `DELETE /api/secure/rules/{ruleId}`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
-        self.client.inner.execute(self.request()).await?.json()
+    ) -> Result<
+        Option<crate::types::FalcoRule>,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
+        self.client.inner.execute(self.request()).await?.optional_json()
     }
 }
 
@@ -7562,7 +7650,7 @@ impl<'a> ListRuleSummaries<'a> {
     /// Sends the request: `GET /api/secure/rules/summaries`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<Vec<serde_json::Value>, clientgen_runtime::Error<serde_json::Value>> {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -7595,7 +7683,10 @@ impl<'a> GetRuleGroup<'a> {
     /// Sends the request: `GET /api/secure/rules/groups`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<
+        Vec<crate::types::FalcoRule>,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -7679,7 +7770,7 @@ impl<'a> ListRuleTags<'a> {
     /// Sends the request: `GET /api/secure/rules/tags`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<Vec<String>, clientgen_runtime::Error<serde_json::Value>> {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -7719,7 +7810,7 @@ impl<'a> CreateFalcoMacro<'a> {
     /// Sends the request: `POST /api/secure/falco/macros`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<crate::types::FalcoMacro, clientgen_runtime::Error<serde_json::Value>> {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -7748,7 +7839,7 @@ impl<'a> GetFalcoMacro<'a> {
     /// Sends the request: `GET /api/secure/falco/macros/{macroId}`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<crate::types::FalcoMacro, clientgen_runtime::Error<serde_json::Value>> {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -7795,7 +7886,7 @@ impl<'a> UpdateFalcoMacro<'a> {
     /// Sends the request: `PUT /api/secure/falco/macros/{macroId}`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<crate::types::FalcoMacro, clientgen_runtime::Error<serde_json::Value>> {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -7835,8 +7926,11 @@ impl<'a> DeleteFalcoMacro<'a> {
     /// Sends the request: `DELETE /api/secure/falco/macros/{macroId}`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
-        self.client.inner.execute(self.request()).await?.json()
+    ) -> Result<
+        Option<crate::types::FalcoMacro>,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
+        self.client.inner.execute(self.request()).await?.optional_json()
     }
 }
 
@@ -7859,7 +7953,7 @@ impl<'a> ListFalcoMacroSummaries<'a> {
     /// Sends the request: `GET /api/secure/falco/macros/summaries`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<Vec<serde_json::Value>, clientgen_runtime::Error<serde_json::Value>> {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -7893,7 +7987,10 @@ impl<'a> GetFalcoMacroGroup<'a> {
     /// Sends the request: `GET /api/secure/falco/macros/groups`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<
+        Vec<crate::types::FalcoMacro>,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -8357,7 +8454,7 @@ impl<'a> ListTicketingProjects<'a> {
     /// Sends the request: `GET /api/ticketing/v1/integrations/{provider}/{integration_id}/projects`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<Vec<serde_json::Value>, clientgen_runtime::Error<serde_json::Value>> {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -8468,7 +8565,10 @@ impl<'a> CreateCloudAccount<'a> {
     /// Sends the request: `POST /api/cloudauth/v1/accounts`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<
+        crate::types::CloudAccount,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -8508,7 +8608,10 @@ impl<'a> GetCloudAccount<'a> {
     /// Sends the request: `GET /api/cloudauth/v1/accounts/{accountId}`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<
+        crate::types::CloudAccount,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -8544,7 +8647,10 @@ impl<'a> UpdateCloudAccount<'a> {
     /// Sends the request: `PUT /api/cloudauth/v1/accounts/{accountId}`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<
+        crate::types::CloudAccount,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -8638,7 +8744,10 @@ impl<'a> CreateCloudAccountComponent<'a> {
     /// Sends the request: `POST /api/cloudauth/v1/accounts/{accountId}/components`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<
+        crate::types::CloudAccountComponent,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -8681,7 +8790,10 @@ impl<'a> GetCloudAccountComponent<'a> {
     /// Sends the request: `GET /api/cloudauth/v1/accounts/{accountId}/components/{componentType}/{componentInstance}`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<
+        crate::types::CloudAccountComponent,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -8728,7 +8840,10 @@ impl<'a> UpdateCloudAccountComponent<'a> {
     /// Sends the request: `PUT /api/cloudauth/v1/accounts/{accountId}/components/{componentType}/{componentInstance}`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<
+        crate::types::CloudAccountComponent,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
         self.client.inner.execute(self.request()).await?.json()
     }
 }
@@ -8814,7 +8929,10 @@ impl<'a> UpdateCloudAccountFeature<'a> {
     /// Sends the request: `PUT /api/cloudauth/v1/accounts/{accountId}/features/{featureType}`.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, clientgen_runtime::Error<serde_json::Value>> {
+    ) -> Result<
+        crate::types::CloudAccountFeature,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
         self.client.inner.execute(self.request()).await?.json()
     }
 }

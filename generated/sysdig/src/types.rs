@@ -127,6 +127,16 @@ pub struct ActivityAuditSummaryValues {
     pub kubernetes: Option<Vec<Vec<i64>>>,
 }
 
+/// The audit events related to a traceable event.
+///
+/// Not stated by the vendor's documentation; inferred: shape from Sysdig's own SDK (sysdiglabs/sysdig-sdk-python, sdcclient/secure/_activity_audit_v1.py, list_trace returns this response's data); the page shows no schema
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ActivityAuditTrace {
+    /// Not stated by the vendor's documentation; inferred: an array of audit events; any JSON, as in ActivityAuditPage, since their shapes vary by type
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<serde_json::Value>>,
+}
+
 /// The `CaptureProduct` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CaptureProduct {
@@ -186,6 +196,127 @@ impl<'de> Deserialize<'de> for CaptureProduct {
         let value = String::deserialize(deserializer)?;
         Ok(Self::from(value.as_str()))
     }
+}
+
+/// CloudAccount captures a snapshot of basic metadata fields associated with a cloud.
+///
+/// Not stated by the vendor's documentation; inferred: fields from Sysdig's own Terraform provider (sysdiglabs/terraform-provider-sysdig, sysdig/internal/client/v2/cloudauth/go/cloud_account.pb.go, message CloudAccount, whose comment is the page's description; cloudauth.go decodes it from these responses with protobuf's JSON mapping, so names are lowerCamelCase, enums are their names and 64-bit integers and timestamps are strings); the page shows no schema; nested messages other than components and features are left as JSON objects
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CloudAccount {
+    /// unique identifier for the customer's cloud account
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// the associated customer id
+    ///
+    /// Not stated by the vendor's documentation; inferred: a uint64 in cloud_account.pb.go, which protobuf's JSON mapping writes as a string
+    #[serde(rename = "customerId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
+    /// enablement of the account
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// string identifier of the owning Cloud Organization
+    #[serde(rename = "organizationId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization_id: Option<String>,
+    /// sysdig assigned vanity name for the account
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// provider assigned unique account identifier (for example AWS account ID, GCP project ID, Azure Subscription ID)
+    #[serde(rename = "providerId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider_id: Option<String>,
+    /// provider assigned alias or friendly name
+    #[serde(rename = "providerAlias")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider_alias: Option<String>,
+    /// enumerated provider type
+    ///
+    /// Not stated by the vendor's documentation; inferred: the Provider enum of cloud_account.pb.go, written as its name (PROVIDER_UNSPECIFIED, PROVIDER_AWS, PROVIDER_AZURE, PROVIDER_GCP, PROVIDER_OKTA, PROVIDER_GITHUB, PROVIDER_IBMCLOUD, PROVIDER_ORACLECLOUD); a string, as the page lists only four of these values for the provider query parameter
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    /// features of the account
+    ///
+    /// Not stated by the vendor's documentation; inferred: the AccountFeatures message of cloud_account.pb.go, whose every field (secureThreatDetection, secureConfigPosture, ...) is an AccountFeature, so a map from feature name to feature
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feature: Option<std::collections::BTreeMap<String, CloudAccountFeature>>,
+    /// account create time
+    #[serde(rename = "createdAt")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// account update time
+    #[serde(rename = "updatedAt")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// installed components
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub components: Option<Vec<CloudAccountComponent>>,
+    /// virtual accounts are symbolic, representing accounts owned by a foreign system
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#virtual: Option<bool>,
+    /// provider's tenant identifier
+    #[serde(rename = "providerTenantId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider_tenant_id: Option<String>,
+    /// validation state of the account
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validation: Option<serde_json::Map<String, serde_json::Value>>,
+    /// indicates where account manages an organization
+    #[serde(rename = "organizationManagement")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization_management: Option<bool>,
+    /// verbosity level of the account
+    ///
+    /// Not stated by the vendor's documentation; inferred: the Verbosity enum of cloud_account.pb.go, written as its name
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verbosity: Option<String>,
+    /// enumerated regulatory framework the account targets
+    ///
+    /// Not stated by the vendor's documentation; inferred: the RegulatoryFramework enum of cloud_account.pb.go, written as its name
+    #[serde(rename = "regulatoryFramework")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regulatory_framework: Option<String>,
+    /// enumerated partition of the provider, in which the account resides
+    ///
+    /// Not stated by the vendor's documentation; inferred: the ProviderPartition enum of cloud_account.pb.go, written as its name
+    #[serde(rename = "providerPartition")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider_partition: Option<String>,
+    /// organizational unit path identifier, if the account is part of an organizational unit
+    #[serde(rename = "organizationalUnitPath")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organizational_unit_path: Option<String>,
+    /// UUID/CRN of the direct parent organizational group; empty if directly under the root
+    #[serde(rename = "parentUuid")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_uuid: Option<String>,
+}
+
+/// AccountComponent captures a cloud resource within an account
+///
+/// Not stated by the vendor's documentation; inferred: fields from Sysdig's own Terraform provider (sysdiglabs/terraform-provider-sysdig, sysdig/internal/client/v2/cloudauth/go/cloud_account.pb.go, message AccountComponent, whose comment is the page's description; cloudauth_account_component.go decodes it from these responses with protobuf's JSON mapping); the page shows no schema; the component's metadata (one of several messages) and validation are left as JSON objects
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CloudAccountComponent {
+    /// The `type` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<CloudAccountComponentType>,
+    /// The `instance` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance: Option<String>,
+    /// The `version` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// The `createdAt` property.
+    #[serde(rename = "createdAt")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `updatedAt` property.
+    #[serde(rename = "updatedAt")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `validation` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validation: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// The `CloudAccountComponentType` schema.
@@ -259,6 +390,57 @@ impl<'de> Deserialize<'de> for CloudAccountComponentType {
         let value = String::deserialize(deserializer)?;
         Ok(Self::from(value.as_str()))
     }
+}
+
+/// AccountFeature captures a sysdig feature enabled on a cloud account
+///
+/// Not stated by the vendor's documentation; inferred: fields from Sysdig's own Terraform provider (sysdiglabs/terraform-provider-sysdig, sysdig/internal/client/v2/cloudauth/go/cloud_account.pb.go, message AccountFeature, whose comment is the page's description; cloudauth_account_feature.go decodes it with protobuf's JSON mapping); the page shows no schema; validation is left as a JSON object
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CloudAccountFeature {
+    /// Not stated by the vendor's documentation; inferred: the Feature enum of cloud_account.pb.go, written as its name (FEATURE_SECURE_THREAT_DETECTION, ...; the featureType path parameter's values)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// The `enabled` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// The `available` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub available: Option<bool>,
+    /// The `createdAt` property.
+    #[serde(rename = "createdAt")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// string identifiers of components associated with the feature
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub components: Option<Vec<String>>,
+    /// The `validation` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validation: Option<serde_json::Map<String, serde_json::Value>>,
+    /// feature specific flags
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flags: Option<std::collections::BTreeMap<String, String>>,
+}
+
+/// The custom falco rules files, the set of falco rules managed by a customer.
+///
+/// Not stated by the vendor's documentation; inferred: shape from Sysdig's own SDK (sysdiglabs/sysdig-sdk-python, sdcclient/secure/_falco_rules_files_old.py, get_user_falco_rules and set_user_falco_rules read customFalcoRulesFiles of the GET and PUT responses); the page shows no schema
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CustomFalcoRulesFiles {
+    /// A set of falco rules files.
+    #[serde(rename = "customFalcoRulesFiles")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_falco_rules_files: Option<FalcoRulesFiles>,
+}
+
+/// The default falco rules files, the set of falco rules managed by Sysdig.
+///
+/// Not stated by the vendor's documentation; inferred: shape from Sysdig's own SDK (sysdiglabs/sysdig-sdk-python, sdcclient/secure/_falco_rules_files_old.py, get_default_falco_rules_files reads this response's defaultFalcoRulesFiles); the page shows no schema
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DefaultFalcoRulesFiles {
+    /// A set of falco rules files.
+    #[serde(rename = "defaultFalcoRulesFiles")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_falco_rules_files: Option<FalcoRulesFiles>,
 }
 
 /// The `DeleteCapturesStatusItem` schema.
@@ -478,6 +660,211 @@ pub struct FalcoListItems {
     /// The `items` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<String>>,
+}
+
+/// A falco macro.
+///
+/// Not stated by the vendor's documentation; inferred: fields and types from Sysdig's own Terraform provider (sysdiglabs/terraform-provider-sysdig, sysdig/internal/client/v2/model.go, type Macro, which macros.go decodes from POST /api/secure/falco/macros and GET and PUT /api/secure/falco/macros/{id}); the page shows no schema
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct FalcoMacro {
+    /// The `id` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// The `version` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+    /// The `name` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The condition of a falco macro.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<FalcoMacroCondition>,
+    /// The `append` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub append: Option<bool>,
+    /// The `minimumEngineVersion` property.
+    #[serde(rename = "minimumEngineVersion")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minimum_engine_version: Option<i64>,
+}
+
+/// The condition of a falco macro.
+///
+/// Not stated by the vendor's documentation; inferred: fields and types from sysdig/internal/client/v2/model.go (type MacroCondition) of Sysdig's Terraform provider
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct FalcoMacroCondition {
+    /// The `condition` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<String>,
+}
+
+/// A runtime policy rule.
+///
+/// Not stated by the vendor's documentation; inferred: fields and types from Sysdig's own Terraform provider (sysdiglabs/terraform-provider-sysdig, sysdig/internal/client/v2/model.go, type Rule, which rules.go decodes from POST /api/secure/rules, GET and PUT /api/secure/rules/{id} and, as an array, GET /api/secure/rules/groups); the page shows no schema
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct FalcoRule {
+    /// The `id` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// The `name` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The `description` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The `tags` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    /// What a rule matches; which fields are set depends on its ruleType.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<FalcoRuleDetails>,
+    /// The `version` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+}
+
+/// The condition of a falco rule.
+///
+/// Not stated by the vendor's documentation; inferred: fields and types from sysdig/internal/client/v2/model.go (type Condition) of Sysdig's Terraform provider
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct FalcoRuleCondition {
+    /// The `condition` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<String>,
+    /// Not stated by the vendor's documentation; inferred: a slice of any value in model.go
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub components: Option<Vec<serde_json::Value>>,
+}
+
+/// What a rule matches; which fields are set depends on its ruleType.
+///
+/// Not stated by the vendor's documentation; inferred: fields and types from sysdig/internal/client/v2/model.go (type Details) of Sysdig's Terraform provider, which names the rule types CONTAINER, FALCO, FILESYSTEM, NETWORK, PROCESS, SYSCALL and the STATEFUL_* ones
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct FalcoRuleDetails {
+    /// The `ruleType` property.
+    #[serde(rename = "ruleType")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule_type: Option<String>,
+    /// The items a rule matches, and whether it matches them or everything else.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub containers: Option<RuleMatchList>,
+    /// The items a rule matches, and whether it matches them or everything else.
+    #[serde(rename = "readWritePaths")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read_write_paths: Option<RuleMatchList>,
+    /// The items a rule matches, and whether it matches them or everything else.
+    #[serde(rename = "readPaths")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read_paths: Option<RuleMatchList>,
+    /// The `allOutbound` property.
+    #[serde(rename = "allOutbound")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub all_outbound: Option<bool>,
+    /// The `allInbound` property.
+    #[serde(rename = "allInbound")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub all_inbound: Option<bool>,
+    /// The items a rule matches, and whether it matches them or everything else.
+    #[serde(rename = "tcpListenPorts")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tcp_listen_ports: Option<RuleMatchList>,
+    /// The items a rule matches, and whether it matches them or everything else.
+    #[serde(rename = "udpListenPorts")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub udp_listen_ports: Option<RuleMatchList>,
+    /// The items a rule matches, and whether it matches them or everything else.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub processes: Option<RuleMatchList>,
+    /// The items a rule matches, and whether it matches them or everything else.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub syscalls: Option<RuleMatchList>,
+    /// The `append` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub append: Option<bool>,
+    /// The `source` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// The `output` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output: Option<String>,
+    /// The condition of a falco rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<FalcoRuleCondition>,
+    /// The `priority` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<String>,
+    /// The `exceptions` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exceptions: Option<Vec<FalcoRuleException>>,
+    /// The `minimumEngineVersion` property.
+    #[serde(rename = "minimumEngineVersion")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minimum_engine_version: Option<i64>,
+}
+
+/// An exception of a falco rule.
+///
+/// Not stated by the vendor's documentation; inferred: fields from sysdig/internal/client/v2/model.go (type Exception) of Sysdig's Terraform provider, where all but name are any value
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct FalcoRuleException {
+    /// The `name` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The `fields` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fields: Option<serde_json::Value>,
+    /// The `comps` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comps: Option<serde_json::Value>,
+    /// The `values` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub values: Option<serde_json::Value>,
+}
+
+/// A falco rules file and its variants.
+///
+/// Not stated by the vendor's documentation; inferred: fields from sdcclient/secure/_falco_rules_files_old.py (get_default_falco_rules_files documents name and variants); types chosen (see each field)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct FalcoRulesFile {
+    /// Not stated by the vendor's documentation; inferred: type chosen: string, the file's name (the SDK shows falco_rules.yaml)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The `variants` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variants: Option<Vec<FalcoRulesFileVariant>>,
+}
+
+/// A variant of a falco rules file for the falco engine versions that can read it.
+///
+/// Not stated by the vendor's documentation; inferred: fields from sdcclient/secure/_falco_rules_files_old.py (get_default_falco_rules_files documents requiredEngineVersion and content); types from its example
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct FalcoRulesFileVariant {
+    /// The minimum falco engine version that can read this file.
+    ///
+    /// Not stated by the vendor's documentation; inferred: type from the SDK's example (29)
+    #[serde(rename = "requiredEngineVersion")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required_engine_version: Option<i64>,
+    /// The falco rules content.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
+}
+
+/// A set of falco rules files.
+///
+/// Not stated by the vendor's documentation; inferred: fields from sdcclient/secure/_falco_rules_files_old.py (get_default_falco_rules_files documents tag, files and defaultPolicies); types chosen (see each field)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct FalcoRulesFiles {
+    /// Not stated by the vendor's documentation; inferred: type chosen: string, a tag that identifies this set of rules (the SDK shows v1.5.9)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tag: Option<String>,
+    /// The `files` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub files: Option<Vec<FalcoRulesFile>>,
+    /// Not stated by the vendor's documentation; inferred: the recommended default policies, which the SDK saves as YAML; their shape is not shown, so any JSON
+    #[serde(rename = "defaultPolicies")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_policies: Option<serde_json::Value>,
 }
 
 /// The `GetImageVulnsComparisonStatus` schema.
@@ -818,6 +1205,87 @@ impl<'de> Deserialize<'de> for ImageContentType {
         let value = String::deserialize(deserializer)?;
         Ok(Self::from(value.as_str()))
     }
+}
+
+/// The policy evaluation summary of an image.
+///
+/// Not stated by the vendor's documentation; inferred: fields from Sysdig's own SDK (sysdiglabs/sysdig-sdk-python, sdcclient/_scanning.py, get_image_scanning_results, which reads imageDigest, imageId, status, nStop, nWarn, at and results of this response); the page shows no schema; types chosen (see each field)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ImagePolicyEvaluation {
+    /// Not stated by the vendor's documentation; inferred: type chosen: string, the digest the path takes
+    #[serde(rename = "imageDigest")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_digest: Option<String>,
+    /// Not stated by the vendor's documentation; inferred: type chosen: string, the image ID the by_id path takes
+    #[serde(rename = "imageId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_id: Option<String>,
+    /// Not stated by the vendor's documentation; inferred: type chosen: string
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Not stated by the vendor's documentation; inferred: type chosen: integer, the number of stop results (the SDK reports it as total_stop)
+    #[serde(rename = "nStop")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub n_stop: Option<i64>,
+    /// Not stated by the vendor's documentation; inferred: type chosen: integer, the number of warn results (the SDK reports it as total_warn)
+    #[serde(rename = "nWarn")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub n_warn: Option<i64>,
+    /// Not stated by the vendor's documentation; inferred: type chosen: integer int64, Unix seconds (the SDK reads it with datetime.utcfromtimestamp as the last evaluation time)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<i64>,
+    /// The `results` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<ImagePolicyEvaluationResult>>,
+}
+
+/// The evaluation of the image against one policy.
+///
+/// Not stated by the vendor's documentation; inferred: fields from sdcclient/_scanning.py (get_image_scanning_results reads policyId, policyName, nStop, nWarn and gateResults of each result); types chosen (see each field)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ImagePolicyEvaluationResult {
+    /// Not stated by the vendor's documentation; inferred: type chosen: string, compared with the SDK's policy_id string
+    #[serde(rename = "policyId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_id: Option<String>,
+    /// Not stated by the vendor's documentation; inferred: type chosen: string
+    #[serde(rename = "policyName")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_name: Option<String>,
+    /// Not stated by the vendor's documentation; inferred: type chosen: integer, a count
+    #[serde(rename = "nStop")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub n_stop: Option<i64>,
+    /// Not stated by the vendor's documentation; inferred: type chosen: integer, a count
+    #[serde(rename = "nWarn")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub n_warn: Option<i64>,
+    /// The `gateResults` property.
+    #[serde(rename = "gateResults")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gate_results: Option<Vec<ImagePolicyGateResult>>,
+}
+
+/// Not stated by the vendor's documentation; inferred: shape from sdcclient/_scanning.py (get_image_scanning_results reads ruleResults of each gate result)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ImagePolicyGateResult {
+    /// The `ruleResults` property.
+    #[serde(rename = "ruleResults")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule_results: Option<Vec<ImagePolicyRuleResult>>,
+}
+
+/// Not stated by the vendor's documentation; inferred: fields from sdcclient/_scanning.py (get_image_scanning_results reads gateAction, compared with warn and stop, and checkOutput of each rule result); types chosen: strings
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ImagePolicyRuleResult {
+    /// Not stated by the vendor's documentation; inferred: type chosen: string; the SDK compares it with warn and stop
+    #[serde(rename = "gateAction")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gate_action: Option<String>,
+    /// Not stated by the vendor's documentation; inferred: type chosen: string, the output of the check
+    #[serde(rename = "checkOutput")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check_output: Option<String>,
 }
 
 /// The `ListCapturesOrder` schema.
@@ -1583,6 +2051,115 @@ impl<'de> Deserialize<'de> for NetworkTopologyKind {
     }
 }
 
+/// An image profile.
+///
+/// Not stated by the vendor's documentation; inferred: fields from Sysdig's own SDK (sysdiglabs/sysdig-sdk-python, sdcclient/_secure.py, the profile documented in __get_matched_profileIDs); the page shows no schema; types chosen from the SDK's placeholder values (see each field)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Profile {
+    /// Not stated by the vendor's documentation; inferred: type chosen: integer (the SDK shows 0)
+    #[serde(rename = "profileGroupId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile_group_id: Option<i64>,
+    /// Not stated by the vendor's documentation; inferred: type chosen: string
+    #[serde(rename = "profileId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile_id: Option<String>,
+    /// Not stated by the vendor's documentation; inferred: type chosen: integer (the SDK shows 0)
+    #[serde(rename = "profileVersion")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile_version: Option<i64>,
+    /// Not stated by the vendor's documentation; inferred: type chosen: string
+    #[serde(rename = "profileName")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile_name: Option<String>,
+    /// Not stated by the vendor's documentation; inferred: type chosen: string
+    #[serde(rename = "imageId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_id: Option<String>,
+    /// Not stated by the vendor's documentation; inferred: type chosen: string
+    #[serde(rename = "imageName")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_name: Option<String>,
+    /// What a profile proposes for one category of behaviour.
+    #[serde(rename = "processesProposal")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub processes_proposal: Option<ProfileProposal>,
+    /// What a profile proposes for one category of behaviour.
+    #[serde(rename = "fileSystemProposal")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_system_proposal: Option<ProfileProposal>,
+    /// What a profile proposes for one category of behaviour.
+    #[serde(rename = "syscallProposal")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub syscall_proposal: Option<ProfileProposal>,
+    /// What a profile proposes for one category of behaviour.
+    #[serde(rename = "networkProposal")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network_proposal: Option<ProfileProposal>,
+    /// What a profile proposes for one category of behaviour.
+    #[serde(rename = "containerImagesProposal")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub container_images_proposal: Option<ProfileProposal>,
+    /// Not stated by the vendor's documentation; inferred: type chosen: string (the page's status filter takes FINALIZED and LEARNING)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Not stated by the vendor's documentation; inferred: type chosen: number (the SDK's placeholder is a number; a number rather than an integer so that a fractional score decodes)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+}
+
+/// A page of the profiles of a profile group.
+///
+/// Not stated by the vendor's documentation; inferred: fields from Sysdig's own SDK (sysdiglabs/sysdig-sdk-python, sdcclient/_secure.py, get_image_profile documents this response as offset, limit, canLoadMore and profiles); the page shows no schema; types chosen (see each field)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ProfileList {
+    /// Not stated by the vendor's documentation; inferred: type chosen: integer (the SDK shows 0)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<i64>,
+    /// Not stated by the vendor's documentation; inferred: type chosen: integer (the SDK shows 99)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+    /// Not stated by the vendor's documentation; inferred: type chosen: boolean (the SDK shows false)
+    #[serde(rename = "canLoadMore")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub can_load_more: Option<bool>,
+    /// The `profiles` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profiles: Option<Vec<Profile>>,
+}
+
+/// What a profile proposes for one category of behaviour.
+///
+/// Not stated by the vendor's documentation; inferred: fields from sdcclient/_secure.py (the proposals documented in __get_matched_profileIDs); types chosen (see each field)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ProfileProposal {
+    /// The `subcategories` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subcategories: Option<Vec<ProfileProposalSubcategory>>,
+    /// Not stated by the vendor's documentation; inferred: type chosen: number, like Profile's score
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+}
+
+/// Not stated by the vendor's documentation; inferred: fields from sdcclient/_secure.py (the subcategories documented in __get_matched_profileIDs); types chosen (see each field)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ProfileProposalSubcategory {
+    /// Not stated by the vendor's documentation; inferred: type chosen: string
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Not stated by the vendor's documentation; inferred: type chosen: string
+    #[serde(rename = "ruleName")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule_name: Option<String>,
+    /// Not stated by the vendor's documentation; inferred: type chosen: string (the SDK shows PROCESS, FILESYSTEM, SYSCALL, NETWORK and CONTAINER)
+    #[serde(rename = "ruleType")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule_type: Option<String>,
+    /// Not stated by the vendor's documentation; inferred: type chosen: number, like Profile's score
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+}
+
 /// The `ReportDomain` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ReportDomain {
@@ -1701,16 +2278,184 @@ impl<'de> Deserialize<'de> for ReportType {
     }
 }
 
+/// The items a rule matches, and whether it matches them or everything else.
+///
+/// Not stated by the vendor's documentation; inferred: fields and types from sysdig/internal/client/v2/model.go (types Containers, ReadWritePaths, ReadPaths, TCPListenPorts, UDPListenPorts, Processes and Syscalls, which all have this shape) of Sysdig's Terraform provider
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RuleMatchList {
+    /// The `items` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<String>>,
+    /// The `matchItems` property.
+    #[serde(rename = "matchItems")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub match_items: Option<bool>,
+}
+
+/// A rule saved with a security policy.
+///
+/// Not stated by the vendor's documentation; inferred: fields and types from sysdig/internal/client/v2/model.go (type RuntimePolicyRule) of Sysdig's Terraform provider
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RuntimePolicyRule {
+    /// Not stated by the vendor's documentation; inferred: a FlexInt in model.go, which reads a number or a string, so any JSON
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<serde_json::Value>,
+    /// The `name` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The `origin` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
+    /// The `versionId` property.
+    #[serde(rename = "versionId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version_id: Option<String>,
+    /// The `filename` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filename: Option<String>,
+    /// The `description` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Not stated by the vendor's documentation; inferred: an object whose fields depend on its ruleType (DRIFT, MACHINE_LEARNING, AWS_MACHINE_LEARNING, OKTA_MACHINE_LEARNING, MALWARE in model.go); left as a JSON object
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The `tags` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    /// The `version` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+    /// The `createdOn` property.
+    #[serde(rename = "createdOn")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_on: Option<i64>,
+    /// The `modifiedOn` property.
+    #[serde(rename = "modifiedOn")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified_on: Option<i64>,
+}
+
+/// A scanning alert.
+///
+/// Not stated by the vendor's documentation; inferred: fields from Sysdig's own SDK (sysdiglabs/sysdig-sdk-python, sdcclient/secure/scanning/_alerts.py): the alerts it creates and updates carry these fields, and it reads alertId from the created alert and from each listed alert; the page shows no schema; types chosen (see each field)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ScanningAlert {
+    /// Not stated by the vendor's documentation; inferred: type chosen: string, the alert id the path takes
+    #[serde(rename = "alertId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alert_id: Option<String>,
+    /// Not stated by the vendor's documentation; inferred: type chosen: string
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Not stated by the vendor's documentation; inferred: type chosen: string
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Not stated by the vendor's documentation; inferred: type chosen: string (the SDK sends runtime or repository)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Not stated by the vendor's documentation; inferred: type chosen: boolean
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Not stated by the vendor's documentation; inferred: type chosen: string, an AND-composed string of predicates
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    /// Not stated by the vendor's documentation; inferred: type chosen: boolean
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub autoscan: Option<bool>,
+    /// Not stated by the vendor's documentation; inferred: type chosen: boolean
+    #[serde(rename = "onlyPassFail")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub only_pass_fail: Option<bool>,
+    /// Not stated by the vendor's documentation; inferred: type chosen: boolean
+    #[serde(rename = "skipEventSend")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skip_event_send: Option<bool>,
+    /// Which triggers of a scanning alert are enabled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub triggers: Option<ScanningAlertTriggers>,
+    /// The `repositories` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repositories: Option<Vec<ScanningAlertRepository>>,
+    /// Not stated by the vendor's documentation; inferred: type chosen: integers, the ids of notification channels (integers in Sysdig's Terraform code, sysdig/internal/client/v2/model.go)
+    #[serde(rename = "notificationChannelIds")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notification_channel_ids: Option<Vec<i64>>,
+}
+
 /// A page of scanning alerts (shape from EVIDENCE.md \[V])
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ScanningAlertList {
-    /// Not stated by the vendor's documentation; inferred: EVIDENCE.md names the field but not its type; an array of alerts, their fields unknown
+    /// Not stated by the vendor's documentation; inferred: EVIDENCE.md names the field but not its type; an array of alerts, each a ScanningAlert as Sysdig's own SDK (sysdiglabs/sysdig-sdk-python, sdcclient/secure/scanning/_alerts.py, list_alerts) reads alertId of each
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub alerts: Option<Vec<serde_json::Value>>,
+    pub alerts: Option<Vec<ScanningAlert>>,
     /// Paging metadata of the scanning alerts list (shape from EVIDENCE.md \[V])
     #[serde(rename = "responseMetadata")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_metadata: Option<ScanningResponseMetadata>,
+}
+
+/// A repository a repository alert applies to.
+///
+/// Not stated by the vendor's documentation; inferred: fields from sdcclient/secure/scanning/_alerts.py (each element of the repositories it sends); strings as the SDK sends them
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ScanningAlertRepository {
+    /// The `registry` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registry: Option<String>,
+    /// The `repository` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repository: Option<String>,
+    /// The `tag` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tag: Option<String>,
+}
+
+/// Which triggers of a scanning alert are enabled.
+///
+/// Not stated by the vendor's documentation; inferred: fields from sdcclient/secure/scanning/_alerts.py (the triggers object it sends); booleans as the SDK sends them
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ScanningAlertTriggers {
+    /// The `unscanned` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unscanned: Option<bool>,
+    /// The `analysis_update` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub analysis_update: Option<bool>,
+    /// The `vuln_update` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vuln_update: Option<bool>,
+    /// The `policy_eval` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_eval: Option<bool>,
+    /// The `failed` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failed: Option<bool>,
+}
+
+/// A scanning policy of a policy bundle.
+///
+/// Not stated by the vendor's documentation; inferred: fields from Sysdig's own SDK (sysdiglabs/sysdig-sdk-python, sdcclient/_scanning.py): add_policy sends name, comment, rules, version and policyBundleId, and get_policy finds a policy in list_policies' array by its id; the page shows no schema; types chosen (see each field)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ScanningPolicy {
+    /// Not stated by the vendor's documentation; inferred: type chosen: string, compared with the policy id the SDK puts in the path
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Not stated by the vendor's documentation; inferred: type chosen: string
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Not stated by the vendor's documentation; inferred: type chosen: string, a human-readable description
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// Not stated by the vendor's documentation; inferred: type chosen: string (the SDK sends '1_0')
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// Not stated by the vendor's documentation; inferred: type chosen: string, like the bundleId query parameter
+    #[serde(rename = "policyBundleId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_bundle_id: Option<String>,
+    /// Not stated by the vendor's documentation; inferred: an array of Anchore PolicyRule elements (the SDK's words); their fields are not shown
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rules: Option<Vec<serde_json::Value>>,
 }
 
 /// Paging metadata of the scanning alerts list (shape from EVIDENCE.md \[V])
@@ -1810,6 +2555,138 @@ pub struct SecureEventsPageInfo {
     /// Not stated by the vendor's documentation; inferred: field from EVIDENCE.md (Sysdig Secure) \[V]; type chosen: integer, a count
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+}
+
+/// A runtime security policy.
+///
+/// Not stated by the vendor's documentation; inferred: fields and types from Sysdig's own Terraform provider (sysdiglabs/terraform-provider-sysdig, sysdig/internal/client/v2/model.go, type Policy, which policies.go decodes from POST, GET and PUT /api/v2/policies and GET /api/v2/policies/{id}); the page shows no schema
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SecurityPolicy {
+    /// The `id` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// The `isDefault` property.
+    #[serde(rename = "isDefault")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_default: Option<bool>,
+    /// The `name` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The `description` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Not stated by the vendor's documentation; inferred: integer in model.go; Sysdig's SDK (sdcclient/secure/_policy_v2.py) says it ranges from 0 to 7
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<i64>,
+    /// The `enabled` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// The `ruleNames` property.
+    #[serde(rename = "ruleNames")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule_names: Option<Vec<String>>,
+    /// The `rules` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rules: Option<Vec<SecurityPolicyRule>>,
+    /// The `actions` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actions: Option<Vec<SecurityPolicyAction>>,
+    /// The `scope` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    /// The `version` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+    /// The `notificationChannelIds` property.
+    #[serde(rename = "notificationChannelIds")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notification_channel_ids: Option<Vec<i64>>,
+    /// Not stated by the vendor's documentation; inferred: string in model.go; Sysdig's SDK (sdcclient/secure/_policy_v2.py) names falco, list_matching and k8s_audit
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// The `origin` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
+    /// The `runbook` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runbook: Option<String>,
+    /// The `templateId` property.
+    #[serde(rename = "templateId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template_id: Option<i64>,
+    /// The `templateVersion` property.
+    #[serde(rename = "templateVersion")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template_version: Option<String>,
+}
+
+/// An action a security policy takes when it is violated.
+///
+/// Not stated by the vendor's documentation; inferred: fields and types from sysdig/internal/client/v2/model.go (type Action) of Sysdig's Terraform provider; Sysdig's SDK (sdcclient/secure/_policy_v2.py) names the types POLICY_ACTION_STOP, POLICY_ACTION_PAUSE, POLICY_ACTION_KILL and POLICY_ACTION_CAPTURE
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SecurityPolicyAction {
+    /// The `type` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Not stated by the vendor's documentation; inferred: an int in model.go; int64 because it counts nanoseconds
+    #[serde(rename = "afterEventNs")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after_event_ns: Option<i64>,
+    /// Not stated by the vendor's documentation; inferred: an int in model.go; int64 because it counts nanoseconds
+    #[serde(rename = "beforeEventNs")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before_event_ns: Option<i64>,
+    /// The `name` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The `filter` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<String>,
+    /// The `storageType` property.
+    #[serde(rename = "storageType")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage_type: Option<String>,
+    /// The `bucketName` property.
+    #[serde(rename = "bucketName")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bucket_name: Option<String>,
+    /// The `folder` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub folder: Option<String>,
+    /// The `isLimitedToContainer` property.
+    #[serde(rename = "isLimitedToContainer")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_limited_to_container: Option<bool>,
+    /// The `msg` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg: Option<String>,
+}
+
+/// A rule of a security policy and whether it is enabled there.
+///
+/// Not stated by the vendor's documentation; inferred: fields and types from sysdig/internal/client/v2/model.go (type PolicyRule) of Sysdig's Terraform provider
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SecurityPolicyRule {
+    /// The `ruleName` property.
+    #[serde(rename = "ruleName")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule_name: Option<String>,
+    /// The `enabled` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+/// A security policy and its rules, saved together.
+///
+/// Not stated by the vendor's documentation; inferred: fields from sysdig/internal/client/v2/model.go (type PolicyRulesComposite) of Sysdig's Terraform provider, which composite_policies.go decodes from POST /api/v2/policies/batch
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SecurityPolicyWithRules {
+    /// A runtime security policy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<SecurityPolicy>,
+    /// The `rules` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rules: Option<Vec<RuntimePolicyRule>>,
 }
 
 /// The `SortMethod` schema.
@@ -1948,6 +2825,53 @@ impl<'de> Deserialize<'de> for UpdateCloudAccountFeatureFeatureType {
         let value = String::deserialize(deserializer)?;
         Ok(Self::from(value.as_str()))
     }
+}
+
+/// A vulnerability in a vulnerability exception list.
+///
+/// Not stated by the vendor's documentation; inferred: fields from Sysdig's own SDK (sysdiglabs/sysdig-sdk-python, sdcclient/_scanning.py): add_vulnerability_exception and update_vulnerability_exception send id, gate, is_busy, trigger_id, enabled, notes and expiration_date, and read trigger_id back; the page shows no schema; types chosen (see each field)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct VulnException {
+    /// Not stated by the vendor's documentation; inferred: type chosen: string, the vulnId the path takes
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Not stated by the vendor's documentation; inferred: type chosen: string (the SDK sends vulnerabilities)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gate: Option<String>,
+    /// Not stated by the vendor's documentation; inferred: type chosen: string (the SDK sends the CVE followed by +*)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trigger_id: Option<String>,
+    /// Not stated by the vendor's documentation; inferred: type chosen: boolean
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Not stated by the vendor's documentation; inferred: type chosen: boolean
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_busy: Option<bool>,
+    /// Not stated by the vendor's documentation; inferred: type chosen: string; null when the SDK sends no note
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+    /// Not stated by the vendor's documentation; inferred: type chosen: integer int64 (the SDK sends int(expiration_date)); null when there is none
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiration_date: Option<i64>,
+}
+
+/// A vulnerability exception list of a policy bundle.
+///
+/// Not stated by the vendor's documentation; inferred: fields from Sysdig's own SDK (sysdiglabs/sysdig-sdk-python, sdcclient/_scanning.py): add_vulnerability_exception_bundle sends version, name and comment, and get_vulnerability_exception_bundle reads the list's items; the page shows no schema; types chosen (see each field)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct VulnExceptionList {
+    /// Not stated by the vendor's documentation; inferred: type chosen: string (the SDK sends '1_0')
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// Not stated by the vendor's documentation; inferred: type chosen: string
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Not stated by the vendor's documentation; inferred: type chosen: string
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// Not stated by the vendor's documentation; inferred: the SDK reads trigger_id of each item
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<VulnException>>,
 }
 
 /// The `VulnerabilitySortBy` schema.

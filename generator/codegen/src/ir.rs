@@ -114,7 +114,7 @@ pub enum SchemeKind {
         /// The builder method that sets a token provider.
         provider_method: String,
         /// The API's own token operation, when the spec names one (`x-token-exchange`).
-        exchange: Option<TokenExchange>,
+        exchange: Option<Box<TokenExchange>>,
     },
     /// HTTP basic: a user name and a password.
     Basic,
@@ -138,25 +138,93 @@ pub enum KeyLocation {
     Cookie,
 }
 
-/// An operation that exchanges basic credentials for bearer tokens (`x-token-exchange`).
+/// How the client obtains the bearer tokens of a scheme itself, from a credential the user
+/// holds (`x-token-exchange`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenExchange {
-    /// The builder method that takes the client id and secret.
+    /// The builder method that takes the credential (and any parameters).
     pub method: String,
-    /// The basic scheme the exchange authenticates with.
-    pub basic_scheme: String,
-    /// HTTP method of the token operation, upper case.
-    pub http_method: String,
-    /// Its path.
-    pub path: String,
-    /// The `Accept` header it wants.
-    pub accept: Option<String>,
-    /// JSON pointer of the token in its response.
+    /// Where the credential is exchanged.
+    pub target: ExchangeTarget,
+    /// JSON pointer of the token in the response.
     pub token: String,
-    /// JSON pointer of the lifetime in seconds in its response.
+    /// JSON pointer of the lifetime in seconds in the response.
     pub expires_in: Option<String>,
     /// The lifetime when the response does not state it, in seconds.
     pub lifetime_seconds: Option<u64>,
+    /// The note of the extension's `x-inferred`, when it has one.
+    pub inferred: Option<String>,
+}
+
+/// Where a token exchange goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExchangeTarget {
+    /// An operation of the API, authenticated with the credential the builder method takes.
+    Operation {
+        /// HTTP method of the token operation, upper case.
+        http_method: String,
+        /// Its path.
+        path: String,
+        /// The `Accept` header it wants.
+        accept: Option<String>,
+        /// The one security scheme the operation requires; the credential goes there.
+        scheme: String,
+        /// What kind of credential that scheme takes.
+        credential: ExchangeCredential,
+        /// Parameters of the operation that the builder method also takes, in order.
+        parameters: Vec<ExchangeParam>,
+    },
+    /// A token endpoint outside the API, sent a form body that carries the credential.
+    Url {
+        /// HTTP method, upper case.
+        http_method: String,
+        /// The absolute URL.
+        url: String,
+        /// The `Accept` header it is sent.
+        accept: String,
+        /// The builder method that sends the exchange to another URL.
+        url_method: String,
+        /// The form body's fields, in order.
+        form: Vec<(String, FormValue)>,
+    },
+}
+
+/// The credential of a token operation's security scheme.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExchangeCredential {
+    /// HTTP basic: a client id and secret.
+    Basic,
+    /// A bearer token (an API token).
+    Bearer,
+    /// An API key.
+    ApiKey {
+        /// Where it goes.
+        location: KeyLocation,
+        /// The header, parameter or cookie name.
+        name: String,
+    },
+}
+
+/// A parameter of a token operation that the exchange's builder method takes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExchangeParam {
+    /// The argument's name.
+    pub arg: String,
+    /// Name on the wire.
+    pub wire_name: String,
+    /// Where it goes (query or header).
+    pub location: ParamLocation,
+    /// Rustdoc (the parameter's description).
+    pub doc: Option<String>,
+}
+
+/// A form field of a token exchange.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormValue {
+    /// Text from the spec.
+    Text(String),
+    /// The credential the builder method takes (`{credential}` in the spec).
+    Credential,
 }
 
 /// A header every operation carries, made a setting of the client builder.

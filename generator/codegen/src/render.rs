@@ -4,7 +4,10 @@
 use minijinja::{context, Environment};
 use proc_macro2::TokenStream;
 
-use crate::ir::{resolve_alias, Api, ParamLocation, SchemeKind, Success, TypeRef};
+use crate::ir::{
+    resolve_alias, Api, ExchangeCredential, ExchangeTarget, ParamLocation, SchemeKind, Success,
+    TokenExchange, TypeRef,
+};
 use crate::Settings;
 
 const CARGO_TOML: &str = include_str!("../templates/Cargo.toml.j2");
@@ -225,10 +228,7 @@ fn builder_lines(api: &Api) -> Vec<String> {
             SchemeKind::Bearer {
                 exchange: Some(exchange),
                 ..
-            } => format!(
-                ".{}(\"YOUR_CLIENT_ID\", \"YOUR_CLIENT_SECRET\")",
-                exchange.method.trim_start_matches("r#")
-            ),
+            } => exchange_line(exchange),
             SchemeKind::Bearer { .. } => format!(".{method}(\"YOUR_API_TOKEN\")"),
             SchemeKind::Basic => format!(".{method}(\"YOUR_USERNAME\", \"YOUR_PASSWORD\")"),
             SchemeKind::ApiKey { .. } => format!(".{method}(\"YOUR_API_KEY\")"),
@@ -244,6 +244,40 @@ fn builder_lines(api: &Api) -> Vec<String> {
         lines.push(format!(".{method}({value})"));
     }
     lines
+}
+
+/// The README's call of a token exchange's builder method, with placeholder arguments.
+fn exchange_line(exchange: &TokenExchange) -> String {
+    let placeholder = |name: &str| format!("{:?}", format!("YOUR_{}", name.to_ascii_uppercase()));
+    let mut args = Vec::new();
+    match &exchange.target {
+        ExchangeTarget::Operation {
+            credential,
+            parameters,
+            ..
+        } => {
+            args.extend(
+                parameters
+                    .iter()
+                    .map(|p| placeholder(p.arg.trim_start_matches("r#"))),
+            );
+            args.extend(match credential {
+                ExchangeCredential::Basic => {
+                    vec![placeholder("client_id"), placeholder("client_secret")]
+                }
+                ExchangeCredential::Bearer => vec![placeholder("api_token")],
+                ExchangeCredential::ApiKey { .. } => vec![placeholder("api_key")],
+            });
+        }
+        ExchangeTarget::Url { .. } => {
+            args.push(placeholder(exchange.method.trim_start_matches("r#")));
+        }
+    }
+    format!(
+        ".{}({})",
+        exchange.method.trim_start_matches("r#"),
+        args.join(", ")
+    )
 }
 
 /// An `.items()` call for the README: the first paginated operation without required

@@ -87,57 +87,177 @@ impl Credential {
     }
 }
 
-/// An operation of the API that hands out access tokens (Nobl9's `POST /api/accessToken`),
-/// as a spec's `x-token-exchange` describes it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where a token exchange sends its request, and what it adds to it: an operation of the API
+/// (Nobl9's `POST /api/accessToken`) or a token endpoint outside it (IBM Cloud IAM's
+/// `POST https://iam.cloud.ibm.com/identity/token`), as a spec's `x-token-exchange` describes
+/// it. The response is JSON with the token at a JSON pointer.
+///
+/// ```
+/// use clientgen_runtime::{Credential, TokenExchange};
+///
+/// // A key exchanged at an outside endpoint, in a form body.
+/// let exchange = TokenExchange::url("POST", "https://iam.example.com/identity/token", "/access_token")
+///     .accept("application/json")
+///     .form_field("grant_type", "urn:example:apikey")
+///     .form_secret("apikey", "my-key")
+///     .expires_in("/expires_in");
+/// let credential = Credential::exchange(exchange);
+/// assert!(!format!("{credential:?}").contains("my-key"));
+/// ```
+///
+/// Every value that is a credential is a [`Secret`]: a `TokenExchange` never shows it in
+/// `Debug` output.
+#[derive(Debug, Clone)]
 pub struct TokenExchange {
     pub(crate) method: &'static str,
+    /// The operation's path template; for an outside endpoint, the path of its URL (what
+    /// spans show).
     pub(crate) path: &'static str,
+    /// An absolute URL requested instead of the client's base URL and `path`.
+    pub(crate) url: Option<String>,
     pub(crate) accept: Option<&'static str>,
     pub(crate) security: Option<Security>,
+    /// Query parameters and headers, in order.
+    pub(crate) params: Vec<(ExchangeParam, &'static str, String)>,
+    /// Form body fields, in order (no body when empty).
+    pub(crate) form: Vec<(&'static str, FormValue)>,
     pub(crate) token: &'static str,
     pub(crate) expires_in: Option<&'static str>,
     pub(crate) lifetime: Option<Duration>,
 }
 
+/// Where a parameter of a token exchange goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ExchangeParam {
+    Query,
+    Header,
+}
+
+/// A form field of a token exchange: text from the spec, or the user's credential.
+#[derive(Debug, Clone)]
+pub(crate) enum FormValue {
+    Text(&'static str),
+    Secret(Secret),
+}
+
 impl TokenExchange {
-    /// The operation `method path` (method in upper case), whose JSON response has the
+    /// The API's operation `method path` (method in upper case), whose JSON response has the
     /// token at the JSON pointer `token` (`/access_token`).
     pub const fn new(method: &'static str, path: &'static str, token: &'static str) -> Self {
         Self {
             method,
             path,
+            url: None,
             accept: None,
             security: None,
+            params: Vec::new(),
+            form: Vec::new(),
             token,
             expires_in: None,
             lifetime: None,
         }
     }
 
-    /// The `Accept` header the operation wants.
-    pub const fn accept(mut self, accept: &'static str) -> Self {
+    /// A token endpoint outside the API, at the absolute URL `url`, requested with `method`
+    /// (upper case). It gets no credential, header setting or rate limit of the API: only
+    /// what this exchange adds (form fields, parameters). `ClientBuilder::token_url` can send
+    /// it elsewhere.
+    pub fn url(method: &'static str, url: &'static str, token: &'static str) -> Self {
+        let path = url
+            .find("://")
+            .and_then(|scheme| {
+                let after = url.get(scheme + 3..)?;
+                let start = scheme + 3 + after.find('/')?;
+                url.get(start..)
+            })
+            .unwrap_or("/");
+        Self {
+            url: Some(url.to_owned()),
+            ..Self::new(method, path, token)
+        }
+    }
+
+    /// The `Accept` header the exchange sends.
+    pub fn accept(mut self, accept: &'static str) -> Self {
         self.accept = Some(accept);
         self
     }
 
     /// The security requirements of the token operation (its credentials, such as a client
-    /// id and secret in basic authentication).
-    pub const fn security(mut self, security: Security) -> Self {
+    /// id and secret in basic authentication, or an API token).
+    pub fn security(mut self, security: Security) -> Self {
         self.security = Some(security);
         self
     }
 
-    /// The JSON pointer of the token's lifetime in seconds in the response.
-    pub const fn expires_in(mut self, pointer: &'static str) -> Self {
+    /// Adds the query parameter `name` (a value the user gave, such as an account name).
+    pub fn query(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.params.push((ExchangeParam::Query, name, value.into()));
+        self
+    }
+
+    /// Adds the header `name`.
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.params
+            .push((ExchangeParam::Header, name, value.into()));
+        self
+    }
+
+    /// Adds a field of the spec's text to the exchange's form body
+    /// (`application/x-www-form-urlencoded`), such as a `grant_type`.
+    pub fn form_field(mut self, name: &'static str, value: &'static str) -> Self {
+        self.form.push((name, FormValue::Text(value)));
+        self
+    }
+
+    /// Adds the user's credential as a field of the exchange's form body, such as an
+    /// `apikey`. It is sent only in that body, and never shown.
+    pub fn form_secret(mut self, name: &'static str, secret: impl Into<Secret>) -> Self {
+        self.form.push((name, FormValue::Secret(secret.into())));
+        self
+    }
+
+    /// The JSON pointer of the token's lifetime in seconds in the response (a number or a
+    /// numeric string; 0, or no value, means the response does not say).
+    pub fn expires_in(mut self, pointer: &'static str) -> Self {
         self.expires_in = Some(pointer);
         self
     }
 
     /// How long a token is valid when the response does not say.
-    pub const fn lifetime(mut self, lifetime: Duration) -> Self {
+    pub fn lifetime(mut self, lifetime: Duration) -> Self {
         self.lifetime = Some(lifetime);
         self
+    }
+
+    /// Whether the exchange goes to an endpoint outside the API.
+    pub(crate) fn is_outside(&self) -> bool {
+        self.url.is_some()
+    }
+
+    /// The same exchange sent to `url` (an outside endpoint only).
+    pub(crate) fn with_url(mut self, url: String) -> Self {
+        if self.url.is_some() {
+            self.url = Some(url);
+        }
+        self
+    }
+
+    /// `POST /api/accessToken` or `POST https://iam.example.com/identity/token`, for errors.
+    pub(crate) fn describe(&self) -> String {
+        format!(
+            "{} {}",
+            self.method,
+            self.url.as_deref().unwrap_or(self.path)
+        )
+    }
+
+    /// The credentials of the exchange's form, to keep them out of error messages.
+    pub(crate) fn secrets(&self) -> impl Iterator<Item = &str> {
+        self.form.iter().filter_map(|(_, value)| match value {
+            FormValue::Secret(secret) => Some(secret.expose()),
+            FormValue::Text(_) => None,
+        })
     }
 }
 
@@ -279,6 +399,14 @@ impl TokenCache {
         Ok((fetched.token, generation))
     }
 
+    /// The token exchange this cache's tokens come from, if they come from one.
+    pub(crate) fn exchange(&self) -> Option<&TokenExchange> {
+        match &self.source {
+            Source::Exchange(exchange) => Some(exchange),
+            Source::Provider(_) => None,
+        }
+    }
+
     /// Forgets the token of `generation` after the API refused it; a newer one is kept.
     pub(crate) async fn invalidate(&self, generation: u64) {
         let mut state = self.state.lock().await;
@@ -358,6 +486,60 @@ mod tests {
         let (token, _) = cache.current(&client()).await.unwrap();
         assert_eq!(token.expose(), "token-2");
         assert_eq!(calls.load(Ordering::SeqCst), 2);
+    }
+
+    #[test]
+    fn an_outside_exchange_keeps_its_url_and_hides_its_secret() {
+        let exchange = TokenExchange::url("POST", "https://iam.example.com/identity/token", "/t")
+            .form_field("grant_type", "apikey")
+            .form_secret("apikey", "hunter2");
+        assert_eq!(exchange.path, "/identity/token");
+        assert_eq!(
+            exchange.describe(),
+            "POST https://iam.example.com/identity/token"
+        );
+        assert!(!format!("{exchange:?}").contains("hunter2"));
+        assert_eq!(exchange.secrets().collect::<Vec<_>>(), ["hunter2"]);
+        let moved = exchange.with_url("http://127.0.0.1:1/token".to_owned());
+        assert_eq!(moved.describe(), "POST http://127.0.0.1:1/token");
+        // An operation of the API is not moved: the base URL moves it.
+        let operation = TokenExchange::new("POST", "/token", "/t").with_url("http://x/".to_owned());
+        assert_eq!(operation.describe(), "POST /token");
+        assert_eq!(
+            TokenExchange::url("GET", "https://iam.example.com", "/t").path,
+            "/"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_token_url_must_be_absolute_and_moves_only_its_schemes_exchange() {
+        let exchange = TokenExchange::url("POST", "https://iam.example.com/token", "/t")
+            .form_secret("apikey", "k");
+        let builder = || {
+            crate::ClientBuilder::new(crate::ApiDescription::new("test"))
+                .base_url("http://127.0.0.1:9")
+                .credential("iam", Credential::exchange(exchange.clone()))
+        };
+        let err = builder().token_url("iam", "/token").build().unwrap_err();
+        assert!(
+            matches!(err, crate::BuildError::InvalidTokenUrl { .. }),
+            "{err:?}"
+        );
+        let client = builder()
+            .token_url("other", "http://127.0.0.1:2/token")
+            .token_url("iam", "http://127.0.0.1:1/token")
+            .build()
+            .unwrap();
+        let urls: Vec<String> = client
+            .inner
+            .credentials
+            .iter()
+            .filter_map(|(_, credential)| match credential {
+                Credential::Tokens(cache) => cache.exchange().map(TokenExchange::describe),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(urls, ["POST http://127.0.0.1:1/token"]);
     }
 
     #[test]

@@ -139,6 +139,14 @@ pub enum BuildError {
         /// Why it was refused.
         reason: &'static str,
     },
+    /// A token URL given to the builder does not parse as an absolute http(s) URL.
+    #[error("invalid token URL {url:?}: {reason}")]
+    InvalidTokenUrl {
+        /// The URL as given.
+        url: String,
+        /// Why it was refused.
+        reason: String,
+    },
     /// A setting every request needs was not given.
     #[error("the `{header}` header is required by every operation: set it with `.{method}(..)`")]
     MissingSetting {
@@ -172,6 +180,8 @@ pub struct ClientBuilder {
     base_url: Option<String>,
     server_error: Option<BuildError>,
     credentials: Vec<(&'static str, Credential)>,
+    /// Token endpoints that replace the spec's, by security scheme.
+    token_urls: Vec<(&'static str, String)>,
     settings: Vec<(&'static str, Result<String, String>)>,
     timeout: Duration,
     user_agent: String,
@@ -185,6 +195,7 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
             .field("credentials", &self.credentials)
+            .field("token_urls", &self.token_urls)
             .field("timeout", &self.timeout)
             .field("user_agent", &self.user_agent)
             .field("retry", &self.retry)
@@ -202,6 +213,7 @@ impl ClientBuilder {
             base_url: description.default_base_url.map(str::to_owned),
             server_error: None,
             credentials: Vec::new(),
+            token_urls: Vec::new(),
             settings: Vec::new(),
             timeout: DEFAULT_TIMEOUT,
             user_agent: description.user_agent.to_owned(),
@@ -254,6 +266,17 @@ impl ClientBuilder {
     pub fn credential(mut self, scheme: &'static str, credential: Credential) -> Self {
         self.credentials.retain(|(name, _)| *name != scheme);
         self.credentials.push((scheme, credential));
+        self
+    }
+
+    /// Sends the token exchange of the security scheme `scheme` to `url` instead of the
+    /// outside endpoint the spec names (a private endpoint, or a local test server). It
+    /// applies whenever that scheme's credential is an exchange with an outside endpoint, set
+    /// before or after this call; [`ClientBuilder::build`] fails if `url` is not an absolute
+    /// http(s) URL.
+    pub fn token_url(mut self, scheme: &'static str, url: impl Into<String>) -> Self {
+        self.token_urls.retain(|(name, _)| *name != scheme);
+        self.token_urls.push((scheme, url.into()));
         self
     }
 
@@ -339,17 +362,14 @@ impl ClientBuilder {
             return Err(error);
         }
         let base_url = self.base_url.ok_or(BuildError::MissingBaseUrl)?;
-        let parsed = reqwest::Url::parse(&base_url).map_err(|err| BuildError::InvalidBaseUrl {
-            url: base_url.clone(),
-            reason: err.to_string(),
-        })?;
-        if !matches!(parsed.scheme(), "http" | "https") || parsed.cannot_be_a_base() {
+        if let Some(reason) = unusable_url(&base_url) {
             return Err(BuildError::InvalidBaseUrl {
                 url: base_url,
-                reason: "expected an absolute http or https URL".to_owned(),
+                reason,
             });
         }
         let settings = settings(self.description.settings, self.settings)?;
+        let credentials = with_token_urls(self.credentials, self.token_urls)?;
         let http = match self.http {
             Some(http) => http,
             None => reqwest::Client::builder()
@@ -376,7 +396,7 @@ impl ClientBuilder {
                 base_url: base_url.trim_end_matches('/').to_owned(),
                 timeout: self.timeout,
                 retry: self.retry,
-                credentials: self.credentials,
+                credentials,
                 security: self.description.security,
                 settings,
                 limiter,
@@ -384,6 +404,40 @@ impl ClientBuilder {
             }),
         })
     }
+}
+
+/// Why `url` cannot be a base or token URL, if it cannot.
+fn unusable_url(url: &str) -> Option<String> {
+    match reqwest::Url::parse(url) {
+        Err(err) => Some(err.to_string()),
+        Ok(parsed) if !matches!(parsed.scheme(), "http" | "https") || parsed.cannot_be_a_base() => {
+            Some("expected an absolute http or https URL".to_owned())
+        }
+        Ok(_) => None,
+    }
+}
+
+/// The credentials with each outside token exchange sent to the URL given for its scheme.
+/// Credentials are only built here, so no token has been fetched for the replaced ones.
+fn with_token_urls(
+    mut credentials: Vec<(&'static str, Credential)>,
+    token_urls: Vec<(&'static str, String)>,
+) -> Result<Vec<(&'static str, Credential)>, BuildError> {
+    for (scheme, url) in token_urls {
+        if let Some(reason) = unusable_url(&url) {
+            return Err(BuildError::InvalidTokenUrl { url, reason });
+        }
+        for (_, credential) in credentials.iter_mut().filter(|(name, _)| *name == scheme) {
+            let Credential::Tokens(cache) = credential else {
+                continue;
+            };
+            let Some(exchange) = cache.exchange().filter(|e| e.is_outside()) else {
+                continue;
+            };
+            *credential = Credential::exchange(exchange.clone().with_url(url.clone()));
+        }
+    }
+    Ok(credentials)
 }
 
 /// Why `value` cannot fill a server variable, if it cannot.

@@ -9,7 +9,9 @@ use futures_util::future::BoxFuture;
 use reqwest::Method;
 use serde_json::Value;
 
-use crate::auth::{AccessToken, ApiKeyLocation, Credential, TokenCache, TokenExchange};
+use crate::auth::{
+    AccessToken, ApiKeyLocation, Credential, ExchangeParam, FormValue, TokenCache, TokenExchange,
+};
 use crate::body::{urlencoded, Multipart};
 use crate::error::{BoxError, Error};
 use crate::rate_limit::RateLimiter;
@@ -136,7 +138,16 @@ impl Client {
         if let Some(problem) = &request.problem {
             return Err(Error::InvalidRequest(problem.clone()));
         }
-        let url = format!("{}{}", self.inner.base_url, request.path_and_query());
+        let url = match &request.url {
+            Some(url) if request.query.is_empty() => url.clone(),
+            Some(url) => {
+                let joint = if url.contains('?') { '&' } else { '?' };
+                format!("{url}{joint}{}", request.query_string())
+            }
+            None => format!("{}{}", self.inner.base_url, request.path_and_query()),
+        };
+        // A request outside the API (a token endpoint elsewhere) carries none of its settings.
+        let outside = request.url.is_some();
         let url = reqwest::Url::parse(&url)
             .map_err(|err| Error::InvalidRequest(format!("invalid URL {url:?}: {err}")))?;
         let body = encode_body(request)?;
@@ -152,12 +163,19 @@ impl Client {
         let mut refreshed_token = false;
         loop {
             attempts += 1;
-            self.wait_for_rate_limits(request).await;
+            if !outside {
+                self.wait_for_rate_limits(request).await;
+            }
             let mut builder = self.inner.http.request(request.method.clone(), url.clone());
             if !stream {
                 builder = builder.timeout(self.attempt_timeout(started));
             }
-            for (name, value) in &self.inner.settings {
+            let settings = if outside {
+                &[][..]
+            } else {
+                &self.inner.settings[..]
+            };
+            for (name, value) in settings {
                 builder = builder.header(name, value);
             }
             // Cookies go in one header, which `authorize` writes with any cookie credential.
@@ -366,40 +384,93 @@ impl Client {
         Ok((builder, token))
     }
 
-    /// Obtains a token from the API's token operation. Boxed, because sending the exchange
-    /// request goes through [`Client::send`] again (with the exchange's own credentials).
+    /// Obtains a token from the exchange's endpoint: an operation of the API, or a URL
+    /// outside it. Boxed, because sending the exchange request goes through [`Client::send`]
+    /// again (with the exchange's own credentials). A failure names the exchange and never
+    /// shows the credential it sent.
     pub(crate) fn exchange_token<'a>(
         &'a self,
         exchange: &'a TokenExchange,
     ) -> BoxFuture<'a, Result<AccessToken, BoxError>> {
         Box::pin(async move {
+            let what = exchange.describe();
+            let hide = |text: String| {
+                exchange
+                    .secrets()
+                    .filter(|secret| !secret.is_empty())
+                    .fold(text, |text, secret| text.replace(secret, "***"))
+            };
             let method = Method::from_bytes(exchange.method.as_bytes())?;
             // Without stated security the exchange sends no credential: it must never ask for
             // the token it is fetching.
             let mut request =
                 Request::new(method, exchange.path).security(exchange.security.unwrap_or(&[]));
+            request.url.clone_from(&exchange.url);
             if let Some(accept) = exchange.accept {
                 request = request.header("Accept", accept);
             }
+            for (place, name, value) in &exchange.params {
+                request = match place {
+                    ExchangeParam::Query => request.query(name, value),
+                    ExchangeParam::Header => request.header(name, value),
+                };
+            }
+            if !exchange.form.is_empty() {
+                let fields = exchange
+                    .form
+                    .iter()
+                    .map(|(name, value)| {
+                        let value = match value {
+                            FormValue::Text(text) => (*text).to_owned(),
+                            FormValue::Secret(secret) => secret.expose().to_owned(),
+                        };
+                        ((*name).to_owned(), value)
+                    })
+                    .collect();
+                request.body = Some(Body::Form(fields));
+            }
             let response = self
                 .send::<Value>(&request)
-                .await?
-                .error_for_status::<Value>()?;
-            let json: Value = response.decode_json::<Value, Value>(response.body())?;
+                .await
+                .map_err(|err| hide(format!("the token request `{what}` failed: {err}")))?;
+            let status = response.status();
+            if !status.is_success() {
+                let excerpt = crate::error::excerpt(response.body());
+                let excerpt = if excerpt.is_empty() {
+                    excerpt
+                } else {
+                    format!(": {excerpt}")
+                };
+                let attempts = match response.attempts() {
+                    0 | 1 => String::new(),
+                    n => format!(" (after {n} attempts)"),
+                };
+                return Err(hide(format!(
+                    "the token request `{what}` was refused with HTTP {status}{attempts}{excerpt}"
+                ))
+                .into());
+            }
+            let json: Value = serde_json::from_slice(response.body()).map_err(|err| {
+                format!("the token response of `{what}` is not JSON ({status}): {err}")
+            })?;
             let token = json
                 .pointer(exchange.token)
                 .and_then(Value::as_str)
                 .filter(|token| !token.is_empty())
                 .ok_or_else(|| {
                     format!(
-                        "the token response of `{} {}` has no token at `{}`",
-                        exchange.method, exchange.path, exchange.token
+                        "the token response of `{what}` has no token at `{}`",
+                        exchange.token
                     )
                 })?;
             let expires_in = exchange
                 .expires_in
                 .and_then(|pointer| json.pointer(pointer))
-                .and_then(Value::as_u64)
+                .and_then(|value| match value {
+                    Value::String(text) => text.trim().parse::<u64>().ok(),
+                    other => other.as_u64(),
+                })
+                .filter(|seconds| *seconds > 0)
                 .map(Duration::from_secs)
                 .or(exchange.lifetime);
             Ok(AccessToken::new(token, expires_in))

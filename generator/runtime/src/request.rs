@@ -28,6 +28,10 @@ pub struct Request {
     pub(crate) content_type: Option<String>,
     pub(crate) security: Option<Security>,
     pub(crate) problem: Option<String>,
+    /// An absolute URL to send the request to instead of the client's base URL and the
+    /// path (a token endpoint outside the API): then no header setting or rate limit of the
+    /// API applies.
+    pub(crate) url: Option<String>,
 }
 
 /// A request body as the request keeps it: owned, so every attempt sends it again.
@@ -54,6 +58,7 @@ impl Request {
             content_type: None,
             security: None,
             problem: None,
+            url: None,
         }
     }
 

@@ -6,8 +6,8 @@ use quote::quote;
 use super::operations::{argument, method_doc, positional};
 use super::{doc_attrs, ident, inner_doc_attrs, style_tokens};
 use crate::ir::{
-    Api, KeyLocation, ParamLocation, RateLimit, SchemeKind, Serialization, ServerTemplate,
-    TokenExchange,
+    Api, ExchangeCredential, ExchangeTarget, FormValue, KeyLocation, ParamLocation, RateLimit,
+    SchemeKind, Serialization, ServerTemplate, TokenExchange,
 };
 
 pub(crate) fn client(api: &Api) -> TokenStream {
@@ -132,49 +132,205 @@ fn api_description(api: &Api) -> TokenStream {
     }
 }
 
-/// The builder method that takes a client id and secret and exchanges them for tokens.
+/// The builder methods of a token exchange: the one that takes the credential (and any
+/// parameters of the token operation), and for an outside endpoint the one that moves it.
 fn token_exchange(scheme: &str, exchange: &TokenExchange) -> TokenStream {
     let method = ident(&exchange.method);
-    let basic = &exchange.basic_scheme;
-    let (http_method, path, token) = (&exchange.http_method, &exchange.path, &exchange.token);
-    let mut description =
-        quote! { clientgen_runtime::TokenExchange::new(#http_method, #path, #token) };
-    if let Some(accept) = &exchange.accept {
-        description.extend(quote! { .accept(#accept) });
-    }
-    description.extend(quote! { .security(&[&[#basic]]) });
+    let token = &exchange.token;
+    let mut tail = TokenStream::new();
     if let Some(expires_in) = &exchange.expires_in {
-        description.extend(quote! { .expires_in(#expires_in) });
+        tail.extend(quote! { .expires_in(#expires_in) });
     }
     if let Some(seconds) = exchange.lifetime_seconds {
         let seconds = proc_macro2::Literal::u64_unsuffixed(seconds);
-        description.extend(quote! { .lifetime(std::time::Duration::from_secs(#seconds)) });
+        tail.extend(quote! { .lifetime(std::time::Duration::from_secs(#seconds)) });
     }
-    let lifetime = exchange
-        .lifetime_seconds
-        .map(|s| {
-            format!(
-                " A token is taken to be valid for {s} seconds unless the response says otherwise."
-            )
-        })
+    let lifetime = match (&exchange.expires_in, exchange.lifetime_seconds) {
+        (Some(_), Some(s)) => format!(
+            " A token is taken to be valid for the seconds the response states, else {s} seconds."
+        ),
+        (Some(_), None) => {
+            " A token is taken to be valid for the seconds the response states.".to_owned()
+        }
+        (None, Some(s)) => format!(" A token is taken to be valid for {s} seconds."),
+        (None, None) => String::new(),
+    };
+    let refresh = format!(
+        "A token is fetched on first use, shared by clones of the client and by concurrent calls, and fetched again shortly before it expires or after a 401.{lifetime}"
+    );
+    let inferred = exchange
+        .inferred
+        .as_deref()
+        .map(|note| format!("\n\n{note}"))
         .unwrap_or_default();
-    let doc = doc_attrs(Some(&format!(
-        "Authenticates with tokens that the client obtains itself from `{http_method} {path}`, sending `client_id` and `client_secret` with HTTP basic authentication (security scheme `{basic}`); the tokens are then sent as `Authorization: Bearer` (security scheme `{scheme}`).\n\nA token is fetched on first use, shared by clones of the client and by concurrent calls, and fetched again shortly before it expires or after a 401.{lifetime}"
-    )));
-    quote! {
-        #doc
-        pub fn #method(
-            mut self,
-            client_id: impl Into<String>,
-            client_secret: impl Into<clientgen_runtime::Secret>,
-        ) -> Self {
-            let basic = clientgen_runtime::Credential::basic(client_id, client_secret);
-            let exchange = #description;
-            self.inner = self
-                .inner
-                .credential(#basic, basic)
-                .credential(#scheme, clientgen_runtime::Credential::exchange(exchange));
-            self
+    match &exchange.target {
+        ExchangeTarget::Operation {
+            http_method,
+            path,
+            accept,
+            scheme: via,
+            credential,
+            parameters,
+        } => {
+            let mut description =
+                quote! { clientgen_runtime::TokenExchange::new(#http_method, #path, #token) };
+            if let Some(accept) = accept {
+                description.extend(quote! { .accept(#accept) });
+            }
+            description.extend(quote! { .security(&[&[#via]]) });
+            for param in parameters {
+                let (arg, wire) = (ident(&param.arg), &param.wire_name);
+                description.extend(match param.location {
+                    ParamLocation::Header => quote! { .header(#wire, #arg) },
+                    _ => quote! { .query(#wire, #arg) },
+                });
+            }
+            description.extend(tail);
+            let mut args: Vec<TokenStream> = parameters
+                .iter()
+                .map(|param| {
+                    let arg = ident(&param.arg);
+                    quote! { #arg: impl Into<String> }
+                })
+                .collect();
+            let (sent, build) = match credential {
+                ExchangeCredential::Basic => {
+                    args.push(quote! { client_id: impl Into<String> });
+                    args.push(quote! { client_secret: impl Into<clientgen_runtime::Secret> });
+                    (
+                        format!("sending `client_id` and `client_secret` with HTTP basic authentication (security scheme `{via}`)"),
+                        quote! { clientgen_runtime::Credential::basic(client_id, client_secret) },
+                    )
+                }
+                ExchangeCredential::Bearer => {
+                    args.push(quote! { token: impl Into<clientgen_runtime::Secret> });
+                    (
+                        format!(
+                            "sending `token` as `Authorization: Bearer` (security scheme `{via}`)"
+                        ),
+                        quote! { clientgen_runtime::Credential::bearer(token) },
+                    )
+                }
+                ExchangeCredential::ApiKey { location, name } => {
+                    args.push(quote! { key: impl Into<clientgen_runtime::Secret> });
+                    let (place, location) = match location {
+                        KeyLocation::Query => ("query parameter", quote! { Query }),
+                        KeyLocation::Header => ("header", quote! { Header }),
+                        KeyLocation::Cookie => ("cookie", quote! { Cookie }),
+                    };
+                    (
+                        format!("sending `key` in the `{name}` {place} (security scheme `{via}`)"),
+                        quote! {
+                            clientgen_runtime::Credential::api_key(
+                                clientgen_runtime::ApiKeyLocation::#location,
+                                #name,
+                                key,
+                            )
+                        },
+                    )
+                }
+            };
+            let mut lines = vec![format!(
+                "Authenticates with tokens that the client obtains itself from `{http_method} {path}`, {sent}; the tokens are then sent as `Authorization: Bearer` (security scheme `{scheme}`)."
+            )];
+            for param in parameters {
+                let about = param
+                    .doc
+                    .as_deref()
+                    .map(|d| format!(": {}", d.replace('\n', " ")))
+                    .unwrap_or_default();
+                lines.push(format!(
+                    "- `{}`: sent as the token operation's `{}` {}{about}",
+                    param.arg.trim_start_matches("r#"),
+                    param.wire_name,
+                    if param.location == ParamLocation::Header {
+                        "header"
+                    } else {
+                        "query parameter"
+                    },
+                ));
+            }
+            lines.push(format!("{refresh}{inferred}"));
+            let doc = doc_attrs(Some(&lines.join("\n\n")));
+            quote! {
+                #doc
+                pub fn #method(mut self, #( #args ),*) -> Self {
+                    let credential = #build;
+                    let exchange = #description;
+                    self.inner = self
+                        .inner
+                        .credential(#via, credential)
+                        .credential(#scheme, clientgen_runtime::Credential::exchange(exchange));
+                    self
+                }
+            }
+        }
+        ExchangeTarget::Url {
+            http_method,
+            url,
+            accept,
+            url_method,
+            form,
+        } => {
+            let mut description = quote! {
+                clientgen_runtime::TokenExchange::url(#http_method, #url, #token).accept(#accept)
+            };
+            let mut fields = Vec::new();
+            let uses = form
+                .iter()
+                .filter(|(_, value)| *value == FormValue::Credential)
+                .count();
+            let mut used = 0;
+            for (name, value) in form {
+                match value {
+                    FormValue::Text(text) => {
+                        description.extend(quote! { .form_field(#name, #text) });
+                        fields.push(format!("`{name}={text}`"));
+                    }
+                    FormValue::Credential => {
+                        used += 1;
+                        let secret = if used < uses {
+                            quote! { secret.clone() }
+                        } else {
+                            quote! { secret }
+                        };
+                        description.extend(quote! { .form_secret(#name, #secret) });
+                        fields.push(format!("`{name}=<secret>`"));
+                    }
+                }
+            }
+            // The credential goes in several fields: convert it once, then clone it.
+            let convert = (uses > 1).then(|| {
+                quote! { let secret: clientgen_runtime::Secret = secret.into(); }
+            });
+            description.extend(tail);
+            let doc = doc_attrs(Some(&format!(
+                "Authenticates with tokens that the client obtains itself by sending `secret` to `{http_method} {url}` in a form body ({}); the tokens are then sent as `Authorization: Bearer` (security scheme `{scheme}`). `secret` goes nowhere else and never shows in `Debug` output or errors.\n\n{refresh} `.{}(..)` sends the exchange to another URL.{inferred}",
+                fields.join(", "),
+                url_method.trim_start_matches("r#"),
+            )));
+            let url_ident = ident(url_method);
+            let url_doc = doc_attrs(Some(&format!(
+                "Sends the token exchange of `.{}(..)` to `url` instead of `{url}` (a private endpoint, or a local test server). `build()` fails if it is not an absolute http(s) URL.",
+                exchange.method.trim_start_matches("r#"),
+            )));
+            quote! {
+                #doc
+                pub fn #method(mut self, secret: impl Into<clientgen_runtime::Secret>) -> Self {
+                    #convert
+                    let exchange = #description;
+                    self.inner = self
+                        .inner
+                        .credential(#scheme, clientgen_runtime::Credential::exchange(exchange));
+                    self
+                }
+
+                #url_doc
+                pub fn #url_ident(mut self, url: impl Into<String>) -> Self {
+                    self.inner = self.inner.token_url(#scheme, url);
+                    self
+                }
+            }
         }
     }
 }

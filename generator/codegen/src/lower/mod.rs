@@ -28,6 +28,7 @@ pub(crate) fn lower(spec: &OpenAPI, file: &str) -> (Api, Vec<Diagnostic>) {
     let mut builder_scope = security::builder_scope();
     let mut security_schemes = security::schemes(spec, file, &mut builder_scope, &mut diagnostics);
     let root_security = security::requirements(spec.security.as_ref());
+    let settings = security::settings(&mut operations, &mut builder_scope);
     security::token_exchanges(
         spec,
         file,
@@ -37,7 +38,6 @@ pub(crate) fn lower(spec: &OpenAPI, file: &str) -> (Api, Vec<Diagnostic>) {
         &mut builder_scope,
         &mut diagnostics,
     );
-    let settings = security::settings(&mut operations, &mut builder_scope);
     let rate_limit = paging::rate_limit(
         spec.extensions.get("x-rate-limit"),
         file,
