@@ -11,20 +11,23 @@
 //!   bodies of each kind are sent only when set.
 //! * Responses: `Option<T>` for a `200` beside a `204`; a response enum per status (`200`,
 //!   `201`, `204`, a `2XX` range); `default` as the only response; text; a download as bytes
-//!   and as a stream (an error status before streaming, a stall mid-stream); a redirect-only
-//!   operation followed to its target.
+//!   and as a stream (an error status before streaming, a stall mid-stream); a download
+//!   offering several media types asks for exactly one, the first by default, the one chosen
+//!   with `.accept(..)` otherwise; a redirect-only operation followed to its target.
 //! * Errors: each status decodes into its variant of the error enum (`400`, `404`, a unit
 //!   `409`, `4XX`, `5XX` as text, `default`, `Other` for JSON that fits none); a body that
 //!   does not fit a success type is `Error::Decode`, never a panic.
-//! * Lowering: the media type order, names that cannot collide with schema types.
+//! * Lowering: the media type order, names that cannot collide with schema types; the
+//!   `Accept` choice of a download or text response with several media types (enum and
+//!   setter names clear of schema types and parameter setters; none for JSON or one type).
 
 use std::time::Duration;
 
 use bodies_client::types::{
-    AddDocumentRequest, Health, Job, JobRequest, NewPet, NotFound, PhotoMetadata, Problem,
-    SearchForm, SearchFormOwner, SearchFormOwnerAddress, SearchFormWindow, SendFeedbackRequest,
-    StartJobResponse, UploadPhotosRequest, UpsertPetCreated, UpsertPetError, UpsertPetResponse,
-    ValidationProblem,
+    AddDocumentRequest, ExportRecordAccept, Health, Job, JobRequest, NewPet, NotFound,
+    PhotoMetadata, Problem, SearchForm, SearchFormOwner, SearchFormOwnerAddress, SearchFormWindow,
+    SendFeedbackRequest, StartJobResponse, UploadPhotosRequest, UpsertPetCreated, UpsertPetError,
+    UpsertPetResponse, ValidationProblem,
 };
 use bodies_client::{Client, Error, FilePart};
 use clientgen_tests::{fixture_output, lower_fixture};
@@ -872,6 +875,70 @@ async fn a_download_comes_as_bytes_or_as_a_stream() {
 }
 
 #[tokio::test]
+async fn a_download_with_several_media_types_asks_for_exactly_the_chosen_one() {
+    let server = MockServer::start().await;
+    for (media, body) in [
+        ("text/csv", &b"id,name\r\n1,Rex"[..]),
+        ("application/pdf", &b"%PDF-1.7\n\xe2\xe3\n%%EOF"[..]),
+        ("application/json", &br#"{"id":1}"#[..]),
+    ] {
+        Mock::given(method("GET"))
+            .and(path("/pets/1/record"))
+            .and(wiremock::matchers::header("accept", media))
+            .respond_with(ResponseTemplate::new(200).set_body_raw(body, media))
+            .mount(&server)
+            .await;
+    }
+    let client = client(&server);
+    let accepts = |requests: &[wiremock::Request]| -> Vec<Vec<String>> {
+        requests
+            .iter()
+            .map(|r| {
+                r.headers
+                    .get_all("accept")
+                    .iter()
+                    .map(|v| v.to_str().unwrap().to_owned())
+                    .collect()
+            })
+            .collect()
+    };
+
+    // Without the setter: the first media type the spec lists, alone.
+    let csv = client.export_record(1).send().await.unwrap();
+    assert_eq!(csv.as_ref(), b"id,name\r\n1,Rex");
+    let pdf = client
+        .export_record(1)
+        .accept(ExportRecordAccept::ApplicationPdf)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pdf.as_ref(), b"%PDF-1.7\n\xe2\xe3\n%%EOF");
+    // JSON is a download here too: its bytes as they came, never decoded.
+    let mut stream = client
+        .export_record(1)
+        .accept(ExportRecordAccept::ApplicationJson)
+        .send_stream()
+        .await
+        .unwrap();
+    assert_eq!(
+        stream.headers().get("content-type").map(|v| v.as_bytes()),
+        Some(&b"application/json"[..])
+    );
+    let mut json = Vec::new();
+    while let Some(chunk) = stream.chunk().await.unwrap() {
+        json.extend_from_slice(&chunk);
+    }
+    assert_eq!(json, br#"{"id":1}"#);
+
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(
+        accepts(&requests),
+        [["text/csv"], ["application/pdf"], ["application/json"]]
+    );
+    assert_eq!(ExportRecordAccept::default(), ExportRecordAccept::TextCsv);
+}
+
+#[tokio::test]
 async fn a_stream_that_stalls_ends_with_a_timeout() {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
@@ -925,6 +992,144 @@ async fn a_redirect_only_operation_returns_what_the_target_sends() {
 
 fn lower(spec: &str) -> (clientgen::ir::Api, Vec<clientgen::Diagnostic>) {
     clientgen::lower(spec, "t.yaml").unwrap_or_else(|problems| panic!("{problems:#?}"))
+}
+
+#[test]
+fn several_media_types_of_a_download_or_text_make_an_accept_choice_with_names_clear_of_others() {
+    use clientgen::ir::{AcceptChoice, Success, TypeKind};
+
+    let spec = r#"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /report:
+    get:
+      operationId: getReport
+      parameters:
+        - {name: accept, in: query, schema: {type: string}}
+        - {name: Accept, in: header, schema: {type: string}}
+      responses:
+        '200':
+          description: a report
+          content:
+            application/pdf: {schema: {type: string, format: binary}}
+            '*/*': {schema: {type: string, format: binary}}
+            application/vnd.ms-excel: {}
+  /note:
+    get:
+      operationId: getNote
+      responses:
+        '200':
+          description: a note
+          content:
+            text/plain: {schema: {type: string}}
+            text/html: {schema: {type: string}}
+            Text/HTML: {schema: {type: string}}
+  /one:
+    get:
+      operationId: getOne
+      responses:
+        '200': {description: one, content: {text/csv: {schema: {type: string, format: binary}}}}
+  /typed:
+    get:
+      operationId: getTyped
+      responses:
+        '200':
+          description: JSON wins
+          content:
+            application/json: {schema: {$ref: '#/components/schemas/GetReportAccept'}}
+            text/csv: {schema: {type: string}}
+components:
+  schemas:
+    GetReportAccept: {type: object, properties: {a: {type: string}}}
+"#;
+    let (api, warnings) = lower(spec);
+    assert!(warnings.is_empty(), "{warnings:#?}");
+    let op = |name: &str| {
+        api.operations
+            .iter()
+            .find(|op| op.method_name == name)
+            .unwrap()
+    };
+    let variants = |name: &str| -> Vec<(String, String)> {
+        let def = api.types.iter().find(|t| t.name == name).expect(name);
+        let TypeKind::MediaTypes { variants } = &def.kind else {
+            panic!("{def:?}")
+        };
+        variants
+            .iter()
+            .map(|v| (v.rust_name.clone(), v.media_type.clone()))
+            .collect()
+    };
+    let pairs = |items: &[(&str, &str)]| -> Vec<(String, String)> {
+        items
+            .iter()
+            .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+            .collect()
+    };
+
+    // The schema keeps its name; the query parameter keeps `accept` (the `Accept` header
+    // parameter is the client's, as OpenAPI says).
+    let report = op("get_report");
+    assert_eq!(report.success, Success::Bytes);
+    assert_eq!(report.accept.as_deref(), Some("application/pdf"));
+    assert_eq!(
+        report
+            .params
+            .iter()
+            .map(|p| p.rust_name.as_str())
+            .collect::<Vec<_>>(),
+        ["accept"]
+    );
+    assert_eq!(
+        report.accept_choice,
+        Some(AcceptChoice {
+            setter: "accept_2".into(),
+            type_name: "GetReportAccept2".into(),
+            default_variant: "ApplicationPdf".into(),
+        })
+    );
+    assert_eq!(
+        variants("GetReportAccept2"),
+        pairs(&[
+            ("ApplicationPdf", "application/pdf"),
+            ("StarSlashStar", "*/*"),
+            ("ApplicationVndMsExcel", "application/vnd.ms-excel"),
+        ])
+    );
+
+    // Text: media types that name alike are numbered.
+    let note = op("get_note");
+    assert_eq!(note.success, Success::Text);
+    assert_eq!(note.accept.as_deref(), Some("text/plain"));
+    assert_eq!(
+        note.accept_choice.as_ref().map(|c| c.setter.as_str()),
+        Some("accept")
+    );
+    assert_eq!(
+        variants("GetNoteAccept"),
+        pairs(&[
+            ("TextPlain", "text/plain"),
+            ("TextHtml", "text/html"),
+            ("TextHtml2", "Text/HTML"),
+        ])
+    );
+
+    // One media type, or a typed JSON response: no choice, as before.
+    assert_eq!(op("get_one").accept_choice, None);
+    assert_eq!(op("get_one").accept.as_deref(), Some("text/csv"));
+    assert_eq!(op("get_typed").accept_choice, None);
+    assert_eq!(op("get_typed").accept, None);
+
+    // The generated code uses the names lower gave.
+    let generated = clientgen::generate(spec, "t.yaml", &clientgen::Settings::new("t"))
+        .unwrap_or_else(|p| panic!("{p:#?}"));
+    let operations = &generated.files["src/operations.rs"];
+    assert!(operations
+        .contains("pub fn accept_2(mut self, value: crate::types::GetReportAccept2) -> Self"));
+    assert!(operations.contains(".header(\"Accept\", self.accept_2.media_type())"));
+    assert!(operations.contains("accept_2: crate::types::GetReportAccept2::ApplicationPdf,"));
+    assert!(operations.contains(".query(\"accept\", &self.accept)"));
 }
 
 #[test]

@@ -492,12 +492,18 @@ fn a_binary_response_is_a_download_of_bytes_and_untyped_responses_are_counted() 
     let generated = with_server("{ url: 'https://api.example.com' }");
     let download = &generated.api.operations[0];
     assert_eq!(download.success, clientgen::ir::Success::Bytes);
+    // Two media types: the caller chooses one, by default the first.
+    assert_eq!(download.accept.as_deref(), Some("text/csv"));
+    let choice = download.accept_choice.as_ref().expect("an Accept choice");
     assert_eq!(
-        download.accept.as_deref(),
-        Some("text/csv, application/json")
+        (choice.setter.as_str(), choice.type_name.as_str()),
+        ("accept", "DownloadReportAccept")
     );
     let operations = &generated.files["src/operations.rs"];
-    assert!(operations.contains(".header(\"Accept\", \"text/csv, application/json\")"));
+    assert!(operations.contains(".header(\"Accept\", self.accept.media_type())"));
+    assert!(operations.contains("accept: crate::types::DownloadReportAccept::TextCsv,"));
+    let types = &generated.files["src/types.rs"];
+    assert!(types.contains("Self::ApplicationJson => \"application/json\","));
     assert!(operations.contains("Result<clientgen_runtime::Bytes"));
     assert!(generated.files["src/lib.rs"].contains("pub use clientgen_runtime::Bytes;"));
     let readme = &generated.files["README.md"];
@@ -515,6 +521,7 @@ fn an_enum_in_a_shared_parameter_is_one_type_named_after_the_parameter() {
         .api
         .types
         .iter()
+        .filter(|def| matches!(def.kind, clientgen::ir::TypeKind::StringEnum { .. }))
         .map(|def| def.name.as_str())
         .collect();
     assert_eq!(enums, ["Kind"]);

@@ -21,8 +21,10 @@
 //!     request after the page without `page.prev`;
 //!   - cursors from `responseMetadata.next_cursor` (scanning alerts): three pages, the list
 //!     ends at an empty and at an absent `next_cursor`.
-//! * Downloads: `download_report` returns the CSV body byte for byte and asks for
-//!   `text/csv, application/json, application/pdf`.
+//! * Downloads: `download_report` offers `text/csv`, `application/json` and `application/pdf`
+//!   and asks for exactly one: `text/csv` by default (the CSV body returned byte for byte),
+//!   `application/pdf` after `.accept(DownloadReportAccept::ApplicationPdf)` (the PDF bytes
+//!   returned as sent, whole and as a stream).
 //! * Samples: every object or array `example` of a response in
 //!   `specs/sysdig/openapi.yaml` (4: activity audit summary and events forwarding) decodes
 //!   into the operation's generated type, through the client and directly, and re-encodes to
@@ -46,15 +48,15 @@ use futures::TryStreamExt;
 use serde_json::{json, Value};
 use sysdig_client::types::{
     ActivityAuditEventType, ActivityAuditPage, ActivityAuditSummary, CaptureProduct,
-    CloudAccountComponentType, EventsForwardingIntegration, FalcoList, FalcoListItems,
-    GetImageVulnsComparisonStatus, ListCapturesOrder, ListCapturesSort,
+    CloudAccountComponentType, DownloadReportAccept, EventsForwardingIntegration, FalcoList,
+    FalcoListItems, GetImageVulnsComparisonStatus, ListCapturesOrder, ListCapturesSort,
     ListProfileGroupProfilesSortBy, ListProfileGroupProfilesStatusItem,
     ListRuleSummariesPolicyType, ListSecureEventsSpecialCategories, NetworkTopologyKind,
     ReportDomain, ReportType, ScanningAlert, ScanningAlertList, SecureEvent, SecureEventsPage,
     SortMethod, VulnerabilitySortBy, VulnerabilityType,
 };
 use sysdig_client::{BuildError, Bytes, Client, Error, DEFAULT_BASE_URL};
-use wiremock::matchers::{body_json, header, headers, query_param, query_param_is_missing};
+use wiremock::matchers::{body_json, header, query_param, query_param_is_missing};
 use wiremock::{MockBuilder, MockServer, ResponseTemplate};
 
 /// The IAM bearer token every test client sends.
@@ -498,8 +500,18 @@ async fn cspm_get_inventory_resource_sends_the_id_fields_and_team() {
 // Reporting
 // ---------------------------------------------------------------------------------------------
 
+/// The values of the `Accept` headers of `request`: one each.
+fn accept_headers(request: &wiremock::Request) -> Vec<&str> {
+    request
+        .headers
+        .get_all("accept")
+        .iter()
+        .map(|value| value.to_str().expect("a text header"))
+        .collect()
+}
+
 #[tokio::test]
-async fn reporting_download_report_returns_the_csv_bytes_exactly() {
+async fn reporting_download_report_asks_for_csv_by_default_and_returns_the_bytes_exactly() {
     let (server, client) = setup().await;
     // Quotes, commas, CRLF line ends, UTF-8 and no trailing newline: all kept as sent.
     let csv: &[u8] = "Image,Vulnerability,Severity,Package\r\n\
@@ -510,10 +522,7 @@ async fn reporting_download_report_returns_the_csv_bytes_exactly() {
         "GET",
         "/api/reporting/v1/scanning/reports/1ueqXHvmzvtwJV2lFr8z8wdydu",
     )
-    .and(headers(
-        "accept",
-        vec!["text/csv", "application/json", "application/pdf"],
-    ))
+    .and(header("accept", "text/csv"))
     .respond_with(ResponseTemplate::new(200).set_body_raw(csv.to_vec(), "text/csv; charset=utf-8"))
     .expect(1)
     .mount(&server)
@@ -527,11 +536,61 @@ async fn reporting_download_report_returns_the_csv_bytes_exactly() {
 
     assert_eq!(report.as_ref(), csv);
     let requests = received(&server).await;
-    assert_eq!(
-        header_of(&requests[0], "accept"),
-        Some("text/csv, application/json, application/pdf")
-    );
+    // The first media type the spec lists, alone: never all three.
+    assert_eq!(accept_headers(&requests[0]), ["text/csv"]);
     assert_eq!(requests[0].url.query(), None);
+}
+
+#[tokio::test]
+async fn reporting_download_report_asks_for_only_the_chosen_media_type() {
+    let (server, client) = setup().await;
+    // A PDF's header, binary bytes that are not UTF-8, and its trailer.
+    let mut pdf: Vec<u8> = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec();
+    pdf.extend((0..=255u8).cycle().take(4096));
+    pdf.extend_from_slice(b"\n%%EOF\n");
+    on(
+        "GET",
+        "/api/reporting/v1/scanning/reports/1ueqXHvmzvtwJV2lFr8z8wdydu",
+    )
+    .and(header("accept", "application/pdf"))
+    .respond_with(ResponseTemplate::new(200).set_body_raw(pdf.clone(), "application/pdf"))
+    .expect(2)
+    .mount(&server)
+    .await;
+
+    let report: Bytes = client
+        .download_report(ReportDomain::Scanning, "1ueqXHvmzvtwJV2lFr8z8wdydu")
+        .accept(DownloadReportAccept::ApplicationPdf)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(report.as_ref(), pdf.as_slice());
+
+    let mut stream = client
+        .download_report(ReportDomain::Scanning, "1ueqXHvmzvtwJV2lFr8z8wdydu")
+        .accept(DownloadReportAccept::ApplicationPdf)
+        .send_stream()
+        .await
+        .unwrap();
+    let mut streamed = Vec::new();
+    while let Some(chunk) = stream.chunk().await.unwrap() {
+        streamed.extend_from_slice(&chunk);
+    }
+    assert_eq!(streamed, pdf);
+
+    for request in received(&server).await {
+        assert_eq!(accept_headers(&request), ["application/pdf"]);
+    }
+    // The choices, in the spec's order, the first the default.
+    assert_eq!(
+        [
+            DownloadReportAccept::default(),
+            DownloadReportAccept::ApplicationJson,
+            DownloadReportAccept::ApplicationPdf,
+        ]
+        .map(DownloadReportAccept::media_type),
+        ["text/csv", "application/json", "application/pdf"]
+    );
 }
 
 #[tokio::test]

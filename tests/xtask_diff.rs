@@ -361,3 +361,74 @@ components:
         ]
     );
 }
+
+/// A download's media types: a second one adds the `.accept(..)` choice; one removed from the
+/// choice, or another first (the default), breaks callers; back to one removes the setter.
+#[test]
+fn a_download_media_type_choice_is_compared() {
+    let spec = |media: &[&str]| {
+        let content: Vec<String> = media
+            .iter()
+            .map(|m| format!("'{m}': {{ schema: {{ type: string, format: binary }} }}"))
+            .collect();
+        format!(
+            r#"
+openapi: 3.0.3
+info: {{ title: Reports, version: "1" }}
+paths:
+  /report:
+    get:
+      operationId: getReport
+      responses:
+        '200': {{ description: ok, content: {{ {} }} }}
+"#,
+            content.join(", ")
+        )
+    };
+    let texts = |before: &[&str], after: &[&str]| -> Vec<(Impact, String)> {
+        compare(&lower(&spec(before)), &lower(&spec(after)))
+            .into_iter()
+            .map(|c| (c.impact, c.text))
+            .collect()
+    };
+    let (csv, pdf, json) = ("text/csv", "application/pdf", "application/json");
+    assert_eq!(
+        texts(&[csv], &[csv, pdf]),
+        [
+            (
+                Impact::Addition,
+                "`get_report`: `.accept(GetReportAccept)` added: the response's media type is chosen, `text/csv` by default".to_owned()
+            ),
+            (
+                Impact::Addition,
+                "type added: `GetReportAccept` (media type enum)".to_owned()
+            ),
+        ]
+    );
+    assert_eq!(
+        texts(&[csv, pdf, json], &[pdf, csv]),
+        [
+            (
+                Impact::Breaking,
+                "`get_report`: the media type asked for by default is `application/pdf`, was `text/csv`".to_owned()
+            ),
+            (
+                Impact::Breaking,
+                "`GetReportAccept`: media types removed: `application/json`".to_owned()
+            ),
+        ]
+    );
+    assert_eq!(
+        texts(&[csv, pdf], &[csv]),
+        [
+            (
+                Impact::Breaking,
+                "`get_report`: `.accept(..)` removed (one media type left)".to_owned()
+            ),
+            (
+                Impact::Breaking,
+                "type removed: `GetReportAccept` (media type enum)".to_owned()
+            ),
+        ]
+    );
+}

@@ -203,9 +203,16 @@ pub fn api_surface(api: &clientgen::ir::Api) -> String {
                 setters.push(format!(".body({}{sent})", body.ty));
             }
         }
-        let mut returns = match (&op.success, &op.accept) {
-            (Success::Bytes, Some(accept)) => format!("Bytes (Accept: {accept})"),
-            (other, _) => other.to_string(),
+        if let Some(choice) = &op.accept_choice {
+            setters.push(format!(".{}({})", choice.setter, choice.type_name));
+        }
+        let mut returns = match (&op.success, &op.accept, &op.accept_choice) {
+            (Success::Bytes | Success::Text, Some(accept), Some(choice)) => format!(
+                "{} (Accept: {accept} unless .{}(..))",
+                op.success, choice.setter
+            ),
+            (Success::Bytes, Some(accept), None) => format!("Bytes (Accept: {accept})"),
+            (other, _, _) => other.to_string(),
         };
         if op.success == Success::Bytes {
             returns.push_str(", or a stream from .send_stream()");
@@ -318,6 +325,17 @@ pub fn api_surface(api: &clientgen::ir::Api) -> String {
                 };
                 line(format!(
                     "{kind} {} [{}{other}]",
+                    def.name,
+                    variants.join(", ")
+                ));
+            }
+            TypeKind::MediaTypes { variants } => {
+                let variants: Vec<String> = variants
+                    .iter()
+                    .map(|v| format!("{} = {}", v.rust_name, v.media_type))
+                    .collect();
+                line(format!(
+                    "media types {} [{}]",
                     def.name,
                     variants.join(", ")
                 ));

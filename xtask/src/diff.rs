@@ -194,10 +194,28 @@ fn scheme_kind(kind: &SchemeKind) -> &'static str {
     match kind {
         SchemeKind::Bearer {
             exchange: Some(_), ..
-        } => "bearer token exchanged from client credentials",
+        } => "bearer token exchanged for a credential",
         SchemeKind::Bearer { .. } => "bearer token",
         SchemeKind::Basic => "HTTP basic",
         SchemeKind::ApiKey { .. } => "API key",
+    }
+}
+
+/// A bearer scheme that gained a token exchange and is otherwise unchanged: the builder
+/// gains a method, and every method it had still works.
+fn exchange_added(old: &SchemeKind, new: &SchemeKind) -> bool {
+    match (old, new) {
+        (
+            SchemeKind::Bearer {
+                provider_method: a,
+                exchange: None,
+            },
+            SchemeKind::Bearer {
+                provider_method: b,
+                exchange: Some(_),
+            },
+        ) => a == b,
+        _ => false,
     }
 }
 
@@ -212,6 +230,23 @@ fn credentials(old: &Api, new: &Api, changes: &mut Vec<Change>) {
                     scheme.name, scheme.method
                 ),
             ),
+            Some(now) if now.method == scheme.method && exchange_added(&scheme.kind, &now.kind) => {
+                let SchemeKind::Bearer {
+                    exchange: Some(exchange),
+                    ..
+                } = &now.kind
+                else {
+                    continue;
+                };
+                push(
+                    changes,
+                    Impact::Addition,
+                    format!(
+                        "auth: security scheme `{}` also takes a credential to exchange for tokens (`.{}(..)`)",
+                        scheme.name, exchange.method
+                    ),
+                );
+            }
             Some(now) if now.method != scheme.method || now.kind != scheme.kind => push(
                 changes,
                 Impact::Breaking,
@@ -558,6 +593,42 @@ fn operation(old: &Operation, new: &Operation, changes: &mut Vec<Change>) {
             ),
         );
     }
+    match (&old.accept_choice, &new.accept_choice) {
+        (Some(a), None) => push(
+            changes,
+            Impact::Breaking,
+            format!("{at}: `.{}(..)` removed (one media type left)", a.setter),
+        ),
+        (None, Some(b)) => push(
+            changes,
+            Impact::Addition,
+            format!(
+                "{at}: `.{}({})` added: the response's media type is chosen, `{}` by default",
+                b.setter,
+                b.type_name,
+                new.accept.as_deref().unwrap_or_default()
+            ),
+        ),
+        (Some(a), Some(b)) if a.setter != b.setter || a.type_name != b.type_name => push(
+            changes,
+            Impact::Breaking,
+            format!(
+                "{at}: `.{}({})` is now `.{}({})`",
+                a.setter, a.type_name, b.setter, b.type_name
+            ),
+        ),
+        // Callers that never chose now get another format.
+        (Some(_), Some(_)) if old.accept != new.accept => push(
+            changes,
+            Impact::Breaking,
+            format!(
+                "{at}: the media type asked for by default is `{}`, was `{}`",
+                new.accept.as_deref().unwrap_or_default(),
+                old.accept.as_deref().unwrap_or_default()
+            ),
+        ),
+        _ => {}
+    }
     match (&old.pagination, &new.pagination) {
         (Some(_), None) => push(
             changes,
@@ -600,6 +671,7 @@ fn kind_name(kind: &TypeKind) -> &'static str {
         TypeKind::Alias(_) => "type alias",
         TypeKind::Responses { error: false, .. } => "response enum",
         TypeKind::Responses { error: true, .. } => "error enum",
+        TypeKind::MediaTypes { .. } => "media type enum",
     }
 }
 
@@ -706,6 +778,11 @@ fn types(old: &Api, new: &Api, changes: &mut Vec<Change>) {
                 let key = |v: &clientgen::ir::Variant| v.wire_value.clone();
                 let show = |v: &clientgen::ir::Variant| format!("`{}`", v.wire_value);
                 members(changes, name, "enum values", a, b, key, show);
+            }
+            (TypeKind::MediaTypes { variants: a }, TypeKind::MediaTypes { variants: b }) => {
+                let key = |v: &clientgen::ir::MediaVariant| v.media_type.clone();
+                let show = |v: &clientgen::ir::MediaVariant| format!("`{}`", v.media_type);
+                members(changes, name, "media types", a, b, key, show);
             }
             (TypeKind::IntEnum { variants: a }, TypeKind::IntEnum { variants: b }) => {
                 let key = |v: &IntVariant| v.value.to_string();

@@ -1257,6 +1257,7 @@ pub struct DownloadReport<'a> {
     client: &'a Client,
     domain: crate::types::ReportDomain,
     file_id: String,
+    accept: crate::types::DownloadReportAccept,
 }
 
 impl<'a> DownloadReport<'a> {
@@ -1269,14 +1270,21 @@ impl<'a> DownloadReport<'a> {
             client,
             domain,
             file_id: file_id.into(),
+            accept: crate::types::DownloadReportAccept::TextCsv,
         }
+    }
+
+    /// Chooses the response's media type: the one the request's `Accept` header asks for. Without it, the request asks for `text/csv`, the first the spec lists.
+    pub fn accept(mut self, value: crate::types::DownloadReportAccept) -> Self {
+        self.accept = value;
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/reporting/v1/{domain}/reports/{fileId}")
             .path_param("domain", &self.domain)
             .path_param("fileId", &self.file_id)
-            .header("Accept", "text/csv, application/json, application/pdf")
+            .header("Accept", self.accept.media_type())
     }
 
     /// Sends the request: `GET /api/reporting/v1/{domain}/reports/{fileId}`.

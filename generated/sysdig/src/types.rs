@@ -593,6 +593,29 @@ impl<'de> Deserialize<'de> for DirectVulnerabilityType {
     }
 }
 
+/// The media types [`Client::download_report`](crate::Client::download_report) (`GET /api/reporting/v1/{domain}/reports/{fileId}`) can answer with; the request asks for one in its `Accept` header. Choose it with [`DownloadReport::accept`](crate::operations::DownloadReport::accept); without that, the request asks for `text/csv`, the first the spec lists (the `Default`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum DownloadReportAccept {
+    /// `text/csv`, the default: what the request asks for unless told otherwise.
+    #[default]
+    TextCsv,
+    /// `application/json`.
+    ApplicationJson,
+    /// `application/pdf`.
+    ApplicationPdf,
+}
+
+impl DownloadReportAccept {
+    /// The media type, as the `Accept` header sends it.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Self::TextCsv => "text/csv",
+            Self::ApplicationJson => "application/json",
+            Self::ApplicationPdf => "application/pdf",
+        }
+    }
+}
+
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's sample response (a syslog integration; other target types presumably carry other fields)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct EventsForwardingConnectionInfo {

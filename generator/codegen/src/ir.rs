@@ -42,7 +42,9 @@ impl Api {
             TypeKind::Responses { variants, .. } => variants
                 .iter()
                 .any(|v| v.content.ty().is_some_and(|ty| ty.any(wanted))),
-            TypeKind::StringEnum { .. } | TypeKind::IntEnum { .. } => false,
+            TypeKind::StringEnum { .. }
+            | TypeKind::IntEnum { .. }
+            | TypeKind::MediaTypes { .. } => false,
         });
         let in_settings = self.settings.iter().any(|s| s.ty.any(wanted));
         let in_operations = self.operations.iter().any(|op| {
@@ -370,6 +372,22 @@ pub enum TypeKind {
         /// One per declared status: exact codes first, then ranges, then `default`.
         variants: Vec<StatusVariant>,
     },
+    /// The media types a download or text response offers, for the `Accept` header the
+    /// caller chooses with the builder's setter ([`Operation::accept_choice`]). The first is
+    /// the enum's `Default` and what the request sends without the setter.
+    MediaTypes {
+        /// In the spec's order.
+        variants: Vec<MediaVariant>,
+    },
+}
+
+/// A variant of a [`TypeKind::MediaTypes`] enum.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MediaVariant {
+    /// Rust name (PascalCase, after the media type: `text/csv` -> `TextCsv`).
+    pub rust_name: String,
+    /// The media type as the spec writes it, sent as the `Accept` header.
+    pub media_type: String,
 }
 
 /// A variant of a [`TypeKind::Responses`] enum.
@@ -838,6 +856,19 @@ impl std::fmt::Display for ErrorType {
     }
 }
 
+/// The builder setter of an operation whose response offers several media types: it takes
+/// the [`TypeKind::MediaTypes`] enum and the request sends the chosen one as its `Accept`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AcceptChoice {
+    /// The setter, and the builder field it sets (snake_case, clear of the parameters'
+    /// setters: `accept`, or `accept_2` beside an `accept` parameter).
+    pub setter: String,
+    /// The [`TypeKind::MediaTypes`] enum (PascalCase, `{Builder}Accept`).
+    pub type_name: String,
+    /// The variant sent without the setter: the first media type the spec lists.
+    pub default_variant: String,
+}
+
 /// One operation: one client method and one request builder.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operation {
@@ -860,9 +891,13 @@ pub struct Operation {
     /// The success response.
     pub success: Success,
     /// The `Accept` header to send: the success response's media type, when it is not plain
-    /// `application/json` (a versioned media type, say); the media types of a download or a
-    /// text response; those of every success response when they differ by status.
+    /// `application/json` (a versioned media type, say); that of a download or a text
+    /// response (with several, the first: the default of [`Operation::accept_choice`]);
+    /// those of every success response when they differ by status.
     pub accept: Option<String>,
+    /// A download or text response offering several media types: the builder setter that
+    /// chooses the one the `Accept` header asks for.
+    pub accept_choice: Option<AcceptChoice>,
     /// The type of error bodies.
     pub error: ErrorType,
     /// Whether the spec marks it deprecated.

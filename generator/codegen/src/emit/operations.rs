@@ -208,7 +208,26 @@ fn builder(op: &Operation) -> TokenStream {
         "Sends the request: `{} {}`.",
         op.http_method, op.path
     )));
-    if let Some(accept) = &op.accept {
+    if let Some(choice) = &op.accept_choice {
+        // Several media types: the caller's choice, by default the first.
+        let field = ident(&choice.setter);
+        let ty = ident(&choice.type_name);
+        let default = ident(&choice.default_variant);
+        let doc = doc_attrs(Some(&format!(
+            "Chooses the response's media type: the one the request's `Accept` header asks for. Without it, the request asks for `{}`, the first the spec lists.",
+            op.accept.as_deref().unwrap_or_default()
+        )));
+        fields.push(quote! { #field: #types #ty });
+        new_inits.push(quote! { #field: #types #ty::#default });
+        setters.push(quote! {
+            #doc
+            pub fn #field(mut self, value: #types #ty) -> Self {
+                self.#field = value;
+                self
+            }
+        });
+        request_steps.push(quote! { .header("Accept", self.#field.media_type()) });
+    } else if let Some(accept) = &op.accept {
         request_steps.push(quote! { .header("Accept", #accept) });
     }
     if let Some(security) = &op.security {

@@ -5,8 +5,8 @@ use quote::quote;
 
 use super::{doc_attrs, ident, inner_doc_attrs, type_tokens};
 use crate::ir::{
-    Api, Content, Field, IntVariant, StatusMatch, StatusVariant, TypeDef, TypeKind, UnionVariant,
-    Variant,
+    Api, Content, Field, IntVariant, MediaVariant, StatusMatch, StatusVariant, TypeDef, TypeKind,
+    UnionVariant, Variant,
 };
 
 pub(crate) fn types(api: &Api) -> TokenStream {
@@ -62,6 +62,50 @@ fn type_def(def: &TypeDef) -> TokenStream {
             }
         }
         TypeKind::Responses { error, variants } => responses(&doc, &name, *error, variants),
+        TypeKind::MediaTypes { variants } => media_types(&doc, &name, variants),
+    }
+}
+
+/// The media types an operation's response offers, for its builder's `Accept` setter: a plain
+/// enum (never sent as JSON), the first variant its `Default`, with the media type of each.
+fn media_types(
+    doc: &TokenStream,
+    name: &proc_macro2::Ident,
+    variants: &[MediaVariant],
+) -> TokenStream {
+    let declarations = variants.iter().enumerate().map(|(i, v)| {
+        let variant = ident(&v.rust_name);
+        if i == 0 {
+            let doc = doc_attrs(Some(&format!(
+                "`{}`, the default: what the request asks for unless told otherwise.",
+                v.media_type
+            )));
+            quote! { #doc #[default] #variant }
+        } else {
+            let doc = doc_attrs(Some(&format!("`{}`.", v.media_type)));
+            quote! { #doc #variant }
+        }
+    });
+    let arms = variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let media = &v.media_type;
+        quote! { Self::#variant => #media, }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+        pub enum #name {
+            #( #declarations, )*
+        }
+
+        impl #name {
+            /// The media type, as the `Accept` header sends it.
+            pub fn media_type(self) -> &'static str {
+                match self {
+                    #( #arms )*
+                }
+            }
+        }
     }
 }
 

@@ -147,10 +147,12 @@ fn box_recursive_fields(defs: &mut [TypeDef]) {
                 .filter_map(|v| held_by_value(&v.ty))
                 .collect(),
             TypeKind::Alias(target) => held_by_value(target).into_iter().collect(),
-            // No schema refers to an operation's response or error enum, so none is on a cycle.
-            TypeKind::StringEnum { .. } | TypeKind::IntEnum { .. } | TypeKind::Responses { .. } => {
-                Vec::new()
-            }
+            // No schema refers to an operation's response, error or media type enum, so none
+            // is on a cycle.
+            TypeKind::StringEnum { .. }
+            | TypeKind::IntEnum { .. }
+            | TypeKind::Responses { .. }
+            | TypeKind::MediaTypes { .. } => Vec::new(),
         };
         edges.insert(def.name.as_str(), held);
     }

@@ -14,14 +14,15 @@ use super::types::TypeSpace;
 use super::{paging, query, security};
 use crate::diagnostics::{pointer_token, Diagnostic};
 use crate::ir::{
-    Body, BodyEncoding, Content, ErrorType, MultipartField, Operation, Param, ParamLocation,
-    ParamStyle, PartKind, Serialization, StatusMatch, StatusVariant, Success, TypeDef, TypeKind,
-    TypeRef,
+    AcceptChoice, Body, BodyEncoding, Content, ErrorType, MediaVariant, MultipartField, Operation,
+    Param, ParamLocation, ParamStyle, PartKind, Serialization, StatusMatch, StatusVariant, Success,
+    TypeDef, TypeKind, TypeRef,
 };
 
 /// Client methods that generated operations must not take.
 const CLIENT_RESERVED: &[&str] = &["builder", "base_url", "clone", "fmt", "from", "into"];
-/// Names a request builder uses for itself.
+/// Names a request builder uses for itself (its setters take the others, in one scope per
+/// builder: the parameters' first, then the `Accept` choice's).
 const BUILDER_RESERVED: &[&str] = &[
     "client",
     "send",
@@ -94,7 +95,9 @@ pub(crate) fn lower(
                 }
             }
             let builder_name = builder_scope.claim(pascal(method_name.trim_start_matches("r#")));
-            let params = cx.params(types, &item.parameters, op, path, &builder_name, &pointer);
+            // The builder's setters (and fields): the parameters', then the `Accept` choice's.
+            let (params, mut setters) =
+                cx.params(types, &item.parameters, op, path, &builder_name, &pointer);
             let body = cx.body(types, op, &builder_name, &pointer);
             let target = Target {
                 builder: &builder_name,
@@ -103,7 +106,8 @@ pub(crate) fn lower(
                 path,
                 pointer: &pointer,
             };
-            let (success, error, accept) = cx.responses(types, op, &target);
+            let (success, error, accept, accept_choice) =
+                cx.responses(types, op, &target, &mut setters);
             let why = inferred(op.extensions.get("x-inferred"));
             let rate_limit = paging::rate_limit(
                 op.extensions.get("x-rate-limit"),
@@ -129,6 +133,7 @@ pub(crate) fn lower(
                 body,
                 success,
                 accept,
+                accept_choice,
                 error,
                 deprecated: op.deprecated,
                 security: security::requirements(op.security.as_ref()),
@@ -254,7 +259,7 @@ impl Context<'_> {
         path: &str,
         builder: &str,
         pointer: &str,
-    ) -> Vec<Param> {
+    ) -> (Vec<Param>, Scope) {
         // Operation parameters override path-item parameters with the same name and location.
         let mut resolved: Vec<(&Parameter, String)> = Vec::new();
         let sources = shared
@@ -305,6 +310,7 @@ impl Context<'_> {
             resolved.push((param, at));
         }
 
+        // The builder's setters: the parameters' first.
         let mut scope = Scope::with_reserved(BUILDER_RESERVED);
         let mut params = Vec::new();
         for (param, at) in resolved {
@@ -402,7 +408,7 @@ impl Context<'_> {
                 .unwrap_or(0),
             _ => template_names.len(),
         });
-        params
+        (params, scope)
     }
 
     /// How a parameter with a schema is written: its style with `explode` (by default true
@@ -700,13 +706,16 @@ impl Context<'_> {
         );
     }
 
-    /// The success type, the error type and the `Accept` header of an operation.
+    /// The success type, the error type, the `Accept` header of an operation and, when its
+    /// download or text response offers several media types, the setter that chooses one
+    /// (claimed in `setters`, the builder's scope).
     fn responses(
         &mut self,
         types: &mut TypeSpace<'_>,
         op: &SpecOperation,
         target: &Target<'_>,
-    ) -> (Success, ErrorType, Option<String>) {
+        setters: &mut Scope,
+    ) -> (Success, ErrorType, Option<String>, Option<AcceptChoice>) {
         let mut codes: Vec<(&StatusCode, &ReferenceOr<Response>)> =
             op.responses.responses.iter().collect();
         codes.sort_by_key(|(code, _)| code_order(code));
@@ -768,13 +777,13 @@ impl Context<'_> {
         // The client follows redirects: an operation that only redirects returns whatever
         // the target sends.
         let redirects = successes.is_empty() && declared.iter().any(|d| class(d.status) == Some(3));
-        let (success, accept) = if redirects {
-            (Success::Bytes, None)
+        let (success, accept, choice) = if redirects {
+            (Success::Bytes, None, None)
         } else {
-            self.success_type(types, &successes, target)
+            self.success_type(types, &successes, target, setters)
         };
         let error = self.error_type(types, &errors, target);
-        (success, error, accept)
+        (success, error, accept, choice)
     }
 
     fn success_type(
@@ -782,7 +791,8 @@ impl Context<'_> {
         types: &mut TypeSpace<'_>,
         successes: &[&Declared<'_>],
         target: &Target<'_>,
-    ) -> (Success, Option<String>) {
+        setters: &mut Scope,
+    ) -> (Success, Option<String>, Option<AcceptChoice>) {
         let mut keys: Vec<String> = Vec::new();
         for key in successes.iter().filter_map(|d| d.shape.key()) {
             if !keys.contains(&key) {
@@ -792,7 +802,7 @@ impl Context<'_> {
         let has_empty = successes.iter().any(|d| matches!(d.shape, Shape::Empty));
         let first = successes.iter().find(|d| !matches!(d.shape, Shape::Empty));
         let single = match (keys.len(), first) {
-            (0, _) | (_, None) => return (Success::Empty, None),
+            (0, _) | (_, None) => return (Success::Empty, None, None),
             (1, Some(first)) => {
                 (!has_empty || matches!(first.shape, Shape::Json { .. })).then_some(first)
             }
@@ -812,9 +822,17 @@ impl Context<'_> {
                 (Content::Empty, _) => Success::Empty,
             };
             // A JSON response sends `Accept` only for a media type other than plain JSON (a
-            // versioned one); a download or text response lists its media types.
+            // versioned one). A download or text response sends its media type; offering
+            // several, it sends the one the caller chooses, by default the first.
+            if matches!(success, Success::Bytes | Success::Text) {
+                if let Some((default, choice)) =
+                    accept_choice(types, setters, &first.shape.media(), target)
+                {
+                    return (success, Some(default), Some(choice));
+                }
+            }
             let accept = accept.filter(|media| media != "application/json");
-            return (success, accept);
+            return (success, accept, None);
         }
         let mut media: Vec<String> = Vec::new();
         for declared in successes {
@@ -826,7 +844,7 @@ impl Context<'_> {
         }
         let accept = (media != ["application/json"] && !media.is_empty()).then(|| media.join(", "));
         let name = self.status_enum(types, successes, target, false);
-        (Success::ByStatus(name), accept)
+        (Success::ByStatus(name), accept, None)
     }
 
     fn error_type(
@@ -938,6 +956,50 @@ fn not_an_object(spec: &OpenAPI, schema: &ReferenceOr<Schema>) -> Option<&'stati
         SchemaKind::Type(Type::Boolean(_)) => Some("a boolean"),
         _ => None,
     }
+}
+
+/// The `Accept` choice of an operation whose download or text response offers several media
+/// types, with the media type sent by default (the first): the `{Builder}Accept` enum (named
+/// in the types' scope, one variant per media type in the spec's order) and its setter (in
+/// the builder's). `None` for fewer than two media types.
+fn accept_choice(
+    types: &mut TypeSpace<'_>,
+    setters: &mut Scope,
+    media: &[&str],
+    target: &Target<'_>,
+) -> Option<(String, AcceptChoice)> {
+    let [default, _, ..] = media else {
+        return None;
+    };
+    let mut scope = Scope::default();
+    let variants: Vec<MediaVariant> = media
+        .iter()
+        .map(|media| MediaVariant {
+            rust_name: scope.claim(pascal(media)),
+            media_type: (*media).to_owned(),
+        })
+        .collect();
+    let default_variant = variants.first()?.rust_name.clone();
+    let type_name = types.claim(&format!("{}Accept", target.builder));
+    let setter = setters.claim("accept".to_owned());
+    let method = target.method.trim_start_matches("r#");
+    let builder = target.builder;
+    let doc = format!(
+        "The media types [`Client::{method}`](crate::Client::{method}) (`{} {}`) can answer with; the request asks for one in its `Accept` header. Choose it with [`{builder}::{setter}`](crate::operations::{builder}::{setter}); without that, the request asks for `{default}`, the first the spec lists (the `Default`).",
+        target.http_method.to_ascii_uppercase(),
+        target.path,
+    );
+    types.push(TypeDef {
+        name: type_name.clone(),
+        doc: Some(doc),
+        kind: TypeKind::MediaTypes { variants },
+    });
+    let choice = AcceptChoice {
+        setter,
+        type_name,
+        default_variant,
+    };
+    Some(((*default).to_owned(), choice))
 }
 
 /// The operation whose responses are being lowered.

@@ -845,7 +845,9 @@ fn shadow_rank(ty: &TypeRef, defs: &[TypeDef]) -> u32 {
                 let required = fields.iter().filter(|f| f.required).count();
                 100u32.saturating_sub(u32::try_from(required).unwrap_or(100))
             }
-            Some(TypeKind::Union { .. } | TypeKind::Responses { .. }) => 150,
+            Some(
+                TypeKind::Union { .. } | TypeKind::Responses { .. } | TypeKind::MediaTypes { .. },
+            ) => 150,
             Some(TypeKind::IntEnum { .. }) => 210,
             Some(TypeKind::StringEnum { .. }) => 260,
             Some(TypeKind::Alias(_)) | None => 150,

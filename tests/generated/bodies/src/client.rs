@@ -100,6 +100,13 @@ impl Client {
         operations::PutAvatar::new(self, id, body)
     }
 
+    /// A download in several media types; the caller chooses the one `Accept` asks for.
+    ///
+    /// `GET /pets/{id}/record`
+    pub fn export_record(&self, id: i64) -> operations::ExportRecord<'_> {
+        operations::ExportRecord::new(self, id)
+    }
+
     /// Only a redirect; the client follows it and returns what the target sends.
     ///
     /// `GET /pets/{id}/photo`

@@ -241,6 +241,54 @@ impl<'a> PutAvatar<'a> {
     }
 }
 
+/// Request builder for [`Client::export_record`]: `GET /pets/{id}/record`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send().await`"]
+pub struct ExportRecord<'a> {
+    client: &'a Client,
+    id: i64,
+    accept: crate::types::ExportRecordAccept,
+}
+
+impl<'a> ExportRecord<'a> {
+    pub(crate) fn new(client: &'a Client, id: i64) -> Self {
+        Self {
+            client,
+            id,
+            accept: crate::types::ExportRecordAccept::TextCsv,
+        }
+    }
+
+    /// Chooses the response's media type: the one the request's `Accept` header asks for. Without it, the request asks for `text/csv`, the first the spec lists.
+    pub fn accept(mut self, value: crate::types::ExportRecordAccept) -> Self {
+        self.accept = value;
+        self
+    }
+
+    fn request(&self) -> Request {
+        Request::new(Method::GET, "/pets/{id}/record")
+            .path_param("id", &self.id)
+            .header("Accept", self.accept.media_type())
+    }
+
+    /// Sends the request: `GET /pets/{id}/record`.
+    pub async fn send(
+        self,
+    ) -> Result<clientgen_runtime::Bytes, clientgen_runtime::Error<serde_json::Value>> {
+        self.client.inner.execute(self.request()).await?.bytes()
+    }
+
+    /// Sends the request: `GET /pets/{id}/record`, and returns the body as it arrives, chunk by chunk, instead of whole. Retries apply until the status and headers arrive, never mid-stream; the client's timeout bounds the wait for the head and for each chunk.
+    pub async fn send_stream(
+        self,
+    ) -> Result<
+        clientgen_runtime::ByteStream<serde_json::Value>,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
+        self.client.inner.execute_stream(self.request()).await
+    }
+}
+
 /// Request builder for [`Client::photo_location`]: `GET /pets/{id}/photo`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]

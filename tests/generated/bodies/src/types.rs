@@ -19,6 +19,29 @@ pub struct AddDocumentRequest {
     pub title: Option<String>,
 }
 
+/// The media types [`Client::export_record`](crate::Client::export_record) (`GET /pets/{id}/record`) can answer with; the request asks for one in its `Accept` header. Choose it with [`ExportRecord::accept`](crate::operations::ExportRecord::accept); without that, the request asks for `text/csv`, the first the spec lists (the `Default`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum ExportRecordAccept {
+    /// `text/csv`, the default: what the request asks for unless told otherwise.
+    #[default]
+    TextCsv,
+    /// `application/pdf`.
+    ApplicationPdf,
+    /// `application/json`.
+    ApplicationJson,
+}
+
+impl ExportRecordAccept {
+    /// The media type, as the `Accept` header sends it.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Self::TextCsv => "text/csv",
+            Self::ApplicationPdf => "application/pdf",
+            Self::ApplicationJson => "application/json",
+        }
+    }
+}
+
 /// The `Health` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Health {
