@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use super::facts::{Format, OperationFact, PageFacts, ParamFact, Sample};
-use super::openapi::scalar;
+use super::openapi::{scalar, schema_constraints};
 use super::schema_check;
 
 const METHODS: [&str; 8] = [
@@ -505,24 +505,14 @@ struct Shape {
 
 fn schema_shape(spec: &Value, schema: &Value) -> Shape {
     let (_, schema) = resolve(spec, schema, String::new());
+    let mut fact = ParamFact::new(0, "");
+    schema_constraints(schema, &mut fact);
     let mut shape = Shape {
-        ty: match schema.get("type") {
-            Some(Value::String(t)) => Some(t.clone()),
-            Some(Value::Array(types)) => types
-                .iter()
-                .filter_map(Value::as_str)
-                .find(|t| *t != "null")
-                .map(str::to_owned),
-            _ => None,
-        },
-        values: schema
-            .get("enum")
-            .and_then(Value::as_array)
-            .map(|v| v.iter().filter(|v| !v.is_null()).map(scalar).collect())
-            .unwrap_or_default(),
-        default: schema.get("default").map(scalar),
-        minimum: schema.get("minimum").and_then(Value::as_f64),
-        maximum: schema.get("maximum").and_then(Value::as_f64),
+        ty: fact.ty,
+        values: fact.values,
+        default: fact.default,
+        minimum: fact.minimum,
+        maximum: fact.maximum,
     };
     if shape.ty.as_deref() == Some("array") && shape.values.is_empty() {
         if let Some(items) = schema.get("items") {

@@ -147,7 +147,8 @@ fn param_fact(doc: &Value, line: usize, param: &Value) -> ParamFact {
     fact
 }
 
-fn schema_constraints(schema: &Value, fact: &mut ParamFact) {
+/// The type, enum, default and bounds a schema states (no `$ref` followed).
+pub(super) fn schema_constraints(schema: &Value, fact: &mut ParamFact) {
     fact.ty = match schema.get("type") {
         Some(Value::String(t)) => Some(t.clone()),
         Some(Value::Array(types)) => types
