@@ -128,3 +128,13 @@ fn a_sample_that_does_not_fit_its_schema_is_reported() {
         "{findings:#?}"
     );
 }
+
+#[test]
+fn a_missing_capture_is_an_error_that_says_so() {
+    let err = audit::read_page(std::path::Path::new(
+        "../shared/vendor-docs/no-such-page.txt",
+    ))
+    .expect_err("no such capture");
+    assert!(err.contains("cannot read the captured page"), "{err}");
+    assert!(err.contains("no-such-page.txt"), "{err}");
+}
