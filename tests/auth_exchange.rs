@@ -9,7 +9,9 @@
 //!   call carries `Authorization: Bearer <access_token>`; the token is reused across calls and
 //!   clones, shared by concurrent calls, replaced before `expires_in` runs out and after a
 //!   401; a 400 from IAM is `Error::Auth` naming the exchange, without the key; the key shows
-//!   in no `Debug` output, tracing event or error.
+//!   in no `Debug` output, tracing event or error; redirects to another origin take neither
+//!   the access token (from an API call) nor the key (from IAM: a 307 is refused, a 302
+//!   followed with a bare `GET`).
 //! * Lacework Edge (`lacework-edge-client`): `.api_token(account, token)` sends the API token
 //!   as `Authorization: Bearer` to `GET /api/v1/token_login?account=..`, and the JWT of its
 //!   `LoginSession` (`token`) authenticates the next calls; `ttl_sec` drives the refresh, a
@@ -382,6 +384,130 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Capture {
     fn make_writer(&'a self) -> Self::Writer {
         self.clone()
     }
+}
+
+/// What of the Sysdig client's secrets or API headers `request` carries: the IAM key or the
+/// access token anywhere (URL, headers, body), `Authorization`, `IBMInstanceID`, `Account`,
+/// `Referer`.
+fn sysdig_secrets_in(request: &Request, token: &str) -> Vec<String> {
+    let mut found: Vec<String> = ["authorization", "ibminstanceid", "account", "referer"]
+        .into_iter()
+        .filter(|name| request.headers.contains_key(*name))
+        .map(str::to_owned)
+        .collect();
+    let mut text = format!(
+        "{}\n{}",
+        request.url,
+        String::from_utf8_lossy(&request.body)
+    );
+    for (name, value) in &request.headers {
+        text.push_str(&format!(
+            "\n{name}: {}",
+            String::from_utf8_lossy(value.as_bytes())
+        ));
+    }
+    found.extend(
+        [API_KEY, token]
+            .into_iter()
+            .filter(|secret| text.contains(secret))
+            .map(|secret| format!("the secret {secret}")),
+    );
+    found
+}
+
+#[tokio::test]
+async fn an_exchanged_token_does_not_follow_a_redirect_to_another_origin() {
+    let (api, iam_server) = (MockServer::start().await, MockServer::start().await);
+    let other = MockServer::start().await;
+    iam("iam-redirected").expect(1).mount(&iam_server).await;
+    views_with("iam-redirected")
+        .respond_with(
+            ResponseTemplate::new(302)
+                .insert_header("location", format!("{}/views", other.uri()).as_str()),
+        )
+        .expect(1)
+        .mount(&api)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/views"))
+        .respond_with(views())
+        .mount(&other)
+        .await;
+
+    let views = sysdig(&api, &iam_server)
+        .list_compliance_views()
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(views, json!({ "data": [] }));
+    let at_other = other.received_requests().await.unwrap();
+    assert_eq!(at_other.len(), 1);
+    assert_eq!(
+        sysdig_secrets_in(&at_other[0], "iam-redirected"),
+        Vec::<String>::new()
+    );
+}
+
+#[tokio::test]
+async fn the_token_request_never_takes_its_key_to_another_origin() {
+    // A 307 would resend the form body, with the key, to the other origin: refused.
+    let (api, iam_server) = (MockServer::start().await, MockServer::start().await);
+    let other = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/identity/token"))
+        .respond_with(ResponseTemplate::new(307).insert_header(
+            "location",
+            format!("{}/identity/token", other.uri()).as_str(),
+        ))
+        .mount(&iam_server)
+        .await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(iam_answer("stolen", 3600))
+        .mount(&other)
+        .await;
+
+    let err = sysdig(&api, &iam_server)
+        .list_compliance_views()
+        .send()
+        .await
+        .unwrap_err();
+
+    assert!(matches!(err, sysdig_client::Error::Auth(_)), "{err:?}");
+    let text = err.to_string();
+    assert!(
+        text.contains("307") && text.contains("another origin"),
+        "{text}"
+    );
+    assert!(!text.contains(API_KEY), "{text}");
+    assert!(other.received_requests().await.unwrap().is_empty());
+    assert!(api.received_requests().await.unwrap().is_empty());
+
+    // A 302 is followed with a GET that carries neither the form body nor anything else.
+    let iam_server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/identity/token"))
+        .respond_with(ResponseTemplate::new(302).insert_header(
+            "location",
+            format!("{}/identity/token", other.uri()).as_str(),
+        ))
+        .mount(&iam_server)
+        .await;
+
+    let _ = sysdig(&api, &iam_server)
+        .list_compliance_views()
+        .send()
+        .await;
+
+    let at_other = other.received_requests().await.unwrap();
+    assert_eq!(at_other.len(), 1);
+    assert_eq!(at_other[0].method.as_str(), "GET");
+    assert!(at_other[0].body.is_empty());
+    assert!(!at_other[0].headers.contains_key("content-type"));
+    assert_eq!(
+        sysdig_secrets_in(&at_other[0], "no token"),
+        Vec::<String>::new()
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

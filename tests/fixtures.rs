@@ -292,6 +292,7 @@ async fn parameters_named_like_keywords_go_out_under_their_wire_names() {
         .and(query_param("filter.name", "x"))
         .and(query_param("client", "c"))
         .and(query_param("send", "2"))
+        .and(query_param("max_response_bytes", "3"))
         .and(header("X-Request-ID", "req-1"))
         .respond_with(wiremock::ResponseTemplate::new(200).set_body_json(json!({"type": "record"})))
         .expect(1)
@@ -310,6 +311,9 @@ async fn parameters_named_like_keywords_go_out_under_their_wire_names() {
         .filter_name("x")
         .client_2("c")
         .send_2(2)
+        .max_response_bytes_2(3)
+        // The builder's own limit setter, beside the parameter named like it.
+        .max_response_bytes(1024)
         .send()
         .await
         .expect("the mock answers");

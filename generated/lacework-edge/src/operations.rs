@@ -12,6 +12,7 @@ pub struct QueryAccesses<'a> {
     client: &'a Client,
     appid: String,
     userid: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> QueryAccesses<'a> {
@@ -24,13 +25,21 @@ impl<'a> QueryAccesses<'a> {
             client,
             appid: appid.into(),
             userid: userid.into(),
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/accesses")
             .query("appid", &self.appid)
             .query("userid", &self.userid)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/accesses`.
@@ -50,6 +59,7 @@ impl<'a> QueryAccesses<'a> {
 pub struct CreateAccess<'a> {
     client: &'a Client,
     body: crate::types::CreateAccessRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> CreateAccess<'a> {
@@ -57,11 +67,23 @@ impl<'a> CreateAccess<'a> {
         client: &'a Client,
         body: crate::types::CreateAccessRequest,
     ) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::POST, "/api/v1/accesses").json(&self.body)
+        Request::new(Method::POST, "/api/v1/accesses")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/v1/accesses`.
@@ -81,16 +103,28 @@ impl<'a> CreateAccess<'a> {
 pub struct GetAccess<'a> {
     client: &'a Client,
     uuid: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetAccess<'a> {
     pub(crate) fn new(client: &'a Client, uuid: impl Into<String>) -> Self {
-        Self { client, uuid: uuid.into() }
+        Self {
+            client,
+            uuid: uuid.into(),
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/accesses/{uuid}")
             .path_param("uuid", &self.uuid)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/accesses/{uuid}`.
@@ -111,6 +145,7 @@ pub struct UpdateAccess<'a> {
     client: &'a Client,
     uuid: String,
     body: crate::types::UpdateAccessRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> UpdateAccess<'a> {
@@ -123,13 +158,21 @@ impl<'a> UpdateAccess<'a> {
             client,
             uuid: uuid.into(),
             body,
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::PATCH, "/api/v1/accesses/{uuid}")
             .path_param("uuid", &self.uuid)
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `PATCH /api/v1/accesses/{uuid}`.
@@ -149,16 +192,28 @@ impl<'a> UpdateAccess<'a> {
 pub struct GetAccount<'a> {
     client: &'a Client,
     name: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetAccount<'a> {
     pub(crate) fn new(client: &'a Client, name: impl Into<String>) -> Self {
-        Self { client, name: name.into() }
+        Self {
+            client,
+            name: name.into(),
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/accounts/{name}")
             .path_param("name", &self.name)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/accounts/{name}`.
@@ -178,11 +233,16 @@ impl<'a> GetAccount<'a> {
 pub struct QueryAlertConfigs<'a> {
     client: &'a Client,
     status: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> QueryAlertConfigs<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client, status: None }
+        Self {
+            client,
+            status: None,
+            max_response_bytes: None,
+        }
     }
 
     /// comma separated status to match: INIT | ACTIVE | SUSPENDED
@@ -191,8 +251,16 @@ impl<'a> QueryAlertConfigs<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
-        Request::new(Method::GET, "/api/v1/alert_configs").query("status", &self.status)
+        Request::new(Method::GET, "/api/v1/alert_configs")
+            .query("status", &self.status)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/alert_configs`.
@@ -212,6 +280,7 @@ impl<'a> QueryAlertConfigs<'a> {
 pub struct CreateAlertConfig<'a> {
     client: &'a Client,
     body: crate::types::CreateAlertConfigRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> CreateAlertConfig<'a> {
@@ -219,11 +288,23 @@ impl<'a> CreateAlertConfig<'a> {
         client: &'a Client,
         body: crate::types::CreateAlertConfigRequest,
     ) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::POST, "/api/v1/alert_configs").json(&self.body)
+        Request::new(Method::POST, "/api/v1/alert_configs")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/v1/alert_configs`.
@@ -244,6 +325,7 @@ pub struct GetAlertConfig<'a> {
     client: &'a Client,
     uuid: String,
     resolve_display_names: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetAlertConfig<'a> {
@@ -256,13 +338,21 @@ impl<'a> GetAlertConfig<'a> {
             client,
             uuid: uuid.into(),
             resolve_display_names: resolve_display_names.into(),
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/alert_configs/{uuid}")
             .path_param("uuid", &self.uuid)
             .query("resolveDisplayNames", &self.resolve_display_names)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/alert_configs/{uuid}`.
@@ -284,6 +374,7 @@ pub struct QueryAlerts<'a> {
     start_time: String,
     end_time: String,
     status_filter: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> QueryAlerts<'a> {
@@ -298,7 +389,14 @@ impl<'a> QueryAlerts<'a> {
             start_time: start_time.into(),
             end_time: end_time.into(),
             status_filter: status_filter.into(),
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
@@ -306,6 +404,7 @@ impl<'a> QueryAlerts<'a> {
             .query("start_time", &self.start_time)
             .query("end_time", &self.end_time)
             .query("status_filter", &self.status_filter)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/alerts`.
@@ -325,6 +424,7 @@ impl<'a> QueryAlerts<'a> {
 pub struct PromoteEventToAlert<'a> {
     client: &'a Client,
     body: crate::types::PromoteEventToAlertRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> PromoteEventToAlert<'a> {
@@ -332,11 +432,23 @@ impl<'a> PromoteEventToAlert<'a> {
         client: &'a Client,
         body: crate::types::PromoteEventToAlertRequest,
     ) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::POST, "/api/v1/alerts").json(&self.body)
+        Request::new(Method::POST, "/api/v1/alerts")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/v1/alerts`.
@@ -356,15 +468,28 @@ impl<'a> PromoteEventToAlert<'a> {
 pub struct GetAlert<'a> {
     client: &'a Client,
     uuid: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetAlert<'a> {
     pub(crate) fn new(client: &'a Client, uuid: impl Into<String>) -> Self {
-        Self { client, uuid: uuid.into() }
+        Self {
+            client,
+            uuid: uuid.into(),
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::GET, "/api/v1/alerts/{uuid}").path_param("uuid", &self.uuid)
+        Request::new(Method::GET, "/api/v1/alerts/{uuid}")
+            .path_param("uuid", &self.uuid)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/alerts/{uuid}`.
@@ -384,16 +509,28 @@ impl<'a> GetAlert<'a> {
 pub struct GetAlertInvestigationHistory<'a> {
     client: &'a Client,
     uuid: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetAlertInvestigationHistory<'a> {
     pub(crate) fn new(client: &'a Client, uuid: impl Into<String>) -> Self {
-        Self { client, uuid: uuid.into() }
+        Self {
+            client,
+            uuid: uuid.into(),
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/alerts/{uuid}/investigation_actions")
             .path_param("uuid", &self.uuid)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/alerts/{uuid}/investigation_actions`.
@@ -414,6 +551,7 @@ pub struct PerformInvestigationAction<'a> {
     client: &'a Client,
     uuid: String,
     body: crate::types::PerformInvestigationActionRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> PerformInvestigationAction<'a> {
@@ -426,13 +564,21 @@ impl<'a> PerformInvestigationAction<'a> {
             client,
             uuid: uuid.into(),
             body,
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/alerts/{uuid}/investigation_actions")
             .path_param("uuid", &self.uuid)
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/v1/alerts/{uuid}/investigation_actions`.
@@ -452,6 +598,7 @@ impl<'a> PerformInvestigationAction<'a> {
 pub struct PerformInvestigationActions<'a> {
     client: &'a Client,
     body: crate::types::PerformInvestigationActionsRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> PerformInvestigationActions<'a> {
@@ -459,12 +606,23 @@ impl<'a> PerformInvestigationActions<'a> {
         client: &'a Client,
         body: crate::types::PerformInvestigationActionsRequest,
     ) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/alerts/investigation_actions")
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/v1/alerts/investigation_actions`.
@@ -484,11 +642,16 @@ impl<'a> PerformInvestigationActions<'a> {
 pub struct QueryAppControlPolicies<'a> {
     client: &'a Client,
     status: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> QueryAppControlPolicies<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client, status: None }
+        Self {
+            client,
+            status: None,
+            max_response_bytes: None,
+        }
     }
 
     /// comma separated status to match: INIT | ACTIVE | SUSPENDED
@@ -497,9 +660,16 @@ impl<'a> QueryAppControlPolicies<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/app_control_policies")
             .query("status", &self.status)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/app_control_policies`.
@@ -519,6 +689,7 @@ impl<'a> QueryAppControlPolicies<'a> {
 pub struct CreateAppControlPolicy<'a> {
     client: &'a Client,
     body: crate::types::CreateAppControlPolicyRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> CreateAppControlPolicy<'a> {
@@ -526,11 +697,23 @@ impl<'a> CreateAppControlPolicy<'a> {
         client: &'a Client,
         body: crate::types::CreateAppControlPolicyRequest,
     ) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::POST, "/api/v1/app_control_policies").json(&self.body)
+        Request::new(Method::POST, "/api/v1/app_control_policies")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/v1/app_control_policies`.
@@ -550,16 +733,28 @@ impl<'a> CreateAppControlPolicy<'a> {
 pub struct GetAppControlPolicy<'a> {
     client: &'a Client,
     uuid: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetAppControlPolicy<'a> {
     pub(crate) fn new(client: &'a Client, uuid: impl Into<String>) -> Self {
-        Self { client, uuid: uuid.into() }
+        Self {
+            client,
+            uuid: uuid.into(),
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/app_control_policies/{uuid}")
             .path_param("uuid", &self.uuid)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/app_control_policies/{uuid}`.
@@ -580,6 +775,7 @@ pub struct UpdateAppControlPolicy<'a> {
     client: &'a Client,
     uuid: String,
     body: crate::types::UpdateAppControlPolicyRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> UpdateAppControlPolicy<'a> {
@@ -592,13 +788,21 @@ impl<'a> UpdateAppControlPolicy<'a> {
             client,
             uuid: uuid.into(),
             body,
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::PUT, "/api/v1/app_control_policies/{uuid}")
             .path_param("uuid", &self.uuid)
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `PUT /api/v1/app_control_policies/{uuid}`.
@@ -620,6 +824,7 @@ pub struct QueryApps<'a> {
     tag: Option<String>,
     status: Option<String>,
     datasource: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> QueryApps<'a> {
@@ -629,6 +834,7 @@ impl<'a> QueryApps<'a> {
             tag: None,
             status: None,
             datasource: None,
+            max_response_bytes: None,
         }
     }
 
@@ -650,11 +856,18 @@ impl<'a> QueryApps<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/apps")
             .query("tag", &self.tag)
             .query("status", &self.status)
             .query("datasource", &self.datasource)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/apps`.
@@ -674,15 +887,28 @@ impl<'a> QueryApps<'a> {
 pub struct CreateApp<'a> {
     client: &'a Client,
     body: crate::types::AppRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> CreateApp<'a> {
     pub(crate) fn new(client: &'a Client, body: crate::types::AppRequest) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::POST, "/api/v1/apps").json(&self.body)
+        Request::new(Method::POST, "/api/v1/apps")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/v1/apps`.
@@ -702,15 +928,28 @@ impl<'a> CreateApp<'a> {
 pub struct DeployApp<'a> {
     client: &'a Client,
     body: crate::types::AppRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> DeployApp<'a> {
     pub(crate) fn new(client: &'a Client, body: crate::types::AppRequest) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::POST, "/api/v1/apps/deploy").json(&self.body)
+        Request::new(Method::POST, "/api/v1/apps/deploy")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/v1/apps/deploy`.
@@ -731,6 +970,7 @@ pub struct QueryAuditEvents<'a> {
     client: &'a Client,
     start_time: String,
     end_time: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> QueryAuditEvents<'a> {
@@ -739,6 +979,7 @@ impl<'a> QueryAuditEvents<'a> {
             client,
             start_time: start_time.into(),
             end_time: None,
+            max_response_bytes: None,
         }
     }
 
@@ -748,10 +989,17 @@ impl<'a> QueryAuditEvents<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/audit_events")
             .query("start_time", &self.start_time)
             .query("end_time", &self.end_time)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/audit_events`.
@@ -771,16 +1019,28 @@ impl<'a> QueryAuditEvents<'a> {
 pub struct GetAuditEvent<'a> {
     client: &'a Client,
     uuid: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetAuditEvent<'a> {
     pub(crate) fn new(client: &'a Client, uuid: impl Into<String>) -> Self {
-        Self { client, uuid: uuid.into() }
+        Self {
+            client,
+            uuid: uuid.into(),
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/audit_events/{uuid}")
             .path_param("uuid", &self.uuid)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/audit_events/{uuid}`.
@@ -800,6 +1060,7 @@ impl<'a> GetAuditEvent<'a> {
 pub struct QueryBlobs<'a> {
     client: &'a Client,
     prefix: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> QueryBlobs<'a> {
@@ -807,11 +1068,20 @@ impl<'a> QueryBlobs<'a> {
         Self {
             client,
             prefix: prefix.into(),
+            max_response_bytes: None,
         }
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
-        Request::new(Method::GET, "/api/v1/blobs").query("prefix", &self.prefix)
+        Request::new(Method::GET, "/api/v1/blobs")
+            .query("prefix", &self.prefix)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/blobs`.
@@ -831,6 +1101,7 @@ impl<'a> QueryBlobs<'a> {
 pub struct CreateBlob<'a> {
     client: &'a Client,
     body: crate::types::CreateBlobRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> CreateBlob<'a> {
@@ -838,11 +1109,23 @@ impl<'a> CreateBlob<'a> {
         client: &'a Client,
         body: crate::types::CreateBlobRequest,
     ) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::POST, "/api/v1/blobs").json(&self.body)
+        Request::new(Method::POST, "/api/v1/blobs")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/v1/blobs`.
@@ -862,15 +1145,28 @@ impl<'a> CreateBlob<'a> {
 pub struct GetBlob<'a> {
     client: &'a Client,
     key: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetBlob<'a> {
     pub(crate) fn new(client: &'a Client, key: impl Into<String>) -> Self {
-        Self { client, key: key.into() }
+        Self {
+            client,
+            key: key.into(),
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::GET, "/api/v1/blobs/{key}").path_param("key", &self.key)
+        Request::new(Method::GET, "/api/v1/blobs/{key}")
+            .path_param("key", &self.key)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/blobs/{key}`.
@@ -889,15 +1185,26 @@ impl<'a> GetBlob<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct QueryCaCertificates<'a> {
     client: &'a Client,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> QueryCaCertificates<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/ca_certificates")
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/ca_certificates`.
@@ -917,6 +1224,7 @@ impl<'a> QueryCaCertificates<'a> {
 pub struct CreateCaCertificate<'a> {
     client: &'a Client,
     body: crate::types::CreateCaCertificateRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> CreateCaCertificate<'a> {
@@ -924,11 +1232,23 @@ impl<'a> CreateCaCertificate<'a> {
         client: &'a Client,
         body: crate::types::CreateCaCertificateRequest,
     ) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::POST, "/api/v1/ca_certificates").json(&self.body)
+        Request::new(Method::POST, "/api/v1/ca_certificates")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/v1/ca_certificates`.
@@ -948,16 +1268,28 @@ impl<'a> CreateCaCertificate<'a> {
 pub struct GetCaCertificate<'a> {
     client: &'a Client,
     uuid: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetCaCertificate<'a> {
     pub(crate) fn new(client: &'a Client, uuid: impl Into<String>) -> Self {
-        Self { client, uuid: uuid.into() }
+        Self {
+            client,
+            uuid: uuid.into(),
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/ca_certificates/{uuid}")
             .path_param("uuid", &self.uuid)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/ca_certificates/{uuid}`.
@@ -978,6 +1310,7 @@ pub struct UpdateCaCertificate<'a> {
     client: &'a Client,
     uuid: String,
     body: crate::types::UpdateCaCertificateRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> UpdateCaCertificate<'a> {
@@ -990,13 +1323,21 @@ impl<'a> UpdateCaCertificate<'a> {
             client,
             uuid: uuid.into(),
             body,
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::PATCH, "/api/v1/ca_certificates/{uuid}")
             .path_param("uuid", &self.uuid)
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `PATCH /api/v1/ca_certificates/{uuid}`.
@@ -1015,15 +1356,26 @@ impl<'a> UpdateCaCertificate<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct QueryCards<'a> {
     client: &'a Client,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> QueryCards<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/cards")
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/cards`.
@@ -1043,15 +1395,28 @@ impl<'a> QueryCards<'a> {
 pub struct CreateCard<'a> {
     client: &'a Client,
     body: crate::types::CardRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> CreateCard<'a> {
     pub(crate) fn new(client: &'a Client, body: crate::types::CardRequest) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::POST, "/api/v1/cards").json(&self.body)
+        Request::new(Method::POST, "/api/v1/cards")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/v1/cards`.
@@ -1071,15 +1436,28 @@ impl<'a> CreateCard<'a> {
 pub struct GetCard<'a> {
     client: &'a Client,
     uuid: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetCard<'a> {
     pub(crate) fn new(client: &'a Client, uuid: impl Into<String>) -> Self {
-        Self { client, uuid: uuid.into() }
+        Self {
+            client,
+            uuid: uuid.into(),
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::GET, "/api/v1/cards/{uuid}").path_param("uuid", &self.uuid)
+        Request::new(Method::GET, "/api/v1/cards/{uuid}")
+            .path_param("uuid", &self.uuid)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/cards/{uuid}`.
@@ -1100,6 +1478,7 @@ pub struct QueryNotificationChannels<'a> {
     client: &'a Client,
     status: Option<String>,
     resolve_display_names: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> QueryNotificationChannels<'a> {
@@ -1111,6 +1490,7 @@ impl<'a> QueryNotificationChannels<'a> {
             client,
             status: None,
             resolve_display_names: resolve_display_names.into(),
+            max_response_bytes: None,
         }
     }
 
@@ -1120,10 +1500,17 @@ impl<'a> QueryNotificationChannels<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/notification_channels")
             .query("status", &self.status)
             .query("resolveDisplayNames", &self.resolve_display_names)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/notification_channels`.
@@ -1143,6 +1530,7 @@ impl<'a> QueryNotificationChannels<'a> {
 pub struct CreateNotificationChannel<'a> {
     client: &'a Client,
     body: crate::types::CreateNotificationChannelRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> CreateNotificationChannel<'a> {
@@ -1150,11 +1538,23 @@ impl<'a> CreateNotificationChannel<'a> {
         client: &'a Client,
         body: crate::types::CreateNotificationChannelRequest,
     ) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::POST, "/api/v1/notification_channels").json(&self.body)
+        Request::new(Method::POST, "/api/v1/notification_channels")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/v1/notification_channels`.
@@ -1175,6 +1575,7 @@ pub struct GetNotificationChannel<'a> {
     client: &'a Client,
     uuid: String,
     resolve_display_names: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetNotificationChannel<'a> {
@@ -1187,13 +1588,21 @@ impl<'a> GetNotificationChannel<'a> {
             client,
             uuid: uuid.into(),
             resolve_display_names: resolve_display_names.into(),
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/notification_channels/{uuid}")
             .path_param("uuid", &self.uuid)
             .query("resolveDisplayNames", &self.resolve_display_names)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/notification_channels/{uuid}`.
@@ -1213,16 +1622,28 @@ impl<'a> GetNotificationChannel<'a> {
 pub struct DownloadClientConfig<'a> {
     client: &'a Client,
     uuid: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> DownloadClientConfig<'a> {
     pub(crate) fn new(client: &'a Client, uuid: impl Into<String>) -> Self {
-        Self { client, uuid: uuid.into() }
+        Self {
+            client,
+            uuid: uuid.into(),
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/client_configs/{uuid}/download")
             .path_param("uuid", &self.uuid)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/client_configs/{uuid}/download`.
@@ -1242,6 +1663,7 @@ impl<'a> DownloadClientConfig<'a> {
 pub struct CreateClientConfig<'a> {
     client: &'a Client,
     body: crate::types::CreateClientConfigRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> CreateClientConfig<'a> {
@@ -1249,11 +1671,23 @@ impl<'a> CreateClientConfig<'a> {
         client: &'a Client,
         body: crate::types::CreateClientConfigRequest,
     ) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::POST, "/api/v1/client_configs").json(&self.body)
+        Request::new(Method::POST, "/api/v1/client_configs")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/v1/client_configs`.
@@ -1273,16 +1707,28 @@ impl<'a> CreateClientConfig<'a> {
 pub struct GetClientConfig<'a> {
     client: &'a Client,
     uuid: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetClientConfig<'a> {
     pub(crate) fn new(client: &'a Client, uuid: impl Into<String>) -> Self {
-        Self { client, uuid: uuid.into() }
+        Self {
+            client,
+            uuid: uuid.into(),
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/client_configs/{uuid}")
             .path_param("uuid", &self.uuid)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/client_configs/{uuid}`.
@@ -1303,6 +1749,7 @@ pub struct UpdateClientConfig<'a> {
     client: &'a Client,
     uuid: String,
     body: crate::types::UpdateClientConfigRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> UpdateClientConfig<'a> {
@@ -1315,13 +1762,21 @@ impl<'a> UpdateClientConfig<'a> {
             client,
             uuid: uuid.into(),
             body,
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::PATCH, "/api/v1/client_configs/{uuid}")
             .path_param("uuid", &self.uuid)
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `PATCH /api/v1/client_configs/{uuid}`.
@@ -1340,15 +1795,26 @@ impl<'a> UpdateClientConfig<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct QueryConnectors<'a> {
     client: &'a Client,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> QueryConnectors<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/connectors")
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/connectors`.
@@ -1368,6 +1834,7 @@ impl<'a> QueryConnectors<'a> {
 pub struct CreateConnector<'a> {
     client: &'a Client,
     body: crate::types::CreateConnectorRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> CreateConnector<'a> {
@@ -1375,11 +1842,23 @@ impl<'a> CreateConnector<'a> {
         client: &'a Client,
         body: crate::types::CreateConnectorRequest,
     ) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::POST, "/api/v1/connectors").json(&self.body)
+        Request::new(Method::POST, "/api/v1/connectors")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/v1/connectors`.
@@ -1399,16 +1878,28 @@ impl<'a> CreateConnector<'a> {
 pub struct GetConnector<'a> {
     client: &'a Client,
     name: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetConnector<'a> {
     pub(crate) fn new(client: &'a Client, name: impl Into<String>) -> Self {
-        Self { client, name: name.into() }
+        Self {
+            client,
+            name: name.into(),
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/connectors/{name}")
             .path_param("name", &self.name)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/connectors/{name}`.
@@ -1427,15 +1918,26 @@ impl<'a> GetConnector<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct QueryCountries<'a> {
     client: &'a Client,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> QueryCountries<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/countries")
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/countries`.
@@ -1457,6 +1959,7 @@ pub struct QueryDashboards<'a> {
     tag: Option<String>,
     status: Option<String>,
     datasource: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> QueryDashboards<'a> {
@@ -1466,6 +1969,7 @@ impl<'a> QueryDashboards<'a> {
             tag: None,
             status: None,
             datasource: None,
+            max_response_bytes: None,
         }
     }
 
@@ -1487,11 +1991,18 @@ impl<'a> QueryDashboards<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/dashboards")
             .query("tag", &self.tag)
             .query("status", &self.status)
             .query("datasource", &self.datasource)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/dashboards`.
@@ -1511,15 +2022,28 @@ impl<'a> QueryDashboards<'a> {
 pub struct CreateDashboard<'a> {
     client: &'a Client,
     body: crate::types::DashboardRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> CreateDashboard<'a> {
     pub(crate) fn new(client: &'a Client, body: crate::types::DashboardRequest) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::POST, "/api/v1/dashboards").json(&self.body)
+        Request::new(Method::POST, "/api/v1/dashboards")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/v1/dashboards`.
@@ -1539,16 +2063,28 @@ impl<'a> CreateDashboard<'a> {
 pub struct GetDashboard<'a> {
     client: &'a Client,
     uuid: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetDashboard<'a> {
     pub(crate) fn new(client: &'a Client, uuid: impl Into<String>) -> Self {
-        Self { client, uuid: uuid.into() }
+        Self {
+            client,
+            uuid: uuid.into(),
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/dashboards/{uuid}")
             .path_param("uuid", &self.uuid)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/dashboards/{uuid}`.
@@ -1567,15 +2103,26 @@ impl<'a> GetDashboard<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct QueryDataExportConfigs<'a> {
     client: &'a Client,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> QueryDataExportConfigs<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/data_export_configs")
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/data_export_configs`.
@@ -1595,6 +2142,7 @@ impl<'a> QueryDataExportConfigs<'a> {
 pub struct CreateDataExportConfig<'a> {
     client: &'a Client,
     body: crate::types::CreateDataExportConfigRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> CreateDataExportConfig<'a> {
@@ -1602,11 +2150,23 @@ impl<'a> CreateDataExportConfig<'a> {
         client: &'a Client,
         body: crate::types::CreateDataExportConfigRequest,
     ) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::POST, "/api/v1/data_export_configs").json(&self.body)
+        Request::new(Method::POST, "/api/v1/data_export_configs")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/v1/data_export_configs`.
@@ -1627,6 +2187,7 @@ pub struct UpdateDataExportConfig<'a> {
     client: &'a Client,
     uuid: String,
     body: crate::types::UpdateDataExportConfigRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> UpdateDataExportConfig<'a> {
@@ -1639,13 +2200,21 @@ impl<'a> UpdateDataExportConfig<'a> {
             client,
             uuid: uuid.into(),
             body,
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::PUT, "/api/v1/data_export_configs/{uuid}")
             .path_param("uuid", &self.uuid)
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `PUT /api/v1/data_export_configs/{uuid}`.
@@ -1665,6 +2234,7 @@ impl<'a> UpdateDataExportConfig<'a> {
 pub struct GetS3BucketPolicy<'a> {
     client: &'a Client,
     body: crate::types::BucketPolicyRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetS3BucketPolicy<'a> {
@@ -1672,12 +2242,23 @@ impl<'a> GetS3BucketPolicy<'a> {
         client: &'a Client,
         body: crate::types::BucketPolicyRequest,
     ) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/data_export_configs/bucket_policy")
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/v1/data_export_configs/bucket_policy`.
@@ -1697,16 +2278,28 @@ impl<'a> GetS3BucketPolicy<'a> {
 pub struct ValidateDataExportConfig<'a> {
     client: &'a Client,
     body: crate::types::ValidateRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ValidateDataExportConfig<'a> {
     pub(crate) fn new(client: &'a Client, body: crate::types::ValidateRequest) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/data_export_configs/validate")
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/v1/data_export_configs/validate`.
@@ -1725,15 +2318,26 @@ impl<'a> ValidateDataExportConfig<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct QueryCustomerDatasets<'a> {
     client: &'a Client,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> QueryCustomerDatasets<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/customer_datasets")
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/customer_datasets`.
@@ -1753,11 +2357,16 @@ impl<'a> QueryCustomerDatasets<'a> {
 pub struct CreateCustomerDataset<'a> {
     client: &'a Client,
     body: Option<serde_json::Map<String, serde_json::Value>>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> CreateCustomerDataset<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client, body: None }
+        Self {
+            client,
+            body: None,
+            max_response_bytes: None,
+        }
     }
 
     /// Sets the request body.
@@ -1766,9 +2375,16 @@ impl<'a> CreateCustomerDataset<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/customer_datasets")
             .optional_json(self.body.as_ref())
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/v1/customer_datasets`.
@@ -1788,16 +2404,28 @@ impl<'a> CreateCustomerDataset<'a> {
 pub struct QueryCustomerDatasetItems<'a> {
     client: &'a Client,
     uuid: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> QueryCustomerDatasetItems<'a> {
     pub(crate) fn new(client: &'a Client, uuid: impl Into<String>) -> Self {
-        Self { client, uuid: uuid.into() }
+        Self {
+            client,
+            uuid: uuid.into(),
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/customer_datasets/{uuid}/items")
             .path_param("uuid", &self.uuid)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/customer_datasets/{uuid}/items`.
@@ -1817,11 +2445,16 @@ impl<'a> QueryCustomerDatasetItems<'a> {
 pub struct DeployConnector<'a> {
     client: &'a Client,
     body: Option<serde_json::Map<String, serde_json::Value>>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> DeployConnector<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client, body: None }
+        Self {
+            client,
+            body: None,
+            max_response_bytes: None,
+        }
     }
 
     /// Sets the request body.
@@ -1830,9 +2463,16 @@ impl<'a> DeployConnector<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/deployments")
             .optional_json(self.body.as_ref())
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/v1/deployments`.
@@ -1851,15 +2491,26 @@ impl<'a> DeployConnector<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetDeploymentConnectorOptions<'a> {
     client: &'a Client,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetDeploymentConnectorOptions<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/deployments/options")
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/deployments/options`.
@@ -1879,6 +2530,7 @@ impl<'a> GetDeploymentConnectorOptions<'a> {
 pub struct RegisterDevice<'a> {
     client: &'a Client,
     body: crate::types::RegisterDeviceRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> RegisterDevice<'a> {
@@ -1886,11 +2538,23 @@ impl<'a> RegisterDevice<'a> {
         client: &'a Client,
         body: crate::types::RegisterDeviceRequest,
     ) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::POST, "/api/v1/devices").json(&self.body)
+        Request::new(Method::POST, "/api/v1/devices")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/v1/devices`.
@@ -1910,6 +2574,7 @@ impl<'a> RegisterDevice<'a> {
 pub struct DeleteDevices<'a> {
     client: &'a Client,
     body: crate::types::DeleteDevicesRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> DeleteDevices<'a> {
@@ -1917,11 +2582,23 @@ impl<'a> DeleteDevices<'a> {
         client: &'a Client,
         body: crate::types::DeleteDevicesRequest,
     ) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::DELETE, "/api/v1/devices").json(&self.body)
+        Request::new(Method::DELETE, "/api/v1/devices")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `DELETE /api/v1/devices`.
@@ -1942,6 +2619,7 @@ pub struct GetUserDevice<'a> {
     client: &'a Client,
     uuid: String,
     body: crate::types::DeviceToDelete,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetUserDevice<'a> {
@@ -1954,13 +2632,21 @@ impl<'a> GetUserDevice<'a> {
             client,
             uuid: uuid.into(),
             body,
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/devices/{uuid}")
             .path_param("uuid", &self.uuid)
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/v1/devices/{uuid}`.
@@ -1980,16 +2666,28 @@ impl<'a> GetUserDevice<'a> {
 pub struct GetDocumentMetadata<'a> {
     client: &'a Client,
     uuid: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetDocumentMetadata<'a> {
     pub(crate) fn new(client: &'a Client, uuid: impl Into<String>) -> Self {
-        Self { client, uuid: uuid.into() }
+        Self {
+            client,
+            uuid: uuid.into(),
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/documents/{uuid}")
             .path_param("uuid", &self.uuid)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/documents/{uuid}`.
@@ -2010,6 +2708,7 @@ pub struct RevokeDocumentAccess<'a> {
     client: &'a Client,
     uuid: String,
     body: crate::types::RevokeDocumentAccessRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> RevokeDocumentAccess<'a> {
@@ -2022,13 +2721,21 @@ impl<'a> RevokeDocumentAccess<'a> {
             client,
             uuid: uuid.into(),
             body,
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/documents/{uuid}/revoke_access")
             .path_param("uuid", &self.uuid)
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/v1/documents/{uuid}/revoke_access`.
@@ -2049,6 +2756,7 @@ pub struct RevokeDocumentSharing<'a> {
     client: &'a Client,
     uuid: String,
     body: crate::types::RevokeDocumentSharingRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> RevokeDocumentSharing<'a> {
@@ -2061,13 +2769,21 @@ impl<'a> RevokeDocumentSharing<'a> {
             client,
             uuid: uuid.into(),
             body,
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/documents/{uuid}/revoke_sharing")
             .path_param("uuid", &self.uuid)
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/v1/documents/{uuid}/revoke_sharing`.
@@ -2086,15 +2802,26 @@ impl<'a> RevokeDocumentSharing<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct QueryGateways<'a> {
     client: &'a Client,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> QueryGateways<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/gateways")
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/gateways`.
@@ -2115,6 +2842,7 @@ pub struct QueryGroups<'a> {
     client: &'a Client,
     status: Option<String>,
     datasource: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> QueryGroups<'a> {
@@ -2123,6 +2851,7 @@ impl<'a> QueryGroups<'a> {
             client,
             status: None,
             datasource: None,
+            max_response_bytes: None,
         }
     }
 
@@ -2138,10 +2867,17 @@ impl<'a> QueryGroups<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/groups")
             .query("status", &self.status)
             .query("datasource", &self.datasource)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/groups`.
@@ -2161,15 +2897,28 @@ impl<'a> QueryGroups<'a> {
 pub struct GetGroup<'a> {
     client: &'a Client,
     uuid: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetGroup<'a> {
     pub(crate) fn new(client: &'a Client, uuid: impl Into<String>) -> Self {
-        Self { client, uuid: uuid.into() }
+        Self {
+            client,
+            uuid: uuid.into(),
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::GET, "/api/v1/groups/{uuid}").path_param("uuid", &self.uuid)
+        Request::new(Method::GET, "/api/v1/groups/{uuid}")
+            .path_param("uuid", &self.uuid)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/groups/{uuid}`.
@@ -2190,6 +2939,7 @@ pub struct UpdateGroup<'a> {
     client: &'a Client,
     uuid: String,
     body: crate::types::Group,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> UpdateGroup<'a> {
@@ -2202,13 +2952,21 @@ impl<'a> UpdateGroup<'a> {
             client,
             uuid: uuid.into(),
             body,
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::PATCH, "/api/v1/groups/{uuid}")
             .path_param("uuid", &self.uuid)
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `PATCH /api/v1/groups/{uuid}`.
@@ -2228,11 +2986,16 @@ impl<'a> UpdateGroup<'a> {
 pub struct QueryIntegrations<'a> {
     client: &'a Client,
     data_source: Option<crate::types::DataSource>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> QueryIntegrations<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client, data_source: None }
+        Self {
+            client,
+            data_source: None,
+            max_response_bytes: None,
+        }
     }
 
     /// data source to match
@@ -2241,9 +3004,16 @@ impl<'a> QueryIntegrations<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/integrations")
             .query("data_source", &self.data_source)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/integrations`.
@@ -2263,6 +3033,7 @@ impl<'a> QueryIntegrations<'a> {
 pub struct CreateIntegration<'a> {
     client: &'a Client,
     body: crate::types::CreateIntegrationRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> CreateIntegration<'a> {
@@ -2270,11 +3041,23 @@ impl<'a> CreateIntegration<'a> {
         client: &'a Client,
         body: crate::types::CreateIntegrationRequest,
     ) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::POST, "/api/v1/integrations").json(&self.body)
+        Request::new(Method::POST, "/api/v1/integrations")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/v1/integrations`.
@@ -2295,6 +3078,7 @@ pub struct UpdateIntegration<'a> {
     client: &'a Client,
     uuid: String,
     body: crate::types::UpdateIntegrationRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> UpdateIntegration<'a> {
@@ -2307,13 +3091,21 @@ impl<'a> UpdateIntegration<'a> {
             client,
             uuid: uuid.into(),
             body,
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::PUT, "/api/v1/integrations/{uuid}")
             .path_param("uuid", &self.uuid)
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `PUT /api/v1/integrations/{uuid}`.
@@ -2333,15 +3125,28 @@ impl<'a> UpdateIntegration<'a> {
 pub struct ValidateIntegrationCredentials<'a> {
     client: &'a Client,
     body: crate::types::ValidateRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ValidateIntegrationCredentials<'a> {
     pub(crate) fn new(client: &'a Client, body: crate::types::ValidateRequest) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::POST, "/api/v1/integrations/validate").json(&self.body)
+        Request::new(Method::POST, "/api/v1/integrations/validate")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/v1/integrations/validate`.
@@ -2362,6 +3167,7 @@ pub struct Login<'a> {
     client: &'a Client,
     account: String,
     redirect: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> Login<'a> {
@@ -2370,6 +3176,7 @@ impl<'a> Login<'a> {
             client,
             account: account.into(),
             redirect: None,
+            max_response_bytes: None,
         }
     }
 
@@ -2379,11 +3186,18 @@ impl<'a> Login<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/login")
             .query("account", &self.account)
             .query("redirect", &self.redirect)
             .security(&[])
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/login`.
@@ -2402,15 +3216,26 @@ impl<'a> Login<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetAccountOnboarding<'a> {
     client: &'a Client,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetAccountOnboarding<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/onboarding")
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/onboarding`.
@@ -2430,6 +3255,7 @@ impl<'a> GetAccountOnboarding<'a> {
 pub struct UpdateAccountOnboarding<'a> {
     client: &'a Client,
     body: crate::types::UpdateAccountOnboardingRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> UpdateAccountOnboarding<'a> {
@@ -2437,11 +3263,23 @@ impl<'a> UpdateAccountOnboarding<'a> {
         client: &'a Client,
         body: crate::types::UpdateAccountOnboardingRequest,
     ) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::PATCH, "/api/v1/onboarding").json(&self.body)
+        Request::new(Method::PATCH, "/api/v1/onboarding")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `PATCH /api/v1/onboarding`.
@@ -2463,6 +3301,7 @@ pub struct QueryPolicies<'a> {
     appid: String,
     userid: String,
     resolve_display_names: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> QueryPolicies<'a> {
@@ -2477,7 +3316,14 @@ impl<'a> QueryPolicies<'a> {
             appid: appid.into(),
             userid: userid.into(),
             resolve_display_names: resolve_display_names.into(),
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
@@ -2485,6 +3331,7 @@ impl<'a> QueryPolicies<'a> {
             .query("appid", &self.appid)
             .query("userid", &self.userid)
             .query("resolveDisplayNames", &self.resolve_display_names)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/policies`.
@@ -2504,6 +3351,7 @@ impl<'a> QueryPolicies<'a> {
 pub struct CreatePolicy<'a> {
     client: &'a Client,
     body: crate::types::CreatePolicyRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> CreatePolicy<'a> {
@@ -2511,11 +3359,23 @@ impl<'a> CreatePolicy<'a> {
         client: &'a Client,
         body: crate::types::CreatePolicyRequest,
     ) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::POST, "/api/v1/policies").json(&self.body)
+        Request::new(Method::POST, "/api/v1/policies")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/v1/policies`.
@@ -2535,16 +3395,28 @@ impl<'a> CreatePolicy<'a> {
 pub struct GetPolicy<'a> {
     client: &'a Client,
     uuid: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetPolicy<'a> {
     pub(crate) fn new(client: &'a Client, uuid: impl Into<String>) -> Self {
-        Self { client, uuid: uuid.into() }
+        Self {
+            client,
+            uuid: uuid.into(),
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/policies/{uuid}")
             .path_param("uuid", &self.uuid)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/policies/{uuid}`.
@@ -2565,6 +3437,7 @@ pub struct UpdatePolicy<'a> {
     client: &'a Client,
     uuid: String,
     body: crate::types::UpdatePolicyRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> UpdatePolicy<'a> {
@@ -2577,13 +3450,21 @@ impl<'a> UpdatePolicy<'a> {
             client,
             uuid: uuid.into(),
             body,
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::PATCH, "/api/v1/policies/{uuid}")
             .path_param("uuid", &self.uuid)
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `PATCH /api/v1/policies/{uuid}`.
@@ -2602,15 +3483,26 @@ impl<'a> UpdatePolicy<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct QueryPostureAttributes<'a> {
     client: &'a Client,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> QueryPostureAttributes<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/posture_attributes")
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/posture_attributes`.
@@ -2630,6 +3522,7 @@ impl<'a> QueryPostureAttributes<'a> {
 pub struct CreatePostureAttribute<'a> {
     client: &'a Client,
     body: crate::types::CreatePostureAttributeRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> CreatePostureAttribute<'a> {
@@ -2637,11 +3530,23 @@ impl<'a> CreatePostureAttribute<'a> {
         client: &'a Client,
         body: crate::types::CreatePostureAttributeRequest,
     ) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::POST, "/api/v1/posture_attributes").json(&self.body)
+        Request::new(Method::POST, "/api/v1/posture_attributes")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/v1/posture_attributes`.
@@ -2661,16 +3566,28 @@ impl<'a> CreatePostureAttribute<'a> {
 pub struct GetPostureAttribute<'a> {
     client: &'a Client,
     uuid: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetPostureAttribute<'a> {
     pub(crate) fn new(client: &'a Client, uuid: impl Into<String>) -> Self {
-        Self { client, uuid: uuid.into() }
+        Self {
+            client,
+            uuid: uuid.into(),
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/posture_attributes/{uuid}")
             .path_param("uuid", &self.uuid)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/posture_attributes/{uuid}`.
@@ -2691,6 +3608,7 @@ pub struct UpdatePostureAttribute<'a> {
     client: &'a Client,
     uuid: String,
     body: crate::types::UpdatePostureAttributeRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> UpdatePostureAttribute<'a> {
@@ -2703,13 +3621,21 @@ impl<'a> UpdatePostureAttribute<'a> {
             client,
             uuid: uuid.into(),
             body,
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::PATCH, "/api/v1/posture_attributes/{uuid}")
             .path_param("uuid", &self.uuid)
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `PATCH /api/v1/posture_attributes/{uuid}`.
@@ -2728,15 +3654,26 @@ impl<'a> UpdatePostureAttribute<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct QueryPostureProfiles<'a> {
     client: &'a Client,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> QueryPostureProfiles<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/posture_profiles")
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/posture_profiles`.
@@ -2756,6 +3693,7 @@ impl<'a> QueryPostureProfiles<'a> {
 pub struct CreatePostureProfile<'a> {
     client: &'a Client,
     body: crate::types::CreatePostureProfileRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> CreatePostureProfile<'a> {
@@ -2763,11 +3701,23 @@ impl<'a> CreatePostureProfile<'a> {
         client: &'a Client,
         body: crate::types::CreatePostureProfileRequest,
     ) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::POST, "/api/v1/posture_profiles").json(&self.body)
+        Request::new(Method::POST, "/api/v1/posture_profiles")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/v1/posture_profiles`.
@@ -2787,16 +3737,28 @@ impl<'a> CreatePostureProfile<'a> {
 pub struct GetPostureProfile<'a> {
     client: &'a Client,
     uuid: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetPostureProfile<'a> {
     pub(crate) fn new(client: &'a Client, uuid: impl Into<String>) -> Self {
-        Self { client, uuid: uuid.into() }
+        Self {
+            client,
+            uuid: uuid.into(),
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/posture_profiles/{uuid}")
             .path_param("uuid", &self.uuid)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/posture_profiles/{uuid}`.
@@ -2817,6 +3779,7 @@ pub struct UpdatePostureProfile<'a> {
     client: &'a Client,
     uuid: String,
     body: crate::types::UpdatePostureProfileRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> UpdatePostureProfile<'a> {
@@ -2829,13 +3792,21 @@ impl<'a> UpdatePostureProfile<'a> {
             client,
             uuid: uuid.into(),
             body,
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::PATCH, "/api/v1/posture_profiles/{uuid}")
             .path_param("uuid", &self.uuid)
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `PATCH /api/v1/posture_profiles/{uuid}`.
@@ -2857,6 +3828,7 @@ pub struct QueryQsView<'a> {
     view: String,
     start_time: String,
     end_time: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> QueryQsView<'a> {
@@ -2871,7 +3843,14 @@ impl<'a> QueryQsView<'a> {
             view: view.into(),
             start_time: start_time.into(),
             end_time: end_time.into(),
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
@@ -2879,6 +3858,7 @@ impl<'a> QueryQsView<'a> {
             .path_param("view", &self.view)
             .query("start_time", &self.start_time)
             .query("end_time", &self.end_time)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/qs_views/{view}`.
@@ -2898,6 +3878,7 @@ impl<'a> QueryQsView<'a> {
 pub struct CreateTemporaryAccessToken<'a> {
     client: &'a Client,
     body: crate::types::CreateTemporaryAccessTokenRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> CreateTemporaryAccessToken<'a> {
@@ -2905,11 +3886,23 @@ impl<'a> CreateTemporaryAccessToken<'a> {
         client: &'a Client,
         body: crate::types::CreateTemporaryAccessTokenRequest,
     ) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::POST, "/api/v1/tokens/temporary").json(&self.body)
+        Request::new(Method::POST, "/api/v1/tokens/temporary")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/v1/tokens/temporary`.
@@ -2930,6 +3923,7 @@ pub struct TokenLogin<'a> {
     client: &'a Client,
     account: String,
     redirect: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> TokenLogin<'a> {
@@ -2938,6 +3932,7 @@ impl<'a> TokenLogin<'a> {
             client,
             account: account.into(),
             redirect: None,
+            max_response_bytes: None,
         }
     }
 
@@ -2947,11 +3942,18 @@ impl<'a> TokenLogin<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/token_login")
             .query("account", &self.account)
             .query("redirect", &self.redirect)
             .security(&[&["apiTokenAuth"]])
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/token_login`.
@@ -2971,11 +3973,16 @@ impl<'a> TokenLogin<'a> {
 pub struct QueryTokens<'a> {
     client: &'a Client,
     get_all: Option<bool>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> QueryTokens<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client, get_all: None }
+        Self {
+            client,
+            get_all: None,
+            max_response_bytes: None,
+        }
     }
 
     /// return all tokens (active and suspended) or just active
@@ -2984,8 +3991,16 @@ impl<'a> QueryTokens<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
-        Request::new(Method::GET, "/api/v1/tokens").query("get_all", &self.get_all)
+        Request::new(Method::GET, "/api/v1/tokens")
+            .query("get_all", &self.get_all)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/tokens`.
@@ -3005,6 +4020,7 @@ impl<'a> QueryTokens<'a> {
 pub struct CreateToken<'a> {
     client: &'a Client,
     body: crate::types::CreateTokenRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> CreateToken<'a> {
@@ -3012,11 +4028,23 @@ impl<'a> CreateToken<'a> {
         client: &'a Client,
         body: crate::types::CreateTokenRequest,
     ) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::POST, "/api/v1/tokens").json(&self.body)
+        Request::new(Method::POST, "/api/v1/tokens")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/v1/tokens`.
@@ -3037,6 +4065,7 @@ pub struct UpdateToken<'a> {
     client: &'a Client,
     uuid: String,
     body: crate::types::UpdateTokenRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> UpdateToken<'a> {
@@ -3049,13 +4078,21 @@ impl<'a> UpdateToken<'a> {
             client,
             uuid: uuid.into(),
             body,
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::PATCH, "/api/v1/tokens/{uuid}")
             .path_param("uuid", &self.uuid)
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `PATCH /api/v1/tokens/{uuid}`.
@@ -3077,6 +4114,7 @@ pub struct QueryUsers<'a> {
     tag: Option<String>,
     status: Option<String>,
     datasource: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> QueryUsers<'a> {
@@ -3086,6 +4124,7 @@ impl<'a> QueryUsers<'a> {
             tag: None,
             status: None,
             datasource: None,
+            max_response_bytes: None,
         }
     }
 
@@ -3107,11 +4146,18 @@ impl<'a> QueryUsers<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/users")
             .query("tag", &self.tag)
             .query("status", &self.status)
             .query("datasource", &self.datasource)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/users`.
@@ -3131,6 +4177,7 @@ impl<'a> QueryUsers<'a> {
 pub struct CreateUser<'a> {
     client: &'a Client,
     body: crate::types::CreateUserRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> CreateUser<'a> {
@@ -3138,11 +4185,23 @@ impl<'a> CreateUser<'a> {
         client: &'a Client,
         body: crate::types::CreateUserRequest,
     ) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::POST, "/api/v1/users").json(&self.body)
+        Request::new(Method::POST, "/api/v1/users")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/v1/users`.
@@ -3162,15 +4221,28 @@ impl<'a> CreateUser<'a> {
 pub struct GetUser<'a> {
     client: &'a Client,
     uuid: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetUser<'a> {
     pub(crate) fn new(client: &'a Client, uuid: impl Into<String>) -> Self {
-        Self { client, uuid: uuid.into() }
+        Self {
+            client,
+            uuid: uuid.into(),
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::GET, "/api/v1/users/{uuid}").path_param("uuid", &self.uuid)
+        Request::new(Method::GET, "/api/v1/users/{uuid}")
+            .path_param("uuid", &self.uuid)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/users/{uuid}`.
@@ -3191,6 +4263,7 @@ pub struct UpdateUser<'a> {
     client: &'a Client,
     uuid: String,
     body: crate::types::UpdateUserRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> UpdateUser<'a> {
@@ -3203,13 +4276,21 @@ impl<'a> UpdateUser<'a> {
             client,
             uuid: uuid.into(),
             body,
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::PATCH, "/api/v1/users/{uuid}")
             .path_param("uuid", &self.uuid)
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `PATCH /api/v1/users/{uuid}`.
@@ -3229,16 +4310,28 @@ impl<'a> UpdateUser<'a> {
 pub struct GetUserDevices<'a> {
     client: &'a Client,
     uuid: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetUserDevices<'a> {
     pub(crate) fn new(client: &'a Client, uuid: impl Into<String>) -> Self {
-        Self { client, uuid: uuid.into() }
+        Self {
+            client,
+            uuid: uuid.into(),
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/users/{uuid}/devices")
             .path_param("uuid", &self.uuid)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/users/{uuid}/devices`.
@@ -3264,6 +4357,7 @@ pub struct QueryWorkflowRuns<'a> {
     app_host: Option<String>,
     app_port: Option<String>,
     app_uuid: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> QueryWorkflowRuns<'a> {
@@ -3277,6 +4371,7 @@ impl<'a> QueryWorkflowRuns<'a> {
             app_host: None,
             app_port: None,
             app_uuid: None,
+            max_response_bytes: None,
         }
     }
 
@@ -3322,6 +4417,12 @@ impl<'a> QueryWorkflowRuns<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/workflow_runs")
             .query("status", &self.status)
@@ -3331,6 +4432,7 @@ impl<'a> QueryWorkflowRuns<'a> {
             .query("app_host", &self.app_host)
             .query("app_port", &self.app_port)
             .query("app_uuid", &self.app_uuid)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/workflow_runs`.
@@ -3350,6 +4452,7 @@ impl<'a> QueryWorkflowRuns<'a> {
 pub struct CreateWorkflowRun<'a> {
     client: &'a Client,
     body: crate::types::CreateWorkflowRunRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> CreateWorkflowRun<'a> {
@@ -3357,11 +4460,23 @@ impl<'a> CreateWorkflowRun<'a> {
         client: &'a Client,
         body: crate::types::CreateWorkflowRunRequest,
     ) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::POST, "/api/v1/workflow_runs").json(&self.body)
+        Request::new(Method::POST, "/api/v1/workflow_runs")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/v1/workflow_runs`.
@@ -3381,16 +4496,28 @@ impl<'a> CreateWorkflowRun<'a> {
 pub struct GetWorkflowRun<'a> {
     client: &'a Client,
     uuid: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetWorkflowRun<'a> {
     pub(crate) fn new(client: &'a Client, uuid: impl Into<String>) -> Self {
-        Self { client, uuid: uuid.into() }
+        Self {
+            client,
+            uuid: uuid.into(),
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/workflow_runs/{uuid}")
             .path_param("uuid", &self.uuid)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/workflow_runs/{uuid}`.
@@ -3411,6 +4538,7 @@ pub struct AnswerWorkflowRun<'a> {
     client: &'a Client,
     uuid: String,
     body: crate::types::AnswerWorkflowRunRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> AnswerWorkflowRun<'a> {
@@ -3423,13 +4551,21 @@ impl<'a> AnswerWorkflowRun<'a> {
             client,
             uuid: uuid.into(),
             body,
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/workflow_runs/{uuid}/answer")
             .path_param("uuid", &self.uuid)
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/v1/workflow_runs/{uuid}/answer`.
@@ -3448,15 +4584,26 @@ impl<'a> AnswerWorkflowRun<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct QueryWorkflows<'a> {
     client: &'a Client,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> QueryWorkflows<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/workflows")
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/workflows`.
@@ -3476,6 +4623,7 @@ impl<'a> QueryWorkflows<'a> {
 pub struct CreateWorkflow<'a> {
     client: &'a Client,
     body: crate::types::CreateWorkflowRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> CreateWorkflow<'a> {
@@ -3483,11 +4631,23 @@ impl<'a> CreateWorkflow<'a> {
         client: &'a Client,
         body: crate::types::CreateWorkflowRequest,
     ) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::POST, "/api/v1/workflows").json(&self.body)
+        Request::new(Method::POST, "/api/v1/workflows")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/v1/workflows`.
@@ -3507,16 +4667,28 @@ impl<'a> CreateWorkflow<'a> {
 pub struct GetWorkflow<'a> {
     client: &'a Client,
     uuid: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetWorkflow<'a> {
     pub(crate) fn new(client: &'a Client, uuid: impl Into<String>) -> Self {
-        Self { client, uuid: uuid.into() }
+        Self {
+            client,
+            uuid: uuid.into(),
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/workflows/{uuid}")
             .path_param("uuid", &self.uuid)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/workflows/{uuid}`.
@@ -3537,6 +4709,7 @@ pub struct UpdateWorkflow<'a> {
     client: &'a Client,
     uuid: String,
     body: crate::types::UpdateWorkflowRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> UpdateWorkflow<'a> {
@@ -3549,13 +4722,21 @@ impl<'a> UpdateWorkflow<'a> {
             client,
             uuid: uuid.into(),
             body,
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::PATCH, "/api/v1/workflows/{uuid}")
             .path_param("uuid", &self.uuid)
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `PATCH /api/v1/workflows/{uuid}`.

@@ -15,6 +15,7 @@ pub struct FetchViolations<'a> {
     updated_after: Option<i64>,
     limit: Option<i64>,
     page_token: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> FetchViolations<'a> {
@@ -26,6 +27,7 @@ impl<'a> FetchViolations<'a> {
             updated_after: None,
             limit: None,
             page_token: None,
+            max_response_bytes: None,
         }
     }
 
@@ -59,6 +61,12 @@ impl<'a> FetchViolations<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/dlp/v1/violations")
             .query("createdAfter", &self.created_after)
@@ -66,6 +74,7 @@ impl<'a> FetchViolations<'a> {
             .query("updatedAfter", &self.updated_after)
             .query("limit", &self.limit)
             .query("pageToken", &self.page_token)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /dlp/v1/violations`.
@@ -107,16 +116,28 @@ impl<'a> FetchViolations<'a> {
 pub struct FetchViolation<'a> {
     client: &'a Client,
     violation_id: uuid::Uuid,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> FetchViolation<'a> {
     pub(crate) fn new(client: &'a Client, violation_id: uuid::Uuid) -> Self {
-        Self { client, violation_id }
+        Self {
+            client,
+            violation_id,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/dlp/v1/violations/{violationId}")
             .path_param("violationId", &self.violation_id)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /dlp/v1/violations/{violationId}`.
@@ -139,6 +160,7 @@ pub struct SearchViolations<'a> {
     page_token: Option<String>,
     sort: Option<crate::types::ViolationSort>,
     query: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> SearchViolations<'a> {
@@ -152,6 +174,7 @@ impl<'a> SearchViolations<'a> {
             page_token: None,
             sort: None,
             query: query.into(),
+            max_response_bytes: None,
         }
     }
 
@@ -191,6 +214,12 @@ impl<'a> SearchViolations<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/dlp/v1/violations/search")
             .query("createdAfter", &self.created_after)
@@ -200,6 +229,7 @@ impl<'a> SearchViolations<'a> {
             .query("pageToken", &self.page_token)
             .query("sort", &self.sort)
             .query("query", &self.query)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /dlp/v1/violations/search`.
@@ -243,6 +273,7 @@ pub struct FetchViolationFindings<'a> {
     violation_id: uuid::Uuid,
     page_token: Option<String>,
     limit: Option<i32>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> FetchViolationFindings<'a> {
@@ -252,6 +283,7 @@ impl<'a> FetchViolationFindings<'a> {
             violation_id,
             page_token: None,
             limit: None,
+            max_response_bytes: None,
         }
     }
 
@@ -267,11 +299,18 @@ impl<'a> FetchViolationFindings<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/dlp/v1/violations/{violationId}/findings")
             .path_param("violationId", &self.violation_id)
             .query("pageToken", &self.page_token)
             .query("limit", &self.limit)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /dlp/v1/violations/{violationId}/findings`.
@@ -310,6 +349,7 @@ impl<'a> FetchViolationFindings<'a> {
 pub struct TakeActionOnViolations<'a> {
     client: &'a Client,
     body: crate::types::TakeActionRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> TakeActionOnViolations<'a> {
@@ -317,11 +357,23 @@ impl<'a> TakeActionOnViolations<'a> {
         client: &'a Client,
         body: crate::types::TakeActionRequest,
     ) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::POST, "/dlp/v1/violations/actions").json(&self.body)
+        Request::new(Method::POST, "/dlp/v1/violations/actions")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /dlp/v1/violations/actions`.
@@ -341,16 +393,28 @@ impl<'a> TakeActionOnViolations<'a> {
 pub struct FetchAnnotation<'a> {
     client: &'a Client,
     annotation_id: uuid::Uuid,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> FetchAnnotation<'a> {
     pub(crate) fn new(client: &'a Client, annotation_id: uuid::Uuid) -> Self {
-        Self { client, annotation_id }
+        Self {
+            client,
+            annotation_id,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/dlp/v1/annotations/{annotationId}")
             .path_param("annotationId", &self.annotation_id)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /dlp/v1/annotations/{annotationId}`.
@@ -368,6 +432,7 @@ pub struct AnnotateFinding<'a> {
     client: &'a Client,
     finding_id: uuid::Uuid,
     body: crate::types::AnnotateFindingRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> AnnotateFinding<'a> {
@@ -376,13 +441,25 @@ impl<'a> AnnotateFinding<'a> {
         finding_id: uuid::Uuid,
         body: crate::types::AnnotateFindingRequest,
     ) -> Self {
-        Self { client, finding_id, body }
+        Self {
+            client,
+            finding_id,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::POST, "/dlp/v1/findings/{findingId}/annotate")
             .path_param("findingId", &self.finding_id)
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /dlp/v1/findings/{findingId}/annotate`.
@@ -399,16 +476,28 @@ impl<'a> AnnotateFinding<'a> {
 pub struct RemoveFindingAnnotation<'a> {
     client: &'a Client,
     finding_id: uuid::Uuid,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> RemoveFindingAnnotation<'a> {
     pub(crate) fn new(client: &'a Client, finding_id: uuid::Uuid) -> Self {
-        Self { client, finding_id }
+        Self {
+            client,
+            finding_id,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::POST, "/dlp/v1/findings/{findingId}/unannotate")
             .path_param("findingId", &self.finding_id)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /dlp/v1/findings/{findingId}/unannotate`.

@@ -10,17 +10,28 @@ use crate::Client;
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GenerateAccessToken<'a> {
     client: &'a Client,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GenerateAccessToken<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::POST, "/api/accessToken")
             .header("Accept", "application/json; version=v1alpha")
             .security(&[&["basicAuth"]])
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/accessToken`.
@@ -43,6 +54,7 @@ pub struct GetAllAuditLogs<'a> {
     from: Option<chrono::DateTime<chrono::Utc>>,
     to: Option<chrono::DateTime<chrono::Utc>>,
     actor: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetAllAuditLogs<'a> {
@@ -56,6 +68,7 @@ impl<'a> GetAllAuditLogs<'a> {
             from: None,
             to: None,
             actor: None,
+            max_response_bytes: None,
         }
     }
 
@@ -107,6 +120,12 @@ impl<'a> GetAllAuditLogs<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/audit/v1/logs")
             .query("limit", &self.limit)
@@ -116,6 +135,7 @@ impl<'a> GetAllAuditLogs<'a> {
             .query("from", &self.from)
             .query("to", &self.to)
             .query("actor", &self.actor)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/audit/v1/logs`.
@@ -164,6 +184,7 @@ pub struct GetObjectAuditLog<'a> {
     offset: Option<i64>,
     sort_by: Option<crate::types::SortBy>,
     sort_order: Option<crate::types::SortOrder>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetObjectAuditLog<'a> {
@@ -182,6 +203,7 @@ impl<'a> GetObjectAuditLog<'a> {
             offset: None,
             sort_by: None,
             sort_order: None,
+            max_response_bytes: None,
         }
     }
 
@@ -221,6 +243,12 @@ impl<'a> GetObjectAuditLog<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/audit/v1/logs/{kind}/{name}")
             .path_param("kind", &self.kind)
@@ -231,6 +259,7 @@ impl<'a> GetObjectAuditLog<'a> {
             .query("offset", &self.offset)
             .query("sortBy", &self.sort_by)
             .query("sortOrder", &self.sort_order)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/audit/v1/logs/{kind}/{name}`.

@@ -441,15 +441,37 @@ impl ClientBuilder {
         self
     }
 
+    /// The most bytes a response body read whole may have (default: 32 MiB): every
+    /// `send()`, success or error, and every page. A larger `Content-Length` fails
+    /// before anything is read, and reading stops as soon as more arrives; either is
+    /// [`clientgen_runtime::Error::BodyTooLarge`], not retried. `u64::MAX` lifts the
+    /// limit; a request builder's `.max_response_bytes(..)` sets it for one call.
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.inner = self.inner.max_response_bytes(limit);
+        self
+    }
+
     /// The `User-Agent` header (default: this crate's name and version).
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.inner = self.inner.user_agent(user_agent);
         self
     }
 
-    /// Uses a ready `reqwest::Client` (its proxy, TLS and pool settings).
+    /// Uses a ready `reqwest::Client` (its proxy, TLS and pool settings). Its redirect
+    /// policy applies: reqwest's default follows redirects itself and keeps API keys
+    /// in other headers than `Authorization` when the host changes; build it with
+    /// `.redirect(Policy::none())` to have this client follow them, sending no
+    /// credential to another origin.
     pub fn http_client(mut self, client: clientgen_runtime::reqwest::Client) -> Self {
         self.inner = self.inner.http_client(client);
+        self
+    }
+
+    /// At most `n` requests in flight at once, shared by the client's clones (default:
+    /// no cap). A request holds its slot until its body is read, a `send_stream()`
+    /// download until the stream ends or is dropped; others wait for a slot.
+    pub fn max_concurrent_requests(mut self, n: usize) -> Self {
+        self.inner = self.inner.max_concurrent_requests(n);
         self
     }
 
@@ -480,10 +502,27 @@ impl ClientBuilder {
         self
     }
 
+    /// The longest `Retry-After` waited out before a retry (default: 30 s). A 429 or
+    /// 503 asking for longer ends the call at once with
+    /// [`clientgen_runtime::Error::Api`], whose `retry_after` holds the server's wait.
+    pub fn max_retry_after(mut self, max: std::time::Duration) -> Self {
+        self.inner = self.inner.max_retry_after(max);
+        self
+    }
+
     /// Whether requests wait to stay within the rate limits the spec declares (default:
     /// on). The budget is shared by every clone of the client.
     pub fn rate_limiting(mut self, enabled: bool) -> Self {
         self.inner = self.inner.rate_limiting(enabled);
+        self
+    }
+
+    /// The most pages one `.pages()` or `.items()` stream fetches (default: 10,000):
+    /// a list that is not over by then ends with
+    /// [`clientgen_runtime::Error::Pagination`] instead of another request. A
+    /// stream's own `.max_pages(..)` overrides it.
+    pub fn max_pages(mut self, pages: u32) -> Self {
+        self.inner = self.inner.max_pages(pages);
         self
     }
 

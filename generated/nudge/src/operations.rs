@@ -13,6 +13,7 @@ pub struct SearchApps<'a> {
     page: Option<i64>,
     per_page: Option<i64>,
     search: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> SearchApps<'a> {
@@ -22,6 +23,7 @@ impl<'a> SearchApps<'a> {
             page: None,
             per_page: None,
             search: None,
+            max_response_bytes: None,
         }
     }
 
@@ -43,11 +45,18 @@ impl<'a> SearchApps<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/apps")
             .query("page", &self.page)
             .query("per_page", &self.per_page)
             .query("search", &self.search)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /apps`.
@@ -86,15 +95,28 @@ impl<'a> SearchApps<'a> {
 pub struct SearchAppsWithFilters<'a> {
     client: &'a Client,
     body: crate::types::SearchRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> SearchAppsWithFilters<'a> {
     pub(crate) fn new(client: &'a Client, body: crate::types::SearchRequest) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::POST, "/apps/search").json(&self.body)
+        Request::new(Method::POST, "/apps/search")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /apps/search`.
@@ -137,15 +159,28 @@ impl<'a> SearchAppsWithFilters<'a> {
 pub struct GetApp<'a> {
     client: &'a Client,
     app_id: i64,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetApp<'a> {
     pub(crate) fn new(client: &'a Client, app_id: i64) -> Self {
-        Self { client, app_id }
+        Self {
+            client,
+            app_id,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::GET, "/apps/{app_id}").path_param("app_id", &self.app_id)
+        Request::new(Method::GET, "/apps/{app_id}")
+            .path_param("app_id", &self.app_id)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /apps/{app_id}`.
@@ -163,6 +198,7 @@ pub struct SetAppCategory<'a> {
     client: &'a Client,
     app_id: i64,
     body: crate::types::SetAppCategoryRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> SetAppCategory<'a> {
@@ -171,13 +207,25 @@ impl<'a> SetAppCategory<'a> {
         app_id: i64,
         body: crate::types::SetAppCategoryRequest,
     ) -> Self {
-        Self { client, app_id, body }
+        Self {
+            client,
+            app_id,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::POST, "/apps/app-category/{app_id}")
             .path_param("app_id", &self.app_id)
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /apps/app-category/{app_id}`.
@@ -196,6 +244,7 @@ pub struct SearchAccounts<'a> {
     page: Option<i64>,
     per_page: Option<i64>,
     search: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> SearchAccounts<'a> {
@@ -205,6 +254,7 @@ impl<'a> SearchAccounts<'a> {
             page: None,
             per_page: None,
             search: None,
+            max_response_bytes: None,
         }
     }
 
@@ -226,11 +276,18 @@ impl<'a> SearchAccounts<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/accounts")
             .query("page", &self.page)
             .query("per_page", &self.per_page)
             .query("search", &self.search)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /accounts`.
@@ -275,15 +332,28 @@ impl<'a> SearchAccounts<'a> {
 pub struct SearchAccountsWithFilters<'a> {
     client: &'a Client,
     body: crate::types::SearchRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> SearchAccountsWithFilters<'a> {
     pub(crate) fn new(client: &'a Client, body: crate::types::SearchRequest) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::POST, "/accounts/search").json(&self.body)
+        Request::new(Method::POST, "/accounts/search")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /accounts/search`.
@@ -329,6 +399,7 @@ impl<'a> SearchAccountsWithFilters<'a> {
 pub struct GetAccount<'a> {
     client: &'a Client,
     account_id: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetAccount<'a> {
@@ -336,12 +407,20 @@ impl<'a> GetAccount<'a> {
         Self {
             client,
             account_id: account_id.into(),
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/accounts/{account_id}")
             .path_param("account_id", &self.account_id)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /accounts/{account_id}`.
@@ -363,6 +442,7 @@ pub struct SearchOauthGrants<'a> {
     page: Option<i64>,
     per_page: Option<i64>,
     search: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> SearchOauthGrants<'a> {
@@ -372,6 +452,7 @@ impl<'a> SearchOauthGrants<'a> {
             page: None,
             per_page: None,
             search: None,
+            max_response_bytes: None,
         }
     }
 
@@ -393,11 +474,18 @@ impl<'a> SearchOauthGrants<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/oauth-grants")
             .query("page", &self.page)
             .query("per_page", &self.per_page)
             .query("search", &self.search)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /oauth-grants`.
@@ -442,15 +530,28 @@ impl<'a> SearchOauthGrants<'a> {
 pub struct SearchOauthGrantsWithFilters<'a> {
     client: &'a Client,
     body: crate::types::SearchRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> SearchOauthGrantsWithFilters<'a> {
     pub(crate) fn new(client: &'a Client, body: crate::types::SearchRequest) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::POST, "/oauth-grants/search").json(&self.body)
+        Request::new(Method::POST, "/oauth-grants/search")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /oauth-grants/search`.
@@ -496,6 +597,7 @@ impl<'a> SearchOauthGrantsWithFilters<'a> {
 pub struct GetOauthGrant<'a> {
     client: &'a Client,
     grant_id: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetOauthGrant<'a> {
@@ -503,12 +605,20 @@ impl<'a> GetOauthGrant<'a> {
         Self {
             client,
             grant_id: grant_id.into(),
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/oauth-grants/{grant_id}")
             .path_param("grant_id", &self.grant_id)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /oauth-grants/{grant_id}`.
@@ -530,6 +640,7 @@ pub struct SearchEvents<'a> {
     page: Option<i64>,
     per_page: Option<i64>,
     search: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> SearchEvents<'a> {
@@ -539,6 +650,7 @@ impl<'a> SearchEvents<'a> {
             page: None,
             per_page: None,
             search: None,
+            max_response_bytes: None,
         }
     }
 
@@ -560,11 +672,18 @@ impl<'a> SearchEvents<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/events")
             .query("page", &self.page)
             .query("per_page", &self.per_page)
             .query("search", &self.search)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /events`.
@@ -609,15 +728,28 @@ impl<'a> SearchEvents<'a> {
 pub struct SearchEventsWithFilters<'a> {
     client: &'a Client,
     body: crate::types::SearchRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> SearchEventsWithFilters<'a> {
     pub(crate) fn new(client: &'a Client, body: crate::types::SearchRequest) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::POST, "/events/search").json(&self.body)
+        Request::new(Method::POST, "/events/search")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /events/search`.
@@ -663,6 +795,7 @@ impl<'a> SearchEventsWithFilters<'a> {
 pub struct GetEvent<'a> {
     client: &'a Client,
     event_id: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetEvent<'a> {
@@ -670,12 +803,20 @@ impl<'a> GetEvent<'a> {
         Self {
             client,
             event_id: event_id.into(),
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/events/{event_id}")
             .path_param("event_id", &self.event_id)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /events/{event_id}`.
@@ -697,6 +838,7 @@ pub struct SearchUsers<'a> {
     page: Option<i64>,
     per_page: Option<i64>,
     search: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> SearchUsers<'a> {
@@ -706,6 +848,7 @@ impl<'a> SearchUsers<'a> {
             page: None,
             per_page: None,
             search: None,
+            max_response_bytes: None,
         }
     }
 
@@ -727,11 +870,18 @@ impl<'a> SearchUsers<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/users")
             .query("page", &self.page)
             .query("per_page", &self.per_page)
             .query("search", &self.search)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /users`.
@@ -776,15 +926,28 @@ impl<'a> SearchUsers<'a> {
 pub struct SearchUsersWithFilters<'a> {
     client: &'a Client,
     body: crate::types::SearchRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> SearchUsersWithFilters<'a> {
     pub(crate) fn new(client: &'a Client, body: crate::types::SearchRequest) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::POST, "/users/search").json(&self.body)
+        Request::new(Method::POST, "/users/search")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /users/search`.
@@ -832,6 +995,7 @@ pub struct SearchUserGroups<'a> {
     page: Option<i64>,
     per_page: Option<i64>,
     search: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> SearchUserGroups<'a> {
@@ -841,6 +1005,7 @@ impl<'a> SearchUserGroups<'a> {
             page: None,
             per_page: None,
             search: None,
+            max_response_bytes: None,
         }
     }
 
@@ -862,11 +1027,18 @@ impl<'a> SearchUserGroups<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/user-groups")
             .query("page", &self.page)
             .query("per_page", &self.per_page)
             .query("search", &self.search)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /user-groups`.
@@ -911,15 +1083,28 @@ impl<'a> SearchUserGroups<'a> {
 pub struct SearchUserGroupsWithFilters<'a> {
     client: &'a Client,
     body: crate::types::SearchRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> SearchUserGroupsWithFilters<'a> {
     pub(crate) fn new(client: &'a Client, body: crate::types::SearchRequest) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::POST, "/user-groups/search").json(&self.body)
+        Request::new(Method::POST, "/user-groups/search")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /user-groups/search`.
@@ -965,6 +1150,7 @@ impl<'a> SearchUserGroupsWithFilters<'a> {
 pub struct ListUserGroupMembers<'a> {
     client: &'a Client,
     group_id: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ListUserGroupMembers<'a> {
@@ -972,12 +1158,20 @@ impl<'a> ListUserGroupMembers<'a> {
         Self {
             client,
             group_id: group_id.into(),
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/user-groups/{group_id}/members")
             .path_param("group_id", &self.group_id)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /user-groups/{group_id}/members`.
@@ -998,6 +1192,7 @@ pub struct SearchNotifications<'a> {
     client: &'a Client,
     page: Option<i64>,
     per_page: Option<i64>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> SearchNotifications<'a> {
@@ -1006,6 +1201,7 @@ impl<'a> SearchNotifications<'a> {
             client,
             page: None,
             per_page: None,
+            max_response_bytes: None,
         }
     }
 
@@ -1021,10 +1217,17 @@ impl<'a> SearchNotifications<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/notifications")
             .query("page", &self.page)
             .query("per_page", &self.per_page)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /notifications`.
@@ -1069,15 +1272,28 @@ impl<'a> SearchNotifications<'a> {
 pub struct SearchNotificationsWithFilters<'a> {
     client: &'a Client,
     body: crate::types::SearchRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> SearchNotificationsWithFilters<'a> {
     pub(crate) fn new(client: &'a Client, body: crate::types::SearchRequest) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::POST, "/notifications/search").json(&self.body)
+        Request::new(Method::POST, "/notifications/search")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /notifications/search`.
@@ -1122,15 +1338,25 @@ impl<'a> SearchNotificationsWithFilters<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SearchFields<'a> {
     client: &'a Client,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> SearchFields<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::GET, "/fields")
+        Request::new(Method::GET, "/fields").max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /fields`.
@@ -1150,6 +1376,7 @@ impl<'a> SearchFields<'a> {
 pub struct CreateField<'a> {
     client: &'a Client,
     body: crate::types::CreateFieldRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> CreateField<'a> {
@@ -1157,11 +1384,23 @@ impl<'a> CreateField<'a> {
         client: &'a Client,
         body: crate::types::CreateFieldRequest,
     ) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::POST, "/fields").json(&self.body)
+        Request::new(Method::POST, "/fields")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /fields`.
@@ -1181,15 +1420,28 @@ impl<'a> CreateField<'a> {
 pub struct SearchFieldsWithFilters<'a> {
     client: &'a Client,
     body: crate::types::SearchRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> SearchFieldsWithFilters<'a> {
     pub(crate) fn new(client: &'a Client, body: crate::types::SearchRequest) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::POST, "/fields/search").json(&self.body)
+        Request::new(Method::POST, "/fields/search")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /fields/search`.
@@ -1236,6 +1488,7 @@ pub struct UpdateField<'a> {
     client: &'a Client,
     field_id: String,
     body: crate::types::UpdateFieldRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> UpdateField<'a> {
@@ -1248,13 +1501,21 @@ impl<'a> UpdateField<'a> {
             client,
             field_id: field_id.into(),
             body,
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::PUT, "/fields/{field_id}")
             .path_param("field_id", &self.field_id)
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `PUT /fields/{field_id}`.
@@ -1275,6 +1536,7 @@ pub struct AddFieldAllowedValues<'a> {
     client: &'a Client,
     field_id: String,
     body: crate::types::AddAllowedValuesRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> AddFieldAllowedValues<'a> {
@@ -1287,13 +1549,21 @@ impl<'a> AddFieldAllowedValues<'a> {
             client,
             field_id: field_id.into(),
             body,
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::POST, "/fields/{field_id}/allowed_values")
             .path_param("field_id", &self.field_id)
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /fields/{field_id}/allowed_values`.
@@ -1315,6 +1585,7 @@ pub struct SetAppFieldValue<'a> {
     app_id: i64,
     field_id: String,
     body: crate::types::SetAppFieldValueRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> SetAppFieldValue<'a> {
@@ -1329,7 +1600,14 @@ impl<'a> SetAppFieldValue<'a> {
             app_id,
             field_id: field_id.into(),
             body,
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
@@ -1337,6 +1615,7 @@ impl<'a> SetAppFieldValue<'a> {
             .path_param("app_id", &self.app_id)
             .path_param("field_id", &self.field_id)
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /apps/{app_id}/fields/{field_id}`.
@@ -1352,15 +1631,25 @@ impl<'a> SetAppFieldValue<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SearchLabels<'a> {
     client: &'a Client,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> SearchLabels<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::GET, "/labels")
+        Request::new(Method::GET, "/labels").max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /labels`.
@@ -1380,6 +1669,7 @@ impl<'a> SearchLabels<'a> {
 pub struct CreateLabel<'a> {
     client: &'a Client,
     body: crate::types::CreateLabelRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> CreateLabel<'a> {
@@ -1387,11 +1677,23 @@ impl<'a> CreateLabel<'a> {
         client: &'a Client,
         body: crate::types::CreateLabelRequest,
     ) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::POST, "/labels").json(&self.body)
+        Request::new(Method::POST, "/labels")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /labels`.
@@ -1411,15 +1713,28 @@ impl<'a> CreateLabel<'a> {
 pub struct SearchLabelsWithFilters<'a> {
     client: &'a Client,
     body: crate::types::SearchRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> SearchLabelsWithFilters<'a> {
     pub(crate) fn new(client: &'a Client, body: crate::types::SearchRequest) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::POST, "/labels/search").json(&self.body)
+        Request::new(Method::POST, "/labels/search")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /labels/search`.
@@ -1466,6 +1781,7 @@ pub struct SearchFindings<'a> {
     client: &'a Client,
     page: Option<i64>,
     per_page: Option<i64>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> SearchFindings<'a> {
@@ -1474,6 +1790,7 @@ impl<'a> SearchFindings<'a> {
             client,
             page: None,
             per_page: None,
+            max_response_bytes: None,
         }
     }
 
@@ -1489,10 +1806,17 @@ impl<'a> SearchFindings<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/findings")
             .query("page", &self.page)
             .query("per_page", &self.per_page)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /findings`.
@@ -1537,15 +1861,28 @@ impl<'a> SearchFindings<'a> {
 pub struct SearchFindingsWithFilters<'a> {
     client: &'a Client,
     body: crate::types::SearchRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> SearchFindingsWithFilters<'a> {
     pub(crate) fn new(client: &'a Client, body: crate::types::SearchRequest) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::POST, "/findings/search").json(&self.body)
+        Request::new(Method::POST, "/findings/search")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /findings/search`.
@@ -1592,6 +1929,7 @@ pub struct SearchAppToAppIntegrations<'a> {
     client: &'a Client,
     page: Option<i64>,
     per_page: Option<i64>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> SearchAppToAppIntegrations<'a> {
@@ -1600,6 +1938,7 @@ impl<'a> SearchAppToAppIntegrations<'a> {
             client,
             page: None,
             per_page: None,
+            max_response_bytes: None,
         }
     }
 
@@ -1615,10 +1954,17 @@ impl<'a> SearchAppToAppIntegrations<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/app-to-app-integrations")
             .query("page", &self.page)
             .query("per_page", &self.per_page)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /app-to-app-integrations`.
@@ -1663,15 +2009,28 @@ impl<'a> SearchAppToAppIntegrations<'a> {
 pub struct SearchAppToAppIntegrationsWithFilters<'a> {
     client: &'a Client,
     body: crate::types::SearchRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> SearchAppToAppIntegrationsWithFilters<'a> {
     pub(crate) fn new(client: &'a Client, body: crate::types::SearchRequest) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::POST, "/app-to-app-integrations/search").json(&self.body)
+        Request::new(Method::POST, "/app-to-app-integrations/search")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /app-to-app-integrations/search`.

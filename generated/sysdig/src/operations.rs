@@ -10,15 +10,26 @@ use crate::Client;
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListComplianceViews<'a> {
     client: &'a Client,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ListComplianceViews<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/cspm/v1/compliance/views")
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/cspm/v1/compliance/views`.
@@ -37,6 +48,7 @@ pub struct ListComplianceResults<'a> {
     filter: Option<String>,
     page_number: Option<i64>,
     page_size: Option<i64>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ListComplianceResults<'a> {
@@ -46,6 +58,7 @@ impl<'a> ListComplianceResults<'a> {
             filter: None,
             page_number: None,
             page_size: None,
+            max_response_bytes: None,
         }
     }
 
@@ -103,11 +116,18 @@ impl<'a> ListComplianceResults<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/cspm/v1/compliance/requirements")
             .query("filter", &self.filter)
             .query("pageNumber", &self.page_number)
             .query("pageSize", &self.page_size)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/cspm/v1/compliance/requirements`.
@@ -149,6 +169,7 @@ pub struct ListKubernetesResources<'a> {
     filter: Option<String>,
     page_number: Option<i64>,
     page_size: Option<i64>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ListKubernetesResources<'a> {
@@ -160,6 +181,7 @@ impl<'a> ListKubernetesResources<'a> {
             filter: None,
             page_number: None,
             page_size: None,
+            max_response_bytes: None,
         }
     }
 
@@ -259,6 +281,12 @@ impl<'a> ListKubernetesResources<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/cspm/v1/kube/resources")
             .query("controlId", &self.control_id)
@@ -266,6 +294,7 @@ impl<'a> ListKubernetesResources<'a> {
             .query("filter", &self.filter)
             .query("pageNumber", &self.page_number)
             .query("pageSize", &self.page_size)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/cspm/v1/kube/resources`.
@@ -308,6 +337,7 @@ pub struct ListClusterAnalysisResources<'a> {
     filter: Option<String>,
     page_number: Option<i64>,
     page_size: Option<i64>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ListClusterAnalysisResources<'a> {
@@ -320,6 +350,7 @@ impl<'a> ListClusterAnalysisResources<'a> {
             filter: None,
             page_number: None,
             page_size: None,
+            max_response_bytes: None,
         }
     }
 
@@ -423,6 +454,12 @@ impl<'a> ListClusterAnalysisResources<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/cspm/v1/clusteranalysis/resources")
             .query("controlId", &self.control_id)
@@ -431,6 +468,7 @@ impl<'a> ListClusterAnalysisResources<'a> {
             .query("filter", &self.filter)
             .query("pageNumber", &self.page_number)
             .query("pageSize", &self.page_size)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/cspm/v1/clusteranalysis/resources`.
@@ -473,6 +511,7 @@ pub struct ListCloudResources<'a> {
     filter: Option<String>,
     page_number: Option<i64>,
     page_size: Option<i64>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ListCloudResources<'a> {
@@ -485,6 +524,7 @@ impl<'a> ListCloudResources<'a> {
             filter: None,
             page_number: None,
             page_size: None,
+            max_response_bytes: None,
         }
     }
 
@@ -580,6 +620,12 @@ impl<'a> ListCloudResources<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/cspm/v1/cloud/resources")
             .query("controlId", &self.control_id)
@@ -588,6 +634,7 @@ impl<'a> ListCloudResources<'a> {
             .query("filter", &self.filter)
             .query("pageNumber", &self.page_number)
             .query("pageSize", &self.page_size)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/cspm/v1/cloud/resources`.
@@ -627,6 +674,7 @@ pub struct ListCspmControls<'a> {
     filter: Option<String>,
     page_number: Option<i64>,
     page_size: Option<i64>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ListCspmControls<'a> {
@@ -636,6 +684,7 @@ impl<'a> ListCspmControls<'a> {
             filter: None,
             page_number: None,
             page_size: None,
+            max_response_bytes: None,
         }
     }
 
@@ -691,11 +740,18 @@ impl<'a> ListCspmControls<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/cspm/v1/policy/controls/search")
             .query("filter", &self.filter)
             .query("pageNumber", &self.page_number)
             .query("pageSize", &self.page_size)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/cspm/v1/policy/controls/search`.
@@ -736,6 +792,7 @@ pub struct ListInventoryResources<'a> {
     page_number: Option<i64>,
     page_size: Option<i64>,
     fields: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ListInventoryResources<'a> {
@@ -746,6 +803,7 @@ impl<'a> ListInventoryResources<'a> {
             page_number: None,
             page_size: None,
             fields: None,
+            max_response_bytes: None,
         }
     }
 
@@ -888,12 +946,19 @@ impl<'a> ListInventoryResources<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/cspm/v1/inventory/resources")
             .query("filter", &self.filter)
             .query("pageNumber", &self.page_number)
             .query("pageSize", &self.page_size)
             .query("fields", &self.fields)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/cspm/v1/inventory/resources`.
@@ -932,6 +997,7 @@ pub struct GetInventoryResource<'a> {
     client: &'a Client,
     id: String,
     fields: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetInventoryResource<'a> {
@@ -940,6 +1006,7 @@ impl<'a> GetInventoryResource<'a> {
             client,
             id: id.into(),
             fields: None,
+            max_response_bytes: None,
         }
     }
 
@@ -951,10 +1018,17 @@ impl<'a> GetInventoryResource<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/cspm/v1/inventory/resources/{id}")
             .path_param("id", &self.id)
             .query("fields", &self.fields)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/cspm/v1/inventory/resources/{id}`.
@@ -972,6 +1046,7 @@ pub struct GetReportConfigOptions<'a> {
     client: &'a Client,
     domain: crate::types::ReportDomain,
     report_type: crate::types::ReportType,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetReportConfigOptions<'a> {
@@ -984,13 +1059,21 @@ impl<'a> GetReportConfigOptions<'a> {
             client,
             domain,
             report_type,
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/reporting/v1/{domain}/{reportType}/config")
             .path_param("domain", &self.domain)
             .path_param("reportType", &self.report_type)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/reporting/v1/{domain}/{reportType}/config`.
@@ -1009,6 +1092,7 @@ pub struct GetReportPreview<'a> {
     domain: crate::types::ReportDomain,
     report_type: crate::types::ReportType,
     body: serde_json::Value,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetReportPreview<'a> {
@@ -1023,7 +1107,14 @@ impl<'a> GetReportPreview<'a> {
             domain,
             report_type,
             body,
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
@@ -1031,6 +1122,7 @@ impl<'a> GetReportPreview<'a> {
             .path_param("domain", &self.domain)
             .path_param("reportType", &self.report_type)
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/reporting/v1/{domain}/{reportType}/preview`.
@@ -1047,16 +1139,28 @@ impl<'a> GetReportPreview<'a> {
 pub struct ListReportSchedules<'a> {
     client: &'a Client,
     domain: crate::types::ReportDomain,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ListReportSchedules<'a> {
     pub(crate) fn new(client: &'a Client, domain: crate::types::ReportDomain) -> Self {
-        Self { client, domain }
+        Self {
+            client,
+            domain,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/reporting/v1/{domain}/schedules")
             .path_param("domain", &self.domain)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/reporting/v1/{domain}/schedules`.
@@ -1074,6 +1178,7 @@ pub struct CreateReportSchedule<'a> {
     client: &'a Client,
     domain: crate::types::ReportDomain,
     body: serde_json::Value,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> CreateReportSchedule<'a> {
@@ -1082,13 +1187,25 @@ impl<'a> CreateReportSchedule<'a> {
         domain: crate::types::ReportDomain,
         body: serde_json::Value,
     ) -> Self {
-        Self { client, domain, body }
+        Self {
+            client,
+            domain,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::POST, "/api/reporting/v1/{domain}/schedules")
             .path_param("domain", &self.domain)
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/reporting/v1/{domain}/schedules`.
@@ -1106,6 +1223,7 @@ pub struct RunReportSchedule<'a> {
     client: &'a Client,
     domain: crate::types::ReportDomain,
     schedule_id: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> RunReportSchedule<'a> {
@@ -1118,7 +1236,14 @@ impl<'a> RunReportSchedule<'a> {
             client,
             domain,
             schedule_id: schedule_id.into(),
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
@@ -1128,6 +1253,7 @@ impl<'a> RunReportSchedule<'a> {
             )
             .path_param("domain", &self.domain)
             .path_param("scheduleId", &self.schedule_id)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/reporting/v1/{domain}/schedules/{scheduleId}/run`.
@@ -1145,6 +1271,7 @@ pub struct GetReportSchedule<'a> {
     client: &'a Client,
     domain: crate::types::ReportDomain,
     schedule_id: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetReportSchedule<'a> {
@@ -1157,13 +1284,21 @@ impl<'a> GetReportSchedule<'a> {
             client,
             domain,
             schedule_id: schedule_id.into(),
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/reporting/v1/{domain}/schedules/{scheduleId}")
             .path_param("domain", &self.domain)
             .path_param("scheduleId", &self.schedule_id)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/reporting/v1/{domain}/schedules/{scheduleId}`.
@@ -1182,6 +1317,7 @@ pub struct UpdateReportSchedule<'a> {
     domain: crate::types::ReportDomain,
     schedule_id: String,
     body: serde_json::Value,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> UpdateReportSchedule<'a> {
@@ -1196,7 +1332,14 @@ impl<'a> UpdateReportSchedule<'a> {
             domain,
             schedule_id: schedule_id.into(),
             body,
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
@@ -1204,6 +1347,7 @@ impl<'a> UpdateReportSchedule<'a> {
             .path_param("domain", &self.domain)
             .path_param("scheduleId", &self.schedule_id)
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `PUT /api/reporting/v1/{domain}/schedules/{scheduleId}`.
@@ -1221,6 +1365,7 @@ pub struct DeleteReportSchedule<'a> {
     client: &'a Client,
     domain: crate::types::ReportDomain,
     schedule_id: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> DeleteReportSchedule<'a> {
@@ -1233,13 +1378,21 @@ impl<'a> DeleteReportSchedule<'a> {
             client,
             domain,
             schedule_id: schedule_id.into(),
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::DELETE, "/api/reporting/v1/{domain}/schedules/{scheduleId}")
             .path_param("domain", &self.domain)
             .path_param("scheduleId", &self.schedule_id)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `DELETE /api/reporting/v1/{domain}/schedules/{scheduleId}`.
@@ -1258,6 +1411,8 @@ pub struct DownloadReport<'a> {
     domain: crate::types::ReportDomain,
     file_id: String,
     accept: crate::types::DownloadReportAccept,
+    max_response_bytes: Option<u64>,
+    max_download_bytes: Option<u64>,
 }
 
 impl<'a> DownloadReport<'a> {
@@ -1271,6 +1426,8 @@ impl<'a> DownloadReport<'a> {
             domain,
             file_id: file_id.into(),
             accept: crate::types::DownloadReportAccept::TextCsv,
+            max_response_bytes: None,
+            max_download_bytes: None,
         }
     }
 
@@ -1280,11 +1437,25 @@ impl<'a> DownloadReport<'a> {
         self
     }
 
+    /// The most bytes the response body may have when `send()` reads it whole (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`]; `send_stream()` has its own limit, `.max_download_bytes(..)`.
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
+    /// The most bytes the body streamed by `send_stream()` may have, for this call only, instead of the client's [`crate::ClientBuilder::max_download_bytes`] (default: none). A larger `Content-Length` is [`clientgen_runtime::Error::BodyTooLarge`] before the stream is returned; once more arrives, the stream yields that error and ends.
+    pub fn max_download_bytes(mut self, limit: u64) -> Self {
+        self.max_download_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/reporting/v1/{domain}/reports/{fileId}")
             .path_param("domain", &self.domain)
             .path_param("fileId", &self.file_id)
             .header("Accept", self.accept.media_type())
+            .max_response_bytes(self.max_response_bytes)
+            .max_download_bytes(self.max_download_bytes)
     }
 
     /// Sends the request: `GET /api/reporting/v1/{domain}/reports/{fileId}`.
@@ -1294,7 +1465,7 @@ impl<'a> DownloadReport<'a> {
         self.client.inner.execute(self.request()).await?.bytes()
     }
 
-    /// Sends the request: `GET /api/reporting/v1/{domain}/reports/{fileId}`, and returns the body as it arrives, chunk by chunk, instead of whole. Retries apply until the status and headers arrive, never mid-stream; the client's timeout bounds the wait for the head and for each chunk.
+    /// Sends the request: `GET /api/reporting/v1/{domain}/reports/{fileId}`, and returns the body as it arrives, chunk by chunk, instead of whole. Retries apply until the status and headers arrive, never mid-stream; the client's timeout bounds the wait for the head and for each chunk, its download timeout (if set) the whole body, and its download limit (if set, or `.max_download_bytes(..)`) the body's size.
     pub async fn send_stream(
         self,
     ) -> Result<
@@ -1312,6 +1483,7 @@ pub struct ListNetworkTopologyClusters<'a> {
     client: &'a Client,
     from: Option<i64>,
     to: Option<i64>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ListNetworkTopologyClusters<'a> {
@@ -1320,6 +1492,7 @@ impl<'a> ListNetworkTopologyClusters<'a> {
             client,
             from: None,
             to: None,
+            max_response_bytes: None,
         }
     }
 
@@ -1339,10 +1512,17 @@ impl<'a> ListNetworkTopologyClusters<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/networkTopology/clusters")
             .query("from", &self.from)
             .query("to", &self.to)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/networkTopology/clusters`.
@@ -1361,6 +1541,7 @@ pub struct ListNetworkTopologyNamespaces<'a> {
     cluster: Option<String>,
     from: Option<i64>,
     to: Option<i64>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ListNetworkTopologyNamespaces<'a> {
@@ -1370,6 +1551,7 @@ impl<'a> ListNetworkTopologyNamespaces<'a> {
             cluster: None,
             from: None,
             to: None,
+            max_response_bytes: None,
         }
     }
 
@@ -1397,11 +1579,18 @@ impl<'a> ListNetworkTopologyNamespaces<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/networkTopology/namespaces")
             .query("cluster", &self.cluster)
             .query("from", &self.from)
             .query("to", &self.to)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/networkTopology/namespaces`.
@@ -1421,6 +1610,7 @@ pub struct ListNetworkTopologyOwners<'a> {
     namespace: Option<String>,
     from: Option<i64>,
     to: Option<i64>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ListNetworkTopologyOwners<'a> {
@@ -1431,6 +1621,7 @@ impl<'a> ListNetworkTopologyOwners<'a> {
             namespace: None,
             from: None,
             to: None,
+            max_response_bytes: None,
         }
     }
 
@@ -1466,12 +1657,19 @@ impl<'a> ListNetworkTopologyOwners<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/networkTopology/owners")
             .query("cluster", &self.cluster)
             .query("namespace", &self.namespace)
             .query("from", &self.from)
             .query("to", &self.to)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/networkTopology/owners`.
@@ -1496,6 +1694,7 @@ pub struct GetIngressSummaries<'a> {
     kind: Option<crate::types::NetworkTopologyKind>,
     from: Option<i64>,
     to: Option<i64>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetIngressSummaries<'a> {
@@ -1508,6 +1707,7 @@ impl<'a> GetIngressSummaries<'a> {
             kind: None,
             from: None,
             to: None,
+            max_response_bytes: None,
         }
     }
 
@@ -1559,6 +1759,12 @@ impl<'a> GetIngressSummaries<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/networkTopology/ingressSummaries")
             .query("cluster", &self.cluster)
@@ -1567,6 +1773,7 @@ impl<'a> GetIngressSummaries<'a> {
             .query("kind", &self.kind)
             .query("from", &self.from)
             .query("to", &self.to)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/networkTopology/ingressSummaries`.
@@ -1588,6 +1795,7 @@ pub struct GetEgressSummaries<'a> {
     kind: Option<crate::types::NetworkTopologyKind>,
     from: Option<i64>,
     to: Option<i64>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetEgressSummaries<'a> {
@@ -1600,6 +1808,7 @@ impl<'a> GetEgressSummaries<'a> {
             kind: None,
             from: None,
             to: None,
+            max_response_bytes: None,
         }
     }
 
@@ -1651,6 +1860,12 @@ impl<'a> GetEgressSummaries<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/networkTopology/egressSummaries")
             .query("cluster", &self.cluster)
@@ -1659,6 +1874,7 @@ impl<'a> GetEgressSummaries<'a> {
             .query("kind", &self.kind)
             .query("from", &self.from)
             .query("to", &self.to)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/networkTopology/egressSummaries`.
@@ -1680,6 +1896,7 @@ pub struct ListIngressUnresolvedIps<'a> {
     kind: Option<crate::types::NetworkTopologyKind>,
     from: Option<i64>,
     to: Option<i64>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ListIngressUnresolvedIps<'a> {
@@ -1692,6 +1909,7 @@ impl<'a> ListIngressUnresolvedIps<'a> {
             kind: None,
             from: None,
             to: None,
+            max_response_bytes: None,
         }
     }
 
@@ -1743,6 +1961,12 @@ impl<'a> ListIngressUnresolvedIps<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/networkTopology/ingressUnresolvedIps")
             .query("cluster", &self.cluster)
@@ -1751,6 +1975,7 @@ impl<'a> ListIngressUnresolvedIps<'a> {
             .query("kind", &self.kind)
             .query("from", &self.from)
             .query("to", &self.to)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/networkTopology/ingressUnresolvedIps`.
@@ -1772,6 +1997,7 @@ pub struct ListEgressUnresolvedIps<'a> {
     kind: Option<crate::types::NetworkTopologyKind>,
     from: Option<i64>,
     to: Option<i64>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ListEgressUnresolvedIps<'a> {
@@ -1784,6 +2010,7 @@ impl<'a> ListEgressUnresolvedIps<'a> {
             kind: None,
             from: None,
             to: None,
+            max_response_bytes: None,
         }
     }
 
@@ -1835,6 +2062,12 @@ impl<'a> ListEgressUnresolvedIps<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/networkTopology/egressUnresolvedIps")
             .query("cluster", &self.cluster)
@@ -1843,6 +2076,7 @@ impl<'a> ListEgressUnresolvedIps<'a> {
             .query("kind", &self.kind)
             .query("from", &self.from)
             .query("to", &self.to)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/networkTopology/egressUnresolvedIps`.
@@ -1864,6 +2098,7 @@ pub struct GetOwnerTopology<'a> {
     kind: Option<crate::types::NetworkTopologyKind>,
     from: Option<i64>,
     to: Option<i64>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetOwnerTopology<'a> {
@@ -1876,6 +2111,7 @@ impl<'a> GetOwnerTopology<'a> {
             kind: None,
             from: None,
             to: None,
+            max_response_bytes: None,
         }
     }
 
@@ -1927,6 +2163,12 @@ impl<'a> GetOwnerTopology<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/networkTopology/ownerTopology")
             .query("namespace", &self.namespace)
@@ -1935,6 +2177,7 @@ impl<'a> GetOwnerTopology<'a> {
             .query("kind", &self.kind)
             .query("from", &self.from)
             .query("to", &self.to)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/networkTopology/ownerTopology`.
@@ -1950,15 +2193,26 @@ impl<'a> GetOwnerTopology<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetNetworkTopologyStatus<'a> {
     client: &'a Client,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetNetworkTopologyStatus<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/networkTopology/status")
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/networkTopology/status`.
@@ -1975,11 +2229,16 @@ impl<'a> GetNetworkTopologyStatus<'a> {
 pub struct ListWorkloadLabelKeys<'a> {
     client: &'a Client,
     cluster: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ListWorkloadLabelKeys<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client, cluster: None }
+        Self {
+            client,
+            cluster: None,
+            max_response_bytes: None,
+        }
     }
 
     /// The name of a kubernetes cluster
@@ -1990,9 +2249,16 @@ impl<'a> ListWorkloadLabelKeys<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/networkTopology/workloadLabelKeys")
             .query("cluster", &self.cluster)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/networkTopology/workloadLabelKeys`.
@@ -2009,11 +2275,16 @@ impl<'a> ListWorkloadLabelKeys<'a> {
 pub struct ListNamespaceLabelKeys<'a> {
     client: &'a Client,
     cluster: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ListNamespaceLabelKeys<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client, cluster: None }
+        Self {
+            client,
+            cluster: None,
+            max_response_bytes: None,
+        }
     }
 
     /// The name of a kubernetes cluster
@@ -2024,9 +2295,16 @@ impl<'a> ListNamespaceLabelKeys<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/networkTopology/namespaceLabelKeys")
             .query("cluster", &self.cluster)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/networkTopology/namespaceLabelKeys`.
@@ -2043,6 +2321,7 @@ impl<'a> ListNamespaceLabelKeys<'a> {
 pub struct CreateSimulatedNetworkPolicy<'a> {
     client: &'a Client,
     namespace_name: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> CreateSimulatedNetworkPolicy<'a> {
@@ -2050,7 +2329,14 @@ impl<'a> CreateSimulatedNetworkPolicy<'a> {
         Self {
             client,
             namespace_name: namespace_name.into(),
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
@@ -2059,6 +2345,7 @@ impl<'a> CreateSimulatedNetworkPolicy<'a> {
                 "/api/v1/networkSecurity/namespaces/{namespaceName}/simulatedPolicies",
             )
             .path_param("namespaceName", &self.namespace_name)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/v1/networkSecurity/namespaces/{namespaceName}/simulatedPolicies`.
@@ -2081,6 +2368,7 @@ pub struct GetNetworkPolicyOverlayOwnerTopology<'a> {
     from: Option<i64>,
     to: Option<i64>,
     body: Option<serde_json::Value>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetNetworkPolicyOverlayOwnerTopology<'a> {
@@ -2094,6 +2382,7 @@ impl<'a> GetNetworkPolicyOverlayOwnerTopology<'a> {
             from: None,
             to: None,
             body: None,
+            max_response_bytes: None,
         }
     }
 
@@ -2151,6 +2440,12 @@ impl<'a> GetNetworkPolicyOverlayOwnerTopology<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(
                 Method::POST,
@@ -2163,6 +2458,7 @@ impl<'a> GetNetworkPolicyOverlayOwnerTopology<'a> {
             .query("from", &self.from)
             .query("to", &self.to)
             .optional_json(self.body.as_ref())
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/v1/networkSecurity/networkPolicyOverlayOwnerTopology`.
@@ -2178,15 +2474,26 @@ impl<'a> GetNetworkPolicyOverlayOwnerTopology<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetNetworkSecurityStatus<'a> {
     client: &'a Client,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetNetworkSecurityStatus<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/networkSecurity/status")
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/networkSecurity/status`.
@@ -2213,6 +2520,7 @@ pub struct ListCaptures<'a> {
     status: Option<Vec<String>>,
     limit: Option<i64>,
     request_id: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ListCaptures<'a> {
@@ -2230,6 +2538,7 @@ impl<'a> ListCaptures<'a> {
             status: None,
             limit: None,
             request_id: None,
+            max_response_bytes: None,
         }
     }
 
@@ -2317,6 +2626,12 @@ impl<'a> ListCaptures<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/captures")
             .query("id", &self.id)
@@ -2330,6 +2645,7 @@ impl<'a> ListCaptures<'a> {
             .query("status", &self.status)
             .query("limit", &self.limit)
             .query("requestId", &self.request_id)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/captures`.
@@ -2346,15 +2662,28 @@ impl<'a> ListCaptures<'a> {
 pub struct CreateCapture<'a> {
     client: &'a Client,
     body: serde_json::Value,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> CreateCapture<'a> {
     pub(crate) fn new(client: &'a Client, body: serde_json::Value) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::POST, "/api/v1/captures").json(&self.body)
+        Request::new(Method::POST, "/api/v1/captures")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/v1/captures`.
@@ -2373,6 +2702,7 @@ pub struct DeleteCaptures<'a> {
     id: Option<Vec<String>>,
     product: Option<crate::types::CaptureProduct>,
     status: Option<Vec<crate::types::DeleteCapturesStatusItem>>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> DeleteCaptures<'a> {
@@ -2382,6 +2712,7 @@ impl<'a> DeleteCaptures<'a> {
             id: None,
             product: None,
             status: None,
+            max_response_bytes: None,
         }
     }
 
@@ -2409,11 +2740,18 @@ impl<'a> DeleteCaptures<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::DELETE, "/api/v1/captures")
             .query("id", &self.id)
             .query("product", &self.product)
             .query("status", &self.status)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `DELETE /api/v1/captures`.
@@ -2428,6 +2766,7 @@ impl<'a> DeleteCaptures<'a> {
 pub struct GetCapture<'a> {
     client: &'a Client,
     capture_id: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetCapture<'a> {
@@ -2435,12 +2774,20 @@ impl<'a> GetCapture<'a> {
         Self {
             client,
             capture_id: capture_id.into(),
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/captures/{captureId}")
             .path_param("captureId", &self.capture_id)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/captures/{captureId}`.
@@ -2458,6 +2805,7 @@ pub struct UpdateCapture<'a> {
     client: &'a Client,
     capture_id: String,
     body: serde_json::Value,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> UpdateCapture<'a> {
@@ -2470,13 +2818,21 @@ impl<'a> UpdateCapture<'a> {
             client,
             capture_id: capture_id.into(),
             body,
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::PUT, "/api/v1/captures/{captureId}")
             .path_param("captureId", &self.capture_id)
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `PUT /api/v1/captures/{captureId}`.
@@ -2493,6 +2849,8 @@ impl<'a> UpdateCapture<'a> {
 pub struct DownloadCapture<'a> {
     client: &'a Client,
     capture_id: String,
+    max_response_bytes: Option<u64>,
+    max_download_bytes: Option<u64>,
 }
 
 impl<'a> DownloadCapture<'a> {
@@ -2500,13 +2858,29 @@ impl<'a> DownloadCapture<'a> {
         Self {
             client,
             capture_id: capture_id.into(),
+            max_response_bytes: None,
+            max_download_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have when `send()` reads it whole (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`]; `send_stream()` has its own limit, `.max_download_bytes(..)`.
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
+    /// The most bytes the body streamed by `send_stream()` may have, for this call only, instead of the client's [`crate::ClientBuilder::max_download_bytes`] (default: none). A larger `Content-Length` is [`clientgen_runtime::Error::BodyTooLarge`] before the stream is returned; once more arrives, the stream yields that error and ends.
+    pub fn max_download_bytes(mut self, limit: u64) -> Self {
+        self.max_download_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/captures/{captureId}/download")
             .path_param("captureId", &self.capture_id)
             .header("Accept", "application/octet-stream")
+            .max_response_bytes(self.max_response_bytes)
+            .max_download_bytes(self.max_download_bytes)
     }
 
     /// Sends the request: `GET /api/v1/captures/{captureId}/download`.
@@ -2516,7 +2890,7 @@ impl<'a> DownloadCapture<'a> {
         self.client.inner.execute(self.request()).await?.bytes()
     }
 
-    /// Sends the request: `GET /api/v1/captures/{captureId}/download`, and returns the body as it arrives, chunk by chunk, instead of whole. Retries apply until the status and headers arrive, never mid-stream; the client's timeout bounds the wait for the head and for each chunk.
+    /// Sends the request: `GET /api/v1/captures/{captureId}/download`, and returns the body as it arrives, chunk by chunk, instead of whole. Retries apply until the status and headers arrive, never mid-stream; the client's timeout bounds the wait for the head and for each chunk, its download timeout (if set) the whole body, and its download limit (if set, or `.max_download_bytes(..)`) the body's size.
     pub async fn send_stream(
         self,
     ) -> Result<
@@ -2533,6 +2907,7 @@ impl<'a> DownloadCapture<'a> {
 pub struct StopCapture<'a> {
     client: &'a Client,
     capture_id: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> StopCapture<'a> {
@@ -2540,12 +2915,20 @@ impl<'a> StopCapture<'a> {
         Self {
             client,
             capture_id: capture_id.into(),
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/captures/{captureId}/stop")
             .path_param("captureId", &self.capture_id)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/v1/captures/{captureId}/stop`.
@@ -2562,6 +2945,7 @@ impl<'a> StopCapture<'a> {
 pub struct GetImageVulnSummary<'a> {
     client: &'a Client,
     image_digest: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetImageVulnSummary<'a> {
@@ -2569,12 +2953,20 @@ impl<'a> GetImageVulnSummary<'a> {
         Self {
             client,
             image_digest: image_digest.into(),
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/scanning/v1/images/{imageDigest}/vulnSummary")
             .path_param("imageDigest", &self.image_digest)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/scanning/v1/images/{imageDigest}/vulnSummary`.
@@ -2594,6 +2986,7 @@ impl<'a> GetImageVulnSummary<'a> {
 pub struct GetImageVulnSummaryDirect<'a> {
     client: &'a Client,
     image_digest: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetImageVulnSummaryDirect<'a> {
@@ -2601,7 +2994,14 @@ impl<'a> GetImageVulnSummaryDirect<'a> {
         Self {
             client,
             image_digest: image_digest.into(),
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
@@ -2610,6 +3010,7 @@ impl<'a> GetImageVulnSummaryDirect<'a> {
                 "/api/scanning/v1/images/{imageDigest}/vulnSummaryDirect",
             )
             .path_param("imageDigest", &self.image_digest)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/scanning/v1/images/{imageDigest}/vulnSummaryDirect`.
@@ -2629,6 +3030,7 @@ impl<'a> GetImageVulnSummaryDirect<'a> {
 pub struct GetImageVulnSummaryDirectById<'a> {
     client: &'a Client,
     image_id: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetImageVulnSummaryDirectById<'a> {
@@ -2636,7 +3038,14 @@ impl<'a> GetImageVulnSummaryDirectById<'a> {
         Self {
             client,
             image_id: image_id.into(),
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
@@ -2645,6 +3054,7 @@ impl<'a> GetImageVulnSummaryDirectById<'a> {
                 "/api/scanning/v1/images/by_id/{imageId}/vulnSummaryDirect",
             )
             .path_param("imageId", &self.image_id)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/scanning/v1/images/by_id/{imageId}/vulnSummaryDirect`.
@@ -2677,6 +3087,7 @@ pub struct GetImageVulns<'a> {
     include_vuln_exceptions: Option<bool>,
     tag: Option<String>,
     bundle_id: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetImageVulns<'a> {
@@ -2701,6 +3112,7 @@ impl<'a> GetImageVulns<'a> {
             include_vuln_exceptions: None,
             tag: None,
             bundle_id: None,
+            max_response_bytes: None,
         }
     }
 
@@ -2803,6 +3215,12 @@ impl<'a> GetImageVulns<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/scanning/v1/images/{imageDigest}/vuln/{vtype}")
             .path_param("imageDigest", &self.image_digest)
@@ -2819,6 +3237,7 @@ impl<'a> GetImageVulns<'a> {
             .query("includeVulnExceptions", &self.include_vuln_exceptions)
             .query("tag", &self.tag)
             .query("bundleId", &self.bundle_id)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/scanning/v1/images/{imageDigest}/vuln/{vtype}`.
@@ -2846,6 +3265,7 @@ pub struct GetImageVulnsDirect<'a> {
     include_vuln_exceptions: Option<bool>,
     tag: Option<String>,
     bundle_id: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetImageVulnsDirect<'a> {
@@ -2868,6 +3288,7 @@ impl<'a> GetImageVulnsDirect<'a> {
             include_vuln_exceptions: None,
             tag: None,
             bundle_id: None,
+            max_response_bytes: None,
         }
     }
 
@@ -2951,6 +3372,12 @@ impl<'a> GetImageVulnsDirect<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(
                 Method::GET,
@@ -2968,6 +3395,7 @@ impl<'a> GetImageVulnsDirect<'a> {
             .query("includeVulnExceptions", &self.include_vuln_exceptions)
             .query("tag", &self.tag)
             .query("bundleId", &self.bundle_id)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/scanning/v1/images/{imageDigest}/vulnDirect/{vtype}`.
@@ -2995,6 +3423,7 @@ pub struct GetImageVulnsDirectById<'a> {
     include_vuln_exceptions: Option<bool>,
     tag: Option<String>,
     bundle_id: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetImageVulnsDirectById<'a> {
@@ -3017,6 +3446,7 @@ impl<'a> GetImageVulnsDirectById<'a> {
             include_vuln_exceptions: None,
             tag: None,
             bundle_id: None,
+            max_response_bytes: None,
         }
     }
 
@@ -3100,6 +3530,12 @@ impl<'a> GetImageVulnsDirectById<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(
                 Method::GET,
@@ -3117,6 +3553,7 @@ impl<'a> GetImageVulnsDirectById<'a> {
             .query("includeVulnExceptions", &self.include_vuln_exceptions)
             .query("tag", &self.tag)
             .query("bundleId", &self.bundle_id)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/scanning/v1/images/by_id/{imageId}/vulnDirect/{vtype}`.
@@ -3135,6 +3572,7 @@ pub struct ListImageVulnExceptionLists<'a> {
     image_digest: String,
     tag: Option<String>,
     include_items: Option<bool>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ListImageVulnExceptionLists<'a> {
@@ -3144,6 +3582,7 @@ impl<'a> ListImageVulnExceptionLists<'a> {
             image_digest: image_digest.into(),
             tag: None,
             include_items: None,
+            max_response_bytes: None,
         }
     }
 
@@ -3163,11 +3602,18 @@ impl<'a> ListImageVulnExceptionLists<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/scanning/v1/images/{imageDigest}/vulnexceptions")
             .path_param("imageDigest", &self.image_digest)
             .query("tag", &self.tag)
             .query("includeItems", &self.include_items)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/scanning/v1/images/{imageDigest}/vulnexceptions`.
@@ -3186,6 +3632,7 @@ pub struct ListImageVulnExceptionListsById<'a> {
     image_id: String,
     tag: Option<String>,
     include_items: Option<bool>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ListImageVulnExceptionListsById<'a> {
@@ -3195,6 +3642,7 @@ impl<'a> ListImageVulnExceptionListsById<'a> {
             image_id: image_id.into(),
             tag: None,
             include_items: None,
+            max_response_bytes: None,
         }
     }
 
@@ -3214,6 +3662,12 @@ impl<'a> ListImageVulnExceptionListsById<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(
                 Method::GET,
@@ -3222,6 +3676,7 @@ impl<'a> ListImageVulnExceptionListsById<'a> {
             .path_param("imageId", &self.image_id)
             .query("tag", &self.tag)
             .query("includeItems", &self.include_items)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/scanning/v1/images/by_id/{imageId}/vulnexceptions`.
@@ -3244,6 +3699,7 @@ pub struct GetImageContent<'a> {
     sort_by: Option<crate::types::ImageContentSortBy>,
     offset: Option<i64>,
     limit: Option<i64>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetImageContent<'a> {
@@ -3261,6 +3717,7 @@ impl<'a> GetImageContent<'a> {
             sort_by: None,
             offset: None,
             limit: None,
+            max_response_bytes: None,
         }
     }
 
@@ -3312,6 +3769,12 @@ impl<'a> GetImageContent<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(
                 Method::GET,
@@ -3324,6 +3787,7 @@ impl<'a> GetImageContent<'a> {
             .query("sortBy", &self.sort_by)
             .query("offset", &self.offset)
             .query("limit", &self.limit)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/scanning/v1/images/{imageDigest}/content/{ctype}`.
@@ -3346,6 +3810,7 @@ pub struct GetImageContentById<'a> {
     sort_by: Option<crate::types::ImageContentSortBy>,
     offset: Option<i64>,
     limit: Option<i64>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetImageContentById<'a> {
@@ -3363,6 +3828,7 @@ impl<'a> GetImageContentById<'a> {
             sort_by: None,
             offset: None,
             limit: None,
+            max_response_bytes: None,
         }
     }
 
@@ -3414,6 +3880,12 @@ impl<'a> GetImageContentById<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(
                 Method::GET,
@@ -3426,6 +3898,7 @@ impl<'a> GetImageContentById<'a> {
             .query("sortBy", &self.sort_by)
             .query("offset", &self.offset)
             .query("limit", &self.limit)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/scanning/v1/images/by_id/{imageId}/content/{ctype}`.
@@ -3444,6 +3917,7 @@ pub struct GetImageCheckSummary<'a> {
     image_digest: String,
     tag: Option<String>,
     at: Option<chrono::DateTime<chrono::Utc>>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetImageCheckSummary<'a> {
@@ -3453,6 +3927,7 @@ impl<'a> GetImageCheckSummary<'a> {
             image_digest: image_digest.into(),
             tag: None,
             at: None,
+            max_response_bytes: None,
         }
     }
 
@@ -3472,11 +3947,18 @@ impl<'a> GetImageCheckSummary<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/scanning/v1/images/{imageDigest}/checkSummary")
             .path_param("imageDigest", &self.image_digest)
             .query("tag", &self.tag)
             .query("at", &self.at)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/scanning/v1/images/{imageDigest}/checkSummary`.
@@ -3495,6 +3977,7 @@ pub struct GetImageCheckSummaryById<'a> {
     image_id: String,
     tag: Option<String>,
     at: Option<chrono::DateTime<chrono::Utc>>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetImageCheckSummaryById<'a> {
@@ -3504,6 +3987,7 @@ impl<'a> GetImageCheckSummaryById<'a> {
             image_id: image_id.into(),
             tag: None,
             at: None,
+            max_response_bytes: None,
         }
     }
 
@@ -3523,11 +4007,18 @@ impl<'a> GetImageCheckSummaryById<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/scanning/v1/images/by_id/{imageId}/checkSummary")
             .path_param("imageId", &self.image_id)
             .query("tag", &self.tag)
             .query("at", &self.at)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/scanning/v1/images/by_id/{imageId}/checkSummary`.
@@ -3547,6 +4038,7 @@ pub struct GetImagePolicyCheckSummary<'a> {
     policy_id: String,
     tag: Option<String>,
     at: Option<chrono::DateTime<chrono::Utc>>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetImagePolicyCheckSummary<'a> {
@@ -3561,6 +4053,7 @@ impl<'a> GetImagePolicyCheckSummary<'a> {
             policy_id: policy_id.into(),
             tag: None,
             at: None,
+            max_response_bytes: None,
         }
     }
 
@@ -3580,6 +4073,12 @@ impl<'a> GetImagePolicyCheckSummary<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(
                 Method::GET,
@@ -3589,6 +4088,7 @@ impl<'a> GetImagePolicyCheckSummary<'a> {
             .path_param("policyId", &self.policy_id)
             .query("tag", &self.tag)
             .query("at", &self.at)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/scanning/v1/images/{imageDigest}/checkSummary/{policyId}`.
@@ -3608,6 +4108,7 @@ pub struct GetImagePolicyCheckSummaryById<'a> {
     policy_id: String,
     tag: Option<String>,
     at: Option<chrono::DateTime<chrono::Utc>>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetImagePolicyCheckSummaryById<'a> {
@@ -3622,6 +4123,7 @@ impl<'a> GetImagePolicyCheckSummaryById<'a> {
             policy_id: policy_id.into(),
             tag: None,
             at: None,
+            max_response_bytes: None,
         }
     }
 
@@ -3641,6 +4143,12 @@ impl<'a> GetImagePolicyCheckSummaryById<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(
                 Method::GET,
@@ -3650,6 +4158,7 @@ impl<'a> GetImagePolicyCheckSummaryById<'a> {
             .path_param("policyId", &self.policy_id)
             .query("tag", &self.tag)
             .query("at", &self.at)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/scanning/v1/images/by_id/{imageId}/checkSummary/{policyId}`.
@@ -3667,6 +4176,7 @@ pub struct GetImagePolicyEvaluation<'a> {
     client: &'a Client,
     image_digest: String,
     tag: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetImagePolicyEvaluation<'a> {
@@ -3675,6 +4185,7 @@ impl<'a> GetImagePolicyEvaluation<'a> {
             client,
             image_digest: image_digest.into(),
             tag: None,
+            max_response_bytes: None,
         }
     }
 
@@ -3686,6 +4197,12 @@ impl<'a> GetImagePolicyEvaluation<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(
                 Method::GET,
@@ -3693,6 +4210,7 @@ impl<'a> GetImagePolicyEvaluation<'a> {
             )
             .path_param("imageDigest", &self.image_digest)
             .query("tag", &self.tag)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/scanning/v1/images/{imageDigest}/policyEvaluation`.
@@ -3713,6 +4231,7 @@ pub struct GetImagePolicyEvaluationById<'a> {
     client: &'a Client,
     image_id: String,
     tag: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetImagePolicyEvaluationById<'a> {
@@ -3721,6 +4240,7 @@ impl<'a> GetImagePolicyEvaluationById<'a> {
             client,
             image_id: image_id.into(),
             tag: None,
+            max_response_bytes: None,
         }
     }
 
@@ -3732,6 +4252,12 @@ impl<'a> GetImagePolicyEvaluationById<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(
                 Method::GET,
@@ -3739,6 +4265,7 @@ impl<'a> GetImagePolicyEvaluationById<'a> {
             )
             .path_param("imageId", &self.image_id)
             .query("tag", &self.tag)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/scanning/v1/images/by_id/{imageId}/policyEvaluation`.
@@ -3758,11 +4285,16 @@ impl<'a> GetImagePolicyEvaluationById<'a> {
 pub struct ListScanningPolicies<'a> {
     client: &'a Client,
     bundle_id: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ListScanningPolicies<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client, bundle_id: None }
+        Self {
+            client,
+            bundle_id: None,
+            max_response_bytes: None,
+        }
     }
 
     /// Target bundle. If not specified, the currently active bundle will be used.
@@ -3773,9 +4305,16 @@ impl<'a> ListScanningPolicies<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/scanning/v1/policies")
             .query("bundleId", &self.bundle_id)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/scanning/v1/policies`.
@@ -3795,15 +4334,28 @@ impl<'a> ListScanningPolicies<'a> {
 pub struct CreateScanningPolicy<'a> {
     client: &'a Client,
     body: serde_json::Value,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> CreateScanningPolicy<'a> {
     pub(crate) fn new(client: &'a Client, body: serde_json::Value) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::POST, "/api/scanning/v1/policies").json(&self.body)
+        Request::new(Method::POST, "/api/scanning/v1/policies")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/scanning/v1/policies`.
@@ -3823,11 +4375,16 @@ impl<'a> CreateScanningPolicy<'a> {
 pub struct ListAuditPolicyIds<'a> {
     client: &'a Client,
     bundle_id: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ListAuditPolicyIds<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client, bundle_id: None }
+        Self {
+            client,
+            bundle_id: None,
+            max_response_bytes: None,
+        }
     }
 
     /// Target bundle. If not specified, the currently active bundle will be used.
@@ -3838,9 +4395,16 @@ impl<'a> ListAuditPolicyIds<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/scanning/v1/auditPolicies")
             .query("bundleId", &self.bundle_id)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/scanning/v1/auditPolicies`.
@@ -3858,6 +4422,7 @@ pub struct GetScanningPolicy<'a> {
     client: &'a Client,
     id: String,
     bundle_id: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetScanningPolicy<'a> {
@@ -3866,6 +4431,7 @@ impl<'a> GetScanningPolicy<'a> {
             client,
             id: id.into(),
             bundle_id: None,
+            max_response_bytes: None,
         }
     }
 
@@ -3877,10 +4443,17 @@ impl<'a> GetScanningPolicy<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/scanning/v1/policies/{id}")
             .path_param("id", &self.id)
             .query("bundleId", &self.bundle_id)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/scanning/v1/policies/{id}`.
@@ -3901,6 +4474,7 @@ pub struct UpdateScanningPolicy<'a> {
     client: &'a Client,
     id: String,
     body: serde_json::Value,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> UpdateScanningPolicy<'a> {
@@ -3913,13 +4487,21 @@ impl<'a> UpdateScanningPolicy<'a> {
             client,
             id: id.into(),
             body,
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::PUT, "/api/scanning/v1/policies/{id}")
             .path_param("id", &self.id)
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `PUT /api/scanning/v1/policies/{id}`.
@@ -3940,6 +4522,7 @@ pub struct DeleteScanningPolicy<'a> {
     client: &'a Client,
     id: String,
     bundle_id: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> DeleteScanningPolicy<'a> {
@@ -3948,6 +4531,7 @@ impl<'a> DeleteScanningPolicy<'a> {
             client,
             id: id.into(),
             bundle_id: None,
+            max_response_bytes: None,
         }
     }
 
@@ -3959,10 +4543,17 @@ impl<'a> DeleteScanningPolicy<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::DELETE, "/api/scanning/v1/policies/{id}")
             .path_param("id", &self.id)
             .query("bundleId", &self.bundle_id)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `DELETE /api/scanning/v1/policies/{id}`.
@@ -3978,15 +4569,26 @@ impl<'a> DeleteScanningPolicy<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListRegistryDisplayNames<'a> {
     client: &'a Client,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ListRegistryDisplayNames<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/scanning/v1/registryDisplayNames")
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/scanning/v1/registryDisplayNames`.
@@ -4004,6 +4606,7 @@ pub struct ListWhitelists<'a> {
     client: &'a Client,
     bundle_id: Option<String>,
     include_items: Option<bool>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ListWhitelists<'a> {
@@ -4012,6 +4615,7 @@ impl<'a> ListWhitelists<'a> {
             client,
             bundle_id: None,
             include_items: None,
+            max_response_bytes: None,
         }
     }
 
@@ -4031,10 +4635,17 @@ impl<'a> ListWhitelists<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/scanning/v1/whitelists")
             .query("bundleId", &self.bundle_id)
             .query("includeItems", &self.include_items)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/scanning/v1/whitelists`.
@@ -4051,15 +4662,28 @@ impl<'a> ListWhitelists<'a> {
 pub struct CreateWhitelist<'a> {
     client: &'a Client,
     body: serde_json::Value,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> CreateWhitelist<'a> {
     pub(crate) fn new(client: &'a Client, body: serde_json::Value) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::POST, "/api/scanning/v1/whitelists").json(&self.body)
+        Request::new(Method::POST, "/api/scanning/v1/whitelists")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/scanning/v1/whitelists`.
@@ -4080,6 +4704,7 @@ pub struct GetWhitelist<'a> {
     client: &'a Client,
     id: String,
     bundle_id: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetWhitelist<'a> {
@@ -4088,6 +4713,7 @@ impl<'a> GetWhitelist<'a> {
             client,
             id: id.into(),
             bundle_id: None,
+            max_response_bytes: None,
         }
     }
 
@@ -4099,10 +4725,17 @@ impl<'a> GetWhitelist<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/scanning/v1/whitelists/{id}")
             .path_param("id", &self.id)
             .query("bundleId", &self.bundle_id)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/scanning/v1/whitelists/{id}`.
@@ -4124,6 +4757,7 @@ pub struct UpdateWhitelist<'a> {
     id: String,
     bundle_id: Option<String>,
     body: serde_json::Value,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> UpdateWhitelist<'a> {
@@ -4137,6 +4771,7 @@ impl<'a> UpdateWhitelist<'a> {
             id: id.into(),
             bundle_id: None,
             body,
+            max_response_bytes: None,
         }
     }
 
@@ -4148,11 +4783,18 @@ impl<'a> UpdateWhitelist<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::PUT, "/api/scanning/v1/whitelists/{id}")
             .path_param("id", &self.id)
             .query("bundleId", &self.bundle_id)
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `PUT /api/scanning/v1/whitelists/{id}`.
@@ -4173,6 +4815,7 @@ pub struct DeleteWhitelist<'a> {
     client: &'a Client,
     id: String,
     bundle_id: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> DeleteWhitelist<'a> {
@@ -4181,6 +4824,7 @@ impl<'a> DeleteWhitelist<'a> {
             client,
             id: id.into(),
             bundle_id: None,
+            max_response_bytes: None,
         }
     }
 
@@ -4192,10 +4836,17 @@ impl<'a> DeleteWhitelist<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::DELETE, "/api/scanning/v1/whitelists/{id}")
             .path_param("id", &self.id)
             .query("bundleId", &self.bundle_id)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `DELETE /api/scanning/v1/whitelists/{id}`.
@@ -4213,6 +4864,7 @@ pub struct ListVulnExceptionLists<'a> {
     client: &'a Client,
     bundle_id: Option<String>,
     include_items: Option<bool>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ListVulnExceptionLists<'a> {
@@ -4221,6 +4873,7 @@ impl<'a> ListVulnExceptionLists<'a> {
             client,
             bundle_id: None,
             include_items: None,
+            max_response_bytes: None,
         }
     }
 
@@ -4240,10 +4893,17 @@ impl<'a> ListVulnExceptionLists<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/scanning/v1/vulnexceptions")
             .query("bundleId", &self.bundle_id)
             .query("includeItems", &self.include_items)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/scanning/v1/vulnexceptions`.
@@ -4260,15 +4920,28 @@ impl<'a> ListVulnExceptionLists<'a> {
 pub struct CreateVulnExceptionList<'a> {
     client: &'a Client,
     body: serde_json::Value,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> CreateVulnExceptionList<'a> {
     pub(crate) fn new(client: &'a Client, body: serde_json::Value) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::POST, "/api/scanning/v1/vulnexceptions").json(&self.body)
+        Request::new(Method::POST, "/api/scanning/v1/vulnexceptions")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/scanning/v1/vulnexceptions`.
@@ -4289,6 +4962,7 @@ pub struct GetVulnExceptionList<'a> {
     client: &'a Client,
     id: String,
     bundle_id: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetVulnExceptionList<'a> {
@@ -4297,6 +4971,7 @@ impl<'a> GetVulnExceptionList<'a> {
             client,
             id: id.into(),
             bundle_id: None,
+            max_response_bytes: None,
         }
     }
 
@@ -4308,10 +4983,17 @@ impl<'a> GetVulnExceptionList<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/scanning/v1/vulnexceptions/{id}")
             .path_param("id", &self.id)
             .query("bundleId", &self.bundle_id)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/scanning/v1/vulnexceptions/{id}`.
@@ -4333,6 +5015,7 @@ pub struct UpdateVulnExceptionList<'a> {
     id: String,
     bundle_id: Option<String>,
     body: serde_json::Value,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> UpdateVulnExceptionList<'a> {
@@ -4346,6 +5029,7 @@ impl<'a> UpdateVulnExceptionList<'a> {
             id: id.into(),
             bundle_id: None,
             body,
+            max_response_bytes: None,
         }
     }
 
@@ -4357,11 +5041,18 @@ impl<'a> UpdateVulnExceptionList<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::PUT, "/api/scanning/v1/vulnexceptions/{id}")
             .path_param("id", &self.id)
             .query("bundleId", &self.bundle_id)
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `PUT /api/scanning/v1/vulnexceptions/{id}`.
@@ -4382,6 +5073,7 @@ pub struct DeleteVulnExceptionList<'a> {
     client: &'a Client,
     id: String,
     bundle_id: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> DeleteVulnExceptionList<'a> {
@@ -4390,6 +5082,7 @@ impl<'a> DeleteVulnExceptionList<'a> {
             client,
             id: id.into(),
             bundle_id: None,
+            max_response_bytes: None,
         }
     }
 
@@ -4401,10 +5094,17 @@ impl<'a> DeleteVulnExceptionList<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::DELETE, "/api/scanning/v1/vulnexceptions/{id}")
             .path_param("id", &self.id)
             .query("bundleId", &self.bundle_id)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `DELETE /api/scanning/v1/vulnexceptions/{id}`.
@@ -4423,6 +5123,7 @@ pub struct AddVulnExceptionVulnerability<'a> {
     id: String,
     bundle_id: Option<String>,
     body: serde_json::Value,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> AddVulnExceptionVulnerability<'a> {
@@ -4436,6 +5137,7 @@ impl<'a> AddVulnExceptionVulnerability<'a> {
             id: id.into(),
             bundle_id: None,
             body,
+            max_response_bytes: None,
         }
     }
 
@@ -4447,6 +5149,12 @@ impl<'a> AddVulnExceptionVulnerability<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(
                 Method::POST,
@@ -4455,6 +5163,7 @@ impl<'a> AddVulnExceptionVulnerability<'a> {
             .path_param("id", &self.id)
             .query("bundleId", &self.bundle_id)
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/scanning/v1/vulnexceptions/{id}/vulnerabilities`.
@@ -4476,6 +5185,7 @@ pub struct GetVulnExceptionVulnerability<'a> {
     id: String,
     vuln_id: String,
     bundle_id: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetVulnExceptionVulnerability<'a> {
@@ -4489,6 +5199,7 @@ impl<'a> GetVulnExceptionVulnerability<'a> {
             id: id.into(),
             vuln_id: vuln_id.into(),
             bundle_id: None,
+            max_response_bytes: None,
         }
     }
 
@@ -4500,6 +5211,12 @@ impl<'a> GetVulnExceptionVulnerability<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(
                 Method::GET,
@@ -4508,6 +5225,7 @@ impl<'a> GetVulnExceptionVulnerability<'a> {
             .path_param("id", &self.id)
             .path_param("vulnId", &self.vuln_id)
             .query("bundleId", &self.bundle_id)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/scanning/v1/vulnexceptions/{id}/vulnerabilities/{vulnId}`.
@@ -4527,6 +5245,7 @@ pub struct UpdateVulnExceptionVulnerability<'a> {
     vuln_id: String,
     bundle_id: Option<String>,
     body: serde_json::Value,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> UpdateVulnExceptionVulnerability<'a> {
@@ -4542,6 +5261,7 @@ impl<'a> UpdateVulnExceptionVulnerability<'a> {
             vuln_id: vuln_id.into(),
             bundle_id: None,
             body,
+            max_response_bytes: None,
         }
     }
 
@@ -4550,6 +5270,12 @@ impl<'a> UpdateVulnExceptionVulnerability<'a> {
     /// Not stated by the vendor's documentation; inferred: name and type not on the page; string, bundleId as Sysdig's Python SDK (sysdiglabs/sysdig-sdk-python, sdcclient/_scanning.py) sends it for the target bundle to /api/scanning/v1/policies and /api/scanning/v1/vulnexceptions
     pub fn bundle_id(mut self, value: impl Into<String>) -> Self {
         self.bundle_id = Some(value.into());
+        self
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
         self
     }
 
@@ -4562,6 +5288,7 @@ impl<'a> UpdateVulnExceptionVulnerability<'a> {
             .path_param("vulnId", &self.vuln_id)
             .query("bundleId", &self.bundle_id)
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `PUT /api/scanning/v1/vulnexceptions/{id}/vulnerabilities/{vulnId}`.
@@ -4583,6 +5310,7 @@ pub struct RemoveVulnExceptionVulnerability<'a> {
     id: String,
     vuln_id: String,
     bundle_id: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> RemoveVulnExceptionVulnerability<'a> {
@@ -4596,6 +5324,7 @@ impl<'a> RemoveVulnExceptionVulnerability<'a> {
             id: id.into(),
             vuln_id: vuln_id.into(),
             bundle_id: None,
+            max_response_bytes: None,
         }
     }
 
@@ -4607,6 +5336,12 @@ impl<'a> RemoveVulnExceptionVulnerability<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(
                 Method::DELETE,
@@ -4615,6 +5350,7 @@ impl<'a> RemoveVulnExceptionVulnerability<'a> {
             .path_param("id", &self.id)
             .path_param("vulnId", &self.vuln_id)
             .query("bundleId", &self.bundle_id)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `DELETE /api/scanning/v1/vulnexceptions/{id}/vulnerabilities/{vulnId}`.
@@ -4631,16 +5367,28 @@ impl<'a> RemoveVulnExceptionVulnerability<'a> {
 pub struct GetVulnerability<'a> {
     client: &'a Client,
     id: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetVulnerability<'a> {
     pub(crate) fn new(client: &'a Client, id: impl Into<String>) -> Self {
-        Self { client, id: id.into() }
+        Self {
+            client,
+            id: id.into(),
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/scanning/v1/vulnerabilities/{id}")
             .path_param("id", &self.id)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/scanning/v1/vulnerabilities/{id}`.
@@ -4657,11 +5405,16 @@ impl<'a> GetVulnerability<'a> {
 pub struct ListScanningMappings<'a> {
     client: &'a Client,
     bundle_id: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ListScanningMappings<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client, bundle_id: None }
+        Self {
+            client,
+            bundle_id: None,
+            max_response_bytes: None,
+        }
     }
 
     /// Target bundle. If not specified, the currently active bundle will be used.
@@ -4672,9 +5425,16 @@ impl<'a> ListScanningMappings<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/scanning/v1/mappings")
             .query("bundleId", &self.bundle_id)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/scanning/v1/mappings`.
@@ -4691,15 +5451,28 @@ impl<'a> ListScanningMappings<'a> {
 pub struct UpdateScanningMappings<'a> {
     client: &'a Client,
     body: serde_json::Value,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> UpdateScanningMappings<'a> {
     pub(crate) fn new(client: &'a Client, body: serde_json::Value) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::PUT, "/api/scanning/v1/mappings").json(&self.body)
+        Request::new(Method::PUT, "/api/scanning/v1/mappings")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `PUT /api/scanning/v1/mappings`.
@@ -4716,11 +5489,16 @@ impl<'a> UpdateScanningMappings<'a> {
 pub struct GetWhitelistedImages<'a> {
     client: &'a Client,
     bundle_id: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetWhitelistedImages<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client, bundle_id: None }
+        Self {
+            client,
+            bundle_id: None,
+            max_response_bytes: None,
+        }
     }
 
     /// Target bundle. If not specified, the currently active bundle will be used.
@@ -4731,9 +5509,16 @@ impl<'a> GetWhitelistedImages<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/scanning/v1/whitelistedImages")
             .query("bundleId", &self.bundle_id)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/scanning/v1/whitelistedImages`.
@@ -4750,15 +5535,28 @@ impl<'a> GetWhitelistedImages<'a> {
 pub struct UpdateWhitelistedImages<'a> {
     client: &'a Client,
     body: serde_json::Value,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> UpdateWhitelistedImages<'a> {
     pub(crate) fn new(client: &'a Client, body: serde_json::Value) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::PUT, "/api/scanning/v1/whitelistedImages").json(&self.body)
+        Request::new(Method::PUT, "/api/scanning/v1/whitelistedImages")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `PUT /api/scanning/v1/whitelistedImages`.
@@ -4775,11 +5573,16 @@ impl<'a> UpdateWhitelistedImages<'a> {
 pub struct GetBlacklistedImages<'a> {
     client: &'a Client,
     bundle_id: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetBlacklistedImages<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client, bundle_id: None }
+        Self {
+            client,
+            bundle_id: None,
+            max_response_bytes: None,
+        }
     }
 
     /// Target bundle. If not specified, the currently active bundle will be used.
@@ -4790,9 +5593,16 @@ impl<'a> GetBlacklistedImages<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/scanning/v1/blacklistedImages")
             .query("bundleId", &self.bundle_id)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/scanning/v1/blacklistedImages`.
@@ -4809,15 +5619,28 @@ impl<'a> GetBlacklistedImages<'a> {
 pub struct UpdateBlacklistedImages<'a> {
     client: &'a Client,
     body: serde_json::Value,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> UpdateBlacklistedImages<'a> {
     pub(crate) fn new(client: &'a Client, body: serde_json::Value) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::PUT, "/api/scanning/v1/blacklistedImages").json(&self.body)
+        Request::new(Method::PUT, "/api/scanning/v1/blacklistedImages")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `PUT /api/scanning/v1/blacklistedImages`.
@@ -4835,6 +5658,7 @@ pub struct ListScanningAlerts<'a> {
     client: &'a Client,
     limit: Option<i64>,
     cursor: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ListScanningAlerts<'a> {
@@ -4843,6 +5667,7 @@ impl<'a> ListScanningAlerts<'a> {
             client,
             limit: None,
             cursor: None,
+            max_response_bytes: None,
         }
     }
 
@@ -4862,10 +5687,17 @@ impl<'a> ListScanningAlerts<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/scanning/v1/alerts")
             .query("limit", &self.limit)
             .query("cursor", &self.cursor)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/scanning/v1/alerts`.
@@ -4907,15 +5739,28 @@ impl<'a> ListScanningAlerts<'a> {
 pub struct CreateScanningAlert<'a> {
     client: &'a Client,
     body: serde_json::Value,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> CreateScanningAlert<'a> {
     pub(crate) fn new(client: &'a Client, body: serde_json::Value) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::POST, "/api/scanning/v1/alerts").json(&self.body)
+        Request::new(Method::POST, "/api/scanning/v1/alerts")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/scanning/v1/alerts`.
@@ -4935,16 +5780,28 @@ impl<'a> CreateScanningAlert<'a> {
 pub struct GetScanningAlert<'a> {
     client: &'a Client,
     id: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetScanningAlert<'a> {
     pub(crate) fn new(client: &'a Client, id: impl Into<String>) -> Self {
-        Self { client, id: id.into() }
+        Self {
+            client,
+            id: id.into(),
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/scanning/v1/alerts/{id}")
             .path_param("id", &self.id)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/scanning/v1/alerts/{id}`.
@@ -4965,6 +5822,7 @@ pub struct UpdateScanningAlert<'a> {
     client: &'a Client,
     id: String,
     body: serde_json::Value,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> UpdateScanningAlert<'a> {
@@ -4977,13 +5835,21 @@ impl<'a> UpdateScanningAlert<'a> {
             client,
             id: id.into(),
             body,
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::PUT, "/api/scanning/v1/alerts/{id}")
             .path_param("id", &self.id)
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `PUT /api/scanning/v1/alerts/{id}`.
@@ -5003,16 +5869,28 @@ impl<'a> UpdateScanningAlert<'a> {
 pub struct DeleteScanningAlert<'a> {
     client: &'a Client,
     id: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> DeleteScanningAlert<'a> {
     pub(crate) fn new(client: &'a Client, id: impl Into<String>) -> Self {
-        Self { client, id: id.into() }
+        Self {
+            client,
+            id: id.into(),
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::DELETE, "/api/scanning/v1/alerts/{id}")
             .path_param("id", &self.id)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `DELETE /api/scanning/v1/alerts/{id}`.
@@ -5029,15 +5907,28 @@ impl<'a> DeleteScanningAlert<'a> {
 pub struct ListRuntimeImages<'a> {
     client: &'a Client,
     body: serde_json::Value,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ListRuntimeImages<'a> {
     pub(crate) fn new(client: &'a Client, body: serde_json::Value) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::POST, "/api/scanning/v1/query/containers").json(&self.body)
+        Request::new(Method::POST, "/api/scanning/v1/query/containers")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/scanning/v1/query/containers`.
@@ -5054,15 +5945,28 @@ impl<'a> ListRuntimeImages<'a> {
 pub struct GenerateScanningReport<'a> {
     client: &'a Client,
     body: serde_json::Value,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GenerateScanningReport<'a> {
     pub(crate) fn new(client: &'a Client, body: serde_json::Value) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::POST, "/api/scanning/v1/reports").json(&self.body)
+        Request::new(Method::POST, "/api/scanning/v1/reports")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/scanning/v1/reports`.
@@ -5079,17 +5983,38 @@ impl<'a> GenerateScanningReport<'a> {
 pub struct GenerateScanningReportCsv<'a> {
     client: &'a Client,
     body: serde_json::Value,
+    max_response_bytes: Option<u64>,
+    max_download_bytes: Option<u64>,
 }
 
 impl<'a> GenerateScanningReportCsv<'a> {
     pub(crate) fn new(client: &'a Client, body: serde_json::Value) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+            max_download_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have when `send()` reads it whole (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`]; `send_stream()` has its own limit, `.max_download_bytes(..)`.
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
+    /// The most bytes the body streamed by `send_stream()` may have, for this call only, instead of the client's [`crate::ClientBuilder::max_download_bytes`] (default: none). A larger `Content-Length` is [`clientgen_runtime::Error::BodyTooLarge`] before the stream is returned; once more arrives, the stream yields that error and ends.
+    pub fn max_download_bytes(mut self, limit: u64) -> Self {
+        self.max_download_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::POST, "/api/scanning/v1/reports/csv")
             .json(&self.body)
             .header("Accept", "text/csv")
+            .max_response_bytes(self.max_response_bytes)
+            .max_download_bytes(self.max_download_bytes)
     }
 
     /// Sends the request: `POST /api/scanning/v1/reports/csv`.
@@ -5099,7 +6024,7 @@ impl<'a> GenerateScanningReportCsv<'a> {
         self.client.inner.execute(self.request()).await?.bytes()
     }
 
-    /// Sends the request: `POST /api/scanning/v1/reports/csv`, and returns the body as it arrives, chunk by chunk, instead of whole. Retries apply until the status and headers arrive, never mid-stream; the client's timeout bounds the wait for the head and for each chunk.
+    /// Sends the request: `POST /api/scanning/v1/reports/csv`, and returns the body as it arrives, chunk by chunk, instead of whole. Retries apply until the status and headers arrive, never mid-stream; the client's timeout bounds the wait for the head and for each chunk, its download timeout (if set) the whole body, and its download limit (if set, or `.max_download_bytes(..)`) the body's size.
     pub async fn send_stream(
         self,
     ) -> Result<
@@ -5121,6 +6046,7 @@ pub struct ListScanningResults<'a> {
     registries: Option<String>,
     offset: Option<i64>,
     limit: Option<i64>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ListScanningResults<'a> {
@@ -5133,6 +6059,7 @@ impl<'a> ListScanningResults<'a> {
             registries: None,
             offset: None,
             limit: None,
+            max_response_bytes: None,
         }
     }
 
@@ -5184,6 +6111,12 @@ impl<'a> ListScanningResults<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/scanning/v1/results")
             .query("filter", &self.filter)
@@ -5192,6 +6125,7 @@ impl<'a> ListScanningResults<'a> {
             .query("registries", &self.registries)
             .query("offset", &self.offset)
             .query("limit", &self.limit)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/scanning/v1/results`.
@@ -5207,15 +6141,26 @@ impl<'a> ListScanningResults<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetRetentionPolicy<'a> {
     client: &'a Client,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetRetentionPolicy<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/scanning/v1/retention/policy")
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/scanning/v1/retention/policy`.
@@ -5232,15 +6177,28 @@ impl<'a> GetRetentionPolicy<'a> {
 pub struct UpdateRetentionPolicy<'a> {
     client: &'a Client,
     body: serde_json::Value,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> UpdateRetentionPolicy<'a> {
     pub(crate) fn new(client: &'a Client, body: serde_json::Value) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::PUT, "/api/scanning/v1/retention/policy").json(&self.body)
+        Request::new(Method::PUT, "/api/scanning/v1/retention/policy")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `PUT /api/scanning/v1/retention/policy`.
@@ -5256,15 +6214,26 @@ impl<'a> UpdateRetentionPolicy<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListSystemFeeds<'a> {
     client: &'a Client,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ListSystemFeeds<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/scanning/v1/system/feeds")
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/scanning/v1/system/feeds`.
@@ -5286,6 +6255,7 @@ pub struct ListSecureEvents<'a> {
     filter: Option<String>,
     limit: Option<i64>,
     special_categories: Option<crate::types::ListSecureEventsSpecialCategories>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ListSecureEvents<'a> {
@@ -5298,6 +6268,7 @@ impl<'a> ListSecureEvents<'a> {
             filter: None,
             limit: None,
             special_categories: None,
+            max_response_bytes: None,
         }
     }
 
@@ -5379,6 +6350,12 @@ impl<'a> ListSecureEvents<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/secureEvents")
             .query("from", &self.from)
@@ -5387,6 +6364,7 @@ impl<'a> ListSecureEvents<'a> {
             .query("filter", &self.filter)
             .query("limit", &self.limit)
             .query("specialCategories", &self.special_categories)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/secureEvents`.
@@ -5428,15 +6406,26 @@ impl<'a> ListSecureEvents<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetSecureEventsStatus<'a> {
     client: &'a Client,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetSecureEventsStatus<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/secureEvents/status")
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/secureEvents/status`.
@@ -5452,15 +6441,26 @@ impl<'a> GetSecureEventsStatus<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct HasSecureEvents<'a> {
     client: &'a Client,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> HasSecureEvents<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/secureEvents/hasEvents")
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/secureEvents/hasEvents`.
@@ -5476,15 +6476,26 @@ impl<'a> HasSecureEvents<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListSecureEventsFilters<'a> {
     client: &'a Client,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ListSecureEventsFilters<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/secureEvents/filters")
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/secureEvents/filters`.
@@ -5501,6 +6512,7 @@ impl<'a> ListSecureEventsFilters<'a> {
 pub struct GetSecureEvent<'a> {
     client: &'a Client,
     event_id: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetSecureEvent<'a> {
@@ -5508,12 +6520,20 @@ impl<'a> GetSecureEvent<'a> {
         Self {
             client,
             event_id: event_id.into(),
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/secureEvents/{eventId}")
             .path_param("eventId", &self.event_id)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/secureEvents/{eventId}`.
@@ -5532,6 +6552,7 @@ pub struct GetSecureEventsCount<'a> {
     from: i64,
     to: i64,
     filter: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetSecureEventsCount<'a> {
@@ -5541,6 +6562,7 @@ impl<'a> GetSecureEventsCount<'a> {
             from,
             to,
             filter: None,
+            max_response_bytes: None,
         }
     }
 
@@ -5576,11 +6598,18 @@ impl<'a> GetSecureEventsCount<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/secureEvents/count")
             .query("from", &self.from)
             .query("to", &self.to)
             .query("filter", &self.filter)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/secureEvents/count`.
@@ -5600,6 +6629,7 @@ pub struct GetSecureEventsTopStats<'a> {
     to: i64,
     filter: Option<String>,
     rows: Option<i64>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetSecureEventsTopStats<'a> {
@@ -5610,6 +6640,7 @@ impl<'a> GetSecureEventsTopStats<'a> {
             to,
             filter: None,
             rows: None,
+            max_response_bytes: None,
         }
     }
 
@@ -5653,12 +6684,19 @@ impl<'a> GetSecureEventsTopStats<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/secureEvents/topStats")
             .query("from", &self.from)
             .query("to", &self.to)
             .query("filter", &self.filter)
             .query("rows", &self.rows)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/secureEvents/topStats`.
@@ -5679,6 +6717,7 @@ pub struct GetSecureEventsTimeSeries<'a> {
     to: i64,
     filter: Option<String>,
     rows: Option<i64>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetSecureEventsTimeSeries<'a> {
@@ -5695,6 +6734,7 @@ impl<'a> GetSecureEventsTimeSeries<'a> {
             to,
             filter: None,
             rows: None,
+            max_response_bytes: None,
         }
     }
 
@@ -5738,6 +6778,12 @@ impl<'a> GetSecureEventsTimeSeries<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/secureEvents/timeSeries")
             .query("metric", &self.metric)
@@ -5745,6 +6791,7 @@ impl<'a> GetSecureEventsTimeSeries<'a> {
             .query("to", &self.to)
             .query("filter", &self.filter)
             .query("rows", &self.rows)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/secureEvents/timeSeries`.
@@ -5766,6 +6813,7 @@ pub struct GetActivityAuditSummary<'a> {
     filter: Option<String>,
     types: Option<String>,
     segment: Option<bool>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetActivityAuditSummary<'a> {
@@ -5778,6 +6826,7 @@ impl<'a> GetActivityAuditSummary<'a> {
             filter: None,
             types: None,
             segment: None,
+            max_response_bytes: None,
         }
     }
 
@@ -5922,6 +6971,12 @@ impl<'a> GetActivityAuditSummary<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v2/activityAudit/summary")
             .query("from", &self.from)
@@ -5930,6 +6985,7 @@ impl<'a> GetActivityAuditSummary<'a> {
             .query("filter", &self.filter)
             .query("types", &self.types)
             .query("segment", &self.segment)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v2/activityAudit/summary`.
@@ -5955,6 +7011,7 @@ pub struct ListActivityAuditEvents<'a> {
     scope_filter: Option<String>,
     filter: Option<String>,
     types: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ListActivityAuditEvents<'a> {
@@ -5968,6 +7025,7 @@ impl<'a> ListActivityAuditEvents<'a> {
             scope_filter: None,
             filter: None,
             types: None,
+            max_response_bytes: None,
         }
     }
 
@@ -6120,6 +7178,12 @@ impl<'a> ListActivityAuditEvents<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v2/activityAudit/events")
             .query("from", &self.from)
@@ -6129,6 +7193,7 @@ impl<'a> ListActivityAuditEvents<'a> {
             .query("scopeFilter", &self.scope_filter)
             .query("filter", &self.filter)
             .query("types", &self.types)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v2/activityAudit/events`.
@@ -6173,6 +7238,7 @@ pub struct GetActivityAuditEvent<'a> {
     r#type: crate::types::ActivityAuditEventType,
     event_id: String,
     metrics: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetActivityAuditEvent<'a> {
@@ -6186,6 +7252,7 @@ impl<'a> GetActivityAuditEvent<'a> {
             r#type,
             event_id: event_id.into(),
             metrics: None,
+            max_response_bytes: None,
         }
     }
 
@@ -6197,11 +7264,18 @@ impl<'a> GetActivityAuditEvent<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v2/activityAudit/events/{type}/{eventId}")
             .path_param("type", &self.r#type)
             .path_param("eventId", &self.event_id)
             .query("metrics", &self.metrics)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v2/activityAudit/events/{type}/{eventId}`.
@@ -6220,6 +7294,7 @@ pub struct GetActivityAuditEventTrace<'a> {
     r#type: crate::types::ActivityAuditEventType,
     event_id: String,
     limit: Option<i64>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetActivityAuditEventTrace<'a> {
@@ -6233,6 +7308,7 @@ impl<'a> GetActivityAuditEventTrace<'a> {
             r#type,
             event_id: event_id.into(),
             limit: None,
+            max_response_bytes: None,
         }
     }
 
@@ -6244,11 +7320,18 @@ impl<'a> GetActivityAuditEventTrace<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v2/activityAudit/events/{type}/{eventId}/trace")
             .path_param("type", &self.r#type)
             .path_param("eventId", &self.event_id)
             .query("limit", &self.limit)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v2/activityAudit/events/{type}/{eventId}/trace`.
@@ -6267,15 +7350,26 @@ impl<'a> GetActivityAuditEventTrace<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListEventsForwardingSupportedTargets<'a> {
     client: &'a Client,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ListEventsForwardingSupportedTargets<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/eventsForwarding/supported")
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/eventsForwarding/supported`.
@@ -6291,15 +7385,26 @@ impl<'a> ListEventsForwardingSupportedTargets<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListEventsForwardingChannels<'a> {
     client: &'a Client,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ListEventsForwardingChannels<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/eventsForwarding/channels")
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/eventsForwarding/channels`.
@@ -6315,15 +7420,26 @@ impl<'a> ListEventsForwardingChannels<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListEventsForwardingIntegrations<'a> {
     client: &'a Client,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ListEventsForwardingIntegrations<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/eventsForwarding/integrations")
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/eventsForwarding/integrations`.
@@ -6343,16 +7459,28 @@ impl<'a> ListEventsForwardingIntegrations<'a> {
 pub struct CreateEventsForwardingIntegration<'a> {
     client: &'a Client,
     body: serde_json::Value,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> CreateEventsForwardingIntegration<'a> {
     pub(crate) fn new(client: &'a Client, body: serde_json::Value) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/eventsForwarding/integrations")
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/v1/eventsForwarding/integrations`.
@@ -6369,11 +7497,22 @@ impl<'a> CreateEventsForwardingIntegration<'a> {
 pub struct GetEventsForwardingIntegration<'a> {
     client: &'a Client,
     integration_id: i64,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetEventsForwardingIntegration<'a> {
     pub(crate) fn new(client: &'a Client, integration_id: i64) -> Self {
-        Self { client, integration_id }
+        Self {
+            client,
+            integration_id,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
@@ -6382,6 +7521,7 @@ impl<'a> GetEventsForwardingIntegration<'a> {
                 "/api/v1/eventsForwarding/integrations/{integrationId}",
             )
             .path_param("integrationId", &self.integration_id)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/eventsForwarding/integrations/{integrationId}`.
@@ -6401,11 +7541,22 @@ impl<'a> GetEventsForwardingIntegration<'a> {
 pub struct DeleteEventsForwardingIntegration<'a> {
     client: &'a Client,
     integration_id: i64,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> DeleteEventsForwardingIntegration<'a> {
     pub(crate) fn new(client: &'a Client, integration_id: i64) -> Self {
-        Self { client, integration_id }
+        Self {
+            client,
+            integration_id,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
@@ -6414,6 +7565,7 @@ impl<'a> DeleteEventsForwardingIntegration<'a> {
                 "/api/v1/eventsForwarding/integrations/{integrationId}",
             )
             .path_param("integrationId", &self.integration_id)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `DELETE /api/v1/eventsForwarding/integrations/{integrationId}`.
@@ -6431,6 +7583,7 @@ pub struct UpdateEventsForwardingIntegration<'a> {
     client: &'a Client,
     integration_id: i64,
     body: serde_json::Value,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> UpdateEventsForwardingIntegration<'a> {
@@ -6443,7 +7596,14 @@ impl<'a> UpdateEventsForwardingIntegration<'a> {
             client,
             integration_id,
             body,
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
@@ -6453,6 +7613,7 @@ impl<'a> UpdateEventsForwardingIntegration<'a> {
             )
             .path_param("integrationId", &self.integration_id)
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `PATCH /api/v1/eventsForwarding/integrations/{integrationId}`.
@@ -6468,15 +7629,26 @@ impl<'a> UpdateEventsForwardingIntegration<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListProfileGroups<'a> {
     client: &'a Client,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ListProfileGroups<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/profiling/profileGroups")
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/profiling/profileGroups`.
@@ -6493,6 +7665,7 @@ impl<'a> ListProfileGroups<'a> {
 pub struct GetProfileGroup<'a> {
     client: &'a Client,
     profile_group_id: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetProfileGroup<'a> {
@@ -6500,12 +7673,20 @@ impl<'a> GetProfileGroup<'a> {
         Self {
             client,
             profile_group_id: profile_group_id.into(),
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/profiling/profileGroups/{profileGroupId}")
             .path_param("profileGroupId", &self.profile_group_id)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/profiling/profileGroups/{profileGroupId}`.
@@ -6529,6 +7710,7 @@ pub struct ListProfileGroupProfiles<'a> {
     limit: Option<i64>,
     offset: Option<i64>,
     sort_method: Option<crate::types::SortMethod>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ListProfileGroupProfiles<'a> {
@@ -6543,6 +7725,7 @@ impl<'a> ListProfileGroupProfiles<'a> {
             limit: None,
             offset: None,
             sort_method: None,
+            max_response_bytes: None,
         }
     }
 
@@ -6608,6 +7791,12 @@ impl<'a> ListProfileGroupProfiles<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(
                 Method::GET,
@@ -6627,6 +7816,7 @@ impl<'a> ListProfileGroupProfiles<'a> {
             .query("limit", &self.limit)
             .query("offset", &self.offset)
             .query("sortMethod", &self.sort_method)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/profiling/profileGroups/{profileGroupId}/profiles`.
@@ -6643,6 +7833,7 @@ impl<'a> ListProfileGroupProfiles<'a> {
 pub struct GetProfile<'a> {
     client: &'a Client,
     profile_id: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetProfile<'a> {
@@ -6650,12 +7841,20 @@ impl<'a> GetProfile<'a> {
         Self {
             client,
             profile_id: profile_id.into(),
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/profiling/profiles/{profileId}")
             .path_param("profileId", &self.profile_id)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/profiling/profiles/{profileId}`.
@@ -6672,6 +7871,7 @@ impl<'a> GetProfile<'a> {
 pub struct ResetProfile<'a> {
     client: &'a Client,
     profile_id: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ResetProfile<'a> {
@@ -6679,7 +7879,14 @@ impl<'a> ResetProfile<'a> {
         Self {
             client,
             profile_id: profile_id.into(),
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
@@ -6688,6 +7895,7 @@ impl<'a> ResetProfile<'a> {
                 "/api/v1/profiling/profiles/{profileId}/actions/reset",
             )
             .path_param("profileId", &self.profile_id)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/v1/profiling/profiles/{profileId}/actions/reset`.
@@ -6704,6 +7912,7 @@ impl<'a> ResetProfile<'a> {
 pub struct RemoveProfile<'a> {
     client: &'a Client,
     profile_id: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> RemoveProfile<'a> {
@@ -6711,7 +7920,14 @@ impl<'a> RemoveProfile<'a> {
         Self {
             client,
             profile_id: profile_id.into(),
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
@@ -6720,6 +7936,7 @@ impl<'a> RemoveProfile<'a> {
                 "/api/v1/profiling/profiles/{profileId}/actions/remove",
             )
             .path_param("profileId", &self.profile_id)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/v1/profiling/profiles/{profileId}/actions/remove`.
@@ -6735,15 +7952,26 @@ impl<'a> RemoveProfile<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetProfilingStatus<'a> {
     client: &'a Client,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetProfilingStatus<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/profiling/status")
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/profiling/status`.
@@ -6761,6 +7989,7 @@ pub struct UpdateDefaultFalcoList<'a> {
     client: &'a Client,
     list_id: String,
     body: crate::types::FalcoList,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> UpdateDefaultFalcoList<'a> {
@@ -6773,13 +8002,21 @@ impl<'a> UpdateDefaultFalcoList<'a> {
             client,
             list_id: list_id.into(),
             body,
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::PUT, "/api/settings/falco/lists/{listId}")
             .path_param("listId", &self.list_id)
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `PUT /api/settings/falco/lists/{listId}`.
@@ -6796,15 +8033,28 @@ impl<'a> UpdateDefaultFalcoList<'a> {
 pub struct UpdateDefaultFalcoLists<'a> {
     client: &'a Client,
     body: Vec<crate::types::FalcoList>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> UpdateDefaultFalcoLists<'a> {
     pub(crate) fn new(client: &'a Client, body: Vec<crate::types::FalcoList>) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::PUT, "/api/settings/falco/lists").json(&self.body)
+        Request::new(Method::PUT, "/api/settings/falco/lists")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `PUT /api/settings/falco/lists`.
@@ -6825,6 +8075,7 @@ pub struct CreateFalcoList<'a> {
     client: &'a Client,
     skip_policy_v2_msg: Option<bool>,
     body: crate::types::FalcoList,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> CreateFalcoList<'a> {
@@ -6833,6 +8084,7 @@ impl<'a> CreateFalcoList<'a> {
             client,
             skip_policy_v2_msg: None,
             body,
+            max_response_bytes: None,
         }
     }
 
@@ -6844,10 +8096,17 @@ impl<'a> CreateFalcoList<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::POST, "/api/secure/falco/lists")
             .query("skipPolicyV2Msg", &self.skip_policy_v2_msg)
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/secure/falco/lists`.
@@ -6864,6 +8123,7 @@ impl<'a> CreateFalcoList<'a> {
 pub struct GetFalcoList<'a> {
     client: &'a Client,
     list_id: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetFalcoList<'a> {
@@ -6871,12 +8131,20 @@ impl<'a> GetFalcoList<'a> {
         Self {
             client,
             list_id: list_id.into(),
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/secure/falco/lists/{listId}")
             .path_param("listId", &self.list_id)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/secure/falco/lists/{listId}`.
@@ -6895,6 +8163,7 @@ pub struct UpdateFalcoList<'a> {
     list_id: String,
     skip_policy_v2_msg: Option<bool>,
     body: crate::types::FalcoList,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> UpdateFalcoList<'a> {
@@ -6908,6 +8177,7 @@ impl<'a> UpdateFalcoList<'a> {
             list_id: list_id.into(),
             skip_policy_v2_msg: None,
             body,
+            max_response_bytes: None,
         }
     }
 
@@ -6919,11 +8189,18 @@ impl<'a> UpdateFalcoList<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::PUT, "/api/secure/falco/lists/{listId}")
             .path_param("listId", &self.list_id)
             .query("skipPolicyV2Msg", &self.skip_policy_v2_msg)
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `PUT /api/secure/falco/lists/{listId}`.
@@ -6941,6 +8218,7 @@ pub struct DeleteFalcoList<'a> {
     client: &'a Client,
     list_id: String,
     skip_policy_v2_msg: Option<bool>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> DeleteFalcoList<'a> {
@@ -6949,6 +8227,7 @@ impl<'a> DeleteFalcoList<'a> {
             client,
             list_id: list_id.into(),
             skip_policy_v2_msg: None,
+            max_response_bytes: None,
         }
     }
 
@@ -6960,10 +8239,17 @@ impl<'a> DeleteFalcoList<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::DELETE, "/api/secure/falco/lists/{listId}")
             .path_param("listId", &self.list_id)
             .query("skipPolicyV2Msg", &self.skip_policy_v2_msg)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `DELETE /api/secure/falco/lists/{listId}`.
@@ -6979,15 +8265,26 @@ impl<'a> DeleteFalcoList<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListFalcoListSummaries<'a> {
     client: &'a Client,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ListFalcoListSummaries<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/secure/falco/lists/summaries")
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/secure/falco/lists/summaries`.
@@ -7004,11 +8301,16 @@ impl<'a> ListFalcoListSummaries<'a> {
 pub struct GetFalcoListGroup<'a> {
     client: &'a Client,
     name: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetFalcoListGroup<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client, name: None }
+        Self {
+            client,
+            name: None,
+            max_response_bytes: None,
+        }
     }
 
     /// Not stated by the vendor's documentation; inferred: the page's Query Parameters heading shows no bullet (no description); name from EVIDENCE.md (Sysdig Secure via IBM) \[V]; string assumed; not marked required because the page does not say so
@@ -7017,9 +8319,16 @@ impl<'a> GetFalcoListGroup<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/secure/falco/lists/groups")
             .query("name", &self.name)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/secure/falco/lists/groups`.
@@ -7038,15 +8347,26 @@ impl<'a> GetFalcoListGroup<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetDefaultFalcoRulesFiles<'a> {
     client: &'a Client,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetDefaultFalcoRulesFiles<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/settings/falco/defaultRulesFiles")
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/settings/falco/defaultRulesFiles`.
@@ -7065,15 +8385,26 @@ impl<'a> GetDefaultFalcoRulesFiles<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetNewestDefaultFalcoRulesFiles<'a> {
     client: &'a Client,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetNewestDefaultFalcoRulesFiles<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/settings/falco/newestDefaultRulesFiles")
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/settings/falco/newestDefaultRulesFiles`.
@@ -7089,15 +8420,26 @@ impl<'a> GetNewestDefaultFalcoRulesFiles<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetCustomFalcoRulesFiles<'a> {
     client: &'a Client,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetCustomFalcoRulesFiles<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/settings/falco/customRulesFiles")
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/settings/falco/customRulesFiles`.
@@ -7117,16 +8459,28 @@ impl<'a> GetCustomFalcoRulesFiles<'a> {
 pub struct SetCustomFalcoRulesFiles<'a> {
     client: &'a Client,
     body: serde_json::Value,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> SetCustomFalcoRulesFiles<'a> {
     pub(crate) fn new(client: &'a Client, body: serde_json::Value) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::PUT, "/api/settings/falco/customRulesFiles")
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `PUT /api/settings/falco/customRulesFiles`.
@@ -7146,6 +8500,7 @@ impl<'a> SetCustomFalcoRulesFiles<'a> {
 pub struct GetCustomFalcoRulesFile<'a> {
     client: &'a Client,
     filename: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetCustomFalcoRulesFile<'a> {
@@ -7153,12 +8508,20 @@ impl<'a> GetCustomFalcoRulesFile<'a> {
         Self {
             client,
             filename: filename.into(),
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/settings/falco/customRulesFiles/{filename}")
             .path_param("filename", &self.filename)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/settings/falco/customRulesFiles/{filename}`.
@@ -7176,6 +8539,7 @@ pub struct UpdateCustomFalcoRulesFile<'a> {
     client: &'a Client,
     filename: String,
     body: serde_json::Value,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> UpdateCustomFalcoRulesFile<'a> {
@@ -7188,13 +8552,21 @@ impl<'a> UpdateCustomFalcoRulesFile<'a> {
             client,
             filename: filename.into(),
             body,
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::PUT, "/api/settings/falco/customRulesFiles/{filename}")
             .path_param("filename", &self.filename)
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `PUT /api/settings/falco/customRulesFiles/{filename}`.
@@ -7211,6 +8583,7 @@ impl<'a> UpdateCustomFalcoRulesFile<'a> {
 pub struct DeleteCustomFalcoRulesFile<'a> {
     client: &'a Client,
     filename: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> DeleteCustomFalcoRulesFile<'a> {
@@ -7218,12 +8591,20 @@ impl<'a> DeleteCustomFalcoRulesFile<'a> {
         Self {
             client,
             filename: filename.into(),
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::DELETE, "/api/settings/falco/customRulesFiles/{filename}")
             .path_param("filename", &self.filename)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `DELETE /api/settings/falco/customRulesFiles/{filename}`.
@@ -7244,6 +8625,7 @@ pub struct ListSecurityPolicies<'a> {
     severity: Option<Vec<i64>>,
     policy_type: Option<String>,
     managed: Option<bool>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ListSecurityPolicies<'a> {
@@ -7255,6 +8637,7 @@ impl<'a> ListSecurityPolicies<'a> {
             severity: None,
             policy_type: None,
             managed: None,
+            max_response_bytes: None,
         }
     }
 
@@ -7296,6 +8679,12 @@ impl<'a> ListSecurityPolicies<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v2/policies")
             .query("limit", &self.limit)
@@ -7303,6 +8692,7 @@ impl<'a> ListSecurityPolicies<'a> {
             .query("severity", &self.severity)
             .query("policyType", &self.policy_type)
             .query("managed", &self.managed)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v2/policies`.
@@ -7322,15 +8712,28 @@ impl<'a> ListSecurityPolicies<'a> {
 pub struct CreateSecurityPolicy<'a> {
     client: &'a Client,
     body: serde_json::Value,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> CreateSecurityPolicy<'a> {
     pub(crate) fn new(client: &'a Client, body: serde_json::Value) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::POST, "/api/v2/policies").json(&self.body)
+        Request::new(Method::POST, "/api/v2/policies")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/v2/policies`.
@@ -7350,15 +8753,28 @@ impl<'a> CreateSecurityPolicy<'a> {
 pub struct GetSecurityPolicy<'a> {
     client: &'a Client,
     id: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetSecurityPolicy<'a> {
     pub(crate) fn new(client: &'a Client, id: impl Into<String>) -> Self {
-        Self { client, id: id.into() }
+        Self {
+            client,
+            id: id.into(),
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::GET, "/api/v2/policies/{id}").path_param("id", &self.id)
+        Request::new(Method::GET, "/api/v2/policies/{id}")
+            .path_param("id", &self.id)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v2/policies/{id}`.
@@ -7379,6 +8795,7 @@ pub struct UpdateSecurityPolicy<'a> {
     client: &'a Client,
     id: String,
     body: serde_json::Value,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> UpdateSecurityPolicy<'a> {
@@ -7391,13 +8808,21 @@ impl<'a> UpdateSecurityPolicy<'a> {
             client,
             id: id.into(),
             body,
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::PUT, "/api/v2/policies/{id}")
             .path_param("id", &self.id)
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `PUT /api/v2/policies/{id}`.
@@ -7417,15 +8842,28 @@ impl<'a> UpdateSecurityPolicy<'a> {
 pub struct DeleteSecurityPolicy<'a> {
     client: &'a Client,
     id: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> DeleteSecurityPolicy<'a> {
     pub(crate) fn new(client: &'a Client, id: impl Into<String>) -> Self {
-        Self { client, id: id.into() }
+        Self {
+            client,
+            id: id.into(),
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::DELETE, "/api/v2/policies/{id}").path_param("id", &self.id)
+        Request::new(Method::DELETE, "/api/v2/policies/{id}")
+            .path_param("id", &self.id)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `DELETE /api/v2/policies/{id}`.
@@ -7445,15 +8883,28 @@ impl<'a> DeleteSecurityPolicy<'a> {
 pub struct CreateSecurityPolicyBatch<'a> {
     client: &'a Client,
     body: serde_json::Value,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> CreateSecurityPolicyBatch<'a> {
     pub(crate) fn new(client: &'a Client, body: serde_json::Value) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::POST, "/api/v2/policies/batch").json(&self.body)
+        Request::new(Method::POST, "/api/v2/policies/batch")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/v2/policies/batch`.
@@ -7474,6 +8925,7 @@ pub struct CreateRule<'a> {
     client: &'a Client,
     skip_policy_v2_msg: Option<bool>,
     body: serde_json::Value,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> CreateRule<'a> {
@@ -7482,6 +8934,7 @@ impl<'a> CreateRule<'a> {
             client,
             skip_policy_v2_msg: None,
             body,
+            max_response_bytes: None,
         }
     }
 
@@ -7493,10 +8946,17 @@ impl<'a> CreateRule<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::POST, "/api/secure/rules")
             .query("skipPolicyV2Msg", &self.skip_policy_v2_msg)
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/secure/rules`.
@@ -7513,6 +8973,7 @@ impl<'a> CreateRule<'a> {
 pub struct GetRule<'a> {
     client: &'a Client,
     rule_id: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetRule<'a> {
@@ -7520,12 +8981,20 @@ impl<'a> GetRule<'a> {
         Self {
             client,
             rule_id: rule_id.into(),
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/secure/rules/{ruleId}")
             .path_param("ruleId", &self.rule_id)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/secure/rules/{ruleId}`.
@@ -7544,6 +9013,7 @@ pub struct UpdateRule<'a> {
     rule_id: String,
     skip_policy_v2_msg: Option<bool>,
     body: serde_json::Value,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> UpdateRule<'a> {
@@ -7557,6 +9027,7 @@ impl<'a> UpdateRule<'a> {
             rule_id: rule_id.into(),
             skip_policy_v2_msg: None,
             body,
+            max_response_bytes: None,
         }
     }
 
@@ -7568,11 +9039,18 @@ impl<'a> UpdateRule<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::PUT, "/api/secure/rules/{ruleId}")
             .path_param("ruleId", &self.rule_id)
             .query("skipPolicyV2Msg", &self.skip_policy_v2_msg)
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `PUT /api/secure/rules/{ruleId}`.
@@ -7590,6 +9068,7 @@ pub struct DeleteRule<'a> {
     client: &'a Client,
     rule_id: String,
     skip_policy_v2_msg: Option<bool>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> DeleteRule<'a> {
@@ -7598,6 +9077,7 @@ impl<'a> DeleteRule<'a> {
             client,
             rule_id: rule_id.into(),
             skip_policy_v2_msg: None,
+            max_response_bytes: None,
         }
     }
 
@@ -7609,10 +9089,17 @@ impl<'a> DeleteRule<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::DELETE, "/api/secure/rules/{ruleId}")
             .path_param("ruleId", &self.rule_id)
             .query("skipPolicyV2Msg", &self.skip_policy_v2_msg)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `DELETE /api/secure/rules/{ruleId}`.
@@ -7632,11 +9119,16 @@ impl<'a> DeleteRule<'a> {
 pub struct ListRuleSummaries<'a> {
     client: &'a Client,
     policy_type: Option<crate::types::ListRuleSummariesPolicyType>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ListRuleSummaries<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client, policy_type: None }
+        Self {
+            client,
+            policy_type: None,
+            max_response_bytes: None,
+        }
     }
 
     /// A name for a non overlapping subset of policies that share common characteristics. The enums falco and list_matching correspond to the FalcoSource enum syscall, k8s_audit corresponds to k8s_audit, and the others will map to a future enum value once OSS Falco decides a name
@@ -7650,9 +9142,16 @@ impl<'a> ListRuleSummaries<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/secure/rules/summaries")
             .query("policyType", &self.policy_type)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/secure/rules/summaries`.
@@ -7669,11 +9168,16 @@ impl<'a> ListRuleSummaries<'a> {
 pub struct GetRuleGroup<'a> {
     client: &'a Client,
     name: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetRuleGroup<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client, name: None }
+        Self {
+            client,
+            name: None,
+            max_response_bytes: None,
+        }
     }
 
     /// The name of the rules to retrieve.
@@ -7684,8 +9188,16 @@ impl<'a> GetRuleGroup<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
-        Request::new(Method::GET, "/api/secure/rules/groups").query("name", &self.name)
+        Request::new(Method::GET, "/api/secure/rules/groups")
+            .query("name", &self.name)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/secure/rules/groups`.
@@ -7705,16 +9217,28 @@ impl<'a> GetRuleGroup<'a> {
 pub struct GetRuleGroupsByNames<'a> {
     client: &'a Client,
     names: Vec<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetRuleGroupsByNames<'a> {
     pub(crate) fn new(client: &'a Client, names: Vec<String>) -> Self {
-        Self { client, names }
+        Self {
+            client,
+            names,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/policies/v3/rules/groups")
             .query("names", &self.names)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/policies/v3/rules/groups`.
@@ -7731,11 +9255,16 @@ impl<'a> GetRuleGroupsByNames<'a> {
 pub struct GetRulePolicyMappings<'a> {
     client: &'a Client,
     origin: Option<crate::types::GetRulePolicyMappingsOrigin>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetRulePolicyMappings<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client, origin: None }
+        Self {
+            client,
+            origin: None,
+            max_response_bytes: None,
+        }
     }
 
     /// A string naming the entity that created this rule. This, combined with the version identifier, corresponds to the "Published by" field in the UI. The origin should be "Secure UI" for objects created by the Secure UI, "Sysdig" for objects provided by Sysdig, and "Customer" for objects provided programmatically by the customer.
@@ -7746,9 +9275,16 @@ impl<'a> GetRulePolicyMappings<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/secure/rules/policyMappings")
             .query("origin", &self.origin)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/secure/rules/policyMappings`.
@@ -7764,15 +9300,26 @@ impl<'a> GetRulePolicyMappings<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListRuleTags<'a> {
     client: &'a Client,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ListRuleTags<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/secure/rules/tags")
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/secure/rules/tags`.
@@ -7790,6 +9337,7 @@ pub struct CreateFalcoMacro<'a> {
     client: &'a Client,
     skip_policy_v2_msg: Option<bool>,
     body: serde_json::Value,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> CreateFalcoMacro<'a> {
@@ -7798,6 +9346,7 @@ impl<'a> CreateFalcoMacro<'a> {
             client,
             skip_policy_v2_msg: None,
             body,
+            max_response_bytes: None,
         }
     }
 
@@ -7809,10 +9358,17 @@ impl<'a> CreateFalcoMacro<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::POST, "/api/secure/falco/macros")
             .query("skipPolicyV2Msg", &self.skip_policy_v2_msg)
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/secure/falco/macros`.
@@ -7829,6 +9385,7 @@ impl<'a> CreateFalcoMacro<'a> {
 pub struct GetFalcoMacro<'a> {
     client: &'a Client,
     macro_id: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetFalcoMacro<'a> {
@@ -7836,12 +9393,20 @@ impl<'a> GetFalcoMacro<'a> {
         Self {
             client,
             macro_id: macro_id.into(),
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/secure/falco/macros/{macroId}")
             .path_param("macroId", &self.macro_id)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/secure/falco/macros/{macroId}`.
@@ -7860,6 +9425,7 @@ pub struct UpdateFalcoMacro<'a> {
     macro_id: String,
     skip_policy_v2_msg: Option<bool>,
     body: serde_json::Value,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> UpdateFalcoMacro<'a> {
@@ -7873,6 +9439,7 @@ impl<'a> UpdateFalcoMacro<'a> {
             macro_id: macro_id.into(),
             skip_policy_v2_msg: None,
             body,
+            max_response_bytes: None,
         }
     }
 
@@ -7884,11 +9451,18 @@ impl<'a> UpdateFalcoMacro<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::PUT, "/api/secure/falco/macros/{macroId}")
             .path_param("macroId", &self.macro_id)
             .query("skipPolicyV2Msg", &self.skip_policy_v2_msg)
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `PUT /api/secure/falco/macros/{macroId}`.
@@ -7906,6 +9480,7 @@ pub struct DeleteFalcoMacro<'a> {
     client: &'a Client,
     macro_id: String,
     skip_policy_v2_msg: Option<bool>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> DeleteFalcoMacro<'a> {
@@ -7914,6 +9489,7 @@ impl<'a> DeleteFalcoMacro<'a> {
             client,
             macro_id: macro_id.into(),
             skip_policy_v2_msg: None,
+            max_response_bytes: None,
         }
     }
 
@@ -7925,10 +9501,17 @@ impl<'a> DeleteFalcoMacro<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::DELETE, "/api/secure/falco/macros/{macroId}")
             .path_param("macroId", &self.macro_id)
             .query("skipPolicyV2Msg", &self.skip_policy_v2_msg)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `DELETE /api/secure/falco/macros/{macroId}`.
@@ -7947,15 +9530,26 @@ impl<'a> DeleteFalcoMacro<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListFalcoMacroSummaries<'a> {
     client: &'a Client,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ListFalcoMacroSummaries<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/secure/falco/macros/summaries")
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/secure/falco/macros/summaries`.
@@ -7972,11 +9566,16 @@ impl<'a> ListFalcoMacroSummaries<'a> {
 pub struct GetFalcoMacroGroup<'a> {
     client: &'a Client,
     name: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetFalcoMacroGroup<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client, name: None }
+        Self {
+            client,
+            name: None,
+            max_response_bytes: None,
+        }
     }
 
     /// The name of the macros to retrieve.
@@ -7987,9 +9586,16 @@ impl<'a> GetFalcoMacroGroup<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/secure/falco/macros/groups")
             .query("name", &self.name)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/secure/falco/macros/groups`.
@@ -8009,11 +9615,16 @@ impl<'a> GetFalcoMacroGroup<'a> {
 pub struct ListFalcoFilters<'a> {
     client: &'a Client,
     source: Option<crate::types::ListFalcoFiltersSource>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ListFalcoFilters<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client, source: None }
+        Self {
+            client,
+            source: None,
+            max_response_bytes: None,
+        }
     }
 
     /// when provided only falco filters corresponding to the specified event source will be included in the response
@@ -8024,9 +9635,16 @@ impl<'a> ListFalcoFilters<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/settings/falco/filters")
             .query("source", &self.source)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/settings/falco/filters`.
@@ -8042,15 +9660,26 @@ impl<'a> ListFalcoFilters<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct EnablePolicyTuner<'a> {
     client: &'a Client,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> EnablePolicyTuner<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/secure/policyTuner/enable")
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/v1/secure/policyTuner/enable`.
@@ -8066,15 +9695,26 @@ impl<'a> EnablePolicyTuner<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct DisablePolicyTuner<'a> {
     client: &'a Client,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> DisablePolicyTuner<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/secure/policyTuner/disable")
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/v1/secure/policyTuner/disable`.
@@ -8090,15 +9730,26 @@ impl<'a> DisablePolicyTuner<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct RunPolicyTunerNow<'a> {
     client: &'a Client,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> RunPolicyTunerNow<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/secure/policyTuner/tuneNow")
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/v1/secure/policyTuner/tuneNow`.
@@ -8114,15 +9765,26 @@ impl<'a> RunPolicyTunerNow<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetPolicyTuningEnabled<'a> {
     client: &'a Client,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetPolicyTuningEnabled<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/secure/policyTuner/tuningEnabled")
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/secure/policyTuner/tuningEnabled`.
@@ -8138,15 +9800,26 @@ impl<'a> GetPolicyTuningEnabled<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetPolicyTunerStatus<'a> {
     client: &'a Client,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetPolicyTunerStatus<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/secure/policyTuner/status")
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/v1/secure/policyTuner/status`.
@@ -8165,6 +9838,7 @@ pub struct SuggestEventExclusions<'a> {
     start: Option<i64>,
     end: Option<i64>,
     limit: Option<i64>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> SuggestEventExclusions<'a> {
@@ -8174,6 +9848,7 @@ impl<'a> SuggestEventExclusions<'a> {
             start: None,
             end: None,
             limit: None,
+            max_response_bytes: None,
         }
     }
 
@@ -8201,11 +9876,18 @@ impl<'a> SuggestEventExclusions<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/secure/policyTuner/excludeEvents")
             .query("start", &self.start)
             .query("end", &self.end)
             .query("limit", &self.limit)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/v1/secure/policyTuner/excludeEvents`.
@@ -8222,16 +9904,28 @@ impl<'a> SuggestEventExclusions<'a> {
 pub struct AddPolicyTunerExceptions<'a> {
     client: &'a Client,
     body: serde_json::Value,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> AddPolicyTunerExceptions<'a> {
     pub(crate) fn new(client: &'a Client, body: serde_json::Value) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/secure/policyTuner/exceptions")
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/v1/secure/policyTuner/exceptions`.
@@ -8248,6 +9942,7 @@ impl<'a> AddPolicyTunerExceptions<'a> {
 pub struct ListTicketingIntegrations<'a> {
     client: &'a Client,
     provider: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ListTicketingIntegrations<'a> {
@@ -8255,12 +9950,20 @@ impl<'a> ListTicketingIntegrations<'a> {
         Self {
             client,
             provider: provider.into(),
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/ticketing/v1/integrations/{provider}")
             .path_param("provider", &self.provider)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/ticketing/v1/integrations/{provider}`.
@@ -8278,6 +9981,7 @@ pub struct CreateTicketingIntegration<'a> {
     client: &'a Client,
     provider: String,
     body: serde_json::Value,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> CreateTicketingIntegration<'a> {
@@ -8290,13 +9994,21 @@ impl<'a> CreateTicketingIntegration<'a> {
             client,
             provider: provider.into(),
             body,
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::POST, "/api/ticketing/v1/integrations/{provider}")
             .path_param("provider", &self.provider)
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/ticketing/v1/integrations/{provider}`.
@@ -8314,6 +10026,7 @@ pub struct GetTicketingIntegration<'a> {
     client: &'a Client,
     provider: String,
     integration_id: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetTicketingIntegration<'a> {
@@ -8326,7 +10039,14 @@ impl<'a> GetTicketingIntegration<'a> {
             client,
             provider: provider.into(),
             integration_id: integration_id.into(),
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
@@ -8336,6 +10056,7 @@ impl<'a> GetTicketingIntegration<'a> {
             )
             .path_param("provider", &self.provider)
             .path_param("integration_id", &self.integration_id)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/ticketing/v1/integrations/{provider}/{integration_id}`.
@@ -8354,6 +10075,7 @@ pub struct UpdateTicketingIntegration<'a> {
     provider: String,
     integration_id: String,
     body: serde_json::Value,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> UpdateTicketingIntegration<'a> {
@@ -8368,7 +10090,14 @@ impl<'a> UpdateTicketingIntegration<'a> {
             provider: provider.into(),
             integration_id: integration_id.into(),
             body,
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
@@ -8379,6 +10108,7 @@ impl<'a> UpdateTicketingIntegration<'a> {
             .path_param("provider", &self.provider)
             .path_param("integration_id", &self.integration_id)
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `PUT /api/ticketing/v1/integrations/{provider}/{integration_id}`.
@@ -8396,6 +10126,7 @@ pub struct DeleteTicketingIntegration<'a> {
     client: &'a Client,
     provider: String,
     integration_id: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> DeleteTicketingIntegration<'a> {
@@ -8408,7 +10139,14 @@ impl<'a> DeleteTicketingIntegration<'a> {
             client,
             provider: provider.into(),
             integration_id: integration_id.into(),
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
@@ -8418,6 +10156,7 @@ impl<'a> DeleteTicketingIntegration<'a> {
             )
             .path_param("provider", &self.provider)
             .path_param("integration_id", &self.integration_id)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `DELETE /api/ticketing/v1/integrations/{provider}/{integration_id}`.
@@ -8435,6 +10174,7 @@ pub struct ListTicketingProjects<'a> {
     client: &'a Client,
     provider: String,
     integration_id: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ListTicketingProjects<'a> {
@@ -8447,7 +10187,14 @@ impl<'a> ListTicketingProjects<'a> {
             client,
             provider: provider.into(),
             integration_id: integration_id.into(),
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
@@ -8457,6 +10204,7 @@ impl<'a> ListTicketingProjects<'a> {
             )
             .path_param("provider", &self.provider)
             .path_param("integration_id", &self.integration_id)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/ticketing/v1/integrations/{provider}/{integration_id}/projects`.
@@ -8476,6 +10224,7 @@ pub struct GetTicketingProjectMeta<'a> {
     integration_id: String,
     project_id: String,
     query: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetTicketingProjectMeta<'a> {
@@ -8491,6 +10240,7 @@ impl<'a> GetTicketingProjectMeta<'a> {
             integration_id: integration_id.into(),
             project_id: project_id.into(),
             query: None,
+            max_response_bytes: None,
         }
     }
 
@@ -8499,6 +10249,12 @@ impl<'a> GetTicketingProjectMeta<'a> {
     /// Not stated by the vendor's documentation; inferred: name not on the page; `query` because the description calls it "a query string" and repeats the text of Jira's own user-search `query` parameter; type string from "a query string"
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
+        self
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
         self
     }
 
@@ -8511,6 +10267,7 @@ impl<'a> GetTicketingProjectMeta<'a> {
             .path_param("integration_id", &self.integration_id)
             .path_param("project_id", &self.project_id)
             .query("query", &self.query)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/ticketing/v1/integrations/{provider}/{integration_id}/project/{project_id}/projectMeta`.
@@ -8527,11 +10284,16 @@ impl<'a> GetTicketingProjectMeta<'a> {
 pub struct ListCloudAccounts<'a> {
     client: &'a Client,
     provider: Option<crate::types::ListCloudAccountsProvider>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ListCloudAccounts<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client, provider: None }
+        Self {
+            client,
+            provider: None,
+            max_response_bytes: None,
+        }
     }
 
     /// Not stated by the vendor's documentation; inferred: name and description not on the page (the page shows only the allowable values); `provider` because the PROVIDER_* values are the cloud-provider enum (a public third-party script, not in EVIDENCE.md, calls /api/cloudauth/v1/accounts?provider=PROVIDER_AWS); type string from the values
@@ -8540,9 +10302,16 @@ impl<'a> ListCloudAccounts<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/cloudauth/v1/accounts")
             .query("provider", &self.provider)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/cloudauth/v1/accounts`.
@@ -8559,15 +10328,28 @@ impl<'a> ListCloudAccounts<'a> {
 pub struct CreateCloudAccount<'a> {
     client: &'a Client,
     body: serde_json::Value,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> CreateCloudAccount<'a> {
     pub(crate) fn new(client: &'a Client, body: serde_json::Value) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::POST, "/api/cloudauth/v1/accounts").json(&self.body)
+        Request::new(Method::POST, "/api/cloudauth/v1/accounts")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/cloudauth/v1/accounts`.
@@ -8588,6 +10370,7 @@ pub struct GetCloudAccount<'a> {
     client: &'a Client,
     account_id: String,
     decrypt: Option<bool>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetCloudAccount<'a> {
@@ -8596,6 +10379,7 @@ impl<'a> GetCloudAccount<'a> {
             client,
             account_id: account_id.into(),
             decrypt: None,
+            max_response_bytes: None,
         }
     }
 
@@ -8607,10 +10391,17 @@ impl<'a> GetCloudAccount<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/cloudauth/v1/accounts/{accountId}")
             .path_param("accountId", &self.account_id)
             .query("decrypt", &self.decrypt)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/cloudauth/v1/accounts/{accountId}`.
@@ -8631,6 +10422,7 @@ pub struct UpdateCloudAccount<'a> {
     client: &'a Client,
     account_id: String,
     body: serde_json::Value,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> UpdateCloudAccount<'a> {
@@ -8643,13 +10435,21 @@ impl<'a> UpdateCloudAccount<'a> {
             client,
             account_id: account_id.into(),
             body,
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::PUT, "/api/cloudauth/v1/accounts/{accountId}")
             .path_param("accountId", &self.account_id)
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `PUT /api/cloudauth/v1/accounts/{accountId}`.
@@ -8669,6 +10469,7 @@ impl<'a> UpdateCloudAccount<'a> {
 pub struct DeleteCloudAccount<'a> {
     client: &'a Client,
     account_id: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> DeleteCloudAccount<'a> {
@@ -8676,12 +10477,20 @@ impl<'a> DeleteCloudAccount<'a> {
         Self {
             client,
             account_id: account_id.into(),
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::DELETE, "/api/cloudauth/v1/accounts/{accountId}")
             .path_param("accountId", &self.account_id)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `DELETE /api/cloudauth/v1/accounts/{accountId}`.
@@ -8698,6 +10507,7 @@ impl<'a> DeleteCloudAccount<'a> {
 pub struct ListCloudAccountComponents<'a> {
     client: &'a Client,
     account_id: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ListCloudAccountComponents<'a> {
@@ -8705,12 +10515,20 @@ impl<'a> ListCloudAccountComponents<'a> {
         Self {
             client,
             account_id: account_id.into(),
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/api/cloudauth/v1/accounts/{accountId}/components")
             .path_param("accountId", &self.account_id)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/cloudauth/v1/accounts/{accountId}/components`.
@@ -8728,6 +10546,7 @@ pub struct CreateCloudAccountComponent<'a> {
     client: &'a Client,
     account_id: String,
     body: serde_json::Value,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> CreateCloudAccountComponent<'a> {
@@ -8740,13 +10559,21 @@ impl<'a> CreateCloudAccountComponent<'a> {
             client,
             account_id: account_id.into(),
             body,
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::POST, "/api/cloudauth/v1/accounts/{accountId}/components")
             .path_param("accountId", &self.account_id)
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /api/cloudauth/v1/accounts/{accountId}/components`.
@@ -8768,6 +10595,7 @@ pub struct GetCloudAccountComponent<'a> {
     account_id: String,
     component_type: crate::types::CloudAccountComponentType,
     component_instance: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetCloudAccountComponent<'a> {
@@ -8782,7 +10610,14 @@ impl<'a> GetCloudAccountComponent<'a> {
             account_id: account_id.into(),
             component_type,
             component_instance: component_instance.into(),
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
@@ -8793,6 +10628,7 @@ impl<'a> GetCloudAccountComponent<'a> {
             .path_param("accountId", &self.account_id)
             .path_param("componentType", &self.component_type)
             .path_param("componentInstance", &self.component_instance)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /api/cloudauth/v1/accounts/{accountId}/components/{componentType}/{componentInstance}`.
@@ -8815,6 +10651,7 @@ pub struct UpdateCloudAccountComponent<'a> {
     component_type: crate::types::CloudAccountComponentType,
     component_instance: String,
     body: serde_json::Value,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> UpdateCloudAccountComponent<'a> {
@@ -8831,7 +10668,14 @@ impl<'a> UpdateCloudAccountComponent<'a> {
             component_type,
             component_instance: component_instance.into(),
             body,
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
@@ -8843,6 +10687,7 @@ impl<'a> UpdateCloudAccountComponent<'a> {
             .path_param("componentType", &self.component_type)
             .path_param("componentInstance", &self.component_instance)
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `PUT /api/cloudauth/v1/accounts/{accountId}/components/{componentType}/{componentInstance}`.
@@ -8864,6 +10709,7 @@ pub struct DeleteCloudAccountComponent<'a> {
     account_id: String,
     component_type: crate::types::CloudAccountComponentType,
     component_instance: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> DeleteCloudAccountComponent<'a> {
@@ -8878,7 +10724,14 @@ impl<'a> DeleteCloudAccountComponent<'a> {
             account_id: account_id.into(),
             component_type,
             component_instance: component_instance.into(),
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
@@ -8889,6 +10742,7 @@ impl<'a> DeleteCloudAccountComponent<'a> {
             .path_param("accountId", &self.account_id)
             .path_param("componentType", &self.component_type)
             .path_param("componentInstance", &self.component_instance)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `DELETE /api/cloudauth/v1/accounts/{accountId}/components/{componentType}/{componentInstance}`.
@@ -8907,6 +10761,7 @@ pub struct UpdateCloudAccountFeature<'a> {
     account_id: String,
     feature_type: crate::types::UpdateCloudAccountFeatureFeatureType,
     body: serde_json::Value,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> UpdateCloudAccountFeature<'a> {
@@ -8921,7 +10776,14 @@ impl<'a> UpdateCloudAccountFeature<'a> {
             account_id: account_id.into(),
             feature_type,
             body,
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
@@ -8932,6 +10794,7 @@ impl<'a> UpdateCloudAccountFeature<'a> {
             .path_param("accountId", &self.account_id)
             .path_param("featureType", &self.feature_type)
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `PUT /api/cloudauth/v1/accounts/{accountId}/features/{featureType}`.

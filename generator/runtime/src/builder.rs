@@ -6,11 +6,14 @@ use std::time::Duration;
 
 use reqwest::header::{HeaderName, HeaderValue};
 use serde::Serialize;
+use tokio::sync::Semaphore;
 
 use crate::auth::Credential;
 use crate::client::{Client, Inner};
+use crate::paginate::DEFAULT_MAX_PAGES;
 use crate::rate_limit::{RateLimit, RateLimiter};
 use crate::request::Security;
+use crate::response::ResponseLimits;
 use crate::retry::RetryPolicy;
 use crate::value::{self, Style};
 
@@ -188,6 +191,11 @@ pub struct ClientBuilder {
     http: Option<reqwest::Client>,
     retry: RetryPolicy,
     rate_limiting: bool,
+    /// The most pages a `.pages()`/`.items()` stream fetches.
+    max_pages: u32,
+    limits: ResponseLimits,
+    /// The cap on requests in flight at once, if any.
+    max_concurrent_requests: Option<usize>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -200,13 +208,16 @@ impl fmt::Debug for ClientBuilder {
             .field("user_agent", &self.user_agent)
             .field("retry", &self.retry)
             .field("rate_limiting", &self.rate_limiting)
+            .field("max_pages", &self.max_pages)
+            .field("limits", &self.limits)
+            .field("max_concurrent_requests", &self.max_concurrent_requests)
             .finish_non_exhaustive()
     }
 }
 
 impl ClientBuilder {
     /// A builder with the spec's defaults: its server, 30 s timeout, 2 retries within 2
-    /// minutes, and its rate limits on.
+    /// minutes, its rate limits on, and response bodies of at most 32 MiB.
     pub fn new(description: ApiDescription) -> Self {
         Self {
             description,
@@ -220,6 +231,9 @@ impl ClientBuilder {
             http: None,
             retry: RetryPolicy::default(),
             rate_limiting: true,
+            max_pages: DEFAULT_MAX_PAGES,
+            limits: ResponseLimits::default(),
+            max_concurrent_requests: None,
         }
     }
 
@@ -311,6 +325,37 @@ impl ClientBuilder {
         self
     }
 
+    /// The most bytes a response body read whole may have (default: 32 MiB): the body of
+    /// every `send()`, success and error statuses alike, and of every page of `pages()` and
+    /// `items()`. A `Content-Length` above it fails before anything is read, and reading
+    /// stops as soon as more arrives; either is [`crate::Error::BodyTooLarge`], not retried.
+    /// Streamed downloads have their own limit, [`ClientBuilder::max_download_bytes`].
+    /// `u64::MAX` lifts the limit; a generated request builder's `.max_response_bytes(..)`
+    /// sets it for one call.
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.limits.max_response_bytes = limit;
+        self
+    }
+
+    /// The most bytes a streamed download (`send_stream()`) may have (default: no limit).
+    /// A `Content-Length` above it fails before the stream is returned; once more arrives,
+    /// the stream yields [`crate::Error::BodyTooLarge`] and ends. A generated request
+    /// builder's `.max_download_bytes(..)` sets it for one call.
+    pub fn max_download_bytes(mut self, limit: u64) -> Self {
+        self.limits.max_download_bytes = Some(limit);
+        self
+    }
+
+    /// The time the body of a streamed download (`send_stream()`) may take in all, counted
+    /// from when the stream is returned, read or not (default: none, so a body that keeps
+    /// trickling in never times out). Beside it, [`ClientBuilder::timeout`] still bounds the
+    /// wait for the response head and for each chunk. When it passes, the stream yields
+    /// [`crate::Error::Timeout`] and ends.
+    pub fn download_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.download_timeout = Some(timeout);
+        self
+    }
+
     /// The `User-Agent` header (default: the generated crate's name and version). Ignored when
     /// a ready HTTP client is given with [`ClientBuilder::http_client`].
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
@@ -319,8 +364,29 @@ impl ClientBuilder {
     }
 
     /// Uses a ready `reqwest::Client` (its proxy, TLS and pool settings) instead of creating one.
+    ///
+    /// Its redirect policy applies, and the client cannot see or change it: reqwest's
+    /// default follows up to 10 redirects itself and, when the host changes, drops only
+    /// `Authorization` and `Cookie`, so an API key in another header or in the query (through
+    /// `Referer`) would reach the other host. Build it with
+    /// `.redirect(reqwest::redirect::Policy::none())` to have redirects followed by this
+    /// client, which sends no credential to another origin; `.referer(false)` too, as this
+    /// client's own does.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
+        self
+    }
+
+    /// At most `n` requests of this client (and its clones, which share the cap) in flight at
+    /// once (default: no cap). A request holds its slot from sending to the last byte of its
+    /// response body; a streamed download (`send_stream()`) until the stream ends or is
+    /// dropped, so a stream held unread keeps its slot. Further requests wait for a slot
+    /// (the wait does not count against the timeout) before each attempt, after any
+    /// rate-limit wait; retries and redirects give the slot back while they wait. Kept-alive
+    /// connections are reused as usual, with at most `n` idle per host (when this client
+    /// creates the HTTP client). `n` of 0 is taken as 1.
+    pub fn max_concurrent_requests(mut self, n: usize) -> Self {
+        self.max_concurrent_requests = Some(n.clamp(1, Semaphore::MAX_PERMITS));
         self
     }
 
@@ -349,6 +415,23 @@ impl ClientBuilder {
         self
     }
 
+    /// The longest `Retry-After` the client waits out before a retry (default: 30 seconds).
+    /// A 429 or 503 asking for longer is not retried: the call ends at once with
+    /// [`crate::Error::Api`], whose [`crate::ApiError::retry_after`] holds the server's wait,
+    /// so the caller can decide when to come back. Waits also end by the retry deadline.
+    pub fn max_retry_after(mut self, max: Duration) -> Self {
+        self.retry.max_retry_after = max;
+        self
+    }
+
+    /// The most pages one `.pages()` or `.items()` stream fetches (default: 10,000): a list
+    /// that is not over by then ends with [`crate::Error::Pagination`] instead of another
+    /// request. A stream's own `.max_pages(..)` ([`crate::Pages::max_pages`]) overrides it.
+    pub fn max_pages(mut self, pages: u32) -> Self {
+        self.max_pages = pages;
+        self
+    }
+
     /// Whether requests wait to stay within the rate limits the spec declares (default: on).
     /// The budget is shared by every clone of the client.
     pub fn rate_limiting(mut self, enabled: bool) -> Self {
@@ -372,9 +455,19 @@ impl ClientBuilder {
         let credentials = with_token_urls(self.credentials, self.token_urls)?;
         let http = match self.http {
             Some(http) => http,
-            None => reqwest::Client::builder()
-                .user_agent(self.user_agent.as_str())
-                .build()?,
+            None => {
+                // Redirects are followed by `Client`, which keeps credentials to the origin
+                // they were meant for; no `Referer` carries a URL (and its query) elsewhere.
+                let http = reqwest::Client::builder()
+                    .user_agent(self.user_agent.as_str())
+                    .redirect(reqwest::redirect::Policy::none())
+                    .referer(false);
+                match self.max_concurrent_requests {
+                    Some(n) => http.pool_max_idle_per_host(n),
+                    None => http,
+                }
+                .build()?
+            }
         };
         let limiter = self
             .description
@@ -401,6 +494,11 @@ impl ClientBuilder {
                 settings,
                 limiter,
                 operation_limiters,
+                max_pages: self.max_pages,
+                limits: self.limits,
+                in_flight: self
+                    .max_concurrent_requests
+                    .map(|n| Arc::new(Semaphore::new(n))),
             }),
         })
     }

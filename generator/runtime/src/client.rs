@@ -1,8 +1,13 @@
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::Duration;
 
-use reqwest::header::{HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, COOKIE};
+use reqwest::header::{
+    HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE, LOCATION,
+};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+// The deadline is kept on tokio's clock, the one its waits sleep on.
+use tokio::time::Instant;
 use tracing::Instrument;
 
 use futures_util::future::BoxFuture;
@@ -16,8 +21,10 @@ use crate::body::{urlencoded, Multipart};
 use crate::error::{BoxError, Error};
 use crate::rate_limit::RateLimiter;
 use crate::request::{Body, Request, Security};
-use crate::response::{ErrorBody, Response};
-use crate::retry::{retry_after, RetryPolicy};
+use crate::response::{
+    announces_more_than, read_body, ErrorBody, ReadError, Response, ResponseLimits,
+};
+use crate::retry::RetryPolicy;
 use crate::stream::ByteStream;
 use crate::value::{cookie_name, cookie_value};
 
@@ -45,6 +52,12 @@ pub(crate) struct Inner {
     pub(crate) limiter: Option<RateLimiter>,
     /// Budgets of single operations: method, path template, bucket.
     pub(crate) operation_limiters: Vec<(&'static str, &'static str, RateLimiter)>,
+    /// The most pages a `.pages()`/`.items()` stream fetches unless it sets another.
+    pub(crate) max_pages: u32,
+    /// How much of a response is read, and for how long.
+    pub(crate) limits: ResponseLimits,
+    /// The cap on requests in flight at once, shared by clones, when the builder set one.
+    pub(crate) in_flight: Option<Arc<Semaphore>>,
 }
 
 impl fmt::Debug for Client {
@@ -56,25 +69,40 @@ impl fmt::Debug for Client {
             .field("timeout", &self.inner.timeout)
             .field("retry", &self.inner.retry)
             .field("rate_limited", &self.inner.limiter.is_some())
+            .field("limits", &self.inner.limits)
+            .field(
+                "free_request_slots",
+                &self
+                    .inner
+                    .in_flight
+                    .as_ref()
+                    .map(|cap| cap.available_permits()),
+            )
             .finish_non_exhaustive()
     }
 }
 
 /// What one attempt produced.
-enum Attempt {
+enum Attempt<E> {
     Response(Response),
-    /// A success response whose body is left to stream.
-    Streaming(reqwest::Response),
+    /// A success response whose body is left to stream, with its slot of the concurrency cap.
+    Streaming(reqwest::Response, Option<OwnedSemaphorePermit>),
+    /// The attempt ended with this error, not to be retried (a redirect not followed, or
+    /// the request that follows a redirect could not be built).
+    Stopped(Error<E>),
     Failed(reqwest::Error),
     /// No response head within the timeout (streaming requests time the head only).
     TimedOut,
+    /// A response with this status whose body is larger than the limit (not retried).
+    TooLarge(reqwest::StatusCode),
 }
 
 /// The outcome of sending a request: a response read in full, or the head of a success
 /// response whose body streams.
 pub(crate) enum Received {
     Full(Response),
-    Streaming(reqwest::Response, u32),
+    /// The head, the attempts, and the slot of the concurrency cap the body holds.
+    Streaming(reqwest::Response, u32, Option<OwnedSemaphorePermit>),
 }
 
 /// A request body encoded once, before the first attempt; a multipart form is built again
@@ -82,6 +110,43 @@ pub(crate) enum Received {
 enum Encoded<'r> {
     Fixed(bytes::Bytes, HeaderValue),
     Multipart(&'r Multipart),
+}
+
+/// At most this many redirects are followed in one attempt; the next is [`Error::Redirect`].
+const MAX_REDIRECTS: u32 = 10;
+
+/// What every request of an attempt is built from: the first, and those that follow its
+/// redirects.
+struct Outgoing<'r> {
+    request: &'r Request,
+    /// The request's header and cookie parameters, checked.
+    headers: &'r [(HeaderName, HeaderValue)],
+    body: &'r Option<Encoded<'r>>,
+    /// A request outside the API (a token endpoint elsewhere) carries none of its settings.
+    outside: bool,
+    /// Whether a success response's body is left to stream.
+    stream: bool,
+    /// When the first attempt started (the retry deadline counts from it).
+    started: Instant,
+    /// The origin (scheme, host, port) of the request's URL: its credentials go nowhere else.
+    origin: url::Origin,
+}
+
+/// The last response of an attempt's redirects with its slot of the concurrency cap, or the
+/// transport error that ended them.
+type Sent = Result<(reqwest::Response, Option<OwnedSemaphorePermit>), reqwest::Error>;
+
+/// One request of an attempt: the first, or one that follows a redirect.
+struct Hop {
+    method: Method,
+    url: reqwest::Url,
+    /// Whether it carries the request's settings, header and cookie parameters and
+    /// credentials: only while every request of the attempt has gone to the first one's
+    /// origin. Once a redirect leaves it, no later request is trusted, even one back there.
+    trusted: bool,
+    /// Whether it carries the request body: the first request, and one that follows a 307 or
+    /// 308 to the same origin.
+    body: bool,
 }
 
 impl Client {
@@ -100,14 +165,34 @@ impl Client {
 
     /// Sends a request like [`Client::execute`], but leaves the body of a success response to
     /// stream: retries apply until the status and headers arrive, never mid-stream. A
-    /// non-success status is [`Error::Api`] with its body decoded as `E`.
+    /// non-success status is [`Error::Api`] with its body decoded as `E`. A success whose
+    /// `Content-Length` is above the download limit is [`Error::BodyTooLarge`] before any
+    /// of its body is read.
     pub async fn execute_stream<E: ErrorBody + Send + 'static>(
         &self,
         request: Request,
     ) -> Result<ByteStream<E>, Error<E>> {
+        let limits = self.inner.limits;
+        let max_bytes = request.max_download_bytes.or(limits.max_download_bytes);
         match self.exchange(&request, true).await? {
-            Received::Streaming(response, attempts) => {
-                Ok(ByteStream::new(response, self.inner.timeout, attempts))
+            Received::Streaming(response, attempts, slot) => {
+                if let Some(limit) =
+                    max_bytes.filter(|limit| announces_more_than(&response, *limit))
+                {
+                    return Err(Error::BodyTooLarge {
+                        limit,
+                        status: response.status(),
+                        attempts,
+                    });
+                }
+                Ok(ByteStream::new(
+                    response,
+                    self.inner.timeout,
+                    attempts,
+                    max_bytes,
+                    limits.download_timeout,
+                )
+                .holding(slot))
             }
             Received::Full(response) => Err(match response.error_for_status::<E>() {
                 Err(err) => err,
@@ -120,20 +205,34 @@ impl Client {
     pub(crate) async fn send<E>(&self, request: &Request) -> Result<Response, Error<E>> {
         match self.exchange(request, false).await? {
             Received::Full(response) => Ok(response),
-            Received::Streaming(response, attempts) => {
+            // The slot is held until the body is read.
+            Received::Streaming(response, attempts, _slot) => {
                 let status = response.status();
                 let headers = response.headers().clone();
-                let body = response
-                    .bytes()
-                    .await
-                    .map_err(|err| Error::from_reqwest(err.without_url(), attempts))?;
+                let limit = self.response_limit(request);
+                let body = read_body(response, limit).await.map_err(|err| match err {
+                    ReadError::Transport(err) => Error::from_reqwest(err.without_url(), attempts),
+                    ReadError::TooLarge => Error::BodyTooLarge {
+                        limit,
+                        status,
+                        attempts,
+                    },
+                })?;
                 Ok(Response::new(status, headers, body, attempts))
             }
         }
     }
 
+    /// The most bytes the response body to `request` may have when read whole.
+    fn response_limit(&self, request: &Request) -> u64 {
+        request
+            .max_response_bytes
+            .unwrap_or(self.inner.limits.max_response_bytes)
+    }
+
     /// The attempt loop. With `stream`, a success response is returned before its body is
-    /// read, and only the response head is subject to the attempt's timeout.
+    /// read, and only the response head is subject to the attempt's timeout. A body read
+    /// whole is read within the response limit, and one above it is not retried.
     async fn exchange<E>(&self, request: &Request, stream: bool) -> Result<Received, Error<E>> {
         if let Some(problem) = &request.problem {
             return Err(Error::InvalidRequest(problem.clone()));
@@ -156,42 +255,38 @@ impl Client {
             headers.push((header_name(name)?, header_value(name, value)?));
         }
 
+        let body_limit = self.response_limit(request);
         let retry = &self.inner.retry;
         let started = Instant::now();
+        let outgoing = Outgoing {
+            request,
+            headers: &headers,
+            body: &body,
+            outside,
+            stream,
+            started,
+            origin: url.origin(),
+        };
         let mut attempts = 0;
         let mut retries = 0;
         let mut refreshed_token = false;
+        // Whether the next attempt already has its place within the rate limits (a retry
+        // takes it after its wait, before it is decided).
+        let mut admitted = false;
         loop {
             attempts += 1;
-            if !outside {
-                self.wait_for_rate_limits(request).await;
-            }
-            let mut builder = self.inner.http.request(request.method.clone(), url.clone());
-            if !stream {
-                builder = builder.timeout(self.attempt_timeout(started));
-            }
-            let settings = if outside {
-                &[][..]
-            } else {
-                &self.inner.settings[..]
-            };
-            for (name, value) in settings {
-                builder = builder.header(name, value);
-            }
-            // Cookies go in one header, which `authorize` writes with any cookie credential.
-            for (name, value) in headers.iter().filter(|(name, _)| *name != COOKIE) {
-                builder = builder.header(name, value);
-            }
-            let (builder, token) = self.authorize(request, builder).await?;
-            let builder = match &body {
-                Some(Encoded::Fixed(bytes, content_type)) => builder
-                    .header(CONTENT_TYPE, content_type.clone())
-                    .body(bytes.clone()),
-                Some(Encoded::Multipart(form)) => {
-                    builder.multipart(form.to_form().map_err(Error::InvalidRequest)?)
+            if !std::mem::take(&mut admitted) {
+                if let Err(wait) = self.admit(request, outside, started).await {
+                    return Err(Error::RateLimited { wait });
                 }
-                None => builder,
+            }
+            let first = Hop {
+                method: request.method.clone(),
+                url: url.clone(),
+                trusted: true,
+                body: true,
             };
+            let (builder, token) = self.prepare(&outgoing, &first).await?;
 
             let span = tracing::info_span!(
                 "http_request",
@@ -200,25 +295,21 @@ impl Client {
                 attempt = attempts,
                 status = tracing::field::Empty,
             );
-            let head_timeout = self.attempt_timeout(started);
             let outcome = async {
-                let sent = if stream {
-                    match tokio::time::timeout(head_timeout, builder.send()).await {
-                        Ok(sent) => sent,
-                        Err(_) => return Attempt::TimedOut,
-                    }
-                } else {
-                    builder.send().await
+                let sent = match self.follow(&outgoing, first, builder, attempts).await {
+                    Ok(sent) => sent,
+                    Err(stopped) => return stopped,
                 };
                 match sent {
-                    Ok(response) => {
+                    // The slot of the concurrency cap is held until the body is read.
+                    Ok((response, slot)) => {
                         let status = response.status();
                         tracing::Span::current().record("status", status.as_u16());
                         if stream && status.is_success() {
-                            return Attempt::Streaming(response);
+                            return Attempt::Streaming(response, slot);
                         }
                         let headers = response.headers().clone();
-                        let read = response.bytes();
+                        let read = read_body(response, body_limit);
                         let read = if stream {
                             match tokio::time::timeout(self.inner.timeout, read).await {
                                 Ok(read) => read,
@@ -231,7 +322,8 @@ impl Client {
                             Ok(body) => {
                                 Attempt::Response(Response::new(status, headers, body, attempts))
                             }
-                            Err(err) => Attempt::Failed(err),
+                            Err(ReadError::Transport(err)) => Attempt::Failed(err),
+                            Err(ReadError::TooLarge) => Attempt::TooLarge(status),
                         }
                     }
                     Err(err) => Attempt::Failed(err),
@@ -254,15 +346,16 @@ impl Client {
                         }
                     }
                     (retries < retry.max_retries && retry.retries_status(&request.method, status))
-                        .then(|| {
-                            retry_after(response.headers(), SystemTime::now())
-                                .unwrap_or_else(|| retry.backoff(retries + 1))
-                        })
+                        .then(|| retry.wait_after_response(response.headers(), retries + 1))
+                        .flatten()
                 }
                 Attempt::Failed(err) => (retries < retry.max_retries
                     && retry.retries_transport(&request.method, err))
                 .then(|| retry.backoff(retries + 1)),
-                Attempt::Streaming(_) | Attempt::TimedOut => None,
+                Attempt::Streaming(..)
+                | Attempt::TimedOut
+                | Attempt::TooLarge(_)
+                | Attempt::Stopped(_) => None,
             };
             let wait = wait.filter(|wait| {
                 started
@@ -270,34 +363,259 @@ impl Client {
                     .checked_add(*wait)
                     .is_some_and(|resumed| resumed < retry.deadline)
             });
-            match (wait, outcome) {
-                (Some(wait), outcome) => {
-                    let reason = match &outcome {
-                        Attempt::Response(response) => format!("HTTP {}", response.status()),
-                        Attempt::Failed(err) => strip_url(err),
-                        Attempt::Streaming(response) => format!("HTTP {}", response.status()),
-                        Attempt::TimedOut => "timed out".to_owned(),
-                    };
-                    tracing::debug!(
+            if let Some(wait) = wait {
+                let reason = match &outcome {
+                    Attempt::Response(response) => format!("HTTP {}", response.status()),
+                    Attempt::Failed(err) => strip_url(err),
+                    Attempt::Streaming(response, _) => format!("HTTP {}", response.status()),
+                    Attempt::Stopped(err) => err.to_string(),
+                    Attempt::TimedOut => "timed out".to_owned(),
+                    Attempt::TooLarge(status) => format!("HTTP {status}, body too large"),
+                };
+                tracing::debug!(
+                    path = %request.path_template,
+                    attempt = attempts,
+                    wait_ms = wait.as_millis() as u64,
+                    %reason,
+                    "retrying"
+                );
+                tokio::time::sleep(wait).await;
+                // The retry's place within the rate limits, by the deadline; without one, this
+                // outcome is the call's.
+                match self.admit(request, outside, started).await {
+                    Ok(()) => {
+                        retries += 1;
+                        admitted = true;
+                        continue;
+                    }
+                    Err(held) => tracing::debug!(
                         path = %request.path_template,
-                        attempt = attempts,
-                        wait_ms = wait.as_millis() as u64,
-                        %reason,
-                        "retrying"
-                    );
-                    retries += 1;
-                    tokio::time::sleep(wait).await;
+                        wait_ms = held.as_millis() as u64,
+                        "the client-side rate limit holds the retry past the retry deadline"
+                    ),
                 }
-                (None, Attempt::Response(response)) => return Ok(Received::Full(response)),
-                (None, Attempt::Streaming(response)) => {
-                    return Ok(Received::Streaming(response, attempts))
+            }
+            match outcome {
+                Attempt::Response(response) => return Ok(Received::Full(response)),
+                Attempt::Streaming(response, slot) => {
+                    return Ok(Received::Streaming(response, attempts, slot))
                 }
-                (None, Attempt::Failed(err)) => {
+                Attempt::Stopped(err) => return Err(err),
+                Attempt::Failed(err) => {
                     return Err(Error::from_reqwest(err.without_url(), attempts))
                 }
-                (None, Attempt::TimedOut) => return Err(Error::Timeout { attempts }),
+                Attempt::TimedOut => return Err(Error::Timeout { attempts }),
+                Attempt::TooLarge(status) => {
+                    return Err(Error::BodyTooLarge {
+                        limit: body_limit,
+                        status,
+                        attempts,
+                    })
+                }
             }
         }
+    }
+
+    /// The request that `hop` sends. A trusted hop carries everything the request has:
+    /// the API's settings (unless it goes outside the API), header and cookie parameters,
+    /// the credentials its security calls for, and the body when `hop.body`; the token used
+    /// is returned with its generation. Any other hop carries only the request's `Accept`.
+    async fn prepare<E>(
+        &self,
+        out: &Outgoing<'_>,
+        hop: &Hop,
+    ) -> Result<(reqwest::RequestBuilder, Option<(Arc<TokenCache>, u64)>), Error<E>> {
+        let mut builder = self.inner.http.request(hop.method.clone(), hop.url.clone());
+        if !out.stream {
+            builder = builder.timeout(self.attempt_timeout(out.started));
+        }
+        if !hop.trusted {
+            for (name, value) in out.headers.iter().filter(|(name, _)| *name == ACCEPT) {
+                builder = builder.header(name, value);
+            }
+            return Ok((builder, None));
+        }
+        let settings = if out.outside {
+            &[][..]
+        } else {
+            &self.inner.settings[..]
+        };
+        for (name, value) in settings {
+            builder = builder.header(name, value);
+        }
+        // Cookies go in one header, which `authorize` writes with any cookie credential.
+        for (name, value) in out.headers.iter().filter(|(name, _)| *name != COOKIE) {
+            builder = builder.header(name, value);
+        }
+        let (builder, token) = self.authorize(out.request, builder).await?;
+        let builder = match out.body.as_ref().filter(|_| hop.body) {
+            Some(Encoded::Fixed(bytes, content_type)) => builder
+                .header(CONTENT_TYPE, content_type.clone())
+                .body(bytes.clone()),
+            Some(Encoded::Multipart(form)) => {
+                builder.multipart(form.to_form().map_err(Error::InvalidRequest)?)
+            }
+            None => builder,
+        };
+        Ok((builder, token))
+    }
+
+    /// Sends `builder` (the request of `hop`) and follows the redirects it gets, at most
+    /// [`MAX_REDIRECTS`] (see [`Client::redirect`]). Each request first waits for a slot of
+    /// the concurrency cap, and gives it back before the next is built; the last response is
+    /// returned with its slot. `Err` ends the attempt at once (a head that did not arrive in
+    /// time when streaming, a redirect not followed); a transport error is `Ok(Err(..))`,
+    /// for the retry policy to judge.
+    async fn follow<E>(
+        &self,
+        out: &Outgoing<'_>,
+        mut hop: Hop,
+        mut builder: reqwest::RequestBuilder,
+        attempts: u32,
+    ) -> Result<Sent, Attempt<E>> {
+        let mut redirects = 0;
+        loop {
+            let slot = self.slot().await;
+            let sent = if out.stream {
+                let head = self.attempt_timeout(out.started);
+                match tokio::time::timeout(head, builder.send()).await {
+                    Ok(sent) => sent,
+                    Err(_) => return Err(Attempt::TimedOut),
+                }
+            } else {
+                builder.send().await
+            };
+            let response = match sent {
+                Ok(response) => response,
+                Err(err) => return Ok(Err(err)),
+            };
+            let status = response.status();
+            let refused = |reason: String| {
+                Attempt::Stopped(Error::Redirect {
+                    status,
+                    reason,
+                    attempts,
+                })
+            };
+            let next = match self.redirect(out, &hop, &response) {
+                Ok(Some(next)) => next,
+                Ok(None) => return Ok(Ok((response, slot))),
+                Err(reason) => return Err(refused(reason)),
+            };
+            redirects += 1;
+            if redirects > MAX_REDIRECTS {
+                return Err(refused(format!(
+                    "more than {MAX_REDIRECTS} redirects in a row"
+                )));
+            }
+            drop(response);
+            drop(slot);
+            tracing::debug!(
+                status = status.as_u16(),
+                same_origin = next.trusted,
+                "following a redirect"
+            );
+            builder = match self.prepare(out, &next).await {
+                Ok((builder, _)) => builder,
+                Err(err) => return Err(Attempt::Stopped(err)),
+            };
+            hop = next;
+        }
+    }
+
+    /// The request that follows `response` to `hop`: `Ok(None)` when it is not a redirect
+    /// to follow (a status other than 301, 302, 303, 307 and 308, or no `Location` that
+    /// resolves to a URL: the response is the answer), `Err` with the reason when it must not
+    /// be followed (a URL that is not http or https; a 307 or 308 that would take the body
+    /// to another origin).
+    ///
+    /// 301, 302 and 303 turn any method but `GET` and `HEAD` into `GET` without the body, as
+    /// browsers do; 307 and 308 keep the method and the body. A request to another origin
+    /// (scheme, host or port) than the first request's is not trusted (see [`Hop`]), and
+    /// neither is any after it. An API key of the client's that the server put in the
+    /// `Location` query is taken out (a trusted hop gets it again from `authorize`).
+    fn redirect(
+        &self,
+        out: &Outgoing<'_>,
+        hop: &Hop,
+        response: &reqwest::Response,
+    ) -> Result<Option<Hop>, String> {
+        let status = response.status().as_u16();
+        if !matches!(status, 301 | 302 | 303 | 307 | 308) {
+            return Ok(None);
+        }
+        let Some(mut url) = response
+            .headers()
+            .get(LOCATION)
+            .and_then(|location| location.to_str().ok())
+            .and_then(|location| hop.url.join(location.trim()).ok())
+        else {
+            return Ok(None);
+        };
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err("its location is not an http or https URL".to_owned());
+        }
+        let trusted = hop.trusted && url.origin() == out.origin;
+        let keeps_method = matches!(status, 307 | 308);
+        let body = keeps_method && hop.body && out.body.is_some();
+        if body && !trusted {
+            return Err(format!(
+                "a {status} to another origin would send the request body there"
+            ));
+        }
+        let method = if keeps_method || hop.method == Method::HEAD {
+            hop.method.clone()
+        } else {
+            Method::GET
+        };
+        url.set_fragment(None);
+        self.without_query_keys(&mut url);
+        Ok(Some(Hop {
+            method,
+            url,
+            trusted,
+            body,
+        }))
+    }
+
+    /// Takes out of `url`'s query every parameter that is an API key of the client's (its
+    /// name with its value); the other parameters stay exactly as written, so that a signed
+    /// URL keeps its signature.
+    fn without_query_keys(&self, url: &mut reqwest::Url) {
+        let keys: Vec<(&str, &str)> = self
+            .inner
+            .credentials
+            .iter()
+            .filter_map(|(_, credential)| match credential {
+                Credential::ApiKey {
+                    location: ApiKeyLocation::Query,
+                    name,
+                    value,
+                } => Some((*name, value.expose())),
+                _ => None,
+            })
+            .collect();
+        let Some(query) = url.query().filter(|_| !keys.is_empty()) else {
+            return;
+        };
+        let is_key = |pair: &str| {
+            url::form_urlencoded::parse(pair.as_bytes())
+                .next()
+                .is_some_and(|(name, value)| keys.contains(&(&*name, &*value)))
+        };
+        let kept: Vec<&str> = query.split('&').filter(|pair| !is_key(pair)).collect();
+        if kept.len() < query.split('&').count() {
+            let kept = kept.join("&");
+            url.set_query((!kept.is_empty()).then_some(kept.as_str()));
+        }
+    }
+
+    /// A slot of the client's cap on requests in flight, when it has one: waited for while
+    /// every slot is taken, given back when dropped.
+    async fn slot(&self) -> Option<OwnedSemaphorePermit> {
+        let cap = self.inner.in_flight.clone()?;
+        // The semaphore is never closed.
+        cap.acquire_owned().await.ok()
     }
 
     /// The time the next attempt may take: the client's timeout, cut short so that it ends by
@@ -307,16 +625,29 @@ impl Client {
         self.inner.timeout.min(left.max(Duration::from_millis(1)))
     }
 
-    async fn wait_for_rate_limits(&self, request: &Request) {
+    /// Waits for the request's place within the rate limits (the API's, then its
+    /// operation's), but never past the retry deadline: `Err` with the wait a limit asks for
+    /// when that is longer. A request outside the API has none.
+    async fn admit(
+        &self,
+        request: &Request,
+        outside: bool,
+        started: Instant,
+    ) -> Result<(), Duration> {
+        if outside {
+            return Ok(());
+        }
+        let left = || self.inner.retry.deadline.saturating_sub(started.elapsed());
         if let Some(limiter) = &self.inner.limiter {
-            limiter.acquire().await;
+            limiter.acquire_within(left()).await?;
         }
         let method = request.method.as_str();
         for (op_method, path, limiter) in &self.inner.operation_limiters {
             if *op_method == method && *path == request.path_template {
-                limiter.acquire().await;
+                limiter.acquire_within(left()).await?;
             }
         }
+        Ok(())
     }
 
     /// Adds the credentials the request's security requirements call for. A token from a

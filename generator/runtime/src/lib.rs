@@ -39,7 +39,7 @@ pub use body::{FilePart, Multipart};
 pub use builder::{ApiDescription, BuildError, ClientBuilder, OperationRateLimit, Setting};
 pub use client::Client;
 pub use error::{ApiError, BoxError, Error};
-pub use paginate::{Items, Pages, Pagination};
+pub use paginate::{Items, Pages, Pagination, PaginationError};
 pub use query::ClauseQuery;
 pub use rate_limit::{RateLimit, RateLimiter};
 pub use request::{Request, Security};

@@ -5,9 +5,19 @@
 //! changes. The stream ends, without another request, when the last page said so: it was
 //! empty, reached the total (or the total number of pages) the server states, was shorter
 //! than the page size when the server states no total, or carried no next token.
+//!
+//! A server that never says so cannot hold a stream forever: the stream ends with
+//! [`Error::Pagination`] when a page names a token or cursor already used in the stream
+//! (`A, B, A`), when a page is byte for byte the page before it (the server ignored the page
+//! number or offset), and when the list goes past the stream's page limit
+//! ([`Pages::max_pages`], [`crate::ClientBuilder::max_pages`]; 10,000 by default).
 
+use std::collections::HashSet;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::marker::PhantomData;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use futures_core::Stream;
@@ -118,16 +128,71 @@ impl Pagination {
     }
 }
 
+/// The most pages a stream fetches unless the client builder or the stream sets another.
+pub(crate) const DEFAULT_MAX_PAGES: u32 = 10_000;
+
+/// Why a `.pages()` or `.items()` stream ended with [`Error::Pagination`] instead of paging
+/// on. Token values are never shown: they are opaque, and may carry what the server keeps
+/// secret.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PaginationError {
+    /// A page named as the next page a token or cursor the stream had already sent (the
+    /// server goes round in a circle: `A, B, A`). That page itself was delivered.
+    #[error("a page token repeated: page {page} named as the next page a token or cursor this list had already used")]
+    RepeatedToken {
+        /// The page that named it (1 for the stream's first page).
+        page: u32,
+    },
+    /// A page was byte for byte the page before it: the server ignored the page number or
+    /// offset. The repeated page was not delivered.
+    #[error("a page repeated: page {page} is the same as the page before it (the server ignored the page number or offset)")]
+    RepeatedPage {
+        /// The repeated page (2 when the second page repeats the first).
+        page: u32,
+    },
+    /// The stream fetched its most pages and the list was not over.
+    #[error("the list did not end within {max_pages} pages, the most this stream fetches (set another with `.max_pages(..)`)")]
+    TooManyPages {
+        /// The limit: [`Pages::max_pages`] or [`crate::ClientBuilder::max_pages`].
+        max_pages: u32,
+    },
+}
+
 /// A stream of the pages of a list, each decoded as `P`.
 #[must_use = "streams do nothing unless polled"]
 pub struct Pages<P, E = Value> {
     inner: BoxStream<'static, Result<P, Error<E>>>,
+    max_pages: Arc<AtomicU32>,
 }
 
 /// A stream of the items of a list, page after page, each decoded as `I`.
 #[must_use = "streams do nothing unless polled"]
 pub struct Items<I, E = Value> {
     inner: BoxStream<'static, Result<I, Error<E>>>,
+    max_pages: Arc<AtomicU32>,
+}
+
+impl<P, E> Pages<P, E> {
+    /// Fetches at most `pages` pages, instead of the client's limit
+    /// ([`crate::ClientBuilder::max_pages`], 10,000 by default): a list that is not over by
+    /// then ends with [`Error::Pagination`] ([`PaginationError::TooManyPages`]) instead of
+    /// another request. Counts from the stream's first page, also when set mid-stream.
+    pub fn max_pages(self, pages: u32) -> Self {
+        self.max_pages.store(pages, Ordering::Relaxed);
+        self
+    }
+}
+
+impl<I, E> Items<I, E> {
+    /// Fetches at most `pages` pages, instead of the client's limit
+    /// ([`crate::ClientBuilder::max_pages`], 10,000 by default): a list that is not over by
+    /// then ends with [`Error::Pagination`] ([`PaginationError::TooManyPages`]) after the
+    /// items of its last page, instead of another request.
+    pub fn max_pages(self, pages: u32) -> Self {
+        self.max_pages.store(pages, Ordering::Relaxed);
+        self
+    }
 }
 
 impl<P, E> Stream for Pages<P, E> {
@@ -184,6 +249,16 @@ struct Cursor<E> {
     /// The page size: requested, or else the length of the first page.
     page_size: Option<u64>,
     done: bool,
+    /// Pages fetched so far.
+    fetched: u32,
+    /// The most pages to fetch, shared with the `Pages`/`Items` handle that sets it.
+    max_pages: Arc<AtomicU32>,
+    /// Every token or cursor sent so far, the caller's first one included.
+    tokens: HashSet<String>,
+    /// The length and hash of the previous page's body.
+    previous: Option<(usize, u64)>,
+    /// What ends the stream once the page that showed it has been delivered.
+    failure: Option<PaginationError>,
     error: PhantomData<fn() -> E>,
 }
 
@@ -194,10 +269,11 @@ impl Client {
         P: DeserializeOwned + Send + 'static,
         E: ErrorBody + Send + 'static,
     {
-        let inner = raw_pages::<E>(self.clone(), request, pagination)
+        let max_pages = Arc::new(AtomicU32::new(self.inner.max_pages));
+        let inner = raw_pages::<E>(self.clone(), request, pagination, max_pages.clone())
             .and_then(|page| async move { page.response.decode_value(page.json) })
             .boxed();
-        Pages { inner }
+        Pages { inner, max_pages }
     }
 
     /// The items of a paginated operation, page after page.
@@ -207,7 +283,8 @@ impl Client {
         E: ErrorBody + Send + 'static,
     {
         let items = pagination.items;
-        let inner = raw_pages::<E>(self.clone(), request, pagination)
+        let max_pages = Arc::new(AtomicU32::new(self.inner.max_pages));
+        let inner = raw_pages::<E>(self.clone(), request, pagination, max_pages.clone())
             .and_then(move |mut page| async move {
                 let list = match page.json.pointer_mut(items).map(Value::take) {
                     Some(Value::Array(list)) => list,
@@ -220,7 +297,7 @@ impl Client {
             .map_ok(|items| stream::iter(items.into_iter().map(Ok)))
             .try_flatten()
             .boxed();
-        Items { inner }
+        Items { inner, max_pages }
     }
 }
 
@@ -234,6 +311,7 @@ fn raw_pages<E>(
     client: Client,
     request: Request,
     pagination: Pagination,
+    max_pages: Arc<AtomicU32>,
 ) -> impl Stream<Item = Result<RawPage, Error<E>>> + Send
 where
     E: ErrorBody + Send + 'static,
@@ -261,6 +339,10 @@ where
             .saturating_mul(page_size.unwrap_or(0)),
         _ => 0,
     };
+    let tokens = match &position {
+        Position::Token(Some(first)) => HashSet::from([first.clone()]),
+        _ => HashSet::new(),
+    };
     let cursor = Cursor::<E> {
         client,
         request,
@@ -270,17 +352,38 @@ where
         skipped,
         page_size,
         done: false,
+        fetched: 0,
+        max_pages,
+        tokens,
+        previous: None,
+        failure: None,
         error: PhantomData,
     };
     stream::try_unfold(cursor, |mut cursor| async move {
         if cursor.done {
             return Ok(None);
         }
+        if let Some(problem) = cursor.failure.take() {
+            return Err(Error::Pagination(problem));
+        }
+        let max_pages = cursor.max_pages.load(Ordering::Relaxed);
+        if cursor.fetched >= max_pages {
+            return Err(Error::Pagination(PaginationError::TooManyPages {
+                max_pages,
+            }));
+        }
         let response = cursor
             .client
             .send::<E>(&cursor.request)
             .await?
             .error_for_status()?;
+        cursor.fetched = cursor.fetched.saturating_add(1);
+        let body = (response.body().len(), digest(response.body()));
+        if cursor.previous.replace(body) == Some(body) {
+            return Err(Error::Pagination(PaginationError::RepeatedPage {
+                page: cursor.fetched,
+            }));
+        }
         let json: Value = response.decode_json(response.body())?;
         let count = match json.pointer(cursor.pagination.items) {
             Some(Value::Array(items)) => items.len() as u64,
@@ -312,6 +415,13 @@ fn current(request: &Request, pagination: &Pagination, param: &str) -> Option<St
     } else {
         request.query_value(param)
     }
+}
+
+/// A hash of a page's body, to tell a page sent again from the next one.
+fn digest(body: &[u8]) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    body.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// A number in the page at `pointer`, if there is one.
@@ -378,10 +488,15 @@ impl<E> Cursor<E> {
                     Some(Value::Number(number)) => Some(number.to_string()),
                     _ => None,
                 };
-                // No token, or the same token again: the list is over (a server repeating
-                // a token would otherwise be paged forever).
+                // No token: the list is over. A token already sent (the one just sent, or
+                // any before it): the server goes round in a circle, which ends the stream
+                // with an error once this page is delivered.
                 match next {
-                    Some(next) if token.as_deref() != Some(next.as_str()) => {
+                    None => self.done = true,
+                    Some(next) if !self.tokens.insert(next.clone()) => {
+                        self.failure = Some(PaginationError::RepeatedToken { page: self.fetched });
+                    }
+                    Some(next) => {
                         *token = Some(next.clone());
                         self.set(p.param, Value::String(next));
                         for param in p.replaces {
@@ -392,7 +507,6 @@ impl<E> Cursor<E> {
                             }
                         }
                     }
-                    _ => self.done = true,
                 }
             }
         }

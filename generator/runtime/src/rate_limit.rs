@@ -1,7 +1,12 @@
-//! Client-side rate limiting: a token bucket shared by the clones of a client.
+//! Client-side rate limiting: a GCRA limiter (`governor`) shared by the clones of a client.
 
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::num::NonZeroU32;
+use std::time::Duration;
+
+use governor::clock::{Clock, DefaultClock};
+use governor::middleware::NoOpMiddleware;
+use governor::state::{InMemoryState, NotKeyed};
+use governor::Quota;
 
 /// A request budget: at most `requests` per `period`, as a spec's `x-rate-limit` declares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,30 +40,24 @@ impl RateLimit {
     }
 }
 
-/// A token bucket: full at first (a burst of the whole budget is allowed), refilled evenly
-/// over the period. Waiting callers reserve their token, so they are served in turn.
+/// Keeps requests within a [`RateLimit`]: a burst of the whole budget at first, then one
+/// request per `period / requests`, as a token bucket refilled evenly over the period would
+/// (GCRA, from the `governor` crate). Shared by the clones of a client.
+///
+/// Waiting callers sleep on tokio's timer until the limiter says their request fits; callers
+/// that wake together are served in no particular order.
 #[derive(Debug)]
 pub struct RateLimiter {
     limit: RateLimit,
-    bucket: Mutex<Bucket>,
-}
-
-#[derive(Debug)]
-struct Bucket {
-    /// Tokens available; negative when callers are waiting for tokens not yet refilled.
-    tokens: f64,
-    updated: Instant,
+    cells: Cells<DefaultClock>,
 }
 
 impl RateLimiter {
-    /// A full bucket for `limit`.
+    /// A limiter for `limit`, with its whole budget available.
     pub fn new(limit: RateLimit) -> Self {
         Self {
             limit,
-            bucket: Mutex::new(Bucket {
-                tokens: f64::from(limit.requests),
-                updated: Instant::now(),
-            }),
+            cells: Cells::new(limit, DefaultClock::default()),
         }
     }
 
@@ -69,8 +68,25 @@ impl RateLimiter {
 
     /// Waits until one more request is within the limit.
     pub async fn acquire(&self) {
-        let wait = self.reserve(Instant::now());
-        if !wait.is_zero() {
+        // A wait of `Duration::MAX` is never refused.
+        let _ = self.acquire_within(Duration::MAX).await;
+    }
+
+    /// Waits until one more request is within the limit, unless that would take longer than
+    /// `max_wait`: then returns at once with the wait the limit asks for, and the budget is
+    /// left untouched.
+    pub async fn acquire_within(&self, max_wait: Duration) -> Result<(), Duration> {
+        let give_up = tokio::time::Instant::now().checked_add(max_wait);
+        loop {
+            let wait = match self.cells.take() {
+                Ok(()) => return Ok(()),
+                Err(wait) => wait,
+            };
+            if let Some(give_up) = give_up {
+                if wait > give_up.saturating_duration_since(tokio::time::Instant::now()) {
+                    return Err(wait);
+                }
+            }
             tracing::debug!(
                 wait_ms = wait.as_millis() as u64,
                 "waiting for the client-side rate limit"
@@ -78,56 +94,97 @@ impl RateLimiter {
             tokio::time::sleep(wait).await;
         }
     }
+}
 
-    /// Takes a token and says how long to wait until it is really there.
-    fn reserve(&self, now: Instant) -> Duration {
-        let capacity = f64::from(self.limit.requests);
-        let per_second = capacity / self.limit.period.as_secs_f64();
-        // A poisoned lock only means another caller panicked mid-update; the bucket's numbers
-        // are still usable.
-        let mut bucket = self
-            .bucket
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let elapsed = now.saturating_duration_since(bucket.updated).as_secs_f64();
-        bucket.tokens = (bucket.tokens + elapsed * per_second).min(capacity);
-        bucket.updated = now;
-        bucket.tokens -= 1.0;
-        if bucket.tokens >= 0.0 {
-            Duration::ZERO
-        } else {
-            Duration::try_from_secs_f64(-bucket.tokens / per_second).unwrap_or(Duration::MAX)
+/// The `governor` limiter and its clock (a fake one in tests).
+struct Cells<C: Clock> {
+    clock: C,
+    limiter: governor::RateLimiter<NotKeyed, InMemoryState, C, NoOpMiddleware<C::Instant>>,
+}
+
+impl<C: Clock> std::fmt::Debug for Cells<C> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Cells")
+    }
+}
+
+impl<C: Clock + Clone> Cells<C> {
+    fn new(limit: RateLimit, clock: C) -> Self {
+        let burst = NonZeroU32::new(limit.requests).unwrap_or(NonZeroU32::MIN);
+        // At least a nanosecond per request, so `with_period` always has a quota to give.
+        let interval = (limit.period / burst.get()).max(Duration::from_nanos(1));
+        let quota = Quota::with_period(interval)
+            .unwrap_or_else(|| Quota::per_second(burst))
+            .allow_burst(burst);
+        Self {
+            limiter: governor::RateLimiter::direct_with_clock(quota, clock.clone()),
+            clock,
         }
+    }
+
+    /// Takes one request from the budget, or says how long until one is there.
+    fn take(&self) -> Result<(), Duration> {
+        self.limiter
+            .check()
+            .map_err(|not_until| not_until.wait_time_from(self.clock.now()))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use governor::clock::FakeRelativeClock;
 
     fn millis(wait: Duration) -> u128 {
         (wait.as_secs_f64() * 1000.0).round() as u128
     }
 
     #[test]
-    fn a_full_bucket_allows_a_burst_then_spaces_requests() {
-        let limiter = RateLimiter::new(RateLimit::new(2, Duration::from_secs(2)));
-        let now = Instant::now();
-        assert_eq!(limiter.reserve(now), Duration::ZERO);
-        assert_eq!(limiter.reserve(now), Duration::ZERO);
-        // One token per second: the third waits 1 s, the fourth 2 s.
-        assert_eq!(millis(limiter.reserve(now)), 1000);
-        assert_eq!(millis(limiter.reserve(now)), 2000);
-        // Later on, the bucket has refilled.
-        let later = now + Duration::from_secs(10);
-        assert_eq!(limiter.reserve(later), Duration::ZERO);
+    fn a_full_budget_allows_a_burst_then_spaces_requests() {
+        let clock = FakeRelativeClock::default();
+        let cells = Cells::new(RateLimit::new(2, Duration::from_secs(2)), clock.clone());
+        assert_eq!(cells.take(), Ok(()));
+        assert_eq!(cells.take(), Ok(()));
+        // One request per second: the third waits 1 s, and asking again takes nothing.
+        assert_eq!(cells.take().map_err(millis), Err(1000));
+        assert_eq!(cells.take().map_err(millis), Err(1000));
+        clock.advance(Duration::from_secs(1));
+        assert_eq!(cells.take(), Ok(()));
+        assert_eq!(cells.take().map_err(millis), Err(1000));
+        // Later on, the whole budget is back, and no more.
+        clock.advance(Duration::from_secs(10));
+        assert_eq!(cells.take(), Ok(()));
+        assert_eq!(cells.take(), Ok(()));
+        assert!(cells.take().is_err());
     }
 
     #[test]
     fn one_request_per_three_seconds() {
-        let limiter = RateLimiter::new(RateLimit::new(1, Duration::from_secs(3)));
-        let now = Instant::now();
-        assert_eq!(limiter.reserve(now), Duration::ZERO);
-        assert_eq!(millis(limiter.reserve(now + Duration::from_secs(1))), 2000);
+        let clock = FakeRelativeClock::default();
+        let cells = Cells::new(RateLimit::new(1, Duration::from_secs(3)), clock.clone());
+        assert_eq!(cells.take(), Ok(()));
+        clock.advance(Duration::from_secs(1));
+        assert_eq!(cells.take().map_err(millis), Err(2000));
+    }
+
+    #[test]
+    fn zero_budgets_are_one_request_per_second() {
+        let clock = FakeRelativeClock::default();
+        let cells = Cells::new(RateLimit::new(0, Duration::ZERO), clock.clone());
+        assert_eq!(cells.take(), Ok(()));
+        assert_eq!(cells.take().map_err(millis), Err(1000));
+    }
+
+    #[tokio::test]
+    async fn a_wait_longer_than_allowed_is_refused_at_once_and_takes_nothing() {
+        let limiter = RateLimiter::new(RateLimit::new(1, Duration::from_secs(60)));
+        limiter.acquire().await;
+        let started = std::time::Instant::now();
+        let refused = limiter.acquire_within(Duration::from_secs(1)).await;
+        assert!(matches!(refused, Err(wait) if wait > Duration::from_secs(58)));
+        assert!(started.elapsed() < Duration::from_secs(1));
+        // Refusing took nothing: the next request still waits for the same one.
+        let again = limiter.acquire_within(Duration::ZERO).await;
+        assert!(matches!(again, Err(wait) if wait > Duration::from_secs(58)));
     }
 }

@@ -32,6 +32,10 @@ pub struct Request {
     /// path (a token endpoint outside the API): then no header setting or rate limit of the
     /// API applies.
     pub(crate) url: Option<String>,
+    /// The most bytes the response body may have when read whole, instead of the client's.
+    pub(crate) max_response_bytes: Option<u64>,
+    /// The most bytes a streamed download may have, instead of the client's.
+    pub(crate) max_download_bytes: Option<u64>,
 }
 
 /// A request body as the request keeps it: owned, so every attempt sends it again.
@@ -59,6 +63,8 @@ impl Request {
             security: None,
             problem: None,
             url: None,
+            max_response_bytes: None,
+            max_download_bytes: None,
         }
     }
 
@@ -304,6 +310,20 @@ impl Request {
     /// An empty list means the operation needs no credentials.
     pub fn security(mut self, security: Security) -> Self {
         self.security = Some(security);
+        self
+    }
+
+    /// The most bytes the response body may have when it is read whole, for this request
+    /// only; `None` keeps the client's ([`crate::ClientBuilder::max_response_bytes`]).
+    pub fn max_response_bytes(mut self, limit: Option<u64>) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
+    /// The most bytes the body of a streamed download may have, for this request only;
+    /// `None` keeps the client's ([`crate::ClientBuilder::max_download_bytes`]).
+    pub fn max_download_bytes(mut self, limit: Option<u64>) -> Self {
+        self.max_download_bytes = limit;
         self
     }
 

@@ -1,4 +1,6 @@
-use bytes::Bytes;
+use std::time::Duration;
+
+use bytes::{Bytes, BytesMut};
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
@@ -115,6 +117,7 @@ impl Response {
             body: E::from_response(self.status, &self.body),
             excerpt: excerpt(&self.body),
             attempts: self.attempts,
+            retry_after: crate::retry::retry_after(&self.headers, std::time::SystemTime::now()),
         }))
     }
 
@@ -172,6 +175,94 @@ impl Response {
             excerpt: excerpt(&self.body),
         }
     }
+}
+
+/// The most a response body read whole may have unless the builder sets another: 32 MiB.
+///
+/// Far above what a JSON API sends in one response (a page of a few hundred items is well
+/// under a megabyte, and the largest vendor list responses are a few megabytes), so no
+/// legitimate response meets it; yet small enough that a server sending an endless or
+/// runaway body costs a bounded amount of memory per call, even with a few dozen calls in
+/// flight. Files are streamed with `send_stream()`, which this limit does not apply to.
+pub(crate) const DEFAULT_MAX_RESPONSE_BYTES: u64 = 32 * 1024 * 1024;
+
+/// How much of a response the client reads, and for how long: the builder's settings.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ResponseLimits {
+    /// The most a body read whole may have (success and error bodies, pages).
+    pub(crate) max_response_bytes: u64,
+    /// The most a streamed download may have (none by default).
+    pub(crate) max_download_bytes: Option<u64>,
+    /// The time a streamed download's body may take in all (none by default).
+    pub(crate) download_timeout: Option<Duration>,
+}
+
+impl Default for ResponseLimits {
+    fn default() -> Self {
+        Self {
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            max_download_bytes: None,
+            download_timeout: None,
+        }
+    }
+}
+
+/// Why a response body could not be read whole.
+#[derive(Debug)]
+pub(crate) enum ReadError {
+    /// The connection failed, or the attempt's timeout passed, while the body arrived.
+    Transport(reqwest::Error),
+    /// The body announced or sent more than the limit.
+    TooLarge,
+}
+
+/// Whether `response` announces (`Content-Length`) a body of more than `limit` bytes.
+pub(crate) fn announces_more_than(response: &reqwest::Response, limit: u64) -> bool {
+    response
+        .content_length()
+        .is_some_and(|length| length > limit)
+}
+
+/// At most this much is reserved up front for a body from its `Content-Length`; a body that
+/// is really larger grows past it as it arrives.
+const PREALLOCATE_AT_MOST: u64 = 8 * 1024 * 1024;
+
+/// Reads the body of `response` whole, but never more than `limit` bytes of it: a
+/// `Content-Length` above the limit fails before anything is read, and reading stops at the
+/// first chunk that takes the total past it (the connection is dropped, not reused). A body
+/// of exactly `limit` bytes is read.
+pub(crate) async fn read_body(
+    mut response: reqwest::Response,
+    limit: u64,
+) -> Result<Bytes, ReadError> {
+    if announces_more_than(&response, limit) {
+        return Err(ReadError::TooLarge);
+    }
+    let announced = response.content_length().unwrap_or(0);
+    let mut total: u64 = 0;
+    // A body of one chunk is kept as it came, without a copy.
+    let mut single: Option<Bytes> = None;
+    let mut joined = BytesMut::new();
+    while let Some(chunk) = response.chunk().await.map_err(ReadError::Transport)? {
+        total = total.saturating_add(chunk.len() as u64);
+        if total > limit {
+            return Err(ReadError::TooLarge);
+        }
+        if chunk.is_empty() {
+            continue;
+        }
+        match single.take() {
+            None if joined.is_empty() => single = Some(chunk),
+            None => joined.extend_from_slice(&chunk),
+            Some(earlier) => {
+                let reserve = announced.min(PREALLOCATE_AT_MOST).max(total);
+                joined.reserve(usize::try_from(reserve).unwrap_or(usize::MAX));
+                joined.extend_from_slice(&earlier);
+                joined.extend_from_slice(&chunk);
+            }
+        }
+    }
+    Ok(single.unwrap_or_else(|| joined.freeze()))
 }
 
 #[cfg(test)]

@@ -16,7 +16,14 @@ pub(crate) struct RetryPolicy {
     pub(crate) initial_backoff: Duration,
     /// The longest wait between two attempts, unless the server asks for longer.
     pub(crate) max_backoff: Duration,
+    /// The longest `Retry-After` waited out; a response asking for longer is returned.
+    pub(crate) max_retry_after: Duration,
 }
+
+/// The longest `Retry-After` waited out unless the builder sets another: as long as the
+/// default timeout of one attempt. A server asking for a minute (`Retry-After: 59`, twice,
+/// held a call for 118 s) gets its answer to the caller at once instead.
+pub(crate) const DEFAULT_MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
 
 impl Default for RetryPolicy {
     fn default() -> Self {
@@ -25,6 +32,7 @@ impl Default for RetryPolicy {
             deadline: Duration::from_secs(120),
             initial_backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(8),
+            max_retry_after: DEFAULT_MAX_RETRY_AFTER,
         }
     }
 }
@@ -58,8 +66,29 @@ impl RetryPolicy {
         err.is_connect() || idempotent(method)
     }
 
+    /// The wait before retrying a response with a retryable status, as retry number `retry`:
+    /// the server's `Retry-After`, or the backoff without one. `None` when the server asks for
+    /// longer than `max_retry_after`: the response goes to the caller, who can read the wait
+    /// in the [`crate::ApiError`].
+    pub(crate) fn wait_after_response(&self, headers: &HeaderMap, retry: u32) -> Option<Duration> {
+        match retry_after(headers, SystemTime::now()) {
+            Some(asked) if asked > self.max_retry_after => {
+                tracing::debug!(
+                    retry_after_s = asked.as_secs(),
+                    max_retry_after_s = self.max_retry_after.as_secs(),
+                    "Retry-After longer than the client waits; not retrying"
+                );
+                None
+            }
+            Some(asked) => Some(asked),
+            None => Some(self.backoff(retry)),
+        }
+    }
+
     /// The wait before retry number `retry` (1-based): exponential, capped, with jitter
     /// between half and all of it so that clients that failed together do not retry together.
+    // Not `backon`: its jitter adds up to the whole delay again ([d, 2d), past `max_backoff`),
+    // where this takes half to all of it and never passes the cap; the schedule is 3 lines.
     pub(crate) fn backoff(&self, retry: u32) -> Duration {
         let exponent = retry.saturating_sub(1).min(20);
         let full = self
@@ -126,6 +155,30 @@ mod tests {
             let capped = policy.backoff(30);
             assert!(capped >= Duration::from_millis(175) && capped <= Duration::from_millis(350));
         }
+    }
+
+    #[test]
+    fn a_retry_after_longer_than_the_cap_is_not_waited_out() {
+        let policy = RetryPolicy {
+            initial_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_millis(100),
+            ..RetryPolicy::default()
+        };
+        assert_eq!(
+            policy.wait_after_response(&headers("30"), 1),
+            Some(Duration::from_secs(30))
+        );
+        assert_eq!(policy.wait_after_response(&headers("59"), 1), None);
+        let raised = RetryPolicy {
+            max_retry_after: Duration::from_secs(60),
+            ..policy
+        };
+        assert_eq!(
+            raised.wait_after_response(&headers("59"), 1),
+            Some(Duration::from_secs(59))
+        );
+        let backoff = policy.wait_after_response(&HeaderMap::new(), 1);
+        assert!(backoff.is_some_and(|wait| wait <= Duration::from_millis(100)));
     }
 
     #[test]

@@ -10,6 +10,8 @@ use futures_util::stream::{self, BoxStream, StreamExt};
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use serde_json::Value;
+use tokio::sync::OwnedSemaphorePermit;
+use tokio::time::Instant;
 
 use crate::error::Error;
 
@@ -17,8 +19,12 @@ use crate::error::Error;
 ///
 /// The request was retried as the client's policy allows until its status and headers came;
 /// a failure while the body streams (the connection drops, or no chunk arrives within the
-/// client's timeout) ends the stream with an error and is not retried. Read it with
-/// [`ByteStream::chunk`], or as a [`Stream`] (`futures::StreamExt::next`).
+/// client's timeout) ends the stream with an error and is not retried. So does a body larger
+/// than the download limit ([`Error::BodyTooLarge`], see
+/// [`crate::ClientBuilder::max_download_bytes`]) or slower in all than the download timeout
+/// ([`Error::Timeout`], see [`crate::ClientBuilder::download_timeout`]); neither is set by
+/// default. Read it with [`ByteStream::chunk`], or as a [`Stream`]
+/// (`futures::StreamExt::next`).
 #[must_use = "streams do nothing unless polled"]
 pub struct ByteStream<E = Value> {
     status: StatusCode,
@@ -27,15 +33,44 @@ pub struct ByteStream<E = Value> {
 }
 
 impl<E: Send + 'static> ByteStream<E> {
-    /// The chunks of `response`, each awaited for at most `idle` (the client's timeout).
-    pub(crate) fn new(response: reqwest::Response, idle: Duration, attempts: u32) -> Self {
+    /// The chunks of `response`, each awaited for at most `idle` (the client's timeout), at
+    /// most `max_bytes` of them in all, until `total` has passed since now.
+    pub(crate) fn new(
+        response: reqwest::Response,
+        idle: Duration,
+        attempts: u32,
+        max_bytes: Option<u64>,
+        total: Option<Duration>,
+    ) -> Self {
         let status = response.status();
         let headers = response.headers().clone();
         let chunks = response.bytes_stream();
-        let inner = stream::unfold(Some(chunks), move |chunks| async move {
-            let mut chunks = chunks?;
-            match tokio::time::timeout(idle, chunks.next()).await {
-                Ok(Some(Ok(chunk))) => Some((Ok(chunk), Some(chunks))),
+        let deadline = total.and_then(|total| Instant::now().checked_add(total));
+        // The chunks still to read and how many bytes came before them; `None` once ended.
+        let inner = stream::unfold(Some((chunks, 0u64)), move |state| async move {
+            let (mut chunks, received) = state?;
+            let wait = match deadline {
+                Some(deadline) if Instant::now() >= deadline => {
+                    return Some((Err(Error::Timeout { attempts }), None))
+                }
+                Some(deadline) => idle.min(deadline.saturating_duration_since(Instant::now())),
+                None => idle,
+            };
+            match tokio::time::timeout(wait, chunks.next()).await {
+                Ok(Some(Ok(chunk))) => {
+                    let received = received.saturating_add(chunk.len() as u64);
+                    match max_bytes.filter(|limit| received > *limit) {
+                        Some(limit) => Some((
+                            Err(Error::BodyTooLarge {
+                                limit,
+                                status,
+                                attempts,
+                            }),
+                            None,
+                        )),
+                        None => Some((Ok(chunk), Some((chunks, received)))),
+                    }
+                }
                 Ok(Some(Err(err))) => {
                     Some((Err(Error::from_reqwest(err.without_url(), attempts)), None))
                 }
@@ -49,6 +84,24 @@ impl<E: Send + 'static> ByteStream<E> {
             headers,
             inner,
         }
+    }
+
+    /// The stream holding `slot` (of the client's cap on requests in flight) until it ends
+    /// or is dropped. Fused: read after its end, it stays ended.
+    pub(crate) fn holding(mut self, slot: Option<OwnedSemaphorePermit>) -> Self {
+        let Some(slot) = slot else {
+            return self;
+        };
+        let chunks = std::mem::replace(&mut self.inner, stream::empty().boxed());
+        self.inner = stream::unfold(Some((chunks, slot)), |state| async move {
+            let (mut chunks, slot) = state?;
+            // At the end, the state and with it the slot are dropped.
+            let chunk = chunks.next().await?;
+            Some((chunk, Some((chunks, slot))))
+        })
+        .fuse()
+        .boxed();
+        self
     }
 }
 

@@ -29,7 +29,11 @@ pub(crate) fn lib_rs(api: &Api) -> TokenStream {
         ]);
     }
     if api.operations.iter().any(|op| op.pagination.is_some()) {
-        runtime.extend([quote! { Items }, quote! { Pages }]);
+        runtime.extend([
+            quote! { Items },
+            quote! { Pages },
+            quote! { PaginationError },
+        ]);
     }
     let downloads = api.operations.iter().any(|op| op.success == Success::Bytes);
     if downloads {

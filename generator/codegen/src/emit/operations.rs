@@ -234,13 +234,46 @@ fn builder(op: &Operation) -> TokenStream {
         let security = security_tokens(security);
         request_steps.push(quote! { .security(#security) });
     }
+    // The response limits for this call, beside the client's (their names are reserved in
+    // `lower::operations`, so no parameter takes them).
+    let download = op.success == Success::Bytes;
+    let limit_doc = doc_attrs(Some(if download {
+        "The most bytes the response body may have when `send()` reads it whole (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`]; `send_stream()` has its own limit, `.max_download_bytes(..)`."
+    } else {
+        "The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`]."
+    }));
+    fields.push(quote! { max_response_bytes: Option<u64> });
+    new_inits.push(quote! { max_response_bytes: None });
+    setters.push(quote! {
+        #limit_doc
+        pub fn max_response_bytes(mut self, limit: u64) -> Self {
+            self.max_response_bytes = Some(limit);
+            self
+        }
+    });
+    request_steps.push(quote! { .max_response_bytes(self.max_response_bytes) });
+    if download {
+        let doc = doc_attrs(Some(
+            "The most bytes the body streamed by `send_stream()` may have, for this call only, instead of the client's [`crate::ClientBuilder::max_download_bytes`] (default: none). A larger `Content-Length` is [`clientgen_runtime::Error::BodyTooLarge`] before the stream is returned; once more arrives, the stream yields that error and ends.",
+        ));
+        fields.push(quote! { max_download_bytes: Option<u64> });
+        new_inits.push(quote! { max_download_bytes: None });
+        setters.push(quote! {
+            #doc
+            pub fn max_download_bytes(mut self, limit: u64) -> Self {
+                self.max_download_bytes = Some(limit);
+                self
+            }
+        });
+        request_steps.push(quote! { .max_download_bytes(self.max_download_bytes) });
+    }
     let paging = op
         .pagination
         .as_ref()
         .map(|pagination| paging(op, pagination, &output, &error));
-    let stream = (op.success == Success::Bytes).then(|| {
+    let stream = download.then(|| {
         let doc = doc_attrs(Some(&format!(
-            "Sends the request: `{} {}`, and returns the body as it arrives, chunk by chunk, instead of whole. Retries apply until the status and headers arrive, never mid-stream; the client's timeout bounds the wait for the head and for each chunk.",
+            "Sends the request: `{} {}`, and returns the body as it arrives, chunk by chunk, instead of whole. Retries apply until the status and headers arrive, never mid-stream; the client's timeout bounds the wait for the head and for each chunk, its download timeout (if set) the whole body, and its download limit (if set, or `.max_download_bytes(..)`) the body's size.",
             op.http_method, op.path
         )));
         quote! {

@@ -33,6 +33,8 @@ const BUILDER_RESERVED: &[&str] = &[
     "request",
     "pages",
     "items",
+    "max_response_bytes",
+    "max_download_bytes",
 ];
 
 /// Lowers every operation of the spec, in path order.

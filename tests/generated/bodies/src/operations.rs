@@ -11,15 +11,28 @@ use crate::Client;
 pub struct CreatePet<'a> {
     client: &'a Client,
     body: crate::types::NewPet,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> CreatePet<'a> {
     pub(crate) fn new(client: &'a Client, body: crate::types::NewPet) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::POST, "/pets").json(&self.body)
+        Request::new(Method::POST, "/pets")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /pets`.
@@ -36,15 +49,28 @@ impl<'a> CreatePet<'a> {
 pub struct GetPet<'a> {
     client: &'a Client,
     id: i64,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetPet<'a> {
     pub(crate) fn new(client: &'a Client, id: i64) -> Self {
-        Self { client, id }
+        Self {
+            client,
+            id,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::GET, "/pets/{id}").path_param("id", &self.id)
+        Request::new(Method::GET, "/pets/{id}")
+            .path_param("id", &self.id)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /pets/{id}`.
@@ -65,17 +91,30 @@ pub struct UpsertPet<'a> {
     client: &'a Client,
     id: i64,
     body: crate::types::NewPet,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> UpsertPet<'a> {
     pub(crate) fn new(client: &'a Client, id: i64, body: crate::types::NewPet) -> Self {
-        Self { client, id, body }
+        Self {
+            client,
+            id,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::PUT, "/pets/{id}")
             .path_param("id", &self.id)
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `PUT /pets/{id}`.
@@ -96,11 +135,23 @@ pub struct PatchPet<'a> {
     client: &'a Client,
     id: i64,
     body: crate::types::NewPet,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> PatchPet<'a> {
     pub(crate) fn new(client: &'a Client, id: i64, body: crate::types::NewPet) -> Self {
-        Self { client, id, body }
+        Self {
+            client,
+            id,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
@@ -108,6 +159,7 @@ impl<'a> PatchPet<'a> {
             .path_param("id", &self.id)
             .json(&self.body)
             .content_type("application/merge-patch+json")
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `PATCH /pets/{id}`.
@@ -125,6 +177,7 @@ pub struct UploadPhotos<'a> {
     client: &'a Client,
     id: i64,
     body: crate::types::UploadPhotosRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> UploadPhotos<'a> {
@@ -133,7 +186,18 @@ impl<'a> UploadPhotos<'a> {
         id: i64,
         body: crate::types::UploadPhotosRequest,
     ) -> Self {
-        Self { client, id, body }
+        Self {
+            client,
+            id,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
@@ -149,6 +213,7 @@ impl<'a> UploadPhotos<'a> {
                     .part("rating", &self.body.rating, None)
                     .part("metadata", &self.body.metadata, None),
             )
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `PUT /pets/{id}/photos`.
@@ -165,17 +230,38 @@ impl<'a> UploadPhotos<'a> {
 pub struct GetAvatar<'a> {
     client: &'a Client,
     id: i64,
+    max_response_bytes: Option<u64>,
+    max_download_bytes: Option<u64>,
 }
 
 impl<'a> GetAvatar<'a> {
     pub(crate) fn new(client: &'a Client, id: i64) -> Self {
-        Self { client, id }
+        Self {
+            client,
+            id,
+            max_response_bytes: None,
+            max_download_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have when `send()` reads it whole (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`]; `send_stream()` has its own limit, `.max_download_bytes(..)`.
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
+    /// The most bytes the body streamed by `send_stream()` may have, for this call only, instead of the client's [`crate::ClientBuilder::max_download_bytes`] (default: none). A larger `Content-Length` is [`clientgen_runtime::Error::BodyTooLarge`] before the stream is returned; once more arrives, the stream yields that error and ends.
+    pub fn max_download_bytes(mut self, limit: u64) -> Self {
+        self.max_download_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/pets/{id}/avatar")
             .path_param("id", &self.id)
             .header("Accept", "image/png")
+            .max_response_bytes(self.max_response_bytes)
+            .max_download_bytes(self.max_download_bytes)
     }
 
     /// Sends the request: `GET /pets/{id}/avatar`.
@@ -185,7 +271,7 @@ impl<'a> GetAvatar<'a> {
         self.client.inner.execute(self.request()).await?.bytes()
     }
 
-    /// Sends the request: `GET /pets/{id}/avatar`, and returns the body as it arrives, chunk by chunk, instead of whole. Retries apply until the status and headers arrive, never mid-stream; the client's timeout bounds the wait for the head and for each chunk.
+    /// Sends the request: `GET /pets/{id}/avatar`, and returns the body as it arrives, chunk by chunk, instead of whole. Retries apply until the status and headers arrive, never mid-stream; the client's timeout bounds the wait for the head and for each chunk, its download timeout (if set) the whole body, and its download limit (if set, or `.max_download_bytes(..)`) the body's size.
     pub async fn send_stream(
         self,
     ) -> Result<
@@ -204,6 +290,7 @@ pub struct PutAvatar<'a> {
     id: i64,
     body: clientgen_runtime::Bytes,
     content_type: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> PutAvatar<'a> {
@@ -217,12 +304,19 @@ impl<'a> PutAvatar<'a> {
             id,
             body: body.into(),
             content_type: None,
+            max_response_bytes: None,
         }
     }
 
     /// Sets the body's `Content-Type` (the spec's is `application/octet-stream`).
     pub fn content_type(mut self, value: impl Into<String>) -> Self {
         self.content_type = Some(value.into());
+        self
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
         self
     }
 
@@ -233,6 +327,7 @@ impl<'a> PutAvatar<'a> {
             .content_type(
                 self.content_type.as_deref().unwrap_or("application/octet-stream"),
             )
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `PUT /pets/{id}/avatar`.
@@ -248,6 +343,8 @@ pub struct ExportRecord<'a> {
     client: &'a Client,
     id: i64,
     accept: crate::types::ExportRecordAccept,
+    max_response_bytes: Option<u64>,
+    max_download_bytes: Option<u64>,
 }
 
 impl<'a> ExportRecord<'a> {
@@ -256,6 +353,8 @@ impl<'a> ExportRecord<'a> {
             client,
             id,
             accept: crate::types::ExportRecordAccept::TextCsv,
+            max_response_bytes: None,
+            max_download_bytes: None,
         }
     }
 
@@ -265,10 +364,24 @@ impl<'a> ExportRecord<'a> {
         self
     }
 
+    /// The most bytes the response body may have when `send()` reads it whole (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`]; `send_stream()` has its own limit, `.max_download_bytes(..)`.
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
+    /// The most bytes the body streamed by `send_stream()` may have, for this call only, instead of the client's [`crate::ClientBuilder::max_download_bytes`] (default: none). A larger `Content-Length` is [`clientgen_runtime::Error::BodyTooLarge`] before the stream is returned; once more arrives, the stream yields that error and ends.
+    pub fn max_download_bytes(mut self, limit: u64) -> Self {
+        self.max_download_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/pets/{id}/record")
             .path_param("id", &self.id)
             .header("Accept", self.accept.media_type())
+            .max_response_bytes(self.max_response_bytes)
+            .max_download_bytes(self.max_download_bytes)
     }
 
     /// Sends the request: `GET /pets/{id}/record`.
@@ -278,7 +391,7 @@ impl<'a> ExportRecord<'a> {
         self.client.inner.execute(self.request()).await?.bytes()
     }
 
-    /// Sends the request: `GET /pets/{id}/record`, and returns the body as it arrives, chunk by chunk, instead of whole. Retries apply until the status and headers arrive, never mid-stream; the client's timeout bounds the wait for the head and for each chunk.
+    /// Sends the request: `GET /pets/{id}/record`, and returns the body as it arrives, chunk by chunk, instead of whole. Retries apply until the status and headers arrive, never mid-stream; the client's timeout bounds the wait for the head and for each chunk, its download timeout (if set) the whole body, and its download limit (if set, or `.max_download_bytes(..)`) the body's size.
     pub async fn send_stream(
         self,
     ) -> Result<
@@ -295,15 +408,37 @@ impl<'a> ExportRecord<'a> {
 pub struct PhotoLocation<'a> {
     client: &'a Client,
     id: i64,
+    max_response_bytes: Option<u64>,
+    max_download_bytes: Option<u64>,
 }
 
 impl<'a> PhotoLocation<'a> {
     pub(crate) fn new(client: &'a Client, id: i64) -> Self {
-        Self { client, id }
+        Self {
+            client,
+            id,
+            max_response_bytes: None,
+            max_download_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have when `send()` reads it whole (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`]; `send_stream()` has its own limit, `.max_download_bytes(..)`.
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
+    /// The most bytes the body streamed by `send_stream()` may have, for this call only, instead of the client's [`crate::ClientBuilder::max_download_bytes`] (default: none). A larger `Content-Length` is [`clientgen_runtime::Error::BodyTooLarge`] before the stream is returned; once more arrives, the stream yields that error and ends.
+    pub fn max_download_bytes(mut self, limit: u64) -> Self {
+        self.max_download_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::GET, "/pets/{id}/photo").path_param("id", &self.id)
+        Request::new(Method::GET, "/pets/{id}/photo")
+            .path_param("id", &self.id)
+            .max_response_bytes(self.max_response_bytes)
+            .max_download_bytes(self.max_download_bytes)
     }
 
     /// Sends the request: `GET /pets/{id}/photo`.
@@ -313,7 +448,7 @@ impl<'a> PhotoLocation<'a> {
         self.client.inner.execute(self.request()).await?.bytes()
     }
 
-    /// Sends the request: `GET /pets/{id}/photo`, and returns the body as it arrives, chunk by chunk, instead of whole. Retries apply until the status and headers arrive, never mid-stream; the client's timeout bounds the wait for the head and for each chunk.
+    /// Sends the request: `GET /pets/{id}/photo`, and returns the body as it arrives, chunk by chunk, instead of whole. Retries apply until the status and headers arrive, never mid-stream; the client's timeout bounds the wait for the head and for each chunk, its download timeout (if set) the whole body, and its download limit (if set, or `.max_download_bytes(..)`) the body's size.
     pub async fn send_stream(
         self,
     ) -> Result<
@@ -331,6 +466,7 @@ pub struct AddNote<'a> {
     client: &'a Client,
     id: i64,
     body: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> AddNote<'a> {
@@ -339,7 +475,14 @@ impl<'a> AddNote<'a> {
             client,
             id,
             body: body.into(),
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
@@ -347,6 +490,7 @@ impl<'a> AddNote<'a> {
             .path_param("id", &self.id)
             .text(self.body.clone())
             .header("Accept", "text/plain")
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /pets/{id}/notes`.
@@ -363,11 +507,22 @@ impl<'a> AddNote<'a> {
 pub struct Search<'a> {
     client: &'a Client,
     body: crate::types::SearchForm,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> Search<'a> {
     pub(crate) fn new(client: &'a Client, body: crate::types::SearchForm) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
@@ -390,6 +545,7 @@ impl<'a> Search<'a> {
                     ),
                 ],
             )
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /search`.
@@ -408,6 +564,7 @@ pub struct ReplaceDocument<'a> {
     id: i64,
     body: Option<clientgen_runtime::Bytes>,
     content_type: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ReplaceDocument<'a> {
@@ -417,6 +574,7 @@ impl<'a> ReplaceDocument<'a> {
             id,
             body: None,
             content_type: None,
+            max_response_bytes: None,
         }
     }
 
@@ -432,6 +590,12 @@ impl<'a> ReplaceDocument<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::PUT, "/pets/{id}/documents")
             .path_param("id", &self.id)
@@ -439,6 +603,7 @@ impl<'a> ReplaceDocument<'a> {
             .content_type(
                 self.content_type.as_deref().unwrap_or("application/octet-stream"),
             )
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `PUT /pets/{id}/documents`.
@@ -454,16 +619,28 @@ pub struct AddDocument<'a> {
     client: &'a Client,
     id: i64,
     body: Option<crate::types::AddDocumentRequest>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> AddDocument<'a> {
     pub(crate) fn new(client: &'a Client, id: i64) -> Self {
-        Self { client, id, body: None }
+        Self {
+            client,
+            id,
+            body: None,
+            max_response_bytes: None,
+        }
     }
 
     /// Sets the request body.
     pub fn body(mut self, value: crate::types::AddDocumentRequest) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
         self
     }
 
@@ -481,6 +658,7 @@ impl<'a> AddDocument<'a> {
                             .part("title", &body.title, None)
                     }),
             )
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /pets/{id}/documents`.
@@ -495,11 +673,16 @@ impl<'a> AddDocument<'a> {
 pub struct ReplaceFeedback<'a> {
     client: &'a Client,
     body: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ReplaceFeedback<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client, body: None }
+        Self {
+            client,
+            body: None,
+            max_response_bytes: None,
+        }
     }
 
     /// Sets the request body.
@@ -508,10 +691,17 @@ impl<'a> ReplaceFeedback<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::PUT, "/feedback")
             .optional_text(self.body.clone())
             .content_type("text/markdown")
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `PUT /feedback`.
@@ -526,11 +716,16 @@ impl<'a> ReplaceFeedback<'a> {
 pub struct SendFeedback<'a> {
     client: &'a Client,
     body: Option<crate::types::SendFeedbackRequest>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> SendFeedback<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client, body: None }
+        Self {
+            client,
+            body: None,
+            max_response_bytes: None,
+        }
     }
 
     /// Sets the request body.
@@ -539,8 +734,16 @@ impl<'a> SendFeedback<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
-        Request::new(Method::POST, "/feedback").optional_form(self.body.as_ref(), &[])
+        Request::new(Method::POST, "/feedback")
+            .optional_form(self.body.as_ref(), &[])
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /feedback`.
@@ -555,11 +758,16 @@ impl<'a> SendFeedback<'a> {
 pub struct StartJob<'a> {
     client: &'a Client,
     body: Option<crate::types::JobRequest>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> StartJob<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client, body: None }
+        Self {
+            client,
+            body: None,
+            max_response_bytes: None,
+        }
     }
 
     /// Sets the request body.
@@ -568,10 +776,17 @@ impl<'a> StartJob<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::POST, "/jobs")
             .optional_json(self.body.as_ref())
             .header("Accept", "application/json, text/plain")
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /jobs`.
@@ -590,15 +805,25 @@ impl<'a> StartJob<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct Health<'a> {
     client: &'a Client,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> Health<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::GET, "/health")
+        Request::new(Method::GET, "/health").max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /health`.

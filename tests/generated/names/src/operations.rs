@@ -18,6 +18,8 @@ pub struct GetRecord<'a> {
     filter_name: Option<String>,
     client_2: Option<String>,
     send_2: Option<i64>,
+    max_response_bytes_2: Option<i64>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetRecord<'a> {
@@ -32,6 +34,8 @@ impl<'a> GetRecord<'a> {
             filter_name: None,
             client_2: None,
             send_2: None,
+            max_response_bytes_2: None,
+            max_response_bytes: None,
         }
     }
 
@@ -77,6 +81,18 @@ impl<'a> GetRecord<'a> {
         self
     }
 
+    /// A parameter named like the builder's own limit setter.
+    pub fn max_response_bytes_2(mut self, value: i64) -> Self {
+        self.max_response_bytes_2 = Some(value);
+        self
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/records/{type}")
             .path_param("type", &self.r#type)
@@ -87,6 +103,8 @@ impl<'a> GetRecord<'a> {
             .query("filter.name", &self.filter_name)
             .query("client", &self.client_2)
             .query("send", &self.send_2)
+            .query("max_response_bytes", &self.max_response_bytes_2)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /records/{type}`.
@@ -102,15 +120,25 @@ impl<'a> GetRecord<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct RecordsList<'a> {
     client: &'a Client,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> RecordsList<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::GET, "/records")
+        Request::new(Method::GET, "/records").max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /records`.
@@ -127,15 +155,28 @@ impl<'a> RecordsList<'a> {
 pub struct RecordsCreate<'a> {
     client: &'a Client,
     body: crate::types::OptionType,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> RecordsCreate<'a> {
     pub(crate) fn new(client: &'a Client, body: crate::types::OptionType) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::POST, "/records").json(&self.body)
+        Request::new(Method::POST, "/records")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /records`.
@@ -151,15 +192,26 @@ impl<'a> RecordsCreate<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct _2faVerify<'a> {
     client: &'a Client,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> _2faVerify<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::POST, "/2fa/verify")
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /2fa/verify`.
@@ -173,15 +225,25 @@ impl<'a> _2faVerify<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct Self_<'a> {
     client: &'a Client,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> Self_<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::GET, "/self")
+        Request::new(Method::GET, "/self").max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /self`.
@@ -197,15 +259,25 @@ impl<'a> Self_<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct Builder2<'a> {
     client: &'a Client,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> Builder2<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::GET, "/builder")
+        Request::new(Method::GET, "/builder").max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /builder`.
@@ -219,15 +291,25 @@ impl<'a> Builder2<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListUsers<'a> {
     client: &'a Client,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ListUsers<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::GET, "/users")
+        Request::new(Method::GET, "/users").max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /users`.
@@ -246,15 +328,26 @@ impl<'a> ListUsers<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListUsers2<'a> {
     client: &'a Client,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ListUsers2<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::GET, "/users/all")
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /users/all`.

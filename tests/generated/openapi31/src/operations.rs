@@ -11,15 +11,28 @@ use crate::Client;
 pub struct GetItem<'a> {
     client: &'a Client,
     id: i64,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetItem<'a> {
     pub(crate) fn new(client: &'a Client, id: i64) -> Self {
-        Self { client, id }
+        Self {
+            client,
+            id,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::GET, "/items/{id}").path_param("id", &self.id)
+        Request::new(Method::GET, "/items/{id}")
+            .path_param("id", &self.id)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /items/{id}`.
@@ -37,17 +50,30 @@ pub struct PutItem<'a> {
     client: &'a Client,
     id: i64,
     body: crate::types::Item,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> PutItem<'a> {
     pub(crate) fn new(client: &'a Client, id: i64, body: crate::types::Item) -> Self {
-        Self { client, id, body }
+        Self {
+            client,
+            id,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::PUT, "/items/{id}")
             .path_param("id", &self.id)
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `PUT /items/{id}`.

@@ -26,6 +26,7 @@ pub struct ListItems<'a> {
     x_flags: Option<Vec<String>>,
     session: String,
     theme: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ListItems<'a> {
@@ -52,6 +53,7 @@ impl<'a> ListItems<'a> {
             x_flags: None,
             session: session.into(),
             theme: None,
+            max_response_bytes: None,
         }
     }
 
@@ -139,6 +141,12 @@ impl<'a> ListItems<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/stores/{store}/items")
             .path_param("store", &self.store)
@@ -169,6 +177,7 @@ impl<'a> ListItems<'a> {
             .header("X-Flags", &self.x_flags)
             .cookie("session", &self.session)
             .cookie("theme", &self.theme)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /stores/{store}/items`.
@@ -189,6 +198,7 @@ pub struct ClearItems<'a> {
     client: &'a Client,
     store: String,
     limit: i32,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ClearItems<'a> {
@@ -197,13 +207,21 @@ impl<'a> ClearItems<'a> {
             client,
             store: store.into(),
             limit,
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::DELETE, "/stores/{store}/items")
             .path_param("store", &self.store)
             .query("limit", &self.limit)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `DELETE /stores/{store}/items`.
@@ -222,6 +240,7 @@ pub struct Paint<'a> {
     labels: Vec<String>,
     matrix: Vec<String>,
     matrices: crate::types::Rgb,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> Paint<'a> {
@@ -240,7 +259,14 @@ impl<'a> Paint<'a> {
             labels,
             matrix,
             matrices,
+            max_response_bytes: None,
         }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
@@ -280,6 +306,7 @@ impl<'a> Paint<'a> {
                     explode: true,
                 },
             )
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /paint/{rgb}/{label}/{labels}/{matrix}/{matrices}`.

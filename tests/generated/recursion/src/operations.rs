@@ -11,15 +11,28 @@ use crate::Client;
 pub struct GetTree<'a> {
     client: &'a Client,
     id: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetTree<'a> {
     pub(crate) fn new(client: &'a Client, id: impl Into<String>) -> Self {
-        Self { client, id: id.into() }
+        Self {
+            client,
+            id: id.into(),
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::GET, "/trees/{id}").path_param("id", &self.id)
+        Request::new(Method::GET, "/trees/{id}")
+            .path_param("id", &self.id)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /trees/{id}`.
@@ -36,15 +49,28 @@ impl<'a> GetTree<'a> {
 pub struct Evaluate<'a> {
     client: &'a Client,
     body: crate::types::Expr,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> Evaluate<'a> {
     pub(crate) fn new(client: &'a Client, body: crate::types::Expr) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::POST, "/expressions").json(&self.body)
+        Request::new(Method::POST, "/expressions")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /expressions`.

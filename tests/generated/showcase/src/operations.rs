@@ -13,6 +13,7 @@ pub struct ListWidgets<'a> {
     page: Option<i64>,
     per_page: Option<i64>,
     color: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ListWidgets<'a> {
@@ -22,6 +23,7 @@ impl<'a> ListWidgets<'a> {
             page: None,
             per_page: None,
             color: None,
+            max_response_bytes: None,
         }
     }
 
@@ -43,11 +45,18 @@ impl<'a> ListWidgets<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/widgets")
             .query("page", &self.page)
             .query("per_page", &self.per_page)
             .query("color", &self.color)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /widgets`.
@@ -86,15 +95,28 @@ impl<'a> ListWidgets<'a> {
 pub struct SearchWidgets<'a> {
     client: &'a Client,
     body: crate::types::SearchRequest,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> SearchWidgets<'a> {
     pub(crate) fn new(client: &'a Client, body: crate::types::SearchRequest) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::POST, "/widgets/search").json(&self.body)
+        Request::new(Method::POST, "/widgets/search")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /widgets/search`.
@@ -138,6 +160,7 @@ pub struct GetWidget<'a> {
     client: &'a Client,
     id: i64,
     x_request_note: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetWidget<'a> {
@@ -146,6 +169,7 @@ impl<'a> GetWidget<'a> {
             client,
             id,
             x_request_note: None,
+            max_response_bytes: None,
         }
     }
 
@@ -155,10 +179,17 @@ impl<'a> GetWidget<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/widgets/{id}")
             .path_param("id", &self.id)
             .header("X-Request-Note", &self.x_request_note)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /widgets/{id}`.
@@ -176,17 +207,30 @@ pub struct ReplaceWidget<'a> {
     client: &'a Client,
     id: i64,
     body: crate::types::Widget,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ReplaceWidget<'a> {
     pub(crate) fn new(client: &'a Client, id: i64, body: crate::types::Widget) -> Self {
-        Self { client, id, body }
+        Self {
+            client,
+            id,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
         Request::new(Method::PUT, "/widgets/{id}")
             .path_param("id", &self.id)
             .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `PUT /widgets/{id}`.
@@ -203,15 +247,28 @@ impl<'a> ReplaceWidget<'a> {
 pub struct TouchWidget<'a> {
     client: &'a Client,
     id: i64,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> TouchWidget<'a> {
     pub(crate) fn new(client: &'a Client, id: i64) -> Self {
-        Self { client, id }
+        Self {
+            client,
+            id,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::POST, "/widgets/{id}").path_param("id", &self.id)
+        Request::new(Method::POST, "/widgets/{id}")
+            .path_param("id", &self.id)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /widgets/{id}`.
@@ -228,6 +285,7 @@ pub struct ListGadgets<'a> {
     offset: Option<i64>,
     limit: Option<i64>,
     color: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ListGadgets<'a> {
@@ -237,6 +295,7 @@ impl<'a> ListGadgets<'a> {
             offset: None,
             limit: None,
             color: None,
+            max_response_bytes: None,
         }
     }
 
@@ -258,11 +317,18 @@ impl<'a> ListGadgets<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/gadgets")
             .query("offset", &self.offset)
             .query("limit", &self.limit)
             .query("color", &self.color)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /gadgets`.
@@ -303,6 +369,7 @@ pub struct ListViolations<'a> {
     page_token: Option<String>,
     limit: Option<i64>,
     color: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ListViolations<'a> {
@@ -312,6 +379,7 @@ impl<'a> ListViolations<'a> {
             page_token: None,
             limit: None,
             color: None,
+            max_response_bytes: None,
         }
     }
 
@@ -333,11 +401,18 @@ impl<'a> ListViolations<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/violations")
             .query("pageToken", &self.page_token)
             .query("limit", &self.limit)
             .query("color", &self.color)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /violations`.
@@ -381,6 +456,7 @@ pub struct ListEvents<'a> {
     cursor: Option<String>,
     limit: Option<i64>,
     color: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ListEvents<'a> {
@@ -390,6 +466,7 @@ impl<'a> ListEvents<'a> {
             cursor: None,
             limit: None,
             color: None,
+            max_response_bytes: None,
         }
     }
 
@@ -411,11 +488,18 @@ impl<'a> ListEvents<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/events")
             .query("cursor", &self.cursor)
             .query("limit", &self.limit)
             .query("color", &self.color)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /events`.
@@ -453,15 +537,27 @@ impl<'a> ListEvents<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct WhoAmIBasic<'a> {
     client: &'a Client,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> WhoAmIBasic<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::GET, "/basic").security(&[&["basicAuth"]])
+        Request::new(Method::GET, "/basic")
+            .security(&[&["basicAuth"]])
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /basic`.
@@ -475,15 +571,27 @@ impl<'a> WhoAmIBasic<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct KeyedByHeader<'a> {
     client: &'a Client,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> KeyedByHeader<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::GET, "/keyed/header").security(&[&["headerKey"]])
+        Request::new(Method::GET, "/keyed/header")
+            .security(&[&["headerKey"]])
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /keyed/header`.
@@ -497,15 +605,27 @@ impl<'a> KeyedByHeader<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct KeyedByQuery<'a> {
     client: &'a Client,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> KeyedByQuery<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::GET, "/keyed/query").security(&[&["queryKey"]])
+        Request::new(Method::GET, "/keyed/query")
+            .security(&[&["queryKey"]])
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /keyed/query`.
@@ -520,11 +640,16 @@ impl<'a> KeyedByQuery<'a> {
 pub struct KeyedByCookie<'a> {
     client: &'a Client,
     theme: Option<String>,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> KeyedByCookie<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client, theme: None }
+        Self {
+            client,
+            theme: None,
+            max_response_bytes: None,
+        }
     }
 
     /// Sets the `theme` parameter.
@@ -533,10 +658,17 @@ impl<'a> KeyedByCookie<'a> {
         self
     }
 
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     fn request(&self) -> Request {
         Request::new(Method::GET, "/keyed/cookie")
             .cookie("theme", &self.theme)
             .security(&[&["cookieKey"]])
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /keyed/cookie`.
@@ -545,20 +677,149 @@ impl<'a> KeyedByCookie<'a> {
     }
 }
 
+/// Request builder for [`Client::export_widget`]: `GET /widgets/{id}/export`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send().await`"]
+pub struct ExportWidget<'a> {
+    client: &'a Client,
+    id: i64,
+    max_response_bytes: Option<u64>,
+    max_download_bytes: Option<u64>,
+}
+
+impl<'a> ExportWidget<'a> {
+    pub(crate) fn new(client: &'a Client, id: i64) -> Self {
+        Self {
+            client,
+            id,
+            max_response_bytes: None,
+            max_download_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have when `send()` reads it whole (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`]; `send_stream()` has its own limit, `.max_download_bytes(..)`.
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
+    /// The most bytes the body streamed by `send_stream()` may have, for this call only, instead of the client's [`crate::ClientBuilder::max_download_bytes`] (default: none). A larger `Content-Length` is [`clientgen_runtime::Error::BodyTooLarge`] before the stream is returned; once more arrives, the stream yields that error and ends.
+    pub fn max_download_bytes(mut self, limit: u64) -> Self {
+        self.max_download_bytes = Some(limit);
+        self
+    }
+
+    fn request(&self) -> Request {
+        Request::new(Method::GET, "/widgets/{id}/export")
+            .path_param("id", &self.id)
+            .header("Accept", "application/octet-stream")
+            .max_response_bytes(self.max_response_bytes)
+            .max_download_bytes(self.max_download_bytes)
+    }
+
+    /// Sends the request: `GET /widgets/{id}/export`.
+    pub async fn send(
+        self,
+    ) -> Result<clientgen_runtime::Bytes, clientgen_runtime::Error<serde_json::Value>> {
+        self.client.inner.execute(self.request()).await?.bytes()
+    }
+
+    /// Sends the request: `GET /widgets/{id}/export`, and returns the body as it arrives, chunk by chunk, instead of whole. Retries apply until the status and headers arrive, never mid-stream; the client's timeout bounds the wait for the head and for each chunk, its download timeout (if set) the whole body, and its download limit (if set, or `.max_download_bytes(..)`) the body's size.
+    pub async fn send_stream(
+        self,
+    ) -> Result<
+        clientgen_runtime::ByteStream<serde_json::Value>,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
+        self.client.inner.execute_stream(self.request()).await
+    }
+}
+
+/// Request builder for [`Client::download_file`]: `GET /files/{name}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send().await`"]
+pub struct DownloadFile<'a> {
+    client: &'a Client,
+    name: String,
+    max_response_bytes: Option<u64>,
+    max_download_bytes: Option<u64>,
+}
+
+impl<'a> DownloadFile<'a> {
+    pub(crate) fn new(client: &'a Client, name: impl Into<String>) -> Self {
+        Self {
+            client,
+            name: name.into(),
+            max_response_bytes: None,
+            max_download_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have when `send()` reads it whole (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`]; `send_stream()` has its own limit, `.max_download_bytes(..)`.
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
+    /// The most bytes the body streamed by `send_stream()` may have, for this call only, instead of the client's [`crate::ClientBuilder::max_download_bytes`] (default: none). A larger `Content-Length` is [`clientgen_runtime::Error::BodyTooLarge`] before the stream is returned; once more arrives, the stream yields that error and ends.
+    pub fn max_download_bytes(mut self, limit: u64) -> Self {
+        self.max_download_bytes = Some(limit);
+        self
+    }
+
+    fn request(&self) -> Request {
+        Request::new(Method::GET, "/files/{name}")
+            .path_param("name", &self.name)
+            .header("Accept", "application/octet-stream")
+            .security(&[&["bearerAuth", "headerKey", "queryKey", "cookieKey"]])
+            .max_response_bytes(self.max_response_bytes)
+            .max_download_bytes(self.max_download_bytes)
+    }
+
+    /// Sends the request: `GET /files/{name}`.
+    pub async fn send(
+        self,
+    ) -> Result<clientgen_runtime::Bytes, clientgen_runtime::Error<serde_json::Value>> {
+        self.client.inner.execute(self.request()).await?.bytes()
+    }
+
+    /// Sends the request: `GET /files/{name}`, and returns the body as it arrives, chunk by chunk, instead of whole. Retries apply until the status and headers arrive, never mid-stream; the client's timeout bounds the wait for the head and for each chunk, its download timeout (if set) the whole body, and its download limit (if set, or `.max_download_bytes(..)`) the body's size.
+    pub async fn send_stream(
+        self,
+    ) -> Result<
+        clientgen_runtime::ByteStream<serde_json::Value>,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
+        self.client.inner.execute_stream(self.request()).await
+    }
+}
+
 /// Request builder for [`Client::get_public`]: `GET /public`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetPublic<'a> {
     client: &'a Client,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetPublic<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::GET, "/public").security(&[])
+        Request::new(Method::GET, "/public")
+            .security(&[])
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /public`.
@@ -572,15 +833,27 @@ impl<'a> GetPublic<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ExchangeToken<'a> {
     client: &'a Client,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> ExchangeToken<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::POST, "/token").security(&[&["basicAuth"]])
+        Request::new(Method::POST, "/token")
+            .security(&[&["basicAuth"]])
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /token`.

@@ -11,15 +11,28 @@ use crate::Client;
 pub struct GetPet<'a> {
     client: &'a Client,
     id: String,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> GetPet<'a> {
     pub(crate) fn new(client: &'a Client, id: impl Into<String>) -> Self {
-        Self { client, id: id.into() }
+        Self {
+            client,
+            id: id.into(),
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::GET, "/pets/{id}").path_param("id", &self.id)
+        Request::new(Method::GET, "/pets/{id}")
+            .path_param("id", &self.id)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `GET /pets/{id}`.
@@ -36,15 +49,28 @@ impl<'a> GetPet<'a> {
 pub struct CreateShape<'a> {
     client: &'a Client,
     body: crate::types::Shape,
+    max_response_bytes: Option<u64>,
 }
 
 impl<'a> CreateShape<'a> {
     pub(crate) fn new(client: &'a Client, body: crate::types::Shape) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::POST, "/shapes").json(&self.body)
+        Request::new(Method::POST, "/shapes")
+            .json(&self.body)
+            .max_response_bytes(self.max_response_bytes)
     }
 
     /// Sends the request: `POST /shapes`.
