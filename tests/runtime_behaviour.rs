@@ -1876,6 +1876,35 @@ async fn a_download_stream_holds_its_slot_until_it_ends_or_is_dropped() {
     drop(stream);
     assert_eq!(requests(&api).await.len(), 4);
 }
+
+#[tokio::test]
+async fn waiting_for_a_slot_ends_at_the_retry_deadline() {
+    let api = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/files/report.csv"))
+        .respond_with(final_answer(Kind::All))
+        .mount(&api)
+        .await;
+    let client = secret_builder(&api.uri())
+        .max_concurrent_requests(1)
+        .retry_deadline(Duration::from_millis(300))
+        .build()
+        .unwrap();
+
+    // The only slot is held by an unread stream: the next call may not wait for it forever.
+    let stream = client
+        .download_file("report.csv")
+        .send_stream()
+        .await
+        .unwrap();
+    let waited = tokio::time::timeout(Duration::from_secs(10), client.get_public().send()).await;
+    let err = waited
+        .expect("the call waited past its deadline")
+        .unwrap_err();
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+    assert_eq!(requests(&api).await.len(), 1, "nothing sent without a slot");
+    drop(stream);
+}
 // ---------------------------------------------------------------------------------------------
 // Integer enums
 // ---------------------------------------------------------------------------------------------

@@ -475,7 +475,15 @@ impl Client {
     ) -> Result<Sent, Attempt<E>> {
         let mut redirects = 0;
         loop {
-            let slot = self.slot().await;
+            // Waiting for a slot counts against the retry deadline like any other wait.
+            let left = self
+                .inner
+                .retry
+                .deadline
+                .saturating_sub(out.started.elapsed());
+            let Ok(slot) = tokio::time::timeout(left, self.slot()).await else {
+                return Err(Attempt::TimedOut);
+            };
             let sent = if out.stream {
                 let head = self.attempt_timeout(out.started);
                 match tokio::time::timeout(head, builder.send()).await {
