@@ -913,3 +913,86 @@ fn a_non_finite_bound_is_dropped_before_the_model_can_panic_on_it() {
         ]
     );
 }
+
+#[test]
+fn json_is_parsed_as_json_and_a_surrogate_pair_reaches_the_docs_intact() {
+    let spec = r##"{
+  "openapi": "3.0.3",
+  "info": {"title": "T", "version": "1"},
+  "paths": {},
+  "components": {"schemas": {"Like": {
+    "type": "object",
+    "description": "A thumbs up: \ud83d\udc4d",
+    "properties": {"id": {"type": "string"}}
+  }}}
+}"##;
+    let generated =
+        generate(spec, "t.json", &Settings::new("t")).unwrap_or_else(|p| panic!("{p:#?}"));
+    assert!(generated.files["src/types.rs"].contains("/// A thumbs up: \u{1f44d}"));
+}
+
+#[test]
+fn bounds_beyond_64_bits_are_dropped_with_a_warning_from_yaml_and_json() {
+    let yaml = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        n:\n          type: integer\n          minimum: -9223372036854776000\n          maximum: 99999999999999999999\n        x:\n          type: number\n          maximum: 99999999999999999999\n";
+    let json = r#"{"openapi": "3.0.3", "info": {"title": "T", "version": "1"}, "paths": {},
+"components": {"schemas": {"A": {"type": "object", "properties": {
+"n": {"type": "integer", "minimum": -9223372036854776000, "maximum": 99999999999999999999},
+"x": {"type": "number", "maximum": 99999999999999999999}}}}}}"#;
+    for (spec, file) in [(yaml, "t.yaml"), (json, "t.json")] {
+        let generated =
+            generate(spec, file, &Settings::new("t")).unwrap_or_else(|p| panic!("{p:#?}"));
+        let pointers: Vec<_> = generated
+            .warnings
+            .iter()
+            .filter_map(|w| w.pointer.as_deref())
+            .collect();
+        assert_eq!(
+            pointers,
+            [
+                "/components/schemas/A/properties/n/minimum",
+                "/components/schemas/A/properties/n/maximum"
+            ],
+            "{file}"
+        );
+        let types = &generated.files["src/types.rs"];
+        assert!(types.contains("pub n: Option<i64>"), "{types}");
+        assert!(types.contains("pub x: Option<f64>"), "{types}");
+    }
+}
+
+#[test]
+fn a_ref_in_examples_defaults_enums_and_extensions_is_data_and_a_property_may_be_named_ref() {
+    let spec = r##"openapi: 3.1.0
+info: {title: T, version: '1'}
+paths:
+  /things:
+    get:
+      x-sample: {$ref: '#/not/a/target'}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Thing'}
+              example: {$ref: '#/not/a/target'}
+              examples:
+                one:
+                  value: {$ref: '#/not/a/target'}
+components:
+  schemas:
+    Thing:
+      type: object
+      default: {$ref: '#/not/a/target'}
+      const: {$ref: '#/not/a/target'}
+      x-note: {$ref: '#/not/a/target'}
+      properties:
+        $ref: {type: string, example: '#/x'}
+        payload:
+          enum: [{$ref: '#/not/a/target'}]
+"##;
+    let generated =
+        generate(spec, "t.yaml", &Settings::new("t")).unwrap_or_else(|p| panic!("{p:#?}"));
+    let types = &generated.files["src/types.rs"];
+    assert!(types.contains("#[serde(rename = \"$ref\")]"), "{types}");
+    assert!(types.contains("pub r#ref: Option<String>"), "{types}");
+}

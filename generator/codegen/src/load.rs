@@ -5,21 +5,155 @@ use serde_yaml::{Mapping, Value};
 
 use crate::diagnostics::{locate, pointer_token, Diagnostic};
 
-/// Parses YAML or JSON text into a document value.
+/// Parses YAML or JSON text into a document value. JSON text (first non-blank character `{` or
+/// `[`) is read by a JSON parser: YAML's escapes are not JSON's (a UTF-16 surrogate pair such as
+/// `"\ud83d\udc4d"` is one character in JSON and an error in YAML). Text that starts like JSON
+/// but is not JSON (a YAML flow mapping with bare keys) is read as YAML; if it is neither, the
+/// JSON error is reported. Integers beyond 64 bits are read as floating-point numbers.
 pub(crate) fn parse(text: &str, file: &str) -> Result<Value, Box<Diagnostic>> {
-    serde_yaml::from_str::<Value>(text).map_err(|err| {
-        let mut diagnostic = Diagnostic::error(
-            file,
-            format!("the spec is not valid YAML or JSON: {err}"),
-        )
-        .hint(
-            "fix the syntax at the given line; a YAML document is indented with spaces, never tabs",
-        );
-        if let Some(location) = err.location() {
-            diagnostic = diagnostic.line_col(location.line(), location.column());
+    let json_like = text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with(['{', '['])
+        .then(|| serde_json::from_str::<Loaded>(text.trim_start_matches('\u{feff}')));
+    match json_like {
+        Some(Ok(Loaded(value))) => return Ok(value),
+        Some(Err(json)) => {
+            if let Ok(Loaded(value)) = serde_yaml::from_str::<Loaded>(text) {
+                return Ok(value);
+            }
+            return Err(Box::new(
+                Diagnostic::error(file, format!("the spec is not valid JSON: {json}"))
+                    .hint("fix the syntax at the given line and column")
+                    .line_col(json.line(), json.column()),
+            ));
         }
-        Box::new(diagnostic)
-    })
+        None => {}
+    }
+    serde_yaml::from_str::<Loaded>(text)
+        .map(|Loaded(value)| value)
+        .map_err(|err| {
+            let mut diagnostic = Diagnostic::error(
+                file,
+                format!("the spec is not valid YAML or JSON: {err}"),
+            )
+            .hint(
+                "fix the syntax at the given line; a YAML document is indented with spaces, never tabs",
+            );
+            if let Some(location) = err.location() {
+                diagnostic = diagnostic.line_col(location.line(), location.column());
+            }
+            Box::new(diagnostic)
+        })
+}
+
+/// A document value read from YAML or JSON: `serde_yaml::Value`'s own reading, except that
+/// integers beyond 64 bits (which it refuses) become floating-point numbers, so a schema bound
+/// such as `maximum: 99999999999999999999` loads (`validate` then drops the bounds an integer
+/// schema cannot hold, with a warning). Duplicate keys are an error, as in `serde_yaml`.
+struct Loaded(Value);
+
+impl<'de> serde::Deserialize<'de> for Loaded {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(LoadedVisitor).map(Loaded)
+    }
+}
+
+struct LoadedVisitor;
+
+impl<'de> serde::de::Visitor<'de> for LoadedVisitor {
+    type Value = Value;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("any YAML or JSON value")
+    }
+
+    fn visit_bool<E>(self, flag: bool) -> Result<Value, E> {
+        Ok(Value::Bool(flag))
+    }
+
+    fn visit_i64<E>(self, number: i64) -> Result<Value, E> {
+        Ok(Value::Number(number.into()))
+    }
+
+    fn visit_u64<E>(self, number: u64) -> Result<Value, E> {
+        Ok(Value::Number(number.into()))
+    }
+
+    #[allow(clippy::cast_precision_loss)]
+    fn visit_i128<E>(self, number: i128) -> Result<Value, E> {
+        Ok(Value::Number(match i64::try_from(number) {
+            Ok(small) => small.into(),
+            Err(_) => (number as f64).into(),
+        }))
+    }
+
+    #[allow(clippy::cast_precision_loss)]
+    fn visit_u128<E>(self, number: u128) -> Result<Value, E> {
+        Ok(Value::Number(match u64::try_from(number) {
+            Ok(small) => small.into(),
+            Err(_) => (number as f64).into(),
+        }))
+    }
+
+    fn visit_f64<E>(self, number: f64) -> Result<Value, E> {
+        Ok(Value::Number(number.into()))
+    }
+
+    fn visit_str<E>(self, text: &str) -> Result<Value, E> {
+        Ok(Value::String(text.to_owned()))
+    }
+
+    fn visit_string<E>(self, text: String) -> Result<Value, E> {
+        Ok(Value::String(text))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        serde::Deserialize::deserialize(deserializer).map(|Loaded(value)| value)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut items: A) -> Result<Value, A::Error> {
+        let mut sequence = Vec::new();
+        while let Some(Loaded(item)) = items.next_element()? {
+            sequence.push(item);
+        }
+        Ok(Value::Sequence(sequence))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut entries: A) -> Result<Value, A::Error> {
+        let mut mapping = Mapping::new();
+        while let Some(Loaded(key)) = entries.next_key()? {
+            if mapping.contains_key(&key) {
+                let shown = serde_yaml::to_string(&key).unwrap_or_default();
+                return Err(serde::de::Error::custom(format_args!(
+                    "duplicate entry with key {}",
+                    shown.trim_end()
+                )));
+            }
+            let Loaded(value) = entries.next_value()?;
+            mapping.insert(key, value);
+        }
+        Ok(Value::Mapping(mapping))
+    }
+
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
+        use serde::de::VariantAccess;
+        // serde_yaml gives a tagged value (`!Tag value`) as an enum variant named by the tag.
+        let (tag, contents) = data.variant::<String>()?;
+        let Loaded(value) = contents.newtype_variant()?;
+        Ok(Value::Tagged(Box::new(serde_yaml::value::TaggedValue {
+            tag: serde_yaml::value::Tag::new(tag),
+            value,
+        })))
+    }
 }
 
 /// Rewrites the OpenAPI 3.1 forms that the 3.0 model cannot read into their 3.0 equivalents,
@@ -340,6 +474,46 @@ mod tests {
             node = &node["items"];
         }
         assert_eq!(node, &Value::Mapping(Mapping::new()));
+    }
+
+    #[test]
+    fn json_is_read_as_json_and_surrogate_pairs_are_one_character() {
+        let value =
+            parse(r#"{"a": "\ud83d\udc4d", "b": [1, 2.5, null]}"#, "t.json").unwrap_or(Value::Null);
+        assert_eq!(value["a"], Value::from("\u{1f44d}"));
+        assert_eq!(value["b"][1], Value::from(2.5));
+    }
+
+    #[test]
+    fn a_yaml_flow_mapping_is_still_yaml() {
+        let value = parse("{openapi: 3.0.3, paths: {}}", "t.yaml").unwrap_or(Value::Null);
+        assert_eq!(value["openapi"], Value::from("3.0.3"));
+    }
+
+    #[test]
+    fn integers_beyond_64_bits_load_as_floats_from_yaml_and_json() {
+        for text in [
+            "{a: -9223372036854776000, b: 99999999999999999999, c: 18446744073709551615}",
+            r#"{"a": -9223372036854776000, "b": 99999999999999999999, "c": 18446744073709551615}"#,
+        ] {
+            let value = parse(text, "t").unwrap_or(Value::Null);
+            assert_eq!(
+                value["a"].as_f64(),
+                Some(-9_223_372_036_854_776_000.0),
+                "{text}"
+            );
+            assert_eq!(value["b"].as_f64(), Some(1e20), "{text}");
+            assert_eq!(value["c"].as_u64(), Some(u64::MAX), "{text}");
+        }
+    }
+
+    #[test]
+    fn duplicate_keys_and_json_syntax_errors_are_located() {
+        let err = parse("{\n  \"a\": 1\n  \"b\": 2\n}\n", "bad.json").err();
+        assert!(err.is_some_and(|err| err.line_col == Some((3, 3))
+            && err.message.starts_with("the spec is not valid JSON")));
+        assert!(parse("a: 1\na: 2\n", "dup.yaml").is_err());
+        assert!(parse("{\"a\": 1, \"a\": 2}", "dup.json").is_err());
     }
 
     #[test]

@@ -125,7 +125,7 @@ pub(crate) fn references(document: &Value, text: &str, file: &str) -> Vec<Diagno
     let locator = Locator::new(text);
     let mut problems = Vec::new();
     let mut refs = Vec::new();
-    collect_refs(document, String::new(), &mut refs);
+    collect_refs(document, String::new(), false, &mut refs);
     for (at, target) in refs {
         let problem = match target.strip_prefix('#') {
             Some(pointer) if resolve(document, pointer).is_some() => continue,
@@ -153,23 +153,77 @@ pub(crate) fn structure(document: &mut Value, text: &str, file: &str) -> Vec<Dia
     checker.into_problems()
 }
 
-fn collect_refs(node: &Value, at: String, out: &mut Vec<(String, String)>) {
+/// Where a key is the name of something (a property, a component, a status code, a media
+/// type, a header), not a keyword: the maps under these keys (under `components` too).
+const NAME_MAPS: [&str; 18] = [
+    "properties",
+    "patternProperties",
+    "$defs",
+    "definitions",
+    "paths",
+    "webhooks",
+    "responses",
+    "content",
+    "headers",
+    "encoding",
+    "links",
+    "callbacks",
+    "variables",
+    "securitySchemes",
+    "schemas",
+    "parameters",
+    "requestBodies",
+    "pathItems",
+];
+
+/// Whether a keyword's value is data, where a `$ref` key is no reference: examples, defaults,
+/// enumerations, constants and extensions.
+fn is_data(keyword: &str) -> bool {
+    matches!(keyword, "example" | "default" | "enum" | "const" | "value")
+        || keyword.starts_with("x-")
+}
+
+/// Collects every `$ref` where OpenAPI and JSON Schema put one. `names` marks a map whose keys
+/// are names (`properties`, `responses`, components), so `$ref`, `default` or `x-id` there is a
+/// name and its value an object. Outside those, the values of `example`, `default`, `enum`,
+/// `const`, extensions (`x-..`) and an Example Object's `value` are data, and so is a schema's
+/// `examples` list; a map of `examples` holds Example Objects or references to them.
+fn collect_refs(node: &Value, at: String, names: bool, out: &mut Vec<(String, String)>) {
     match node {
         Value::Mapping(map) => {
             for (key, child) in map {
                 let Some(key) = key.as_str() else { continue };
-                if key == "$ref" {
+                let child_at = format!("{at}/{}", pointer_token(key));
+                if names {
+                    collect_refs(child, child_at, false, out);
+                } else if key == "$ref" {
                     if let Some(target) = child.as_str() {
                         out.push((at.clone(), target.to_owned()));
                     }
+                } else if is_data(key) || (key == "examples" && !child.is_mapping()) {
+                } else if key == "components" {
+                    // Component kinds are keywords (`x-..` extensions among them), the maps under
+                    // them maps of names.
+                    let Value::Mapping(kinds) = child else {
+                        continue;
+                    };
+                    for (kind, components) in kinds {
+                        let Some(kind) = kind.as_str() else { continue };
+                        if !kind.starts_with("x-") {
+                            let kind_at = format!("{child_at}/{}", pointer_token(kind));
+                            collect_refs(components, kind_at, components.is_mapping(), out);
+                        }
+                    }
                 } else {
-                    collect_refs(child, format!("{at}/{}", pointer_token(key)), out);
+                    let names =
+                        (NAME_MAPS.contains(&key) || key == "examples") && child.is_mapping();
+                    collect_refs(child, child_at, names, out);
                 }
             }
         }
         Value::Sequence(items) => {
             for (index, item) in items.iter().enumerate() {
-                collect_refs(item, format!("{at}/{index}"), out);
+                collect_refs(item, format!("{at}/{index}"), false, out);
             }
         }
         _ => {}
@@ -214,6 +268,53 @@ mod tests {
             Some("/components/schemas/A/$ref")
         );
         assert_eq!(problems[0].line_col, Some((5, 7)));
+    }
+
+    #[test]
+    fn a_ref_in_data_is_data_and_a_ref_where_the_grammar_puts_one_is_checked() {
+        let text = r##"openapi: 3.0.3
+paths:
+  /a:
+    get:
+      x-sample: {$ref: '#/nope/1'}
+      responses:
+        default: {$ref: '#/components/responses/Missing'}
+        '200':
+          description: ok
+          content:
+            application/json:
+              example: {$ref: '#/nope/2'}
+              examples:
+                one: {value: {$ref: '#/nope/3'}}
+                two: {$ref: '#/components/examples/Missing'}
+components:
+  schemas:
+    A:
+      default: {$ref: '#/nope/4'}
+      enum: [{$ref: '#/nope/5'}]
+      const: {$ref: '#/nope/6'}
+      examples: [{$ref: '#/nope/7'}]
+      properties:
+        $ref: {$ref: '#/components/schemas/Missing'}
+        default: {type: string}
+  headers:
+    x-id: {$ref: '#/components/headers/Missing'}
+"##;
+        let value: Value = serde_yaml::from_str(text).unwrap_or(Value::Null);
+        let problems = references(&value, text, "t.yaml");
+        let pointers: Vec<&str> = problems
+            .iter()
+            .filter_map(|p| p.pointer.as_deref())
+            .collect();
+        assert_eq!(
+            pointers,
+            [
+                "/paths/~1a/get/responses/default/$ref",
+                "/paths/~1a/get/responses/200/content/application~1json/examples/two/$ref",
+                "/components/schemas/A/properties/$ref/$ref",
+                "/components/headers/x-id/$ref",
+            ]
+        );
     }
 
     #[test]

@@ -169,6 +169,7 @@ impl Checker<'_> {
         }
         let keys: Vec<Value> = map.keys().cloned().collect();
         let mut newly_required = Vec::new();
+        let integer = map.get("type").and_then(Value::as_str) == Some("integer");
         for key in keys {
             let Some(name) = key.as_str().map(str::to_owned) else {
                 let shown = key_name(&key).unwrap_or_else(|| describe(&key));
@@ -204,6 +205,7 @@ impl Checker<'_> {
                     "`true` or `false`",
                     "write `true` or `false`, without quotes",
                 ),
+                Keyword::Number if integer && child.is_f64() => integer_bound(child),
                 Keyword::Number => keep_if(
                     child.is_null() || child.as_f64().is_some_and(f64::is_finite),
                     child,
@@ -402,6 +404,35 @@ impl Checker<'_> {
 }
 
 /// Keeps a keyword whose value fits, else drops it with a message naming what it must be.
+/// A bound (`minimum`, `maximum`, `multipleOf`) of an integer schema written as a
+/// floating-point number: the model holds it as an `i64`. A whole number that a float holds
+/// exactly (below 2^53) becomes that integer; anything else (a fraction, an integer beyond 64
+/// bits, which loads as a float) cannot be said in the Rust type and is dropped.
+fn integer_bound(child: &mut Value) -> Outcome {
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+    match child.as_f64() {
+        #[allow(clippy::cast_possible_truncation)]
+        Some(number) if number.fract() == 0.0 && number.abs() < EXACT => {
+            *child = Value::from(number as i64);
+            Outcome::Keep
+        }
+        _ => Outcome::Drop(
+            format!(
+                "the integer schema's `{{keyword}}: {}` does not fit a 64-bit integer exactly; the bound is dropped",
+                describe_number(child)
+            ),
+            "the field is still typed `i64`; write a bound between -2^63 and 2^63 - 1, or make the schema `type: number` or a string".to_owned(),
+        ),
+    }
+}
+
+fn describe_number(value: &Value) -> String {
+    match value {
+        Value::Number(number) => number.to_string(),
+        other => describe(other),
+    }
+}
+
 fn keep_if(fits: bool, value: &Value, expected: &str, hint: &str) -> Outcome {
     if fits {
         return Outcome::Keep;
