@@ -8,11 +8,8 @@ use serde_json::Value;
 
 use super::facts::{Format, OperationFact, PageFacts, ParamFact, Sample};
 use super::openapi::{scalar, schema_constraints};
-use super::schema_check;
-
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
+use super::{differs, resolve, schema_check, METHODS};
+use clientgen::diagnostics::pointer_token;
 
 /// One difference between page and spec.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,36 +55,13 @@ struct SpecOp<'a> {
     params: Vec<(String, &'a Value)>,
 }
 
-/// `~` and `/` escaped for a JSON pointer.
-fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
-}
-
-/// Follows `$ref`s (local ones) to the value they name, with the pointer of that value.
-fn resolve<'a>(spec: &'a Value, value: &'a Value, pointer: String) -> (String, &'a Value) {
-    let mut current = (pointer, value);
-    for _ in 0..16 {
-        let Some(target) = current.1.get("$ref").and_then(Value::as_str) else {
-            break;
-        };
-        let Some(p) = target.strip_prefix('#') else {
-            break;
-        };
-        match spec.pointer(p) {
-            Some(v) => current = (p.to_owned(), v),
-            None => break,
-        }
-    }
-    current
-}
-
 fn spec_ops(spec: &Value) -> Vec<SpecOp<'_>> {
     let mut ops = Vec::new();
     let Some(paths) = spec.get("paths").and_then(Value::as_object) else {
         return ops;
     };
     for (path, item) in paths {
-        let item_pointer = format!("/paths/{}", escape(path));
+        let item_pointer = format!("/paths/{}", pointer_token(path));
         let shared: Vec<(String, &Value)> = item
             .get("parameters")
             .and_then(Value::as_array)
@@ -175,12 +149,6 @@ fn media_examples(media: &Value) -> Vec<&Value> {
         out.extend(examples.values().filter_map(|e| e.get("value")));
     }
     out
-}
-
-fn differs(value: &Value) -> Option<String> {
-    value
-        .get("x-page-differs")
-        .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
 }
 
 /// The reason the spec gives, in its top-level `x-page-differs` map keyed by `METHOD /path`
@@ -482,8 +450,8 @@ fn response_media(op: &Value) -> Vec<(String, String, &Value)> {
                         status.clone(),
                         format!(
                             "/responses/{}/content/{}",
-                            escape(status),
-                            escape(media_type)
+                            pointer_token(status),
+                            pointer_token(media_type)
                         ),
                         media,
                     ));
@@ -554,7 +522,7 @@ fn body_fields<'a>(spec: &'a Value, op: &SpecOp<'a>) -> Vec<(String, String, &'a
         let base = format!(
             "{}/requestBody/content/{}/schema",
             op.pointer,
-            escape(media_type)
+            pointer_token(media_type)
         );
         collect_fields(spec, schema, base, &mut out);
         if !out.is_empty() {
@@ -580,7 +548,7 @@ fn collect_fields<'a>(
         for (name, property) in properties {
             out.push((
                 name.clone(),
-                format!("{pointer}/properties/{}", escape(name)),
+                format!("{pointer}/properties/{}", pointer_token(name)),
                 property,
                 required.contains(&name.as_str()),
             ));
@@ -886,7 +854,7 @@ fn check_samples(audit: &mut Audit, page_op: &OperationFact, spec_op: &SpecOp) {
         .map(|content| {
             content
                 .iter()
-                .map(|(t, m)| (format!("/requestBody/content/{}", escape(t)), m))
+                .map(|(t, m)| (format!("/requestBody/content/{}", pointer_token(t)), m))
                 .collect()
         })
         .unwrap_or_default();
@@ -1086,7 +1054,7 @@ fn walk_enums<'a>(value: &'a Value, pointer: String, out: &mut Vec<(String, &'a 
                 if key.starts_with("x-") || key == "example" || key == "examples" || key == "enum" {
                     continue;
                 }
-                walk_enums(child, format!("{pointer}/{}", escape(key)), out);
+                walk_enums(child, format!("{pointer}/{}", pointer_token(key)), out);
             }
         }
         Value::Array(items) => {

@@ -6,9 +6,8 @@
 
 use super::facts::{AuthFact, Format, OperationFact, PageFacts, ParamFact, Sample};
 use super::text::{collect_json, numbered, opens_json, parse_json};
-use super::token_urls;
+use super::{token_urls, METHODS};
 
-const METHODS: [&str; 7] = ["get", "post", "put", "patch", "delete", "head", "options"];
 const TYPES: [&str; 7] = [
     "integer", "string", "boolean", "number", "object", "array", "any",
 ];

@@ -8,9 +8,7 @@
 use super::curl_facts;
 use super::facts::{Format, OperationFact, PageFacts, ParamFact, Sample};
 use super::text::{collect_json, numbered, parse_json};
-use super::token_urls;
-
-const METHODS: [&str; 7] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+use super::{token_urls, METHODS};
 
 /// Extracts the facts of an IBM Cloud API reference page.
 pub fn extract(page: &str, text: &str) -> PageFacts {
@@ -91,8 +89,11 @@ pub fn extract(page: &str, text: &str) -> PageFacts {
 /// `GET /api/v1/x` (the whole line) -> (`GET`, `/api/v1/x`).
 fn method_line(line: &str) -> Option<(&str, &str)> {
     let (method, path) = line.split_once(' ')?;
-    (METHODS.contains(&method) && path.starts_with('/') && !path.contains(' '))
-        .then_some((method, path))
+    (METHODS.contains(&method.to_lowercase().as_str())
+        && method.chars().all(|c| c.is_ascii_uppercase())
+        && path.starts_with('/')
+        && !path.contains(' '))
+    .then_some((method, path))
 }
 
 /// Reads `Allowable values: [a,b]`, `Possible values: 1 ≤ value ≤ 100` or `Default: 10`.

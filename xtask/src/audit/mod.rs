@@ -21,6 +21,41 @@ pub use facts::{Format, PageFacts};
 
 use facts::{AuthFact, EvidenceOperation, HeaderFact};
 
+/// The HTTP methods of an OpenAPI path item, lower case.
+pub(crate) const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// Follows local `$ref`s (`#/...`) to the value they name, with that value's pointer
+/// (`pointer` when `value` is no reference).
+pub(crate) fn resolve<'a>(
+    doc: &'a serde_json::Value,
+    value: &'a serde_json::Value,
+    pointer: String,
+) -> (String, &'a serde_json::Value) {
+    let mut current = (pointer, value);
+    for _ in 0..16 {
+        let Some(target) = current.1.get("$ref").and_then(serde_json::Value::as_str) else {
+            break;
+        };
+        let Some(p) = target.strip_prefix('#') else {
+            break;
+        };
+        match doc.pointer(p) {
+            Some(v) => current = (p.to_owned(), v),
+            None => break,
+        }
+    }
+    current
+}
+
+/// The `x-page-differs` reason an element carries.
+pub(crate) fn differs(value: &serde_json::Value) -> Option<String> {
+    value
+        .get("x-page-differs")
+        .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+}
+
 /// Where the captured pages live, relative to the repository root.
 pub const PAGES_DIR: &str = "../shared/vendor-docs";
 /// The outside evidence beside the pages.

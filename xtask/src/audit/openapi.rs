@@ -5,10 +5,7 @@
 use serde_json::Value;
 
 use super::facts::{AuthFact, Format, OperationFact, PageFacts, ParamFact, Sample};
-
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
+use super::METHODS;
 
 /// The line (0-based) where the document starts, if the page holds one.
 pub fn start(text: &str) -> Option<usize> {
@@ -120,15 +117,8 @@ pub fn extract(page: &str, text: &str) -> Result<PageFacts, String> {
     })
 }
 
-/// Follows a local `$ref` (`#/components/...`) once, or returns the value itself.
 fn resolve<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
-    match value.get("$ref").and_then(Value::as_str) {
-        Some(r) => r
-            .strip_prefix('#')
-            .and_then(|p| doc.pointer(p))
-            .unwrap_or(value),
-        None => value,
-    }
+    super::resolve(doc, value, String::new()).1
 }
 
 fn param_fact(doc: &Value, line: usize, param: &Value) -> ParamFact {

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use clientgen::diagnostics::pointer_token;
 use serde_json::{json, Map, Value};
 
 /// (pointer of the example, what is wrong, `x-page-differs` beside it) for each example that
@@ -61,9 +62,7 @@ pub fn invalid_examples(spec: &Value) -> Vec<(String, String, Option<String>)> {
                     "the example does not validate against its schema #{schema_pointer}: {}",
                     errors.join("; ")
                 ),
-                holder
-                    .get("x-page-differs")
-                    .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned)),
+                super::differs(holder),
             ));
         }
     }
@@ -103,7 +102,7 @@ fn examples(value: &Value, pointer: String) -> Vec<(String, String, &Value, &Val
                 for (name, example) in named {
                     if let Some(v) = example.get("value") {
                         out.push((
-                            format!("{pointer}/examples/{}/value", escape(name)),
+                            format!("{pointer}/examples/{}/value", pointer_token(name)),
                             schema_pointer.clone(),
                             v,
                             value,
@@ -122,7 +121,7 @@ fn examples(value: &Value, pointer: String) -> Vec<(String, String, &Value, &Val
         {
             continue;
         }
-        out.extend(examples(child, format!("{pointer}/{}", escape(key))));
+        out.extend(examples(child, format!("{pointer}/{}", pointer_token(key))));
     }
     out
 }
@@ -140,10 +139,6 @@ fn fragment(pointer: &str) -> String {
         }
     }
     out
-}
-
-fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
 }
 
 /// The document with OpenAPI 3.0's schema dialect rewritten into JSON Schema's.
