@@ -6,7 +6,7 @@
 
 use clientgen::ir::{TypeKind, TypeRef};
 use clientgen::{generate, Diagnostic, Generated, Settings};
-use clientgen_tests::fixture;
+use clientgen_tests::{fixture, repo_root};
 
 /// The fixture's path as diagnostics name it: relative, so snapshots are the same anywhere.
 fn file(name: &str) -> String {
@@ -29,10 +29,11 @@ fn problems(name: &str) -> Vec<Diagnostic> {
     }
 }
 
-/// The diagnostics as the CLI prints them.
+/// The diagnostics as the CLI prints them (without colour): each with the offending line of
+/// its file and a caret under the element (`annotate-snippets`).
 fn rendered(problems: &[Diagnostic]) -> String {
-    let all: Vec<String> = problems.iter().map(ToString::to_string).collect();
-    all.join("\n\n")
+    let read = |file: &str| std::fs::read_to_string(repo_root().join(file)).ok();
+    clientgen::render_all(problems, read, false).join("\n\n")
 }
 
 /// `errors` errors; every diagnostic has a line and column, a hint and (unless it is a

@@ -11,7 +11,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use clientgen::output::{self, Plan};
-use clientgen::{Diagnostic, Generated, Settings};
+use clientgen::{Generated, Settings};
 
 /// A directory of specs and the directory their crates are generated into.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,10 +117,11 @@ pub fn generate_from(
     let settings = Settings::from_toml(&read(&settings_file)?)
         .map_err(|err| vec![format!("error: {settings_file} is not valid: {err}")])?;
     let generated = clientgen::generate(&spec, &spec_file, &settings).map_err(|problems| {
-        problems
-            .iter()
-            .map(Diagnostic::to_string)
-            .collect::<Vec<_>>()
+        clientgen::render_all(
+            &problems,
+            |file| fs::read_to_string(root.join(file)).ok(),
+            false,
+        )
     })?;
     Ok(CrateOutput {
         vendor: vendor.to_owned(),

@@ -255,7 +255,8 @@ fn regen_or_check(root: &Path, write: bool) -> ExitCode {
         }
     };
     for output in &crates {
-        for warning in &output.generated.warnings {
+        let read = |file: &str| std::fs::read_to_string(root.join(file)).ok();
+        for warning in clientgen::render_all(&output.generated.warnings, read, false) {
             eprintln!("{warning}\n");
         }
     }

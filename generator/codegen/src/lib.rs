@@ -21,12 +21,14 @@ mod load;
 mod lower;
 pub mod output;
 mod render;
+mod report;
 mod settings;
 mod validate;
 
 use std::collections::BTreeMap;
 
 pub use diagnostics::{Diagnostic, Severity};
+pub use report::render_all;
 pub use settings::Settings;
 
 /// A generated crate: its files and the warnings met on the way.

@@ -1,5 +1,6 @@
 //! `clientgen`: generate a typed async Rust client crate from an OpenAPI 3.0/3.1 document.
 
+use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -48,6 +49,21 @@ fn main() -> ExitCode {
     }
 }
 
+/// Each diagnostic with its source line: the spec's text as read, any other file the
+/// diagnostic names read from disk; coloured when stderr is a terminal and `NO_COLOR` is unset.
+fn render(problems: &[clientgen::Diagnostic], spec: &Path, text: &str) -> Vec<String> {
+    let styled = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let entry = spec.display().to_string();
+    let read = |file: &str| {
+        if file == entry {
+            Some(text.to_owned())
+        } else {
+            std::fs::read_to_string(file).ok()
+        }
+    };
+    clientgen::render_all(problems, read, styled)
+}
+
 fn generate(
     spec: &Path,
     out: &Path,
@@ -91,7 +107,7 @@ fn generate(
     let generated = match clientgen::generate(&text, &spec.display().to_string(), &settings) {
         Ok(generated) => generated,
         Err(problems) => {
-            for problem in &problems {
+            for problem in render(&problems, spec, &text) {
                 eprintln!("{problem}\n");
             }
             let errors = problems.iter().filter(|p| p.is_error()).count();
@@ -103,7 +119,7 @@ fn generate(
             return ExitCode::FAILURE;
         }
     };
-    for warning in &generated.warnings {
+    for warning in render(&generated.warnings, spec, &text) {
         eprintln!("{warning}\n");
     }
     let result = output::plan(out, &generated.files)

@@ -87,6 +87,11 @@ fn assert_every_problem_listed(output: &Output, spec: &Path) {
             "{what} is not located at {place}:\n{stderr}"
         );
     }
+    // Each one shows its line of the spec with a caret under the element (annotate-snippets).
+    assert!(
+        stderr.contains("9 |           in: body\n") && stderr.contains("  |           ^^\n"),
+        "no source snippet:\n{stderr}"
+    );
     assert!(
         stderr.contains("3 error(s) and 0 warning(s)") && stderr.contains("nothing was written"),
         "{stderr}"
