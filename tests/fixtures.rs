@@ -18,6 +18,8 @@
 //!   siblings, 3.0 `nullable`, maps, `allOf` merging, and schemas whose keywords do not fit
 //!   their type, each as a precise type.
 //! * `webhooks`: a 3.1 document with webhooks and components but no paths.
+//! * `loading`: a JSON document (UTF-16 surrogate pairs, integers beyond 64 bits, `$ref` as
+//!   data in examples, defaults and `x-` extensions, a property named `$ref`) loads and types.
 
 use clientgen_tests::{fixture_output, lower_fixture};
 use serde_json::{json, Value};
@@ -472,4 +474,58 @@ fn a_document_with_only_webhooks_gives_its_types_and_reports_its_webhooks() {
         .build()
         .expect("builds");
     assert_eq!(client.base_url(), "https://hooks.example.com");
+}
+
+#[test]
+fn loading_types_snapshot() {
+    insta::assert_snapshot!(fixture_output("loading", "src/types.rs"));
+}
+
+/// The JSON document loads: surrogate pairs decode to their character, the bounds beyond 64
+/// bits are dropped with one located warning each, and no `$ref` inside an example, a default
+/// or an `x-` extension is followed (each would be a dangling reference otherwise).
+#[test]
+fn a_json_document_with_surrogates_big_integers_and_ref_data_loads() {
+    let (api, warnings) = lower_fixture("loading");
+    let bounds: Vec<_> = warnings
+        .iter()
+        .filter(|w| w.message.contains("does not fit a 64-bit integer"))
+        .map(|w| w.pointer.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        bounds,
+        [
+            "/paths/~1documents~1{id}/get/parameters/0/schema/minimum",
+            "/paths/~1documents~1{id}/get/parameters/0/schema/maximum",
+            "/components/schemas/Document/properties/size/maximum",
+            "/components/schemas/Document/properties/offset/minimum",
+        ],
+        "{warnings:#?}"
+    );
+    assert_eq!(warnings.len(), bounds.len(), "{warnings:#?}");
+    assert_eq!(api.title, "Loading \u{1f44d}");
+    let surface = clientgen_tests::api_surface(&api);
+    assert!(!surface.contains("Value"), "{surface}");
+}
+
+/// A property named `$ref` is the field `r#ref`, renamed on the wire; the example with `$ref`
+/// keys decodes and encodes back unchanged.
+#[test]
+fn a_property_named_ref_is_a_renamed_field() {
+    use loading_client::types::Document;
+    let example = json!({
+        "$ref": "#/definitions/Nowhere", "title": "\u{1f44d}", "size": 12,
+        "links": {"$ref": "../elsewhere.json"},
+    });
+    let document: Document = decode(example.clone());
+    assert_eq!(document.r#ref, "#/definitions/Nowhere");
+    assert_eq!(
+        document
+            .links
+            .as_ref()
+            .and_then(|l| l.get("$ref"))
+            .map(String::as_str),
+        Some("../elsewhere.json")
+    );
+    assert_eq!(serde_json::to_value(&document).expect("encodes"), example);
 }
