@@ -4,9 +4,9 @@
 //! the crate (path -> contents) or every problem found, and touches no disk. [`output`] is the
 //! one module that writes, for the CLI and `cargo xtask`.
 //!
-//! `load` (text -> document) -> `validate` (whole-document checks, every problem at once, and
-//! repairs of tolerable schema oddities) -> `lower` (-> IR, where all names are decided) ->
-//! `emit` (IR -> tokens) -> `render` (tokens -> formatted text).
+//! `front` (text -> the OpenAPI model, in one straight line of steps; `validate`'s
+//! whole-document checks, every problem at once, run inside it) -> `lower` (-> IR, where all
+//! names are decided) -> `emit` (IR -> tokens) -> `render` (tokens -> formatted text).
 #![warn(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -16,8 +16,8 @@
 
 pub mod diagnostics;
 mod emit;
+mod front;
 pub mod ir;
-mod load;
 mod lower;
 pub mod output;
 mod render;
@@ -79,33 +79,11 @@ fn on_large_stack<T: Send>(
 }
 
 fn lower_here(spec_text: &str, file: &str) -> Result<(ir::Api, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let mut document = load::parse(spec_text, file).map_err(|d| vec![*d])?;
-    let mut problems = validate::version(&mut document, spec_text, file);
-    if problems.iter().any(Diagnostic::is_error) {
-        // Not OpenAPI 3.0/3.1: nothing else in it is worth checking.
-        return Err(problems);
-    }
-    problems.extend(validate::untag(&mut document, spec_text, file));
-    problems.extend(validate::references(&document, spec_text, file));
-    load::normalize(&mut document);
-    problems.extend(validate::structure(&mut document, spec_text, file));
-    // Document order (a problem the locator cannot place comes first).
-    problems.sort_by_key(|problem| problem.line_col);
-    if problems.iter().any(Diagnostic::is_error) {
-        return Err(problems);
-    }
+    let front::Loaded {
+        openapi,
+        warnings: problems,
+    } = front::load(spec_text, file)?;
     let locator = diagnostics::Locator::new(spec_text);
-    problems.extend(
-        load::limit_schema_depth(&mut document, file)
-            .into_iter()
-            .map(|warning| validate::located(warning, &locator)),
-    );
-    let openapi = load::into_openapi(document, spec_text, file).map_err(|d| {
-        // The structural check missed this one: the model's own (first) complaint.
-        let mut all = problems.clone();
-        all.push(*d);
-        all
-    })?;
     let (api, mut diagnostics) = lower::lower(&openapi, file);
     diagnostics.splice(0..0, problems);
     for diagnostic in &mut diagnostics {
