@@ -27,6 +27,7 @@ mod validate;
 use std::collections::BTreeMap;
 
 pub use diagnostics::{Diagnostic, Severity};
+pub use front::{FileSystem, Files, NoFiles};
 pub use settings::Settings;
 
 /// A generated crate: its files and the warnings met on the way.
@@ -43,9 +44,21 @@ pub struct Generated {
 /// Parses, checks and lowers a spec into the IR, without emitting anything.
 ///
 /// `file` names the spec in diagnostics. Returns the IR with its warnings, or every problem
-/// found when any of them is an error.
+/// found when any of them is an error. Reads no other file: a reference to one is an error
+/// (see [`lower_with`]).
 pub fn lower(spec_text: &str, file: &str) -> Result<(ir::Api, Vec<Diagnostic>), Vec<Diagnostic>> {
-    on_large_stack(file, || lower_here(spec_text, file))
+    lower_with(spec_text, file, &NoFiles)
+}
+
+/// [`lower`] for a document split over several files: a `$ref` to another file
+/// (`./common.yaml#/components/schemas/Money`) is read from `files`, by its path relative to
+/// the file that holds it, starting from `file`.
+pub fn lower_with(
+    spec_text: &str,
+    file: &str,
+    files: &dyn Files,
+) -> Result<(ir::Api, Vec<Diagnostic>), Vec<Diagnostic>> {
+    on_large_stack(file, || lower_here(spec_text, file, files))
 }
 
 /// The stack the pipeline runs on. Reading the OpenAPI model (serde's untagged and flattened
@@ -78,16 +91,24 @@ fn on_large_stack<T: Send>(
     })
 }
 
-fn lower_here(spec_text: &str, file: &str) -> Result<(ir::Api, Vec<Diagnostic>), Vec<Diagnostic>> {
+fn lower_here(
+    spec_text: &str,
+    file: &str,
+    files: &dyn Files,
+) -> Result<(ir::Api, Vec<Diagnostic>), Vec<Diagnostic>> {
     let front::Loaded {
         openapi,
         warnings: problems,
-    } = front::load(spec_text, file)?;
+        bundle,
+    } = front::load(spec_text, file, files)?;
     let locator = diagnostics::Locator::new(spec_text);
     let (api, mut diagnostics) = lower::lower(&openapi, file);
+    for diagnostic in &mut diagnostics {
+        bundle.place(diagnostic);
+    }
     diagnostics.splice(0..0, problems);
     for diagnostic in &mut diagnostics {
-        if diagnostic.line_col.is_none() {
+        if diagnostic.line_col.is_none() && bundle.in_entry(diagnostic) {
             if let Some((line, column)) =
                 diagnostic.pointer.as_deref().and_then(|p| locator.find(p))
             {
@@ -95,7 +116,7 @@ fn lower_here(spec_text: &str, file: &str) -> Result<(ir::Api, Vec<Diagnostic>),
             }
         }
     }
-    diagnostics.sort_by_key(|diagnostic| diagnostic.line_col);
+    front::in_order(&mut diagnostics, &bundle);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(diagnostics);
     }
@@ -104,21 +125,36 @@ fn lower_here(spec_text: &str, file: &str) -> Result<(ir::Api, Vec<Diagnostic>),
 
 /// Generates a client crate from spec text (YAML or JSON, OpenAPI 3.0 or 3.1).
 ///
-/// `file` is how the spec is named in diagnostics and in the generated files' headers.
+/// `file` is how the spec is named in diagnostics and in the generated files' headers. Reads no
+/// other file: a reference to one is an error (see [`generate_with`]).
 pub fn generate(
     spec_text: &str,
     file: &str,
     settings: &Settings,
 ) -> Result<Generated, Vec<Diagnostic>> {
-    on_large_stack(file, || generate_here(spec_text, file, settings))
+    generate_with(spec_text, file, settings, &NoFiles)
+}
+
+/// [`generate`] for a document split over several files: a `$ref` to another file
+/// (`./common.yaml#/components/schemas/Money`, `../errors.yaml`) is read from `files`, by its
+/// path relative to the file that holds it, starting from `file`; a diagnostic about an
+/// element of another file names that file, with its own line and column.
+pub fn generate_with(
+    spec_text: &str,
+    file: &str,
+    settings: &Settings,
+    files: &dyn Files,
+) -> Result<Generated, Vec<Diagnostic>> {
+    on_large_stack(file, || generate_here(spec_text, file, settings, files))
 }
 
 fn generate_here(
     spec_text: &str,
     file: &str,
     settings: &Settings,
+    files: &dyn Files,
 ) -> Result<Generated, Vec<Diagnostic>> {
-    let (api, warnings) = lower_here(spec_text, file)?;
+    let (api, warnings) = lower_here(spec_text, file, files)?;
     let internal = |message: String| {
         vec![
             Diagnostic::error(file, format!("internal generator error: {message}"))

@@ -140,3 +140,43 @@ fn syntax_errors_are_located() {
     let err = parse("openapi: 3.0.0\npaths: [\n", "bad.yaml").err();
     assert!(err.is_some_and(|err| err.line_col.is_some()));
 }
+
+/// In-memory files for the bundling tests.
+fn files(list: &[(&str, &str)]) -> std::collections::BTreeMap<std::path::PathBuf, String> {
+    list.iter()
+        .map(|(path, text)| (std::path::PathBuf::from(path), (*text).to_owned()))
+        .collect()
+}
+
+#[test]
+fn schemas_of_other_files_are_bundled_once_under_their_own_names() {
+    let entry = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {$ref: 'dir/b.yaml#/B'}\n    B: {type: string}\n    C: {$ref: './dir/b.yaml#/B'}\n";
+    let other = "B:\n  type: object\n  properties:\n    a: {$ref: '../spec.yaml#/components/schemas/A'}\n    self: {$ref: '#/B'}\n";
+    let source = files(&[("specs/dir/b.yaml", other)]);
+    let lowered = crate::lower_with(entry, "specs/spec.yaml", &source);
+    let (api, warnings) = lowered.unwrap_or_else(|problems| panic!("{problems:#?}"));
+    assert!(warnings.is_empty(), "{warnings:#?}");
+    let names: Vec<&str> = api.types.iter().map(|t| t.name.as_str()).collect();
+    assert!(names.contains(&"B2"), "{names:?}");
+    assert_eq!(
+        names.iter().filter(|n| n.starts_with('B')).count(),
+        2,
+        "{names:?}"
+    );
+}
+
+#[test]
+fn a_url_a_missing_file_and_a_cycle_of_non_schemas_are_errors() {
+    let entry = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a: {$ref: 'https://example.com/a.yaml'}\n  /b: {$ref: 'nope.yaml'}\n  /c: {$ref: 'loop.yaml#/P'}\n";
+    let source = files(&[("loop.yaml", "P: {$ref: '#/Q'}\nQ: {$ref: '#/P'}\n")]);
+    let problems = crate::lower_with(entry, "spec.yaml", &source)
+        .err()
+        .unwrap_or_default();
+    let messages: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
+    assert_eq!(problems.len(), 3, "{messages:#?}");
+    assert!(messages[0].contains("is a URL"));
+    assert!(messages[1].contains("there is no such file"));
+    assert!(messages[2].contains("leads back to itself"));
+    assert_eq!(problems[2].file, "loop.yaml");
+    assert_eq!(problems[0].line_col, Some((4, 3)));
+}

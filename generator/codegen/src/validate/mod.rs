@@ -18,7 +18,8 @@ use serde_yaml::Value;
 use crate::diagnostics::{located, Diagnostic, Locator};
 use crate::front::refs::{collect_refs, resolve};
 
-/// Checks every `$ref` of the raw document: each must point at something in the document.
+/// Checks every `$ref` of the bundled document: each must point at something in it. (A
+/// reference to another file left in it is one bundling could not follow and reported.)
 pub(crate) fn references(document: &Value, text: &str, file: &str) -> Vec<Diagnostic> {
     let locator = Locator::new(text);
     let mut problems = Vec::new();
@@ -29,11 +30,8 @@ pub(crate) fn references(document: &Value, text: &str, file: &str) -> Vec<Diagno
             Some(pointer) if resolve(document, pointer).is_some() => continue,
             Some(_) => Diagnostic::error(file, format!("`$ref: {target}` points at nothing"))
                 .hint("check the spelling of the target; component names are case-sensitive"),
-            None => Diagnostic::error(
-                file,
-                format!("`$ref: {target}` refers outside this document"),
-            )
-            .hint("bundle the document into one file first (for example `redocly bundle`)"),
+            // A reference to another file that bundling could not follow: reported there.
+            None => continue,
         };
         problems.push(located(problem.at(format!("{at}/$ref")), &locator));
     }
