@@ -77,6 +77,8 @@ struct Bundler<'a> {
     taken: BTreeSet<String>,
     /// Schemas named but not yet copied: name, file, pointer.
     pending: Vec<(String, String, String)>,
+    /// The schemas queued for copying (or copied), by file and pointer.
+    queued: BTreeSet<(String, String)>,
     /// Elements being copied in place, to refuse a cycle of them.
     inlining: Vec<(String, String)>,
     bundle: Bundle,
@@ -110,6 +112,7 @@ pub(crate) fn bundle(
         names: BTreeMap::new(),
         taken,
         pending: Vec::new(),
+        queued: BTreeSet::new(),
         inlining: Vec::new(),
         bundle: Bundle {
             entry: file.to_owned(),
@@ -118,6 +121,7 @@ pub(crate) fn bundle(
         },
         problems: Vec::new(),
     };
+    bundler.own_names(document);
     bundler.rewrite(document, file, false, "", "");
     let mut copies = Vec::new();
     while !bundler.pending.is_empty() {
@@ -312,6 +316,31 @@ impl Bundler<'_> {
         self.mappings(value, file, base, origin);
     }
 
+    /// Gives a schema of another file the name of the entry document's component that is only a
+    /// reference to it (`components: {schemas: {Pet: {$ref: './pet.yaml'}}}`), whichever
+    /// reference reaches it first: the copy then replaces that component, rather than
+    /// becoming a second type beside an alias.
+    fn own_names(&mut self, document: &Value) {
+        let schemas = document
+            .get("components")
+            .and_then(|components| components.get("schemas"))
+            .and_then(Value::as_mapping);
+        for (name, schema) in schemas.into_iter().flatten() {
+            let (Some(name), Some(holder)) = (name.as_str(), schema.as_mapping()) else {
+                continue;
+            };
+            let Some(target) = holder.get("$ref").and_then(Value::as_str) else {
+                continue;
+            };
+            if holder.len() != 1 || target.starts_with('#') || target.contains("://") {
+                continue;
+            }
+            let (path, pointer) = target.split_once('#').unwrap_or((target, ""));
+            let key = (join(&self.entry, path), pointer.to_owned());
+            self.names.entry(key).or_insert_with(|| name.to_owned());
+        }
+    }
+
     /// A reference whose problem is reported: named by its file from now on, so that no later
     /// check takes it for a reference inside the entry document.
     fn reported(&self, value: &mut Value, at: &str, file: &str, target: &str) {
@@ -394,8 +423,12 @@ impl Bundler<'_> {
     /// The entry document's name for the schema at `pointer` in `file`, chosen the first time.
     fn schema_name(&mut self, file: &str, pointer: &str) -> String {
         let key = (file.to_owned(), pointer.to_owned());
-        if let Some(name) = self.names.get(&key) {
-            return name.clone();
+        if let Some(name) = self.names.get(&key).cloned() {
+            if self.queued.insert(key) {
+                self.pending
+                    .push((name.clone(), file.to_owned(), pointer.to_owned()));
+            }
+            return name;
         }
         let own = match pointer.rsplit_once('/') {
             Some((_, token)) if !token.is_empty() => token.replace("~1", "/").replace("~0", "~"),
@@ -411,7 +444,8 @@ impl Bundler<'_> {
             number += 1;
         }
         self.taken.insert(name.clone());
-        self.names.insert(key, name.clone());
+        self.names.insert(key.clone(), name.clone());
+        self.queued.insert(key);
         self.pending
             .push((name.clone(), file.to_owned(), pointer.to_owned()));
         name

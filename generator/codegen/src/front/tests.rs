@@ -150,7 +150,7 @@ fn files(list: &[(&str, &str)]) -> std::collections::BTreeMap<std::path::PathBuf
 
 #[test]
 fn schemas_of_other_files_are_bundled_once_under_their_own_names() {
-    let entry = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {$ref: 'dir/b.yaml#/B'}\n    B: {type: string}\n    C: {$ref: './dir/b.yaml#/B'}\n";
+    let entry = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {type: array, items: {$ref: 'dir/b.yaml#/B'}}\n    B: {type: string}\n    C: {type: array, items: {$ref: './dir/b.yaml#/B'}}\n";
     let other = "B:\n  type: object\n  properties:\n    a: {$ref: '../spec.yaml#/components/schemas/A'}\n    self: {$ref: '#/B'}\n";
     let source = files(&[("specs/dir/b.yaml", other)]);
     let lowered = crate::lower_with(entry, "specs/spec.yaml", &source);
@@ -179,4 +179,15 @@ fn a_url_a_missing_file_and_a_cycle_of_non_schemas_are_errors() {
     assert!(messages[2].contains("leads back to itself"));
     assert_eq!(problems[2].file, "loop.yaml");
     assert_eq!(problems[0].line_col, Some((4, 3)));
+}
+
+#[test]
+fn a_component_that_only_refers_to_another_file_becomes_that_schema() {
+    let entry = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    List: {type: array, items: {$ref: 'schemas/pet.yaml'}}\n    Pet: {$ref: 'schemas/pet.yaml'}\n";
+    let pet = "type: object\nproperties:\n  name: {type: string}\n";
+    let source = files(&[("schemas/pet.yaml", pet)]);
+    let (api, _) = crate::lower_with(entry, "openapi.yaml", &source)
+        .unwrap_or_else(|problems| panic!("{problems:#?}"));
+    let names: Vec<&str> = api.types.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["List", "Pet"]);
 }
