@@ -218,3 +218,54 @@ fn tolerated_oddities_are_warnings_and_the_crate_is_generated() {
     assert_eq!(generated.api.default_server, None);
     assert!(generated.files.contains_key("src/lib.rs"));
 }
+
+/// A document split over files (`bad/multifile/`): a URL reference, a missing file, a pointer
+/// that points at nothing in the other file, and problems inside the other file, each named by
+/// the file that holds it, with that file's own line and column.
+#[test]
+fn every_problem_of_a_split_document_names_its_file() {
+    let entry = file("multifile/openapi.yaml");
+    let second = file("multifile/second.yaml");
+    let files =
+        |path: &std::path::Path| std::fs::read_to_string(clientgen_tests::repo_root().join(path));
+    let problems = clientgen::generate_with(
+        &fixture("bad/multifile/openapi.yaml"),
+        &entry,
+        &Settings::new("bad-client"),
+        &files,
+    )
+    .err()
+    .unwrap_or_default();
+    let places: Vec<_> = problems
+        .iter()
+        .map(|p| (p.file.as_str(), p.line_col, p.message.as_str()))
+        .collect();
+    assert_eq!(places.len(), 5, "{}", rendered(&problems));
+    assert!(problems
+        .iter()
+        .all(|p| p.is_error() && p.hint.is_some() && p.pointer.is_some()));
+    assert_eq!(
+        places
+            .iter()
+            .map(|(file, at, _)| (*file, *at))
+            .collect::<Vec<_>>(),
+        [
+            (entry.as_str(), Some((10, 11))),
+            (entry.as_str(), Some((17, 17))),
+            (entry.as_str(), Some((19, 11))),
+            (second.as_str(), Some((3, 3))),
+            (second.as_str(), Some((10, 7))),
+        ]
+    );
+    assert!(places[0].2.contains("is a URL"), "{}", places[0].2);
+    assert!(
+        places[1].2.contains("multifile/missing.yaml"),
+        "{}",
+        places[1].2
+    );
+    assert!(places[2]
+        .2
+        .contains("points at nothing in `tests/fixtures/bad/multifile/second.yaml`"));
+    assert_eq!(problems[3].pointer.as_deref(), Some("/Broken/in"));
+    insta::assert_snapshot!("multifile", rendered(&problems));
+}

@@ -36,7 +36,9 @@ pub fn lower_fixture(fixture: &str) -> (clientgen::ir::Api, Vec<clientgen::Diagn
     let file = format!("tests/specs/{fixture}/openapi.yaml");
     let text = std::fs::read_to_string(repo_root().join(&file))
         .unwrap_or_else(|err| panic!("cannot read {file}: {err}"));
-    clientgen::lower(&text, &file).unwrap_or_else(|problems| panic!("{problems:?}"))
+    // The files a split document refers to, by their path from the checkout's root.
+    let files = |path: &Path| std::fs::read_to_string(repo_root().join(path));
+    clientgen::lower_with(&text, &file, &files).unwrap_or_else(|problems| panic!("{problems:?}"))
 }
 
 /// A mock matching one `verb route` request authenticated with `Bearer token`; add matchers,

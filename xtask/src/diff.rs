@@ -982,8 +982,22 @@ fn vendors_at(root: &Path, rev: &str) -> Result<Vec<String>, String> {
         .collect())
 }
 
-fn lower(text: &str, file: &str, rev: &str) -> Result<Api, String> {
-    clientgen::lower(text, file)
+/// Lowers a spec as it is at `rev` (`None`: the working tree); the files it refers to are read
+/// at the same revision.
+fn lower(root: &Path, text: &str, file: &str, rev: Option<&str>) -> Result<Api, String> {
+    let files = |path: &Path| -> std::io::Result<String> {
+        let path = path.to_string_lossy();
+        match rev {
+            None => std::fs::read_to_string(root.join(path.as_ref())),
+            Some(rev) => at_revision(root, rev, &path)
+                .map_err(std::io::Error::other)?
+                .ok_or_else(|| {
+                    std::io::Error::new(std::io::ErrorKind::NotFound, format!("not in {rev}"))
+                }),
+        }
+    };
+    let rev = rev.unwrap_or("the working tree");
+    clientgen::lower_with(text, file, &files)
         .map(|(api, _)| api)
         .map_err(|problems| {
             let problems = problems
@@ -1027,8 +1041,8 @@ pub fn diff(root: &Path, rev: &str) -> Result<Vec<CrateReport>, String> {
         let changes = match (old_spec, new_spec) {
             (None, None) => continue,
             (Some(old), Some(new)) => compare(
-                &lower(&old, &spec_file, rev)?,
-                &lower(&new, &spec_file, "the working tree")?,
+                &lower(root, &old, &spec_file, Some(rev))?,
+                &lower(root, &new, &spec_file, None)?,
             ),
             (None, Some(_)) => vec![Change {
                 impact: Impact::Addition,

@@ -116,13 +116,16 @@ pub fn generate_from(
     let spec = read(&spec_file)?;
     let settings = Settings::from_toml(&read(&settings_file)?)
         .map_err(|err| vec![format!("error: {settings_file} is not valid: {err}")])?;
-    let generated = clientgen::generate(&spec, &spec_file, &settings).map_err(|problems| {
-        clientgen::render_all(
-            &problems,
-            |file| fs::read_to_string(root.join(file)).ok(),
-            false,
-        )
-    })?;
+    // Files the spec refers to, by their path from the checkout's root (as `spec_file` is).
+    let files = |path: &Path| fs::read_to_string(root.join(path));
+    let generated =
+        clientgen::generate_with(&spec, &spec_file, &settings, &files).map_err(|problems| {
+            clientgen::render_all(
+                &problems,
+                |file| fs::read_to_string(root.join(file)).ok(),
+                false,
+            )
+        })?;
     Ok(CrateOutput {
         vendor: vendor.to_owned(),
         label: format!("{}/{vendor}", source.out),

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use clientgen::{generate, Settings};
+use clientgen::{generate_with, FileSystem, Settings};
 
 /// How many times each document is generated; the median time is reported.
 const RUNS: usize = 5;
@@ -43,11 +43,26 @@ pub fn documents(root: &Path) -> Result<Vec<PathBuf>, String> {
     let dir = root.join("tests/fixtures/real");
     let entries =
         std::fs::read_dir(&dir).map_err(|err| format!("cannot list {}: {err}", dir.display()))?;
+    let is_document = |path: &Path| {
+        path.is_file()
+            && path
+                .extension()
+                .is_some_and(|ext| ext == "yaml" || ext == "yml" || ext == "json")
+    };
+    // A directory is a document split over several files; its entry file is named after the
+    // directory (`redocly-cafe/redocly-cafe.yaml`), else `openapi.yaml`.
     let mut docs: Vec<PathBuf> = entries
         .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|path| {
-            path.extension()
-                .is_some_and(|ext| ext == "yaml" || ext == "yml" || ext == "json")
+        .filter_map(|path| {
+            if !path.is_dir() {
+                return is_document(&path).then_some(path);
+            }
+            let name = path.file_name()?.to_string_lossy().into_owned();
+            ["yaml", "yml", "json"]
+                .iter()
+                .map(|ext| path.join(format!("{name}.{ext}")))
+                .chain([path.join("openapi.yaml")])
+                .find(|entry| is_document(entry))
         })
         .collect();
     docs.sort();
@@ -122,7 +137,8 @@ pub fn run(root: &Path, doc: &Path, out_root: &Path, target_dir: &Path, clippy: 
     let mut result = None;
     for _ in 0..RUNS {
         let started = Instant::now();
-        let generated = generate(&text, &file, &settings);
+        // The path as given, so that the files it refers to are found beside it.
+        let generated = generate_with(&text, &doc.display().to_string(), &settings, &FileSystem);
         times.push(started.elapsed());
         result = Some(generated);
     }

@@ -107,6 +107,14 @@ pub fn pointer_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
+/// Gives a diagnostic the line and column of its pointer, where they can be found.
+pub(crate) fn located(diagnostic: Diagnostic, locator: &Locator<'_>) -> Diagnostic {
+    match diagnostic.pointer.as_deref().and_then(|p| locator.find(p)) {
+        Some((line, column)) => diagnostic.line_col(line, column),
+        None => diagnostic,
+    }
+}
+
 /// Finds the line and column (1-based) of a JSON pointer in YAML or JSON text, by following
 /// its keys down the indentation, and its indices through block sequences (`- ` items) and
 /// JSON arrays written one item per line. Best effort: inside a flow collection

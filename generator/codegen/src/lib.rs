@@ -4,9 +4,9 @@
 //! the crate (path -> contents) or every problem found, and touches no disk. [`output`] is the
 //! one module that writes, for the CLI and `cargo xtask`.
 //!
-//! `load` (text -> document) -> `validate` (whole-document checks, every problem at once, and
-//! repairs of tolerable schema oddities) -> `lower` (-> IR, where all names are decided) ->
-//! `emit` (IR -> tokens) -> `render` (tokens -> formatted text).
+//! `front` (text -> the OpenAPI model, in one straight line of steps; `validate`'s
+//! whole-document checks, every problem at once, run inside it) -> `lower` (-> IR, where all
+//! names are decided) -> `emit` (IR -> tokens) -> `render` (tokens -> formatted text).
 #![warn(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -16,8 +16,8 @@
 
 pub mod diagnostics;
 mod emit;
+mod front;
 pub mod ir;
-mod load;
 mod lower;
 pub mod output;
 mod render;
@@ -28,6 +28,7 @@ mod validate;
 use std::collections::BTreeMap;
 
 pub use diagnostics::{Diagnostic, Severity};
+pub use front::{FileSystem, Files, NoFiles};
 pub use report::render_all;
 pub use settings::Settings;
 
@@ -45,9 +46,21 @@ pub struct Generated {
 /// Parses, checks and lowers a spec into the IR, without emitting anything.
 ///
 /// `file` names the spec in diagnostics. Returns the IR with its warnings, or every problem
-/// found when any of them is an error.
+/// found when any of them is an error. Reads no other file: a reference to one is an error
+/// (see [`lower_with`]).
 pub fn lower(spec_text: &str, file: &str) -> Result<(ir::Api, Vec<Diagnostic>), Vec<Diagnostic>> {
-    on_large_stack(file, || lower_here(spec_text, file))
+    lower_with(spec_text, file, &NoFiles)
+}
+
+/// [`lower`] for a document split over several files: a `$ref` to another file
+/// (`./common.yaml#/components/schemas/Money`) is read from `files`, by its path relative to
+/// the file that holds it, starting from `file`.
+pub fn lower_with(
+    spec_text: &str,
+    file: &str,
+    files: &dyn Files,
+) -> Result<(ir::Api, Vec<Diagnostic>), Vec<Diagnostic>> {
+    on_large_stack(file, || lower_here(spec_text, file, files))
 }
 
 /// The stack the pipeline runs on. Reading the OpenAPI model (serde's untagged and flattened
@@ -80,38 +93,24 @@ fn on_large_stack<T: Send>(
     })
 }
 
-fn lower_here(spec_text: &str, file: &str) -> Result<(ir::Api, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let mut document = load::parse(spec_text, file).map_err(|d| vec![*d])?;
-    let mut problems = validate::version(&mut document, spec_text, file);
-    if problems.iter().any(Diagnostic::is_error) {
-        // Not OpenAPI 3.0/3.1: nothing else in it is worth checking.
-        return Err(problems);
-    }
-    problems.extend(validate::untag(&mut document, spec_text, file));
-    problems.extend(validate::references(&document, spec_text, file));
-    load::normalize(&mut document);
-    problems.extend(validate::structure(&mut document, spec_text, file));
-    // Document order (a problem the locator cannot place comes first).
-    problems.sort_by_key(|problem| problem.line_col);
-    if problems.iter().any(Diagnostic::is_error) {
-        return Err(problems);
-    }
+fn lower_here(
+    spec_text: &str,
+    file: &str,
+    files: &dyn Files,
+) -> Result<(ir::Api, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let front::Loaded {
+        openapi,
+        warnings: problems,
+        bundle,
+    } = front::load(spec_text, file, files)?;
     let locator = diagnostics::Locator::new(spec_text);
-    problems.extend(
-        load::limit_schema_depth(&mut document, file)
-            .into_iter()
-            .map(|warning| validate::located(warning, &locator)),
-    );
-    let openapi = load::into_openapi(document, spec_text, file).map_err(|d| {
-        // The structural check missed this one: the model's own (first) complaint.
-        let mut all = problems.clone();
-        all.push(*d);
-        all
-    })?;
     let (api, mut diagnostics) = lower::lower(&openapi, file);
+    for diagnostic in &mut diagnostics {
+        bundle.place(diagnostic);
+    }
     diagnostics.splice(0..0, problems);
     for diagnostic in &mut diagnostics {
-        if diagnostic.line_col.is_none() {
+        if diagnostic.line_col.is_none() && bundle.in_entry(diagnostic) {
             if let Some((line, column)) =
                 diagnostic.pointer.as_deref().and_then(|p| locator.find(p))
             {
@@ -119,7 +118,7 @@ fn lower_here(spec_text: &str, file: &str) -> Result<(ir::Api, Vec<Diagnostic>),
             }
         }
     }
-    diagnostics.sort_by_key(|diagnostic| diagnostic.line_col);
+    front::in_order(&mut diagnostics, &bundle);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(diagnostics);
     }
@@ -128,21 +127,36 @@ fn lower_here(spec_text: &str, file: &str) -> Result<(ir::Api, Vec<Diagnostic>),
 
 /// Generates a client crate from spec text (YAML or JSON, OpenAPI 3.0 or 3.1).
 ///
-/// `file` is how the spec is named in diagnostics and in the generated files' headers.
+/// `file` is how the spec is named in diagnostics and in the generated files' headers. Reads no
+/// other file: a reference to one is an error (see [`generate_with`]).
 pub fn generate(
     spec_text: &str,
     file: &str,
     settings: &Settings,
 ) -> Result<Generated, Vec<Diagnostic>> {
-    on_large_stack(file, || generate_here(spec_text, file, settings))
+    generate_with(spec_text, file, settings, &NoFiles)
+}
+
+/// [`generate`] for a document split over several files: a `$ref` to another file
+/// (`./common.yaml#/components/schemas/Money`, `../errors.yaml`) is read from `files`, by its
+/// path relative to the file that holds it, starting from `file`; a diagnostic about an
+/// element of another file names that file, with its own line and column.
+pub fn generate_with(
+    spec_text: &str,
+    file: &str,
+    settings: &Settings,
+    files: &dyn Files,
+) -> Result<Generated, Vec<Diagnostic>> {
+    on_large_stack(file, || generate_here(spec_text, file, settings, files))
 }
 
 fn generate_here(
     spec_text: &str,
     file: &str,
     settings: &Settings,
+    files: &dyn Files,
 ) -> Result<Generated, Vec<Diagnostic>> {
-    let (api, warnings) = lower_here(spec_text, file)?;
+    let (api, warnings) = lower_here(spec_text, file, files)?;
     let internal = |message: String| {
         vec![
             Diagnostic::error(file, format!("internal generator error: {message}"))

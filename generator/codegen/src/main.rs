@@ -104,7 +104,12 @@ fn generate(
         generated_by: "clientgen generate".to_owned(),
         ..Settings::new(name)
     };
-    let generated = match clientgen::generate(&text, &spec.display().to_string(), &settings) {
+    let generated = match clientgen::generate_with(
+        &text,
+        &spec.display().to_string(),
+        &settings,
+        &clientgen::FileSystem,
+    ) {
         Ok(generated) => generated,
         Err(problems) => {
             for problem in render(&problems, spec, &text) {

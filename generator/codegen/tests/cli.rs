@@ -170,3 +170,54 @@ fn the_crate_name_is_a_valid_package_name() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("not a valid crate name"));
     assert!(!refused.exists());
 }
+
+/// A document split over files generates from the command line: references are read relative
+/// to the file that holds them (`./`, `../`, a whole file, a JSON file from YAML), and an
+/// error inside another file names that file.
+#[test]
+fn a_document_split_over_files_generates() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let spec_dir = dir.path().join("spec");
+    fs::create_dir_all(spec_dir.join("paths")).expect("directories");
+    fs::write(
+        spec_dir.join("openapi.yaml"),
+        "openapi: 3.0.3\ninfo: {title: Split, version: '1'}\nservers: [{url: 'https://api.example.com'}]\npaths:\n  /a:\n    $ref: './paths/a.yaml'\n",
+    )
+    .expect("the entry is written");
+    fs::write(
+        spec_dir.join("paths/a.yaml"),
+        "get:\n  operationId: getA\n  responses:\n    '200':\n      description: ok\n      content:\n        application/json:\n          schema: {$ref: '../thing.json'}\n",
+    )
+    .expect("the path item is written");
+    fs::write(
+        spec_dir.join("thing.json"),
+        "{\"type\": \"object\", \"properties\": {\"id\": {\"type\": \"string\"}}}\n",
+    )
+    .expect("the schema is written");
+    let out = dir.path().join("split");
+    let output = generate(&spec_dir.join("openapi.yaml"), &out);
+    assert!(output.status.success(), "{output:?}");
+    let types = fs::read_to_string(out.join("src/types.rs")).expect("types.rs");
+    assert!(types.contains("pub struct Thing"), "{types}");
+
+    fs::write(
+        spec_dir.join("thing.json"),
+        "{\n  \"type\": \"object\",\n  \"required\": true\n}\n",
+    )
+    .expect("the schema is rewritten");
+    fs::write(
+        spec_dir.join("paths/a.yaml"),
+        "get:\n  operationId: getA\n  parameters:\n    - {name: q, in: body, schema: {type: string}}\n  responses:\n    '200':\n      description: ok\n",
+    )
+    .expect("the path item is rewritten");
+    let bad = dir.path().join("bad");
+    let output = generate(&spec_dir.join("openapi.yaml"), &bad);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let path_item = spec_dir.join("paths/a.yaml");
+    assert!(
+        stderr.contains(&format!("{}:4:", path_item.display())),
+        "{stderr}"
+    );
+    assert!(!bad.exists());
+}

@@ -19,6 +19,8 @@ pub fn doc(parts: &[Option<&str>]) -> Option<String> {
 
 fn sanitize(text: &str) -> String {
     let mut in_fence = false;
+    // The indentation that continues the list item above (its marker's width), if any.
+    let mut item: Option<usize> = None;
     let lines: Vec<String> = text
         .trim()
         .lines()
@@ -27,15 +29,28 @@ fn sanitize(text: &str) -> String {
             if let Some(info) = line.strip_prefix("```") {
                 let opening = !in_fence;
                 in_fence = !in_fence;
+                item = None;
                 if opening && info.trim().is_empty() {
                     return "```text".to_owned();
                 }
                 return line.to_owned();
             }
             if in_fence {
-                line.to_owned()
-            } else {
-                prose_line(line)
+                return line.to_owned();
+            }
+            if line.is_empty() {
+                item = None;
+                return String::new();
+            }
+            if let Some(width) = list_marker(line) {
+                item = Some(width);
+                return prose_line(line);
+            }
+            // A line that continues a list item is indented as the item's text is (a
+            // continuation, not a code block), as clippy's lint on lazy continuations asks.
+            match item {
+                Some(width) => format!("{}{}", " ".repeat(width), prose_line(line)),
+                None => prose_line(line),
             }
         })
         .collect();
@@ -44,6 +59,21 @@ fn sanitize(text: &str) -> String {
         out.push_str("\n```");
     }
     out
+}
+
+/// The width of the list marker a line starts with (`- `, `* `, `+ `, `1. `, `2) `), if it
+/// starts with one.
+fn list_marker(line: &str) -> Option<usize> {
+    if ["- ", "* ", "+ "]
+        .iter()
+        .any(|marker| line.starts_with(marker))
+    {
+        return Some(2);
+    }
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    let rest = line.get(digits..)?;
+    (digits > 0 && digits < 10 && (rest.starts_with(". ") || rest.starts_with(") ")))
+        .then_some(digits + 2)
 }
 
 /// A line of prose outside code fences, with what rustdoc would misread defused outside
@@ -152,6 +182,15 @@ mod tests {
         assert_eq!(
             text.as_deref(),
             Some("POST /&lt;resource>/search, see <https://x.io/a>. \\[note] [docs](https://d.io) <https://e.io> `a<b> [c]`\n```text\n<keep> [keep]\n```")
+        );
+    }
+
+    #[test]
+    fn lines_that_continue_a_list_item_are_indented_as_its_text() {
+        let text = doc(&[Some("Intro:\n- one\ncontinued\n10. ten\nmore\n\nAfter.")]);
+        assert_eq!(
+            text.as_deref(),
+            Some("Intro:\n- one\n  continued\n10. ten\n    more\n\nAfter.")
         );
     }
 }

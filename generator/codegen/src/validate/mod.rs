@@ -1,126 +1,25 @@
-//! `validate`: checks of the whole document before it is read into the OpenAPI model, every
-//! problem collected rather than the first.
+//! `validate`: the checks of the whole document that run in the front end's straight line
+//! (`front::load`), every problem collected rather than the first.
 //!
-//! [`version`] runs on the raw document and stops the pipeline when the document is not
-//! OpenAPI 3.0/3.1; [`references`] finds every `$ref` that points at nothing; [`structure`]
-//! (after `load::normalize`) compares the document with what `openapiv3` needs
-//! (`structure.rs`: the OpenAPI objects; `schema.rs`: schemas) and repairs the tolerable
-//! oddities of schemas, each repair a located warning.
+//! [`references`] finds every `$ref` that points at nothing, and only reads. [`structure`]
+//! (on the normalized document) compares the document with what `openapiv3` needs
+//! (`fields.rs`: the table of fields of each OpenAPI object; `structure.rs`: the walk and the
+//! checks that span several fields; `schema.rs`: schemas). It is the one step that still
+//! repairs while it checks: an element the generator can do without is left out when a problem
+//! is found inside it, and schema keywords of the wrong type are dropped, each with a warning,
+//! because what is dropped depends on what the walk finds inside it.
 
+mod fields;
 mod schema;
 mod structure;
 
 use serde_yaml::Value;
 
-use crate::diagnostics::{pointer_token, Diagnostic, Locator};
+use crate::diagnostics::{located, Diagnostic, Locator};
+use crate::front::refs::{collect_refs, resolve};
 
-/// Gives a diagnostic the line and column of its pointer, where they can be found.
-pub(crate) fn located(diagnostic: Diagnostic, locator: &Locator<'_>) -> Diagnostic {
-    match diagnostic.pointer.as_deref().and_then(|p| locator.find(p)) {
-        Some((line, column)) => diagnostic.line_col(line, column),
-        None => diagnostic,
-    }
-}
-
-/// Checks the document's version: OpenAPI 3.0 or 3.1, not Swagger 2.0. A version written as a
-/// number (`openapi: 3.1`) is read as its text, with a warning. Anything else is an error, and
-/// nothing else is worth checking in such a document.
-pub(crate) fn version(document: &mut Value, text: &str, file: &str) -> Vec<Diagnostic> {
-    let locator = Locator::new(text);
-    let mut problems = Vec::new();
-    if let Some(map) = document.as_mapping_mut() {
-        if let Some(Value::Number(number)) = map.get("openapi") {
-            let written = number.to_string();
-            problems.push(located(
-                Diagnostic::warning(
-                    file,
-                    format!("`openapi: {written}` is a number, not a string; it is read as \"{written}\""),
-                )
-                .at("/openapi")
-                .hint(format!("quote the version: `openapi: '{written}'` (YAML reads `3.10` as the number 3.1)")),
-                &locator,
-            ));
-            map.insert("openapi".into(), Value::String(written));
-        }
-    }
-    match document.get("openapi").and_then(Value::as_str) {
-        Some(version) if version.starts_with("3.0") || version.starts_with("3.1") => {}
-        Some(version) => problems.push(located(
-            Diagnostic::error(file, format!("unsupported OpenAPI version {version:?}"))
-                .at("/openapi")
-                .hint("clientgen reads OpenAPI 3.0 and 3.1 documents"),
-            &locator,
-        )),
-        None if document.get("swagger").is_some() => problems.push(located(
-            Diagnostic::error(file, "this is a Swagger 2.0 document")
-                .at("/swagger")
-                .hint("convert it to OpenAPI 3 first (for example with swagger2openapi)"),
-            &locator,
-        )),
-        None if document.get("openapi").is_some() => problems.push(located(
-            Diagnostic::error(file, "the `openapi` version is not a string")
-                .at("/openapi")
-                .hint("an OpenAPI document starts with `openapi: 3.0.3` or `openapi: 3.1.0`"),
-            &locator,
-        )),
-        None => problems.push(located(
-            Diagnostic::error(file, "the document has no `openapi` version field")
-                .at("")
-                .hint("an OpenAPI document starts with `openapi: 3.0.3` or `openapi: 3.1.0`"),
-            &locator,
-        )),
-    }
-    problems
-}
-
-/// Drops every YAML tag (`!Ref x`): tags mean nothing to OpenAPI, and the model cannot read a
-/// tagged value. The value stays; each tag is a located warning.
-pub(crate) fn untag(document: &mut Value, text: &str, file: &str) -> Vec<Diagnostic> {
-    let locator = Locator::new(text);
-    let mut problems = Vec::new();
-    untag_at(document, String::new(), &mut |at, tag| {
-        problems.push(located(
-            Diagnostic::warning(
-                file,
-                format!("the YAML tag `{tag}` means nothing in OpenAPI; it is dropped and the value kept"),
-            )
-            .at(at)
-            .hint("remove the tag"),
-            &locator,
-        ));
-    });
-    problems
-}
-
-fn untag_at(node: &mut Value, at: String, found: &mut impl FnMut(String, String)) {
-    if let Value::Tagged(tagged) = node {
-        found(at.clone(), tagged.tag.to_string());
-        let value = std::mem::take(&mut tagged.value);
-        *node = value;
-        return untag_at(node, at, found);
-    }
-    match node {
-        Value::Mapping(map) => {
-            for (key, child) in map.iter_mut() {
-                let token = match key {
-                    Value::String(key) => key.clone(),
-                    Value::Number(number) => number.to_string(),
-                    Value::Bool(flag) => flag.to_string(),
-                    _ => String::new(),
-                };
-                untag_at(child, format!("{at}/{}", pointer_token(&token)), found);
-            }
-        }
-        Value::Sequence(items) => {
-            for (index, item) in items.iter_mut().enumerate() {
-                untag_at(item, format!("{at}/{index}"), found);
-            }
-        }
-        _ => {}
-    }
-}
-
-/// Checks every `$ref` of the raw document: each must point at something in the document.
+/// Checks every `$ref` of the bundled document: each must point at something in it. (A
+/// reference to another file left in it is one bundling could not follow and reported.)
 pub(crate) fn references(document: &Value, text: &str, file: &str) -> Vec<Diagnostic> {
     let locator = Locator::new(text);
     let mut problems = Vec::new();
@@ -131,11 +30,8 @@ pub(crate) fn references(document: &Value, text: &str, file: &str) -> Vec<Diagno
             Some(pointer) if resolve(document, pointer).is_some() => continue,
             Some(_) => Diagnostic::error(file, format!("`$ref: {target}` points at nothing"))
                 .hint("check the spelling of the target; component names are case-sensitive"),
-            None => Diagnostic::error(
-                file,
-                format!("`$ref: {target}` refers outside this document"),
-            )
-            .hint("bundle the document into one file first (for example `redocly bundle`)"),
+            // A reference to another file that bundling could not follow: reported there.
+            None => continue,
         };
         problems.push(located(problem.at(format!("{at}/$ref")), &locator));
     }
@@ -153,106 +49,13 @@ pub(crate) fn structure(document: &mut Value, text: &str, file: &str) -> Vec<Dia
     checker.into_problems()
 }
 
-/// Where a key is the name of something (a property, a component, a status code, a media
-/// type, a header), not a keyword: the maps under these keys (under `components` too).
-const NAME_MAPS: [&str; 18] = [
-    "properties",
-    "patternProperties",
-    "$defs",
-    "definitions",
-    "paths",
-    "webhooks",
-    "responses",
-    "content",
-    "headers",
-    "encoding",
-    "links",
-    "callbacks",
-    "variables",
-    "securitySchemes",
-    "schemas",
-    "parameters",
-    "requestBodies",
-    "pathItems",
-];
-
-/// Whether a keyword's value is data, where a `$ref` key is no reference: examples, defaults,
-/// enumerations, constants and extensions.
-fn is_data(keyword: &str) -> bool {
-    matches!(keyword, "example" | "default" | "enum" | "const" | "value")
-        || keyword.starts_with("x-")
-}
-
-/// Collects every `$ref` where OpenAPI and JSON Schema put one. `names` marks a map whose keys
-/// are names (`properties`, `responses`, components), so `$ref`, `default` or `x-id` there is a
-/// name and its value an object. Outside those, the values of `example`, `default`, `enum`,
-/// `const`, extensions (`x-..`) and an Example Object's `value` are data, and so is a schema's
-/// `examples` list; a map of `examples` holds Example Objects or references to them.
-fn collect_refs(node: &Value, at: String, names: bool, out: &mut Vec<(String, String)>) {
-    match node {
-        Value::Mapping(map) => {
-            for (key, child) in map {
-                let Some(key) = key.as_str() else { continue };
-                let child_at = format!("{at}/{}", pointer_token(key));
-                if names {
-                    collect_refs(child, child_at, false, out);
-                } else if key == "$ref" {
-                    if let Some(target) = child.as_str() {
-                        out.push((at.clone(), target.to_owned()));
-                    }
-                } else if is_data(key) || (key == "examples" && !child.is_mapping()) {
-                } else if key == "components" {
-                    // Component kinds are keywords (`x-..` extensions among them), the maps under
-                    // them maps of names.
-                    let Value::Mapping(kinds) = child else {
-                        continue;
-                    };
-                    for (kind, components) in kinds {
-                        let Some(kind) = kind.as_str() else { continue };
-                        if !kind.starts_with("x-") {
-                            let kind_at = format!("{child_at}/{}", pointer_token(kind));
-                            collect_refs(components, kind_at, components.is_mapping(), out);
-                        }
-                    }
-                } else {
-                    let names =
-                        (NAME_MAPS.contains(&key) || key == "examples") && child.is_mapping();
-                    collect_refs(child, child_at, names, out);
-                }
-            }
-        }
-        Value::Sequence(items) => {
-            for (index, item) in items.iter().enumerate() {
-                collect_refs(item, format!("{at}/{index}"), false, out);
-            }
-        }
-        _ => {}
-    }
-}
-
-/// Follows a JSON pointer (`/components/schemas/App`) into the document.
-pub(crate) fn resolve<'a>(document: &'a Value, pointer: &str) -> Option<&'a Value> {
-    pointer
-        .split('/')
-        .skip(1)
-        .map(|token| token.replace("~1", "/").replace("~0", "~"))
-        .try_fold(document, |node, token| match node {
-            Value::Mapping(map) => map.get(token.as_str()),
-            Value::Sequence(items) => token
-                .parse::<usize>()
-                .ok()
-                .and_then(|index| items.get(index)),
-            _ => None,
-        })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn check(text: &str) -> Vec<Diagnostic> {
         let mut value: Value = serde_yaml::from_str(text).unwrap_or(Value::Null);
-        let mut problems = version(&mut value, text, "t.yaml");
+        let mut problems = crate::front::version::version(&mut value, text, "t.yaml");
         problems.extend(references(&value, text, "t.yaml"));
         problems
     }
@@ -321,7 +124,7 @@ components:
     fn yaml_tags_are_dropped_with_a_warning() {
         let text = "openapi: 3.0.3\ninfo:\n  title: !Sub T\n  x-a: [!x 1]\n";
         let mut value: Value = serde_yaml::from_str(text).unwrap_or(Value::Null);
-        let problems = untag(&mut value, text, "t.yaml");
+        let problems = crate::front::version::untag(&mut value, text, "t.yaml");
         let pointers: Vec<&str> = problems
             .iter()
             .filter_map(|p| p.pointer.as_deref())

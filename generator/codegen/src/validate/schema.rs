@@ -11,7 +11,8 @@
 
 use serde_yaml::{Mapping, Value};
 
-use super::structure::{describe, key_name, Checker, Kind};
+use super::fields::{describe, key_name, Kind};
+use super::structure::Checker;
 use crate::diagnostics::pointer_token;
 
 /// Where a schema stands, for what its `required` may mean.
