@@ -226,8 +226,7 @@ fn tolerated_oddities_are_warnings_and_the_crate_is_generated() {
 fn every_problem_of_a_split_document_names_its_file() {
     let entry = file("multifile/openapi.yaml");
     let second = file("multifile/second.yaml");
-    let files =
-        |path: &std::path::Path| std::fs::read_to_string(clientgen_tests::repo_root().join(path));
+    let files = |path: &std::path::Path| std::fs::read_to_string(repo_root().join(path));
     let problems = clientgen::generate_with(
         &fixture("bad/multifile/openapi.yaml"),
         &entry,
