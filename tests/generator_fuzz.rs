@@ -244,6 +244,24 @@ struct Seed {
     must_generate: bool,
 }
 
+/// Whether a spec is one file: its directory holds no other document (a document split over
+/// files, `tests/specs/multifile`, is no seed: a mutation is generated without its files).
+fn self_contained(spec: &std::path::Path) -> bool {
+    let Some(dir) = spec.parent() else {
+        return true;
+    };
+    std::fs::read_dir(dir).map_or(true, |entries| {
+        entries.filter_map(Result::ok).all(|entry| {
+            let path = entry.path();
+            path == spec
+                || (path.is_file()
+                    && !path
+                        .extension()
+                        .is_some_and(|ext| ext == "yaml" || ext == "yml" || ext == "json"))
+        })
+    })
+}
+
 fn seeds() -> &'static [Seed] {
     static SEEDS: OnceLock<Vec<Seed>> = OnceLock::new();
     SEEDS.get_or_init(|| {
@@ -254,7 +272,7 @@ fn seeds() -> &'static [Seed] {
                 .unwrap_or_else(|err| panic!("{dir}/: {err}"))
                 .filter_map(Result::ok)
                 .map(|entry| entry.path().join("openapi.yaml"))
-                .filter(|path| path.is_file())
+                .filter(|path| path.is_file() && self_contained(path))
                 .collect();
             specs.sort();
             files.extend(specs);
