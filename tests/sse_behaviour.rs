@@ -13,6 +13,21 @@ use sse_client::{Client, Error};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
+/// The generated builders: `send()` returning the stream for an event-only response,
+/// `send_events()` beside `send()` for the LLM-style one, the resumption header.
+#[test]
+fn sse_operations_snapshot() {
+    insta::assert_snapshot!(clientgen_tests::fixture_output("sse", "src/operations.rs"));
+}
+
+/// The API as the IR gives it: which method returns which event type, and which resumes.
+#[test]
+fn sse_api_surface_snapshot() {
+    let (api, warnings) = clientgen_tests::lower_fixture("sse");
+    assert!(warnings.is_empty(), "{warnings:?}");
+    insta::assert_snapshot!(clientgen_tests::api_surface(&api));
+}
+
 /// A stream call that takes longer than this hangs.
 const GUARD: Duration = Duration::from_secs(10);
 

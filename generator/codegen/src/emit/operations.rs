@@ -276,7 +276,9 @@ fn builder(op: &Operation) -> TokenStream {
     // The response limits for this call, beside the client's (their names are reserved in
     // `lower::operations`, so no parameter takes them).
     let download = op.success == Success::Bytes;
-    let limit_doc = doc_attrs(Some(if download {
+    let limit_doc = doc_attrs(Some(if op.events.is_some() {
+        "The most bytes the response body may have when read whole (a success or an error body), and one event of an event stream before it is complete, for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body or event is [`clientgen_runtime::Error::BodyTooLarge`]."
+    } else if download {
         "The most bytes the response body may have when `send()` reads it whole (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`]; `send_stream()` has its own limit, `.max_download_bytes(..)`."
     } else {
         "The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`]."

@@ -23,7 +23,7 @@ impl<'a> CreateChatCompletion<'a> {
         }
     }
 
-    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    /// The most bytes the response body may have when read whole (a success or an error body), and one event of an event stream before it is complete, for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body or event is [`clientgen_runtime::Error::BodyTooLarge`].
     pub fn max_response_bytes(mut self, limit: u64) -> Self {
         self.max_response_bytes = Some(limit);
         self
@@ -91,7 +91,7 @@ impl<'a> StreamEvents<'a> {
         self
     }
 
-    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    /// The most bytes the response body may have when read whole (a success or an error body), and one event of an event stream before it is complete, for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body or event is [`clientgen_runtime::Error::BodyTooLarge`].
     pub fn max_response_bytes(mut self, limit: u64) -> Self {
         self.max_response_bytes = Some(limit);
         self
@@ -142,7 +142,7 @@ impl<'a> TailLogs<'a> {
         self
     }
 
-    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    /// The most bytes the response body may have when read whole (a success or an error body), and one event of an event stream before it is complete, for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body or event is [`clientgen_runtime::Error::BodyTooLarge`].
     pub fn max_response_bytes(mut self, limit: u64) -> Self {
         self.max_response_bytes = Some(limit);
         self
