@@ -36,6 +36,8 @@ const GUARD: Duration = Duration::from_secs(10);
 enum Step {
     /// Writes these bytes one chunk per byte, flushing each.
     Bytes(Vec<u8>),
+    /// Writes these bytes in chunks of this size, flushing each.
+    Chunks(Vec<u8>, usize),
     /// Writes `data: ` and then `a` for ever (until the client goes away).
     EndlessLine,
     /// Waits.
@@ -128,6 +130,16 @@ async fn serve(
                 for byte in bytes {
                     socket.write_all(b"1\r\n").await?;
                     socket.write_all(&[byte]).await?;
+                    socket.write_all(b"\r\n").await?;
+                    socket.flush().await?;
+                }
+            }
+            Step::Chunks(bytes, size) => {
+                for chunk in bytes.chunks(size) {
+                    socket
+                        .write_all(format!("{:x}\r\n", chunk.len()).as_bytes())
+                        .await?;
+                    socket.write_all(chunk).await?;
                     socket.write_all(b"\r\n").await?;
                     socket.flush().await?;
                 }
@@ -577,4 +589,32 @@ async fn a_byte_order_mark_is_skipped_and_invalid_utf8_ends_the_stream() {
         serde_json::json!("ünïcode")
     );
     assert!(matches!(items[1], Err(Error::Decode { .. })), "{items:?}");
+}
+
+/// The parser is given one line at a time: a long line in small chunks, and a chunk of many
+/// short lines, cost time in proportion to their size (given the whole text, it would parse
+/// its buffer again for each chunk and copy the rest of it for each line).
+#[tokio::test]
+async fn long_lines_and_many_lines_take_linear_time() {
+    let mut body = format!("data: \"{}\"\n\n", "a".repeat(400_000)).into_bytes();
+    body.extend(std::iter::repeat_n(b'\n', 200_000));
+    body.extend_from_slice(b"data: \"last\"\n\n");
+    let server = Server::start(vec![vec![Step::Chunks(body, 40), Step::End]]).await;
+    let started = tokio::time::Instant::now();
+    let items: Vec<_> = tokio::time::timeout(
+        GUARD,
+        client(&server.url)
+            .tail_logs()
+            .send()
+            .await
+            .expect("stream")
+            .map(|item| item.map(|event| event.data.as_str().map(str::len)))
+            .collect::<Vec<_>>(),
+    )
+    .await
+    .expect("parsing is not quadratic");
+    assert_eq!(items.len(), 2, "{:?}", items.len());
+    assert_eq!(items[0].as_ref().ok(), Some(&Some(400_000)));
+    assert_eq!(items[1].as_ref().ok(), Some(&Some(4)));
+    assert!(started.elapsed() < GUARD);
 }

@@ -313,10 +313,14 @@ fn parse<E: Send + 'static>(
     text(bytes, pending, limit).eventsource().boxed()
 }
 
-/// What the parser reads: the body's text in complete UTF-8 characters (a character split
-/// between chunks waits for its end; a leading byte order mark is dropped, since the parser
-/// cannot take one split from its stream), and an error instead of a chunk that would take
-/// the text given since the last event past `limit` bytes, or that is not UTF-8.
+/// What the parser reads: the body's text, one line at a time, each with its line end (a line
+/// split between chunks waits for its end, so the parser, which parses its whole buffer again
+/// for each piece it is given and copies what follows each line it takes, never works on more
+/// than a line: its work stays linear in the body, not quadratic), in complete UTF-8
+/// characters (a character split between chunks waits for its end; a leading byte order mark
+/// is dropped, since the parser cannot take one split from its stream); and an error instead
+/// of a chunk that would take the text given since the last event past `limit` bytes, or
+/// that is not UTF-8.
 fn text<E: Send + 'static>(
     bytes: ByteStream<E>,
     pending: Arc<AtomicU64>,
@@ -326,11 +330,14 @@ fn text<E: Send + 'static>(
         bytes: ByteStream<E>,
         /// The start of a character the last chunk ended in (at most 3 bytes).
         carry: Vec<u8>,
+        /// The start of a line the last chunk ended in (within `limit`).
+        line: String,
         started: bool,
     }
     let state = State {
         bytes,
         carry: Vec::new(),
+        line: String::new(),
         started: false,
     };
     stream::unfold(Some(state), move |state| {
@@ -341,7 +348,7 @@ fn text<E: Send + 'static>(
             loop {
                 let chunk = match state.bytes.next().await? {
                     Ok(chunk) => chunk,
-                    Err(err) => return Some((Err(err), None)),
+                    Err(err) => return Some((vec![Err(err)], None)),
                 };
                 let total = pending
                     .fetch_add(chunk.len() as u64, Ordering::Relaxed)
@@ -352,7 +359,7 @@ fn text<E: Send + 'static>(
                         status,
                         attempts: 1,
                     };
-                    return Some((Err(err), None));
+                    return Some((vec![Err(err)], None));
                 }
                 let mut buffer = std::mem::take(&mut state.carry);
                 buffer.extend_from_slice(&chunk);
@@ -365,10 +372,10 @@ fn text<E: Send + 'static>(
                         state.carry = bytes.split_off(valid);
                         match String::from_utf8(bytes) {
                             Ok(text) => text,
-                            Err(err) => return Some((Err(not_utf8(status, &err)), None)),
+                            Err(err) => return Some((vec![Err(not_utf8(status, &err))], None)),
                         }
                     }
-                    Err(err) => return Some((Err(not_utf8(status, &err)), None)),
+                    Err(err) => return Some((vec![Err(not_utf8(status, &err))], None)),
                 };
                 if !state.started && !text.is_empty() {
                     state.started = true;
@@ -376,12 +383,22 @@ fn text<E: Send + 'static>(
                         text = rest.to_owned();
                     }
                 }
-                if !text.is_empty() {
-                    return Some((Ok(text), Some(state)));
+                // A CR LF split in two lines is one line end to the parser, which waits after
+                // a CR for what follows.
+                let mut lines = Vec::new();
+                for piece in text.split_inclusive(['\n', '\r']) {
+                    state.line.push_str(piece);
+                    if piece.ends_with(['\n', '\r']) {
+                        lines.push(Ok(std::mem::take(&mut state.line)));
+                    }
+                }
+                if !lines.is_empty() {
+                    return Some((lines, Some(state)));
                 }
             }
         }
     })
+    .flat_map(stream::iter)
     .boxed()
 }
 
