@@ -345,6 +345,7 @@ fn text<E: Send + 'static>(
         async move {
             let mut state = state?;
             let status = state.bytes.status();
+            let attempts = state.bytes.attempts;
             loop {
                 let chunk = match state.bytes.next().await? {
                     Ok(chunk) => chunk,
@@ -357,7 +358,7 @@ fn text<E: Send + 'static>(
                     let err = Error::BodyTooLarge {
                         limit,
                         status,
-                        attempts: 1,
+                        attempts,
                     };
                     return Some((vec![Err(err)], None));
                 }
