@@ -21,7 +21,8 @@
 //! operation); the JSON call, token items and the download stream again under the limits of
 //! #17 set small (100 bytes a response or download, 2 pages, a 1 s download, one request at a
 //! time); and the JSON call on a client that retries twice within 500 ms, so that
-//! `Retry-After` is read.
+//! `Retry-After` is read; and two event streams of `sse-client` (20 items at most), one
+//! untyped, one typed that reconnects once with `Last-Event-ID`, with events of 100 bytes.
 //!
 //! `PROPTEST_CASES` sets the number of cases (default 256) and `PROPTEST_RNG_SEED` the seed
 //! (fixed by default); a failure prints the response as a Rust byte string, with what each
@@ -328,6 +329,52 @@ async fn calls(url: &str) -> Vec<(&'static str, Option<String>)> {
     outcomes.push((
         "download stream, at most 100 bytes and 1 s, one request at a time",
         streamed,
+    ));
+
+    // Server-sent events: untyped, and typed with resumption (one reconnection) and events
+    // of at most 100 bytes. A server that drops after each event is reconnected to for ever,
+    // so only the first 20 items are read.
+    let client = sse_client::Client::builder()
+        .base_url(url)
+        .timeout(CLIENT_TIMEOUT)
+        .max_retries(0)
+        .build()
+        .expect("sse client");
+    let events = guarded(async {
+        let read = async {
+            let stream = client.tail_logs().send().await?;
+            Ok::<_, sse_client::Error>(stream.take(20).collect::<Vec<_>>().await)
+        };
+        match read.await {
+            Ok(items) => format!("ok: {} items", items.len()),
+            Err(err) => format!("error: {err}"),
+        }
+    })
+    .await;
+    outcomes.push(("event stream: sse tail_logs().send() x20", events));
+    let client = sse_client::Client::builder()
+        .base_url(url)
+        .timeout(CLIENT_TIMEOUT)
+        .max_retries(1)
+        .retry_backoff(Duration::from_millis(1), Duration::from_millis(5))
+        .max_retry_after(Duration::from_millis(10))
+        .max_response_bytes(100)
+        .build()
+        .expect("sse client");
+    let events = guarded(async {
+        let read = async {
+            let stream = client.stream_events().send().await?;
+            Ok::<_, sse_client::Error<_>>(stream.take(20).collect::<Vec<_>>().await)
+        };
+        match read.await {
+            Ok(items) => format!("ok: {} items", items.len()),
+            Err(err) => format!("error: {err}"),
+        }
+    })
+    .await;
+    outcomes.push((
+        "event stream, resumable, 1 reconnection, events of at most 100 bytes",
+        events,
     ));
 
     let client = showcase(url)
@@ -794,6 +841,12 @@ const JSON_SAMPLES: &[&str] = &[
     "\u{feff}{\"id\":1,\"name\":\"bom\"}",
     "{\"id\":1,\"name\":\"w\"} trailing",
     "{\"id\":1,\"name\":\"w\"}{\"id\":2}",
+    // Server-sent events, for the event stream calls.
+    "\u{feff}data: {\"kind\":\"created\",\"id\":\"a\"}\n\n",
+    "id: 1\nretry: 5\ndata: {\"kind\":\"deleted\",\"id\":\"a\"}\n\ndata: [DONE]\n\n",
+    "event: x\r\ndata: 1\r\ndata: 2\r\n\r\n: comment\n\n",
+    "data: {\"kind\":\"created\"}\n\nid: \u{0}\ndata: x\n\n",
+    "retry: 99999999999999999999\ndata: y\n\n",
 ];
 
 fn body() -> impl Strategy<Value = Vec<u8>> {

@@ -219,6 +219,18 @@ pub fn api_surface(api: &clientgen::ir::Api) -> String {
         if op.success == Success::Bytes {
             returns.push_str(", or a stream from .send_stream()");
         }
+        if let Some(events) = &op.events {
+            if events.beside {
+                let _ = write!(
+                    returns,
+                    ", or EventStream<{}> from .send_events()",
+                    events.ty
+                );
+            }
+            if let Some(header) = &events.last_event_id {
+                let _ = write!(returns, " (resumes with {header})");
+            }
+        }
         if let ErrorType::ByStatus(name) = &op.error {
             let _ = write!(returns, ", errors {name}");
         }

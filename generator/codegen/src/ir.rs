@@ -55,6 +55,7 @@ impl Api {
                     .is_some_and(|p| p.item_type.any(wanted))
                 || op.body.as_ref().is_some_and(|b| b.ty.any(wanted))
                 || matches!(&op.success, Success::Json(ty) | Success::Optional(ty) if ty.any(wanted))
+                || op.events.as_ref().is_some_and(|e| e.ty.any(wanted))
                 || matches!(&op.error, ErrorType::Json(ty) if ty.any(wanted))
         });
         in_types || in_settings || in_operations
@@ -822,6 +823,9 @@ pub enum Success {
     Bytes,
     /// Bodies that differ by status: the named [`TypeKind::Responses`] enum.
     ByStatus(String),
+    /// Only a `text/event-stream`: `send()` returns the events, decoded as this type (also
+    /// [`Operation::events`]).
+    Events(TypeRef),
 }
 
 /// What `send()` returns, as Rust spells it (`App`, `()`, `Bytes`).
@@ -834,6 +838,7 @@ impl std::fmt::Display for Success {
             Success::Text => f.write_str("String"),
             Success::Bytes => f.write_str("Bytes"),
             Success::ByStatus(name) => f.write_str(name),
+            Success::Events(ty) => write!(f, "EventStream<{ty}>"),
         }
     }
 }
@@ -854,6 +859,22 @@ impl std::fmt::Display for ErrorType {
             ErrorType::ByStatus(name) => f.write_str(name),
         }
     }
+}
+
+/// An operation whose success response is (or offers) a `text/event-stream`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Events {
+    /// The type each event's `data` decodes as: the schema under `text/event-stream`
+    /// (`serde_json::Value` without one).
+    pub ty: TypeRef,
+    /// Whether the stream sits beside another success media type (`application/json`, as
+    /// LLM APIs answer without `stream: true`): then `send()` keeps returning that, and
+    /// `send_events()` returns the stream. Otherwise `send()` does
+    /// ([`Success::Events`]).
+    pub beside: bool,
+    /// The operation's `Last-Event-ID` header parameter as the spec spells it: a dropped
+    /// stream reconnects with it.
+    pub last_event_id: Option<String>,
 }
 
 /// The builder setter of an operation whose response offers several media types: it takes
@@ -900,6 +921,8 @@ pub struct Operation {
     pub accept_choice: Option<AcceptChoice>,
     /// The type of error bodies.
     pub error: ErrorType,
+    /// The event stream its success response is or offers.
+    pub events: Option<Events>,
     /// Whether the spec marks it deprecated.
     pub deprecated: bool,
     /// The operation's own security requirements, when it states them.

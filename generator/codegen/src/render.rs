@@ -103,7 +103,7 @@ pub(crate) fn templates(
     let operations: Vec<_> = api
         .operations
         .iter()
-        .map(|op| context! { method => op.http_method, path => op.path, rust => op.method_name.trim_start_matches("r#"), pages => op.pagination.is_some(), returns => returns(api, &op.success) })
+        .map(|op| context! { method => op.http_method, path => op.path, rust => op.method_name.trim_start_matches("r#"), pages => op.pagination.is_some(), returns => returns(api, op) })
         .collect();
     let untyped = api
         .operations
@@ -174,8 +174,9 @@ fn untyped(api: &Api, success: &Success) -> bool {
 }
 
 /// The README's "Returns" cell.
-fn returns(api: &Api, success: &Success) -> String {
-    match success {
+fn returns(api: &Api, op: &crate::ir::Operation) -> String {
+    let success = &op.success;
+    let returns = match success {
         Success::Empty => "nothing".to_owned(),
         Success::Bytes => "bytes".to_owned(),
         Success::Text => "text".to_owned(),
@@ -183,6 +184,11 @@ fn returns(api: &Api, success: &Success) -> String {
         Success::Json(ty) => format!("`{ty}`"),
         Success::Optional(ty) => format!("`Option<{ty}>`"),
         Success::ByStatus(name) => format!("`{name}` (by status)"),
+        Success::Events(ty) => format!("events of `{ty}` (stream)"),
+    };
+    match op.events.as_ref().filter(|events| events.beside) {
+        Some(events) => format!("{returns}; events of `{}` from `send_events()`", events.ty),
+        None => returns,
     }
 }
 

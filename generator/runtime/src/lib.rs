@@ -6,7 +6,8 @@
 //! request execution with retries and rate limits ([`Client::execute`]), pagination
 //! ([`Pages`], [`Items`]), parameter encoding in every OpenAPI style ([`Request`], [`Style`]),
 //! body encoding (JSON, forms, multipart with [`FilePart`]s, bytes, text), response decoding
-//! ([`Response`], streamed downloads as [`ByteStream`]) and the one error type ([`Error`]),
+//! ([`Response`], streamed downloads as [`ByteStream`], server-sent events as an
+//! [`EventStream`]) and the one error type ([`Error`]),
 //! whose API error bodies are decoded by [`ErrorBody`].
 //!
 //! Every attempt runs in a `tracing` span named `http_request` with the fields `method`,
@@ -31,6 +32,7 @@ mod request;
 mod response;
 mod retry;
 mod secret;
+mod sse;
 mod stream;
 mod value;
 
@@ -45,6 +47,7 @@ pub use rate_limit::{RateLimit, RateLimiter};
 pub use request::{Request, Security};
 pub use response::{ErrorBody, Response, SuccessBody};
 pub use secret::Secret;
+pub use sse::{Event, EventStream, DONE};
 pub use stream::ByteStream;
 pub use value::Style;
 

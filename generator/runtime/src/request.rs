@@ -152,6 +152,15 @@ impl Request {
         self.header_with(name, value, Style::Simple { explode: false })
     }
 
+    /// The request with `name` set to `value` in place of any header of that name (an
+    /// event stream's `Accept`, a reconnection's `Last-Event-ID`).
+    pub(crate) fn replace_header(mut self, name: &str, value: &str) -> Self {
+        self.headers
+            .retain(|(header, _)| !header.eq_ignore_ascii_case(name));
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
     /// Adds a header parameter written in `style` (`simple` or JSON); `None` adds nothing.
     /// The value is sent as it is: one with a line break fails when the request is sent.
     pub fn header_with<T: Serialize + ?Sized>(

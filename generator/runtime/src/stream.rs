@@ -29,6 +29,8 @@ use crate::error::Error;
 pub struct ByteStream<E = Value> {
     status: StatusCode,
     headers: HeaderMap,
+    /// How many times the request was sent before its head came, retries included.
+    pub(crate) attempts: u32,
     inner: BoxStream<'static, Result<Bytes, Error<E>>>,
 }
 
@@ -82,6 +84,7 @@ impl<E: Send + 'static> ByteStream<E> {
         Self {
             status,
             headers,
+            attempts,
             inner,
         }
     }

@@ -39,6 +39,9 @@ pub(crate) fn lib_rs(api: &Api) -> TokenStream {
     if downloads {
         runtime.push(quote! { ByteStream });
     }
+    if api.operations.iter().any(|op| op.events.is_some()) {
+        runtime.extend([quote! { Event }, quote! { EventStream }]);
+    }
     let byte_variants = api.types.iter().any(|def| {
         matches!(&def.kind, TypeKind::Responses { variants, .. }
             if variants.iter().any(|v| v.content == Content::Bytes))

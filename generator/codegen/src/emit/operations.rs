@@ -190,6 +190,16 @@ fn builder(op: &Operation) -> TokenStream {
             quote! { #types #name }
         }
     };
+    // Where a dropped event stream resumes: its `Last-Event-ID` header, when declared.
+    let resume = match op.events.as_ref().and_then(|e| e.last_event_id.as_deref()) {
+        Some(header) => quote! { Some(#header) },
+        None => quote! { None },
+    };
+    let events_output = |ty: &TypeRef| {
+        let ty = type_tokens(ty, &types);
+        quote! { clientgen_runtime::EventStream<#ty, #error> }
+    };
+    let events_call = quote! { self.client.inner.events(self.request(), #resume).await };
     let (output, decode) = match &op.success {
         Success::Json(ty) => (type_tokens(ty, &types), quote! { json() }),
         Success::Optional(ty) => {
@@ -203,11 +213,40 @@ fn builder(op: &Operation) -> TokenStream {
             let name = ident(name);
             (quote! { #types #name }, quote! { decode() })
         }
+        Success::Events(ty) => (events_output(ty), TokenStream::new()),
     };
-    let send_doc = doc_attrs(Some(&format!(
-        "Sends the request: `{} {}`.",
-        op.http_method, op.path
-    )));
+    let send_body = if matches!(op.success, Success::Events(_)) {
+        events_call.clone()
+    } else {
+        quote! { self.client.inner.execute(self.request()).await?.#decode }
+    };
+    let events_doc = |method: &str| {
+        let resume = match op.events.as_ref().and_then(|e| e.last_event_id.as_deref()) {
+            Some(header) => format!(" A dropped connection is opened again with `{header}` set to the last event's ID (at most the client's retry count in a row)."),
+            None => String::new(),
+        };
+        format!(
+            "{method}: `{} {}`, asking for `text/event-stream`, and returns the server-sent events as they arrive, each `data` decoded. An event whose data does not decode is an error item for that event only; `data: [DONE]` ends the stream. The client's timeout bounds the wait for each chunk and its response limit (or `.max_response_bytes(..)`) the size of one event.{resume}",
+            op.http_method, op.path
+        )
+    };
+    let send_doc = doc_attrs(Some(&if matches!(op.success, Success::Events(_)) {
+        events_doc("Sends the request")
+    } else {
+        format!("Sends the request: `{} {}`.", op.http_method, op.path)
+    }));
+    let send_events = op.events.as_ref().filter(|e| e.beside).map(|events| {
+        let doc = doc_attrs(Some(&events_doc(
+            "Sends the request for a stream instead of one response (set the body's streaming option, such as `stream: true`, as the API asks)",
+        )));
+        let output = events_output(&events.ty);
+        quote! {
+            #doc
+            pub async fn send_events(self) -> Result<#output, clientgen_runtime::Error<#error>> {
+                #events_call
+            }
+        }
+    });
     if let Some(choice) = &op.accept_choice {
         // Several media types: the caller's choice, by default the first.
         let field = ident(&choice.setter);
@@ -237,7 +276,9 @@ fn builder(op: &Operation) -> TokenStream {
     // The response limits for this call, beside the client's (their names are reserved in
     // `lower::operations`, so no parameter takes them).
     let download = op.success == Success::Bytes;
-    let limit_doc = doc_attrs(Some(if download {
+    let limit_doc = doc_attrs(Some(if op.events.is_some() {
+        "The most bytes the response body may have when read whole (a success or an error body), and one event of an event stream before it is complete, for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body or event is [`clientgen_runtime::Error::BodyTooLarge`]."
+    } else if download {
         "The most bytes the response body may have when `send()` reads it whole (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`]; `send_stream()` has its own limit, `.max_download_bytes(..)`."
     } else {
         "The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`]."
@@ -307,10 +348,12 @@ fn builder(op: &Operation) -> TokenStream {
 
             #send_doc
             pub async fn send(self) -> Result<#output, clientgen_runtime::Error<#error>> {
-                self.client.inner.execute(self.request()).await?.#decode
+                #send_body
             }
 
             #stream
+
+            #send_events
 
             #paging
         }

@@ -14,9 +14,9 @@ use super::types::TypeSpace;
 use super::{paging, query, security};
 use crate::diagnostics::{pointer_token, Diagnostic};
 use crate::ir::{
-    AcceptChoice, Body, BodyEncoding, Content, ErrorType, MediaVariant, MultipartField, Operation,
-    Param, ParamLocation, ParamStyle, PartKind, Serialization, StatusMatch, StatusVariant, Success,
-    TypeDef, TypeKind, TypeRef,
+    AcceptChoice, Body, BodyEncoding, Content, ErrorType, Events, MediaVariant, MultipartField,
+    Operation, Param, ParamLocation, ParamStyle, PartKind, Serialization, StatusMatch,
+    StatusVariant, Success, TypeDef, TypeKind, TypeRef,
 };
 
 /// Client methods that generated operations must not take.
@@ -27,6 +27,7 @@ const BUILDER_RESERVED: &[&str] = &[
     "client",
     "send",
     "send_stream",
+    "send_events",
     "new",
     "body",
     "content_type",
@@ -108,8 +109,18 @@ pub(crate) fn lower(
                 path,
                 pointer: &pointer,
             };
-            let (success, error, accept, accept_choice) =
+            let (success, error, accept, accept_choice, mut events) =
                 cx.responses(types, op, &target, &mut setters);
+            // A stream the spec lets resume: its `Last-Event-ID` header parameter.
+            if let Some(events) = &mut events {
+                events.last_event_id = params
+                    .iter()
+                    .find(|p| {
+                        p.location == ParamLocation::Header
+                            && p.wire_name.eq_ignore_ascii_case("last-event-id")
+                    })
+                    .map(|p| p.wire_name.clone());
+            }
             let why = inferred(op.extensions.get("x-inferred"));
             let rate_limit = paging::rate_limit(
                 op.extensions.get("x-rate-limit"),
@@ -137,6 +148,7 @@ pub(crate) fn lower(
                 accept,
                 accept_choice,
                 error,
+                events,
                 deprecated: op.deprecated,
                 security: security::requirements(op.security.as_ref()),
                 rate_limit,
@@ -708,16 +720,24 @@ impl Context<'_> {
         );
     }
 
-    /// The success type, the error type, the `Accept` header of an operation and, when its
+    /// The success type, the error type, the `Accept` header of an operation, when its
     /// download or text response offers several media types, the setter that chooses one
-    /// (claimed in `setters`, the builder's scope).
+    /// (claimed in `setters`, the builder's scope), and the event stream a success response
+    /// is or offers (its `Last-Event-ID` left for the caller, who has the parameters).
+    #[allow(clippy::type_complexity)]
     fn responses(
         &mut self,
         types: &mut TypeSpace<'_>,
         op: &SpecOperation,
         target: &Target<'_>,
         setters: &mut Scope,
-    ) -> (Success, ErrorType, Option<String>, Option<AcceptChoice>) {
+    ) -> (
+        Success,
+        ErrorType,
+        Option<String>,
+        Option<AcceptChoice>,
+        Option<Events>,
+    ) {
         let mut codes: Vec<(&StatusCode, &ReferenceOr<Response>)> =
             op.responses.responses.iter().collect();
         codes.sort_by_key(|(code, _)| code_order(code));
@@ -755,6 +775,11 @@ impl Context<'_> {
             declared.push(Declared {
                 status,
                 shape: shape(&response.content),
+                events: response
+                    .content
+                    .iter()
+                    .find(|(media, _)| is_event_stream(media))
+                    .map(|(media, content)| (media.as_str(), content.schema.as_ref())),
                 doc: doc(&[Some(response.description.as_str())]),
                 at,
             });
@@ -779,13 +804,44 @@ impl Context<'_> {
         // The client follows redirects: an operation that only redirects returns whatever
         // the target sends.
         let redirects = successes.is_empty() && declared.iter().any(|d| class(d.status) == Some(3));
-        let (success, accept, choice) = if redirects {
-            (Success::Bytes, None, None)
+        let events = if redirects {
+            None
         } else {
-            self.success_type(types, &successes, target, setters)
+            self.events(types, &successes, target)
+        };
+        let (success, accept, choice) = match &events {
+            _ if redirects => (Success::Bytes, None, None),
+            // Only an event stream: `send()` returns it (the runtime asks for it in `Accept`).
+            Some(events) if !events.beside => (Success::Events(events.ty.clone()), None, None),
+            _ => self.success_type(types, &successes, target, setters),
         };
         let error = self.error_type(types, &errors, target);
-        (success, error, accept, choice)
+        (success, error, accept, choice, events)
+    }
+
+    /// The event stream of the first success response that offers `text/event-stream`: its
+    /// schema typed as `{Builder}Event` when inline, beside other media types when any
+    /// success response has one.
+    fn events(
+        &mut self,
+        types: &mut TypeSpace<'_>,
+        successes: &[&Declared<'_>],
+        target: &Target<'_>,
+    ) -> Option<Events> {
+        let (declared, (media, schema)) = successes
+            .iter()
+            .find_map(|d| d.events.map(|events| (d, events)))?;
+        let ty = schema.map_or(TypeRef::Json, |schema| {
+            let at = format!("{}/content/{}/schema", declared.at, pointer_token(media));
+            types
+                .type_ref(schema, &format!("{}Event", target.builder), &at)
+                .0
+        });
+        Some(Events {
+            ty,
+            beside: successes.iter().any(|d| !matches!(d.shape, Shape::Empty)),
+            last_event_id: None,
+        })
     }
 
     fn success_type(
@@ -1016,7 +1072,10 @@ struct Target<'a> {
 /// A response of the spec, resolved.
 struct Declared<'s> {
     status: StatusMatch,
+    /// The content other than `text/event-stream`.
     shape: Shape<'s>,
+    /// The `text/event-stream` media type and its schema, when the response offers one.
+    events: Option<(&'s str, Option<&'s ReferenceOr<Schema>>)>,
     doc: Option<String>,
     at: String,
 }
@@ -1075,14 +1134,19 @@ impl Shape<'_> {
     }
 }
 
-/// Reads a response's content: a binary schema makes it a download whatever else it offers;
-/// otherwise JSON wins, then text when every media type is text.
+/// Reads a response's content, leaving out `text/event-stream` (read as [`Events`]): a
+/// binary schema makes it a download whatever else it offers; otherwise JSON wins, then text
+/// when every media type is text.
 fn shape(content: &indexmap::IndexMap<String, MediaType>) -> Shape<'_> {
+    let content: Vec<(&String, &MediaType)> = content
+        .iter()
+        .filter(|(media, _)| !is_event_stream(media))
+        .collect();
     if content.is_empty() {
         return Shape::Empty;
     }
-    let media: Vec<&str> = content.keys().map(String::as_str).collect();
-    if content.values().any(|m| is_binary(m.schema.as_ref())) {
+    let media: Vec<&str> = content.iter().map(|(media, _)| media.as_str()).collect();
+    if content.iter().any(|(_, m)| is_binary(m.schema.as_ref())) {
         return Shape::Bytes(media);
     }
     if let Some((media, content)) = content.iter().find(|(media, _)| is_json(media)) {
@@ -1160,6 +1224,11 @@ fn essence(media: &str) -> String {
         .unwrap_or("")
         .trim()
         .to_ascii_lowercase()
+}
+
+/// Server-sent events, read as a stream of events rather than as text.
+fn is_event_stream(media: &str) -> bool {
+    essence(media) == "text/event-stream"
 }
 
 /// `text/*`, and XML, which is text too.
