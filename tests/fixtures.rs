@@ -18,6 +18,11 @@
 //!   siblings, 3.0 `nullable`, maps, `allOf` merging, and schemas whose keywords do not fit
 //!   their type, each as a precise type.
 //! * `webhooks`: a 3.1 document with webhooks and components but no paths.
+//! * `typing`: every well-formed schema gets a Rust type: `allOf` chains (a `$ref` to an
+//!   `allOf` of a `$ref`, `type: object` beside `allOf`, a part whose property is a `oneOf`,
+//!   an annotation-only part), `$ref`s to schemas that are not components (a component
+//!   parameter's schema, a property of another schema, a response's schema), followed before
+//!   their owner is lowered, and identical inline schemas as one type.
 
 use clientgen_tests::{fixture_output, lower_fixture};
 use serde_json::{json, Value};
@@ -472,4 +477,81 @@ fn a_document_with_only_webhooks_gives_its_types_and_reports_its_webhooks() {
         .build()
         .expect("builds");
     assert_eq!(client.base_url(), "https://hooks.example.com");
+}
+
+#[test]
+fn typing_types_snapshot() {
+    insta::assert_snapshot!(fixture_output("typing", "src/types.rs"));
+}
+
+/// No place of the fixture is a JSON value, and there are no warnings: if a construct
+/// regresses to `serde_json::Value`, this fails.
+#[test]
+fn typing_api_surface_snapshot_has_no_json_values() {
+    let (api, warnings) = lower_fixture("typing");
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let surface = clientgen_tests::api_surface(&api);
+    let unknown_variants = surface.matches("Unknown(Value)").count();
+    assert_eq!(
+        surface.matches("Value").count(),
+        unknown_variants,
+        "{surface}"
+    );
+    insta::assert_snapshot!(surface);
+}
+
+#[test]
+fn all_of_chains_and_pointers_decode_into_one_struct_each() {
+    use typing_client::types::{
+        ListFleetResponse, Status, Trip, Truck, TruckCargo, TruckCargoVariant2, VehiclePosition,
+    };
+    let truck: Truck = round_trip(json!({
+        "id": "t1", "name": "Big", "position": {"lat": 1.5, "lon": 2.5}, "status": "active",
+        "payload": 12.0, "cargo": {"kind": "sand", "weight": 3.0},
+    }));
+    // Fields of the whole chain (Thing, Vehicle, Truck), the inherited position typed once.
+    assert_eq!(truck.id, "t1");
+    assert_eq!(truck.position, VehiclePosition { lat: 1.5, lon: 2.5 });
+    assert_eq!(truck.status, Some(Status::Active));
+    assert_eq!(
+        truck.cargo,
+        Some(TruckCargo::TruckCargoVariant2(TruckCargoVariant2 {
+            kind: "sand".into(),
+            weight: Some(3.0)
+        }))
+    );
+    // Unknown fields are ignored, as by any struct.
+    let extra: Truck = decode(json!({
+        "id": "t2", "position": {"lat": 0, "lon": 0}, "payload": 1, "cargo": "gravel", "wheels": 18,
+    }));
+    assert_eq!(extra.cargo, Some(TruckCargo::String("gravel".into())));
+    // A required field of a part deep in the chain is required.
+    assert!(serde_json::from_value::<Truck>(
+        json!({"position": {"lat": 0, "lon": 0}, "payload": 1})
+    )
+    .is_err());
+
+    // `$ref`s to a property and to a response's schema, and an identical copy: the same types.
+    let trip: Trip = round_trip(json!({
+        "start": {"lat": 1.0, "lon": 2.0}, "end": {"lat": 3.0, "lon": 4.0}, "via": {"lat": 5.0, "lon": 6.0},
+        "fleet": {"trucks": [], "total": 0},
+    }));
+    let via: Option<VehiclePosition> = trip.via;
+    assert_eq!(via.map(|v| v.lon), Some(6.0));
+    let fleet: Option<ListFleetResponse> = trip.fleet;
+    assert_eq!(fleet.and_then(|f| f.total), Some(0));
+}
+
+/// The same enum for a component parameter and a parameter whose schema points at it; the
+/// same response type for an operation whose response schema points at another's.
+#[test]
+fn pointers_to_parameter_and_response_schemas_reuse_their_types() {
+    let (api, _) = lower_fixture("typing");
+    let surface = clientgen_tests::api_surface(&api);
+    assert!(surface.contains("setters .status(Status)"), "{surface}");
+    assert!(surface.contains("setters .state(Status)"), "{surface}");
+    assert!(
+        surface.contains("fleet_summary() -> ListFleetResponse"),
+        "{surface}"
+    );
 }

@@ -1,7 +1,10 @@
 //! Schemas -> named types and type references. Component schemas get their names before any
 //! schema is lowered, so references (forward, mutual, recursive) resolve by name alone.
 
+use std::cell::OnceCell;
 use std::collections::{BTreeMap, BTreeSet};
+
+use indexmap::IndexMap;
 
 use openapiv3::{
     AdditionalProperties, AnySchema, ArrayType, BooleanType, IntegerFormat, IntegerType,
@@ -35,6 +38,15 @@ pub(crate) struct TypeSpace<'a> {
     pointers: BTreeMap<String, String>,
     /// Pointers of the schemas of multipart bodies: their binary properties are files.
     multipart: BTreeSet<String>,
+    /// The document as JSON, made on the first `$ref` to a schema that is not a component
+    /// (`#/components/schemas/A/properties/b`), to follow such pointers.
+    document: OnceCell<Option<serde_json::Value>>,
+    /// Pointers of the schemas being lowered through a `$ref` right now: a `$ref` back to one
+    /// of them is a cycle of inline schemas.
+    following: Vec<String>,
+    /// Named types made from inline schemas, by their shape (the kind without docs): a shape
+    /// seen twice is one type, named after the first place.
+    shapes: BTreeMap<String, String>,
     pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
@@ -52,6 +64,9 @@ impl<'a> TypeSpace<'a> {
             inline: BTreeMap::new(),
             pointers: BTreeMap::new(),
             multipart,
+            document: OnceCell::new(),
+            following: Vec::new(),
+            shapes: BTreeMap::new(),
             diagnostics: Vec::new(),
         };
         let schemas = spec.components.as_ref().map(|c| &c.schemas);
@@ -187,6 +202,9 @@ impl<'a> TypeSpace<'a> {
             SchemaKind::AnyOf { any_of: variants } if alternatives(variants) >= 2 => {
                 Some(self.union_kind(name, schema, variants, pointer, "anyOf"))
             }
+            SchemaKind::Any(any) if !any.all_of.is_empty() => {
+                self.merged_all_of(name, schema, pointer)
+            }
             SchemaKind::Any(any) if !any.properties.is_empty() => {
                 let object = ObjectType {
                     properties: any.properties.clone(),
@@ -205,18 +223,36 @@ impl<'a> TypeSpace<'a> {
             {
                 None
             }
-            SchemaKind::AllOf { all_of } => self.merged_all_of(name, all_of, pointer),
+            SchemaKind::AllOf { .. } => self.merged_all_of(name, schema, pointer),
             _ => None,
         }
     }
 
     fn struct_kind(&mut self, name: &str, object: &ObjectType, pointer: &str) -> TypeKind {
+        let properties = object
+            .properties
+            .iter()
+            .map(|(wire_name, property)| MergedProperty {
+                wire_name: wire_name.clone(),
+                schema: boxed_ref(property),
+                pointer: format!("{pointer}/properties/{}", pointer_token(wire_name)),
+                hint: format!("{name}{}", pascal(wire_name)),
+            })
+            .collect();
+        self.fields(properties, &object.required)
+    }
+
+    /// A struct of `properties`, each lowered at its own place and named after it.
+    fn fields(&mut self, properties: Vec<MergedProperty>, required: &[String]) -> TypeKind {
         let mut scope = Scope::default();
         let mut fields = Vec::new();
-        for (wire_name, property) in &object.properties {
-            let property_pointer = format!("{pointer}/properties/{}", pointer_token(wire_name));
-            let hint = format!("{name}{}", pascal(wire_name));
-            let property = boxed_ref(property);
+        for property in properties {
+            let MergedProperty {
+                wire_name,
+                schema: property,
+                pointer: property_pointer,
+                hint,
+            } = property;
             let (ty, nullable) = self.type_ref(&property, &hint, &property_pointer);
             let (description, why) = match &property {
                 ReferenceOr::Item(schema) => (
@@ -232,56 +268,250 @@ impl<'a> TypeSpace<'a> {
                 }
             };
             fields.push(Field {
-                rust_name: scope.claim(snake(wire_name)),
-                wire_name: wire_name.clone(),
+                rust_name: scope.claim(snake(&wire_name)),
                 doc: doc(&[description.as_deref(), why.as_deref()]),
                 ty,
-                required: object.required.contains(wire_name),
+                required: required.contains(&wire_name),
                 nullable,
                 boxed: false,
+                wire_name,
             });
         }
         TypeKind::Struct { fields }
     }
 
-    /// `allOf` whose parts are all objects: one struct with every part's fields.
-    fn merged_all_of(
-        &mut self,
-        name: &str,
-        parts: &[ReferenceOr<Schema>],
-        pointer: &str,
-    ) -> Option<TypeKind> {
-        let mut merged = ObjectType::default();
-        for (_, part) in typed_parts(parts) {
-            let schema = self.resolve(part)?;
-            let retyped = retyped(schema);
-            match &retyped.as_ref().unwrap_or(schema).schema_kind {
-                SchemaKind::Type(Type::Object(object)) => {
-                    merged.properties.extend(object.properties.clone());
-                    merged.required.extend(object.required.iter().cloned());
-                }
-                SchemaKind::Any(any) if !any.properties.is_empty() => {
-                    merged.properties.extend(any.properties.clone());
-                    merged.required.extend(any.required.iter().cloned());
-                }
-                _ => return None,
-            }
+    /// `allOf` whose parts are all objects (or `$ref`s to objects, or `allOf`s of them, at
+    /// any depth): one struct with every part's fields. Each property keeps the place where it
+    /// is written, so an inherited property is the same type in the parent and the child.
+    /// `None` when a part is not an object (a string, an array, a `oneOf`).
+    fn merged_all_of(&mut self, name: &str, schema: &Schema, pointer: &str) -> Option<TypeKind> {
+        let mut merged = Merged::default();
+        let mut visiting = vec![pointer.to_owned()];
+        if !self.collect_all_of(schema, pointer, name, &mut merged, &mut visiting) {
+            return None;
         }
-        Some(self.struct_kind(name, &merged, pointer))
+        let properties = merged.properties.into_values().collect();
+        Some(self.fields(properties, &merged.required))
     }
 
-    fn resolve<'s>(&'s self, schema: &'s ReferenceOr<Schema>) -> Option<&'s Schema> {
-        match schema {
-            ReferenceOr::Item(schema) => Some(schema),
-            ReferenceOr::Reference { reference } => {
-                let name = reference.strip_prefix(SCHEMA_PREFIX)?;
-                match self.spec.components.as_ref()?.schemas.get(name)? {
-                    ReferenceOr::Item(schema) => Some(schema),
-                    // One level of indirection is enough for allOf merging; deeper chains
-                    // fall back to a JSON value.
-                    ReferenceOr::Reference { .. } => None,
+    /// Adds the properties of `schema` (at `pointer`, its inline types named from `base`) to
+    /// `merged`; false when the schema is not an object.
+    fn collect_all_of(
+        &mut self,
+        schema: &Schema,
+        pointer: &str,
+        base: &str,
+        merged: &mut Merged,
+        visiting: &mut Vec<String>,
+    ) -> bool {
+        if let SchemaKind::Any(any) = &schema.schema_kind {
+            if !any.all_of.is_empty() {
+                // `allOf` beside `properties` (and `type: object`): the parts, then the
+                // properties of the schema itself.
+                if !any.one_of.is_empty() || !any.any_of.is_empty() || any.items.is_some() {
+                    return false;
+                }
+                if !self.collect_parts(&any.all_of, pointer, base, merged, visiting) {
+                    return false;
+                }
+                merged.add(self, &any.properties, &any.required, pointer, base);
+                return true;
+            }
+        }
+        let retyped = retyped(schema);
+        match &retyped.as_ref().unwrap_or(schema).schema_kind {
+            SchemaKind::AllOf { all_of } => {
+                self.collect_parts(all_of, pointer, base, merged, visiting)
+            }
+            SchemaKind::Type(Type::Object(object)) => {
+                merged.add(self, &object.properties, &object.required, pointer, base);
+                true
+            }
+            SchemaKind::Any(any)
+                if any.one_of.is_empty() && any.any_of.is_empty() && any.items.is_none() =>
+            {
+                // Properties without a type, or only annotations (`nullable`, `description`).
+                merged.add(self, &any.properties, &any.required, pointer, base);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn collect_parts(
+        &mut self,
+        parts: &[ReferenceOr<Schema>],
+        pointer: &str,
+        base: &str,
+        merged: &mut Merged,
+        visiting: &mut Vec<String>,
+    ) -> bool {
+        for (index, part) in typed_parts(parts) {
+            let (schema, at, part_base) = match part {
+                ReferenceOr::Item(schema) => (
+                    schema.clone(),
+                    format!("{pointer}/allOf/{index}"),
+                    base.to_owned(),
+                ),
+                ReferenceOr::Reference { reference } => {
+                    let Some((schema, at)) = self.schema_at(reference) else {
+                        return false;
+                    };
+                    let part_base = self.place_name(&at);
+                    (schema, at, part_base)
+                }
+            };
+            if visiting.contains(&at) {
+                // A part that includes the schema itself adds nothing new.
+                continue;
+            }
+            visiting.push(at.clone());
+            let ok = self.collect_all_of(&schema, &at, &part_base, merged, visiting);
+            visiting.pop();
+            if !ok {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// The schema a `$ref` points at (following `$ref`s to `$ref`s), with its JSON pointer:
+    /// a component schema, or any place of the document that holds a schema
+    /// (`#/components/parameters/status/schema`, `#/components/schemas/A/properties/b`).
+    fn schema_at(&self, reference: &str) -> Option<(Schema, String)> {
+        let mut reference = reference.to_owned();
+        for _ in 0..32 {
+            let pointer = reference.strip_prefix('#')?.to_owned();
+            let found = match reference
+                .strip_prefix(SCHEMA_PREFIX)
+                .filter(|name| !name.contains('/'))
+            {
+                Some(name) => self.spec.components.as_ref()?.schemas.get(name)?.clone(),
+                None => {
+                    let document = self
+                        .document
+                        .get_or_init(|| serde_json::to_value(self.spec).ok())
+                        .as_ref()?;
+                    serde_json::from_value(document.pointer(&pointer)?.clone()).ok()?
+                }
+            };
+            match found {
+                ReferenceOr::Item(schema) => return Some((schema, pointer)),
+                ReferenceOr::Reference { reference: next } => reference = next,
+            }
+        }
+        None
+    }
+
+    /// The string at `tokens` + `key` in the document, if it is one.
+    fn written_at(&self, tokens: &[&str], key: &str) -> Option<String> {
+        let document = self
+            .document
+            .get_or_init(|| serde_json::to_value(self.spec).ok())
+            .as_ref()?;
+        let mut node = document;
+        for token in tokens.iter().copied().chain([key]) {
+            node = match node {
+                serde_json::Value::Object(map) => map.get(token)?,
+                serde_json::Value::Array(items) => items.get(token.parse::<usize>().ok()?)?,
+                _ => return None,
+            };
+        }
+        node.as_str().map(str::to_owned)
+    }
+
+    /// The name an inline schema at `pointer` gets, after its place: `VehiclePosition` for
+    /// `/components/schemas/Vehicle/properties/position`, the parameter's name for a
+    /// component parameter's schema, the operation's for a body or response schema.
+    fn place_name(&self, pointer: &str) -> String {
+        let tokens: Vec<String> = pointer
+            .split('/')
+            .skip(1)
+            .map(|token| token.replace("~1", "/").replace("~0", "~"))
+            .collect();
+        let (base, rest): (String, &[String]) = match tokens.as_slice() {
+            [components, section, name, rest @ ..] if components == "components" => {
+                match section.as_str() {
+                    "schemas" => (
+                        self.component_names
+                            .get(name)
+                            .cloned()
+                            .unwrap_or_else(|| pascal(name)),
+                        rest,
+                    ),
+                    "parameters" | "headers" => (pascal(name), rest.get(1..).unwrap_or(&[])),
+                    _ => (pascal(name), rest),
                 }
             }
+            [paths, path, method, rest @ ..] if paths == "paths" => {
+                let operation_id = self
+                    .spec
+                    .paths
+                    .paths
+                    .get(path)
+                    .and_then(ReferenceOr::as_item)
+                    .and_then(|item| item.iter().find(|(m, _)| m == method))
+                    .and_then(|(_, op)| op.operation_id.clone());
+                let base = operation_id.unwrap_or_else(|| format!("{method} {path}"));
+                (pascal(&base), rest)
+            }
+            _ => (String::new(), tokens.as_slice()),
+        };
+        let mut name = base;
+        let mut at: Vec<&str> = tokens
+            .get(..tokens.len() - rest.len())
+            .unwrap_or(&[])
+            .iter()
+            .map(String::as_str)
+            .collect();
+        let mut rest = rest.iter();
+        while let Some(token) = rest.next() {
+            at.push(token);
+            match token.as_str() {
+                "properties" => {
+                    if let Some(next) = rest.next() {
+                        at.push(next);
+                        name.push_str(&pascal(next));
+                    }
+                }
+                "parameters" => {
+                    if let Some(next) = rest.next() {
+                        at.push(next);
+                        let written = self.written_at(&at, "name");
+                        name.push_str(&pascal(written.as_deref().unwrap_or(next)));
+                    }
+                }
+                "items" => name.push_str("Item"),
+                "additionalProperties" => name.push_str("Value"),
+                "oneOf" | "anyOf" => {
+                    let index = rest.next().and_then(|i| {
+                        at.push(i);
+                        i.parse::<usize>().ok()
+                    });
+                    name.push_str(&format!("Variant{}", index.unwrap_or(0) + 1));
+                }
+                "allOf" | "content" => {
+                    if let Some(next) = rest.next() {
+                        at.push(next);
+                    }
+                }
+                "requestBody" => name.push_str("Request"),
+                "responses" => {
+                    let status = rest.next();
+                    if let Some(status) = status {
+                        at.push(status);
+                    }
+                    let success = status.is_some_and(|s| s.starts_with('2'));
+                    name.push_str(if success { "Response" } else { "Error" });
+                }
+                "schema" | "not" => {}
+                other => name.push_str(&pascal(other)),
+            }
+        }
+        if name.is_empty() {
+            "Schema".to_owned()
+        } else {
+            name
         }
     }
 
@@ -343,16 +573,10 @@ impl<'a> TypeSpace<'a> {
                     );
                     return self.type_ref(&schema, hint, pointer);
                 }
-                return match target {
-                    Some(name) => (TypeRef::Named(name.clone()), false),
-                    None => {
-                        self.warn(
-                            pointer,
-                            format!("`$ref: {reference}` is not a component schema"),
-                        );
-                        (TypeRef::Json, false)
-                    }
-                };
+                if let Some(name) = target {
+                    return (TypeRef::Named(name.clone()), false);
+                }
+                return self.pointed(reference, pointer);
             }
             ReferenceOr::Item(schema) => schema,
         };
@@ -375,6 +599,12 @@ impl<'a> TypeSpace<'a> {
                 }
                 _ => {}
             }
+        }
+        if let SchemaKind::AllOf { all_of } = &schema.schema_kind {
+            // A part that only annotates may say `nullable`.
+            nullable |= all_of.iter().any(
+                |part| matches!(part, ReferenceOr::Item(part) if part.schema_data.nullable && annotates_only(part)),
+            );
         }
         if let Some(ty) = self.inline.get(pointer) {
             return (ty.clone(), nullable);
@@ -451,9 +681,18 @@ impl<'a> TypeSpace<'a> {
             }
             _ => match self.named_kind(hint, schema, pointer) {
                 Some(kind) => {
+                    // The same shape at another place (an inherited or copied property) is
+                    // the type made there first.
+                    let shape = shape_key(&kind);
+                    if let Some(name) = self.shapes.get(&shape) {
+                        let ty = TypeRef::Named(name.clone());
+                        self.inline.insert(pointer.to_owned(), ty.clone());
+                        return (ty, nullable);
+                    }
                     let name = self.scope.claim(type_name(hint));
                     self.inline
                         .insert(pointer.to_owned(), TypeRef::Named(name.clone()));
+                    self.shapes.insert(shape, name.clone());
                     let why = inferred(schema.schema_data.extensions.get("x-inferred"));
                     let doc = doc(&[schema.schema_data.description.as_deref(), why.as_deref()]);
                     self.pointers.insert(name.clone(), pointer.to_owned());
@@ -475,6 +714,34 @@ impl<'a> TypeSpace<'a> {
             },
         };
         (ty, nullable)
+    }
+
+    /// The type of a `$ref` to a schema that is not a component (`#/components/schemas/A/
+    /// properties/b`, `#/components/parameters/p/schema`, a response's schema): the schema
+    /// there, lowered once at its own place and named after it, whichever is reached first.
+    fn pointed(&mut self, reference: &str, pointer: &str) -> (TypeRef, bool) {
+        let Some((schema, target)) = self.schema_at(reference) else {
+            self.warn(
+                pointer,
+                format!("`$ref: {reference}` does not point at a schema"),
+            );
+            return (TypeRef::Json, false);
+        };
+        if let Some(ty) = self.inline.get(&target) {
+            return (ty.clone(), schema.schema_data.nullable);
+        }
+        if self.following.contains(&target) {
+            self.warn(
+                pointer,
+                format!("`$ref: {reference}` leads back into the inline schema it is part of, which cannot be named"),
+            );
+            return (TypeRef::Json, false);
+        }
+        let hint = self.place_name(&target);
+        self.following.push(target.clone());
+        let ty = self.type_ref(&ReferenceOr::Item(schema), &hint, &target);
+        self.following.pop();
+        ty
     }
 
     /// An integer enum: each value once, `null` ignored, variants named by `x-enum-varnames`
@@ -625,19 +892,6 @@ fn retyped(schema: &Schema) -> Option<Schema> {
                 all_of: any.all_of.clone(),
             }
         }
-    } else if composed == 1 && !any.all_of.is_empty() && any.items.is_none() {
-        // `allOf` beside `properties`: the properties are one more part.
-        let mut all_of = any.all_of.clone();
-        all_of.push(ReferenceOr::Item(Schema {
-            schema_data: openapiv3::SchemaData::default(),
-            schema_kind: SchemaKind::Type(Type::Object(ObjectType {
-                properties: any.properties.clone(),
-                required: any.required.clone(),
-                additional_properties: any.additional_properties.clone(),
-                ..ObjectType::default()
-            })),
-        }));
-        SchemaKind::AllOf { all_of }
     } else if composed > 0 {
         return None;
     } else {
@@ -867,6 +1121,95 @@ fn shadow_rank(ty: &TypeRef, defs: &[TypeDef]) -> u32 {
 /// Whether an integer schema lists values (`null` aside): then it is an enum of its own.
 fn is_int_enum(integer: &IntegerType) -> bool {
     integer.enumeration.iter().any(Option::is_some)
+}
+
+/// What makes two inline types the same: their kind, without docs.
+fn shape_key(kind: &TypeKind) -> String {
+    let mut kind = kind.clone();
+    if let TypeKind::Struct { fields } = &mut kind {
+        for field in fields {
+            field.doc = None;
+        }
+    }
+    format!("{kind:?}")
+}
+
+/// A property of a struct, with the place it is written and the name an inline type of it
+/// gets.
+struct MergedProperty {
+    wire_name: String,
+    schema: ReferenceOr<Schema>,
+    pointer: String,
+    hint: String,
+}
+
+/// The properties of the parts of an `allOf`, in the order they first appear.
+#[derive(Default)]
+struct Merged {
+    properties: IndexMap<String, MergedProperty>,
+    required: Vec<String>,
+}
+
+impl Merged {
+    /// Adds the properties of one part. A property another part already has keeps its
+    /// place; the later definition wins, with a warning when the two say different things,
+    /// except that one that only annotates (`description`) keeps the earlier type.
+    fn add(
+        &mut self,
+        space: &mut TypeSpace<'_>,
+        properties: &IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &[String],
+        pointer: &str,
+        base: &str,
+    ) {
+        for (wire_name, schema) in properties {
+            let property = MergedProperty {
+                wire_name: wire_name.clone(),
+                schema: boxed_ref(schema),
+                pointer: format!("{pointer}/properties/{}", pointer_token(wire_name)),
+                hint: format!("{base}{}", pascal(wire_name)),
+            };
+            if let Some(earlier) = self.properties.get_mut(wire_name) {
+                if is_annotation(&property.schema) {
+                    continue;
+                }
+                if !same_type(&earlier.schema, &property.schema) {
+                    space.diagnostics.push(
+                        Diagnostic::warning(
+                            space.file,
+                            format!(
+                                "`allOf` parts define the property `{wire_name}` differently (also at {}); the later definition is used",
+                                earlier.pointer
+                            ),
+                        )
+                        .at(&property.pointer)
+                        .hint("define the property in one part, or the same way in each"),
+                    );
+                }
+                *earlier = property;
+            } else {
+                self.properties.insert(wire_name.clone(), property);
+            }
+        }
+        for name in required {
+            if !self.required.contains(name) {
+                self.required.push(name.clone());
+            }
+        }
+    }
+}
+
+/// Whether two definitions of a property say the same about its type (annotations aside).
+fn same_type(a: &ReferenceOr<Schema>, b: &ReferenceOr<Schema>) -> bool {
+    match (a, b) {
+        (ReferenceOr::Reference { reference: a }, ReferenceOr::Reference { reference: b }) => {
+            a == b
+        }
+        (ReferenceOr::Item(a), ReferenceOr::Item(b)) => {
+            a.schema_kind == b.schema_kind && a.schema_data.nullable == b.schema_data.nullable
+        }
+        _ => false,
+    }
 }
 
 /// `ReferenceOr<Box<Schema>>` (properties, items) as `ReferenceOr<Schema>`.
