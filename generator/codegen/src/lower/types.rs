@@ -47,6 +47,11 @@ pub(crate) struct TypeSpace<'a> {
     /// Named types made from inline schemas, by their shape (the kind without docs): a shape
     /// seen twice is one type, named after the first place.
     shapes: BTreeMap<String, String>,
+    /// Pointers and names of the inline schemas whose type is being made right now: a `$ref`
+    /// back into one of them (a recursive inline object) names it early, in `recursive`.
+    open: Vec<(String, String)>,
+    /// Names given early to inline schemas that refer to themselves, by pointer.
+    recursive: BTreeMap<String, String>,
     pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
@@ -67,6 +72,8 @@ impl<'a> TypeSpace<'a> {
             document: OnceCell::new(),
             following: Vec::new(),
             shapes: BTreeMap::new(),
+            open: Vec::new(),
+            recursive: BTreeMap::new(),
             diagnostics: Vec::new(),
         };
         let schemas = spec.components.as_ref().map(|c| &c.schemas);
@@ -387,6 +394,7 @@ impl<'a> TypeSpace<'a> {
                 .filter(|name| !name.contains('/'))
             {
                 Some(name) => self.spec.components.as_ref()?.schemas.get(name)?.clone(),
+                None if !is_schema_place(&pointer) => return None,
                 None => {
                     let document = self
                         .document
@@ -669,6 +677,16 @@ impl<'a> TypeSpace<'a> {
                     self.type_ref(only, hint, &format!("{pointer}/allOf/{index}"));
                 return (ty, nullable || inner_nullable);
             }
+            SchemaKind::AllOf { all_of } if self.same_scalar(all_of) => {
+                // Parts of one scalar type (a `$ref` to a string, and a `maxLength`): that
+                // type, as the first part gives it.
+                let Some((index, first)) = typed_parts(all_of).next() else {
+                    return (TypeRef::Json, nullable);
+                };
+                let (ty, inner_nullable) =
+                    self.type_ref(first, hint, &format!("{pointer}/allOf/{index}"));
+                return (ty, nullable || inner_nullable);
+            }
             SchemaKind::Any(any)
                 if any.properties.is_empty()
                     && any.items.is_none()
@@ -679,17 +697,19 @@ impl<'a> TypeSpace<'a> {
             {
                 TypeRef::Json
             }
-            _ => match self.named_kind(hint, schema, pointer) {
+            _ => match self.open_named_kind(hint, schema, pointer) {
                 Some(kind) => {
                     // The same shape at another place (an inherited or copied property) is
-                    // the type made there first.
+                    // the type made there first; a schema that refers to itself was named
+                    // when it did.
                     let shape = shape_key(&kind);
-                    if let Some(name) = self.shapes.get(&shape) {
+                    let early = self.recursive.remove(pointer);
+                    if let (None, Some(name)) = (&early, self.shapes.get(&shape)) {
                         let ty = TypeRef::Named(name.clone());
                         self.inline.insert(pointer.to_owned(), ty.clone());
                         return (ty, nullable);
                     }
-                    let name = self.scope.claim(type_name(hint));
+                    let name = early.unwrap_or_else(|| self.scope.claim(type_name(hint)));
                     self.inline
                         .insert(pointer.to_owned(), TypeRef::Named(name.clone()));
                     self.shapes.insert(shape, name.clone());
@@ -704,12 +724,20 @@ impl<'a> TypeSpace<'a> {
                     TypeRef::Named(name)
                 }
                 None => {
-                    self.warn(
-                        pointer,
-                        "this schema form is not supported yet; it is typed as a JSON value"
-                            .to_owned(),
-                    );
-                    TypeRef::Json
+                    self.warn(pointer, unsupported(schema));
+                    match self.recursive.remove(pointer) {
+                        // Named for a `$ref` back into it: the name stays, as any JSON value.
+                        Some(name) => {
+                            self.pointers.insert(name.clone(), pointer.to_owned());
+                            self.defs.push(TypeDef {
+                                name: name.clone(),
+                                doc: None,
+                                kind: TypeKind::Alias(TypeRef::Json),
+                            });
+                            TypeRef::Named(name)
+                        }
+                        None => TypeRef::Json,
+                    }
                 }
             },
         };
@@ -730,6 +758,20 @@ impl<'a> TypeSpace<'a> {
         if let Some(ty) = self.inline.get(&target) {
             return (ty.clone(), schema.schema_data.nullable);
         }
+        if let Some((_, hint)) = self.open.iter().find(|(open, _)| *open == target) {
+            // A reference into the inline object being made: it is named now, and boxed
+            // like any recursive type.
+            let hint = hint.clone();
+            let name = match self.recursive.get(&target) {
+                Some(name) => name.clone(),
+                None => {
+                    let name = self.scope.claim(type_name(&hint));
+                    self.recursive.insert(target.clone(), name.clone());
+                    name
+                }
+            };
+            return (TypeRef::Named(name), schema.schema_data.nullable);
+        }
         if self.following.contains(&target) {
             self.warn(
                 pointer,
@@ -742,6 +784,34 @@ impl<'a> TypeSpace<'a> {
         let ty = self.type_ref(&ReferenceOr::Item(schema), &hint, &target);
         self.following.pop();
         ty
+    }
+
+    /// Whether every part of an `allOf` that states a type states the same scalar type.
+    fn same_scalar(&self, parts: &[ReferenceOr<Schema>]) -> bool {
+        let mut found = None;
+        for (_, part) in typed_parts(parts) {
+            let scalar = match part {
+                ReferenceOr::Item(schema) => scalar_type(schema),
+                ReferenceOr::Reference { reference } => self
+                    .schema_at(reference)
+                    .and_then(|(schema, _)| scalar_type(&schema)),
+            };
+            match (scalar, found) {
+                (None, _) => return false,
+                (Some(scalar), Some(before)) if scalar != before => return false,
+                (Some(scalar), _) => found = Some(scalar),
+            }
+        }
+        found.is_some()
+    }
+
+    /// [`TypeSpace::named_kind`] of an inline schema, with the schema open for `$ref`s back
+    /// into it.
+    fn open_named_kind(&mut self, hint: &str, schema: &Schema, pointer: &str) -> Option<TypeKind> {
+        self.open.push((pointer.to_owned(), hint.to_owned()));
+        let kind = self.named_kind(hint, schema, pointer);
+        self.open.pop();
+        kind
     }
 
     /// An integer enum: each value once, `null` ignored, variants named by `x-enum-varnames`
@@ -1040,6 +1110,38 @@ fn annotates_only(schema: &Schema) -> bool {
     matches!(&schema.schema_kind, SchemaKind::Any(any) if *any == AnySchema::default())
 }
 
+/// A schema that only constrains a value whose type another `allOf` part gives (`maxLength`,
+/// `pattern`, `minimum`, `required`), or only annotates.
+fn constrains_only(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Any(any) => {
+            any.typ.is_none()
+                && any.properties.is_empty()
+                && any.items.is_none()
+                && any.additional_properties.is_none()
+                && any.all_of.is_empty()
+                && any.one_of.is_empty()
+                && any.any_of.is_empty()
+                && any.not.is_none()
+                && any.enumeration.is_empty()
+                && any.format.is_none()
+        }
+        _ => false,
+    }
+}
+
+/// The scalar type a schema states, for `allOf`s of scalars: string, integer, number or
+/// boolean, without `enum` (an enum is a type of its own).
+fn scalar_type(schema: &Schema) -> Option<&'static str> {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(string)) if string.enumeration.is_empty() => Some("string"),
+        SchemaKind::Type(Type::Integer(integer)) if !is_int_enum(integer) => Some("integer"),
+        SchemaKind::Type(Type::Number(_)) => Some("number"),
+        SchemaKind::Type(Type::Boolean(_)) => Some("boolean"),
+        _ => None,
+    }
+}
+
 /// The description an annotation part of an `allOf` gives (`allOf: [{$ref: X}, {description:
 /// ..}]`).
 fn annotated_description(schema: &Schema) -> Option<String> {
@@ -1052,14 +1154,15 @@ fn annotated_description(schema: &Schema) -> Option<String> {
     })
 }
 
-/// The parts of an `allOf` that say something about the type, with their indices.
+/// The parts of an `allOf` that say something about the type (not only annotations or
+/// constraints), with their indices.
 fn typed_parts(
     parts: &[ReferenceOr<Schema>],
 ) -> impl Iterator<Item = (usize, &ReferenceOr<Schema>)> {
     parts
         .iter()
         .enumerate()
-        .filter(|(_, part)| !is_annotation(part))
+        .filter(|(_, part)| !matches!(part, ReferenceOr::Item(part) if constrains_only(part)))
 }
 
 /// How many alternatives of a `oneOf`/`anyOf` are not `null`.
@@ -1121,6 +1224,57 @@ fn shadow_rank(ty: &TypeRef, defs: &[TypeDef]) -> u32 {
 /// Whether an integer schema lists values (`null` aside): then it is an enum of its own.
 fn is_int_enum(integer: &IntegerType) -> bool {
     integer.enumeration.iter().any(Option::is_some)
+}
+
+/// The warning for a schema no Rust type is made for: what it combines, and that it is typed
+/// as a JSON value.
+fn unsupported(schema: &Schema) -> String {
+    let what = match &schema.schema_kind {
+        SchemaKind::Not { .. } => "`not` (anything but a schema) has no Rust type",
+        SchemaKind::AllOf { .. } => {
+            "an `allOf` whose parts are not all objects (or all the same scalar type) has no Rust type"
+        }
+        SchemaKind::Any(any) if !any.all_of.is_empty() => {
+            "an `allOf` beside `oneOf`, `anyOf` or `items`, or whose parts are not all objects, has no Rust type"
+        }
+        SchemaKind::Any(any) if !any.one_of.is_empty() || !any.any_of.is_empty() => {
+            "a `oneOf`/`anyOf` beside `properties`, `items` or another `oneOf`/`anyOf` has no Rust type yet"
+        }
+        _ => "this schema form has no Rust type yet",
+    };
+    format!("{what}; it is typed as a JSON value")
+}
+
+/// Whether a JSON pointer names a place where OpenAPI puts a schema: a component schema, the
+/// `schema` of a parameter, header or media type, or a schema inside one of those
+/// (`properties/x`, `items`, `additionalProperties`, `allOf/0`, `oneOf/1`, `anyOf/2`, `not`).
+fn is_schema_place(pointer: &str) -> bool {
+    let tokens: Vec<&str> = pointer.split('/').skip(1).collect();
+    let root = match tokens.as_slice() {
+        ["components", "schemas", _, ..] => 3,
+        _ => match tokens.iter().position(|token| *token == "schema") {
+            Some(index) => index + 1,
+            None => return false,
+        },
+    };
+    let mut rest = tokens.get(root..).unwrap_or(&[]).iter();
+    while let Some(token) = rest.next() {
+        match *token {
+            "items" | "additionalProperties" | "not" => {}
+            "properties" => {
+                if rest.next().is_none() {
+                    return false;
+                }
+            }
+            "allOf" | "oneOf" | "anyOf" => {
+                if rest.next().and_then(|i| i.parse::<usize>().ok()).is_none() {
+                    return false;
+                }
+            }
+            _ => return false,
+        }
+    }
+    true
 }
 
 /// What makes two inline types the same: their kind, without docs.
@@ -1219,5 +1373,147 @@ fn boxed_ref(schema: &ReferenceOr<Box<Schema>>) -> ReferenceOr<Schema> {
             reference: reference.clone(),
         },
         ReferenceOr::Item(schema) => ReferenceOr::Item((**schema).clone()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::{Api, TypeKind, TypeRef};
+
+    fn lower(schemas: &str) -> (Api, Vec<String>) {
+        let text = format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n{schemas}"
+        );
+        let (api, warnings) = crate::lower(&text, "t.yaml").unwrap_or_else(|e| panic!("{e:?}"));
+        (api, warnings.into_iter().map(|w| w.to_string()).collect())
+    }
+
+    fn kind<'a>(api: &'a Api, name: &str) -> &'a TypeKind {
+        &api.types
+            .iter()
+            .find(|t| t.name == name)
+            .unwrap_or_else(|| panic!("no type {name}: {:?}", api.types))
+            .kind
+    }
+
+    fn field(api: &Api, name: &str, field: &str) -> TypeRef {
+        match kind(api, name) {
+            TypeKind::Struct { fields } => fields
+                .iter()
+                .find(|f| f.wire_name == field)
+                .map(|f| f.ty.clone())
+                .unwrap_or_else(|| panic!("no field {field}")),
+            other => panic!("{name} is {other:?}"),
+        }
+    }
+
+    #[test]
+    fn all_of_parts_that_disagree_on_a_property_warn_and_the_later_wins() {
+        let (api, warnings) = lower(
+            "    A:\n      allOf:\n        - {type: object, properties: {size: {type: string}, name: {type: string}}}\n        - {type: object, properties: {size: {type: integer}, name: {description: the name}}}\n",
+        );
+        assert_eq!(field(&api, "A", "size"), TypeRef::I64);
+        // A part that only documents a property keeps its type.
+        assert_eq!(field(&api, "A", "name"), TypeRef::String);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(
+            warnings[0].contains("define the property `size` differently"),
+            "{warnings:?}"
+        );
+    }
+
+    #[test]
+    fn all_of_of_one_scalar_type_is_that_type() {
+        let (api, warnings) = lower(
+            "    Id: {type: string}\n    Short:\n      allOf: [{$ref: '#/components/schemas/Id'}, {type: string, maxLength: 5}]\n    Bounded:\n      allOf: [{$ref: '#/components/schemas/Id'}, {maxLength: 5}]\n",
+        );
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(
+            kind(&api, "Short"),
+            &TypeKind::Alias(TypeRef::Named("Id".into()))
+        );
+        assert_eq!(
+            kind(&api, "Bounded"),
+            &TypeKind::Alias(TypeRef::Named("Id".into()))
+        );
+    }
+
+    #[test]
+    fn a_ref_into_the_inline_object_it_is_part_of_is_a_boxed_recursive_type() {
+        let (api, warnings) = lower(
+            "    Tree:\n      type: object\n      properties:\n        root:\n          type: object\n          properties:\n            label: {type: string}\n            child: {$ref: '#/components/schemas/Tree/properties/root'}\n",
+        );
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(
+            field(&api, "Tree", "root"),
+            TypeRef::Named("TreeRoot".into())
+        );
+        assert_eq!(
+            field(&api, "TreeRoot", "child"),
+            TypeRef::Named("TreeRoot".into())
+        );
+        let TypeKind::Struct { fields } = kind(&api, "TreeRoot") else {
+            panic!("a struct");
+        };
+        assert!(fields.iter().any(|f| f.wire_name == "child" && f.boxed));
+        // A list of itself, inline, cannot be named: a JSON value with a warning.
+        let (_, warnings) = lower(
+            "    L:\n      type: object\n      properties:\n        items:\n          type: array\n          items: {$ref: '#/components/schemas/L/properties/items'}\n",
+        );
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].contains("leads back"), "{warnings:?}");
+    }
+
+    #[test]
+    fn schema_places() {
+        use super::is_schema_place;
+        assert!(is_schema_place(
+            "/components/schemas/A/properties/b/items/allOf/0"
+        ));
+        assert!(is_schema_place("/components/parameters/p/schema"));
+        assert!(is_schema_place(
+            "/paths/~1x/get/responses/200/content/application~1json/schema/properties/schema"
+        ));
+        assert!(!is_schema_place("/components/responses/R"));
+        assert!(!is_schema_place("/components/parameters/p"));
+        assert!(!is_schema_place("/components/schemas/A/properties"));
+        assert!(!is_schema_place("/components/schemas/A/example"));
+    }
+
+    #[test]
+    fn identical_inline_schemas_are_one_type_but_components_stay_apart() {
+        let (api, warnings) = lower(
+            "    A: {type: object, properties: {x: {type: string}}}\n    B: {type: object, properties: {x: {type: string}}}\n    C:\n      type: object\n      properties:\n        p: {type: object, properties: {k: {type: string, enum: [a, b]}}}\n        q: {type: object, description: another doc, properties: {k: {type: string, enum: [a, b]}}}\n",
+        );
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert!(api.types.iter().any(|t| t.name == "A"));
+        assert!(api.types.iter().any(|t| t.name == "B"));
+        assert_eq!(field(&api, "C", "p"), TypeRef::Named("Cp".into()));
+        assert_eq!(field(&api, "C", "q"), TypeRef::Named("Cp".into()));
+        assert!(!api.types.iter().any(|t| t.name == "CQ" || t.name == "CQK"));
+    }
+
+    #[test]
+    fn pointers_name_their_types_after_their_place_whichever_comes_first() {
+        let (api, warnings) = lower(
+            "    First:\n      type: object\n      properties:\n        at: {$ref: '#/components/schemas/Second/properties/spot'}\n        mode: {$ref: '#/components/schemas/Second/properties/spot/properties/mode'}\n    Second:\n      type: object\n      properties:\n        spot:\n          type: object\n          properties:\n            mode: {type: string, enum: [on, off]}\n",
+        );
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(
+            field(&api, "First", "at"),
+            TypeRef::Named("SecondSpot".into())
+        );
+        assert_eq!(
+            field(&api, "Second", "spot"),
+            TypeRef::Named("SecondSpot".into())
+        );
+        assert_eq!(
+            field(&api, "First", "mode"),
+            TypeRef::Named("SecondSpotMode".into())
+        );
+        assert_eq!(
+            field(&api, "SecondSpot", "mode"),
+            TypeRef::Named("SecondSpotMode".into())
+        );
     }
 }
