@@ -22,7 +22,8 @@
 //!   `allOf` of a `$ref`, `type: object` beside `allOf`, a part whose property is a `oneOf`,
 //!   an annotation-only part), `$ref`s to schemas that are not components (a component
 //!   parameter's schema, a property of another schema, a response's schema), followed before
-//!   their owner is lowered, and identical inline schemas as one type.
+//!   their owner is lowered, identical inline schemas as one type, and fields shared by the
+//!   alternatives of a `oneOf` (beside it, or in the other parts of an `allOf`).
 
 use clientgen_tests::{fixture_output, lower_fixture};
 use serde_json::{json, Value};
@@ -554,4 +555,34 @@ fn pointers_to_parameter_and_response_schemas_reuse_their_types() {
         surface.contains("fleet_summary() -> ListFleetResponse"),
         "{surface}"
     );
+}
+
+/// Fields beside a `oneOf` (or in the other parts of its `allOf`) are in every alternative.
+#[test]
+fn shared_fields_go_into_each_alternative_of_a_one_of() {
+    use typing_client::types::{
+        Delivery, DeliveryParcel, DeliveryVariant2, Shipment, ShipmentParcel, ShipmentVariant2,
+    };
+    assert_eq!(
+        round_trip::<Shipment>(json!({"id": "s1", "weight": 2.5})),
+        Shipment::ShipmentParcel(ShipmentParcel {
+            id: "s1".into(),
+            weight: 2.5
+        })
+    );
+    assert_eq!(
+        round_trip::<Shipment>(json!({"id": "s2", "pallets": 3})),
+        Shipment::ShipmentVariant2(ShipmentVariant2 {
+            id: "s2".into(),
+            pallets: 3
+        })
+    );
+    assert!(matches!(
+        round_trip::<Delivery>(json!({"id": "d1", "name": "x", "weight": 1.0})),
+        Delivery::DeliveryParcel(DeliveryParcel { weight, .. }) if weight == 1.0
+    ));
+    assert!(matches!(
+        round_trip::<Delivery>(json!({"id": "d2", "letters": 4})),
+        Delivery::DeliveryVariant2(DeliveryVariant2 { letters: 4, .. })
+    ));
 }

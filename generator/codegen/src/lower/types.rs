@@ -209,9 +209,12 @@ impl<'a> TypeSpace<'a> {
             SchemaKind::AnyOf { any_of: variants } if alternatives(variants) >= 2 => {
                 Some(self.union_kind(name, schema, variants, pointer, "anyOf"))
             }
-            SchemaKind::Any(any) if !any.all_of.is_empty() => {
-                self.merged_all_of(name, schema, pointer)
+            SchemaKind::Any(any) if !any.one_of.is_empty() || !any.any_of.is_empty() => {
+                self.distributed(name, schema, pointer)
             }
+            SchemaKind::Any(any) if !any.all_of.is_empty() => self
+                .merged_all_of(name, schema, pointer)
+                .or_else(|| self.distributed(name, schema, pointer)),
             SchemaKind::Any(any) if !any.properties.is_empty() => {
                 let object = ObjectType {
                     properties: any.properties.clone(),
@@ -230,7 +233,9 @@ impl<'a> TypeSpace<'a> {
             {
                 None
             }
-            SchemaKind::AllOf { .. } => self.merged_all_of(name, schema, pointer),
+            SchemaKind::AllOf { .. } => self
+                .merged_all_of(name, schema, pointer)
+                .or_else(|| self.distributed(name, schema, pointer)),
             _ => None,
         }
     }
@@ -380,6 +385,162 @@ impl<'a> TypeSpace<'a> {
             }
         }
         true
+    }
+
+    /// Fields shared by every alternative of a `oneOf`/`anyOf` (`properties` beside it, or
+    /// the other parts of an `allOf` one part of which is the `oneOf`): a union with one struct
+    /// per alternative, the shared fields then the alternative's own (`{name}{Alternative}`).
+    /// `None` when an alternative or a shared part is not an object.
+    fn distributed(&mut self, name: &str, schema: &Schema, pointer: &str) -> Option<TypeKind> {
+        let annotation = ReferenceOr::Item(Schema {
+            schema_data: openapiv3::SchemaData::default(),
+            schema_kind: SchemaKind::Any(AnySchema::default()),
+        });
+        // The alternatives, their keyword and pointer, and the shared part.
+        let (alternatives, at, shared) = match &schema.schema_kind {
+            SchemaKind::Any(any) => {
+                let (alternatives, keyword) = match (any.one_of.is_empty(), any.any_of.is_empty()) {
+                    (false, true) => (any.one_of.clone(), "oneOf"),
+                    (true, false) => (any.any_of.clone(), "anyOf"),
+                    _ => return None,
+                };
+                let mut rest = any.clone();
+                rest.one_of.clear();
+                rest.any_of.clear();
+                let shared = Schema {
+                    schema_data: openapiv3::SchemaData::default(),
+                    schema_kind: SchemaKind::Any(rest),
+                };
+                (alternatives, format!("{pointer}/{keyword}"), shared)
+            }
+            SchemaKind::AllOf { all_of } => {
+                let composed: Vec<(usize, Vec<ReferenceOr<Schema>>, &str)> = typed_parts(all_of)
+                    .filter_map(|(index, part)| match part {
+                        ReferenceOr::Item(part) => match &part.schema_kind {
+                            SchemaKind::OneOf { one_of } => Some((index, one_of.clone(), "oneOf")),
+                            SchemaKind::AnyOf { any_of } => Some((index, any_of.clone(), "anyOf")),
+                            _ => None,
+                        },
+                        ReferenceOr::Reference { .. } => None,
+                    })
+                    .collect();
+                let [(index, alternatives, keyword)] = composed.as_slice() else {
+                    return None;
+                };
+                let mut parts = all_of.clone();
+                if let Some(part) = parts.get_mut(*index) {
+                    *part = annotation.clone();
+                }
+                let shared = Schema {
+                    schema_data: openapiv3::SchemaData::default(),
+                    schema_kind: SchemaKind::AllOf { all_of: parts },
+                };
+                (
+                    alternatives.clone(),
+                    format!("{pointer}/allOf/{index}/{keyword}"),
+                    shared,
+                )
+            }
+            _ => return None,
+        };
+        let mut common = Merged::default();
+        let mut visiting = vec![pointer.to_owned()];
+        if !self.collect_all_of(&shared, pointer, name, &mut common, &mut visiting) {
+            return None;
+        }
+        let discriminator = schema.schema_data.discriminator.as_ref();
+        let mut scope = Scope::with_reserved(&["Unknown"]);
+        let mut variants = Vec::new();
+        for (index, alternative) in alternatives.iter().enumerate() {
+            if is_null_schema(alternative) {
+                continue;
+            }
+            let alternative_at = format!("{at}/{index}");
+            let (resolved, place, base, short) = match alternative {
+                ReferenceOr::Item(item) => (
+                    item.clone(),
+                    alternative_at.clone(),
+                    name.to_owned(),
+                    format!("Variant{}", index + 1),
+                ),
+                ReferenceOr::Reference { reference } => {
+                    let (resolved, place) = self.schema_at(reference)?;
+                    let base = self.place_name(&place);
+                    (resolved, place, base.clone(), base)
+                }
+            };
+            let mut merged = Merged {
+                properties: common.properties.clone(),
+                required: common.required.clone(),
+            };
+            let mut visiting = vec![pointer.to_owned(), place.clone()];
+            if !self.collect_all_of(&resolved, &place, &base, &mut merged, &mut visiting) {
+                return None;
+            }
+            let properties = merged.properties.into_values().collect();
+            let kind = self.fields(properties, &merged.required);
+            let hint = format!("{name}{short}");
+            let ty = TypeRef::Named(self.add_inline(&hint, kind, &alternative_at, None));
+            let tags = match (discriminator, alternative) {
+                (Some(discriminator), ReferenceOr::Reference { reference }) => {
+                    let short = reference.strip_prefix(SCHEMA_PREFIX).unwrap_or(reference);
+                    let mut tags: Vec<String> = discriminator
+                        .mapping
+                        .iter()
+                        .filter(|(_, target)| *target == reference || *target == short)
+                        .map(|(tag, _)| tag.clone())
+                        .collect();
+                    if tags.is_empty() {
+                        tags.push(short.to_owned());
+                    }
+                    tags
+                }
+                _ => Vec::new(),
+            };
+            variants.push(UnionVariant {
+                rust_name: scope.claim(variant_name(&ty)),
+                ty,
+                tags,
+                boxed: false,
+            });
+        }
+        if variants.len() < 2 {
+            return None;
+        }
+        let tagged = discriminator.filter(|_| variants.iter().all(|v| !v.tags.is_empty()));
+        if tagged.is_none() {
+            for variant in &mut variants {
+                variant.tags.clear();
+            }
+        }
+        Some(TypeKind::Union {
+            discriminator: tagged.map(|d| d.property_name.clone()),
+            variants,
+        })
+    }
+
+    /// Adds a named type made from an inline schema at `pointer`, unless an earlier inline
+    /// type has its shape; its name either way.
+    fn add_inline(
+        &mut self,
+        hint: &str,
+        kind: TypeKind,
+        pointer: &str,
+        doc: Option<String>,
+    ) -> String {
+        let shape = shape_key(&kind);
+        if let Some(name) = self.shapes.get(&shape) {
+            return name.clone();
+        }
+        let name = self.scope.claim(type_name(hint));
+        self.shapes.insert(shape, name.clone());
+        self.pointers.insert(name.clone(), pointer.to_owned());
+        self.defs.push(TypeDef {
+            name: name.clone(),
+            doc,
+            kind,
+        });
+        name
     }
 
     /// The schema a `$ref` points at (following `$ref`s to `$ref`s), with its JSON pointer:
@@ -1232,13 +1393,13 @@ fn unsupported(schema: &Schema) -> String {
     let what = match &schema.schema_kind {
         SchemaKind::Not { .. } => "`not` (anything but a schema) has no Rust type",
         SchemaKind::AllOf { .. } => {
-            "an `allOf` whose parts are not all objects (or all the same scalar type) has no Rust type"
+            "an `allOf` whose parts are not all objects (or all the same scalar type, or objects and one `oneOf` of objects) has no Rust type"
         }
         SchemaKind::Any(any) if !any.all_of.is_empty() => {
             "an `allOf` beside `oneOf`, `anyOf` or `items`, or whose parts are not all objects, has no Rust type"
         }
         SchemaKind::Any(any) if !any.one_of.is_empty() || !any.any_of.is_empty() => {
-            "a `oneOf`/`anyOf` beside `properties`, `items` or another `oneOf`/`anyOf` has no Rust type yet"
+            "a `oneOf`/`anyOf` beside `items` or another `oneOf`/`anyOf`, or with shared `properties` and an alternative that is not an object, has no Rust type"
         }
         _ => "this schema form has no Rust type yet",
     };
@@ -1290,6 +1451,7 @@ fn shape_key(kind: &TypeKind) -> String {
 
 /// A property of a struct, with the place it is written and the name an inline type of it
 /// gets.
+#[derive(Clone)]
 struct MergedProperty {
     wire_name: String,
     schema: ReferenceOr<Schema>,

@@ -6,6 +6,67 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The `Delivery` schema.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Delivery {
+    /// The `DeliveryParcel` alternative.
+    DeliveryParcel(DeliveryParcel),
+    /// The `DeliveryVariant2` alternative.
+    DeliveryVariant2(DeliveryVariant2),
+    /// A value that none of the alternatives this version of the client knows takes;
+    /// it is kept as sent.
+    Unknown(serde_json::Value),
+}
+
+impl Serialize for Delivery {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::DeliveryParcel(value) => value.serialize(serializer),
+            Self::DeliveryVariant2(value) => value.serialize(serializer),
+            Self::Unknown(value) => value.serialize(serializer),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Delivery {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if let Ok(decoded) = serde_json::from_value::<DeliveryParcel>(value.clone()) {
+            return Ok(Self::DeliveryParcel(decoded));
+        }
+        if let Ok(decoded) = serde_json::from_value::<DeliveryVariant2>(value.clone()) {
+            return Ok(Self::DeliveryVariant2(decoded));
+        }
+        Ok(Self::Unknown(value))
+    }
+}
+
+/// The `DeliveryParcel` schema.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeliveryParcel {
+    /// The `id` property.
+    pub id: String,
+    /// The `name` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The `weight` property.
+    pub weight: f64,
+}
+
+/// The `DeliveryVariant2` schema.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeliveryVariant2 {
+    /// The `id` property.
+    pub id: String,
+    /// The `name` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The `letters` property.
+    pub letters: i64,
+}
+
 /// The `ListFleetResponse` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListFleetResponse {
@@ -14,6 +75,68 @@ pub struct ListFleetResponse {
     pub total: Option<i64>,
     /// The `trucks` property.
     pub trucks: Vec<Truck>,
+}
+
+/// The `Parcel` schema.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Parcel {
+    /// The `weight` property.
+    pub weight: f64,
+}
+
+/// The `Shipment` schema.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Shipment {
+    /// The `ShipmentParcel` alternative.
+    ShipmentParcel(ShipmentParcel),
+    /// The `ShipmentVariant2` alternative.
+    ShipmentVariant2(ShipmentVariant2),
+    /// A value that none of the alternatives this version of the client knows takes;
+    /// it is kept as sent.
+    Unknown(serde_json::Value),
+}
+
+impl Serialize for Shipment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::ShipmentParcel(value) => value.serialize(serializer),
+            Self::ShipmentVariant2(value) => value.serialize(serializer),
+            Self::Unknown(value) => value.serialize(serializer),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Shipment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if let Ok(decoded) = serde_json::from_value::<ShipmentParcel>(value.clone()) {
+            return Ok(Self::ShipmentParcel(decoded));
+        }
+        if let Ok(decoded) = serde_json::from_value::<ShipmentVariant2>(value.clone()) {
+            return Ok(Self::ShipmentVariant2(decoded));
+        }
+        Ok(Self::Unknown(value))
+    }
+}
+
+/// The `ShipmentParcel` schema.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShipmentParcel {
+    /// The `id` property.
+    pub id: String,
+    /// The `weight` property.
+    pub weight: f64,
+}
+
+/// The `ShipmentVariant2` schema.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShipmentVariant2 {
+    /// The `id` property.
+    pub id: String,
+    /// The `pallets` property.
+    pub pallets: i64,
 }
 
 /// The `Status` schema.
