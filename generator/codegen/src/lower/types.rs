@@ -508,7 +508,15 @@ impl<'a> TypeSpace<'a> {
             return None;
         }
         let tagged = discriminator.filter(|_| variants.iter().all(|v| !v.tags.is_empty()));
-        if tagged.is_none() {
+        if discriminator.is_some() && tagged.is_none() {
+            self.diagnostics.push(
+                Diagnostic::warning(
+                    self.file,
+                    "the discriminator cannot select an inline alternative; the alternatives are tried in turn instead".to_owned(),
+                )
+                .at(format!("{pointer}/discriminator"))
+                .hint("make each alternative a `$ref` to a component schema"),
+            );
             for variant in &mut variants {
                 variant.tags.clear();
             }
