@@ -1635,6 +1635,16 @@ mod tests {
     }
 
     #[test]
+    fn a_pointer_to_an_operation_parameter_schema_is_that_parameter_type() {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get:\n      operationId: getX\n      parameters:\n        - {name: sort order, in: query, schema: {type: string, enum: [asc, desc]}}\n      responses: {'204': {description: ok}}\ncomponents:\n  schemas:\n    S: {type: object, properties: {o: {$ref: '#/paths/~1x/get/parameters/0/schema'}}}\n";
+        let (api, warnings) = crate::lower(text, "t.yaml").unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let named = TypeRef::Named("GetXSortOrder".into());
+        assert_eq!(field(&api, "S", "o"), named);
+        assert_eq!(api.operations[0].params[0].ty, named);
+    }
+
+    #[test]
     fn schema_places() {
         use super::is_schema_place;
         assert!(is_schema_place(
