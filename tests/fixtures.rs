@@ -22,6 +22,12 @@
 //!   data in examples, defaults and `x-` extensions, a property named `$ref`) loads and types.
 //! * `multifile`: a document split over several files (`./`, `../` and whole-file references,
 //!   a JSON file referenced from YAML, a cycle across two files), bundled into one crate.
+//! * `typing`: every well-formed schema gets a Rust type: `allOf` chains (a `$ref` to an
+//!   `allOf` of a `$ref`, `type: object` beside `allOf`, a part whose property is a `oneOf`,
+//!   an annotation-only part), `$ref`s to schemas that are not components (a component
+//!   parameter's schema, a property of another schema, a response's schema), followed before
+//!   their owner is lowered, identical inline schemas as one type, and fields shared by the
+//!   alternatives of a `oneOf` (beside it, or in the other parts of an `allOf`).
 
 use clientgen_tests::{fixture_output, lower_fixture};
 use serde_json::{json, Value};
@@ -575,4 +581,111 @@ fn multifile_values_decode_across_files_and_encode_back() {
     assert_eq!(problem.code, Some(7));
     let note: Note = round_trip(json!({"text": "hi"}));
     assert_eq!(note.text.as_deref(), Some("hi"));
+}
+
+#[test]
+fn typing_types_snapshot() {
+    insta::assert_snapshot!(fixture_output("typing", "src/types.rs"));
+}
+
+/// No place of the fixture is a JSON value, and there are no warnings: if a construct
+/// regresses to `serde_json::Value`, this fails.
+#[test]
+fn typing_api_surface_snapshot_has_no_json_values() {
+    let (api, warnings) = lower_fixture("typing");
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let surface = clientgen_tests::api_surface(&api);
+    let unknown_variants = surface.matches("Unknown(Value)").count();
+    assert_eq!(
+        surface.matches("Value").count(),
+        unknown_variants,
+        "{surface}"
+    );
+    insta::assert_snapshot!(surface);
+}
+
+#[test]
+fn all_of_chains_and_pointers_decode_into_one_struct_each() {
+    use typing_client::types::{
+        ListFleetResponse, Status, Trip, Truck, TruckCargo, TruckCargoVariant2, VehiclePosition,
+    };
+    let truck: Truck = round_trip(json!({
+        "id": "t1", "name": "Big", "position": {"lat": 1.5, "lon": 2.5}, "status": "active",
+        "payload": 12.0, "cargo": {"kind": "sand", "weight": 3.0},
+    }));
+    // Fields of the whole chain (Thing, Vehicle, Truck), the inherited position typed once.
+    assert_eq!(truck.id, "t1");
+    assert_eq!(truck.position, VehiclePosition { lat: 1.5, lon: 2.5 });
+    assert_eq!(truck.status, Some(Status::Active));
+    assert_eq!(
+        truck.cargo,
+        Some(TruckCargo::TruckCargoVariant2(TruckCargoVariant2 {
+            kind: "sand".into(),
+            weight: Some(3.0)
+        }))
+    );
+    // Unknown fields are ignored, as by any struct.
+    let extra: Truck = decode(json!({
+        "id": "t2", "position": {"lat": 0, "lon": 0}, "payload": 1, "cargo": "gravel", "wheels": 18,
+    }));
+    assert_eq!(extra.cargo, Some(TruckCargo::String("gravel".into())));
+    // A required field of a part deep in the chain is required.
+    assert!(serde_json::from_value::<Truck>(
+        json!({"position": {"lat": 0, "lon": 0}, "payload": 1})
+    )
+    .is_err());
+
+    // `$ref`s to a property and to a response's schema, and an identical copy: the same types.
+    let trip: Trip = round_trip(json!({
+        "start": {"lat": 1.0, "lon": 2.0}, "end": {"lat": 3.0, "lon": 4.0}, "via": {"lat": 5.0, "lon": 6.0},
+        "fleet": {"trucks": [], "total": 0},
+    }));
+    let via: Option<VehiclePosition> = trip.via;
+    assert_eq!(via.map(|v| v.lon), Some(6.0));
+    let fleet: Option<ListFleetResponse> = trip.fleet;
+    assert_eq!(fleet.and_then(|f| f.total), Some(0));
+}
+
+/// The same enum for a component parameter and a parameter whose schema points at it; the
+/// same response type for an operation whose response schema points at another's.
+#[test]
+fn pointers_to_parameter_and_response_schemas_reuse_their_types() {
+    let (api, _) = lower_fixture("typing");
+    let surface = clientgen_tests::api_surface(&api);
+    assert!(surface.contains("setters .status(Status)"), "{surface}");
+    assert!(surface.contains("setters .state(Status)"), "{surface}");
+    assert!(
+        surface.contains("fleet_summary() -> ListFleetResponse"),
+        "{surface}"
+    );
+}
+
+/// Fields beside a `oneOf` (or in the other parts of its `allOf`) are in every alternative.
+#[test]
+fn shared_fields_go_into_each_alternative_of_a_one_of() {
+    use typing_client::types::{
+        Delivery, DeliveryParcel, DeliveryVariant2, Shipment, ShipmentParcel, ShipmentVariant2,
+    };
+    assert_eq!(
+        round_trip::<Shipment>(json!({"id": "s1", "weight": 2.5})),
+        Shipment::ShipmentParcel(ShipmentParcel {
+            id: "s1".into(),
+            weight: 2.5
+        })
+    );
+    assert_eq!(
+        round_trip::<Shipment>(json!({"id": "s2", "pallets": 3})),
+        Shipment::ShipmentVariant2(ShipmentVariant2 {
+            id: "s2".into(),
+            pallets: 3
+        })
+    );
+    assert!(matches!(
+        round_trip::<Delivery>(json!({"id": "d1", "name": "x", "weight": 1.0})),
+        Delivery::DeliveryParcel(DeliveryParcel { weight, .. }) if weight == 1.0
+    ));
+    assert!(matches!(
+        round_trip::<Delivery>(json!({"id": "d2", "letters": 4})),
+        Delivery::DeliveryVariant2(DeliveryVariant2 { letters: 4, .. })
+    ));
 }

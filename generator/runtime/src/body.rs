@@ -138,22 +138,29 @@ pub(crate) fn form_fields<T: Serialize + ?Sized>(
 /// elements that are objects or arrays as `key[index][inner]=v`). Parameter styles have no
 /// form for nested objects; this is the one encoding that is the body's own.
 fn nested(key: String, value: &Ordered, out: &mut Vec<(String, String)>) {
+    bracketed(key, value, "", out);
+}
+
+/// [`nested`], with `empty` after the key of each scalar in an array: `""` for the default
+/// encoding (`tags=a&tags=b`), `"[]"` for `deepObject` (`tags[]=a&tags[]=b`, Stripe's
+/// convention, as query parameters in that style write it).
+fn bracketed(key: String, value: &Ordered, empty: &str, out: &mut Vec<(String, String)>) {
     match value {
         Ordered::Null => {}
         Ordered::Array(items) => {
             for (index, item) in items.iter().enumerate() {
                 match item {
                     Ordered::Array(_) | Ordered::Object(_) => {
-                        nested(format!("{key}[{index}]"), item, out);
+                        bracketed(format!("{key}[{index}]"), item, empty, out);
                     }
                     Ordered::Null => {}
-                    scalar => out.push((key.clone(), scalar.text())),
+                    scalar => out.push((format!("{key}{empty}"), scalar.text())),
                 }
             }
         }
         Ordered::Object(fields) => {
             for (inner, value) in fields {
-                nested(format!("{key}[{inner}]"), value, out);
+                bracketed(format!("{key}[{inner}]"), value, empty, out);
             }
         }
         scalar => out.push((key, scalar.text())),
@@ -163,8 +170,8 @@ fn nested(key: String, value: &Ordered, out: &mut Vec<(String, String)>) {
 /// A field with a declared style, in the pairs the query's encoder writes (not yet escaped:
 /// the whole form is percent-encoded at the end). The field's value may be more than RFC 6570
 /// writes: a nested array or object is its JSON text, and an empty array or object is written
-/// `name=` by a style that does not explode. `deepObject` is written as the default encoding
-/// writes objects, `name[key]=value` at any depth.
+/// `name=` by a style that does not explode. `deepObject` nests at any depth as a query
+/// parameter in that style does: `name[key]=value`, `name[]=item`, `name[0][key]=value`.
 fn styled(
     key: &str,
     value: &Ordered,
@@ -172,7 +179,7 @@ fn styled(
     out: &mut Vec<(String, String)>,
 ) -> Result<(), String> {
     if style == Style::DeepObject {
-        nested(key.to_owned(), value, out);
+        bracketed(key.to_owned(), value, "[]", out);
         return Ok(());
     }
     let shape = match value {
@@ -456,8 +463,8 @@ mod tests {
             owned(&[
                 ("a", r#"[1,2],{"k":"v"}"#),
                 ("x", "[1]"),
-                ("c[x][y]", "1"),
-                ("c[x][y]", "2"),
+                ("c[x][y][]", "1"),
+                ("c[x][y][]", "2"),
                 ("d", "text"),
                 ("e", ""),
             ])

@@ -66,9 +66,11 @@ pub enum Style {
     SpaceDelimited,
     /// `pipeDelimited` (query): `color=blue%7Cblack%7Cbrown`, `color=R%7C100%7CG%7C200%7CB%7C150`.
     PipeDelimited,
-    /// `deepObject` (query, objects only): `color%5BR%5D=100&color%5BG%5D=200&color%5BB%5D=150`,
+    /// `deepObject` (query; objects and arrays): `color%5BR%5D=100&color%5BG%5D=200&color%5BB%5D=150`,
     /// that is `color[R]=100&color[G]=200&color[B]=150` with the brackets percent-encoded as
-    /// RFC 3986 requires in a query.
+    /// RFC 3986 requires in a query. OpenAPI defines only flat objects; deeper values follow
+    /// Stripe's bracket convention: `expand[]=a`, `metadata[key]=v`, `a[b][c]=v`, `a[b][]=v`,
+    /// arrays of objects by index (`items[0][price]=v`).
     DeepObject,
     /// The value as JSON text, for a parameter with `content: application/json`:
     /// `{"R":100,"G":200,"B":150}`, escaped as its place requires.
@@ -407,23 +409,55 @@ pub(crate) fn query<T: Serialize + ?Sized>(
     allow_reserved: bool,
 ) -> Result<Vec<(String, String)>, String> {
     let escape: fn(&str) -> String = if allow_reserved { reserved } else { form };
-    let shape = shape(value, style)?;
     let key = form(name);
+    if style == Style::DeepObject {
+        let mut out = Vec::new();
+        match Ordered::of(value)? {
+            Ordered::Null => {}
+            node @ (Ordered::Object(_) | Ordered::Array(_)) => {
+                deep(&key, &node, escape, &mut out);
+            }
+            _ => {
+                return Err(
+                    "the deepObject style needs an object or an array, not a single value"
+                        .to_owned(),
+                )
+            }
+        }
+        return Ok(out);
+    }
+    let shape = shape(value, style)?;
     match style {
         Style::Json => Ok(pairs(&key, &shape, false, ",", form, escape)),
-        Style::DeepObject => match shape {
-            Shape::Absent => Ok(Vec::new()),
-            Shape::Object(entries) => Ok(entries
-                .iter()
-                .map(|(property, value)| (format!("{key}%5B{}%5D", form(property)), escape(value)))
-                .collect()),
-            Shape::Scalar(_) => {
-                Err("the deepObject style needs an object, not a single value".to_owned())
-            }
-            Shape::List(_) => Err("the deepObject style needs an object, not an array".to_owned()),
-        },
         other => delimited(&key, &shape, other, form, escape)
             .ok_or_else(|| not_allowed(other, "a query parameter")),
+    }
+}
+
+/// The pairs of a `deepObject` query parameter, nested at any depth in the bracket convention
+/// of Stripe's API (and Rails, PHP, `qs`): an object's entries as `key[inner]=v`, an array's
+/// scalars as `key[]=v`, its objects and arrays by index (`key[0][inner]=v`); `null` sends
+/// nothing. Brackets are escaped (`%5B`, `%5D`), as in any query value.
+fn deep(key: &str, node: &Ordered, escape: fn(&str) -> String, out: &mut Vec<(String, String)>) {
+    match node {
+        Ordered::Null => {}
+        Ordered::Object(entries) => {
+            for (inner, value) in entries {
+                deep(&format!("{key}%5B{}%5D", form(inner)), value, escape, out);
+            }
+        }
+        Ordered::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                match item {
+                    Ordered::Null => {}
+                    Ordered::Object(_) | Ordered::Array(_) => {
+                        deep(&format!("{key}%5B{index}%5D"), item, escape, out);
+                    }
+                    scalar => out.push((format!("{key}%5B%5D"), escape(&scalar.text()))),
+                }
+            }
+        }
+        scalar => out.push((key.to_owned(), escape(&scalar.text()))),
     }
 }
 
@@ -732,13 +766,37 @@ mod tests {
         }
     }
 
+    /// Stripe's convention: `expand[]=a`, `metadata[key]=v`, `items[0][price]=p`, at any
+    /// depth (`json!` sorts keys; a struct keeps its declaration order).
+    #[test]
+    fn deep_object_nests_arrays_and_objects_in_brackets() {
+        assert_eq!(
+            query_text(&json!(["a", "b.c"]), Style::DeepObject),
+            "color%5B%5D=a&color%5B%5D=b.c"
+        );
+        let value = json!({
+            "metadata": {"order id": "6735", "tags": ["x", null, "y"]},
+            "items": [{"price": "p_1", "quantity": 2}, null, [true]],
+            "skip": null,
+            "note": "a&b"
+        });
+        assert_eq!(
+            query_text(&value, Style::DeepObject),
+            "color%5Bitems%5D%5B0%5D%5Bprice%5D=p_1\
+             &color%5Bitems%5D%5B0%5D%5Bquantity%5D=2\
+             &color%5Bitems%5D%5B2%5D%5B%5D=true\
+             &color%5Bmetadata%5D%5Border%20id%5D=6735\
+             &color%5Bmetadata%5D%5Btags%5D%5B%5D=x\
+             &color%5Bmetadata%5D%5Btags%5D%5B%5D=y\
+             &color%5Bnote%5D=a%26b"
+        );
+    }
+
     #[test]
     fn what_a_style_cannot_write_is_an_error() {
         let nested = json!({"a": {"b": 1}});
-        assert!(query("f", &nested, Style::DeepObject, false).is_err());
         assert!(query("f", &nested, Style::Form { explode: true }, false).is_err());
         assert!(query("f", &json!([[1]]), Style::SpaceDelimited, false).is_err());
-        assert!(query("f", &array(), Style::DeepObject, false).is_err());
         assert!(query("f", "x", Style::DeepObject, false).is_err());
         assert!(query("f", "x", Style::Label { explode: false }, false).is_err());
         assert!(path("f", "x", Style::Form { explode: true }).is_err());

@@ -453,8 +453,8 @@ impl Context<'_> {
                 if let Some(kind) = not_an_object(self.spec, schema) {
                     self.warn(
                         &format!("{at}/style"),
-                        format!("the `deepObject` style writes objects, but this parameter is {kind}; it is sent in the query's default style ({fallback})"),
-                        "give the parameter an object schema, or another style",
+                        format!("the `deepObject` style writes objects (and, in Stripe's bracket convention, arrays), but this parameter is {kind}; it is sent in the query's default style ({fallback})"),
+                        "give the parameter an object or array schema, or another style",
                     );
                     return fallback;
                 }
@@ -1007,7 +1007,6 @@ impl Context<'_> {
 fn not_an_object(spec: &OpenAPI, schema: &ReferenceOr<Schema>) -> Option<&'static str> {
     let schema = component(spec, schema, |c| &c.schemas, "#/components/schemas/")?;
     match &schema.schema_kind {
-        SchemaKind::Type(Type::Array(_)) => Some("an array"),
         SchemaKind::Type(Type::String(_)) => Some("a string"),
         SchemaKind::Type(Type::Number(_)) => Some("a number"),
         SchemaKind::Type(Type::Integer(_)) => Some("an integer"),

@@ -17,6 +17,8 @@ pub struct ListItems<'a> {
     words: Option<Vec<String>>,
     codes: Option<Vec<String>>,
     filter: Option<crate::types::Filter>,
+    expand: Option<Vec<String>>,
+    metadata: Option<std::collections::BTreeMap<String, String>>,
     color: Option<crate::types::Rgb>,
     r#where: Option<crate::types::ListItemsWhere>,
     r#type: Option<crate::types::ListItemsType>,
@@ -44,6 +46,8 @@ impl<'a> ListItems<'a> {
             words: None,
             codes: None,
             filter: None,
+            expand: None,
+            metadata: None,
             color: None,
             r#where: None,
             r#type: None,
@@ -90,6 +94,21 @@ impl<'a> ListItems<'a> {
     /// A filter object, one `filter[key]=value` pair per property.
     pub fn filter(mut self, value: crate::types::Filter) -> Self {
         self.filter = Some(value);
+        self
+    }
+
+    /// Fields to expand, in Stripe's bracket convention (`expand[]=a&expand[]=b`).
+    pub fn expand(mut self, value: Vec<String>) -> Self {
+        self.expand = Some(value);
+        self
+    }
+
+    /// Free-form pairs, one `metadata[key]=value` pair per entry.
+    pub fn metadata(
+        mut self,
+        value: std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        self.metadata = Some(value);
         self
     }
 
@@ -162,6 +181,8 @@ impl<'a> ListItems<'a> {
             .query_with("words", &self.words, clientgen_runtime::Style::SpaceDelimited)
             .query_with("codes", &self.codes, clientgen_runtime::Style::PipeDelimited)
             .query_with("filter", &self.filter, clientgen_runtime::Style::DeepObject)
+            .query_with("expand", &self.expand, clientgen_runtime::Style::DeepObject)
+            .query_with("metadata", &self.metadata, clientgen_runtime::Style::DeepObject)
             .query("color", &self.color)
             .query_with("where", &self.r#where, clientgen_runtime::Style::Json)
             .query("type", &self.r#type)

@@ -15,9 +15,12 @@ pub struct Filter {
     /// The `size` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
-    /// A nested object, which `deepObject` cannot write.
+    /// A nested object, written `filter[range][min]=1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub range: Option<Range>,
+    /// A nested array, written `filter[tags][]=a`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
 }
 
 /// The `ListItemsType` schema.
