@@ -63,6 +63,9 @@ enum Command {
         /// Only generate and time; do not build the crates.
         #[arg(long)]
         no_clippy: bool,
+        /// Also print each document's warnings (on stderr).
+        #[arg(long)]
+        warnings: bool,
     },
 }
 
@@ -82,7 +85,11 @@ fn main() -> ExitCode {
             base,
             fail_on_breaking,
         } => diff(&root, &base, fail_on_breaking),
-        Command::Real { docs, no_clippy } => real(&root, docs, !no_clippy),
+        Command::Real {
+            docs,
+            no_clippy,
+            warnings,
+        } => real(&root, docs, !no_clippy, warnings),
         Command::Audit {
             vendor,
             page,
@@ -189,7 +196,7 @@ fn audit(
 }
 
 /// `real`: the table on stdout, each failure's details on stderr.
-fn real(root: &Path, given: Vec<std::path::PathBuf>, clippy: bool) -> ExitCode {
+fn real(root: &Path, given: Vec<std::path::PathBuf>, clippy: bool, warnings: bool) -> ExitCode {
     let docs = if given.is_empty() {
         match xtask::real::documents(root) {
             Ok(docs) => docs,
@@ -210,6 +217,11 @@ fn real(root: &Path, given: Vec<std::path::PathBuf>, clippy: bool) -> ExitCode {
         let outcome = xtask::real::run(root, doc, &out_root, &target_dir, clippy);
         for error in &outcome.errors {
             eprintln!("{error}\n");
+        }
+        if warnings {
+            for warning in &outcome.warnings {
+                eprintln!("{warning}\n");
+            }
         }
         if let Some(Err(clippy)) = &outcome.clippy {
             eprintln!("{clippy}\n");

@@ -43,6 +43,8 @@ pub struct Outcome {
     pub clippy: Option<Result<(), String>>,
     /// The errors, when it did not generate.
     pub errors: Vec<String>,
+    /// The warnings, when it generated.
+    pub warnings: Vec<String>,
 }
 
 /// The figures of a document that generated.
@@ -199,6 +201,7 @@ pub fn run(root: &Path, doc: &Path, out_root: &Path, target_dir: &Path, clippy: 
         clippy_time: None,
         clippy: None,
         errors: Vec::new(),
+        warnings: Vec::new(),
     };
     let text = match std::fs::read_to_string(doc) {
         Ok(text) => text,
@@ -248,6 +251,7 @@ pub fn run(root: &Path, doc: &Path, out_root: &Path, target_dir: &Path, clippy: 
         None => return outcome,
     };
     outcome.generated = Some(Counts::of(&generated.api, &generated.warnings));
+    outcome.warnings = generated.warnings.iter().map(ToString::to_string).collect();
     if !clippy {
         return outcome;
     }
@@ -407,6 +411,7 @@ components:
             clippy_time: Some(Duration::from_secs(7)),
             clippy: Some(Ok(())),
             errors: Vec::new(),
+            warnings: Vec::new(),
         };
         let table = table(&[outcome]);
         assert!(table.contains("| JSON values | Typing lost |"), "{table}");
