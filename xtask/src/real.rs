@@ -383,6 +383,8 @@ components:
       oneOf:
         - {type: string}
         - {type: object}
+  responses:
+    Nope: {description: a response without a body}
 "##;
         let (api, warnings) = clientgen::lower(spec, "t.yaml").expect("the document lowers");
         // Thing: meta, tags, extra, lost; Anything; Either's object; the filter parameter; the
