@@ -405,8 +405,8 @@ fn int_enum(doc: &TokenStream, name: &proc_macro2::Ident, variants: &[IntVariant
     }
 }
 
-/// A `oneOf`/`anyOf`: one tuple variant per alternative and `Unknown(serde_json::Value)`.
-/// Encoding writes the alternative as it is. Decoding reads the value once, then picks the
+/// A `oneOf`/`anyOf`: one tuple variant per alternative and `Unknown(serde_json::Value)`,
+/// allowed to differ in size (`clippy::large_enum_variant`). Encoding writes the alternative as it is. Decoding reads the value once, then picks the
 /// alternative by the discriminator's value when there is one (a known value whose body does
 /// not fit is an error), or else tries the alternatives in turn; a value none of them takes
 /// is kept in `Unknown`.
@@ -460,9 +460,13 @@ fn union(
             Ok(Self::Unknown(value))
         },
     };
+    // An alternative is held by value, as the spec's types are everywhere else; one large
+    // struct beside a string (Stripe's expandable fields: `Account` or its id) would
+    // otherwise fail `clippy::large_enum_variant` in the generated crate.
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq)]
+        #[allow(clippy::large_enum_variant)]
         pub enum #name {
             #( #[doc = #variant_docs] #names(#types), )*
             /// A value that none of the alternatives this version of the client knows takes;

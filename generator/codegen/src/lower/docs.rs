@@ -19,12 +19,17 @@ pub fn doc(parts: &[Option<&str>]) -> Option<String> {
 
 fn sanitize(text: &str) -> String {
     let mut in_fence = false;
+    // Inside a list item: the width of its marker, by which the item's next lines are
+    // indented (a line of a list item without it is a lazy continuation, which clippy's
+    // `doc_lazy_continuation` denies; fewer than four spaces never start a code block).
+    let mut item: Option<usize> = None;
     let lines: Vec<String> = text
         .trim()
         .lines()
         .map(|line| {
             let line = line.trim();
             if let Some(info) = line.strip_prefix("```") {
+                item = None;
                 let opening = !in_fence;
                 in_fence = !in_fence;
                 if opening && info.trim().is_empty() {
@@ -33,9 +38,19 @@ fn sanitize(text: &str) -> String {
                 return line.to_owned();
             }
             if in_fence {
-                line.to_owned()
-            } else {
-                prose_line(line)
+                return line.to_owned();
+            }
+            if line.is_empty() {
+                item = None;
+                return String::new();
+            }
+            if let Some(width) = list_marker(line) {
+                item = Some(width);
+                return prose_line(line);
+            }
+            match item {
+                Some(width) => format!("{:width$}{}", "", prose_line(line)),
+                None => prose_line(line),
             }
         })
         .collect();
@@ -44,6 +59,18 @@ fn sanitize(text: &str) -> String {
         out.push_str("\n```");
     }
     out
+}
+
+/// The width of the Markdown list marker a line starts with (`- `, `* `, `+ `, `1. `, `1) `),
+/// when it does (numbers of one or two digits).
+fn list_marker(line: &str) -> Option<usize> {
+    if ["- ", "* ", "+ "].iter().any(|m| line.starts_with(m)) {
+        return Some(2);
+    }
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    let rest = line.get(digits..)?;
+    ((1..=2).contains(&digits) && (rest.starts_with(". ") || rest.starts_with(") ")))
+        .then_some(digits + 2)
 }
 
 /// A line of prose outside code fences, with what rustdoc would misread defused outside
@@ -141,6 +168,19 @@ mod tests {
         assert_eq!(
             text.as_deref(),
             Some("Intro\nindented code\n```text\nlet x;\n```")
+        );
+    }
+
+    /// Box's and OpenAI's documents wrap list items over several lines, each line at the
+    /// item's indentation; trimmed, the next lines were lazy continuations, which clippy denies.
+    #[test]
+    fn list_items_keep_their_continuation_lines_indented() {
+        let text = doc(&[Some(
+            "Rules:\n* `a` means that every\n  assignee must approve.\n1. first\n   more\n\nAfter the list.\n- short\n```\n- in code\n  code\n```\nafter\n10) tenth\nitem",
+        )]);
+        assert_eq!(
+            text.as_deref(),
+            Some("Rules:\n* `a` means that every\n  assignee must approve.\n1. first\n   more\n\nAfter the list.\n- short\n```text\n- in code\ncode\n```\nafter\n10) tenth\n    item")
         );
     }
 
