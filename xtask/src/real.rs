@@ -397,6 +397,39 @@ components:
         assert_eq!(counts.json_values, 8);
     }
 
+    /// Box's `GET /authorize` answers text on `200` and on `default`: its error enum has one
+    /// status, so the decoding `match` has one arm, which clippy rejects unless allowed.
+    #[test]
+    fn a_response_enum_with_only_default_allows_its_single_arm_match() {
+        let spec = r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /authorize:
+    get:
+      operationId: getAuthorize
+      responses:
+        "200":
+          description: a page
+          content:
+            text/html: {schema: {type: string}}
+        default:
+          description: a page
+          content:
+            text/html: {schema: {type: string}}
+"##;
+        let settings = Settings::new("t-client".to_owned());
+        let generated = generate(spec, "t.yaml", &settings).expect("the document generates");
+        let types = generated.files.get("src/types.rs").expect("a types module");
+        let allow = types
+            .find("#[allow(clippy::match_single_binding)]")
+            .expect("the single-arm match is allowed");
+        let error_body = types
+            .find("impl clientgen_runtime::ErrorBody for GetAuthorizeError")
+            .expect("an error enum");
+        assert!(error_body < allow, "{types}");
+    }
+
     #[test]
     fn the_table_has_the_json_columns() {
         let outcome = Outcome {
