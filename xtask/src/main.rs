@@ -32,9 +32,6 @@ enum Command {
         #[arg(long)]
         fail_on_breaking: bool,
     },
-    /// Generate every real public OpenAPI document under tests/fixtures/real (and any given
-    /// here) into a crate, time it, and check the crate with `cargo clippy -- -D warnings`;
-    /// prints a Markdown table and fails when any document does not make a clean crate.
     /// Check specs against the captured vendor pages they are reconstructed from: operations,
     /// parameters, samples, required headers and auth the page states but the spec lacks,
     /// spec facts on no page without `x-inferred`, marks on stated facts, examples that do not
@@ -56,12 +53,19 @@ enum Command {
         #[arg(long)]
         verbose: bool,
     },
+    /// Generate every real public OpenAPI document under tests/fixtures/real (or only those
+    /// given here) into a crate, time it, and check the crate with `cargo clippy -- -D
+    /// warnings`; prints a Markdown table (with the places typed as JSON values) and fails
+    /// when any document does not make a clean crate.
     Real {
-        /// More documents to try, beside those under tests/fixtures/real.
+        /// The documents to try instead of those under tests/fixtures/real.
         docs: Vec<std::path::PathBuf>,
         /// Only generate and time; do not build the crates.
         #[arg(long)]
         no_clippy: bool,
+        /// Also print each document's warnings (on stderr).
+        #[arg(long)]
+        warnings: bool,
     },
 }
 
@@ -81,7 +85,11 @@ fn main() -> ExitCode {
             base,
             fail_on_breaking,
         } => diff(&root, &base, fail_on_breaking),
-        Command::Real { docs, no_clippy } => real(&root, docs, !no_clippy),
+        Command::Real {
+            docs,
+            no_clippy,
+            warnings,
+        } => real(&root, docs, !no_clippy, warnings),
         Command::Audit {
             vendor,
             page,
@@ -188,15 +196,18 @@ fn audit(
 }
 
 /// `real`: the table on stdout, each failure's details on stderr.
-fn real(root: &Path, extra: Vec<std::path::PathBuf>, clippy: bool) -> ExitCode {
-    let mut docs = match xtask::real::documents(root) {
-        Ok(docs) => docs,
-        Err(err) => {
-            eprintln!("error: {err}");
-            return ExitCode::FAILURE;
+fn real(root: &Path, given: Vec<std::path::PathBuf>, clippy: bool, warnings: bool) -> ExitCode {
+    let docs = if given.is_empty() {
+        match xtask::real::documents(root) {
+            Ok(docs) => docs,
+            Err(err) => {
+                eprintln!("error: {err}");
+                return ExitCode::FAILURE;
+            }
         }
+    } else {
+        given
     };
-    docs.extend(extra);
     let out_root = std::env::temp_dir().join("clientgen-real");
     // The CI step before this one checks a CLI-generated crate with the same target directory.
     let target_dir = root.join("target/cli-check");
@@ -206,6 +217,11 @@ fn real(root: &Path, extra: Vec<std::path::PathBuf>, clippy: bool) -> ExitCode {
         let outcome = xtask::real::run(root, doc, &out_root, &target_dir, clippy);
         for error in &outcome.errors {
             eprintln!("{error}\n");
+        }
+        if warnings {
+            for warning in &outcome.warnings {
+                eprintln!("{warning}\n");
+            }
         }
         if let Some(Err(clippy)) = &outcome.clippy {
             eprintln!("{clippy}\n");

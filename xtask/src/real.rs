@@ -1,15 +1,27 @@
 //! `cargo xtask real`: the generator on real public OpenAPI documents. Each document under
 //! `tests/fixtures/real/` (and any other given) is generated into a crate outside the
 //! workspace (`$TMPDIR/clientgen-real/<name>/`), the
-//! generation timed, and the crate checked with `cargo clippy -- -D warnings`. The figures are
-//! printed as a Markdown table; the command fails when a document does not generate or its
-//! crate does not pass clippy.
+//! generation timed, and the crate checked (and timed) with `cargo clippy -- -D warnings`.
+//! The figures are printed as a Markdown table; the command fails when a document does not
+//! generate or its crate does not pass clippy.
+//!
+//! Two columns measure how much of a document is typed: **JSON values** counts the places of
+//! the IR ([`json_values`]) whose type is `serde_json::Value` or `Map<String, Value>`
+//! (`TypeRef::Json`, `TypeRef::JsonObject`, also inside a `Vec` or a map): struct fields, alias
+//! targets, union alternatives (the `Unknown` alternative every union has is not in the IR),
+//! response enum variants, parameters, builder settings, request bodies, success types and
+//! error types (an operation whose error responses declare no JSON body has `Value` as its
+//! error type and counts one). **Typing lost** counts the generator's warnings that say a
+//! schema was typed as a JSON value because the generator could not type it
+//! ([`typing_lost`]: "JSON value", "not a component schema", "not supported yet" in the
+//! message or hint), as opposed to a schema that declares any value (`{}`).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use clientgen::{generate_with, FileSystem, Settings};
+use clientgen::ir::{Api, ErrorType, Success, TypeKind, TypeRef};
+use clientgen::{generate_with, Diagnostic, FileSystem, Settings};
 
 /// How many times each document is generated; the median time is reported.
 const RUNS: usize = 5;
@@ -21,14 +33,122 @@ pub struct Outcome {
     pub file: String,
     /// Its `openapi` version field.
     pub version: String,
-    /// Operations, types and warnings, when it generated.
-    pub generated: Option<(usize, usize, usize)>,
+    /// What it generated, when it did.
+    pub generated: Option<Counts>,
     /// The median generation time.
     pub time: Duration,
+    /// How long clippy took on the crate (with the dependencies it had to build first).
+    pub clippy_time: Option<Duration>,
     /// `None` when clippy was not run; else whether it passed, with its last lines when not.
     pub clippy: Option<Result<(), String>>,
     /// The errors, when it did not generate.
     pub errors: Vec<String>,
+    /// The warnings, when it generated.
+    pub warnings: Vec<String>,
+}
+
+/// The figures of a document that generated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    /// Operations.
+    pub operations: usize,
+    /// Named types.
+    pub types: usize,
+    /// Warnings.
+    pub warnings: usize,
+    /// Places typed as JSON values ([`json_values`]).
+    pub json_values: usize,
+    /// Warnings that say typing was lost ([`typing_lost`]).
+    pub typing_lost: usize,
+}
+
+impl Counts {
+    /// The figures of one generation: its IR and its warnings.
+    pub fn of(api: &Api, warnings: &[Diagnostic]) -> Self {
+        Counts {
+            operations: api.operations.len(),
+            types: api.types.len(),
+            warnings: warnings.len(),
+            json_values: json_values(api),
+            typing_lost: typing_lost(warnings),
+        }
+    }
+}
+
+/// Whether a type is, or holds as array items or map values, a JSON value.
+fn is_json(ty: &TypeRef) -> bool {
+    ty.any(|ty| matches!(ty, TypeRef::Json | TypeRef::JsonObject))
+}
+
+/// The places of `api` typed as JSON values (`serde_json::Value` or `Map<String, Value>`,
+/// alone or as the items of a `Vec` or the values of a map; each place counts once): struct
+/// fields, alias targets, union alternatives, response enum variants, builder settings,
+/// parameters, request bodies, success types and error types.
+pub fn json_values(api: &Api) -> usize {
+    let count = |tys: &mut dyn Iterator<Item = &TypeRef>| tys.filter(|ty| is_json(ty)).count();
+    let in_types: usize = api
+        .types
+        .iter()
+        .map(|def| match &def.kind {
+            TypeKind::Struct { fields } => count(&mut fields.iter().map(|f| &f.ty)),
+            TypeKind::Alias(ty) => usize::from(is_json(ty)),
+            TypeKind::Union { variants, .. } => count(&mut variants.iter().map(|v| &v.ty)),
+            TypeKind::Responses { variants, .. } => {
+                count(&mut variants.iter().filter_map(|v| v.content.ty()))
+            }
+            TypeKind::StringEnum { .. }
+            | TypeKind::IntEnum { .. }
+            | TypeKind::MediaTypes { .. } => 0,
+        })
+        .sum();
+    let in_settings = count(&mut api.settings.iter().map(|s| &s.ty));
+    let in_operations: usize = api
+        .operations
+        .iter()
+        .map(|op| {
+            let success = match &op.success {
+                Success::Json(ty) | Success::Optional(ty) | Success::Events(ty) => Some(ty),
+                _ => None,
+            };
+            // An event stream beside JSON (`send_events()`); one that is the only success
+            // is `Success::Events` and counted here too.
+            let events = match (&op.success, &op.events) {
+                (Success::Events(_), _) => None,
+                (_, Some(events)) => Some(&events.ty),
+                (_, None) => None,
+            };
+            let error = match &op.error {
+                ErrorType::Json(ty) => Some(ty),
+                ErrorType::ByStatus(_) => None,
+            };
+            count(
+                &mut op
+                    .params
+                    .iter()
+                    .map(|p| &p.ty)
+                    .chain(op.body.as_ref().map(|b| &b.ty))
+                    .chain(success)
+                    .chain(events)
+                    .chain(error),
+            )
+        })
+        .sum();
+    in_types + in_settings + in_operations
+}
+
+/// The warnings that say a schema was typed as a JSON value because the generator could not
+/// type it: "JSON value", "not a component schema" or "not supported yet" in the message or
+/// the hint.
+pub fn typing_lost(warnings: &[Diagnostic]) -> usize {
+    const SAYS: [&str; 3] = ["JSON value", "not a component schema", "not supported yet"];
+    warnings
+        .iter()
+        .filter(|w| {
+            let hint = w.hint.as_deref().unwrap_or_default();
+            SAYS.iter()
+                .any(|says| w.message.contains(says) || hint.contains(says))
+        })
+        .count()
 }
 
 impl Outcome {
@@ -101,8 +221,10 @@ pub fn run(root: &Path, doc: &Path, out_root: &Path, target_dir: &Path, clippy: 
         version: String::new(),
         generated: None,
         time: Duration::ZERO,
+        clippy_time: None,
         clippy: None,
         errors: Vec::new(),
+        warnings: Vec::new(),
     };
     let text = match std::fs::read_to_string(doc) {
         Ok(text) => text,
@@ -152,11 +274,8 @@ pub fn run(root: &Path, doc: &Path, out_root: &Path, target_dir: &Path, clippy: 
         }
         None => return outcome,
     };
-    outcome.generated = Some((
-        generated.api.operations.len(),
-        generated.api.types.len(),
-        generated.warnings.len(),
-    ));
+    outcome.generated = Some(Counts::of(&generated.api, &generated.warnings));
+    outcome.warnings = generated.warnings.iter().map(ToString::to_string).collect();
     if !clippy {
         return outcome;
     }
@@ -173,11 +292,13 @@ pub fn run(root: &Path, doc: &Path, out_root: &Path, target_dir: &Path, clippy: 
         outcome.clippy = Some(Err(format!("cannot write {}: {err}", out.display())));
         return outcome;
     }
+    let started = Instant::now();
     let clippy = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
         .args(["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"])
         .current_dir(&out)
         .env("CARGO_TARGET_DIR", target_dir)
         .output();
+    outcome.clippy_time = Some(started.elapsed());
     outcome.clippy = Some(match clippy {
         Ok(output) if output.status.success() => Ok(()),
         Ok(output) => {
@@ -194,14 +315,15 @@ pub fn run(root: &Path, doc: &Path, out_root: &Path, target_dir: &Path, clippy: 
 /// The outcomes as a Markdown table.
 pub fn table(outcomes: &[Outcome]) -> String {
     let mut out = String::from(
-        "| Document | OpenAPI | Operations | Types | Warnings | Generation (median of 5) | clippy -D warnings |\n|---|---|---|---|---|---|---|\n",
+        "| Document | OpenAPI | Operations | Types | Warnings | JSON values | Typing lost | Generation (median of 5) | clippy -D warnings | clippy time |\n|---|---|---|---|---|---|---|---|---|---|\n",
     );
     for o in outcomes {
-        let (ops, types, warnings) = match o.generated {
-            Some((ops, types, warnings)) => {
-                (ops.to_string(), types.to_string(), warnings.to_string())
-            }
-            None => ("-".into(), "-".into(), "-".into()),
+        let figures = match o.generated {
+            Some(c) => format!(
+                "{} | {} | {} | {} | {}",
+                c.operations, c.types, c.warnings, c.json_values, c.typing_lost
+            ),
+            None => "- | - | - | - | -".to_owned(),
         };
         let clippy = match (&o.generated, &o.clippy) {
             (None, _) => format!("does not generate ({} errors)", o.errors.len()),
@@ -209,8 +331,11 @@ pub fn table(outcomes: &[Outcome]) -> String {
             (Some(_), Some(Ok(()))) => "clean".to_owned(),
             (Some(_), Some(Err(_))) => "FAILS".to_owned(),
         };
+        let clippy_time = o
+            .clippy_time
+            .map_or_else(|| "-".to_owned(), |t| format!("{:.0} s", t.as_secs_f64()));
         out.push_str(&format!(
-            "| `{}` | {} | {ops} | {types} | {warnings} | {:.1} ms | {clippy} |\n",
+            "| `{}` | {} | {figures} | {:.1} ms | {clippy} | {clippy_time} |\n",
             o.file,
             o.version,
             o.time.as_secs_f64() * 1000.0
@@ -222,6 +347,7 @@ pub fn table(outcomes: &[Outcome]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clientgen::generate;
 
     #[test]
     fn crate_names_are_valid_package_names() {
@@ -232,6 +358,126 @@ mod tests {
         assert_eq!(
             crate_name(Path::new("Scalar Galaxy.v3.yaml")),
             "scalar-galaxy-v3-client"
+        );
+    }
+
+    /// Every kind of place is counted once, `Vec<Value>` too; typed places are not.
+    #[test]
+    fn json_values_counts_each_untyped_place() {
+        let spec = r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /things/{id}:
+    parameters:
+      - {name: id, in: path, required: true, schema: {type: string}}
+      - name: filter
+        in: query
+        content:
+          application/json: {schema: {}}
+    post:
+      operationId: putThing
+      requestBody:
+        content:
+          application/json: {schema: {type: object}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json: {schema: {$ref: "#/components/schemas/Thing"}}
+        "404":
+          description: missing
+          content:
+            application/json: {schema: {$ref: "#/components/schemas/Problem"}}
+components:
+  schemas:
+    Thing:
+      type: object
+      properties:
+        name: {type: string}
+        meta: {}
+        tags: {type: array, items: {}}
+        extra: {type: object, additionalProperties: {type: object}}
+        lost: {$ref: "#/components/responses/Nope"}
+    Problem:
+      type: object
+      properties:
+        detail: {type: string}
+    Anything: {}
+    Either:
+      oneOf:
+        - {type: string}
+        - {type: object}
+  responses:
+    Nope: {description: a response without a body}
+"##;
+        let (api, warnings) = clientgen::lower(spec, "t.yaml").expect("the document lowers");
+        // Thing: meta, tags, extra, lost; Anything; Either's object; the filter parameter; the
+        // body. Not: `id`, `name`, the success type `Thing`, the error type `Problem`.
+        assert_eq!(json_values(&api), 8, "{api:#?}");
+        // `lost` refers to something that is not a component schema.
+        assert_eq!(typing_lost(&warnings), 1, "{warnings:#?}");
+        let counts = Counts::of(&api, &warnings);
+        assert_eq!(counts.operations, 1);
+        assert_eq!(counts.json_values, 8);
+    }
+
+    /// Box's `GET /authorize` answers text on `200` and on `default`: its error enum has one
+    /// status, so the decoding `match` has one arm, which clippy rejects unless allowed.
+    #[test]
+    fn a_response_enum_with_only_default_allows_its_single_arm_match() {
+        let spec = r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /authorize:
+    get:
+      operationId: getAuthorize
+      responses:
+        "200":
+          description: a page
+          content:
+            text/html: {schema: {type: string}}
+        default:
+          description: a page
+          content:
+            text/html: {schema: {type: string}}
+"##;
+        let settings = Settings::new("t-client".to_owned());
+        let generated = generate(spec, "t.yaml", &settings).expect("the document generates");
+        let types = generated.files.get("src/types.rs").expect("a types module");
+        let allow = types
+            .find("#[allow(clippy::match_single_binding)]")
+            .expect("the single-arm match is allowed");
+        let error_body = types
+            .find("impl clientgen_runtime::ErrorBody for GetAuthorizeError")
+            .expect("an error enum");
+        assert!(error_body < allow, "{types}");
+    }
+
+    #[test]
+    fn the_table_has_the_json_columns() {
+        let outcome = Outcome {
+            file: "a.yaml".to_owned(),
+            version: "3.1.0".to_owned(),
+            generated: Some(Counts {
+                operations: 3,
+                types: 4,
+                warnings: 5,
+                json_values: 6,
+                typing_lost: 2,
+            }),
+            time: Duration::from_millis(12),
+            clippy_time: Some(Duration::from_secs(7)),
+            clippy: Some(Ok(())),
+            errors: Vec::new(),
+            warnings: Vec::new(),
+        };
+        let table = table(&[outcome]);
+        assert!(table.contains("| JSON values | Typing lost |"), "{table}");
+        assert!(
+            table.contains("| `a.yaml` | 3.1.0 | 3 | 4 | 5 | 6 | 2 | 12.0 ms | clean | 7 s |"),
+            "{table}"
         );
     }
 }

@@ -174,6 +174,19 @@ mod tests {
         );
     }
 
+    /// Box's and OpenAI's documents wrap list items over several lines, each line at the
+    /// item's indentation; trimmed, the next lines were lazy continuations, which clippy denies.
+    #[test]
+    fn list_items_keep_their_continuation_lines_indented() {
+        let text = doc(&[Some(
+            "Rules:\n* `a` means that every\n  assignee must approve.\n1. first\n   more\n\nAfter the list.\n- short\n```\n- in code\n  code\n```\nafter\n10) tenth\nitem",
+        )]);
+        assert_eq!(
+            text.as_deref(),
+            Some("Rules:\n* `a` means that every\n  assignee must approve.\n1. first\n   more\n\nAfter the list.\n- short\n```text\n- in code\ncode\n```\nafter\n10) tenth\n    item")
+        );
+    }
+
     #[test]
     fn prose_that_rustdoc_would_misread_is_defused_outside_code() {
         let text = doc(&[Some(

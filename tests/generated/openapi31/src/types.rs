@@ -128,6 +128,7 @@ impl<'de> Deserialize<'de> for ItemKind {
 
 /// `type: object` beside `oneOf`: the union.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum ItemShape {
     /// The `Team` alternative.
     Team(Team),

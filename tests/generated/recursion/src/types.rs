@@ -19,6 +19,7 @@ pub struct Company {
 
 /// An expression; alternatives lead back to it through structs.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum Expr {
     /// The `Literal` alternative.
     Literal(Literal),
@@ -62,6 +63,7 @@ impl<'de> Deserialize<'de> for Expr {
 
 /// A JSON-like value, recursive through a union with list and map alternatives.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum Json {
     /// The `BTreeMap<String, Json>` alternative.
     Object(std::collections::BTreeMap<String, Json>),

@@ -108,6 +108,7 @@ pub struct Problem {
 
 /// The `StreamEventsEvent` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum StreamEventsEvent {
     /// The `Created` alternative, selected by `created`.
     Created(Created),

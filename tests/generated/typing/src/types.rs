@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// The `Delivery` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum Delivery {
     /// The `DeliveryParcel` alternative.
     DeliveryParcel(DeliveryParcel),
@@ -86,6 +87,7 @@ pub struct Parcel {
 
 /// The `Shipment` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum Shipment {
     /// The `ShipmentParcel` alternative.
     ShipmentParcel(ShipmentParcel),
@@ -249,6 +251,7 @@ pub struct Truck {
 
 /// The `TruckCargo` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum TruckCargo {
     /// The `TruckCargoVariant2` alternative.
     TruckCargoVariant2(TruckCargoVariant2),

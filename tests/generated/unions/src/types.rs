@@ -30,6 +30,7 @@ pub struct Circle {
 
 /// Untagged objects; the one with no required field is tried last.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum Contact {
     /// The `Phone` alternative.
     Phone(Phone),
@@ -105,6 +106,7 @@ pub struct Drawing {
 
 /// An inline union, named after its property.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum DrawingLabel {
     /// The `DrawingLabelVariant2` alternative.
     DrawingLabelVariant2(DrawingLabelVariant2),
@@ -169,6 +171,7 @@ pub struct Note {
 
 /// A discriminator with a mapping (one value by `$ref`, one by bare name).
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum Pet {
     /// The `Cat` alternative, selected by `cat`.
     Cat(Cat),
@@ -221,6 +224,7 @@ pub struct Phone {
 
 /// Untagged scalars, listed in an order where each would shadow the next.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum Setting {
     /// The `BTreeMap<String, String>` alternative.
     Object(std::collections::BTreeMap<String, String>),
@@ -284,6 +288,7 @@ impl<'de> Deserialize<'de> for Setting {
 
 /// A discriminator without a mapping selects by schema name.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum Shape {
     /// The `Circle` alternative, selected by `Circle`.
     Circle(Circle),
