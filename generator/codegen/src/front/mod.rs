@@ -5,9 +5,10 @@
 //! them through a [`Files`] the caller gives, `files.rs`), checks every reference (`refs.rs`
 //! knows where the grammar puts one, `validate::references` whether it points at something),
 //! rewrites OpenAPI 3.1 forms into
-//! 3.0 ones (`normalize.rs`), checks the OpenAPI objects and repairs what only loses typing
-//! (`validate::structure`), limits how deeply schemas nest (`limits.rs`) and reads the
-//! finished value into `openapiv3` (`model.rs`). Every problem is a located diagnostic; any
+//! 3.0 ones (`normalize.rs`), checks the OpenAPI objects (`validate::structure`, which only
+//! reads, and lists the repairs of what only loses typing), applies those repairs
+//! (`repair.rs`), limits how deeply schemas nest (`limits.rs`) and reads the finished value
+//! into `openapiv3` (`model.rs`). Every problem is a located diagnostic; any
 //! error stops the line before the model reads the document.
 
 mod bundle;
@@ -17,6 +18,7 @@ mod model;
 mod normalize;
 mod parse;
 pub(crate) mod refs;
+pub(crate) mod repair;
 pub(crate) mod version;
 
 use openapiv3::OpenAPI;
@@ -50,7 +52,9 @@ pub(crate) fn load(text: &str, file: &str, files: &dyn Files) -> Result<Loaded, 
     problems.extend(bundling);
     problems.extend(validate::references(&document, text, file));
     normalize::normalize(&mut document);
-    problems.extend(validate::structure(&mut document, text, file));
+    let (found, repairs) = validate::structure(&document, text, file);
+    problems.extend(found);
+    repair::apply(&mut document, repairs);
     in_order(&mut problems, &bundle);
     if problems.iter().any(Diagnostic::is_error) {
         return Err(problems);

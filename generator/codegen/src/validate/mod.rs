@@ -1,17 +1,19 @@
 //! `validate`: the checks of the whole document that run in the front end's straight line
 //! (`front::load`), every problem collected rather than the first.
 //!
-//! [`references`] finds every `$ref` that points at nothing, and only reads. [`structure`]
-//! (on the normalized document) compares the document with what `openapiv3` needs
-//! (`fields.rs`: the table of fields of each OpenAPI object; `structure.rs`: the walk and the
-//! checks that span several fields; `schema.rs`: schemas). It is the one step that still
-//! repairs while it checks: an element the generator can do without is left out when a problem
-//! is found inside it, and schema keywords of the wrong type are dropped, each with a warning,
-//! because what is dropped depends on what the walk finds inside it.
+//! Both only read the document. [`references`] finds every `$ref` that points at nothing.
+//! [`structure`] (on the normalized document) compares the document with what `openapiv3`
+//! needs (`fields.rs`: the table of fields of each OpenAPI object; `words.rs`: how values and
+//! shapes are named in messages; `structure.rs`: the walk and the checks that span several
+//! fields; `schema.rs`: schemas). Where a problem can be repaired (an element the generator can
+//! do without left out, a number read as text, a schema keyword of the wrong type dropped), it
+//! returns the [`Repair`] beside its warning; the front end applies the repairs, in order, to
+//! the document (`front/repair.rs`).
 
 mod fields;
 mod schema;
 mod structure;
+mod words;
 
 use serde_yaml::Value;
 
@@ -38,15 +40,41 @@ pub(crate) fn references(document: &Value, text: &str, file: &str) -> Vec<Diagno
     problems
 }
 
+/// One change the front end makes to the document before the model reads it, found by
+/// [`structure`]. Repairs apply in the order they are listed, each pointer naming a place in
+/// the document as the repairs before it left it (a map key read as text is found by that
+/// text).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Repair {
+    /// The JSON pointer of the value repaired (for [`Action::Remove`], of the map holding it).
+    pub(crate) pointer: String,
+    pub(crate) action: Action,
+}
+
+/// What a [`Repair`] does.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Action {
+    /// Leave out the entry with this key of the map at the pointer.
+    Remove(Value),
+    /// Put this value at the pointer: a number read as text, a map whose keys are read as
+    /// text, a schema that is not one read as `{}`, a list without its ill-typed entries. A
+    /// map entry the pointer names that is not there is added at the map's end.
+    Replace(Value),
+}
+
 /// Compares the (normalized) document with the OpenAPI objects the model reads, reporting
-/// every missing or ill-typed field, and repairs what only loses typing (schema keywords of the
-/// wrong type, unknown type names, JSON Schema draft-3 `required: true`), with a warning each.
-/// Also warns about what the generator leaves out (webhooks, paths that do not start with
-/// `/`, response keys that are not status codes).
-pub(crate) fn structure(document: &mut Value, text: &str, file: &str) -> Vec<Diagnostic> {
+/// every missing or ill-typed field, and lists the repairs of what only loses typing (schema
+/// keywords of the wrong type, unknown type names, JSON Schema draft-3 `required: true`), with
+/// a warning each. Also warns about what the generator leaves out (webhooks, paths that do not
+/// start with `/`, response keys that are not status codes).
+pub(crate) fn structure(
+    document: &Value,
+    text: &str,
+    file: &str,
+) -> (Vec<Diagnostic>, Vec<Repair>) {
     let mut checker = structure::Checker::new(file, text);
     checker.document(document);
-    checker.into_problems()
+    checker.into_parts()
 }
 
 #[cfg(test)]

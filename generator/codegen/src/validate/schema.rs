@@ -7,12 +7,17 @@
 //! dropped with a warning and generation goes on: an unknown `type` name (`bool`, `int`), a
 //! `required` that is not a list of names, an `enum` that is not a list, a negative
 //! `minLength`. JSON Schema draft 3's `required: true` inside a property moves to the object's
-//! `required` list.
+//! `required` list. Each of these is listed as a repair, which the front end applies; the walk
+//! itself only reads (a schema whose keywords beside a `$ref` are rewritten is walked as
+//! rewritten).
+
+use std::borrow::Cow;
 
 use serde_yaml::{Mapping, Value};
 
 use super::fields::{describe, key_name, Kind};
 use super::structure::Checker;
+use super::Action;
 use crate::diagnostics::pointer_token;
 
 /// Where a schema stands, for what its `required` may mean.
@@ -85,6 +90,8 @@ fn keyword(name: &str) -> Keyword {
 /// What becomes of a keyword.
 enum Outcome {
     Keep,
+    /// Kept, as this value.
+    Replace(Value),
     /// Dropped, with this message and hint.
     Drop(String, String),
     /// Dropped; the warnings are already out.
@@ -113,36 +120,42 @@ fn probable_type(name: &str) -> Option<&'static str> {
 }
 
 impl Checker<'_> {
-    /// Checks and repairs the schema at `at`.
-    pub(super) fn schema(&mut self, value: &mut Value, at: &str, place: Place) {
+    /// Checks the schema at `at`, listing its repairs.
+    pub(super) fn schema(&mut self, value: &Value, at: &str, place: Place) {
         self.schema_in(value, at, place);
     }
 
-    /// Checks and repairs a schema; for a property's schema, returns its draft-3 boolean
-    /// `required` (removed), which the parent object turns into an entry of its `required`.
-    fn schema_in(&mut self, value: &mut Value, at: &str, place: Place) -> Option<bool> {
-        if !value.is_mapping() {
+    /// Checks a schema, listing its repairs; for a property's schema, returns its draft-3
+    /// boolean `required` (left out), which the parent object turns into an entry of its
+    /// `required`.
+    fn schema_in(&mut self, value: &Value, at: &str, place: Place) -> Option<bool> {
+        let Value::Mapping(original) = value else {
             self.not_a_schema(value, at);
             return None;
-        }
-        let Value::Mapping(map) = value else {
-            return None;
         };
+        // The schema as repaired so far, which the rest of the walk reads.
+        let mut map = Cow::Borrowed(original);
         let draft3 = match map.get("required") {
             Some(Value::Bool(flag)) if place == Place::Property => {
                 let flag = *flag;
-                map.shift_remove("required");
+                map.to_mut().shift_remove("required");
+                self.repair(at, Action::Remove(Value::from("required")));
                 Some(flag)
             }
             _ => None,
         };
-        match map.get("$ref") {
-            Some(Value::String(_)) if map.len() == 1 => return draft3,
+        // A `$ref`: `Ok` when a string, else what it is, for the message.
+        let reference = map
+            .get("$ref")
+            .map(|r| r.is_string().then_some(()).ok_or_else(|| describe(r)));
+        match reference {
+            Some(Ok(())) if map.len() == 1 => return draft3,
             // Keywords beside a reference (3.1 allows them; 3.0 documents write `nullable` and
             // `description` there anyway) would be dropped by the model, which reads nothing
             // beside a `$ref`. As `allOf: [{$ref: ..}]` with the keywords beside it, the type
             // is still the reference's and the keywords are kept.
-            Some(Value::String(_)) => {
+            Some(Ok(())) => {
+                let map = map.to_mut();
                 let mut reference = Mapping::new();
                 if let Some(target) = map.shift_remove("$ref") {
                     reference.insert(Value::from("$ref"), target);
@@ -156,37 +169,34 @@ impl Checker<'_> {
                         );
                     }
                 }
+                self.repair(at, Action::Replace(Value::Mapping(map.clone())));
             }
-            Some(other) => {
-                let found = describe(other);
+            Some(Err(found)) => {
                 self.warning(
                     &format!("{at}/$ref"),
                     format!("`$ref` must be a string, but it is {found}; it is dropped"),
                     "write the reference as a string: `$ref: '#/components/schemas/Name'`",
                 );
-                map.shift_remove("$ref");
+                map.to_mut().shift_remove("$ref");
+                self.repair(at, Action::Remove(Value::from("$ref")));
             }
             None => {}
         }
-        let keys: Vec<Value> = map.keys().cloned().collect();
         let mut newly_required = Vec::new();
         let integer = map.get("type").and_then(Value::as_str) == Some("integer");
-        for key in keys {
-            let Some(name) = key.as_str().map(str::to_owned) else {
-                let shown = key_name(&key).unwrap_or_else(|| describe(&key));
+        for (key, child) in map.iter() {
+            let Some(name) = key.as_str() else {
+                let shown = key_name(key).unwrap_or_else(|| describe(key));
                 self.warning(
                     &format!("{at}/{}", pointer_token(&shown)),
                     format!("`{shown}` is not a schema keyword; it is ignored"),
                     "remove it; property names go under `properties`",
                 );
-                map.shift_remove(&key);
+                self.repair(at, Action::Remove(key.clone()));
                 continue;
             };
-            let keyword_at = format!("{at}/{}", pointer_token(&name));
-            let Some(child) = map.get_mut(&key) else {
-                continue;
-            };
-            let outcome = match keyword(&name) {
+            let keyword_at = format!("{at}/{}", pointer_token(name));
+            let outcome = match keyword(name) {
                 Keyword::Type => type_outcome(child),
                 Keyword::Text => keep_if(
                     child.is_null() || child.is_string(),
@@ -229,8 +239,8 @@ impl Checker<'_> {
                 Keyword::Properties => match child {
                     Value::Null => Outcome::Keep,
                     Value::Mapping(properties) => {
-                        self.string_keys(properties, &keyword_at);
-                        for (property, schema) in properties.iter_mut() {
+                        let properties = self.string_keys(properties, &keyword_at);
+                        for (property, schema) in properties.iter() {
                             let property = property.as_str().unwrap_or_default().to_owned();
                             let property_at = format!("{keyword_at}/{}", pointer_token(&property));
                             match self.schema_in(schema, &property_at, Place::Property) {
@@ -281,7 +291,7 @@ impl Checker<'_> {
                 Keyword::Subschemas => match child {
                     Value::Null => Outcome::Keep,
                     Value::Sequence(schemas) => {
-                        for (index, schema) in schemas.iter_mut().enumerate() {
+                        for (index, schema) in schemas.iter().enumerate() {
                             self.schema_in(schema, &format!("{keyword_at}/{index}"), Place::Other);
                         }
                         Outcome::Keep
@@ -298,7 +308,7 @@ impl Checker<'_> {
                         Outcome::Keep
                     } else {
                         let mark = self.mark();
-                        self.object(child, kind, &keyword_at, &name);
+                        self.object(child, kind, &keyword_at, name);
                         if self.errors_since(mark) {
                             self.demote_since(mark, &format!("the schema's `{name}` is dropped"));
                             Outcome::Dropped
@@ -311,42 +321,43 @@ impl Checker<'_> {
             };
             match outcome {
                 Outcome::Keep => {}
+                Outcome::Replace(repaired) => self.repair(&keyword_at, Action::Replace(repaired)),
                 Outcome::Drop(message, hint) => {
-                    let message = message.replace("{keyword}", &name);
-                    self.warning(&keyword_at, message, hint.replace("{keyword}", &name));
-                    map.shift_remove(&key);
+                    let message = message.replace("{keyword}", name);
+                    self.warning(&keyword_at, message, hint.replace("{keyword}", name));
+                    self.repair(at, Action::Remove(key.clone()));
                 }
-                Outcome::Dropped => {
-                    map.shift_remove(&key);
-                }
+                Outcome::Dropped => self.repair(at, Action::Remove(key.clone())),
             }
         }
         if !newly_required.is_empty() {
-            match map.get_mut("required") {
+            // The object's `required` as repaired: a list of names (kept, without what is not
+            // a name), or left out or null (replaced by the new list).
+            let mut names: Vec<Value> = match map.get("required") {
                 Some(Value::Sequence(names)) => {
-                    for name in newly_required {
-                        if !names.iter().any(|n| n.as_str() == Some(name.as_str())) {
-                            names.push(Value::String(name));
-                        }
-                    }
+                    names.iter().filter(|n| n.is_string()).cloned().collect()
                 }
-                _ => {
-                    let names = newly_required.into_iter().map(Value::String).collect();
-                    map.insert("required".into(), Value::Sequence(names));
+                _ => Vec::new(),
+            };
+            for name in newly_required {
+                if !names.iter().any(|n| n.as_str() == Some(name.as_str())) {
+                    names.push(Value::String(name));
                 }
             }
+            self.repair(
+                &format!("{at}/required"),
+                Action::Replace(Value::Sequence(names)),
+            );
         }
         draft3
     }
 
     /// Replaces a value that is not a schema object by `{}` (any JSON value): 3.1's `true`
     /// silently, anything else with a warning.
-    fn not_a_schema(&mut self, value: &mut Value, at: &str) {
-        let (message, hint) = match &*value {
-            Value::Bool(true) => {
-                *value = Value::Mapping(Mapping::new());
-                return;
-            }
+    fn not_a_schema(&mut self, value: &Value, at: &str) {
+        self.repair(at, Action::Replace(Value::Mapping(Mapping::new())));
+        let (message, hint) = match value {
+            Value::Bool(true) => return,
             Value::Bool(_) => (
                 "the schema `false` allows no value; it is read as any JSON value".to_owned(),
                 "leave the property out if it must never be sent",
@@ -364,12 +375,11 @@ impl Checker<'_> {
             ),
         };
         self.warning(at, message, hint);
-        *value = Value::Mapping(Mapping::new());
     }
 
     /// `required`: a list of property names. Entries that are not strings are dropped; a
     /// boolean (draft 3, outside a property) or anything else drops the keyword.
-    fn required(&mut self, value: &mut Value, at: &str, place: Place) -> Outcome {
+    fn required(&mut self, value: &Value, at: &str, place: Place) -> Outcome {
         match value {
             Value::Null => Outcome::Keep,
             Value::Sequence(names) => {
@@ -380,7 +390,8 @@ impl Checker<'_> {
                         format!("`required` must list property names, but it holds {found}; what is not a string is dropped from the list"),
                         "list the names of the required properties as strings: `required: [id, name]`",
                     );
-                    names.retain(Value::is_string);
+                    let names = names.iter().filter(|n| n.is_string()).cloned().collect();
+                    return Outcome::Replace(Value::Sequence(names));
                 }
                 Outcome::Keep
             }
@@ -409,13 +420,12 @@ impl Checker<'_> {
 /// floating-point number: the model holds it as an `i64`. A whole number that a float holds
 /// exactly (below 2^53) becomes that integer; anything else (a fraction, an integer beyond 64
 /// bits, which loads as a float) cannot be said in the Rust type and is dropped.
-fn integer_bound(child: &mut Value) -> Outcome {
+fn integer_bound(child: &Value) -> Outcome {
     const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
     match child.as_f64() {
         #[allow(clippy::cast_possible_truncation)]
         Some(number) if number.fract() == 0.0 && number.abs() < EXACT => {
-            *child = Value::from(number as i64);
-            Outcome::Keep
+            Outcome::Replace(Value::from(number as i64))
         }
         _ => Outcome::Drop(
             format!(
@@ -472,128 +482,5 @@ fn type_outcome(value: &Value) -> Outcome {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::diagnostics::Diagnostic;
-
-    fn check_schema(yaml: &str, place: Place) -> (Vec<Diagnostic>, Value) {
-        let mut schema: Value = serde_yaml::from_str(yaml).unwrap_or(Value::Null);
-        let mut checker = Checker::new("t.yaml", yaml);
-        checker.schema(&mut schema, "/s", place);
-        (checker.into_problems(), schema)
-    }
-
-    fn yaml(text: &str) -> Value {
-        serde_yaml::from_str(text).unwrap_or(Value::Null)
-    }
-
-    #[test]
-    fn draft_3_required_moves_to_the_parent_and_property_names_are_not_keywords() {
-        let (problems, schema) = check_schema(
-            "type: object\nrequired: [id]\nproperties:\n  id: {type: string}\n  name: {type: string, required: true}\n  note: {type: string, required: false}\n  required: {type: string}\n  type: {$ref: '#/components/schemas/T', required: true}\n",
-            Place::Other,
-        );
-        assert_eq!(schema["required"], yaml("[id, name, type]"));
-        assert_eq!(schema["properties"]["note"], yaml("{type: string}"));
-        assert_eq!(schema["properties"]["required"], yaml("{type: string}"));
-        let pointers: Vec<&str> = problems
-            .iter()
-            .map(|p| p.pointer.as_deref().unwrap_or(""))
-            .collect();
-        assert_eq!(
-            pointers,
-            [
-                "/s/properties/name/required",
-                "/s/properties/note/required",
-                "/s/properties/type/required"
-            ]
-        );
-        assert!(problems.iter().all(|p| !p.is_error()));
-    }
-
-    #[test]
-    fn unknown_type_names_are_dropped_with_the_probable_type_as_hint() {
-        for (name, meant) in [
-            ("bool", "`type: boolean`"),
-            ("int", "`type: integer`"),
-            ("float", "`type: number`"),
-            ("str", "`type: string`"),
-            ("double", "`type: number`"),
-            ("long", "`type: integer`"),
-            ("String", "`type: string`"),
-        ] {
-            let (problems, schema) =
-                check_schema(&format!("type: {name}\ndescription: d\n"), Place::Other);
-            assert_eq!(schema, yaml("description: d"), "{name}");
-            let [problem] = problems.as_slice() else {
-                panic!("{problems:#?}")
-            };
-            assert!(!problem.is_error());
-            assert_eq!(problem.pointer.as_deref(), Some("/s/type"));
-            assert_eq!(
-                problem.hint.as_deref(),
-                Some(format!("did you mean {meant}?").as_str())
-            );
-        }
-        let (problems, _) = check_schema("type: frobnicate\n", Place::Other);
-        assert_eq!(problems[0].hint.as_deref(), Some(TYPE_HINT));
-    }
-
-    #[test]
-    fn keywords_of_the_wrong_type_are_dropped_and_nested_schemas_reached() {
-        let (problems, schema) = check_schema(
-            "type: object\nproperties:\n  a:\n    type: array\n    items:\n      type: string\n      enum: x\n      minLength: -1\n      nullable: null\n  b:\n    allOf:\n      - {type: int}\n      - string\n  c:\n    additionalProperties: {type: str, required: true}\n    not: {maximum: .inf}\n  d: {discriminator: {mapping: {}}, oneOf: [{type: object}], required: [a, 1]}\n",
-            Place::Other,
-        );
-        assert_eq!(schema["properties"]["a"]["items"], yaml("{type: string}"));
-        assert_eq!(schema["properties"]["b"]["allOf"], yaml("[{}, {}]"));
-        assert_eq!(
-            schema["properties"]["c"],
-            yaml("{additionalProperties: {}, not: {}}")
-        );
-        assert_eq!(
-            schema["properties"]["d"],
-            yaml("{oneOf: [{type: object}], required: [a]}")
-        );
-        let pointers: Vec<&str> = problems
-            .iter()
-            .map(|p| p.pointer.as_deref().unwrap_or(""))
-            .collect();
-        assert_eq!(
-            pointers,
-            [
-                "/s/properties/a/items/enum",
-                "/s/properties/a/items/minLength",
-                "/s/properties/a/items/nullable",
-                "/s/properties/b/allOf/0/type",
-                "/s/properties/b/allOf/1",
-                "/s/properties/c/additionalProperties/type",
-                "/s/properties/c/additionalProperties/required",
-                "/s/properties/c/not/maximum",
-                "/s/properties/d/discriminator",
-                "/s/properties/d/required",
-            ]
-        );
-        assert!(problems.iter().all(|p| !p.is_error() && p.hint.is_some()));
-    }
-
-    #[test]
-    fn a_boolean_required_in_a_parameter_schema_points_to_the_parameter() {
-        let (problems, schema) = check_schema("type: string\nrequired: false\n", Place::Parameter);
-        assert_eq!(schema, yaml("type: string"));
-        assert!(problems[0]
-            .hint
-            .as_deref()
-            .is_some_and(|h| h.contains("beside its `schema`")));
-    }
-
-    #[test]
-    fn boolean_and_scalar_schemas() {
-        let (problems, schema) = check_schema("true", Place::Other);
-        assert!(problems.is_empty());
-        assert_eq!(schema, Value::Mapping(Mapping::new()));
-        let (problems, schema) = check_schema("string", Place::Other);
-        assert_eq!(problems.len(), 1);
-        assert_eq!(schema, Value::Mapping(Mapping::new()));
-    }
-}
+#[path = "schema_tests.rs"]
+mod tests;

@@ -1,20 +1,26 @@
 //! The walk over the OpenAPI objects: each object's fields checked against its table in
 //! `fields.rs`, then what depends on several fields (a parameter's `in`, `style`, `schema` or
-//! `content`; a security scheme's `type`), every problem a located diagnostic. The walk also
-//! repairs: see `fields.rs` for what is left out of the document with a warning.
+//! `content`; a security scheme's `type`), every problem a located diagnostic. The walk only
+//! reads: what can be repaired (see `fields.rs` for what is left out with a warning) it lists as
+//! a [`Repair`], which the front end applies. Where the rest of the walk depends on a repair (a
+//! map whose keys are read as text), it walks the repaired copy.
+
+use std::borrow::Cow;
 
 use serde_yaml::{Mapping, Value};
 
 use super::fields::*;
 use super::schema::Place;
+use super::{Action, Repair};
 use crate::diagnostics::located;
 use crate::diagnostics::{pointer_token, Diagnostic, Locator, Severity};
 
-/// Walks the document, collecting problems and repairing what can be repaired.
+/// Walks the document, collecting problems and the repairs of what can be repaired.
 pub(super) struct Checker<'a> {
     file: &'a str,
     locator: Locator<'a>,
     problems: Vec<Diagnostic>,
+    repairs: Vec<Repair>,
 }
 
 impl<'a> Checker<'a> {
@@ -23,11 +29,21 @@ impl<'a> Checker<'a> {
             file,
             locator: Locator::new(text),
             problems: Vec::new(),
+            repairs: Vec::new(),
         }
     }
 
-    pub(super) fn into_problems(self) -> Vec<Diagnostic> {
-        self.problems
+    /// The problems found, in walk order, and the repairs, in the order they apply.
+    pub(super) fn into_parts(self) -> (Vec<Diagnostic>, Vec<Repair>) {
+        (self.problems, self.repairs)
+    }
+
+    /// Lists a repair of the value at `pointer` (for [`Action::Remove`], of the map there).
+    pub(super) fn repair(&mut self, pointer: &str, action: Action) {
+        self.repairs.push(Repair {
+            pointer: pointer.to_owned(),
+            action,
+        });
     }
 
     pub(super) fn error(&mut self, at: &str, message: impl Into<String>, hint: impl Into<String>) {
@@ -66,7 +82,7 @@ impl<'a> Checker<'a> {
     }
 
     /// Checks the whole document.
-    pub(super) fn document(&mut self, document: &mut Value) {
+    pub(super) fn document(&mut self, document: &Value) {
         let Value::Mapping(root) = document else {
             return;
         };
@@ -97,27 +113,23 @@ impl<'a> Checker<'a> {
 
     /// Checks the fields of an object against `fields`, in document order, then reports the
     /// required ones that are missing.
-    fn fields(&mut self, map: &mut Mapping, fields: &[Field], at: &str, noun: &str) {
-        let keys: Vec<Value> = map.keys().cloned().collect();
-        for key in keys {
+    fn fields(&mut self, map: &Mapping, fields: &[Field], at: &str, noun: &str) {
+        for (key, child) in map {
             let Some(name) = key.as_str() else {
                 // The model takes a number for a field's index; it is never meant as a field.
-                let shown = key_name(&key).unwrap_or_else(|| describe(&key));
+                let shown = key_name(key).unwrap_or_else(|| describe(key));
                 self.warning(
                     &format!("{at}/{}", pointer_token(&shown)),
                     format!("`{shown}` is not a field of {noun}; it is ignored"),
                     "remove it, or quote it if it is meant as a name inside a map",
                 );
-                map.shift_remove(&key);
+                self.repair(at, Action::Remove(key.clone()));
                 continue;
             };
             let Some(field) = fields.iter().find(|f| f.name == name) else {
                 continue;
             };
             let child_at = format!("{at}/{}", pointer_token(name));
-            let Some(child) = map.get_mut(&key) else {
-                continue;
-            };
             if child.is_null() && matches!(field.need, Need::Optional) {
                 continue;
             }
@@ -128,9 +140,10 @@ impl<'a> Checker<'a> {
                     mark,
                     &format!("`{name}` is left out, as the generated client does not use it"),
                 );
-                map.shift_remove(&key);
+                self.repair(at, Action::Remove(key.clone()));
             }
         }
+        // A field left out above is never a required one (`fields.rs`).
         for field in fields {
             if let Need::Required(hint) = field.need {
                 if !map.contains_key(field.name) {
@@ -141,7 +154,7 @@ impl<'a> Checker<'a> {
     }
 
     /// Checks one value against its shape; `name` is its key, for messages.
-    pub(super) fn value(&mut self, value: &mut Value, shape: Shape, at: &str, name: &str) {
+    pub(super) fn value(&mut self, value: &Value, shape: Shape, at: &str, name: &str) {
         match shape {
             Shape::Any => {}
             Shape::Text => {
@@ -159,7 +172,7 @@ impl<'a> Checker<'a> {
                         format!("`{name}: {text}` is a {}, not a string; it is read as \"{text}\"", if value.is_bool() { "boolean" } else { "number" }),
                         format!("quote it: `{name}: '{text}'` (YAML reads `1.10` as the number 1.1)"),
                     );
-                        *value = Value::String(text);
+                        self.repair(at, Action::Replace(Value::String(text)));
                     }
                     _ => self.wrong_type(value, shape, at, name),
                 }
@@ -205,7 +218,7 @@ impl<'a> Checker<'a> {
             }
             Shape::List(item) => match value {
                 Value::Sequence(items) => {
-                    for (index, element) in items.iter_mut().enumerate() {
+                    for (index, element) in items.iter().enumerate() {
                         let element_name = format!("{name}[{index}]");
                         self.value(element, *item, &format!("{at}/{index}"), &element_name);
                     }
@@ -214,8 +227,8 @@ impl<'a> Checker<'a> {
             },
             Shape::Map(entry) => match value {
                 Value::Mapping(map) => {
-                    self.string_keys(map, at);
-                    for (key, child) in map.iter_mut() {
+                    let map = self.string_keys(map, at);
+                    for (key, child) in map.iter() {
                         let key = key.as_str().unwrap_or_default();
                         self.value(child, *entry, &format!("{at}/{}", pointer_token(key)), key);
                     }
@@ -226,22 +239,23 @@ impl<'a> Checker<'a> {
     }
 
     /// The model reads the keys of a map as strings: a number or boolean key (`200:`) is read as
-    /// its text, with a warning; any other key is an error.
-    pub(super) fn string_keys(&mut self, map: &mut Mapping, at: &str) {
+    /// its text, with a warning; any other key is an error. Returns the map as the model reads
+    /// it, which the repair listed puts in the document.
+    pub(super) fn string_keys<'m>(&mut self, map: &'m Mapping, at: &str) -> Cow<'m, Mapping> {
         if map.keys().all(Value::is_string) {
-            return;
+            return Cow::Borrowed(map);
         }
-        let entries = std::mem::take(map);
-        for (key, child) in entries {
-            let name = match &key {
+        let mut keyed = Mapping::new();
+        for (key, child) in map {
+            let name = match key {
                 Value::String(_) => {
-                    map.insert(key, child);
+                    keyed.insert(key.clone(), child.clone());
                     continue;
                 }
                 other => key_name(other),
             };
             match name {
-                Some(name) if !map.contains_key(name.as_str()) => {
+                Some(name) if !keyed.contains_key(name.as_str()) => {
                     self.warning(
                         &format!("{at}/{}", pointer_token(&name)),
                         format!(
@@ -250,7 +264,7 @@ impl<'a> Checker<'a> {
                         ),
                         format!("quote it: `'{name}':`"),
                     );
-                    map.insert(Value::String(name), child);
+                    keyed.insert(Value::String(name), child.clone());
                 }
                 Some(name) => self.error(
                     &format!("{at}/{}", pointer_token(&name)),
@@ -259,11 +273,13 @@ impl<'a> Checker<'a> {
                 ),
                 None => self.error(
                     at,
-                    format!("a key of this map is {}, not a name", describe(&key)),
+                    format!("a key of this map is {}, not a name", describe(key)),
                     "write each key as a string",
                 ),
             }
         }
+        self.repair(at, Action::Replace(Value::Mapping(keyed.clone())));
+        Cow::Owned(keyed)
     }
 
     pub(super) fn wrong_type(&mut self, value: &Value, shape: Shape, at: &str, name: &str) {
@@ -276,7 +292,7 @@ impl<'a> Checker<'a> {
     }
 
     /// Checks an object: its fields, then what depends on several of them.
-    pub(super) fn object(&mut self, value: &mut Value, kind: Kind, at: &str, name: &str) {
+    pub(super) fn object(&mut self, value: &Value, kind: Kind, at: &str, name: &str) {
         let Value::Mapping(map) = value else {
             self.wrong_type(value, Shape::Object(kind), at, name);
             return;
@@ -305,8 +321,8 @@ impl<'a> Checker<'a> {
 
     /// `paths`: keys starting with `/` are paths; `x-` keys are extensions; the model ignores
     /// anything else, so it is reported rather than dropped silently.
-    fn paths(&mut self, map: &mut Mapping, at: &str) {
-        for (key, item) in map.iter_mut() {
+    fn paths(&mut self, map: &Mapping, at: &str) {
+        for (key, item) in map {
             let shown = key_name(key).unwrap_or_else(|| describe(key));
             let item_at = format!("{at}/{}", pointer_token(&shown));
             match key.as_str() {
@@ -325,8 +341,8 @@ impl<'a> Checker<'a> {
 
     /// `responses`: status codes (`200`, `'404'`, `4XX`) and `default`; the model ignores any
     /// other key but `x-` extensions, so those are reported.
-    fn responses(&mut self, map: &mut Mapping, at: &str) {
-        for (key, response) in map.iter_mut() {
+    fn responses(&mut self, map: &Mapping, at: &str) {
+        for (key, response) in map {
             let shown = key_name(key).unwrap_or_else(|| describe(key));
             let response_at = format!("{at}/{}", pointer_token(&shown));
             if key.as_str() == Some("default") {
@@ -351,9 +367,9 @@ impl<'a> Checker<'a> {
     }
 
     /// A callback: expressions (`{$request.body#/url}`) to path items.
-    fn callback(&mut self, map: &mut Mapping, at: &str) {
-        self.string_keys(map, at);
-        for (key, item) in map.iter_mut() {
+    fn callback(&mut self, map: &Mapping, at: &str) {
+        let map = self.string_keys(map, at);
+        for (key, item) in map.iter() {
             let key = key.as_str().unwrap_or_default();
             self.value(
                 item,
@@ -365,7 +381,7 @@ impl<'a> Checker<'a> {
     }
 
     /// A security scheme: its `type` decides its other fields.
-    fn security_scheme(&mut self, map: &mut Mapping, at: &str) {
+    fn security_scheme(&mut self, map: &Mapping, at: &str) {
         let kind = match map.get("type") {
             None => {
                 return self.error(
@@ -388,9 +404,8 @@ impl<'a> Checker<'a> {
                 }
             },
             Some(other) => {
-                let other = other.clone();
                 return self.wrong_type(
-                    &other,
+                    other,
                     Shape::Choice(SCHEME_TYPES),
                     &format!("{at}/type"),
                     "type",
@@ -401,7 +416,7 @@ impl<'a> Checker<'a> {
     }
 
     /// A parameter's `in` (which decides its `style`), and its `schema` or `content`.
-    fn parameter(&mut self, map: &mut Mapping, at: &str) {
+    fn parameter(&mut self, map: &Mapping, at: &str) {
         let location = match map.get("in") {
             None => {
                 self.error(
@@ -433,8 +448,7 @@ impl<'a> Checker<'a> {
                 None
             }
             Some(other) => {
-                let other = other.clone();
-                self.wrong_type(&other, Shape::Choice(LOCATIONS), &format!("{at}/in"), "in");
+                self.wrong_type(other, Shape::Choice(LOCATIONS), &format!("{at}/in"), "in");
                 None
             }
         };
@@ -458,8 +472,10 @@ impl<'a> Checker<'a> {
                     format!("use one of {}", list(styles)),
                 );
                 // The location's default style, with its default `explode`.
-                map.shift_remove("style");
-                map.shift_remove("explode");
+                self.repair(at, Action::Remove(Value::from("style")));
+                if map.contains_key("explode") {
+                    self.repair(at, Action::Remove(Value::from("explode")));
+                }
             }
         }
         self.schema_or_content(map, at, "parameter");

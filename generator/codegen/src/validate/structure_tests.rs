@@ -2,11 +2,14 @@
 
 use super::*;
 
+/// Checks the document, then applies the repairs listed, as the front end does.
 fn check(text: &str) -> (Vec<Diagnostic>, Value) {
     let mut document: Value = serde_yaml::from_str(text).unwrap_or(Value::Null);
     let mut checker = Checker::new("t.yaml", text);
-    checker.document(&mut document);
-    (checker.into_problems(), document)
+    checker.document(&document);
+    let (problems, repairs) = checker.into_parts();
+    crate::front::repair::apply(&mut document, repairs);
+    (problems, document)
 }
 
 fn errors(problems: &[Diagnostic]) -> Vec<(&str, &str)> {
