@@ -427,7 +427,8 @@ impl Context<'_> {
 
     /// How a parameter with a schema is written: its style with `explode` (by default true
     /// for `form` only, as OpenAPI says), where the combination is one OpenAPI defines. Styles
-    /// that a location does not allow never get here (`load::parameter_styles` replaced them).
+    /// that a location does not allow never get here: `validate::structure` removes them with a
+    /// warning, and the front end applies that repair.
     fn serialization(
         &mut self,
         location: ParamLocation,
