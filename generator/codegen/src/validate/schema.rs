@@ -432,7 +432,7 @@ fn integer_bound(child: &Value) -> Outcome {
                 "the integer schema's `{{keyword}}: {}` does not fit a 64-bit integer exactly; the bound is dropped",
                 describe_number(child)
             ),
-            "the field is still typed `i64`; write a bound between -2^63 and 2^63 - 1, or make the schema `type: number` or a string".to_owned(),
+            "the value keeps its integer type (its `format`, else `i64`); write a bound that fits it, or make the schema `type: number` or a string".to_owned(),
         ),
     }
 }
