@@ -481,22 +481,7 @@ impl<'a> TypeSpace<'a> {
             let kind = self.fields(properties, &merged.required);
             let hint = format!("{name}{short}");
             let ty = TypeRef::Named(self.add_inline(&hint, kind, &alternative_at, None));
-            let tags = match (discriminator, alternative) {
-                (Some(discriminator), ReferenceOr::Reference { reference }) => {
-                    let short = reference.strip_prefix(SCHEMA_PREFIX).unwrap_or(reference);
-                    let mut tags: Vec<String> = discriminator
-                        .mapping
-                        .iter()
-                        .filter(|(_, target)| *target == reference || *target == short)
-                        .map(|(tag, _)| tag.clone())
-                        .collect();
-                    if tags.is_empty() {
-                        tags.push(short.to_owned());
-                    }
-                    tags
-                }
-                _ => Vec::new(),
-            };
+            let tags = discriminator_tags(discriminator, alternative);
             variants.push(UnionVariant {
                 rust_name: scope.claim(variant_name(&ty)),
                 ty,
@@ -1049,22 +1034,7 @@ impl<'a> TypeSpace<'a> {
             }
             let hint = format!("{name}Variant{}", index + 1);
             let (ty, _) = self.type_ref(variant, &hint, &format!("{pointer}/{keyword}/{index}"));
-            let tags = match (discriminator, variant) {
-                (Some(discriminator), ReferenceOr::Reference { reference }) => {
-                    let short = reference.strip_prefix(SCHEMA_PREFIX).unwrap_or(reference);
-                    let mut tags: Vec<String> = discriminator
-                        .mapping
-                        .iter()
-                        .filter(|(_, target)| *target == reference || *target == short)
-                        .map(|(tag, _)| tag.clone())
-                        .collect();
-                    if tags.is_empty() {
-                        tags.push(short.to_owned());
-                    }
-                    tags
-                }
-                _ => Vec::new(),
-            };
+            let tags = discriminator_tags(discriminator, variant);
             out.push(UnionVariant {
                 rust_name: scope.claim(variant_name(&ty)),
                 ty,
@@ -1544,6 +1514,30 @@ fn boxed_ref(schema: &ReferenceOr<Box<Schema>>) -> ReferenceOr<Schema> {
         },
         ReferenceOr::Item(schema) => ReferenceOr::Item((**schema).clone()),
     }
+}
+
+/// The discriminator values that select `alternative`: the mapping's keys that name it (by
+/// full `$ref` or bare schema name), else the schema's name; none for an inline alternative or
+/// without a discriminator.
+fn discriminator_tags(
+    discriminator: Option<&openapiv3::Discriminator>,
+    alternative: &ReferenceOr<Schema>,
+) -> Vec<String> {
+    let (Some(discriminator), ReferenceOr::Reference { reference }) = (discriminator, alternative)
+    else {
+        return Vec::new();
+    };
+    let short = reference.strip_prefix(SCHEMA_PREFIX).unwrap_or(reference);
+    let mut tags: Vec<String> = discriminator
+        .mapping
+        .iter()
+        .filter(|(_, target)| *target == reference || *target == short)
+        .map(|(tag, _)| tag.clone())
+        .collect();
+    if tags.is_empty() {
+        tags.push(short.to_owned());
+    }
+    tags
 }
 
 #[cfg(test)]
