@@ -114,8 +114,16 @@ pub fn generate_from(
             .map_err(|err| vec![format!("error: cannot read {file}: {err}")])
     };
     let spec = read(&spec_file)?;
-    let settings = Settings::from_toml(&read(&settings_file)?)
+    let mut settings = Settings::from_toml(&read(&settings_file)?)
         .map_err(|err| vec![format!("error: {settings_file} is not valid: {err}")])?;
+    let workspace = workspace_package(&read("Cargo.toml")?)
+        .map_err(|err| vec![format!("error: Cargo.toml is not valid: {err}")])?;
+    settings.license = settings.license.or(workspace.license);
+    settings.repository = settings.repository.or(workspace.repository);
+    // Test clients exist for this workspace's tests only.
+    if source.out != SOURCES[0].out {
+        settings.publish = false;
+    }
     // Files the spec refers to, by their path from the checkout's root (as `spec_file` is).
     let files = |path: &Path| fs::read_to_string(root.join(path));
     let generated =
@@ -132,6 +140,31 @@ pub fn generate_from(
         dir: root.join(source.out).join(vendor),
         generated,
     })
+}
+
+/// The package metadata the workspace gives its members (`[workspace.package]`), which the
+/// generated crates take unless their `client.toml` says otherwise.
+#[derive(Debug, Default, serde::Deserialize)]
+struct WorkspacePackage {
+    license: Option<String>,
+    repository: Option<String>,
+}
+
+/// `[workspace.package]` of the root `Cargo.toml`.
+fn workspace_package(manifest: &str) -> Result<WorkspacePackage, String> {
+    #[derive(serde::Deserialize)]
+    struct Manifest {
+        workspace: Option<Workspace>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Workspace {
+        package: Option<WorkspacePackage>,
+    }
+    let manifest: Manifest = toml::from_str(manifest).map_err(|err| err.to_string())?;
+    Ok(manifest
+        .workspace
+        .and_then(|w| w.package)
+        .unwrap_or_default())
 }
 
 /// Generates every crate; any problem in any spec fails the whole run.

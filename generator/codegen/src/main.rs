@@ -34,6 +34,12 @@ enum Command {
         /// (default: the runtime next to this generator's sources).
         #[arg(long)]
         runtime: Option<PathBuf>,
+        /// The crate's licence, an SPDX expression (`MIT OR Apache-2.0`), for its Cargo.toml.
+        #[arg(long)]
+        license: Option<String>,
+        /// The URL of the repository the crate lives in, for its Cargo.toml.
+        #[arg(long)]
+        repository: Option<String>,
     },
 }
 
@@ -45,7 +51,9 @@ fn main() -> ExitCode {
             name,
             version,
             runtime,
-        } => generate(&spec, &out, name, version, runtime),
+            license,
+            repository,
+        } => generate(&spec, &out, name, version, runtime, license, repository),
     }
 }
 
@@ -70,6 +78,8 @@ fn generate(
     name: Option<String>,
     version: String,
     runtime: Option<PathBuf>,
+    license: Option<String>,
+    repository: Option<String>,
 ) -> ExitCode {
     let text = match std::fs::read_to_string(spec) {
         Ok(text) => text,
@@ -102,6 +112,8 @@ fn generate(
         version,
         runtime_path: runtime,
         generated_by: "clientgen generate".to_owned(),
+        license,
+        repository,
         ..Settings::new(name)
     };
     let generated = match clientgen::generate_with(
