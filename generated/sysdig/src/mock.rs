@@ -3649,7 +3649,7 @@ pub struct ListReportSchedules<'a> {
 
 impl<'a> ListReportSchedules<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
-    pub fn respond(self, value: &Vec<serde_json::Value>) -> Self {
+    pub fn respond(self, value: &[serde_json::Value]) -> Self {
         Self {
             expectation: self.expectation.json(200, "application/json", value),
             ..self
@@ -4100,7 +4100,7 @@ impl<'a> ListNetworkTopologyClusters<'a> {
     }
 
     /// Answers with `value` as JSON, with the operation's success status.
-    pub fn respond(self, value: &Vec<String>) -> Self {
+    pub fn respond(self, value: &[String]) -> Self {
         Self {
             expectation: self.expectation.json(200, "application/json", value),
             ..self
@@ -4185,7 +4185,7 @@ impl<'a> ListNetworkTopologyNamespaces<'a> {
     }
 
     /// Answers with `value` as JSON, with the operation's success status.
-    pub fn respond(self, value: &Vec<String>) -> Self {
+    pub fn respond(self, value: &[String]) -> Self {
         Self {
             expectation: self.expectation.json(200, "application/json", value),
             ..self
@@ -4956,7 +4956,7 @@ impl<'a> ListWorkloadLabelKeys<'a> {
     }
 
     /// Answers with `value` as JSON, with the operation's success status.
-    pub fn respond(self, value: &Vec<String>) -> Self {
+    pub fn respond(self, value: &[String]) -> Self {
         Self {
             expectation: self.expectation.json(200, "application/json", value),
             ..self
@@ -5025,7 +5025,7 @@ impl<'a> ListNamespaceLabelKeys<'a> {
     }
 
     /// Answers with `value` as JSON, with the operation's success status.
-    pub fn respond(self, value: &Vec<String>) -> Self {
+    pub fn respond(self, value: &[String]) -> Self {
         Self {
             expectation: self.expectation.json(200, "application/json", value),
             ..self
@@ -5086,7 +5086,7 @@ pub struct CreateSimulatedNetworkPolicy<'a> {
 
 impl<'a> CreateSimulatedNetworkPolicy<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
-    pub fn respond(self, value: &String) -> Self {
+    pub fn respond(self, value: &str) -> Self {
         Self {
             expectation: self.expectation.json(200, "application/json", value),
             ..self
@@ -7301,7 +7301,7 @@ impl<'a> ListScanningPolicies<'a> {
     }
 
     /// Answers with `value` as JSON, with the operation's success status.
-    pub fn respond(self, value: &Vec<crate::types::ScanningPolicy>) -> Self {
+    pub fn respond(self, value: &[crate::types::ScanningPolicy]) -> Self {
         Self {
             expectation: self.expectation.json(200, "application/json", value),
             ..self
@@ -9721,7 +9721,7 @@ impl<'a> ListScanningResults<'a> {
     }
 
     /// Answers with `value` as JSON, with the operation's success status.
-    pub fn respond(self, value: &Vec<serde_json::Value>) -> Self {
+    pub fn respond(self, value: &[serde_json::Value]) -> Self {
         Self {
             expectation: self.expectation.json(200, "application/json", value),
             ..self
@@ -10592,7 +10592,7 @@ impl<'a> GetActivityAuditSummary<'a> {
     }
 
     /// Answers with `value` as JSON, with the operation's success status.
-    pub fn respond(self, value: &Vec<crate::types::ActivityAuditSummary>) -> Self {
+    pub fn respond(self, value: &[crate::types::ActivityAuditSummary]) -> Self {
         Self {
             expectation: self.expectation.json(200, "application/json", value),
             ..self
@@ -10908,7 +10908,7 @@ pub struct ListEventsForwardingSupportedTargets<'a> {
 
 impl<'a> ListEventsForwardingSupportedTargets<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
-    pub fn respond(self, value: &Vec<String>) -> Self {
+    pub fn respond(self, value: &[String]) -> Self {
         Self {
             expectation: self.expectation.json(200, "application/json", value),
             ..self
@@ -10969,7 +10969,7 @@ pub struct ListEventsForwardingChannels<'a> {
 
 impl<'a> ListEventsForwardingChannels<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
-    pub fn respond(self, value: &Vec<String>) -> Self {
+    pub fn respond(self, value: &[String]) -> Self {
         Self {
             expectation: self.expectation.json(200, "application/json", value),
             ..self
@@ -11030,10 +11030,7 @@ pub struct ListEventsForwardingIntegrations<'a> {
 
 impl<'a> ListEventsForwardingIntegrations<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
-    pub fn respond(
-        self,
-        value: &Vec<crate::types::EventsForwardingIntegration>,
-    ) -> Self {
+    pub fn respond(self, value: &[crate::types::EventsForwardingIntegration]) -> Self {
         Self {
             expectation: self.expectation.json(200, "application/json", value),
             ..self
@@ -11338,7 +11335,7 @@ pub struct ListProfileGroups<'a> {
 
 impl<'a> ListProfileGroups<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
-    pub fn respond(self, value: &Vec<serde_json::Value>) -> Self {
+    pub fn respond(self, value: &[serde_json::Value]) -> Self {
         Self {
             expectation: self.expectation.json(200, "application/json", value),
             ..self
@@ -11885,7 +11882,7 @@ pub struct UpdateDefaultFalcoLists<'a> {
 
 impl<'a> UpdateDefaultFalcoLists<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
-    pub fn respond(self, value: &Vec<crate::types::FalcoList>) -> Self {
+    pub fn respond(self, value: &[crate::types::FalcoList]) -> Self {
         Self {
             expectation: self.expectation.json(200, "application/json", value),
             ..self
@@ -12214,7 +12211,7 @@ pub struct ListFalcoListSummaries<'a> {
 
 impl<'a> ListFalcoListSummaries<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
-    pub fn respond(self, value: &Vec<serde_json::Value>) -> Self {
+    pub fn respond(self, value: &[serde_json::Value]) -> Self {
         Self {
             expectation: self.expectation.json(200, "application/json", value),
             ..self
@@ -12283,7 +12280,7 @@ impl<'a> GetFalcoListGroup<'a> {
     }
 
     /// Answers with `value` as JSON, with the operation's success status.
-    pub fn respond(self, value: &Vec<crate::types::FalcoList>) -> Self {
+    pub fn respond(self, value: &[crate::types::FalcoList]) -> Self {
         Self {
             expectation: self.expectation.json(200, "application/json", value),
             ..self
@@ -12811,7 +12808,7 @@ impl<'a> ListSecurityPolicies<'a> {
     }
 
     /// Answers with `value` as JSON, with the operation's success status.
-    pub fn respond(self, value: &Vec<crate::types::SecurityPolicy>) -> Self {
+    pub fn respond(self, value: &[crate::types::SecurityPolicy]) -> Self {
         Self {
             expectation: self.expectation.json(200, "application/json", value),
             ..self
@@ -13469,7 +13466,7 @@ impl<'a> ListRuleSummaries<'a> {
     }
 
     /// Answers with `value` as JSON, with the operation's success status.
-    pub fn respond(self, value: &Vec<serde_json::Value>) -> Self {
+    pub fn respond(self, value: &[serde_json::Value]) -> Self {
         Self {
             expectation: self.expectation.json(200, "application/json", value),
             ..self
@@ -13538,7 +13535,7 @@ impl<'a> GetRuleGroup<'a> {
     }
 
     /// Answers with `value` as JSON, with the operation's success status.
-    pub fn respond(self, value: &Vec<crate::types::FalcoRule>) -> Self {
+    pub fn respond(self, value: &[crate::types::FalcoRule]) -> Self {
         Self {
             expectation: self.expectation.json(200, "application/json", value),
             ..self
@@ -13729,7 +13726,7 @@ pub struct ListRuleTags<'a> {
 
 impl<'a> ListRuleTags<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
-    pub fn respond(self, value: &Vec<String>) -> Self {
+    pub fn respond(self, value: &[String]) -> Self {
         Self {
             expectation: self.expectation.json(200, "application/json", value),
             ..self
@@ -14066,7 +14063,7 @@ pub struct ListFalcoMacroSummaries<'a> {
 
 impl<'a> ListFalcoMacroSummaries<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
-    pub fn respond(self, value: &Vec<serde_json::Value>) -> Self {
+    pub fn respond(self, value: &[serde_json::Value]) -> Self {
         Self {
             expectation: self.expectation.json(200, "application/json", value),
             ..self
@@ -14135,7 +14132,7 @@ impl<'a> GetFalcoMacroGroup<'a> {
     }
 
     /// Answers with `value` as JSON, with the operation's success status.
-    pub fn respond(self, value: &Vec<crate::types::FalcoMacro>) -> Self {
+    pub fn respond(self, value: &[crate::types::FalcoMacro]) -> Self {
         Self {
             expectation: self.expectation.json(200, "application/json", value),
             ..self
@@ -15021,7 +15018,7 @@ pub struct ListTicketingProjects<'a> {
 
 impl<'a> ListTicketingProjects<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
-    pub fn respond(self, value: &Vec<serde_json::Value>) -> Self {
+    pub fn respond(self, value: &[serde_json::Value]) -> Self {
         Self {
             expectation: self.expectation.json(200, "application/json", value),
             ..self

@@ -237,9 +237,7 @@ fn mock_example(api: &Api, crate_ident: &str) -> Option<minijinja::Value> {
                         .iter()
                         .find(|def| def.name == name)
                         .and_then(|def| match &def.kind {
-                            TypeKind::Struct { fields }
-                                if fields.iter().all(|f| !f.required) =>
-                            {
+                            TypeKind::Struct { fields } if fields.iter().all(|f| !f.required) => {
                                 Some("{}")
                             }
                             _ => None,
@@ -298,7 +296,10 @@ fn mock_builder_lines(api: &Api) -> Vec<String> {
         .or(api.security_schemes.first());
     if let (Some(scheme), Some(first)) = (scheme, lines.first_mut()) {
         if let SchemeKind::Bearer { .. } = scheme.kind {
-            *first = format!(".{}(\"test-token\")", scheme.method.trim_start_matches("r#"));
+            *first = format!(
+                ".{}(\"test-token\")",
+                scheme.method.trim_start_matches("r#")
+            );
         }
     }
     lines

@@ -232,9 +232,7 @@ impl<'a> Expectation<'a> {
             Ok(response) => response,
             Err(problem) => panic!("cannot mock `{}`: {problem}", self.name),
         };
-        let mock = Mock::given(matcher)
-            .respond_with(response)
-            .named(self.name);
+        let mock = Mock::given(matcher).respond_with(response).named(self.name);
         match self.times {
             Some(times) => mock.expect(times),
             None => mock,

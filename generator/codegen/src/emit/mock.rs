@@ -10,7 +10,7 @@ use super::operations::{argument, positional, types_path};
 use super::{doc_attrs, ident, inner_doc_attrs, type_tokens};
 use crate::ir::{
     Api, BodyEncoding, Content, ErrorType, KeyLocation, Operation, SchemeKind, StatusMatch,
-    StatusVariant, Success, TypeKind,
+    StatusVariant, Success, TypeKind, TypeRef,
 };
 
 pub(crate) fn mock(api: &Api) -> TokenStream {
@@ -28,6 +28,28 @@ pub(crate) fn mock(api: &Api) -> TokenStream {
             _ => None,
         })
         .collect();
+    // An API without operations (only webhooks) has no expectations: no client to make
+    // their builders, no API keys to ignore.
+    let any = !api.operations.is_empty();
+    let keys = any.then(|| {
+        quote! {
+            /// The query parameters of API keys, which a request may carry besides its own.
+            const API_KEYS_IN_QUERY: &[&str] = &[ #( #keys ),* ];
+        }
+    });
+    let client_field = any.then(|| quote! { client: crate::Client, });
+    let client = any.then(|| {
+        quote! {
+            let client = crate::Client {
+                inner: server.client(crate::client::API),
+            };
+        }
+    });
+    let fields = if any {
+        quote! { Self { server, client } }
+    } else {
+        quote! { Self { server } }
+    };
     let methods = api.operations.iter().map(server_method);
     let expectations = api.operations.iter().map(|op| expectation(api, op));
     quote! {
@@ -36,8 +58,7 @@ pub(crate) fn mock(api: &Api) -> TokenStream {
         /// The wiremock crate, for raw answers ([`wiremock::ResponseTemplate`]) and received requests ([`wiremock::Request`]).
         pub use clientgen_runtime::mock::wiremock;
 
-        /// The query parameters of API keys, which a request may carry besides its own.
-        const API_KEYS_IN_QUERY: &[&str] = &[ #( #keys ),* ];
+        #keys
 
         /// A local HTTP server on 127.0.0.1 that answers the expectations mounted on it; point a client at it with `Client::builder().base_url(server.base_url())`.
         ///
@@ -45,17 +66,15 @@ pub(crate) fn mock(api: &Api) -> TokenStream {
         #[derive(Debug)]
         pub struct MockServer {
             server: clientgen_runtime::mock::MockServer,
-            client: crate::Client,
+            #client_field
         }
 
         impl MockServer {
             /// Starts a server on a free port of 127.0.0.1.
             pub async fn start() -> Self {
                 let server = clientgen_runtime::mock::MockServer::start().await;
-                let client = crate::Client {
-                    inner: server.client(crate::client::API),
-                };
-                Self { server, client }
+                #client
+                #fields
             }
 
             /// The server's base URL (`http://127.0.0.1:<port>`), for `Client::builder().base_url(..)`.
@@ -143,7 +162,7 @@ fn expectation(api: &Api, op: &Operation) -> TokenStream {
     let media = |default: &str| op.accept.clone().unwrap_or_else(|| default.to_owned());
     let respond = match &op.success {
         Success::Json(ty) => {
-            let ty = type_tokens(ty, &types);
+            let ty = borrowed(ty);
             let content_type = media("application/json");
             quote! {
                 /// Answers with `value` as JSON, with the operation's success status.
@@ -153,7 +172,7 @@ fn expectation(api: &Api, op: &Operation) -> TokenStream {
             }
         }
         Success::Optional(ty) => {
-            let ty = type_tokens(ty, &types);
+            let ty = borrowed(ty);
             let content_type = media("application/json");
             let empty = Literal::u16_unsuffixed(op.empty_status.unwrap_or(204));
             quote! {
@@ -215,7 +234,7 @@ fn expectation(api: &Api, op: &Operation) -> TokenStream {
     };
     let respond_error = match &op.error {
         ErrorType::Json(ty) => {
-            let ty = type_tokens(ty, &types);
+            let ty = borrowed(ty);
             quote! {
                 /// Answers `status` with `value` as the JSON error body.
                 pub fn respond_error(self, status: u16, value: &#ty) -> Self {
@@ -283,6 +302,18 @@ fn expectation(api: &Api, op: &Operation) -> TokenStream {
                 self.expectation.mount_as_scoped(request).await
             }
         }
+    }
+}
+
+/// The type a value is borrowed as (`&#ty`): a slice for a `Vec`, `str` for a `String`.
+fn borrowed(ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::Vec(inner) => {
+            let inner = type_tokens(inner, &types_path());
+            quote! { [#inner] }
+        }
+        TypeRef::String => quote! { str },
+        other => type_tokens(other, &types_path()),
     }
 }
 

@@ -961,7 +961,7 @@ pub struct Search<'a> {
 
 impl<'a> Search<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
-    pub fn respond(self, value: &Vec<crate::types::Pet>) -> Self {
+    pub fn respond(self, value: &[crate::types::Pet]) -> Self {
         Self {
             expectation: self.expectation.json(200, "application/json", value),
             ..self

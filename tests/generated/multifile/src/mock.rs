@@ -102,7 +102,7 @@ impl<'a> ListOrders<'a> {
     }
 
     /// Answers with `value` as JSON, with the operation's success status.
-    pub fn respond(self, value: &Vec<crate::types::Order>) -> Self {
+    pub fn respond(self, value: &[crate::types::Order]) -> Self {
         Self {
             expectation: self.expectation.json(200, "application/json", value),
             ..self

@@ -297,7 +297,7 @@ pub struct RecordsList<'a> {
 
 impl<'a> RecordsList<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
-    pub fn respond(self, value: &Vec<crate::types::Type>) -> Self {
+    pub fn respond(self, value: &[crate::types::Type]) -> Self {
         Self {
             expectation: self.expectation.json(200, "application/json", value),
             ..self
@@ -602,7 +602,7 @@ pub struct ListUsers<'a> {
 
 impl<'a> ListUsers<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
-    pub fn respond(self, value: &Vec<crate::types::UserProfile>) -> Self {
+    pub fn respond(self, value: &[crate::types::UserProfile]) -> Self {
         Self {
             expectation: self.expectation.json(200, "application/json", value),
             ..self
@@ -663,7 +663,7 @@ pub struct ListUsers2<'a> {
 
 impl<'a> ListUsers2<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
-    pub fn respond(self, value: &Vec<crate::types::UserProfile2>) -> Self {
+    pub fn respond(self, value: &[crate::types::UserProfile2]) -> Self {
         Self {
             expectation: self.expectation.json(200, "application/json", value),
             ..self

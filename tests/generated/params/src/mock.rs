@@ -246,10 +246,7 @@ impl<'a> ListItems<'a> {
     }
 
     /// Answers with `value` as JSON, with the operation's success status.
-    pub fn respond(
-        self,
-        value: &Vec<serde_json::Map<String, serde_json::Value>>,
-    ) -> Self {
+    pub fn respond(self, value: &[serde_json::Map<String, serde_json::Value>]) -> Self {
         Self {
             expectation: self.expectation.json(200, "application/json", value),
             ..self

@@ -7,26 +7,19 @@
 /// The wiremock crate, for raw answers ([`wiremock::ResponseTemplate`]) and received requests ([`wiremock::Request`]).
 pub use clientgen_runtime::mock::wiremock;
 
-/// The query parameters of API keys, which a request may carry besides its own.
-const API_KEYS_IN_QUERY: &[&str] = &[];
-
 /// A local HTTP server on 127.0.0.1 that answers the expectations mounted on it; point a client at it with `Client::builder().base_url(server.base_url())`.
 ///
 /// Dropping it checks each expectation's call count (`.expect(n)`): one that is not met panics, failing the test.
 #[derive(Debug)]
 pub struct MockServer {
     server: clientgen_runtime::mock::MockServer,
-    client: crate::Client,
 }
 
 impl MockServer {
     /// Starts a server on a free port of 127.0.0.1.
     pub async fn start() -> Self {
         let server = clientgen_runtime::mock::MockServer::start().await;
-        let client = crate::Client {
-            inner: server.client(crate::client::API),
-        };
-        Self { server, client }
+        Self { server }
     }
 
     /// The server's base URL (`http://127.0.0.1:<port>`), for `Client::builder().base_url(..)`.
