@@ -352,6 +352,93 @@ async fn lacework_create_access() {
     assert_eq!(server.received_requests().await.len(), 4);
 }
 
+/// The kinds of answers beside one JSON type, on the `bodies` fixture: a response enum's
+/// variant decides the status, an error enum's variant the body; text in and out; a form
+/// body; a download whose `Accept` the caller chooses.
+#[tokio::test]
+async fn response_enums_text_forms_and_downloads() {
+    use bodies_client::mock::MockServer;
+    use bodies_client::types::{
+        ExportRecordAccept, NewPet, Pet, SearchForm, UpsertPetError, UpsertPetResponse,
+    };
+
+    let server = MockServer::start().await;
+    let client = bodies_client::Client::builder()
+        .base_url(server.base_url())
+        .build()
+        .unwrap();
+    let pet: NewPet = value(json!({"name": "Rex", "tag": "dog"}));
+    server
+        .upsert_pet(1, pet.clone())
+        .respond(UpsertPetResponse::NoContent)
+        .expect(1)
+        .mount()
+        .await;
+    server
+        .upsert_pet(2, pet.clone())
+        .respond(UpsertPetResponse::Created(value(json!({"job_id": "j1"}))))
+        .expect(1)
+        .mount()
+        .await;
+    server
+        .upsert_pet(3, pet.clone())
+        .respond_error(409, UpsertPetError::Conflict)
+        .expect(1)
+        .mount()
+        .await;
+    assert_eq!(
+        client.upsert_pet(1, pet.clone()).send().await.unwrap(),
+        UpsertPetResponse::NoContent
+    );
+    assert_eq!(
+        client.upsert_pet(2, pet.clone()).send().await.unwrap(),
+        UpsertPetResponse::Created(value(json!({"job_id": "j1"})))
+    );
+    assert_eq!(
+        api_error(client.upsert_pet(3, pet).send().await),
+        (409, Some(UpsertPetError::Conflict))
+    );
+
+    server
+        .add_note(1, "hello")
+        .respond("noted")
+        .expect(1)
+        .mount()
+        .await;
+    assert_eq!(client.add_note(1, "hello").send().await.unwrap(), "noted");
+    assert_eq!(api_error(client.add_note(1, "other").send().await).0, 404);
+
+    let form: SearchForm = value(json!({"query": "rex", "tags": ["a", "b"]}));
+    let found: Vec<Pet> = Vec::new();
+    server
+        .search(form.clone())
+        .respond(&found)
+        .expect(1)
+        .mount()
+        .await;
+    assert_eq!(client.search(form).send().await.unwrap(), found);
+    let other: SearchForm = value(json!({"query": "rex"}));
+    assert_eq!(api_error(client.search(other).send().await).0, 404);
+
+    server
+        .export_record(1)
+        .accept(ExportRecordAccept::ApplicationPdf)
+        .respond(b"%PDF".to_vec())
+        .expect(1)
+        .mount()
+        .await;
+    let pdf = client
+        .export_record(1)
+        .accept(ExportRecordAccept::ApplicationPdf)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pdf.as_ref(), b"%PDF");
+    // The default `Accept` (`text/csv`) is another request.
+    assert_eq!(api_error(client.export_record(1).send().await).0, 404);
+    server.verify().await;
+}
+
 /// A count that is not met fails `verify()`.
 #[tokio::test]
 async fn an_unmet_count_fails_verify() {
