@@ -357,3 +357,84 @@ fn pairs(query: Option<&str>) -> Vec<String> {
         .map(str::to_owned)
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::{HeaderMap, HeaderName};
+
+    fn received(url: &str, headers: &[(&str, &str)], body: &[u8]) -> wiremock::Request {
+        let mut map = HeaderMap::new();
+        for (name, value) in headers {
+            map.append(
+                HeaderName::from_bytes(name.as_bytes()).unwrap(),
+                HeaderValue::from_str(value).unwrap(),
+            );
+        }
+        wiremock::Request {
+            url: url::Url::parse(url).unwrap(),
+            method: Method::POST,
+            headers: map,
+            body: body.to_vec(),
+        }
+    }
+
+    #[test]
+    fn api_keys_and_credential_cookies_are_not_part_of_the_match() {
+        let request = Request::new(Method::POST, "/a/{id}")
+            .path_param("id", "x y")
+            .query("q", "a&b")
+            .cookie("session", "s1")
+            .header("X-Trace", "t")
+            .json(&serde_json::json!({"a": 1, "b": [true]}));
+        let matcher = RequestMatcher::new(&request, &["api_key"]).unwrap();
+        let json = ("content-type", "application/json");
+        let headers = [json, ("cookie", "key=secret; session=s1"), ("x-trace", "t")];
+        let url = "http://127.0.0.1/a/x%20y?q=a%26b&api_key=k";
+        assert!(matcher.matches(&received(url, &headers, br#"{"b":[true],"a":1}"#)));
+        // Another value anywhere is another request.
+        for (url, headers, body) in [
+            (
+                "http://127.0.0.1/a/x?q=a%26b",
+                &headers[..],
+                &br#"{"a":1,"b":[true]}"#[..],
+            ),
+            (
+                "http://127.0.0.1/a/x%20y?q=a",
+                &headers[..],
+                br#"{"a":1,"b":[true]}"#,
+            ),
+            (
+                "http://127.0.0.1/a/x%20y?q=a%26b&z=1",
+                &headers[..],
+                br#"{"a":1,"b":[true]}"#,
+            ),
+            (
+                "http://127.0.0.1/a/x%20y?q=a%26b",
+                &headers[..2],
+                br#"{"a":1,"b":[true]}"#,
+            ),
+            (
+                "http://127.0.0.1/a/x%20y?q=a%26b",
+                &headers[..],
+                br#"{"a":2,"b":[true]}"#,
+            ),
+            (
+                "http://127.0.0.1/a/x%20y?q=a%26b",
+                &[json, ("x-trace", "t")][..],
+                br#"{"a":1,"b":[true]}"#,
+            ),
+        ] {
+            assert!(
+                !matcher.matches(&received(url, headers, body)),
+                "{url} {headers:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_request_that_cannot_be_sent_is_refused() {
+        let request = Request::new(Method::GET, "/a/{id}").path_param("id", "..");
+        assert!(RequestMatcher::new(&request, &[]).is_err());
+    }
+}
