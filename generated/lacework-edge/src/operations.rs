@@ -35,7 +35,7 @@ impl<'a> QueryAccesses<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/accesses")
             .query("appid", &self.appid)
             .query("userid", &self.userid)
@@ -80,7 +80,7 @@ impl<'a> CreateAccess<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/accesses")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -121,7 +121,7 @@ impl<'a> GetAccess<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/accesses/{uuid}")
             .path_param("uuid", &self.uuid)
             .max_response_bytes(self.max_response_bytes)
@@ -168,7 +168,7 @@ impl<'a> UpdateAccess<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::PATCH, "/api/v1/accesses/{uuid}")
             .path_param("uuid", &self.uuid)
             .json(&self.body)
@@ -210,7 +210,7 @@ impl<'a> GetAccount<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/accounts/{name}")
             .path_param("name", &self.name)
             .max_response_bytes(self.max_response_bytes)
@@ -257,7 +257,7 @@ impl<'a> QueryAlertConfigs<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/alert_configs")
             .query("status", &self.status)
             .max_response_bytes(self.max_response_bytes)
@@ -301,7 +301,7 @@ impl<'a> CreateAlertConfig<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/alert_configs")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -348,7 +348,7 @@ impl<'a> GetAlertConfig<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/alert_configs/{uuid}")
             .path_param("uuid", &self.uuid)
             .query("resolveDisplayNames", &self.resolve_display_names)
@@ -399,7 +399,7 @@ impl<'a> QueryAlerts<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/alerts")
             .query("start_time", &self.start_time)
             .query("end_time", &self.end_time)
@@ -445,7 +445,7 @@ impl<'a> PromoteEventToAlert<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/alerts")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -486,7 +486,7 @@ impl<'a> GetAlert<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/alerts/{uuid}")
             .path_param("uuid", &self.uuid)
             .max_response_bytes(self.max_response_bytes)
@@ -527,7 +527,7 @@ impl<'a> GetAlertInvestigationHistory<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/alerts/{uuid}/investigation_actions")
             .path_param("uuid", &self.uuid)
             .max_response_bytes(self.max_response_bytes)
@@ -574,7 +574,7 @@ impl<'a> PerformInvestigationAction<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/alerts/{uuid}/investigation_actions")
             .path_param("uuid", &self.uuid)
             .json(&self.body)
@@ -619,7 +619,7 @@ impl<'a> PerformInvestigationActions<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/alerts/investigation_actions")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -666,7 +666,7 @@ impl<'a> QueryAppControlPolicies<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/app_control_policies")
             .query("status", &self.status)
             .max_response_bytes(self.max_response_bytes)
@@ -710,7 +710,7 @@ impl<'a> CreateAppControlPolicy<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/app_control_policies")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -751,7 +751,7 @@ impl<'a> GetAppControlPolicy<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/app_control_policies/{uuid}")
             .path_param("uuid", &self.uuid)
             .max_response_bytes(self.max_response_bytes)
@@ -798,7 +798,7 @@ impl<'a> UpdateAppControlPolicy<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::PUT, "/api/v1/app_control_policies/{uuid}")
             .path_param("uuid", &self.uuid)
             .json(&self.body)
@@ -862,7 +862,7 @@ impl<'a> QueryApps<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/apps")
             .query("tag", &self.tag)
             .query("status", &self.status)
@@ -905,7 +905,7 @@ impl<'a> CreateApp<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/apps")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -946,7 +946,7 @@ impl<'a> DeployApp<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/apps/deploy")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -995,7 +995,7 @@ impl<'a> QueryAuditEvents<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/audit_events")
             .query("start_time", &self.start_time)
             .query("end_time", &self.end_time)
@@ -1037,7 +1037,7 @@ impl<'a> GetAuditEvent<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/audit_events/{uuid}")
             .path_param("uuid", &self.uuid)
             .max_response_bytes(self.max_response_bytes)
@@ -1078,7 +1078,7 @@ impl<'a> QueryBlobs<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/blobs")
             .query("prefix", &self.prefix)
             .max_response_bytes(self.max_response_bytes)
@@ -1122,7 +1122,7 @@ impl<'a> CreateBlob<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/blobs")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -1163,7 +1163,7 @@ impl<'a> GetBlob<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/blobs/{key}")
             .path_param("key", &self.key)
             .max_response_bytes(self.max_response_bytes)
@@ -1202,7 +1202,7 @@ impl<'a> QueryCaCertificates<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/ca_certificates")
             .max_response_bytes(self.max_response_bytes)
     }
@@ -1245,7 +1245,7 @@ impl<'a> CreateCaCertificate<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/ca_certificates")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -1286,7 +1286,7 @@ impl<'a> GetCaCertificate<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/ca_certificates/{uuid}")
             .path_param("uuid", &self.uuid)
             .max_response_bytes(self.max_response_bytes)
@@ -1333,7 +1333,7 @@ impl<'a> UpdateCaCertificate<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::PATCH, "/api/v1/ca_certificates/{uuid}")
             .path_param("uuid", &self.uuid)
             .json(&self.body)
@@ -1373,7 +1373,7 @@ impl<'a> QueryCards<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/cards")
             .max_response_bytes(self.max_response_bytes)
     }
@@ -1413,7 +1413,7 @@ impl<'a> CreateCard<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/cards")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -1454,7 +1454,7 @@ impl<'a> GetCard<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/cards/{uuid}")
             .path_param("uuid", &self.uuid)
             .max_response_bytes(self.max_response_bytes)
@@ -1506,7 +1506,7 @@ impl<'a> QueryNotificationChannels<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/notification_channels")
             .query("status", &self.status)
             .query("resolveDisplayNames", &self.resolve_display_names)
@@ -1551,7 +1551,7 @@ impl<'a> CreateNotificationChannel<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/notification_channels")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -1598,7 +1598,7 @@ impl<'a> GetNotificationChannel<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/notification_channels/{uuid}")
             .path_param("uuid", &self.uuid)
             .query("resolveDisplayNames", &self.resolve_display_names)
@@ -1640,7 +1640,7 @@ impl<'a> DownloadClientConfig<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/client_configs/{uuid}/download")
             .path_param("uuid", &self.uuid)
             .max_response_bytes(self.max_response_bytes)
@@ -1684,7 +1684,7 @@ impl<'a> CreateClientConfig<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/client_configs")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -1725,7 +1725,7 @@ impl<'a> GetClientConfig<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/client_configs/{uuid}")
             .path_param("uuid", &self.uuid)
             .max_response_bytes(self.max_response_bytes)
@@ -1772,7 +1772,7 @@ impl<'a> UpdateClientConfig<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::PATCH, "/api/v1/client_configs/{uuid}")
             .path_param("uuid", &self.uuid)
             .json(&self.body)
@@ -1812,7 +1812,7 @@ impl<'a> QueryConnectors<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/connectors")
             .max_response_bytes(self.max_response_bytes)
     }
@@ -1855,7 +1855,7 @@ impl<'a> CreateConnector<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/connectors")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -1896,7 +1896,7 @@ impl<'a> GetConnector<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/connectors/{name}")
             .path_param("name", &self.name)
             .max_response_bytes(self.max_response_bytes)
@@ -1935,7 +1935,7 @@ impl<'a> QueryCountries<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/countries")
             .max_response_bytes(self.max_response_bytes)
     }
@@ -1997,7 +1997,7 @@ impl<'a> QueryDashboards<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/dashboards")
             .query("tag", &self.tag)
             .query("status", &self.status)
@@ -2040,7 +2040,7 @@ impl<'a> CreateDashboard<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/dashboards")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -2081,7 +2081,7 @@ impl<'a> GetDashboard<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/dashboards/{uuid}")
             .path_param("uuid", &self.uuid)
             .max_response_bytes(self.max_response_bytes)
@@ -2120,7 +2120,7 @@ impl<'a> QueryDataExportConfigs<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/data_export_configs")
             .max_response_bytes(self.max_response_bytes)
     }
@@ -2163,7 +2163,7 @@ impl<'a> CreateDataExportConfig<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/data_export_configs")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -2210,7 +2210,7 @@ impl<'a> UpdateDataExportConfig<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::PUT, "/api/v1/data_export_configs/{uuid}")
             .path_param("uuid", &self.uuid)
             .json(&self.body)
@@ -2255,7 +2255,7 @@ impl<'a> GetS3BucketPolicy<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/data_export_configs/bucket_policy")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -2296,7 +2296,7 @@ impl<'a> ValidateDataExportConfig<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/data_export_configs/validate")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -2335,7 +2335,7 @@ impl<'a> QueryCustomerDatasets<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/customer_datasets")
             .max_response_bytes(self.max_response_bytes)
     }
@@ -2381,7 +2381,7 @@ impl<'a> CreateCustomerDataset<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/customer_datasets")
             .optional_json(self.body.as_ref())
             .max_response_bytes(self.max_response_bytes)
@@ -2422,7 +2422,7 @@ impl<'a> QueryCustomerDatasetItems<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/customer_datasets/{uuid}/items")
             .path_param("uuid", &self.uuid)
             .max_response_bytes(self.max_response_bytes)
@@ -2469,7 +2469,7 @@ impl<'a> DeployConnector<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/deployments")
             .optional_json(self.body.as_ref())
             .max_response_bytes(self.max_response_bytes)
@@ -2508,7 +2508,7 @@ impl<'a> GetDeploymentConnectorOptions<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/deployments/options")
             .max_response_bytes(self.max_response_bytes)
     }
@@ -2551,7 +2551,7 @@ impl<'a> RegisterDevice<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/devices")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -2595,7 +2595,7 @@ impl<'a> DeleteDevices<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::DELETE, "/api/v1/devices")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -2642,7 +2642,7 @@ impl<'a> GetUserDevice<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/devices/{uuid}")
             .path_param("uuid", &self.uuid)
             .json(&self.body)
@@ -2684,7 +2684,7 @@ impl<'a> GetDocumentMetadata<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/documents/{uuid}")
             .path_param("uuid", &self.uuid)
             .max_response_bytes(self.max_response_bytes)
@@ -2731,7 +2731,7 @@ impl<'a> RevokeDocumentAccess<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/documents/{uuid}/revoke_access")
             .path_param("uuid", &self.uuid)
             .json(&self.body)
@@ -2779,7 +2779,7 @@ impl<'a> RevokeDocumentSharing<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/documents/{uuid}/revoke_sharing")
             .path_param("uuid", &self.uuid)
             .json(&self.body)
@@ -2819,7 +2819,7 @@ impl<'a> QueryGateways<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/gateways")
             .max_response_bytes(self.max_response_bytes)
     }
@@ -2873,7 +2873,7 @@ impl<'a> QueryGroups<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/groups")
             .query("status", &self.status)
             .query("datasource", &self.datasource)
@@ -2915,7 +2915,7 @@ impl<'a> GetGroup<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/groups/{uuid}")
             .path_param("uuid", &self.uuid)
             .max_response_bytes(self.max_response_bytes)
@@ -2962,7 +2962,7 @@ impl<'a> UpdateGroup<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::PATCH, "/api/v1/groups/{uuid}")
             .path_param("uuid", &self.uuid)
             .json(&self.body)
@@ -3010,7 +3010,7 @@ impl<'a> QueryIntegrations<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/integrations")
             .query("data_source", &self.data_source)
             .max_response_bytes(self.max_response_bytes)
@@ -3054,7 +3054,7 @@ impl<'a> CreateIntegration<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/integrations")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -3101,7 +3101,7 @@ impl<'a> UpdateIntegration<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::PUT, "/api/v1/integrations/{uuid}")
             .path_param("uuid", &self.uuid)
             .json(&self.body)
@@ -3143,7 +3143,7 @@ impl<'a> ValidateIntegrationCredentials<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/integrations/validate")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -3192,7 +3192,7 @@ impl<'a> Login<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/login")
             .query("account", &self.account)
             .query("redirect", &self.redirect)
@@ -3233,7 +3233,7 @@ impl<'a> GetAccountOnboarding<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/onboarding")
             .max_response_bytes(self.max_response_bytes)
     }
@@ -3276,7 +3276,7 @@ impl<'a> UpdateAccountOnboarding<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::PATCH, "/api/v1/onboarding")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -3326,7 +3326,7 @@ impl<'a> QueryPolicies<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/policies")
             .query("appid", &self.appid)
             .query("userid", &self.userid)
@@ -3372,7 +3372,7 @@ impl<'a> CreatePolicy<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/policies")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -3413,7 +3413,7 @@ impl<'a> GetPolicy<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/policies/{uuid}")
             .path_param("uuid", &self.uuid)
             .max_response_bytes(self.max_response_bytes)
@@ -3460,7 +3460,7 @@ impl<'a> UpdatePolicy<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::PATCH, "/api/v1/policies/{uuid}")
             .path_param("uuid", &self.uuid)
             .json(&self.body)
@@ -3500,7 +3500,7 @@ impl<'a> QueryPostureAttributes<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/posture_attributes")
             .max_response_bytes(self.max_response_bytes)
     }
@@ -3543,7 +3543,7 @@ impl<'a> CreatePostureAttribute<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/posture_attributes")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -3584,7 +3584,7 @@ impl<'a> GetPostureAttribute<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/posture_attributes/{uuid}")
             .path_param("uuid", &self.uuid)
             .max_response_bytes(self.max_response_bytes)
@@ -3631,7 +3631,7 @@ impl<'a> UpdatePostureAttribute<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::PATCH, "/api/v1/posture_attributes/{uuid}")
             .path_param("uuid", &self.uuid)
             .json(&self.body)
@@ -3671,7 +3671,7 @@ impl<'a> QueryPostureProfiles<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/posture_profiles")
             .max_response_bytes(self.max_response_bytes)
     }
@@ -3714,7 +3714,7 @@ impl<'a> CreatePostureProfile<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/posture_profiles")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -3755,7 +3755,7 @@ impl<'a> GetPostureProfile<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/posture_profiles/{uuid}")
             .path_param("uuid", &self.uuid)
             .max_response_bytes(self.max_response_bytes)
@@ -3802,7 +3802,7 @@ impl<'a> UpdatePostureProfile<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::PATCH, "/api/v1/posture_profiles/{uuid}")
             .path_param("uuid", &self.uuid)
             .json(&self.body)
@@ -3853,7 +3853,7 @@ impl<'a> QueryQsView<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/qs_views/{view}")
             .path_param("view", &self.view)
             .query("start_time", &self.start_time)
@@ -3899,7 +3899,7 @@ impl<'a> CreateTemporaryAccessToken<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/tokens/temporary")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -3948,7 +3948,7 @@ impl<'a> TokenLogin<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/token_login")
             .query("account", &self.account)
             .query("redirect", &self.redirect)
@@ -3997,7 +3997,7 @@ impl<'a> QueryTokens<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/tokens")
             .query("get_all", &self.get_all)
             .max_response_bytes(self.max_response_bytes)
@@ -4041,7 +4041,7 @@ impl<'a> CreateToken<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/tokens")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -4088,7 +4088,7 @@ impl<'a> UpdateToken<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::PATCH, "/api/v1/tokens/{uuid}")
             .path_param("uuid", &self.uuid)
             .json(&self.body)
@@ -4152,7 +4152,7 @@ impl<'a> QueryUsers<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/users")
             .query("tag", &self.tag)
             .query("status", &self.status)
@@ -4198,7 +4198,7 @@ impl<'a> CreateUser<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/users")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -4239,7 +4239,7 @@ impl<'a> GetUser<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/users/{uuid}")
             .path_param("uuid", &self.uuid)
             .max_response_bytes(self.max_response_bytes)
@@ -4286,7 +4286,7 @@ impl<'a> UpdateUser<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::PATCH, "/api/v1/users/{uuid}")
             .path_param("uuid", &self.uuid)
             .json(&self.body)
@@ -4328,7 +4328,7 @@ impl<'a> GetUserDevices<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/users/{uuid}/devices")
             .path_param("uuid", &self.uuid)
             .max_response_bytes(self.max_response_bytes)
@@ -4423,7 +4423,7 @@ impl<'a> QueryWorkflowRuns<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/workflow_runs")
             .query("status", &self.status)
             .query("workflow_uuid", &self.workflow_uuid)
@@ -4473,7 +4473,7 @@ impl<'a> CreateWorkflowRun<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/workflow_runs")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -4514,7 +4514,7 @@ impl<'a> GetWorkflowRun<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/workflow_runs/{uuid}")
             .path_param("uuid", &self.uuid)
             .max_response_bytes(self.max_response_bytes)
@@ -4561,7 +4561,7 @@ impl<'a> AnswerWorkflowRun<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/workflow_runs/{uuid}/answer")
             .path_param("uuid", &self.uuid)
             .json(&self.body)
@@ -4601,7 +4601,7 @@ impl<'a> QueryWorkflows<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/workflows")
             .max_response_bytes(self.max_response_bytes)
     }
@@ -4644,7 +4644,7 @@ impl<'a> CreateWorkflow<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/workflows")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -4685,7 +4685,7 @@ impl<'a> GetWorkflow<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/workflows/{uuid}")
             .path_param("uuid", &self.uuid)
             .max_response_bytes(self.max_response_bytes)
@@ -4732,7 +4732,7 @@ impl<'a> UpdateWorkflow<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::PATCH, "/api/v1/workflows/{uuid}")
             .path_param("uuid", &self.uuid)
             .json(&self.body)

@@ -67,7 +67,7 @@ impl<'a> FetchViolations<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/dlp/v1/violations")
             .query("createdAfter", &self.created_after)
             .query("createdBefore", &self.created_before)
@@ -134,7 +134,7 @@ impl<'a> FetchViolation<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/dlp/v1/violations/{violationId}")
             .path_param("violationId", &self.violation_id)
             .max_response_bytes(self.max_response_bytes)
@@ -220,7 +220,7 @@ impl<'a> SearchViolations<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/dlp/v1/violations/search")
             .query("createdAfter", &self.created_after)
             .query("createdBefore", &self.created_before)
@@ -305,7 +305,7 @@ impl<'a> FetchViolationFindings<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/dlp/v1/violations/{violationId}/findings")
             .path_param("violationId", &self.violation_id)
             .query("pageToken", &self.page_token)
@@ -370,7 +370,7 @@ impl<'a> TakeActionOnViolations<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/dlp/v1/violations/actions")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -411,7 +411,7 @@ impl<'a> FetchAnnotation<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/dlp/v1/annotations/{annotationId}")
             .path_param("annotationId", &self.annotation_id)
             .max_response_bytes(self.max_response_bytes)
@@ -455,7 +455,7 @@ impl<'a> AnnotateFinding<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/dlp/v1/findings/{findingId}/annotate")
             .path_param("findingId", &self.finding_id)
             .json(&self.body)
@@ -494,7 +494,7 @@ impl<'a> RemoveFindingAnnotation<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/dlp/v1/findings/{findingId}/unannotate")
             .path_param("findingId", &self.finding_id)
             .max_response_bytes(self.max_response_bytes)

@@ -27,7 +27,7 @@ impl<'a> GenerateAccessToken<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/accessToken")
             .header("Accept", "application/json; version=v1alpha")
             .security(&[&["basicAuth"]])
@@ -126,7 +126,7 @@ impl<'a> GetAllAuditLogs<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/audit/v1/logs")
             .query("limit", &self.limit)
             .query("offset", &self.offset)
@@ -249,7 +249,7 @@ impl<'a> GetObjectAuditLog<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/audit/v1/logs/{kind}/{name}")
             .path_param("kind", &self.kind)
             .path_param("name", &self.name)

@@ -51,7 +51,7 @@ impl<'a> SearchApps<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/apps")
             .query("page", &self.page)
             .query("per_page", &self.per_page)
@@ -113,7 +113,7 @@ impl<'a> SearchAppsWithFilters<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/apps/search")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -177,7 +177,7 @@ impl<'a> GetApp<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/apps/{app_id}")
             .path_param("app_id", &self.app_id)
             .max_response_bytes(self.max_response_bytes)
@@ -221,7 +221,7 @@ impl<'a> SetAppCategory<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/apps/app-category/{app_id}")
             .path_param("app_id", &self.app_id)
             .json(&self.body)
@@ -282,7 +282,7 @@ impl<'a> SearchAccounts<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/accounts")
             .query("page", &self.page)
             .query("per_page", &self.per_page)
@@ -350,7 +350,7 @@ impl<'a> SearchAccountsWithFilters<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/accounts/search")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -417,7 +417,7 @@ impl<'a> GetAccount<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/accounts/{account_id}")
             .path_param("account_id", &self.account_id)
             .max_response_bytes(self.max_response_bytes)
@@ -480,7 +480,7 @@ impl<'a> SearchOauthGrants<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/oauth-grants")
             .query("page", &self.page)
             .query("per_page", &self.per_page)
@@ -548,7 +548,7 @@ impl<'a> SearchOauthGrantsWithFilters<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/oauth-grants/search")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -615,7 +615,7 @@ impl<'a> GetOauthGrant<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/oauth-grants/{grant_id}")
             .path_param("grant_id", &self.grant_id)
             .max_response_bytes(self.max_response_bytes)
@@ -678,7 +678,7 @@ impl<'a> SearchEvents<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/events")
             .query("page", &self.page)
             .query("per_page", &self.per_page)
@@ -746,7 +746,7 @@ impl<'a> SearchEventsWithFilters<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/events/search")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -813,7 +813,7 @@ impl<'a> GetEvent<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/events/{event_id}")
             .path_param("event_id", &self.event_id)
             .max_response_bytes(self.max_response_bytes)
@@ -876,7 +876,7 @@ impl<'a> SearchUsers<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/users")
             .query("page", &self.page)
             .query("per_page", &self.per_page)
@@ -944,7 +944,7 @@ impl<'a> SearchUsersWithFilters<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/users/search")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -1033,7 +1033,7 @@ impl<'a> SearchUserGroups<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/user-groups")
             .query("page", &self.page)
             .query("per_page", &self.per_page)
@@ -1101,7 +1101,7 @@ impl<'a> SearchUserGroupsWithFilters<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/user-groups/search")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -1168,7 +1168,7 @@ impl<'a> ListUserGroupMembers<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/user-groups/{group_id}/members")
             .path_param("group_id", &self.group_id)
             .max_response_bytes(self.max_response_bytes)
@@ -1223,7 +1223,7 @@ impl<'a> SearchNotifications<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/notifications")
             .query("page", &self.page)
             .query("per_page", &self.per_page)
@@ -1290,7 +1290,7 @@ impl<'a> SearchNotificationsWithFilters<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/notifications/search")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -1355,7 +1355,7 @@ impl<'a> SearchFields<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/fields").max_response_bytes(self.max_response_bytes)
     }
 
@@ -1397,7 +1397,7 @@ impl<'a> CreateField<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/fields")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -1438,7 +1438,7 @@ impl<'a> SearchFieldsWithFilters<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/fields/search")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -1511,7 +1511,7 @@ impl<'a> UpdateField<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::PUT, "/fields/{field_id}")
             .path_param("field_id", &self.field_id)
             .json(&self.body)
@@ -1559,7 +1559,7 @@ impl<'a> AddFieldAllowedValues<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/fields/{field_id}/allowed_values")
             .path_param("field_id", &self.field_id)
             .json(&self.body)
@@ -1610,7 +1610,7 @@ impl<'a> SetAppFieldValue<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/apps/{app_id}/fields/{field_id}")
             .path_param("app_id", &self.app_id)
             .path_param("field_id", &self.field_id)
@@ -1648,7 +1648,7 @@ impl<'a> SearchLabels<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/labels").max_response_bytes(self.max_response_bytes)
     }
 
@@ -1690,7 +1690,7 @@ impl<'a> CreateLabel<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/labels")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -1731,7 +1731,7 @@ impl<'a> SearchLabelsWithFilters<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/labels/search")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -1812,7 +1812,7 @@ impl<'a> SearchFindings<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/findings")
             .query("page", &self.page)
             .query("per_page", &self.per_page)
@@ -1879,7 +1879,7 @@ impl<'a> SearchFindingsWithFilters<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/findings/search")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -1960,7 +1960,7 @@ impl<'a> SearchAppToAppIntegrations<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/app-to-app-integrations")
             .query("page", &self.page)
             .query("per_page", &self.per_page)
@@ -2027,7 +2027,7 @@ impl<'a> SearchAppToAppIntegrationsWithFilters<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/app-to-app-integrations/search")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)

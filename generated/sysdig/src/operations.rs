@@ -27,7 +27,7 @@ impl<'a> ListComplianceViews<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/cspm/v1/compliance/views")
             .max_response_bytes(self.max_response_bytes)
     }
@@ -122,7 +122,7 @@ impl<'a> ListComplianceResults<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/cspm/v1/compliance/requirements")
             .query("filter", &self.filter)
             .query("pageNumber", &self.page_number)
@@ -287,7 +287,7 @@ impl<'a> ListKubernetesResources<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/cspm/v1/kube/resources")
             .query("controlId", &self.control_id)
             .query("resourceKind", &self.resource_kind)
@@ -460,7 +460,7 @@ impl<'a> ListClusterAnalysisResources<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/cspm/v1/clusteranalysis/resources")
             .query("controlId", &self.control_id)
             .query("benchmarkType", &self.benchmark_type)
@@ -626,7 +626,7 @@ impl<'a> ListCloudResources<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/cspm/v1/cloud/resources")
             .query("controlId", &self.control_id)
             .query("providerType", &self.provider_type)
@@ -746,7 +746,7 @@ impl<'a> ListCspmControls<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/cspm/v1/policy/controls/search")
             .query("filter", &self.filter)
             .query("pageNumber", &self.page_number)
@@ -952,7 +952,7 @@ impl<'a> ListInventoryResources<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/cspm/v1/inventory/resources")
             .query("filter", &self.filter)
             .query("pageNumber", &self.page_number)
@@ -1024,7 +1024,7 @@ impl<'a> GetInventoryResource<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/cspm/v1/inventory/resources/{id}")
             .path_param("id", &self.id)
             .query("fields", &self.fields)
@@ -1069,7 +1069,7 @@ impl<'a> GetReportConfigOptions<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/reporting/v1/{domain}/{reportType}/config")
             .path_param("domain", &self.domain)
             .path_param("reportType", &self.report_type)
@@ -1117,7 +1117,7 @@ impl<'a> GetReportPreview<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/reporting/v1/{domain}/{reportType}/preview")
             .path_param("domain", &self.domain)
             .path_param("reportType", &self.report_type)
@@ -1157,7 +1157,7 @@ impl<'a> ListReportSchedules<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/reporting/v1/{domain}/schedules")
             .path_param("domain", &self.domain)
             .max_response_bytes(self.max_response_bytes)
@@ -1201,7 +1201,7 @@ impl<'a> CreateReportSchedule<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/reporting/v1/{domain}/schedules")
             .path_param("domain", &self.domain)
             .json(&self.body)
@@ -1246,7 +1246,7 @@ impl<'a> RunReportSchedule<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(
                 Method::POST,
                 "/api/reporting/v1/{domain}/schedules/{scheduleId}/run",
@@ -1294,7 +1294,7 @@ impl<'a> GetReportSchedule<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/reporting/v1/{domain}/schedules/{scheduleId}")
             .path_param("domain", &self.domain)
             .path_param("scheduleId", &self.schedule_id)
@@ -1342,7 +1342,7 @@ impl<'a> UpdateReportSchedule<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::PUT, "/api/reporting/v1/{domain}/schedules/{scheduleId}")
             .path_param("domain", &self.domain)
             .path_param("scheduleId", &self.schedule_id)
@@ -1388,7 +1388,7 @@ impl<'a> DeleteReportSchedule<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::DELETE, "/api/reporting/v1/{domain}/schedules/{scheduleId}")
             .path_param("domain", &self.domain)
             .path_param("scheduleId", &self.schedule_id)
@@ -1449,7 +1449,7 @@ impl<'a> DownloadReport<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/reporting/v1/{domain}/reports/{fileId}")
             .path_param("domain", &self.domain)
             .path_param("fileId", &self.file_id)
@@ -1518,7 +1518,7 @@ impl<'a> ListNetworkTopologyClusters<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/networkTopology/clusters")
             .query("from", &self.from)
             .query("to", &self.to)
@@ -1585,7 +1585,7 @@ impl<'a> ListNetworkTopologyNamespaces<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/networkTopology/namespaces")
             .query("cluster", &self.cluster)
             .query("from", &self.from)
@@ -1663,7 +1663,7 @@ impl<'a> ListNetworkTopologyOwners<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/networkTopology/owners")
             .query("cluster", &self.cluster)
             .query("namespace", &self.namespace)
@@ -1765,7 +1765,7 @@ impl<'a> GetIngressSummaries<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/networkTopology/ingressSummaries")
             .query("cluster", &self.cluster)
             .query("namespace", &self.namespace)
@@ -1866,7 +1866,7 @@ impl<'a> GetEgressSummaries<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/networkTopology/egressSummaries")
             .query("cluster", &self.cluster)
             .query("namespace", &self.namespace)
@@ -1967,7 +1967,7 @@ impl<'a> ListIngressUnresolvedIps<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/networkTopology/ingressUnresolvedIps")
             .query("cluster", &self.cluster)
             .query("namespace", &self.namespace)
@@ -2068,7 +2068,7 @@ impl<'a> ListEgressUnresolvedIps<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/networkTopology/egressUnresolvedIps")
             .query("cluster", &self.cluster)
             .query("namespace", &self.namespace)
@@ -2169,7 +2169,7 @@ impl<'a> GetOwnerTopology<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/networkTopology/ownerTopology")
             .query("namespace", &self.namespace)
             .query("cluster", &self.cluster)
@@ -2210,7 +2210,7 @@ impl<'a> GetNetworkTopologyStatus<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/networkTopology/status")
             .max_response_bytes(self.max_response_bytes)
     }
@@ -2255,7 +2255,7 @@ impl<'a> ListWorkloadLabelKeys<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/networkTopology/workloadLabelKeys")
             .query("cluster", &self.cluster)
             .max_response_bytes(self.max_response_bytes)
@@ -2301,7 +2301,7 @@ impl<'a> ListNamespaceLabelKeys<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/networkTopology/namespaceLabelKeys")
             .query("cluster", &self.cluster)
             .max_response_bytes(self.max_response_bytes)
@@ -2339,7 +2339,7 @@ impl<'a> CreateSimulatedNetworkPolicy<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(
                 Method::POST,
                 "/api/v1/networkSecurity/namespaces/{namespaceName}/simulatedPolicies",
@@ -2446,7 +2446,7 @@ impl<'a> GetNetworkPolicyOverlayOwnerTopology<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(
                 Method::POST,
                 "/api/v1/networkSecurity/networkPolicyOverlayOwnerTopology",
@@ -2491,7 +2491,7 @@ impl<'a> GetNetworkSecurityStatus<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/networkSecurity/status")
             .max_response_bytes(self.max_response_bytes)
     }
@@ -2632,7 +2632,7 @@ impl<'a> ListCaptures<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/captures")
             .query("id", &self.id)
             .query("offset", &self.offset)
@@ -2680,7 +2680,7 @@ impl<'a> CreateCapture<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/captures")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -2746,7 +2746,7 @@ impl<'a> DeleteCaptures<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::DELETE, "/api/v1/captures")
             .query("id", &self.id)
             .query("product", &self.product)
@@ -2784,7 +2784,7 @@ impl<'a> GetCapture<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/captures/{captureId}")
             .path_param("captureId", &self.capture_id)
             .max_response_bytes(self.max_response_bytes)
@@ -2828,7 +2828,7 @@ impl<'a> UpdateCapture<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::PUT, "/api/v1/captures/{captureId}")
             .path_param("captureId", &self.capture_id)
             .json(&self.body)
@@ -2875,7 +2875,7 @@ impl<'a> DownloadCapture<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/captures/{captureId}/download")
             .path_param("captureId", &self.capture_id)
             .header("Accept", "application/octet-stream")
@@ -2925,7 +2925,7 @@ impl<'a> StopCapture<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/captures/{captureId}/stop")
             .path_param("captureId", &self.capture_id)
             .max_response_bytes(self.max_response_bytes)
@@ -2963,7 +2963,7 @@ impl<'a> GetImageVulnSummary<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/scanning/v1/images/{imageDigest}/vulnSummary")
             .path_param("imageDigest", &self.image_digest)
             .max_response_bytes(self.max_response_bytes)
@@ -3004,7 +3004,7 @@ impl<'a> GetImageVulnSummaryDirect<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(
                 Method::GET,
                 "/api/scanning/v1/images/{imageDigest}/vulnSummaryDirect",
@@ -3048,7 +3048,7 @@ impl<'a> GetImageVulnSummaryDirectById<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(
                 Method::GET,
                 "/api/scanning/v1/images/by_id/{imageId}/vulnSummaryDirect",
@@ -3221,7 +3221,7 @@ impl<'a> GetImageVulns<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/scanning/v1/images/{imageDigest}/vuln/{vtype}")
             .path_param("imageDigest", &self.image_digest)
             .path_param("vtype", &self.vtype)
@@ -3378,7 +3378,7 @@ impl<'a> GetImageVulnsDirect<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(
                 Method::GET,
                 "/api/scanning/v1/images/{imageDigest}/vulnDirect/{vtype}",
@@ -3536,7 +3536,7 @@ impl<'a> GetImageVulnsDirectById<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(
                 Method::GET,
                 "/api/scanning/v1/images/by_id/{imageId}/vulnDirect/{vtype}",
@@ -3608,7 +3608,7 @@ impl<'a> ListImageVulnExceptionLists<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/scanning/v1/images/{imageDigest}/vulnexceptions")
             .path_param("imageDigest", &self.image_digest)
             .query("tag", &self.tag)
@@ -3668,7 +3668,7 @@ impl<'a> ListImageVulnExceptionListsById<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(
                 Method::GET,
                 "/api/scanning/v1/images/by_id/{imageId}/vulnexceptions",
@@ -3775,7 +3775,7 @@ impl<'a> GetImageContent<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(
                 Method::GET,
                 "/api/scanning/v1/images/{imageDigest}/content/{ctype}",
@@ -3886,7 +3886,7 @@ impl<'a> GetImageContentById<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(
                 Method::GET,
                 "/api/scanning/v1/images/by_id/{imageId}/content/{ctype}",
@@ -3953,7 +3953,7 @@ impl<'a> GetImageCheckSummary<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/scanning/v1/images/{imageDigest}/checkSummary")
             .path_param("imageDigest", &self.image_digest)
             .query("tag", &self.tag)
@@ -4013,7 +4013,7 @@ impl<'a> GetImageCheckSummaryById<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/scanning/v1/images/by_id/{imageId}/checkSummary")
             .path_param("imageId", &self.image_id)
             .query("tag", &self.tag)
@@ -4079,7 +4079,7 @@ impl<'a> GetImagePolicyCheckSummary<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(
                 Method::GET,
                 "/api/scanning/v1/images/{imageDigest}/checkSummary/{policyId}",
@@ -4149,7 +4149,7 @@ impl<'a> GetImagePolicyCheckSummaryById<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(
                 Method::GET,
                 "/api/scanning/v1/images/by_id/{imageId}/checkSummary/{policyId}",
@@ -4203,7 +4203,7 @@ impl<'a> GetImagePolicyEvaluation<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(
                 Method::GET,
                 "/api/scanning/v1/images/{imageDigest}/policyEvaluation",
@@ -4258,7 +4258,7 @@ impl<'a> GetImagePolicyEvaluationById<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(
                 Method::GET,
                 "/api/scanning/v1/images/by_id/{imageId}/policyEvaluation",
@@ -4311,7 +4311,7 @@ impl<'a> ListScanningPolicies<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/scanning/v1/policies")
             .query("bundleId", &self.bundle_id)
             .max_response_bytes(self.max_response_bytes)
@@ -4352,7 +4352,7 @@ impl<'a> CreateScanningPolicy<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/scanning/v1/policies")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -4401,7 +4401,7 @@ impl<'a> ListAuditPolicyIds<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/scanning/v1/auditPolicies")
             .query("bundleId", &self.bundle_id)
             .max_response_bytes(self.max_response_bytes)
@@ -4449,7 +4449,7 @@ impl<'a> GetScanningPolicy<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/scanning/v1/policies/{id}")
             .path_param("id", &self.id)
             .query("bundleId", &self.bundle_id)
@@ -4497,7 +4497,7 @@ impl<'a> UpdateScanningPolicy<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::PUT, "/api/scanning/v1/policies/{id}")
             .path_param("id", &self.id)
             .json(&self.body)
@@ -4549,7 +4549,7 @@ impl<'a> DeleteScanningPolicy<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::DELETE, "/api/scanning/v1/policies/{id}")
             .path_param("id", &self.id)
             .query("bundleId", &self.bundle_id)
@@ -4586,7 +4586,7 @@ impl<'a> ListRegistryDisplayNames<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/scanning/v1/registryDisplayNames")
             .max_response_bytes(self.max_response_bytes)
     }
@@ -4641,7 +4641,7 @@ impl<'a> ListWhitelists<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/scanning/v1/whitelists")
             .query("bundleId", &self.bundle_id)
             .query("includeItems", &self.include_items)
@@ -4680,7 +4680,7 @@ impl<'a> CreateWhitelist<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/scanning/v1/whitelists")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -4731,7 +4731,7 @@ impl<'a> GetWhitelist<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/scanning/v1/whitelists/{id}")
             .path_param("id", &self.id)
             .query("bundleId", &self.bundle_id)
@@ -4789,7 +4789,7 @@ impl<'a> UpdateWhitelist<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::PUT, "/api/scanning/v1/whitelists/{id}")
             .path_param("id", &self.id)
             .query("bundleId", &self.bundle_id)
@@ -4842,7 +4842,7 @@ impl<'a> DeleteWhitelist<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::DELETE, "/api/scanning/v1/whitelists/{id}")
             .path_param("id", &self.id)
             .query("bundleId", &self.bundle_id)
@@ -4899,7 +4899,7 @@ impl<'a> ListVulnExceptionLists<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/scanning/v1/vulnexceptions")
             .query("bundleId", &self.bundle_id)
             .query("includeItems", &self.include_items)
@@ -4938,7 +4938,7 @@ impl<'a> CreateVulnExceptionList<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/scanning/v1/vulnexceptions")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -4989,7 +4989,7 @@ impl<'a> GetVulnExceptionList<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/scanning/v1/vulnexceptions/{id}")
             .path_param("id", &self.id)
             .query("bundleId", &self.bundle_id)
@@ -5047,7 +5047,7 @@ impl<'a> UpdateVulnExceptionList<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::PUT, "/api/scanning/v1/vulnexceptions/{id}")
             .path_param("id", &self.id)
             .query("bundleId", &self.bundle_id)
@@ -5100,7 +5100,7 @@ impl<'a> DeleteVulnExceptionList<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::DELETE, "/api/scanning/v1/vulnexceptions/{id}")
             .path_param("id", &self.id)
             .query("bundleId", &self.bundle_id)
@@ -5155,7 +5155,7 @@ impl<'a> AddVulnExceptionVulnerability<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(
                 Method::POST,
                 "/api/scanning/v1/vulnexceptions/{id}/vulnerabilities",
@@ -5217,7 +5217,7 @@ impl<'a> GetVulnExceptionVulnerability<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(
                 Method::GET,
                 "/api/scanning/v1/vulnexceptions/{id}/vulnerabilities/{vulnId}",
@@ -5279,7 +5279,7 @@ impl<'a> UpdateVulnExceptionVulnerability<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(
                 Method::PUT,
                 "/api/scanning/v1/vulnexceptions/{id}/vulnerabilities/{vulnId}",
@@ -5342,7 +5342,7 @@ impl<'a> RemoveVulnExceptionVulnerability<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(
                 Method::DELETE,
                 "/api/scanning/v1/vulnexceptions/{id}/vulnerabilities/{vulnId}",
@@ -5385,7 +5385,7 @@ impl<'a> GetVulnerability<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/scanning/v1/vulnerabilities/{id}")
             .path_param("id", &self.id)
             .max_response_bytes(self.max_response_bytes)
@@ -5431,7 +5431,7 @@ impl<'a> ListScanningMappings<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/scanning/v1/mappings")
             .query("bundleId", &self.bundle_id)
             .max_response_bytes(self.max_response_bytes)
@@ -5469,7 +5469,7 @@ impl<'a> UpdateScanningMappings<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::PUT, "/api/scanning/v1/mappings")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -5515,7 +5515,7 @@ impl<'a> GetWhitelistedImages<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/scanning/v1/whitelistedImages")
             .query("bundleId", &self.bundle_id)
             .max_response_bytes(self.max_response_bytes)
@@ -5553,7 +5553,7 @@ impl<'a> UpdateWhitelistedImages<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::PUT, "/api/scanning/v1/whitelistedImages")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -5599,7 +5599,7 @@ impl<'a> GetBlacklistedImages<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/scanning/v1/blacklistedImages")
             .query("bundleId", &self.bundle_id)
             .max_response_bytes(self.max_response_bytes)
@@ -5637,7 +5637,7 @@ impl<'a> UpdateBlacklistedImages<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::PUT, "/api/scanning/v1/blacklistedImages")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -5693,7 +5693,7 @@ impl<'a> ListScanningAlerts<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/scanning/v1/alerts")
             .query("limit", &self.limit)
             .query("cursor", &self.cursor)
@@ -5757,7 +5757,7 @@ impl<'a> CreateScanningAlert<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/scanning/v1/alerts")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -5798,7 +5798,7 @@ impl<'a> GetScanningAlert<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/scanning/v1/alerts/{id}")
             .path_param("id", &self.id)
             .max_response_bytes(self.max_response_bytes)
@@ -5845,7 +5845,7 @@ impl<'a> UpdateScanningAlert<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::PUT, "/api/scanning/v1/alerts/{id}")
             .path_param("id", &self.id)
             .json(&self.body)
@@ -5887,7 +5887,7 @@ impl<'a> DeleteScanningAlert<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::DELETE, "/api/scanning/v1/alerts/{id}")
             .path_param("id", &self.id)
             .max_response_bytes(self.max_response_bytes)
@@ -5925,7 +5925,7 @@ impl<'a> ListRuntimeImages<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/scanning/v1/query/containers")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -5963,7 +5963,7 @@ impl<'a> GenerateScanningReport<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/scanning/v1/reports")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -6009,7 +6009,7 @@ impl<'a> GenerateScanningReportCsv<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/scanning/v1/reports/csv")
             .json(&self.body)
             .header("Accept", "text/csv")
@@ -6117,7 +6117,7 @@ impl<'a> ListScanningResults<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/scanning/v1/results")
             .query("filter", &self.filter)
             .query("sort", &self.sort)
@@ -6158,7 +6158,7 @@ impl<'a> GetRetentionPolicy<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/scanning/v1/retention/policy")
             .max_response_bytes(self.max_response_bytes)
     }
@@ -6195,7 +6195,7 @@ impl<'a> UpdateRetentionPolicy<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::PUT, "/api/scanning/v1/retention/policy")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -6231,7 +6231,7 @@ impl<'a> ListSystemFeeds<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/scanning/v1/system/feeds")
             .max_response_bytes(self.max_response_bytes)
     }
@@ -6356,7 +6356,7 @@ impl<'a> ListSecureEvents<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/secureEvents")
             .query("from", &self.from)
             .query("to", &self.to)
@@ -6423,7 +6423,7 @@ impl<'a> GetSecureEventsStatus<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/secureEvents/status")
             .max_response_bytes(self.max_response_bytes)
     }
@@ -6458,7 +6458,7 @@ impl<'a> HasSecureEvents<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/secureEvents/hasEvents")
             .max_response_bytes(self.max_response_bytes)
     }
@@ -6493,7 +6493,7 @@ impl<'a> ListSecureEventsFilters<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/secureEvents/filters")
             .max_response_bytes(self.max_response_bytes)
     }
@@ -6530,7 +6530,7 @@ impl<'a> GetSecureEvent<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/secureEvents/{eventId}")
             .path_param("eventId", &self.event_id)
             .max_response_bytes(self.max_response_bytes)
@@ -6604,7 +6604,7 @@ impl<'a> GetSecureEventsCount<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/secureEvents/count")
             .query("from", &self.from)
             .query("to", &self.to)
@@ -6690,7 +6690,7 @@ impl<'a> GetSecureEventsTopStats<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/secureEvents/topStats")
             .query("from", &self.from)
             .query("to", &self.to)
@@ -6784,7 +6784,7 @@ impl<'a> GetSecureEventsTimeSeries<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/secureEvents/timeSeries")
             .query("metric", &self.metric)
             .query("from", &self.from)
@@ -6977,7 +6977,7 @@ impl<'a> GetActivityAuditSummary<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v2/activityAudit/summary")
             .query("from", &self.from)
             .query("to", &self.to)
@@ -7184,7 +7184,7 @@ impl<'a> ListActivityAuditEvents<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v2/activityAudit/events")
             .query("from", &self.from)
             .query("to", &self.to)
@@ -7270,7 +7270,7 @@ impl<'a> GetActivityAuditEvent<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v2/activityAudit/events/{type}/{eventId}")
             .path_param("type", &self.r#type)
             .path_param("eventId", &self.event_id)
@@ -7326,7 +7326,7 @@ impl<'a> GetActivityAuditEventTrace<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v2/activityAudit/events/{type}/{eventId}/trace")
             .path_param("type", &self.r#type)
             .path_param("eventId", &self.event_id)
@@ -7367,7 +7367,7 @@ impl<'a> ListEventsForwardingSupportedTargets<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/eventsForwarding/supported")
             .max_response_bytes(self.max_response_bytes)
     }
@@ -7402,7 +7402,7 @@ impl<'a> ListEventsForwardingChannels<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/eventsForwarding/channels")
             .max_response_bytes(self.max_response_bytes)
     }
@@ -7437,7 +7437,7 @@ impl<'a> ListEventsForwardingIntegrations<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/eventsForwarding/integrations")
             .max_response_bytes(self.max_response_bytes)
     }
@@ -7477,7 +7477,7 @@ impl<'a> CreateEventsForwardingIntegration<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/eventsForwarding/integrations")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -7515,7 +7515,7 @@ impl<'a> GetEventsForwardingIntegration<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(
                 Method::GET,
                 "/api/v1/eventsForwarding/integrations/{integrationId}",
@@ -7559,7 +7559,7 @@ impl<'a> DeleteEventsForwardingIntegration<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(
                 Method::DELETE,
                 "/api/v1/eventsForwarding/integrations/{integrationId}",
@@ -7606,7 +7606,7 @@ impl<'a> UpdateEventsForwardingIntegration<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(
                 Method::PATCH,
                 "/api/v1/eventsForwarding/integrations/{integrationId}",
@@ -7646,7 +7646,7 @@ impl<'a> ListProfileGroups<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/profiling/profileGroups")
             .max_response_bytes(self.max_response_bytes)
     }
@@ -7683,7 +7683,7 @@ impl<'a> GetProfileGroup<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/profiling/profileGroups/{profileGroupId}")
             .path_param("profileGroupId", &self.profile_group_id)
             .max_response_bytes(self.max_response_bytes)
@@ -7797,7 +7797,7 @@ impl<'a> ListProfileGroupProfiles<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(
                 Method::GET,
                 "/api/v1/profiling/profileGroups/{profileGroupId}/profiles",
@@ -7851,7 +7851,7 @@ impl<'a> GetProfile<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/profiling/profiles/{profileId}")
             .path_param("profileId", &self.profile_id)
             .max_response_bytes(self.max_response_bytes)
@@ -7889,7 +7889,7 @@ impl<'a> ResetProfile<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(
                 Method::POST,
                 "/api/v1/profiling/profiles/{profileId}/actions/reset",
@@ -7930,7 +7930,7 @@ impl<'a> RemoveProfile<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(
                 Method::POST,
                 "/api/v1/profiling/profiles/{profileId}/actions/remove",
@@ -7969,7 +7969,7 @@ impl<'a> GetProfilingStatus<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/profiling/status")
             .max_response_bytes(self.max_response_bytes)
     }
@@ -8012,7 +8012,7 @@ impl<'a> UpdateDefaultFalcoList<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::PUT, "/api/settings/falco/lists/{listId}")
             .path_param("listId", &self.list_id)
             .json(&self.body)
@@ -8051,7 +8051,7 @@ impl<'a> UpdateDefaultFalcoLists<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::PUT, "/api/settings/falco/lists")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -8102,7 +8102,7 @@ impl<'a> CreateFalcoList<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/secure/falco/lists")
             .query("skipPolicyV2Msg", &self.skip_policy_v2_msg)
             .json(&self.body)
@@ -8141,7 +8141,7 @@ impl<'a> GetFalcoList<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/secure/falco/lists/{listId}")
             .path_param("listId", &self.list_id)
             .max_response_bytes(self.max_response_bytes)
@@ -8195,7 +8195,7 @@ impl<'a> UpdateFalcoList<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::PUT, "/api/secure/falco/lists/{listId}")
             .path_param("listId", &self.list_id)
             .query("skipPolicyV2Msg", &self.skip_policy_v2_msg)
@@ -8245,7 +8245,7 @@ impl<'a> DeleteFalcoList<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::DELETE, "/api/secure/falco/lists/{listId}")
             .path_param("listId", &self.list_id)
             .query("skipPolicyV2Msg", &self.skip_policy_v2_msg)
@@ -8282,7 +8282,7 @@ impl<'a> ListFalcoListSummaries<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/secure/falco/lists/summaries")
             .max_response_bytes(self.max_response_bytes)
     }
@@ -8325,7 +8325,7 @@ impl<'a> GetFalcoListGroup<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/secure/falco/lists/groups")
             .query("name", &self.name)
             .max_response_bytes(self.max_response_bytes)
@@ -8364,7 +8364,7 @@ impl<'a> GetDefaultFalcoRulesFiles<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/settings/falco/defaultRulesFiles")
             .max_response_bytes(self.max_response_bytes)
     }
@@ -8402,7 +8402,7 @@ impl<'a> GetNewestDefaultFalcoRulesFiles<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/settings/falco/newestDefaultRulesFiles")
             .max_response_bytes(self.max_response_bytes)
     }
@@ -8437,7 +8437,7 @@ impl<'a> GetCustomFalcoRulesFiles<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/settings/falco/customRulesFiles")
             .max_response_bytes(self.max_response_bytes)
     }
@@ -8477,7 +8477,7 @@ impl<'a> SetCustomFalcoRulesFiles<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::PUT, "/api/settings/falco/customRulesFiles")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -8518,7 +8518,7 @@ impl<'a> GetCustomFalcoRulesFile<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/settings/falco/customRulesFiles/{filename}")
             .path_param("filename", &self.filename)
             .max_response_bytes(self.max_response_bytes)
@@ -8562,7 +8562,7 @@ impl<'a> UpdateCustomFalcoRulesFile<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::PUT, "/api/settings/falco/customRulesFiles/{filename}")
             .path_param("filename", &self.filename)
             .json(&self.body)
@@ -8601,7 +8601,7 @@ impl<'a> DeleteCustomFalcoRulesFile<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::DELETE, "/api/settings/falco/customRulesFiles/{filename}")
             .path_param("filename", &self.filename)
             .max_response_bytes(self.max_response_bytes)
@@ -8685,7 +8685,7 @@ impl<'a> ListSecurityPolicies<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v2/policies")
             .query("limit", &self.limit)
             .query("filter", &self.filter)
@@ -8730,7 +8730,7 @@ impl<'a> CreateSecurityPolicy<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v2/policies")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -8771,7 +8771,7 @@ impl<'a> GetSecurityPolicy<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v2/policies/{id}")
             .path_param("id", &self.id)
             .max_response_bytes(self.max_response_bytes)
@@ -8818,7 +8818,7 @@ impl<'a> UpdateSecurityPolicy<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::PUT, "/api/v2/policies/{id}")
             .path_param("id", &self.id)
             .json(&self.body)
@@ -8860,7 +8860,7 @@ impl<'a> DeleteSecurityPolicy<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::DELETE, "/api/v2/policies/{id}")
             .path_param("id", &self.id)
             .max_response_bytes(self.max_response_bytes)
@@ -8901,7 +8901,7 @@ impl<'a> CreateSecurityPolicyBatch<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v2/policies/batch")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -8952,7 +8952,7 @@ impl<'a> CreateRule<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/secure/rules")
             .query("skipPolicyV2Msg", &self.skip_policy_v2_msg)
             .json(&self.body)
@@ -8991,7 +8991,7 @@ impl<'a> GetRule<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/secure/rules/{ruleId}")
             .path_param("ruleId", &self.rule_id)
             .max_response_bytes(self.max_response_bytes)
@@ -9045,7 +9045,7 @@ impl<'a> UpdateRule<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::PUT, "/api/secure/rules/{ruleId}")
             .path_param("ruleId", &self.rule_id)
             .query("skipPolicyV2Msg", &self.skip_policy_v2_msg)
@@ -9095,7 +9095,7 @@ impl<'a> DeleteRule<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::DELETE, "/api/secure/rules/{ruleId}")
             .path_param("ruleId", &self.rule_id)
             .query("skipPolicyV2Msg", &self.skip_policy_v2_msg)
@@ -9148,7 +9148,7 @@ impl<'a> ListRuleSummaries<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/secure/rules/summaries")
             .query("policyType", &self.policy_type)
             .max_response_bytes(self.max_response_bytes)
@@ -9194,7 +9194,7 @@ impl<'a> GetRuleGroup<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/secure/rules/groups")
             .query("name", &self.name)
             .max_response_bytes(self.max_response_bytes)
@@ -9235,7 +9235,7 @@ impl<'a> GetRuleGroupsByNames<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/policies/v3/rules/groups")
             .query("names", &self.names)
             .max_response_bytes(self.max_response_bytes)
@@ -9281,7 +9281,7 @@ impl<'a> GetRulePolicyMappings<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/secure/rules/policyMappings")
             .query("origin", &self.origin)
             .max_response_bytes(self.max_response_bytes)
@@ -9317,7 +9317,7 @@ impl<'a> ListRuleTags<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/secure/rules/tags")
             .max_response_bytes(self.max_response_bytes)
     }
@@ -9364,7 +9364,7 @@ impl<'a> CreateFalcoMacro<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/secure/falco/macros")
             .query("skipPolicyV2Msg", &self.skip_policy_v2_msg)
             .json(&self.body)
@@ -9403,7 +9403,7 @@ impl<'a> GetFalcoMacro<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/secure/falco/macros/{macroId}")
             .path_param("macroId", &self.macro_id)
             .max_response_bytes(self.max_response_bytes)
@@ -9457,7 +9457,7 @@ impl<'a> UpdateFalcoMacro<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::PUT, "/api/secure/falco/macros/{macroId}")
             .path_param("macroId", &self.macro_id)
             .query("skipPolicyV2Msg", &self.skip_policy_v2_msg)
@@ -9507,7 +9507,7 @@ impl<'a> DeleteFalcoMacro<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::DELETE, "/api/secure/falco/macros/{macroId}")
             .path_param("macroId", &self.macro_id)
             .query("skipPolicyV2Msg", &self.skip_policy_v2_msg)
@@ -9547,7 +9547,7 @@ impl<'a> ListFalcoMacroSummaries<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/secure/falco/macros/summaries")
             .max_response_bytes(self.max_response_bytes)
     }
@@ -9592,7 +9592,7 @@ impl<'a> GetFalcoMacroGroup<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/secure/falco/macros/groups")
             .query("name", &self.name)
             .max_response_bytes(self.max_response_bytes)
@@ -9641,7 +9641,7 @@ impl<'a> ListFalcoFilters<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/settings/falco/filters")
             .query("source", &self.source)
             .max_response_bytes(self.max_response_bytes)
@@ -9677,7 +9677,7 @@ impl<'a> EnablePolicyTuner<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/secure/policyTuner/enable")
             .max_response_bytes(self.max_response_bytes)
     }
@@ -9712,7 +9712,7 @@ impl<'a> DisablePolicyTuner<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/secure/policyTuner/disable")
             .max_response_bytes(self.max_response_bytes)
     }
@@ -9747,7 +9747,7 @@ impl<'a> RunPolicyTunerNow<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/secure/policyTuner/tuneNow")
             .max_response_bytes(self.max_response_bytes)
     }
@@ -9782,7 +9782,7 @@ impl<'a> GetPolicyTuningEnabled<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/secure/policyTuner/tuningEnabled")
             .max_response_bytes(self.max_response_bytes)
     }
@@ -9817,7 +9817,7 @@ impl<'a> GetPolicyTunerStatus<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/v1/secure/policyTuner/status")
             .max_response_bytes(self.max_response_bytes)
     }
@@ -9882,7 +9882,7 @@ impl<'a> SuggestEventExclusions<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/secure/policyTuner/excludeEvents")
             .query("start", &self.start)
             .query("end", &self.end)
@@ -9922,7 +9922,7 @@ impl<'a> AddPolicyTunerExceptions<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/v1/secure/policyTuner/exceptions")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -9960,7 +9960,7 @@ impl<'a> ListTicketingIntegrations<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/ticketing/v1/integrations/{provider}")
             .path_param("provider", &self.provider)
             .max_response_bytes(self.max_response_bytes)
@@ -10004,7 +10004,7 @@ impl<'a> CreateTicketingIntegration<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/ticketing/v1/integrations/{provider}")
             .path_param("provider", &self.provider)
             .json(&self.body)
@@ -10049,7 +10049,7 @@ impl<'a> GetTicketingIntegration<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(
                 Method::GET,
                 "/api/ticketing/v1/integrations/{provider}/{integration_id}",
@@ -10100,7 +10100,7 @@ impl<'a> UpdateTicketingIntegration<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(
                 Method::PUT,
                 "/api/ticketing/v1/integrations/{provider}/{integration_id}",
@@ -10149,7 +10149,7 @@ impl<'a> DeleteTicketingIntegration<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(
                 Method::DELETE,
                 "/api/ticketing/v1/integrations/{provider}/{integration_id}",
@@ -10197,7 +10197,7 @@ impl<'a> ListTicketingProjects<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(
                 Method::GET,
                 "/api/ticketing/v1/integrations/{provider}/{integration_id}/projects",
@@ -10258,7 +10258,7 @@ impl<'a> GetTicketingProjectMeta<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(
                 Method::GET,
                 "/api/ticketing/v1/integrations/{provider}/{integration_id}/project/{project_id}/projectMeta",
@@ -10308,7 +10308,7 @@ impl<'a> ListCloudAccounts<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/cloudauth/v1/accounts")
             .query("provider", &self.provider)
             .max_response_bytes(self.max_response_bytes)
@@ -10346,7 +10346,7 @@ impl<'a> CreateCloudAccount<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/cloudauth/v1/accounts")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -10397,7 +10397,7 @@ impl<'a> GetCloudAccount<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/cloudauth/v1/accounts/{accountId}")
             .path_param("accountId", &self.account_id)
             .query("decrypt", &self.decrypt)
@@ -10445,7 +10445,7 @@ impl<'a> UpdateCloudAccount<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::PUT, "/api/cloudauth/v1/accounts/{accountId}")
             .path_param("accountId", &self.account_id)
             .json(&self.body)
@@ -10487,7 +10487,7 @@ impl<'a> DeleteCloudAccount<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::DELETE, "/api/cloudauth/v1/accounts/{accountId}")
             .path_param("accountId", &self.account_id)
             .max_response_bytes(self.max_response_bytes)
@@ -10525,7 +10525,7 @@ impl<'a> ListCloudAccountComponents<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/cloudauth/v1/accounts/{accountId}/components")
             .path_param("accountId", &self.account_id)
             .max_response_bytes(self.max_response_bytes)
@@ -10569,7 +10569,7 @@ impl<'a> CreateCloudAccountComponent<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/cloudauth/v1/accounts/{accountId}/components")
             .path_param("accountId", &self.account_id)
             .json(&self.body)
@@ -10620,7 +10620,7 @@ impl<'a> GetCloudAccountComponent<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(
                 Method::GET,
                 "/api/cloudauth/v1/accounts/{accountId}/components/{componentType}/{componentInstance}",
@@ -10678,7 +10678,7 @@ impl<'a> UpdateCloudAccountComponent<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(
                 Method::PUT,
                 "/api/cloudauth/v1/accounts/{accountId}/components/{componentType}/{componentInstance}",
@@ -10734,7 +10734,7 @@ impl<'a> DeleteCloudAccountComponent<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(
                 Method::DELETE,
                 "/api/cloudauth/v1/accounts/{accountId}/components/{componentType}/{componentInstance}",
@@ -10786,7 +10786,7 @@ impl<'a> UpdateCloudAccountFeature<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(
                 Method::PUT,
                 "/api/cloudauth/v1/accounts/{accountId}/features/{featureType}",

@@ -919,6 +919,13 @@ pub struct Operation {
     /// A download or text response offering several media types: the builder setter that
     /// chooses the one the `Accept` header asks for.
     pub accept_choice: Option<AcceptChoice>,
+    /// The status a mock answers a success with (`emit/mock.rs`): that of the first declared
+    /// success response with a body, else of the first (a range `2XX` as `200`, `default`
+    /// as `200`).
+    pub success_status: u16,
+    /// The status of the first declared success response without a body, when there is one
+    /// (the `None` of [`Success::Optional`]).
+    pub empty_status: Option<u16>,
     /// The type of error bodies.
     pub error: ErrorType,
     /// The event stream its success response is or offers.

@@ -5,8 +5,8 @@ use minijinja::{context, Environment};
 use proc_macro2::TokenStream;
 
 use crate::ir::{
-    resolve_alias, Api, ExchangeCredential, ExchangeTarget, ParamLocation, SchemeKind, Success,
-    TokenExchange, TypeRef,
+    resolve_alias, Api, ExchangeCredential, ExchangeTarget, Operation, ParamLocation, SchemeKind,
+    Success, TokenExchange, TypeKind, TypeRef,
 };
 use crate::Settings;
 
@@ -159,6 +159,7 @@ pub(crate) fn templates(
         uses_chrono => api.uses(|t| matches!(t, TypeRef::DateTime | TypeRef::Date)),
         uses_uuid => api.uses(|t| matches!(t, TypeRef::Uuid)),
         example_call => example_call(api),
+        mock => mock_example(api, &settings.name.replace('-', "_")),
         downloads => api.operations.iter().any(|op| op.success == Success::Bytes),
         operations => operations,
     };
@@ -180,7 +181,7 @@ fn untyped(api: &Api, success: &Success) -> bool {
 }
 
 /// The README's "Returns" cell.
-fn returns(api: &Api, op: &crate::ir::Operation) -> String {
+fn returns(api: &Api, op: &Operation) -> String {
     let success = &op.success;
     let returns = match success {
         Success::Empty => "nothing".to_owned(),
@@ -201,23 +202,113 @@ fn returns(api: &Api, op: &crate::ir::Operation) -> String {
 /// A call for the README example: the first operation whose required arguments are all
 /// simple enough to write as literals.
 fn example_call(api: &Api) -> Option<String> {
-    api.operations.iter().find_map(|op| {
-        if op.body.as_ref().is_some_and(|body| body.required) {
-            return None;
+    api.operations.iter().find_map(literal_call)
+}
+
+/// The call of an operation with literal arguments (`get_app(1)`), when its required
+/// arguments are all simple enough to write as literals.
+fn literal_call(op: &Operation) -> Option<String> {
+    if op.body.as_ref().is_some_and(|body| body.required) {
+        return None;
+    }
+    let args: Option<Vec<String>> = op
+        .params
+        .iter()
+        .filter(|p| p.required)
+        .map(|p| match (&p.ty, p.location) {
+            (TypeRef::String, _) => Some(format!("{:?}", p.wire_name)),
+            (TypeRef::I64 | TypeRef::I32, _) => Some("1".to_owned()),
+            (TypeRef::Bool, ParamLocation::Query) => Some("true".to_owned()),
+            _ => None,
+        })
+        .collect();
+    Some(format!("{}({})", op.method_name, args?.join(", ")))
+}
+
+/// The README's mock example: the first operation whose call takes literal arguments (as
+/// [`example_call`]) and whose answer can be written as a literal: JSON that any value of its
+/// type may be (`{}` for an object whose fields are all optional, `[]`), no body, or text.
+/// Its `value` line makes the answer, `respond` mounts it, `check` makes the call.
+fn mock_example(api: &Api, crate_ident: &str) -> Option<minijinja::Value> {
+    let answer = |op: &Operation| -> Option<(Option<String>, String, String)> {
+        let call = literal_call(op)?;
+        let call = call.trim_start_matches("r#");
+        match &op.success {
+            Success::Json(ty) => {
+                let literal = match resolve_alias(&api.types, ty.clone()) {
+                    TypeRef::Json | TypeRef::JsonObject | TypeRef::Map(_) => "{}",
+                    TypeRef::Vec(_) => "[]",
+                    TypeRef::Named(name) => api
+                        .types
+                        .iter()
+                        .find(|def| def.name == name)
+                        .and_then(|def| match &def.kind {
+                            TypeKind::Struct { fields } if fields.iter().all(|f| !f.required) => {
+                                Some("{}")
+                            }
+                            _ => None,
+                        })?,
+                    _ => return None,
+                };
+                let value = match ty {
+                    TypeRef::Named(name) => format!(
+                        "let expected: {crate_ident}::types::{name} = serde_json::from_value(serde_json::json!({literal}))?;"
+                    ),
+                    TypeRef::Json => format!("let expected = serde_json::json!({literal});"),
+                    _ => return None,
+                };
+                Some((
+                    Some(value),
+                    format!("server.{call}.respond(&expected)"),
+                    format!("assert_eq!(client.{call}.send().await?, expected);"),
+                ))
+            }
+            Success::Empty => Some((
+                None,
+                format!("server.{call}.respond()"),
+                format!("client.{call}.send().await?;"),
+            )),
+            Success::Text => Some((
+                None,
+                format!("server.{call}.respond(\"hello\")"),
+                format!("assert_eq!(client.{call}.send().await?, \"hello\");"),
+            )),
+            _ => None,
         }
-        let args: Option<Vec<String>> = op
-            .params
-            .iter()
-            .filter(|p| p.required)
-            .map(|p| match (&p.ty, p.location) {
-                (TypeRef::String, _) => Some(format!("{:?}", p.wire_name)),
-                (TypeRef::I64 | TypeRef::I32, _) => Some("1".to_owned()),
-                (TypeRef::Bool, ParamLocation::Query) => Some("true".to_owned()),
-                _ => None,
-            })
-            .collect();
-        Some(format!("{}({})", op.method_name, args?.join(", ")))
+    };
+    let (value, respond, check) = api.operations.iter().find_map(answer)?;
+    Some(context! {
+        value => value,
+        respond => respond,
+        check => check,
+        builder_lines => mock_builder_lines(api),
     })
+}
+
+/// The builder calls of the README's mock example: a credential the client sends as it is
+/// (a bearer token, never an exchange, which the mock server would have to answer), and
+/// every required setting.
+fn mock_builder_lines(api: &Api) -> Vec<String> {
+    let mut lines = builder_lines(api);
+    let wanted = api
+        .security
+        .as_ref()
+        .and_then(|s| s.first())
+        .and_then(|a| a.first());
+    let scheme = api
+        .security_schemes
+        .iter()
+        .find(|s| Some(&s.name) == wanted)
+        .or(api.security_schemes.first());
+    if let (Some(scheme), Some(first)) = (scheme, lines.first_mut()) {
+        if let SchemeKind::Bearer { .. } = scheme.kind {
+            *first = format!(
+                ".{}(\"test-token\")",
+                scheme.method.trim_start_matches("r#")
+            );
+        }
+    }
+    lines
 }
 
 /// The builder calls of the README example: one credential, and every required setting.

@@ -107,7 +107,7 @@ pub(crate) enum Received {
 
 /// A request body encoded once, before the first attempt; a multipart form is built again
 /// for each attempt from its parts.
-enum Encoded<'r> {
+pub(crate) enum Encoded<'r> {
     Fixed(bytes::Bytes, HeaderValue),
     Multipart(&'r Multipart),
 }
@@ -843,7 +843,7 @@ impl Client {
 }
 
 /// The request's body as it goes on the wire, with its `Content-Type`.
-fn encode_body<E>(request: &Request) -> Result<Option<Encoded<'_>>, Error<E>> {
+pub(crate) fn encode_body<E>(request: &Request) -> Result<Option<Encoded<'_>>, Error<E>> {
     let (bytes, default_type) = match &request.body {
         None => return Ok(None),
         Some(Body::Multipart(form)) => return Ok(Some(Encoded::Multipart(form))),

@@ -8,7 +8,8 @@
 //! body encoding (JSON, forms, multipart with [`FilePart`]s, bytes, text), response decoding
 //! ([`Response`], streamed downloads as [`ByteStream`], server-sent events as an
 //! [`EventStream`]) and the one error type ([`Error`]),
-//! whose API error bodies are decoded by [`ErrorBody`].
+//! whose API error bodies are decoded by [`ErrorBody`]. With the `mock` feature, `mock` is a
+//! local server that answers typed expectations, for the tests of code that uses a client.
 //!
 //! Every attempt runs in a `tracing` span named `http_request` with the fields `method`,
 //! `path` (the path template, never the URL, which may carry a key), `attempt` and `status`.
@@ -24,6 +25,8 @@ mod body;
 mod builder;
 mod client;
 mod error;
+#[cfg(feature = "mock")]
+pub mod mock;
 mod ordered;
 mod paginate;
 mod query;

@@ -126,7 +126,7 @@ fn api_description(api: &Api) -> TokenStream {
     }
     quote! {
         /// What the spec says about the API as a whole: server, security, rate limits, settings.
-        const API: clientgen_runtime::ApiDescription = clientgen_runtime::ApiDescription::new(
+        pub(crate) const API: clientgen_runtime::ApiDescription = clientgen_runtime::ApiDescription::new(
             concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
         ) #( #calls )*;
     }

@@ -68,6 +68,9 @@ pub(crate) fn lib_rs(api: &Api) -> TokenStream {
 
         #[rustfmt::skip]
         mod client;
+        #[cfg(feature = "mock")]
+        #[rustfmt::skip]
+        pub mod mock;
         #[rustfmt::skip]
         pub mod operations;
         #query

@@ -3,6 +3,7 @@
 
 mod client;
 mod lib_rs;
+mod mock;
 mod operations;
 mod query;
 mod types;
@@ -24,6 +25,7 @@ pub(crate) fn files(api: &Api) -> Vec<(&'static str, TokenStream)> {
         ("src/client.rs", client(api)),
         ("src/operations.rs", operations(api)),
         ("src/types.rs", types(api)),
+        ("src/mock.rs", mock::mock(api)),
     ];
     if !api.query_languages.is_empty() {
         files.push(("src/query.rs", query::query(api)));

@@ -342,7 +342,7 @@ fn builder(op: &Operation) -> TokenStream {
 
             #( #setters )*
 
-            fn request(&self) -> Request {
+            pub(crate) fn request(&self) -> Request {
                 Request::new(Method::#http_method, #path) #( #request_steps )*
             }
 

@@ -20,10 +20,32 @@ use crate::ir::{
 };
 
 /// Client methods that generated operations must not take.
-const CLIENT_RESERVED: &[&str] = &["builder", "base_url", "clone", "fmt", "from", "into"];
+/// The mock server's own methods (`emit/mock.rs`) are reserved too, since its other methods
+/// are the client's.
+const CLIENT_RESERVED: &[&str] = &[
+    "builder",
+    "base_url",
+    "clone",
+    "fmt",
+    "from",
+    "into",
+    "start",
+    "verify",
+    "received_requests",
+    "reset",
+    "wiremock",
+];
 /// Names a request builder uses for itself (its setters take the others, in one scope per
-/// builder: the parameters' first, then the `Accept` choice's).
+/// builder: the parameters' first, then the `Accept` choice's). The mock's expectation of the
+/// operation (`emit/mock.rs`) has the same setters beside its own methods, reserved too.
 const BUILDER_RESERVED: &[&str] = &[
+    "respond",
+    "respond_empty",
+    "respond_error",
+    "respond_with",
+    "expect",
+    "mount",
+    "mount_as_scoped",
     "client",
     "send",
     "send_stream",
@@ -109,7 +131,7 @@ pub(crate) fn lower(
                 path,
                 pointer: &pointer,
             };
-            let (success, error, accept, accept_choice, mut events) =
+            let (success, error, accept, accept_choice, mut events, statuses) =
                 cx.responses(types, op, &target, &mut setters);
             // A stream the spec lets resume: its `Last-Event-ID` header parameter.
             if let Some(events) = &mut events {
@@ -145,6 +167,8 @@ pub(crate) fn lower(
                 params,
                 body,
                 success,
+                success_status: statuses.0,
+                empty_status: statuses.1,
                 accept,
                 accept_choice,
                 error,
@@ -738,6 +762,7 @@ impl Context<'_> {
         Option<String>,
         Option<AcceptChoice>,
         Option<Events>,
+        (u16, Option<u16>),
     ) {
         let mut codes: Vec<(&StatusCode, &ReferenceOr<Response>)> =
             op.responses.responses.iter().collect();
@@ -817,7 +842,29 @@ impl Context<'_> {
             _ => self.success_type(types, &successes, target, setters),
         };
         let error = self.error_type(types, &errors, target);
-        (success, error, accept, choice, events)
+        // The statuses a mock answers with: a range as its first code, `default` as 200.
+        let code = |d: &&Declared<'_>| match d.status {
+            StatusMatch::Code(code) => code,
+            StatusMatch::Range(class) => class * 100,
+            StatusMatch::Default => 200,
+        };
+        let with_body = successes
+            .iter()
+            .find(|d| !matches!(d.shape, Shape::Empty))
+            .or(successes.first())
+            .map_or(200, code);
+        let without_body = successes
+            .iter()
+            .find(|d| matches!(d.shape, Shape::Empty))
+            .map(code);
+        (
+            success,
+            error,
+            accept,
+            choice,
+            events,
+            (with_body, without_body),
+        )
     }
 
     /// The event stream of the first success response that offers `text/event-stream`: its

@@ -29,7 +29,7 @@ impl<'a> CreatePet<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/pets")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -67,7 +67,7 @@ impl<'a> GetPet<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/pets/{id}")
             .path_param("id", &self.id)
             .max_response_bytes(self.max_response_bytes)
@@ -110,7 +110,7 @@ impl<'a> UpsertPet<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::PUT, "/pets/{id}")
             .path_param("id", &self.id)
             .json(&self.body)
@@ -154,7 +154,7 @@ impl<'a> PatchPet<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::PATCH, "/pets/{id}")
             .path_param("id", &self.id)
             .json(&self.body)
@@ -200,7 +200,7 @@ impl<'a> UploadPhotos<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::PUT, "/pets/{id}/photos")
             .path_param("id", &self.id)
             .multipart(
@@ -256,7 +256,7 @@ impl<'a> GetAvatar<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/pets/{id}/avatar")
             .path_param("id", &self.id)
             .header("Accept", "image/png")
@@ -320,7 +320,7 @@ impl<'a> PutAvatar<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::PUT, "/pets/{id}/avatar")
             .path_param("id", &self.id)
             .bytes(self.body.clone())
@@ -376,7 +376,7 @@ impl<'a> ExportRecord<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/pets/{id}/record")
             .path_param("id", &self.id)
             .header("Accept", self.accept.media_type())
@@ -434,7 +434,7 @@ impl<'a> PhotoLocation<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/pets/{id}/photo")
             .path_param("id", &self.id)
             .max_response_bytes(self.max_response_bytes)
@@ -485,7 +485,7 @@ impl<'a> AddNote<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/pets/{id}/notes")
             .path_param("id", &self.id)
             .text(self.body.clone())
@@ -525,7 +525,7 @@ impl<'a> Search<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/search")
             .form(
                 &self.body,
@@ -596,7 +596,7 @@ impl<'a> ReplaceDocument<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::PUT, "/pets/{id}/documents")
             .path_param("id", &self.id)
             .optional_bytes(self.body.clone())
@@ -644,7 +644,7 @@ impl<'a> AddDocument<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/pets/{id}/documents")
             .path_param("id", &self.id)
             .optional_multipart(
@@ -697,7 +697,7 @@ impl<'a> ReplaceFeedback<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::PUT, "/feedback")
             .optional_text(self.body.clone())
             .content_type("text/markdown")
@@ -740,7 +740,7 @@ impl<'a> SendFeedback<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/feedback")
             .optional_form(self.body.as_ref(), &[])
             .max_response_bytes(self.max_response_bytes)
@@ -782,7 +782,7 @@ impl<'a> StartJob<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/jobs")
             .optional_json(self.body.as_ref())
             .header("Accept", "application/json, text/plain")
@@ -822,7 +822,7 @@ impl<'a> Health<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/health").max_response_bytes(self.max_response_bytes)
     }
 

@@ -29,7 +29,7 @@ impl<'a> GetDocument<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/documents/{id}")
             .path_param("id", &self.id)
             .max_response_bytes(self.max_response_bytes)

@@ -17,7 +17,7 @@ pub struct Client {
 pub const DEFAULT_BASE_URL: &str = "https://shop.example.com";
 
 /// What the spec says about the API as a whole: server, security, rate limits, settings.
-const API: clientgen_runtime::ApiDescription = clientgen_runtime::ApiDescription::new(
+pub(crate) const API: clientgen_runtime::ApiDescription = clientgen_runtime::ApiDescription::new(
         concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
     )
     .default_base_url(DEFAULT_BASE_URL);

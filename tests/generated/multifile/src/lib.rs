@@ -6,6 +6,10 @@
 
 #[rustfmt::skip]
 mod client;
+
+#[cfg(feature = "mock")]
+#[rustfmt::skip]
+pub mod mock;
 #[rustfmt::skip]
 pub mod operations;
 #[rustfmt::skip]

@@ -35,7 +35,7 @@ impl<'a> ListOrders<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/orders")
             .query("limit", &self.limit)
             .max_response_bytes(self.max_response_bytes)
@@ -76,7 +76,7 @@ impl<'a> GetOrder<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/orders/{id}")
             .path_param("id", &self.id)
             .max_response_bytes(self.max_response_bytes)

@@ -93,7 +93,7 @@ impl<'a> GetRecord<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/records/{type}")
             .path_param("type", &self.r#type)
             .query("ref", &self.r#ref)
@@ -137,7 +137,7 @@ impl<'a> RecordsList<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/records").max_response_bytes(self.max_response_bytes)
     }
 
@@ -173,7 +173,7 @@ impl<'a> RecordsCreate<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/records")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -209,7 +209,7 @@ impl<'a> _2faVerify<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/2fa/verify")
             .max_response_bytes(self.max_response_bytes)
     }
@@ -242,7 +242,7 @@ impl<'a> Self_<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/self").max_response_bytes(self.max_response_bytes)
     }
 
@@ -276,7 +276,7 @@ impl<'a> Builder2<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/builder").max_response_bytes(self.max_response_bytes)
     }
 
@@ -308,7 +308,7 @@ impl<'a> ListUsers<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/users").max_response_bytes(self.max_response_bytes)
     }
 
@@ -345,7 +345,7 @@ impl<'a> ListUsers2<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/users/all")
             .max_response_bytes(self.max_response_bytes)
     }

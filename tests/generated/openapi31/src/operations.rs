@@ -29,7 +29,7 @@ impl<'a> GetItem<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/items/{id}")
             .path_param("id", &self.id)
             .max_response_bytes(self.max_response_bytes)
@@ -69,7 +69,7 @@ impl<'a> PutItem<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::PUT, "/items/{id}")
             .path_param("id", &self.id)
             .json(&self.body)

@@ -166,7 +166,7 @@ impl<'a> ListItems<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/stores/{store}/items")
             .path_param("store", &self.store)
             .query("limit", &self.limit)
@@ -238,7 +238,7 @@ impl<'a> ClearItems<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::DELETE, "/stores/{store}/items")
             .path_param("store", &self.store)
             .query("limit", &self.limit)
@@ -290,7 +290,7 @@ impl<'a> Paint<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/paint/{rgb}/{label}/{labels}/{matrix}/{matrices}")
             .path_param_with(
                 "rgb",

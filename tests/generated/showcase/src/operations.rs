@@ -51,7 +51,7 @@ impl<'a> ListWidgets<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/widgets")
             .query("page", &self.page)
             .query("per_page", &self.per_page)
@@ -113,7 +113,7 @@ impl<'a> SearchWidgets<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/widgets/search")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -185,7 +185,7 @@ impl<'a> GetWidget<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/widgets/{id}")
             .path_param("id", &self.id)
             .header("X-Request-Note", &self.x_request_note)
@@ -226,7 +226,7 @@ impl<'a> ReplaceWidget<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::PUT, "/widgets/{id}")
             .path_param("id", &self.id)
             .json(&self.body)
@@ -265,7 +265,7 @@ impl<'a> TouchWidget<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/widgets/{id}")
             .path_param("id", &self.id)
             .max_response_bytes(self.max_response_bytes)
@@ -323,7 +323,7 @@ impl<'a> ListGadgets<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/gadgets")
             .query("offset", &self.offset)
             .query("limit", &self.limit)
@@ -407,7 +407,7 @@ impl<'a> ListViolations<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/violations")
             .query("pageToken", &self.page_token)
             .query("limit", &self.limit)
@@ -494,7 +494,7 @@ impl<'a> ListEvents<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/events")
             .query("cursor", &self.cursor)
             .query("limit", &self.limit)
@@ -554,7 +554,7 @@ impl<'a> WhoAmIBasic<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/basic")
             .security(&[&["basicAuth"]])
             .max_response_bytes(self.max_response_bytes)
@@ -588,7 +588,7 @@ impl<'a> KeyedByHeader<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/keyed/header")
             .security(&[&["headerKey"]])
             .max_response_bytes(self.max_response_bytes)
@@ -622,7 +622,7 @@ impl<'a> KeyedByQuery<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/keyed/query")
             .security(&[&["queryKey"]])
             .max_response_bytes(self.max_response_bytes)
@@ -664,7 +664,7 @@ impl<'a> KeyedByCookie<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/keyed/cookie")
             .cookie("theme", &self.theme)
             .security(&[&["cookieKey"]])
@@ -709,7 +709,7 @@ impl<'a> ExportWidget<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/widgets/{id}/export")
             .path_param("id", &self.id)
             .header("Accept", "application/octet-stream")
@@ -767,7 +767,7 @@ impl<'a> DownloadFile<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/files/{name}")
             .path_param("name", &self.name)
             .header("Accept", "application/octet-stream")
@@ -816,7 +816,7 @@ impl<'a> GetPublic<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/public")
             .security(&[])
             .max_response_bytes(self.max_response_bytes)
@@ -850,7 +850,7 @@ impl<'a> ExchangeToken<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/token")
             .security(&[&["basicAuth"]])
             .max_response_bytes(self.max_response_bytes)

@@ -29,7 +29,7 @@ impl<'a> CreateChatCompletion<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/chat/completions")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
@@ -97,7 +97,7 @@ impl<'a> StreamEvents<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/events")
             .header("Last-Event-ID", &self.last_event_id)
             .query("topic", &self.topic)
@@ -148,7 +148,7 @@ impl<'a> TailLogs<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/logs")
             .query("send_events", &self.send_events_2)
             .max_response_bytes(self.max_response_bytes)

@@ -37,7 +37,7 @@ impl<'a> GetTruck<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/trucks/{id}")
             .path_param("id", &self.id)
             .query("status", &self.status)
@@ -82,7 +82,7 @@ impl<'a> ListFleet<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/fleet")
             .query("state", &self.state)
             .max_response_bytes(self.max_response_bytes)
@@ -121,7 +121,7 @@ impl<'a> FleetSummary<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/fleet/summary")
             .max_response_bytes(self.max_response_bytes)
     }

@@ -29,7 +29,7 @@ impl<'a> GetPet<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/pets/{id}")
             .path_param("id", &self.id)
             .max_response_bytes(self.max_response_bytes)
@@ -67,7 +67,7 @@ impl<'a> CreateShape<'a> {
         self
     }
 
-    fn request(&self) -> Request {
+    pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/shapes")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
