@@ -41,7 +41,7 @@ impl<'a> QueryAccesses<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -127,7 +127,7 @@ impl<'a> CreateAccess<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -209,7 +209,7 @@ impl<'a> GetAccess<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -297,7 +297,7 @@ impl<'a> UpdateAccess<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -380,7 +380,7 @@ impl<'a> GetAccount<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -468,7 +468,7 @@ impl<'a> QueryAlertConfigs<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -553,7 +553,7 @@ impl<'a> CreateAlertConfig<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -641,7 +641,7 @@ impl<'a> GetAlertConfig<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -733,7 +733,7 @@ impl<'a> QueryAlerts<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -820,7 +820,7 @@ impl<'a> PromoteEventToAlert<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -902,7 +902,7 @@ impl<'a> GetAlert<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -984,7 +984,7 @@ impl<'a> GetAlertInvestigationHistory<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -1072,7 +1072,7 @@ impl<'a> PerformInvestigationAction<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -1158,7 +1158,7 @@ impl<'a> PerformInvestigationActions<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -1246,7 +1246,7 @@ impl<'a> QueryAppControlPolicies<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -1331,7 +1331,7 @@ impl<'a> CreateAppControlPolicy<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -1413,7 +1413,7 @@ impl<'a> GetAppControlPolicy<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -1501,7 +1501,7 @@ impl<'a> UpdateAppControlPolicy<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -1606,7 +1606,7 @@ impl<'a> QueryApps<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -1690,7 +1690,7 @@ impl<'a> CreateApp<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -1772,7 +1772,7 @@ impl<'a> DeployApp<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -1862,7 +1862,7 @@ impl<'a> QueryAuditEvents<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -1945,7 +1945,7 @@ impl<'a> GetAuditEvent<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -2027,7 +2027,7 @@ impl<'a> QueryBlobs<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -2112,7 +2112,7 @@ impl<'a> CreateBlob<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -2194,7 +2194,7 @@ impl<'a> GetBlob<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -2274,7 +2274,7 @@ impl<'a> QueryCaCertificates<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -2358,7 +2358,7 @@ impl<'a> CreateCaCertificate<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -2440,7 +2440,7 @@ impl<'a> GetCaCertificate<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -2528,7 +2528,7 @@ impl<'a> UpdateCaCertificate<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -2609,7 +2609,7 @@ impl<'a> QueryCards<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -2690,7 +2690,7 @@ impl<'a> CreateCard<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -2772,7 +2772,7 @@ impl<'a> GetCard<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -2865,7 +2865,7 @@ impl<'a> QueryNotificationChannels<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -2951,7 +2951,7 @@ impl<'a> CreateNotificationChannel<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -3039,7 +3039,7 @@ impl<'a> GetNotificationChannel<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -3122,7 +3122,7 @@ impl<'a> DownloadClientConfig<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -3207,7 +3207,7 @@ impl<'a> CreateClientConfig<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -3289,7 +3289,7 @@ impl<'a> GetClientConfig<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -3377,7 +3377,7 @@ impl<'a> UpdateClientConfig<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -3458,7 +3458,7 @@ impl<'a> QueryConnectors<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -3542,7 +3542,7 @@ impl<'a> CreateConnector<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -3624,7 +3624,7 @@ impl<'a> GetConnector<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -3704,7 +3704,7 @@ impl<'a> QueryCountries<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -3807,7 +3807,7 @@ impl<'a> QueryDashboards<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -3891,7 +3891,7 @@ impl<'a> CreateDashboard<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -3973,7 +3973,7 @@ impl<'a> GetDashboard<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -4053,7 +4053,7 @@ impl<'a> QueryDataExportConfigs<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -4137,7 +4137,7 @@ impl<'a> CreateDataExportConfig<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -4225,7 +4225,7 @@ impl<'a> UpdateDataExportConfig<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -4311,7 +4311,7 @@ impl<'a> GetS3BucketPolicy<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -4393,7 +4393,7 @@ impl<'a> ValidateDataExportConfig<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -4473,7 +4473,7 @@ impl<'a> QueryCustomerDatasets<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -4560,7 +4560,7 @@ impl<'a> CreateCustomerDataset<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -4642,7 +4642,7 @@ impl<'a> QueryCustomerDatasetItems<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -4730,7 +4730,7 @@ impl<'a> DeployConnector<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -4810,7 +4810,7 @@ impl<'a> GetDeploymentConnectorOptions<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -4894,7 +4894,7 @@ impl<'a> RegisterDevice<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -4979,7 +4979,7 @@ impl<'a> DeleteDevices<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -5067,7 +5067,7 @@ impl<'a> GetUserDevice<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -5150,7 +5150,7 @@ impl<'a> GetDocumentMetadata<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -5238,7 +5238,7 @@ impl<'a> RevokeDocumentAccess<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -5327,7 +5327,7 @@ impl<'a> RevokeDocumentSharing<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -5408,7 +5408,7 @@ impl<'a> QueryGateways<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -5503,7 +5503,7 @@ impl<'a> QueryGroups<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -5586,7 +5586,7 @@ impl<'a> GetGroup<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -5674,7 +5674,7 @@ impl<'a> UpdateGroup<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -5763,7 +5763,7 @@ impl<'a> QueryIntegrations<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -5848,7 +5848,7 @@ impl<'a> CreateIntegration<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -5936,7 +5936,7 @@ impl<'a> UpdateIntegration<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -6019,7 +6019,7 @@ impl<'a> ValidateIntegrationCredentials<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -6111,7 +6111,7 @@ impl<'a> Login<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -6193,7 +6193,7 @@ impl<'a> GetAccountOnboarding<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -6277,7 +6277,7 @@ impl<'a> UpdateAccountOnboarding<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -6368,7 +6368,7 @@ impl<'a> QueryPolicies<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -6455,7 +6455,7 @@ impl<'a> CreatePolicy<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -6537,7 +6537,7 @@ impl<'a> GetPolicy<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -6625,7 +6625,7 @@ impl<'a> UpdatePolicy<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -6706,7 +6706,7 @@ impl<'a> QueryPostureAttributes<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -6790,7 +6790,7 @@ impl<'a> CreatePostureAttribute<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -6872,7 +6872,7 @@ impl<'a> GetPostureAttribute<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -6960,7 +6960,7 @@ impl<'a> UpdatePostureAttribute<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -7041,7 +7041,7 @@ impl<'a> QueryPostureProfiles<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -7125,7 +7125,7 @@ impl<'a> CreatePostureProfile<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -7207,7 +7207,7 @@ impl<'a> GetPostureProfile<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -7295,7 +7295,7 @@ impl<'a> UpdatePostureProfile<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -7387,7 +7387,7 @@ impl<'a> QueryQsView<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -7474,7 +7474,7 @@ impl<'a> CreateTemporaryAccessToken<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -7564,7 +7564,7 @@ impl<'a> TokenLogin<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -7654,7 +7654,7 @@ impl<'a> QueryTokens<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -7739,7 +7739,7 @@ impl<'a> CreateToken<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -7827,7 +7827,7 @@ impl<'a> UpdateToken<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -7932,7 +7932,7 @@ impl<'a> QueryUsers<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -8019,7 +8019,7 @@ impl<'a> CreateUser<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -8101,7 +8101,7 @@ impl<'a> GetUser<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -8189,7 +8189,7 @@ impl<'a> UpdateUser<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -8272,7 +8272,7 @@ impl<'a> GetUserDevices<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -8408,7 +8408,7 @@ impl<'a> QueryWorkflowRuns<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -8499,7 +8499,7 @@ impl<'a> CreateWorkflowRun<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -8581,7 +8581,7 @@ impl<'a> GetWorkflowRun<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -8669,7 +8669,7 @@ impl<'a> AnswerWorkflowRun<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -8750,7 +8750,7 @@ impl<'a> QueryWorkflows<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -8834,7 +8834,7 @@ impl<'a> CreateWorkflow<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -8916,7 +8916,7 @@ impl<'a> GetWorkflow<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -9004,7 +9004,7 @@ impl<'a> UpdateWorkflow<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self

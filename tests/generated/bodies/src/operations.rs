@@ -35,7 +35,7 @@ impl<'a> CreatePet<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -114,7 +114,7 @@ impl<'a> GetPet<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -198,7 +198,7 @@ impl<'a> UpsertPet<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -283,7 +283,7 @@ impl<'a> PatchPet<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -370,7 +370,7 @@ impl<'a> UploadPhotos<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -467,7 +467,7 @@ impl<'a> GetAvatar<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -572,7 +572,7 @@ impl<'a> PutAvatar<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -669,7 +669,7 @@ impl<'a> ExportRecord<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -768,7 +768,7 @@ impl<'a> PhotoLocation<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -860,7 +860,7 @@ impl<'a> AddNote<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -941,7 +941,7 @@ impl<'a> Search<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -1053,7 +1053,7 @@ impl<'a> ReplaceDocument<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -1142,7 +1142,7 @@ impl<'a> AddDocument<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -1236,7 +1236,7 @@ impl<'a> ReplaceFeedback<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -1320,7 +1320,7 @@ impl<'a> SendFeedback<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -1403,7 +1403,7 @@ impl<'a> StartJob<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -1484,7 +1484,7 @@ impl<'a> Health<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self

@@ -57,7 +57,7 @@ impl<'a> ListWidgets<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -160,7 +160,7 @@ impl<'a> SearchWidgets<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -273,7 +273,7 @@ impl<'a> GetWidget<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -355,7 +355,7 @@ impl<'a> ReplaceWidget<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -435,7 +435,7 @@ impl<'a> TouchWidget<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -534,7 +534,7 @@ impl<'a> ListGadgets<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -659,7 +659,7 @@ impl<'a> ListViolations<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -787,7 +787,7 @@ impl<'a> ListEvents<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -888,7 +888,7 @@ impl<'a> WhoAmIBasic<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -963,7 +963,7 @@ impl<'a> KeyedByHeader<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -1038,7 +1038,7 @@ impl<'a> KeyedByQuery<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -1121,7 +1121,7 @@ impl<'a> KeyedByCookie<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -1207,7 +1207,7 @@ impl<'a> ExportWidget<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -1306,7 +1306,7 @@ impl<'a> DownloadFile<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -1396,7 +1396,7 @@ impl<'a> GetPublic<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -1471,7 +1471,7 @@ impl<'a> ExchangeToken<'a> {
         self
     }
 
-    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`], retried as the client's timeout would be; the client's retry deadline still bounds the whole call.
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
         self
