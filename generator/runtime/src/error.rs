@@ -26,8 +26,9 @@ pub struct ApiError<E> {
     /// [`crate::ClientBuilder::max_retry_after`] ends the call at once with this error, so
     /// the caller can decide whether to come back then.
     pub retry_after: Option<Duration>,
-    /// The headers of the response (a request ID to quote to the vendor, rate-limit state).
-    pub headers: HeaderMap,
+    /// The headers of the response (a request ID to quote to the vendor, rate-limit state);
+    /// boxed, so that every `Result` with an [`Error`] stays small.
+    pub headers: Box<HeaderMap>,
 }
 
 /// Everything that can go wrong when calling an operation.

@@ -188,7 +188,7 @@ impl RawResponse {
             excerpt: excerpt(&self.body),
             attempts: self.attempts,
             retry_after: crate::retry::retry_after(&self.headers, std::time::SystemTime::now()),
-            headers: self.headers,
+            headers: Box::new(self.headers),
         }))
     }
 
