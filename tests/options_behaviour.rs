@@ -8,7 +8,8 @@
 //! * The colliding parameters still go on the wire; the renamed options still work.
 //! * A call's timeout fires where the client's would not; `max_retries(0)` sends once and
 //!   `max_retries(n)` retries `n` times; an extra header is sent, and one with a bad name or
-//!   value is `Error::InvalidRequest` before anything is sent.
+//!   value is `Error::InvalidRequest` before anything is sent; an extra header does not follow
+//!   a redirect to another origin; every page of `.items()` keeps the call's options.
 //! * `send_with_response()` returns the typed body with the status and headers, for a JSON
 //!   body, an `Option`, a response enum, text, bytes and no body; an API error carries its
 //!   response's headers.
@@ -386,4 +387,38 @@ async fn an_extra_header_stays_at_the_requests_origin() {
     let there = requests(&elsewhere).await;
     assert_eq!(there.len(), 1);
     assert!(!there[0].headers.contains_key("idempotency-key"));
+}
+
+#[tokio::test]
+async fn every_page_keeps_the_calls_options() {
+    let server = MockServer::start().await;
+    let page = |n: &str| {
+        ResponseTemplate::new(200).set_body_json(json!({"data": [thing(n)], "total_pages": 2}))
+    };
+    // The first request names no page; the second asks for page 2.
+    Mock::given(method("GET"))
+        .and(path("/things"))
+        .and(query_param("page", "2"))
+        .respond_with(page("2"))
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/things"))
+        .respond_with(page("1"))
+        .mount(&server)
+        .await;
+    let pages: Vec<_> = futures::TryStreamExt::try_collect(
+        client(&server, 0)
+            .list_things()
+            .header("X-Trace", "p")
+            .timeout(Duration::from_secs(2))
+            .items(),
+    )
+    .await
+    .expect("two pages");
+    assert_eq!(pages.len(), 2);
+    let sent = requests(&server).await;
+    assert_eq!(sent.len(), 2);
+    assert!(sent.iter().all(|request| request.headers["x-trace"] == "p"));
 }

@@ -42,6 +42,13 @@ impl Client {
         operations::Search::new(self)
     }
 
+    /// Pages of things; every page's request keeps the call's options.
+    ///
+    /// `GET /things`
+    pub fn list_things(&self) -> operations::ListThings<'_> {
+        operations::ListThings::new(self)
+    }
+
     /// No parameter takes an option's name.
     ///
     /// `GET /things/{id}`
@@ -196,6 +203,15 @@ impl ClientBuilder {
     /// [`clientgen_runtime::Error::Api`], whose `retry_after` holds the server's wait.
     pub fn max_retry_after(mut self, max: std::time::Duration) -> Self {
         self.inner = self.inner.max_retry_after(max);
+        self
+    }
+
+    /// The most pages one `.pages()` or `.items()` stream fetches (default: 10,000):
+    /// a list that is not over by then ends with
+    /// [`clientgen_runtime::Error::Pagination`] instead of another request. A
+    /// stream's own `.max_pages(..)` overrides it.
+    pub fn max_pages(mut self, pages: u32) -> Self {
+        self.inner = self.inner.max_pages(pages);
         self
     }
 

@@ -17,4 +17,7 @@ pub use clientgen_runtime::BuildError;
 pub use clientgen_runtime::ByteStream;
 pub use clientgen_runtime::Bytes;
 pub use clientgen_runtime::Error;
+pub use clientgen_runtime::Items;
+pub use clientgen_runtime::Pages;
+pub use clientgen_runtime::PaginationError;
 pub use clientgen_runtime::Response;

@@ -121,6 +121,112 @@ impl<'a> Search<'a> {
     }
 }
 
+/// Request builder for [`Client::list_things`]: `GET /things`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send().await`"]
+pub struct ListThings<'a> {
+    client: &'a Client,
+    page: Option<i64>,
+    max_response_bytes: Option<u64>,
+    timeout: Option<std::time::Duration>,
+    header: Vec<(String, String)>,
+    max_retries: Option<u32>,
+}
+
+impl<'a> ListThings<'a> {
+    pub(crate) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            page: None,
+            max_response_bytes: None,
+            timeout: None,
+            header: Vec::new(),
+            max_retries: None,
+        }
+    }
+
+    /// Sets the `page` parameter.
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = Some(value);
+        self
+    }
+
+    /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header the operation does not declare (an idempotency key, a trace ID) to this call, sent as given. It goes where header parameters go: with every attempt, and after a redirect only to the request's own origin. A name or value that is not valid in a header is [`clientgen_runtime::Error::InvalidRequest`] when the call is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.header.push((name.into(), value.into()));
+        self
+    }
+
+    /// The most times this call is retried, instead of the client's [`crate::ClientBuilder::max_retries`]; `0` sends it once. Only what is safe to repeat is retried, whatever the count.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
+        self
+    }
+
+    fn request(&self) -> Request {
+        Request::new(Method::GET, "/things")
+            .query("page", &self.page)
+            .max_response_bytes(self.max_response_bytes)
+            .timeout(self.timeout)
+            .max_retries(self.max_retries)
+            .extra_headers(&self.header)
+    }
+
+    /// Sends the request: `GET /things`.
+    pub async fn send(
+        self,
+    ) -> Result<crate::types::ThingPage, clientgen_runtime::Error<serde_json::Value>> {
+        self.client.inner.execute(self.request()).await?.json()
+    }
+
+    /// Sends the request like `send()`: `GET /things`, and returns the decoded body together with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        clientgen_runtime::Response<crate::types::ThingPage>,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
+        self.client
+            .inner
+            .execute(self.request())
+            .await?
+            .typed(|response| response.json())
+    }
+
+    /// How this operation pages (its `x-pagination`).
+    const PAGINATION: clientgen_runtime::Pagination = clientgen_runtime::Pagination::page(
+            "page",
+        )
+        .items("/data")
+        .total_pages("/total_pages");
+
+    /// Every page of `GET /things` from this one on, fetched as the stream is polled. Only the `page` page number changes between requests; the stream ends without another request once a page shows it is the last.
+    pub fn pages(
+        self,
+    ) -> clientgen_runtime::Pages<crate::types::ThingPage, serde_json::Value> {
+        self.client.inner.pages(self.request(), Self::PAGINATION)
+    }
+
+    /// Every item of every page of `GET /things` (at `/data` in each page), fetched page by page as the stream is polled.
+    pub fn items(
+        self,
+    ) -> clientgen_runtime::Items<crate::types::Thing, serde_json::Value> {
+        self.client.inner.items(self.request(), Self::PAGINATION)
+    }
+}
+
 /// Request builder for [`Client::get_thing`]: `GET /things/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]

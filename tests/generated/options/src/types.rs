@@ -44,6 +44,15 @@ pub struct Thing {
     pub name: Option<String>,
 }
 
+/// The `ThingPage` schema.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ThingPage {
+    /// The `data` property.
+    pub data: Vec<Thing>,
+    /// The `total_pages` property.
+    pub total_pages: i64,
+}
+
 /// The `Ticket` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Ticket {
