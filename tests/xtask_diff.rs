@@ -432,3 +432,46 @@ paths:
         ]
     );
 }
+
+/// A new parameter named like a per-call option takes the setter's name, so the option's
+/// setter moves (`timeout` → `timeout_2`): a breaking change beside the addition.
+#[test]
+fn a_parameter_that_takes_an_options_name_is_a_breaking_change() {
+    let spec = |params: &str| {
+        format!(
+            r#"
+openapi: 3.0.3
+info: {{ title: Jobs, version: "1" }}
+paths:
+  /jobs:
+    get:
+      operationId: listJobs
+      parameters: [{params}]
+      responses: {{ '204': {{ description: ok }} }}
+"#
+        )
+    };
+    let texts: Vec<(Impact, String)> = compare(
+        &lower(&spec("")),
+        &lower(&spec(
+            "{ name: timeout, in: query, schema: { type: integer } }",
+        )),
+    )
+    .into_iter()
+    .map(|c| (c.impact, c.text))
+    .collect();
+    assert_eq!(
+        texts,
+        [
+            (
+                Impact::Breaking,
+                "`list_jobs`: the per-call option `.timeout(..)` is now `.timeout_2(..)`"
+                    .to_owned()
+            ),
+            (
+                Impact::Addition,
+                "`list_jobs`: optional query parameter `timeout` added".to_owned()
+            ),
+        ]
+    );
+}

@@ -629,6 +629,21 @@ fn operation(old: &Operation, new: &Operation, changes: &mut Vec<Change>) {
         ),
         _ => {}
     }
+    // A new parameter that takes an option's name moves the option's setter (`timeout_2`).
+    let (a, b) = (&old.options, &new.options);
+    for (was, is) in [
+        (&a.timeout, &b.timeout),
+        (&a.header, &b.header),
+        (&a.max_retries, &b.max_retries),
+    ] {
+        if was != is {
+            push(
+                changes,
+                Impact::Breaking,
+                format!("{at}: the per-call option `.{was}(..)` is now `.{is}(..)`"),
+            );
+        }
+    }
     match (&old.pagination, &new.pagination) {
         (Some(_), None) => push(
             changes,

@@ -21,5 +21,6 @@ pub use clientgen_runtime::ApiError;
 pub use clientgen_runtime::BoxError;
 pub use clientgen_runtime::BuildError;
 pub use clientgen_runtime::Error;
+pub use clientgen_runtime::Response;
 pub use clientgen_runtime::Secret;
 pub use clientgen_runtime::TokenProvider;

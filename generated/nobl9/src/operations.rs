@@ -11,6 +11,9 @@ use crate::Client;
 pub struct GenerateAccessToken<'a> {
     client: &'a Client,
     max_response_bytes: Option<u64>,
+    timeout: Option<std::time::Duration>,
+    header: Vec<(String, String)>,
+    max_retries: Option<u32>,
 }
 
 impl<'a> GenerateAccessToken<'a> {
@@ -18,6 +21,9 @@ impl<'a> GenerateAccessToken<'a> {
         Self {
             client,
             max_response_bytes: None,
+            timeout: None,
+            header: Vec::new(),
+            max_retries: None,
         }
     }
 
@@ -27,11 +33,32 @@ impl<'a> GenerateAccessToken<'a> {
         self
     }
 
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header the operation does not declare (an idempotency key, a trace ID) to this call, sent as given. It goes where header parameters go: with every attempt, and after a redirect only to the request's own origin. A name or value that is not valid in a header is [`clientgen_runtime::Error::InvalidRequest`] when the call is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.header.push((name.into(), value.into()));
+        self
+    }
+
+    /// The most times this call is retried, instead of the client's [`crate::ClientBuilder::max_retries`]; `0` sends it once. Only what is safe to repeat is retried, whatever the count.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
+        self
+    }
+
     pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/api/accessToken")
             .header("Accept", "application/json; version=v1alpha")
             .security(&[&["basicAuth"]])
             .max_response_bytes(self.max_response_bytes)
+            .timeout(self.timeout)
+            .max_retries(self.max_retries)
+            .extra_headers(&self.header)
     }
 
     /// Sends the request: `POST /api/accessToken`.
@@ -39,6 +66,20 @@ impl<'a> GenerateAccessToken<'a> {
         self,
     ) -> Result<crate::types::AccessToken, clientgen_runtime::Error<serde_json::Value>> {
         self.client.inner.execute(self.request()).await?.json()
+    }
+
+    /// Sends the request like `send()`: `POST /api/accessToken`, and returns the decoded body together with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        clientgen_runtime::Response<crate::types::AccessToken>,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
+        self.client
+            .inner
+            .execute(self.request())
+            .await?
+            .typed(|response| response.json())
     }
 }
 
@@ -55,6 +96,9 @@ pub struct GetAllAuditLogs<'a> {
     to: Option<chrono::DateTime<chrono::Utc>>,
     actor: Option<String>,
     max_response_bytes: Option<u64>,
+    timeout: Option<std::time::Duration>,
+    header: Vec<(String, String)>,
+    max_retries: Option<u32>,
 }
 
 impl<'a> GetAllAuditLogs<'a> {
@@ -69,6 +113,9 @@ impl<'a> GetAllAuditLogs<'a> {
             to: None,
             actor: None,
             max_response_bytes: None,
+            timeout: None,
+            header: Vec::new(),
+            max_retries: None,
         }
     }
 
@@ -126,6 +173,24 @@ impl<'a> GetAllAuditLogs<'a> {
         self
     }
 
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header the operation does not declare (an idempotency key, a trace ID) to this call, sent as given. It goes where header parameters go: with every attempt, and after a redirect only to the request's own origin. A name or value that is not valid in a header is [`clientgen_runtime::Error::InvalidRequest`] when the call is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.header.push((name.into(), value.into()));
+        self
+    }
+
+    /// The most times this call is retried, instead of the client's [`crate::ClientBuilder::max_retries`]; `0` sends it once. Only what is safe to repeat is retried, whatever the count.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
+        self
+    }
+
     pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/audit/v1/logs")
             .query("limit", &self.limit)
@@ -136,6 +201,9 @@ impl<'a> GetAllAuditLogs<'a> {
             .query("to", &self.to)
             .query("actor", &self.actor)
             .max_response_bytes(self.max_response_bytes)
+            .timeout(self.timeout)
+            .max_retries(self.max_retries)
+            .extra_headers(&self.header)
     }
 
     /// Sends the request: `GET /api/audit/v1/logs`.
@@ -146,6 +214,20 @@ impl<'a> GetAllAuditLogs<'a> {
         clientgen_runtime::Error<serde_json::Value>,
     > {
         self.client.inner.execute(self.request()).await?.json()
+    }
+
+    /// Sends the request like `send()`: `GET /api/audit/v1/logs`, and returns the decoded body together with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        clientgen_runtime::Response<crate::types::AuditLogPage>,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
+        self.client
+            .inner
+            .execute(self.request())
+            .await?
+            .typed(|response| response.json())
     }
 
     /// How this operation pages (its `x-pagination`).
@@ -185,6 +267,9 @@ pub struct GetObjectAuditLog<'a> {
     sort_by: Option<crate::types::SortBy>,
     sort_order: Option<crate::types::SortOrder>,
     max_response_bytes: Option<u64>,
+    timeout: Option<std::time::Duration>,
+    header: Vec<(String, String)>,
+    max_retries: Option<u32>,
 }
 
 impl<'a> GetObjectAuditLog<'a> {
@@ -204,6 +289,9 @@ impl<'a> GetObjectAuditLog<'a> {
             sort_by: None,
             sort_order: None,
             max_response_bytes: None,
+            timeout: None,
+            header: Vec::new(),
+            max_retries: None,
         }
     }
 
@@ -249,6 +337,24 @@ impl<'a> GetObjectAuditLog<'a> {
         self
     }
 
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header the operation does not declare (an idempotency key, a trace ID) to this call, sent as given. It goes where header parameters go: with every attempt, and after a redirect only to the request's own origin. A name or value that is not valid in a header is [`clientgen_runtime::Error::InvalidRequest`] when the call is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.header.push((name.into(), value.into()));
+        self
+    }
+
+    /// The most times this call is retried, instead of the client's [`crate::ClientBuilder::max_retries`]; `0` sends it once. Only what is safe to repeat is retried, whatever the count.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
+        self
+    }
+
     pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/api/audit/v1/logs/{kind}/{name}")
             .path_param("kind", &self.kind)
@@ -260,6 +366,9 @@ impl<'a> GetObjectAuditLog<'a> {
             .query("sortBy", &self.sort_by)
             .query("sortOrder", &self.sort_order)
             .max_response_bytes(self.max_response_bytes)
+            .timeout(self.timeout)
+            .max_retries(self.max_retries)
+            .extra_headers(&self.header)
     }
 
     /// Sends the request: `GET /api/audit/v1/logs/{kind}/{name}`.
@@ -270,6 +379,20 @@ impl<'a> GetObjectAuditLog<'a> {
         clientgen_runtime::Error<serde_json::Value>,
     > {
         self.client.inner.execute(self.request()).await?.json()
+    }
+
+    /// Sends the request like `send()`: `GET /api/audit/v1/logs/{kind}/{name}`, and returns the decoded body together with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        clientgen_runtime::Response<crate::types::AuditLogPage>,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
+        self.client
+            .inner
+            .execute(self.request())
+            .await?
+            .typed(|response| response.json())
     }
 
     /// How this operation pages (its `x-pagination`).

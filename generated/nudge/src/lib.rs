@@ -24,5 +24,6 @@ pub use clientgen_runtime::Error;
 pub use clientgen_runtime::Items;
 pub use clientgen_runtime::Pages;
 pub use clientgen_runtime::PaginationError;
+pub use clientgen_runtime::Response;
 pub use clientgen_runtime::Secret;
 pub use clientgen_runtime::TokenProvider;

@@ -890,6 +890,20 @@ pub struct AcceptChoice {
     pub default_variant: String,
 }
 
+/// The setters of the options every request builder takes for one call, named clear of the
+/// builder's other setters: claimed after the parameters' and the `Accept` choice's, so a
+/// parameter keeps its own name and the option is numbered (`timeout_2` beside a `timeout`
+/// parameter).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallOptions {
+    /// The setter of the call's timeout (`timeout`), also the builder field it sets.
+    pub timeout: String,
+    /// The setter that adds one header to the call (`header`); its field holds them all.
+    pub header: String,
+    /// The setter of the call's retry count (`max_retries`), also the builder field it sets.
+    pub max_retries: String,
+}
+
 /// One operation: one client method and one request builder.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operation {
@@ -938,4 +952,6 @@ pub struct Operation {
     pub rate_limit: Option<RateLimit>,
     /// How it pages, when it returns a list in pages.
     pub pagination: Option<Pagination>,
+    /// The setters of its per-call options.
+    pub options: CallOptions,
 }

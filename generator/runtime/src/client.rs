@@ -22,7 +22,7 @@ use crate::error::{BoxError, Error};
 use crate::rate_limit::RateLimiter;
 use crate::request::{Body, Request, Security};
 use crate::response::{
-    announces_more_than, read_body, ErrorBody, ReadError, Response, ResponseLimits,
+    announces_more_than, read_body, ErrorBody, RawResponse, ReadError, ResponseLimits,
 };
 use crate::retry::RetryPolicy;
 use crate::stream::ByteStream;
@@ -84,7 +84,7 @@ impl fmt::Debug for Client {
 
 /// What one attempt produced.
 enum Attempt<E> {
-    Response(Response),
+    Response(RawResponse),
     /// A success response whose body is left to stream, with its slot of the concurrency cap.
     Streaming(reqwest::Response, Option<OwnedSemaphorePermit>),
     /// The attempt ended with this error, not to be retried (a redirect not followed, or
@@ -100,7 +100,7 @@ enum Attempt<E> {
 /// The outcome of sending a request: a response read in full, or the head of a success
 /// response whose body streams.
 pub(crate) enum Received {
-    Full(Response),
+    Full(RawResponse),
     /// The head, the attempts, and the slot of the concurrency cap the body holds.
     Streaming(reqwest::Response, u32, Option<OwnedSemaphorePermit>),
 }
@@ -158,8 +158,8 @@ impl Client {
     /// Sends a request, retrying as the client's policy allows, and reads the whole response.
     ///
     /// Any status is a successful execution here; the operation decides what the status means
-    /// when it decodes the [`Response`].
-    pub async fn execute<E: ErrorBody>(&self, request: Request) -> Result<Response, Error<E>> {
+    /// when it decodes the [`RawResponse`].
+    pub async fn execute<E: ErrorBody>(&self, request: Request) -> Result<RawResponse, Error<E>> {
         self.send(&request).await
     }
 
@@ -187,7 +187,7 @@ impl Client {
                 }
                 Ok(ByteStream::new(
                     response,
-                    self.inner.timeout,
+                    self.timeout_for(&request),
                     attempts,
                     max_bytes,
                     limits.download_timeout,
@@ -202,7 +202,7 @@ impl Client {
         }
     }
 
-    pub(crate) async fn send<E>(&self, request: &Request) -> Result<Response, Error<E>> {
+    pub(crate) async fn send<E>(&self, request: &Request) -> Result<RawResponse, Error<E>> {
         match self.exchange(request, false).await? {
             Received::Full(response) => Ok(response),
             // The slot is held until the body is read.
@@ -218,9 +218,19 @@ impl Client {
                         attempts,
                     },
                 })?;
-                Ok(Response::new(status, headers, body, attempts))
+                Ok(RawResponse::new(status, headers, body, attempts))
             }
         }
+    }
+
+    /// The time each attempt of `request` may take: its own timeout, else the client's.
+    pub(crate) fn timeout_for(&self, request: &Request) -> Duration {
+        request.timeout.unwrap_or(self.inner.timeout)
+    }
+
+    /// The most retries of `request`: its own count, else the client's.
+    pub(crate) fn max_retries_for(&self, request: &Request) -> u32 {
+        request.max_retries.unwrap_or(self.inner.retry.max_retries)
     }
 
     /// The most bytes the response body to `request` may have when read whole.
@@ -257,6 +267,7 @@ impl Client {
 
         let body_limit = self.response_limit(request);
         let retry = &self.inner.retry;
+        let max_retries = self.max_retries_for(request);
         let started = Instant::now();
         let outgoing = Outgoing {
             request,
@@ -311,7 +322,7 @@ impl Client {
                         let headers = response.headers().clone();
                         let read = read_body(response, body_limit);
                         let read = if stream {
-                            match tokio::time::timeout(self.inner.timeout, read).await {
+                            match tokio::time::timeout(self.timeout_for(request), read).await {
                                 Ok(read) => read,
                                 Err(_) => return Attempt::TimedOut,
                             }
@@ -320,7 +331,7 @@ impl Client {
                         };
                         match read {
                             Ok(body) => {
-                                Attempt::Response(Response::new(status, headers, body, attempts))
+                                Attempt::Response(RawResponse::new(status, headers, body, attempts))
                             }
                             Err(ReadError::Transport(err)) => Attempt::Failed(err),
                             Err(ReadError::TooLarge) => Attempt::TooLarge(status),
@@ -345,11 +356,11 @@ impl Client {
                             continue;
                         }
                     }
-                    (retries < retry.max_retries && retry.retries_status(&request.method, status))
+                    (retries < max_retries && retry.retries_status(&request.method, status))
                         .then(|| retry.wait_after_response(response.headers(), retries + 1))
                         .flatten()
                 }
-                Attempt::Failed(err) => (retries < retry.max_retries
+                Attempt::Failed(err) => (retries < max_retries
                     && retry.retries_transport(&request.method, err))
                 .then(|| retry.backoff(retries + 1)),
                 Attempt::Streaming(..)
@@ -427,7 +438,7 @@ impl Client {
     ) -> Result<(reqwest::RequestBuilder, Option<(Arc<TokenCache>, u64)>), Error<E>> {
         let mut builder = self.inner.http.request(hop.method.clone(), hop.url.clone());
         if !out.stream {
-            builder = builder.timeout(self.attempt_timeout(out.started));
+            builder = builder.timeout(self.attempt_timeout(out.request, out.started));
         }
         if !hop.trusted {
             for (name, value) in out.headers.iter().filter(|(name, _)| *name == ACCEPT) {
@@ -485,7 +496,7 @@ impl Client {
                 return Err(Attempt::TimedOut);
             };
             let sent = if out.stream {
-                let head = self.attempt_timeout(out.started);
+                let head = self.attempt_timeout(out.request, out.started);
                 match tokio::time::timeout(head, builder.send()).await {
                     Ok(sent) => sent,
                     Err(_) => return Err(Attempt::TimedOut),
@@ -626,11 +637,12 @@ impl Client {
         cap.acquire_owned().await.ok()
     }
 
-    /// The time the next attempt may take: the client's timeout, cut short so that it ends by
-    /// the retry deadline.
-    fn attempt_timeout(&self, started: Instant) -> Duration {
+    /// The time the next attempt of `request` may take: its timeout (its own, else the
+    /// client's), cut short so that it ends by the retry deadline.
+    fn attempt_timeout(&self, request: &Request, started: Instant) -> Duration {
         let left = self.inner.retry.deadline.saturating_sub(started.elapsed());
-        self.inner.timeout.min(left.max(Duration::from_millis(1)))
+        self.timeout_for(request)
+            .min(left.max(Duration::from_millis(1)))
     }
 
     /// Waits for the request's place within the rate limits (the API's, then its

@@ -1,6 +1,7 @@
 use std::fmt;
 use std::time::Duration;
 
+use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 
 use crate::paginate::PaginationError;
@@ -25,6 +26,9 @@ pub struct ApiError<E> {
     /// [`crate::ClientBuilder::max_retry_after`] ends the call at once with this error, so
     /// the caller can decide whether to come back then.
     pub retry_after: Option<Duration>,
+    /// The headers of the response (a request ID to quote to the vendor, rate-limit state);
+    /// boxed, so that every `Result` with an [`Error`] stays small.
+    pub headers: Box<HeaderMap>,
 }
 
 /// Everything that can go wrong when calling an operation.

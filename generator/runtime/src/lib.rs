@@ -6,7 +6,7 @@
 //! request execution with retries and rate limits ([`Client::execute`]), pagination
 //! ([`Pages`], [`Items`]), parameter encoding in every OpenAPI style ([`Request`], [`Style`]),
 //! body encoding (JSON, forms, multipart with [`FilePart`]s, bytes, text), response decoding
-//! ([`Response`], streamed downloads as [`ByteStream`], server-sent events as an
+//! ([`RawResponse`] into a [`Response`] or the body alone, streamed downloads as [`ByteStream`], server-sent events as an
 //! [`EventStream`]) and the one error type ([`Error`]),
 //! whose API error bodies are decoded by [`ErrorBody`]. With the `mock` feature, `mock` is a
 //! local server that answers typed expectations, for the tests of code that uses a client.
@@ -48,7 +48,7 @@ pub use paginate::{Items, Pages, Pagination, PaginationError};
 pub use query::ClauseQuery;
 pub use rate_limit::{RateLimit, RateLimiter};
 pub use request::{Request, Security};
-pub use response::{ErrorBody, Response, SuccessBody};
+pub use response::{ErrorBody, RawResponse, Response, SuccessBody};
 pub use secret::Secret;
 pub use sse::{Event, EventStream, DONE};
 pub use stream::ByteStream;

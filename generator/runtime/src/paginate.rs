@@ -28,7 +28,7 @@ use serde_json::Value;
 use crate::client::Client;
 use crate::error::Error;
 use crate::request::Request;
-use crate::response::{ErrorBody, Response};
+use crate::response::{ErrorBody, RawResponse};
 
 /// How an operation pages, as its `x-pagination` extension says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -225,7 +225,7 @@ impl<I, E> std::fmt::Debug for Items<I, E> {
 
 /// One fetched page: the response and its body as JSON.
 struct RawPage {
-    response: Response,
+    response: RawResponse,
     json: Value,
 }
 
@@ -301,7 +301,7 @@ impl Client {
     }
 }
 
-impl Response {
+impl RawResponse {
     fn decode_value<T: DeserializeOwned, E>(&self, json: Value) -> Result<T, Error<E>> {
         serde_json::from_value(json).map_err(|source| self.decode_error(source))
     }

@@ -1,3 +1,5 @@
+use std::time::Duration;
+
 use bytes::Bytes;
 use reqwest::Method;
 use serde::Serialize;
@@ -36,6 +38,10 @@ pub struct Request {
     pub(crate) max_response_bytes: Option<u64>,
     /// The most bytes a streamed download may have, instead of the client's.
     pub(crate) max_download_bytes: Option<u64>,
+    /// The time each attempt may take, instead of the client's timeout.
+    pub(crate) timeout: Option<Duration>,
+    /// The most retries, instead of the client's.
+    pub(crate) max_retries: Option<u32>,
 }
 
 /// A request body as the request keeps it: owned, so every attempt sends it again.
@@ -65,6 +71,8 @@ impl Request {
             url: None,
             max_response_bytes: None,
             max_download_bytes: None,
+            timeout: None,
+            max_retries: None,
         }
     }
 
@@ -333,6 +341,37 @@ impl Request {
     /// `None` keeps the client's ([`crate::ClientBuilder::max_download_bytes`]).
     pub fn max_download_bytes(mut self, limit: Option<u64>) -> Self {
         self.max_download_bytes = limit;
+        self
+    }
+
+    /// The time each attempt of this request may take (the response head and a body read
+    /// whole; each chunk of a stream), for this request only; `None` keeps the client's
+    /// ([`crate::ClientBuilder::timeout`]). The retry deadline still bounds the whole call.
+    pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The most times this request is retried, for this request only (`0`: never); `None`
+    /// keeps the client's ([`crate::ClientBuilder::max_retries`]). Only what is safe to
+    /// repeat is retried, whatever the count.
+    pub fn max_retries(mut self, retries: Option<u32>) -> Self {
+        self.max_retries = retries;
+        self
+    }
+
+    /// Adds a header the operation does not declare (an idempotency key), sent as it is. It
+    /// goes where header parameters go: with every attempt, and after a redirect only to the
+    /// request's own origin. A name or value that is not valid in a header is
+    /// [`crate::Error::InvalidRequest`] when the request is sent.
+    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// Adds each of `headers` as [`Request::extra_header`] does, in order.
+    pub fn extra_headers(mut self, headers: &[(String, String)]) -> Self {
+        self.headers.extend(headers.iter().cloned());
         self
     }
 

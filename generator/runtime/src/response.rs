@@ -25,23 +25,76 @@ impl<T: DeserializeOwned> ErrorBody for T {
 
 /// A success type chosen by status: the response enums that generated crates declare for
 /// operations whose success responses differ (`200` with one body, `201` with another,
-/// `204` with none). Used through [`Response::decode`].
+/// `204` with none). Used through [`RawResponse::decode`].
 pub trait SuccessBody: Sized {
     /// Decodes a response whose status is a success; a status the operation does not
     /// declare, or a body that does not fit, is [`Error::Decode`].
-    fn from_response<E>(response: &Response) -> Result<Self, Error<E>>;
+    fn from_response<E>(response: &RawResponse) -> Result<Self, Error<E>>;
+}
+
+/// A decoded response: the operation's typed body with the status and headers it came with.
+///
+/// What a generated builder's `send_with_response()` returns; `send()` returns only the body.
+#[derive(Debug, Clone)]
+pub struct Response<T> {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: T,
+    attempts: u32,
+}
+
+impl<T> Response<T> {
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The decoded body.
+    pub fn body(&self) -> &T {
+        &self.body
+    }
+
+    /// How many times the request was sent before this response, retries included.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// The decoded body, without the status and headers.
+    pub fn into_inner(self) -> T {
+        self.body
+    }
+
+    /// The status, the headers and the decoded body.
+    pub fn into_parts(self) -> (StatusCode, HeaderMap, T) {
+        (self.status, self.headers, self.body)
+    }
+
+    /// The same response with its body turned into another value.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
+        Response {
+            status: self.status,
+            headers: self.headers,
+            body: f(self.body),
+            attempts: self.attempts,
+        }
+    }
 }
 
 /// A response read in full, before it is decoded into the operation's types.
 #[derive(Debug, Clone)]
-pub struct Response {
+pub struct RawResponse {
     status: StatusCode,
     headers: HeaderMap,
     body: Bytes,
     attempts: u32,
 }
 
-impl Response {
+impl RawResponse {
     pub(crate) fn new(status: StatusCode, headers: HeaderMap, body: Bytes, attempts: u32) -> Self {
         Self {
             status,
@@ -71,6 +124,23 @@ impl Response {
         self.attempts
     }
 
+    /// Decodes the response with `decode` (one of [`RawResponse::json`],
+    /// [`RawResponse::decode`], ...) and keeps its status and headers beside the body.
+    pub fn typed<T, E>(
+        self,
+        decode: impl FnOnce(Self) -> Result<T, Error<E>>,
+    ) -> Result<Response<T>, Error<E>> {
+        let status = self.status;
+        let headers = self.headers.clone();
+        let attempts = self.attempts;
+        decode(self).map(|body| Response {
+            status,
+            headers,
+            body,
+            attempts,
+        })
+    }
+
     /// Decodes a success body as JSON into `T`, or turns a non-success status into
     /// [`Error::Api`] with the body decoded as `E` where it can be. An empty body reads as
     /// JSON `null`, so it decodes into a JSON value or an `Option` but not into a struct.
@@ -78,7 +148,7 @@ impl Response {
         self.error_for_status()?.json_body()
     }
 
-    /// Like [`Response::json`], for operations that answer some success statuses without a
+    /// Like [`RawResponse::json`], for operations that answer some success statuses without a
     /// body (`204`): an empty body is `None`.
     pub fn optional_json<T: DeserializeOwned, E: ErrorBody>(self) -> Result<Option<T>, Error<E>> {
         self.error_for_status()?.optional_json_body()
@@ -118,6 +188,7 @@ impl Response {
             excerpt: excerpt(&self.body),
             attempts: self.attempts,
             retry_after: crate::retry::retry_after(&self.headers, std::time::SystemTime::now()),
+            headers: Box::new(self.headers),
         }))
     }
 
@@ -270,8 +341,8 @@ mod tests {
     use super::*;
     use serde_json::{json, Value};
 
-    fn response(status: u16, body: &'static str) -> Response {
-        Response::new(
+    fn response(status: u16, body: &'static str) -> RawResponse {
+        RawResponse::new(
             StatusCode::from_u16(status).unwrap(),
             HeaderMap::new(),
             Bytes::from_static(body.as_bytes()),
@@ -292,13 +363,42 @@ mod tests {
     #[test]
     fn text_must_be_utf8() {
         assert_eq!(response(200, "hé").text::<Value>().unwrap(), "hé");
-        let bad = Response::new(
+        let bad = RawResponse::new(
             StatusCode::OK,
             HeaderMap::new(),
             Bytes::from_static(&[0xff, 0xfe]),
             1,
         );
         assert!(matches!(bad.text::<Value>(), Err(Error::Decode { .. })));
+    }
+
+    #[test]
+    fn typed_keeps_the_status_and_headers_beside_the_body() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-request-id", "r-1".parse().unwrap());
+        let raw = RawResponse::new(
+            StatusCode::CREATED,
+            headers,
+            Bytes::from_static(br#"{"a":1}"#),
+            2,
+        );
+        let typed = raw.typed(RawResponse::json::<Value, Value>).unwrap();
+        assert_eq!(typed.status(), StatusCode::CREATED);
+        assert_eq!(typed.headers()["x-request-id"], "r-1");
+        assert_eq!(typed.attempts(), 2);
+        assert_eq!(typed.body(), &json!({"a": 1}));
+        assert_eq!(typed.map(|body| body["a"].clone()).into_inner(), json!(1));
+    }
+
+    #[test]
+    fn an_api_error_keeps_the_headers() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-request-id", "r-2".parse().unwrap());
+        let raw = RawResponse::new(StatusCode::NOT_FOUND, headers, Bytes::new(), 1);
+        let Err(Error::Api(api)) = raw.typed(RawResponse::json::<Value, Value>) else {
+            panic!("expected an API error")
+        };
+        assert_eq!(api.headers["x-request-id"], "r-2");
     }
 
     #[test]

@@ -219,7 +219,7 @@ impl<E: ErrorBody + Send + 'static> Session<E> {
             };
             let resumable = self.resume.is_some()
                 && matches!(err, Error::Transport { .. })
-                && self.reconnects < self.client.inner.retry.max_retries;
+                && self.reconnects < self.client.max_retries_for(&self.request);
             if !resumable {
                 return Some((Err(err), false));
             }

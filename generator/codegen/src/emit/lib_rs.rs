@@ -12,7 +12,7 @@ pub(crate) fn lib_rs(api: &Api) -> TokenStream {
         TokenStream::new()
     };
     // Runtime types a user names when using the crate: errors always; credentials, token
-    // providers and page streams when the API has them.
+    // providers, page streams and typed responses when the API has them.
     let mut runtime = vec![quote! { ApiError }, quote! { BuildError }, quote! { Error }];
     if !api.security_schemes.is_empty() {
         runtime.push(quote! { Secret });
@@ -34,6 +34,14 @@ pub(crate) fn lib_rs(api: &Api) -> TokenStream {
             quote! { Pages },
             quote! { PaginationError },
         ]);
+    }
+    // What `send_with_response()` returns (every builder but an event-only one has it).
+    if api
+        .operations
+        .iter()
+        .any(|op| !matches!(op.success, Success::Events(_)))
+    {
+        runtime.push(quote! { Response });
     }
     let downloads = api.operations.iter().any(|op| op.success == Success::Bytes);
     if downloads {

@@ -220,6 +220,25 @@ fn builder(op: &Operation) -> TokenStream {
     } else {
         quote! { self.client.inner.execute(self.request()).await?.#decode }
     };
+    // An event stream has its own `status()` and `headers()`.
+    let send_with_response = (!matches!(op.success, Success::Events(_))).then(|| {
+        let doc = doc_attrs(Some(&format!(
+            "Sends the request like `send()`: `{} {}`, and returns the decoded body together with the response's status and headers.",
+            op.http_method, op.path
+        )));
+        quote! {
+            #doc
+            pub async fn send_with_response(
+                self,
+            ) -> Result<clientgen_runtime::Response<#output>, clientgen_runtime::Error<#error>> {
+                self.client
+                    .inner
+                    .execute(self.request())
+                    .await?
+                    .typed(|response| response.#decode)
+            }
+        }
+    });
     let events_doc = |method: &str| {
         let resume = match op.events.as_ref().and_then(|e| e.last_event_id.as_deref()) {
             Some(header) => format!(" A dropped connection is opened again with `{header}` set to the last event's ID (at most the client's retry count in a row)."),
@@ -308,6 +327,49 @@ fn builder(op: &Operation) -> TokenStream {
         });
         request_steps.push(quote! { .max_download_bytes(self.max_download_bytes) });
     }
+    // The per-call options, named in `lower::operations` after every other setter.
+    let timeout = ident(&op.options.timeout);
+    let header = ident(&op.options.header);
+    let max_retries = ident(&op.options.max_retries);
+    let timeout_doc = doc_attrs(Some(
+        "The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.",
+    ));
+    let header_doc = doc_attrs(Some(
+        "Adds a header the operation does not declare (an idempotency key, a trace ID) to this call, sent as given. It goes where header parameters go: with every attempt, and after a redirect only to the request's own origin. A name or value that is not valid in a header is [`clientgen_runtime::Error::InvalidRequest`] when the call is sent.",
+    ));
+    let retries_doc = doc_attrs(Some(
+        "The most times this call is retried, instead of the client's [`crate::ClientBuilder::max_retries`]; `0` sends it once. Only what is safe to repeat is retried, whatever the count.",
+    ));
+    fields.push(quote! { #timeout: Option<std::time::Duration> });
+    fields.push(quote! { #header: Vec<(String, String)> });
+    fields.push(quote! { #max_retries: Option<u32> });
+    new_inits.push(quote! { #timeout: None });
+    new_inits.push(quote! { #header: Vec::new() });
+    new_inits.push(quote! { #max_retries: None });
+    setters.push(quote! {
+        #timeout_doc
+        pub fn #timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.#timeout = Some(timeout);
+            self
+        }
+
+        #header_doc
+        pub fn #header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+            self.#header.push((name.into(), value.into()));
+            self
+        }
+
+        #retries_doc
+        pub fn #max_retries(mut self, retries: u32) -> Self {
+            self.#max_retries = Some(retries);
+            self
+        }
+    });
+    request_steps.push(quote! {
+        .timeout(self.#timeout)
+        .max_retries(self.#max_retries)
+        .extra_headers(&self.#header)
+    });
     let paging = op
         .pagination
         .as_ref()
@@ -350,6 +412,8 @@ fn builder(op: &Operation) -> TokenStream {
             pub async fn send(self) -> Result<#output, clientgen_runtime::Error<#error>> {
                 #send_body
             }
+
+            #send_with_response
 
             #stream
 

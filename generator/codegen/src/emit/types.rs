@@ -236,7 +236,7 @@ fn responses(
             impl clientgen_runtime::SuccessBody for #name {
                 #single
                 fn from_response<E>(
-                    response: &clientgen_runtime::Response,
+                    response: &clientgen_runtime::RawResponse,
                 ) -> Result<Self, clientgen_runtime::Error<E>> {
                     match response.status().as_u16() {
                         #( #codes )*

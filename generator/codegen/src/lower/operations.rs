@@ -14,9 +14,9 @@ use super::types::TypeSpace;
 use super::{paging, query, security};
 use crate::diagnostics::{pointer_token, Diagnostic};
 use crate::ir::{
-    AcceptChoice, Body, BodyEncoding, Content, ErrorType, Events, MediaVariant, MultipartField,
-    Operation, Param, ParamLocation, ParamStyle, PartKind, Serialization, StatusMatch,
-    StatusVariant, Success, TypeDef, TypeKind, TypeRef,
+    AcceptChoice, Body, BodyEncoding, CallOptions, Content, ErrorType, Events, MediaVariant,
+    MultipartField, Operation, Param, ParamLocation, ParamStyle, PartKind, Serialization,
+    StatusMatch, StatusVariant, Success, TypeDef, TypeKind, TypeRef,
 };
 
 /// Client methods that generated operations must not take.
@@ -36,8 +36,9 @@ const CLIENT_RESERVED: &[&str] = &[
     "wiremock",
 ];
 /// Names a request builder uses for itself (its setters take the others, in one scope per
-/// builder: the parameters' first, then the `Accept` choice's). The mock's expectation of the
-/// operation (`emit/mock.rs`) has the same setters beside its own methods, reserved too.
+/// builder: the parameters' first, then the `Accept` choice's, then the per-call options'). The
+/// mock's expectation of the operation (`emit/mock.rs`) has the same setters beside its own
+/// methods, reserved too.
 const BUILDER_RESERVED: &[&str] = &[
     "respond",
     "respond_empty",
@@ -48,6 +49,7 @@ const BUILDER_RESERVED: &[&str] = &[
     "mount_as_scoped",
     "client",
     "send",
+    "send_with_response",
     "send_stream",
     "send_events",
     "new",
@@ -120,7 +122,8 @@ pub(crate) fn lower(
                 }
             }
             let builder_name = builder_scope.claim(pascal(method_name.trim_start_matches("r#")));
-            // The builder's setters (and fields): the parameters', then the `Accept` choice's.
+            // The builder's setters (and fields): the parameters', then the `Accept` choice's,
+            // then the per-call options'.
             let (params, mut setters) =
                 cx.params(types, &item.parameters, op, path, &builder_name, &pointer);
             let body = cx.body(types, op, &builder_name, &pointer);
@@ -133,6 +136,12 @@ pub(crate) fn lower(
             };
             let (success, error, accept, accept_choice, mut events, statuses) =
                 cx.responses(types, op, &target, &mut setters);
+            // The per-call options come last: a parameter keeps its name, an option yields.
+            let options = CallOptions {
+                timeout: setters.claim("timeout".to_owned()),
+                header: setters.claim("header".to_owned()),
+                max_retries: setters.claim("max_retries".to_owned()),
+            };
             // A stream the spec lets resume: its `Last-Event-ID` header parameter.
             if let Some(events) = &mut events {
                 events.last_event_id = params
@@ -177,6 +186,7 @@ pub(crate) fn lower(
                 security: security::requirements(op.security.as_ref()),
                 rate_limit,
                 pagination,
+                options,
             });
         }
     }

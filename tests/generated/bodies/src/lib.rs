@@ -22,3 +22,4 @@ pub use clientgen_runtime::ByteStream;
 pub use clientgen_runtime::Bytes;
 pub use clientgen_runtime::Error;
 pub use clientgen_runtime::FilePart;
+pub use clientgen_runtime::Response;

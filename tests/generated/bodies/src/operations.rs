@@ -12,6 +12,9 @@ pub struct CreatePet<'a> {
     client: &'a Client,
     body: crate::types::NewPet,
     max_response_bytes: Option<u64>,
+    timeout: Option<std::time::Duration>,
+    header: Vec<(String, String)>,
+    max_retries: Option<u32>,
 }
 
 impl<'a> CreatePet<'a> {
@@ -20,6 +23,9 @@ impl<'a> CreatePet<'a> {
             client,
             body,
             max_response_bytes: None,
+            timeout: None,
+            header: Vec::new(),
+            max_retries: None,
         }
     }
 
@@ -29,10 +35,31 @@ impl<'a> CreatePet<'a> {
         self
     }
 
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header the operation does not declare (an idempotency key, a trace ID) to this call, sent as given. It goes where header parameters go: with every attempt, and after a redirect only to the request's own origin. A name or value that is not valid in a header is [`clientgen_runtime::Error::InvalidRequest`] when the call is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.header.push((name.into(), value.into()));
+        self
+    }
+
+    /// The most times this call is retried, instead of the client's [`crate::ClientBuilder::max_retries`]; `0` sends it once. Only what is safe to repeat is retried, whatever the count.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
+        self
+    }
+
     pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/pets")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
+            .timeout(self.timeout)
+            .max_retries(self.max_retries)
+            .extra_headers(&self.header)
     }
 
     /// Sends the request: `POST /pets`.
@@ -40,6 +67,20 @@ impl<'a> CreatePet<'a> {
         self,
     ) -> Result<crate::types::Pet, clientgen_runtime::Error<serde_json::Value>> {
         self.client.inner.execute(self.request()).await?.json()
+    }
+
+    /// Sends the request like `send()`: `POST /pets`, and returns the decoded body together with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        clientgen_runtime::Response<crate::types::Pet>,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
+        self.client
+            .inner
+            .execute(self.request())
+            .await?
+            .typed(|response| response.json())
     }
 }
 
@@ -50,6 +91,9 @@ pub struct GetPet<'a> {
     client: &'a Client,
     id: i64,
     max_response_bytes: Option<u64>,
+    timeout: Option<std::time::Duration>,
+    header: Vec<(String, String)>,
+    max_retries: Option<u32>,
 }
 
 impl<'a> GetPet<'a> {
@@ -58,6 +102,9 @@ impl<'a> GetPet<'a> {
             client,
             id,
             max_response_bytes: None,
+            timeout: None,
+            header: Vec::new(),
+            max_retries: None,
         }
     }
 
@@ -67,10 +114,31 @@ impl<'a> GetPet<'a> {
         self
     }
 
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header the operation does not declare (an idempotency key, a trace ID) to this call, sent as given. It goes where header parameters go: with every attempt, and after a redirect only to the request's own origin. A name or value that is not valid in a header is [`clientgen_runtime::Error::InvalidRequest`] when the call is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.header.push((name.into(), value.into()));
+        self
+    }
+
+    /// The most times this call is retried, instead of the client's [`crate::ClientBuilder::max_retries`]; `0` sends it once. Only what is safe to repeat is retried, whatever the count.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
+        self
+    }
+
     pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/pets/{id}")
             .path_param("id", &self.id)
             .max_response_bytes(self.max_response_bytes)
+            .timeout(self.timeout)
+            .max_retries(self.max_retries)
+            .extra_headers(&self.header)
     }
 
     /// Sends the request: `GET /pets/{id}`.
@@ -82,6 +150,20 @@ impl<'a> GetPet<'a> {
     > {
         self.client.inner.execute(self.request()).await?.optional_json()
     }
+
+    /// Sends the request like `send()`: `GET /pets/{id}`, and returns the decoded body together with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        clientgen_runtime::Response<Option<crate::types::Pet>>,
+        clientgen_runtime::Error<crate::types::Problem>,
+    > {
+        self.client
+            .inner
+            .execute(self.request())
+            .await?
+            .typed(|response| response.optional_json())
+    }
 }
 
 /// Request builder for [`Client::upsert_pet`]: `PUT /pets/{id}`.
@@ -92,6 +174,9 @@ pub struct UpsertPet<'a> {
     id: i64,
     body: crate::types::NewPet,
     max_response_bytes: Option<u64>,
+    timeout: Option<std::time::Duration>,
+    header: Vec<(String, String)>,
+    max_retries: Option<u32>,
 }
 
 impl<'a> UpsertPet<'a> {
@@ -101,6 +186,9 @@ impl<'a> UpsertPet<'a> {
             id,
             body,
             max_response_bytes: None,
+            timeout: None,
+            header: Vec::new(),
+            max_retries: None,
         }
     }
 
@@ -110,11 +198,32 @@ impl<'a> UpsertPet<'a> {
         self
     }
 
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header the operation does not declare (an idempotency key, a trace ID) to this call, sent as given. It goes where header parameters go: with every attempt, and after a redirect only to the request's own origin. A name or value that is not valid in a header is [`clientgen_runtime::Error::InvalidRequest`] when the call is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.header.push((name.into(), value.into()));
+        self
+    }
+
+    /// The most times this call is retried, instead of the client's [`crate::ClientBuilder::max_retries`]; `0` sends it once. Only what is safe to repeat is retried, whatever the count.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
+        self
+    }
+
     pub(crate) fn request(&self) -> Request {
         Request::new(Method::PUT, "/pets/{id}")
             .path_param("id", &self.id)
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
+            .timeout(self.timeout)
+            .max_retries(self.max_retries)
+            .extra_headers(&self.header)
     }
 
     /// Sends the request: `PUT /pets/{id}`.
@@ -126,6 +235,20 @@ impl<'a> UpsertPet<'a> {
     > {
         self.client.inner.execute(self.request()).await?.decode()
     }
+
+    /// Sends the request like `send()`: `PUT /pets/{id}`, and returns the decoded body together with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        clientgen_runtime::Response<crate::types::UpsertPetResponse>,
+        clientgen_runtime::Error<crate::types::UpsertPetError>,
+    > {
+        self.client
+            .inner
+            .execute(self.request())
+            .await?
+            .typed(|response| response.decode())
+    }
 }
 
 /// Request builder for [`Client::patch_pet`]: `PATCH /pets/{id}`.
@@ -136,6 +259,9 @@ pub struct PatchPet<'a> {
     id: i64,
     body: crate::types::NewPet,
     max_response_bytes: Option<u64>,
+    timeout: Option<std::time::Duration>,
+    header: Vec<(String, String)>,
+    max_retries: Option<u32>,
 }
 
 impl<'a> PatchPet<'a> {
@@ -145,6 +271,9 @@ impl<'a> PatchPet<'a> {
             id,
             body,
             max_response_bytes: None,
+            timeout: None,
+            header: Vec::new(),
+            max_retries: None,
         }
     }
 
@@ -154,12 +283,33 @@ impl<'a> PatchPet<'a> {
         self
     }
 
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header the operation does not declare (an idempotency key, a trace ID) to this call, sent as given. It goes where header parameters go: with every attempt, and after a redirect only to the request's own origin. A name or value that is not valid in a header is [`clientgen_runtime::Error::InvalidRequest`] when the call is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.header.push((name.into(), value.into()));
+        self
+    }
+
+    /// The most times this call is retried, instead of the client's [`crate::ClientBuilder::max_retries`]; `0` sends it once. Only what is safe to repeat is retried, whatever the count.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
+        self
+    }
+
     pub(crate) fn request(&self) -> Request {
         Request::new(Method::PATCH, "/pets/{id}")
             .path_param("id", &self.id)
             .json(&self.body)
             .content_type("application/merge-patch+json")
             .max_response_bytes(self.max_response_bytes)
+            .timeout(self.timeout)
+            .max_retries(self.max_retries)
+            .extra_headers(&self.header)
     }
 
     /// Sends the request: `PATCH /pets/{id}`.
@@ -167,6 +317,20 @@ impl<'a> PatchPet<'a> {
         self,
     ) -> Result<crate::types::Pet, clientgen_runtime::Error<serde_json::Value>> {
         self.client.inner.execute(self.request()).await?.json()
+    }
+
+    /// Sends the request like `send()`: `PATCH /pets/{id}`, and returns the decoded body together with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        clientgen_runtime::Response<crate::types::Pet>,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
+        self.client
+            .inner
+            .execute(self.request())
+            .await?
+            .typed(|response| response.json())
     }
 }
 
@@ -178,6 +342,9 @@ pub struct UploadPhotos<'a> {
     id: i64,
     body: crate::types::UploadPhotosRequest,
     max_response_bytes: Option<u64>,
+    timeout: Option<std::time::Duration>,
+    header: Vec<(String, String)>,
+    max_retries: Option<u32>,
 }
 
 impl<'a> UploadPhotos<'a> {
@@ -191,12 +358,33 @@ impl<'a> UploadPhotos<'a> {
             id,
             body,
             max_response_bytes: None,
+            timeout: None,
+            header: Vec::new(),
+            max_retries: None,
         }
     }
 
     /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
     pub fn max_response_bytes(mut self, limit: u64) -> Self {
         self.max_response_bytes = Some(limit);
+        self
+    }
+
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header the operation does not declare (an idempotency key, a trace ID) to this call, sent as given. It goes where header parameters go: with every attempt, and after a redirect only to the request's own origin. A name or value that is not valid in a header is [`clientgen_runtime::Error::InvalidRequest`] when the call is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.header.push((name.into(), value.into()));
+        self
+    }
+
+    /// The most times this call is retried, instead of the client's [`crate::ClientBuilder::max_retries`]; `0` sends it once. Only what is safe to repeat is retried, whatever the count.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
         self
     }
 
@@ -214,6 +402,9 @@ impl<'a> UploadPhotos<'a> {
                     .part("metadata", &self.body.metadata, None),
             )
             .max_response_bytes(self.max_response_bytes)
+            .timeout(self.timeout)
+            .max_retries(self.max_retries)
+            .extra_headers(&self.header)
     }
 
     /// Sends the request: `PUT /pets/{id}/photos`.
@@ -221,6 +412,20 @@ impl<'a> UploadPhotos<'a> {
         self,
     ) -> Result<crate::types::Upload, clientgen_runtime::Error<serde_json::Value>> {
         self.client.inner.execute(self.request()).await?.json()
+    }
+
+    /// Sends the request like `send()`: `PUT /pets/{id}/photos`, and returns the decoded body together with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        clientgen_runtime::Response<crate::types::Upload>,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
+        self.client
+            .inner
+            .execute(self.request())
+            .await?
+            .typed(|response| response.json())
     }
 }
 
@@ -232,6 +437,9 @@ pub struct GetAvatar<'a> {
     id: i64,
     max_response_bytes: Option<u64>,
     max_download_bytes: Option<u64>,
+    timeout: Option<std::time::Duration>,
+    header: Vec<(String, String)>,
+    max_retries: Option<u32>,
 }
 
 impl<'a> GetAvatar<'a> {
@@ -241,6 +449,9 @@ impl<'a> GetAvatar<'a> {
             id,
             max_response_bytes: None,
             max_download_bytes: None,
+            timeout: None,
+            header: Vec::new(),
+            max_retries: None,
         }
     }
 
@@ -256,12 +467,33 @@ impl<'a> GetAvatar<'a> {
         self
     }
 
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header the operation does not declare (an idempotency key, a trace ID) to this call, sent as given. It goes where header parameters go: with every attempt, and after a redirect only to the request's own origin. A name or value that is not valid in a header is [`clientgen_runtime::Error::InvalidRequest`] when the call is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.header.push((name.into(), value.into()));
+        self
+    }
+
+    /// The most times this call is retried, instead of the client's [`crate::ClientBuilder::max_retries`]; `0` sends it once. Only what is safe to repeat is retried, whatever the count.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
+        self
+    }
+
     pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/pets/{id}/avatar")
             .path_param("id", &self.id)
             .header("Accept", "image/png")
             .max_response_bytes(self.max_response_bytes)
             .max_download_bytes(self.max_download_bytes)
+            .timeout(self.timeout)
+            .max_retries(self.max_retries)
+            .extra_headers(&self.header)
     }
 
     /// Sends the request: `GET /pets/{id}/avatar`.
@@ -269,6 +501,20 @@ impl<'a> GetAvatar<'a> {
         self,
     ) -> Result<clientgen_runtime::Bytes, clientgen_runtime::Error<serde_json::Value>> {
         self.client.inner.execute(self.request()).await?.bytes()
+    }
+
+    /// Sends the request like `send()`: `GET /pets/{id}/avatar`, and returns the decoded body together with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        clientgen_runtime::Response<clientgen_runtime::Bytes>,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
+        self.client
+            .inner
+            .execute(self.request())
+            .await?
+            .typed(|response| response.bytes())
     }
 
     /// Sends the request: `GET /pets/{id}/avatar`, and returns the body as it arrives, chunk by chunk, instead of whole. Retries apply until the status and headers arrive, never mid-stream; the client's timeout bounds the wait for the head and for each chunk, its download timeout (if set) the whole body, and its download limit (if set, or `.max_download_bytes(..)`) the body's size.
@@ -291,6 +537,9 @@ pub struct PutAvatar<'a> {
     body: clientgen_runtime::Bytes,
     content_type: Option<String>,
     max_response_bytes: Option<u64>,
+    timeout: Option<std::time::Duration>,
+    header: Vec<(String, String)>,
+    max_retries: Option<u32>,
 }
 
 impl<'a> PutAvatar<'a> {
@@ -305,6 +554,9 @@ impl<'a> PutAvatar<'a> {
             body: body.into(),
             content_type: None,
             max_response_bytes: None,
+            timeout: None,
+            header: Vec::new(),
+            max_retries: None,
         }
     }
 
@@ -320,6 +572,24 @@ impl<'a> PutAvatar<'a> {
         self
     }
 
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header the operation does not declare (an idempotency key, a trace ID) to this call, sent as given. It goes where header parameters go: with every attempt, and after a redirect only to the request's own origin. A name or value that is not valid in a header is [`clientgen_runtime::Error::InvalidRequest`] when the call is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.header.push((name.into(), value.into()));
+        self
+    }
+
+    /// The most times this call is retried, instead of the client's [`crate::ClientBuilder::max_retries`]; `0` sends it once. Only what is safe to repeat is retried, whatever the count.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
+        self
+    }
+
     pub(crate) fn request(&self) -> Request {
         Request::new(Method::PUT, "/pets/{id}/avatar")
             .path_param("id", &self.id)
@@ -328,11 +598,28 @@ impl<'a> PutAvatar<'a> {
                 self.content_type.as_deref().unwrap_or("application/octet-stream"),
             )
             .max_response_bytes(self.max_response_bytes)
+            .timeout(self.timeout)
+            .max_retries(self.max_retries)
+            .extra_headers(&self.header)
     }
 
     /// Sends the request: `PUT /pets/{id}/avatar`.
     pub async fn send(self) -> Result<(), clientgen_runtime::Error<serde_json::Value>> {
         self.client.inner.execute(self.request()).await?.empty()
+    }
+
+    /// Sends the request like `send()`: `PUT /pets/{id}/avatar`, and returns the decoded body together with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        clientgen_runtime::Response<()>,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
+        self.client
+            .inner
+            .execute(self.request())
+            .await?
+            .typed(|response| response.empty())
     }
 }
 
@@ -345,6 +632,9 @@ pub struct ExportRecord<'a> {
     accept: crate::types::ExportRecordAccept,
     max_response_bytes: Option<u64>,
     max_download_bytes: Option<u64>,
+    timeout: Option<std::time::Duration>,
+    header: Vec<(String, String)>,
+    max_retries: Option<u32>,
 }
 
 impl<'a> ExportRecord<'a> {
@@ -355,6 +645,9 @@ impl<'a> ExportRecord<'a> {
             accept: crate::types::ExportRecordAccept::TextCsv,
             max_response_bytes: None,
             max_download_bytes: None,
+            timeout: None,
+            header: Vec::new(),
+            max_retries: None,
         }
     }
 
@@ -376,12 +669,33 @@ impl<'a> ExportRecord<'a> {
         self
     }
 
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header the operation does not declare (an idempotency key, a trace ID) to this call, sent as given. It goes where header parameters go: with every attempt, and after a redirect only to the request's own origin. A name or value that is not valid in a header is [`clientgen_runtime::Error::InvalidRequest`] when the call is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.header.push((name.into(), value.into()));
+        self
+    }
+
+    /// The most times this call is retried, instead of the client's [`crate::ClientBuilder::max_retries`]; `0` sends it once. Only what is safe to repeat is retried, whatever the count.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
+        self
+    }
+
     pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/pets/{id}/record")
             .path_param("id", &self.id)
             .header("Accept", self.accept.media_type())
             .max_response_bytes(self.max_response_bytes)
             .max_download_bytes(self.max_download_bytes)
+            .timeout(self.timeout)
+            .max_retries(self.max_retries)
+            .extra_headers(&self.header)
     }
 
     /// Sends the request: `GET /pets/{id}/record`.
@@ -389,6 +703,20 @@ impl<'a> ExportRecord<'a> {
         self,
     ) -> Result<clientgen_runtime::Bytes, clientgen_runtime::Error<serde_json::Value>> {
         self.client.inner.execute(self.request()).await?.bytes()
+    }
+
+    /// Sends the request like `send()`: `GET /pets/{id}/record`, and returns the decoded body together with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        clientgen_runtime::Response<clientgen_runtime::Bytes>,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
+        self.client
+            .inner
+            .execute(self.request())
+            .await?
+            .typed(|response| response.bytes())
     }
 
     /// Sends the request: `GET /pets/{id}/record`, and returns the body as it arrives, chunk by chunk, instead of whole. Retries apply until the status and headers arrive, never mid-stream; the client's timeout bounds the wait for the head and for each chunk, its download timeout (if set) the whole body, and its download limit (if set, or `.max_download_bytes(..)`) the body's size.
@@ -410,6 +738,9 @@ pub struct PhotoLocation<'a> {
     id: i64,
     max_response_bytes: Option<u64>,
     max_download_bytes: Option<u64>,
+    timeout: Option<std::time::Duration>,
+    header: Vec<(String, String)>,
+    max_retries: Option<u32>,
 }
 
 impl<'a> PhotoLocation<'a> {
@@ -419,6 +750,9 @@ impl<'a> PhotoLocation<'a> {
             id,
             max_response_bytes: None,
             max_download_bytes: None,
+            timeout: None,
+            header: Vec::new(),
+            max_retries: None,
         }
     }
 
@@ -434,11 +768,32 @@ impl<'a> PhotoLocation<'a> {
         self
     }
 
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header the operation does not declare (an idempotency key, a trace ID) to this call, sent as given. It goes where header parameters go: with every attempt, and after a redirect only to the request's own origin. A name or value that is not valid in a header is [`clientgen_runtime::Error::InvalidRequest`] when the call is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.header.push((name.into(), value.into()));
+        self
+    }
+
+    /// The most times this call is retried, instead of the client's [`crate::ClientBuilder::max_retries`]; `0` sends it once. Only what is safe to repeat is retried, whatever the count.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
+        self
+    }
+
     pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/pets/{id}/photo")
             .path_param("id", &self.id)
             .max_response_bytes(self.max_response_bytes)
             .max_download_bytes(self.max_download_bytes)
+            .timeout(self.timeout)
+            .max_retries(self.max_retries)
+            .extra_headers(&self.header)
     }
 
     /// Sends the request: `GET /pets/{id}/photo`.
@@ -446,6 +801,20 @@ impl<'a> PhotoLocation<'a> {
         self,
     ) -> Result<clientgen_runtime::Bytes, clientgen_runtime::Error<serde_json::Value>> {
         self.client.inner.execute(self.request()).await?.bytes()
+    }
+
+    /// Sends the request like `send()`: `GET /pets/{id}/photo`, and returns the decoded body together with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        clientgen_runtime::Response<clientgen_runtime::Bytes>,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
+        self.client
+            .inner
+            .execute(self.request())
+            .await?
+            .typed(|response| response.bytes())
     }
 
     /// Sends the request: `GET /pets/{id}/photo`, and returns the body as it arrives, chunk by chunk, instead of whole. Retries apply until the status and headers arrive, never mid-stream; the client's timeout bounds the wait for the head and for each chunk, its download timeout (if set) the whole body, and its download limit (if set, or `.max_download_bytes(..)`) the body's size.
@@ -467,6 +836,9 @@ pub struct AddNote<'a> {
     id: i64,
     body: String,
     max_response_bytes: Option<u64>,
+    timeout: Option<std::time::Duration>,
+    header: Vec<(String, String)>,
+    max_retries: Option<u32>,
 }
 
 impl<'a> AddNote<'a> {
@@ -476,6 +848,9 @@ impl<'a> AddNote<'a> {
             id,
             body: body.into(),
             max_response_bytes: None,
+            timeout: None,
+            header: Vec::new(),
+            max_retries: None,
         }
     }
 
@@ -485,12 +860,33 @@ impl<'a> AddNote<'a> {
         self
     }
 
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header the operation does not declare (an idempotency key, a trace ID) to this call, sent as given. It goes where header parameters go: with every attempt, and after a redirect only to the request's own origin. A name or value that is not valid in a header is [`clientgen_runtime::Error::InvalidRequest`] when the call is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.header.push((name.into(), value.into()));
+        self
+    }
+
+    /// The most times this call is retried, instead of the client's [`crate::ClientBuilder::max_retries`]; `0` sends it once. Only what is safe to repeat is retried, whatever the count.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
+        self
+    }
+
     pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/pets/{id}/notes")
             .path_param("id", &self.id)
             .text(self.body.clone())
             .header("Accept", "text/plain")
             .max_response_bytes(self.max_response_bytes)
+            .timeout(self.timeout)
+            .max_retries(self.max_retries)
+            .extra_headers(&self.header)
     }
 
     /// Sends the request: `POST /pets/{id}/notes`.
@@ -498,6 +894,20 @@ impl<'a> AddNote<'a> {
         self,
     ) -> Result<String, clientgen_runtime::Error<serde_json::Value>> {
         self.client.inner.execute(self.request()).await?.text()
+    }
+
+    /// Sends the request like `send()`: `POST /pets/{id}/notes`, and returns the decoded body together with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        clientgen_runtime::Response<String>,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
+        self.client
+            .inner
+            .execute(self.request())
+            .await?
+            .typed(|response| response.text())
     }
 }
 
@@ -508,6 +918,9 @@ pub struct Search<'a> {
     client: &'a Client,
     body: crate::types::SearchForm,
     max_response_bytes: Option<u64>,
+    timeout: Option<std::time::Duration>,
+    header: Vec<(String, String)>,
+    max_retries: Option<u32>,
 }
 
 impl<'a> Search<'a> {
@@ -516,12 +929,33 @@ impl<'a> Search<'a> {
             client,
             body,
             max_response_bytes: None,
+            timeout: None,
+            header: Vec::new(),
+            max_retries: None,
         }
     }
 
     /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
     pub fn max_response_bytes(mut self, limit: u64) -> Self {
         self.max_response_bytes = Some(limit);
+        self
+    }
+
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header the operation does not declare (an idempotency key, a trace ID) to this call, sent as given. It goes where header parameters go: with every attempt, and after a redirect only to the request's own origin. A name or value that is not valid in a header is [`clientgen_runtime::Error::InvalidRequest`] when the call is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.header.push((name.into(), value.into()));
+        self
+    }
+
+    /// The most times this call is retried, instead of the client's [`crate::ClientBuilder::max_retries`]; `0` sends it once. Only what is safe to repeat is retried, whatever the count.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
         self
     }
 
@@ -546,6 +980,9 @@ impl<'a> Search<'a> {
                 ],
             )
             .max_response_bytes(self.max_response_bytes)
+            .timeout(self.timeout)
+            .max_retries(self.max_retries)
+            .extra_headers(&self.header)
     }
 
     /// Sends the request: `POST /search`.
@@ -553,6 +990,20 @@ impl<'a> Search<'a> {
         self,
     ) -> Result<Vec<crate::types::Pet>, clientgen_runtime::Error<serde_json::Value>> {
         self.client.inner.execute(self.request()).await?.json()
+    }
+
+    /// Sends the request like `send()`: `POST /search`, and returns the decoded body together with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        clientgen_runtime::Response<Vec<crate::types::Pet>>,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
+        self.client
+            .inner
+            .execute(self.request())
+            .await?
+            .typed(|response| response.json())
     }
 }
 
@@ -565,6 +1016,9 @@ pub struct ReplaceDocument<'a> {
     body: Option<clientgen_runtime::Bytes>,
     content_type: Option<String>,
     max_response_bytes: Option<u64>,
+    timeout: Option<std::time::Duration>,
+    header: Vec<(String, String)>,
+    max_retries: Option<u32>,
 }
 
 impl<'a> ReplaceDocument<'a> {
@@ -575,6 +1029,9 @@ impl<'a> ReplaceDocument<'a> {
             body: None,
             content_type: None,
             max_response_bytes: None,
+            timeout: None,
+            header: Vec::new(),
+            max_retries: None,
         }
     }
 
@@ -596,6 +1053,24 @@ impl<'a> ReplaceDocument<'a> {
         self
     }
 
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header the operation does not declare (an idempotency key, a trace ID) to this call, sent as given. It goes where header parameters go: with every attempt, and after a redirect only to the request's own origin. A name or value that is not valid in a header is [`clientgen_runtime::Error::InvalidRequest`] when the call is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.header.push((name.into(), value.into()));
+        self
+    }
+
+    /// The most times this call is retried, instead of the client's [`crate::ClientBuilder::max_retries`]; `0` sends it once. Only what is safe to repeat is retried, whatever the count.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
+        self
+    }
+
     pub(crate) fn request(&self) -> Request {
         Request::new(Method::PUT, "/pets/{id}/documents")
             .path_param("id", &self.id)
@@ -604,11 +1079,28 @@ impl<'a> ReplaceDocument<'a> {
                 self.content_type.as_deref().unwrap_or("application/octet-stream"),
             )
             .max_response_bytes(self.max_response_bytes)
+            .timeout(self.timeout)
+            .max_retries(self.max_retries)
+            .extra_headers(&self.header)
     }
 
     /// Sends the request: `PUT /pets/{id}/documents`.
     pub async fn send(self) -> Result<(), clientgen_runtime::Error<serde_json::Value>> {
         self.client.inner.execute(self.request()).await?.empty()
+    }
+
+    /// Sends the request like `send()`: `PUT /pets/{id}/documents`, and returns the decoded body together with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        clientgen_runtime::Response<()>,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
+        self.client
+            .inner
+            .execute(self.request())
+            .await?
+            .typed(|response| response.empty())
     }
 }
 
@@ -620,6 +1112,9 @@ pub struct AddDocument<'a> {
     id: i64,
     body: Option<crate::types::AddDocumentRequest>,
     max_response_bytes: Option<u64>,
+    timeout: Option<std::time::Duration>,
+    header: Vec<(String, String)>,
+    max_retries: Option<u32>,
 }
 
 impl<'a> AddDocument<'a> {
@@ -629,6 +1124,9 @@ impl<'a> AddDocument<'a> {
             id,
             body: None,
             max_response_bytes: None,
+            timeout: None,
+            header: Vec::new(),
+            max_retries: None,
         }
     }
 
@@ -641,6 +1139,24 @@ impl<'a> AddDocument<'a> {
     /// The most bytes the response body may have (a success or an error body), for this call only, instead of the client's [`crate::ClientBuilder::max_response_bytes`] (default: 32 MiB). A larger body is [`clientgen_runtime::Error::BodyTooLarge`].
     pub fn max_response_bytes(mut self, limit: u64) -> Self {
         self.max_response_bytes = Some(limit);
+        self
+    }
+
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header the operation does not declare (an idempotency key, a trace ID) to this call, sent as given. It goes where header parameters go: with every attempt, and after a redirect only to the request's own origin. A name or value that is not valid in a header is [`clientgen_runtime::Error::InvalidRequest`] when the call is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.header.push((name.into(), value.into()));
+        self
+    }
+
+    /// The most times this call is retried, instead of the client's [`crate::ClientBuilder::max_retries`]; `0` sends it once. Only what is safe to repeat is retried, whatever the count.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
         self
     }
 
@@ -659,11 +1175,28 @@ impl<'a> AddDocument<'a> {
                     }),
             )
             .max_response_bytes(self.max_response_bytes)
+            .timeout(self.timeout)
+            .max_retries(self.max_retries)
+            .extra_headers(&self.header)
     }
 
     /// Sends the request: `POST /pets/{id}/documents`.
     pub async fn send(self) -> Result<(), clientgen_runtime::Error<serde_json::Value>> {
         self.client.inner.execute(self.request()).await?.empty()
+    }
+
+    /// Sends the request like `send()`: `POST /pets/{id}/documents`, and returns the decoded body together with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        clientgen_runtime::Response<()>,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
+        self.client
+            .inner
+            .execute(self.request())
+            .await?
+            .typed(|response| response.empty())
     }
 }
 
@@ -674,6 +1207,9 @@ pub struct ReplaceFeedback<'a> {
     client: &'a Client,
     body: Option<String>,
     max_response_bytes: Option<u64>,
+    timeout: Option<std::time::Duration>,
+    header: Vec<(String, String)>,
+    max_retries: Option<u32>,
 }
 
 impl<'a> ReplaceFeedback<'a> {
@@ -682,6 +1218,9 @@ impl<'a> ReplaceFeedback<'a> {
             client,
             body: None,
             max_response_bytes: None,
+            timeout: None,
+            header: Vec::new(),
+            max_retries: None,
         }
     }
 
@@ -697,16 +1236,51 @@ impl<'a> ReplaceFeedback<'a> {
         self
     }
 
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header the operation does not declare (an idempotency key, a trace ID) to this call, sent as given. It goes where header parameters go: with every attempt, and after a redirect only to the request's own origin. A name or value that is not valid in a header is [`clientgen_runtime::Error::InvalidRequest`] when the call is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.header.push((name.into(), value.into()));
+        self
+    }
+
+    /// The most times this call is retried, instead of the client's [`crate::ClientBuilder::max_retries`]; `0` sends it once. Only what is safe to repeat is retried, whatever the count.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
+        self
+    }
+
     pub(crate) fn request(&self) -> Request {
         Request::new(Method::PUT, "/feedback")
             .optional_text(self.body.clone())
             .content_type("text/markdown")
             .max_response_bytes(self.max_response_bytes)
+            .timeout(self.timeout)
+            .max_retries(self.max_retries)
+            .extra_headers(&self.header)
     }
 
     /// Sends the request: `PUT /feedback`.
     pub async fn send(self) -> Result<(), clientgen_runtime::Error<serde_json::Value>> {
         self.client.inner.execute(self.request()).await?.empty()
+    }
+
+    /// Sends the request like `send()`: `PUT /feedback`, and returns the decoded body together with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        clientgen_runtime::Response<()>,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
+        self.client
+            .inner
+            .execute(self.request())
+            .await?
+            .typed(|response| response.empty())
     }
 }
 
@@ -717,6 +1291,9 @@ pub struct SendFeedback<'a> {
     client: &'a Client,
     body: Option<crate::types::SendFeedbackRequest>,
     max_response_bytes: Option<u64>,
+    timeout: Option<std::time::Duration>,
+    header: Vec<(String, String)>,
+    max_retries: Option<u32>,
 }
 
 impl<'a> SendFeedback<'a> {
@@ -725,6 +1302,9 @@ impl<'a> SendFeedback<'a> {
             client,
             body: None,
             max_response_bytes: None,
+            timeout: None,
+            header: Vec::new(),
+            max_retries: None,
         }
     }
 
@@ -740,15 +1320,50 @@ impl<'a> SendFeedback<'a> {
         self
     }
 
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header the operation does not declare (an idempotency key, a trace ID) to this call, sent as given. It goes where header parameters go: with every attempt, and after a redirect only to the request's own origin. A name or value that is not valid in a header is [`clientgen_runtime::Error::InvalidRequest`] when the call is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.header.push((name.into(), value.into()));
+        self
+    }
+
+    /// The most times this call is retried, instead of the client's [`crate::ClientBuilder::max_retries`]; `0` sends it once. Only what is safe to repeat is retried, whatever the count.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
+        self
+    }
+
     pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/feedback")
             .optional_form(self.body.as_ref(), &[])
             .max_response_bytes(self.max_response_bytes)
+            .timeout(self.timeout)
+            .max_retries(self.max_retries)
+            .extra_headers(&self.header)
     }
 
     /// Sends the request: `POST /feedback`.
     pub async fn send(self) -> Result<(), clientgen_runtime::Error<serde_json::Value>> {
         self.client.inner.execute(self.request()).await?.empty()
+    }
+
+    /// Sends the request like `send()`: `POST /feedback`, and returns the decoded body together with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        clientgen_runtime::Response<()>,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
+        self.client
+            .inner
+            .execute(self.request())
+            .await?
+            .typed(|response| response.empty())
     }
 }
 
@@ -759,6 +1374,9 @@ pub struct StartJob<'a> {
     client: &'a Client,
     body: Option<crate::types::JobRequest>,
     max_response_bytes: Option<u64>,
+    timeout: Option<std::time::Duration>,
+    header: Vec<(String, String)>,
+    max_retries: Option<u32>,
 }
 
 impl<'a> StartJob<'a> {
@@ -767,6 +1385,9 @@ impl<'a> StartJob<'a> {
             client,
             body: None,
             max_response_bytes: None,
+            timeout: None,
+            header: Vec::new(),
+            max_retries: None,
         }
     }
 
@@ -782,11 +1403,32 @@ impl<'a> StartJob<'a> {
         self
     }
 
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header the operation does not declare (an idempotency key, a trace ID) to this call, sent as given. It goes where header parameters go: with every attempt, and after a redirect only to the request's own origin. A name or value that is not valid in a header is [`clientgen_runtime::Error::InvalidRequest`] when the call is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.header.push((name.into(), value.into()));
+        self
+    }
+
+    /// The most times this call is retried, instead of the client's [`crate::ClientBuilder::max_retries`]; `0` sends it once. Only what is safe to repeat is retried, whatever the count.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
+        self
+    }
+
     pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/jobs")
             .optional_json(self.body.as_ref())
             .header("Accept", "application/json, text/plain")
             .max_response_bytes(self.max_response_bytes)
+            .timeout(self.timeout)
+            .max_retries(self.max_retries)
+            .extra_headers(&self.header)
     }
 
     /// Sends the request: `POST /jobs`.
@@ -798,6 +1440,20 @@ impl<'a> StartJob<'a> {
     > {
         self.client.inner.execute(self.request()).await?.decode()
     }
+
+    /// Sends the request like `send()`: `POST /jobs`, and returns the decoded body together with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        clientgen_runtime::Response<crate::types::StartJobResponse>,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
+        self.client
+            .inner
+            .execute(self.request())
+            .await?
+            .typed(|response| response.decode())
+    }
 }
 
 /// Request builder for [`Client::health`]: `GET /health`.
@@ -806,6 +1462,9 @@ impl<'a> StartJob<'a> {
 pub struct Health<'a> {
     client: &'a Client,
     max_response_bytes: Option<u64>,
+    timeout: Option<std::time::Duration>,
+    header: Vec<(String, String)>,
+    max_retries: Option<u32>,
 }
 
 impl<'a> Health<'a> {
@@ -813,6 +1472,9 @@ impl<'a> Health<'a> {
         Self {
             client,
             max_response_bytes: None,
+            timeout: None,
+            header: Vec::new(),
+            max_retries: None,
         }
     }
 
@@ -822,8 +1484,30 @@ impl<'a> Health<'a> {
         self
     }
 
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header the operation does not declare (an idempotency key, a trace ID) to this call, sent as given. It goes where header parameters go: with every attempt, and after a redirect only to the request's own origin. A name or value that is not valid in a header is [`clientgen_runtime::Error::InvalidRequest`] when the call is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.header.push((name.into(), value.into()));
+        self
+    }
+
+    /// The most times this call is retried, instead of the client's [`crate::ClientBuilder::max_retries`]; `0` sends it once. Only what is safe to repeat is retried, whatever the count.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
+        self
+    }
+
     pub(crate) fn request(&self) -> Request {
-        Request::new(Method::GET, "/health").max_response_bytes(self.max_response_bytes)
+        Request::new(Method::GET, "/health")
+            .max_response_bytes(self.max_response_bytes)
+            .timeout(self.timeout)
+            .max_retries(self.max_retries)
+            .extra_headers(&self.header)
     }
 
     /// Sends the request: `GET /health`.
@@ -831,5 +1515,19 @@ impl<'a> Health<'a> {
         self,
     ) -> Result<crate::types::Health, clientgen_runtime::Error<crate::types::Health>> {
         self.client.inner.execute(self.request()).await?.json()
+    }
+
+    /// Sends the request like `send()`: `GET /health`, and returns the decoded body together with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        clientgen_runtime::Response<crate::types::Health>,
+        clientgen_runtime::Error<crate::types::Health>,
+    > {
+        self.client
+            .inner
+            .execute(self.request())
+            .await?
+            .typed(|response| response.json())
     }
 }

@@ -191,7 +191,7 @@ pub enum StartJobResponse {
 
 impl clientgen_runtime::SuccessBody for StartJobResponse {
     fn from_response<E>(
-        response: &clientgen_runtime::Response,
+        response: &clientgen_runtime::RawResponse,
     ) -> Result<Self, clientgen_runtime::Error<E>> {
         match response.status().as_u16() {
             202 => response.json_body().map(Self::Accepted),
@@ -301,7 +301,7 @@ pub enum UpsertPetResponse {
 
 impl clientgen_runtime::SuccessBody for UpsertPetResponse {
     fn from_response<E>(
-        response: &clientgen_runtime::Response,
+        response: &clientgen_runtime::RawResponse,
     ) -> Result<Self, clientgen_runtime::Error<E>> {
         match response.status().as_u16() {
             200 => response.json_body().map(Self::Ok),

@@ -20,6 +20,9 @@ pub struct GetRecord<'a> {
     send_2: Option<i64>,
     max_response_bytes_2: Option<i64>,
     max_response_bytes: Option<u64>,
+    timeout: Option<std::time::Duration>,
+    header: Vec<(String, String)>,
+    max_retries: Option<u32>,
 }
 
 impl<'a> GetRecord<'a> {
@@ -36,6 +39,9 @@ impl<'a> GetRecord<'a> {
             send_2: None,
             max_response_bytes_2: None,
             max_response_bytes: None,
+            timeout: None,
+            header: Vec::new(),
+            max_retries: None,
         }
     }
 
@@ -93,6 +99,24 @@ impl<'a> GetRecord<'a> {
         self
     }
 
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header the operation does not declare (an idempotency key, a trace ID) to this call, sent as given. It goes where header parameters go: with every attempt, and after a redirect only to the request's own origin. A name or value that is not valid in a header is [`clientgen_runtime::Error::InvalidRequest`] when the call is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.header.push((name.into(), value.into()));
+        self
+    }
+
+    /// The most times this call is retried, instead of the client's [`crate::ClientBuilder::max_retries`]; `0` sends it once. Only what is safe to repeat is retried, whatever the count.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
+        self
+    }
+
     pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/records/{type}")
             .path_param("type", &self.r#type)
@@ -105,6 +129,9 @@ impl<'a> GetRecord<'a> {
             .query("send", &self.send_2)
             .query("max_response_bytes", &self.max_response_bytes_2)
             .max_response_bytes(self.max_response_bytes)
+            .timeout(self.timeout)
+            .max_retries(self.max_retries)
+            .extra_headers(&self.header)
     }
 
     /// Sends the request: `GET /records/{type}`.
@@ -112,6 +139,20 @@ impl<'a> GetRecord<'a> {
         self,
     ) -> Result<crate::types::Type, clientgen_runtime::Error<serde_json::Value>> {
         self.client.inner.execute(self.request()).await?.json()
+    }
+
+    /// Sends the request like `send()`: `GET /records/{type}`, and returns the decoded body together with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        clientgen_runtime::Response<crate::types::Type>,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
+        self.client
+            .inner
+            .execute(self.request())
+            .await?
+            .typed(|response| response.json())
     }
 }
 
@@ -121,6 +162,9 @@ impl<'a> GetRecord<'a> {
 pub struct RecordsList<'a> {
     client: &'a Client,
     max_response_bytes: Option<u64>,
+    timeout: Option<std::time::Duration>,
+    header: Vec<(String, String)>,
+    max_retries: Option<u32>,
 }
 
 impl<'a> RecordsList<'a> {
@@ -128,6 +172,9 @@ impl<'a> RecordsList<'a> {
         Self {
             client,
             max_response_bytes: None,
+            timeout: None,
+            header: Vec::new(),
+            max_retries: None,
         }
     }
 
@@ -137,8 +184,30 @@ impl<'a> RecordsList<'a> {
         self
     }
 
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header the operation does not declare (an idempotency key, a trace ID) to this call, sent as given. It goes where header parameters go: with every attempt, and after a redirect only to the request's own origin. A name or value that is not valid in a header is [`clientgen_runtime::Error::InvalidRequest`] when the call is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.header.push((name.into(), value.into()));
+        self
+    }
+
+    /// The most times this call is retried, instead of the client's [`crate::ClientBuilder::max_retries`]; `0` sends it once. Only what is safe to repeat is retried, whatever the count.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
+        self
+    }
+
     pub(crate) fn request(&self) -> Request {
-        Request::new(Method::GET, "/records").max_response_bytes(self.max_response_bytes)
+        Request::new(Method::GET, "/records")
+            .max_response_bytes(self.max_response_bytes)
+            .timeout(self.timeout)
+            .max_retries(self.max_retries)
+            .extra_headers(&self.header)
     }
 
     /// Sends the request: `GET /records`.
@@ -146,6 +215,20 @@ impl<'a> RecordsList<'a> {
         self,
     ) -> Result<Vec<crate::types::Type>, clientgen_runtime::Error<serde_json::Value>> {
         self.client.inner.execute(self.request()).await?.json()
+    }
+
+    /// Sends the request like `send()`: `GET /records`, and returns the decoded body together with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        clientgen_runtime::Response<Vec<crate::types::Type>>,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
+        self.client
+            .inner
+            .execute(self.request())
+            .await?
+            .typed(|response| response.json())
     }
 }
 
@@ -156,6 +239,9 @@ pub struct RecordsCreate<'a> {
     client: &'a Client,
     body: crate::types::OptionType,
     max_response_bytes: Option<u64>,
+    timeout: Option<std::time::Duration>,
+    header: Vec<(String, String)>,
+    max_retries: Option<u32>,
 }
 
 impl<'a> RecordsCreate<'a> {
@@ -164,6 +250,9 @@ impl<'a> RecordsCreate<'a> {
             client,
             body,
             max_response_bytes: None,
+            timeout: None,
+            header: Vec::new(),
+            max_retries: None,
         }
     }
 
@@ -173,10 +262,31 @@ impl<'a> RecordsCreate<'a> {
         self
     }
 
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header the operation does not declare (an idempotency key, a trace ID) to this call, sent as given. It goes where header parameters go: with every attempt, and after a redirect only to the request's own origin. A name or value that is not valid in a header is [`clientgen_runtime::Error::InvalidRequest`] when the call is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.header.push((name.into(), value.into()));
+        self
+    }
+
+    /// The most times this call is retried, instead of the client's [`crate::ClientBuilder::max_retries`]; `0` sends it once. Only what is safe to repeat is retried, whatever the count.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
+        self
+    }
+
     pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/records")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
+            .timeout(self.timeout)
+            .max_retries(self.max_retries)
+            .extra_headers(&self.header)
     }
 
     /// Sends the request: `POST /records`.
@@ -184,6 +294,20 @@ impl<'a> RecordsCreate<'a> {
         self,
     ) -> Result<crate::types::ResultType, clientgen_runtime::Error<serde_json::Value>> {
         self.client.inner.execute(self.request()).await?.json()
+    }
+
+    /// Sends the request like `send()`: `POST /records`, and returns the decoded body together with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        clientgen_runtime::Response<crate::types::ResultType>,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
+        self.client
+            .inner
+            .execute(self.request())
+            .await?
+            .typed(|response| response.json())
     }
 }
 
@@ -193,6 +317,9 @@ impl<'a> RecordsCreate<'a> {
 pub struct _2faVerify<'a> {
     client: &'a Client,
     max_response_bytes: Option<u64>,
+    timeout: Option<std::time::Duration>,
+    header: Vec<(String, String)>,
+    max_retries: Option<u32>,
 }
 
 impl<'a> _2faVerify<'a> {
@@ -200,6 +327,9 @@ impl<'a> _2faVerify<'a> {
         Self {
             client,
             max_response_bytes: None,
+            timeout: None,
+            header: Vec::new(),
+            max_retries: None,
         }
     }
 
@@ -209,14 +339,49 @@ impl<'a> _2faVerify<'a> {
         self
     }
 
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header the operation does not declare (an idempotency key, a trace ID) to this call, sent as given. It goes where header parameters go: with every attempt, and after a redirect only to the request's own origin. A name or value that is not valid in a header is [`clientgen_runtime::Error::InvalidRequest`] when the call is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.header.push((name.into(), value.into()));
+        self
+    }
+
+    /// The most times this call is retried, instead of the client's [`crate::ClientBuilder::max_retries`]; `0` sends it once. Only what is safe to repeat is retried, whatever the count.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
+        self
+    }
+
     pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/2fa/verify")
             .max_response_bytes(self.max_response_bytes)
+            .timeout(self.timeout)
+            .max_retries(self.max_retries)
+            .extra_headers(&self.header)
     }
 
     /// Sends the request: `POST /2fa/verify`.
     pub async fn send(self) -> Result<(), clientgen_runtime::Error<serde_json::Value>> {
         self.client.inner.execute(self.request()).await?.empty()
+    }
+
+    /// Sends the request like `send()`: `POST /2fa/verify`, and returns the decoded body together with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        clientgen_runtime::Response<()>,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
+        self.client
+            .inner
+            .execute(self.request())
+            .await?
+            .typed(|response| response.empty())
     }
 }
 
@@ -226,6 +391,9 @@ impl<'a> _2faVerify<'a> {
 pub struct Self_<'a> {
     client: &'a Client,
     max_response_bytes: Option<u64>,
+    timeout: Option<std::time::Duration>,
+    header: Vec<(String, String)>,
+    max_retries: Option<u32>,
 }
 
 impl<'a> Self_<'a> {
@@ -233,6 +401,9 @@ impl<'a> Self_<'a> {
         Self {
             client,
             max_response_bytes: None,
+            timeout: None,
+            header: Vec::new(),
+            max_retries: None,
         }
     }
 
@@ -242,8 +413,30 @@ impl<'a> Self_<'a> {
         self
     }
 
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header the operation does not declare (an idempotency key, a trace ID) to this call, sent as given. It goes where header parameters go: with every attempt, and after a redirect only to the request's own origin. A name or value that is not valid in a header is [`clientgen_runtime::Error::InvalidRequest`] when the call is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.header.push((name.into(), value.into()));
+        self
+    }
+
+    /// The most times this call is retried, instead of the client's [`crate::ClientBuilder::max_retries`]; `0` sends it once. Only what is safe to repeat is retried, whatever the count.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
+        self
+    }
+
     pub(crate) fn request(&self) -> Request {
-        Request::new(Method::GET, "/self").max_response_bytes(self.max_response_bytes)
+        Request::new(Method::GET, "/self")
+            .max_response_bytes(self.max_response_bytes)
+            .timeout(self.timeout)
+            .max_retries(self.max_retries)
+            .extra_headers(&self.header)
     }
 
     /// Sends the request: `GET /self`.
@@ -251,6 +444,20 @@ impl<'a> Self_<'a> {
         self,
     ) -> Result<crate::types::SelfType2, clientgen_runtime::Error<serde_json::Value>> {
         self.client.inner.execute(self.request()).await?.json()
+    }
+
+    /// Sends the request like `send()`: `GET /self`, and returns the decoded body together with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        clientgen_runtime::Response<crate::types::SelfType2>,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
+        self.client
+            .inner
+            .execute(self.request())
+            .await?
+            .typed(|response| response.json())
     }
 }
 
@@ -260,6 +467,9 @@ impl<'a> Self_<'a> {
 pub struct Builder2<'a> {
     client: &'a Client,
     max_response_bytes: Option<u64>,
+    timeout: Option<std::time::Duration>,
+    header: Vec<(String, String)>,
+    max_retries: Option<u32>,
 }
 
 impl<'a> Builder2<'a> {
@@ -267,6 +477,9 @@ impl<'a> Builder2<'a> {
         Self {
             client,
             max_response_bytes: None,
+            timeout: None,
+            header: Vec::new(),
+            max_retries: None,
         }
     }
 
@@ -276,13 +489,49 @@ impl<'a> Builder2<'a> {
         self
     }
 
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header the operation does not declare (an idempotency key, a trace ID) to this call, sent as given. It goes where header parameters go: with every attempt, and after a redirect only to the request's own origin. A name or value that is not valid in a header is [`clientgen_runtime::Error::InvalidRequest`] when the call is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.header.push((name.into(), value.into()));
+        self
+    }
+
+    /// The most times this call is retried, instead of the client's [`crate::ClientBuilder::max_retries`]; `0` sends it once. Only what is safe to repeat is retried, whatever the count.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
+        self
+    }
+
     pub(crate) fn request(&self) -> Request {
-        Request::new(Method::GET, "/builder").max_response_bytes(self.max_response_bytes)
+        Request::new(Method::GET, "/builder")
+            .max_response_bytes(self.max_response_bytes)
+            .timeout(self.timeout)
+            .max_retries(self.max_retries)
+            .extra_headers(&self.header)
     }
 
     /// Sends the request: `GET /builder`.
     pub async fn send(self) -> Result<(), clientgen_runtime::Error<serde_json::Value>> {
         self.client.inner.execute(self.request()).await?.empty()
+    }
+
+    /// Sends the request like `send()`: `GET /builder`, and returns the decoded body together with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        clientgen_runtime::Response<()>,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
+        self.client
+            .inner
+            .execute(self.request())
+            .await?
+            .typed(|response| response.empty())
     }
 }
 
@@ -292,6 +541,9 @@ impl<'a> Builder2<'a> {
 pub struct ListUsers<'a> {
     client: &'a Client,
     max_response_bytes: Option<u64>,
+    timeout: Option<std::time::Duration>,
+    header: Vec<(String, String)>,
+    max_retries: Option<u32>,
 }
 
 impl<'a> ListUsers<'a> {
@@ -299,6 +551,9 @@ impl<'a> ListUsers<'a> {
         Self {
             client,
             max_response_bytes: None,
+            timeout: None,
+            header: Vec::new(),
+            max_retries: None,
         }
     }
 
@@ -308,8 +563,30 @@ impl<'a> ListUsers<'a> {
         self
     }
 
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header the operation does not declare (an idempotency key, a trace ID) to this call, sent as given. It goes where header parameters go: with every attempt, and after a redirect only to the request's own origin. A name or value that is not valid in a header is [`clientgen_runtime::Error::InvalidRequest`] when the call is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.header.push((name.into(), value.into()));
+        self
+    }
+
+    /// The most times this call is retried, instead of the client's [`crate::ClientBuilder::max_retries`]; `0` sends it once. Only what is safe to repeat is retried, whatever the count.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
+        self
+    }
+
     pub(crate) fn request(&self) -> Request {
-        Request::new(Method::GET, "/users").max_response_bytes(self.max_response_bytes)
+        Request::new(Method::GET, "/users")
+            .max_response_bytes(self.max_response_bytes)
+            .timeout(self.timeout)
+            .max_retries(self.max_retries)
+            .extra_headers(&self.header)
     }
 
     /// Sends the request: `GET /users`.
@@ -321,6 +598,20 @@ impl<'a> ListUsers<'a> {
     > {
         self.client.inner.execute(self.request()).await?.json()
     }
+
+    /// Sends the request like `send()`: `GET /users`, and returns the decoded body together with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        clientgen_runtime::Response<Vec<crate::types::UserProfile>>,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
+        self.client
+            .inner
+            .execute(self.request())
+            .await?
+            .typed(|response| response.json())
+    }
 }
 
 /// Request builder for [`Client::list_users_2`]: `GET /users/all`.
@@ -329,6 +620,9 @@ impl<'a> ListUsers<'a> {
 pub struct ListUsers2<'a> {
     client: &'a Client,
     max_response_bytes: Option<u64>,
+    timeout: Option<std::time::Duration>,
+    header: Vec<(String, String)>,
+    max_retries: Option<u32>,
 }
 
 impl<'a> ListUsers2<'a> {
@@ -336,6 +630,9 @@ impl<'a> ListUsers2<'a> {
         Self {
             client,
             max_response_bytes: None,
+            timeout: None,
+            header: Vec::new(),
+            max_retries: None,
         }
     }
 
@@ -345,9 +642,30 @@ impl<'a> ListUsers2<'a> {
         self
     }
 
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header the operation does not declare (an idempotency key, a trace ID) to this call, sent as given. It goes where header parameters go: with every attempt, and after a redirect only to the request's own origin. A name or value that is not valid in a header is [`clientgen_runtime::Error::InvalidRequest`] when the call is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.header.push((name.into(), value.into()));
+        self
+    }
+
+    /// The most times this call is retried, instead of the client's [`crate::ClientBuilder::max_retries`]; `0` sends it once. Only what is safe to repeat is retried, whatever the count.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
+        self
+    }
+
     pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/users/all")
             .max_response_bytes(self.max_response_bytes)
+            .timeout(self.timeout)
+            .max_retries(self.max_retries)
+            .extra_headers(&self.header)
     }
 
     /// Sends the request: `GET /users/all`.
@@ -358,5 +676,19 @@ impl<'a> ListUsers2<'a> {
         clientgen_runtime::Error<serde_json::Value>,
     > {
         self.client.inner.execute(self.request()).await?.json()
+    }
+
+    /// Sends the request like `send()`: `GET /users/all`, and returns the decoded body together with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        clientgen_runtime::Response<Vec<crate::types::UserProfile2>>,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
+        self.client
+            .inner
+            .execute(self.request())
+            .await?
+            .typed(|response| response.json())
     }
 }

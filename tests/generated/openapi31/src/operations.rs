@@ -12,6 +12,9 @@ pub struct GetItem<'a> {
     client: &'a Client,
     id: i64,
     max_response_bytes: Option<u64>,
+    timeout: Option<std::time::Duration>,
+    header: Vec<(String, String)>,
+    max_retries: Option<u32>,
 }
 
 impl<'a> GetItem<'a> {
@@ -20,6 +23,9 @@ impl<'a> GetItem<'a> {
             client,
             id,
             max_response_bytes: None,
+            timeout: None,
+            header: Vec::new(),
+            max_retries: None,
         }
     }
 
@@ -29,10 +35,31 @@ impl<'a> GetItem<'a> {
         self
     }
 
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header the operation does not declare (an idempotency key, a trace ID) to this call, sent as given. It goes where header parameters go: with every attempt, and after a redirect only to the request's own origin. A name or value that is not valid in a header is [`clientgen_runtime::Error::InvalidRequest`] when the call is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.header.push((name.into(), value.into()));
+        self
+    }
+
+    /// The most times this call is retried, instead of the client's [`crate::ClientBuilder::max_retries`]; `0` sends it once. Only what is safe to repeat is retried, whatever the count.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
+        self
+    }
+
     pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/items/{id}")
             .path_param("id", &self.id)
             .max_response_bytes(self.max_response_bytes)
+            .timeout(self.timeout)
+            .max_retries(self.max_retries)
+            .extra_headers(&self.header)
     }
 
     /// Sends the request: `GET /items/{id}`.
@@ -40,6 +67,20 @@ impl<'a> GetItem<'a> {
         self,
     ) -> Result<crate::types::Item, clientgen_runtime::Error<serde_json::Value>> {
         self.client.inner.execute(self.request()).await?.json()
+    }
+
+    /// Sends the request like `send()`: `GET /items/{id}`, and returns the decoded body together with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        clientgen_runtime::Response<crate::types::Item>,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
+        self.client
+            .inner
+            .execute(self.request())
+            .await?
+            .typed(|response| response.json())
     }
 }
 
@@ -51,6 +92,9 @@ pub struct PutItem<'a> {
     id: i64,
     body: crate::types::Item,
     max_response_bytes: Option<u64>,
+    timeout: Option<std::time::Duration>,
+    header: Vec<(String, String)>,
+    max_retries: Option<u32>,
 }
 
 impl<'a> PutItem<'a> {
@@ -60,6 +104,9 @@ impl<'a> PutItem<'a> {
             id,
             body,
             max_response_bytes: None,
+            timeout: None,
+            header: Vec::new(),
+            max_retries: None,
         }
     }
 
@@ -69,11 +116,32 @@ impl<'a> PutItem<'a> {
         self
     }
 
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header the operation does not declare (an idempotency key, a trace ID) to this call, sent as given. It goes where header parameters go: with every attempt, and after a redirect only to the request's own origin. A name or value that is not valid in a header is [`clientgen_runtime::Error::InvalidRequest`] when the call is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.header.push((name.into(), value.into()));
+        self
+    }
+
+    /// The most times this call is retried, instead of the client's [`crate::ClientBuilder::max_retries`]; `0` sends it once. Only what is safe to repeat is retried, whatever the count.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
+        self
+    }
+
     pub(crate) fn request(&self) -> Request {
         Request::new(Method::PUT, "/items/{id}")
             .path_param("id", &self.id)
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
+            .timeout(self.timeout)
+            .max_retries(self.max_retries)
+            .extra_headers(&self.header)
     }
 
     /// Sends the request: `PUT /items/{id}`.
@@ -81,5 +149,19 @@ impl<'a> PutItem<'a> {
         self,
     ) -> Result<crate::types::Item, clientgen_runtime::Error<serde_json::Value>> {
         self.client.inner.execute(self.request()).await?.json()
+    }
+
+    /// Sends the request like `send()`: `PUT /items/{id}`, and returns the decoded body together with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        clientgen_runtime::Response<crate::types::Item>,
+        clientgen_runtime::Error<serde_json::Value>,
+    > {
+        self.client
+            .inner
+            .execute(self.request())
+            .await?
+            .typed(|response| response.json())
     }
 }

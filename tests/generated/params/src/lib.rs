@@ -19,3 +19,4 @@ pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
 pub use clientgen_runtime::ApiError;
 pub use clientgen_runtime::BuildError;
 pub use clientgen_runtime::Error;
+pub use clientgen_runtime::Response;

@@ -21,3 +21,4 @@ pub use clientgen_runtime::BuildError;
 pub use clientgen_runtime::Error;
 pub use clientgen_runtime::Event;
 pub use clientgen_runtime::EventStream;
+pub use clientgen_runtime::Response;

@@ -12,6 +12,9 @@ pub struct CreateChatCompletion<'a> {
     client: &'a Client,
     body: crate::types::ChatRequest,
     max_response_bytes: Option<u64>,
+    timeout: Option<std::time::Duration>,
+    header: Vec<(String, String)>,
+    max_retries: Option<u32>,
 }
 
 impl<'a> CreateChatCompletion<'a> {
@@ -20,6 +23,9 @@ impl<'a> CreateChatCompletion<'a> {
             client,
             body,
             max_response_bytes: None,
+            timeout: None,
+            header: Vec::new(),
+            max_retries: None,
         }
     }
 
@@ -29,10 +35,31 @@ impl<'a> CreateChatCompletion<'a> {
         self
     }
 
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header the operation does not declare (an idempotency key, a trace ID) to this call, sent as given. It goes where header parameters go: with every attempt, and after a redirect only to the request's own origin. A name or value that is not valid in a header is [`clientgen_runtime::Error::InvalidRequest`] when the call is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.header.push((name.into(), value.into()));
+        self
+    }
+
+    /// The most times this call is retried, instead of the client's [`crate::ClientBuilder::max_retries`]; `0` sends it once. Only what is safe to repeat is retried, whatever the count.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
+        self
+    }
+
     pub(crate) fn request(&self) -> Request {
         Request::new(Method::POST, "/chat/completions")
             .json(&self.body)
             .max_response_bytes(self.max_response_bytes)
+            .timeout(self.timeout)
+            .max_retries(self.max_retries)
+            .extra_headers(&self.header)
     }
 
     /// Sends the request: `POST /chat/completions`.
@@ -43,6 +70,20 @@ impl<'a> CreateChatCompletion<'a> {
         clientgen_runtime::Error<crate::types::Problem>,
     > {
         self.client.inner.execute(self.request()).await?.json()
+    }
+
+    /// Sends the request like `send()`: `POST /chat/completions`, and returns the decoded body together with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        clientgen_runtime::Response<crate::types::ChatCompletion>,
+        clientgen_runtime::Error<crate::types::Problem>,
+    > {
+        self.client
+            .inner
+            .execute(self.request())
+            .await?
+            .typed(|response| response.json())
     }
 
     /// Sends the request for a stream instead of one response (set the body's streaming option, such as `stream: true`, as the API asks): `POST /chat/completions`, asking for `text/event-stream`, and returns the server-sent events as they arrive, each `data` decoded. An event whose data does not decode is an error item for that event only; `data: [DONE]` ends the stream. The client's timeout bounds the wait for each chunk and its response limit (or `.max_response_bytes(..)`) the size of one event.
@@ -67,6 +108,9 @@ pub struct StreamEvents<'a> {
     last_event_id: Option<String>,
     topic: Option<String>,
     max_response_bytes: Option<u64>,
+    timeout: Option<std::time::Duration>,
+    header: Vec<(String, String)>,
+    max_retries: Option<u32>,
 }
 
 impl<'a> StreamEvents<'a> {
@@ -76,6 +120,9 @@ impl<'a> StreamEvents<'a> {
             last_event_id: None,
             topic: None,
             max_response_bytes: None,
+            timeout: None,
+            header: Vec::new(),
+            max_retries: None,
         }
     }
 
@@ -97,11 +144,32 @@ impl<'a> StreamEvents<'a> {
         self
     }
 
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header the operation does not declare (an idempotency key, a trace ID) to this call, sent as given. It goes where header parameters go: with every attempt, and after a redirect only to the request's own origin. A name or value that is not valid in a header is [`clientgen_runtime::Error::InvalidRequest`] when the call is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.header.push((name.into(), value.into()));
+        self
+    }
+
+    /// The most times this call is retried, instead of the client's [`crate::ClientBuilder::max_retries`]; `0` sends it once. Only what is safe to repeat is retried, whatever the count.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
+        self
+    }
+
     pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/events")
             .header("Last-Event-ID", &self.last_event_id)
             .query("topic", &self.topic)
             .max_response_bytes(self.max_response_bytes)
+            .timeout(self.timeout)
+            .max_retries(self.max_retries)
+            .extra_headers(&self.header)
     }
 
     /// Sends the request: `GET /events`, asking for `text/event-stream`, and returns the server-sent events as they arrive, each `data` decoded. An event whose data does not decode is an error item for that event only; `data: [DONE]` ends the stream. The client's timeout bounds the wait for each chunk and its response limit (or `.max_response_bytes(..)`) the size of one event. A dropped connection is opened again with `Last-Event-ID` set to the last event's ID (at most the client's retry count in a row).
@@ -125,6 +193,9 @@ pub struct TailLogs<'a> {
     client: &'a Client,
     send_events_2: Option<bool>,
     max_response_bytes: Option<u64>,
+    timeout: Option<std::time::Duration>,
+    header: Vec<(String, String)>,
+    max_retries: Option<u32>,
 }
 
 impl<'a> TailLogs<'a> {
@@ -133,6 +204,9 @@ impl<'a> TailLogs<'a> {
             client,
             send_events_2: None,
             max_response_bytes: None,
+            timeout: None,
+            header: Vec::new(),
+            max_retries: None,
         }
     }
 
@@ -148,10 +222,31 @@ impl<'a> TailLogs<'a> {
         self
     }
 
+    /// The time each attempt of this call may take (until the response head arrives and while a body is read whole; each chunk of a stream), instead of the client's [`crate::ClientBuilder::timeout`]. An attempt that takes longer is [`clientgen_runtime::Error::Timeout`] (not retried); the client's retry deadline still bounds the whole call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header the operation does not declare (an idempotency key, a trace ID) to this call, sent as given. It goes where header parameters go: with every attempt, and after a redirect only to the request's own origin. A name or value that is not valid in a header is [`clientgen_runtime::Error::InvalidRequest`] when the call is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.header.push((name.into(), value.into()));
+        self
+    }
+
+    /// The most times this call is retried, instead of the client's [`crate::ClientBuilder::max_retries`]; `0` sends it once. Only what is safe to repeat is retried, whatever the count.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
+        self
+    }
+
     pub(crate) fn request(&self) -> Request {
         Request::new(Method::GET, "/logs")
             .query("send_events", &self.send_events_2)
             .max_response_bytes(self.max_response_bytes)
+            .timeout(self.timeout)
+            .max_retries(self.max_retries)
+            .extra_headers(&self.header)
     }
 
     /// Sends the request: `GET /logs`, asking for `text/event-stream`, and returns the server-sent events as they arrive, each `data` decoded. An event whose data does not decode is an error item for that event only; `data: [DONE]` ends the stream. The client's timeout bounds the wait for each chunk and its response limit (or `.max_response_bytes(..)`) the size of one event.
