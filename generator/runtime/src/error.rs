@@ -10,7 +10,9 @@ use crate::paginate::PaginationError;
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// The API answered with a status the operation does not treat as success.
-#[derive(Debug)]
+///
+/// Its `Debug` output names the response headers but shows none of their values, since an
+/// error is often logged and a header may carry a session (`Set-Cookie`) or a token.
 #[non_exhaustive]
 pub struct ApiError<E> {
     /// The HTTP status of the response.
@@ -29,6 +31,26 @@ pub struct ApiError<E> {
     /// The headers of the response (a request ID to quote to the vendor, rate-limit state);
     /// boxed, so that every `Result` with an [`Error`] stays small.
     pub headers: Box<HeaderMap>,
+}
+
+impl<E: fmt::Debug> fmt::Debug for ApiError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        /// The header names, without their values.
+        struct Names<'a>(&'a HeaderMap);
+        impl fmt::Debug for Names<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_list().entries(self.0.keys()).finish()
+            }
+        }
+        f.debug_struct("ApiError")
+            .field("status", &self.status)
+            .field("body", &self.body)
+            .field("excerpt", &self.excerpt)
+            .field("attempts", &self.attempts)
+            .field("retry_after", &self.retry_after)
+            .field("headers", &Names(&self.headers))
+            .finish()
+    }
 }
 
 /// Everything that can go wrong when calling an operation.
@@ -284,6 +306,28 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_names_the_headers_without_their_values() {
+        let mut headers = HeaderMap::new();
+        headers.insert("set-cookie", "session=s3cr3t".parse().unwrap());
+        headers.insert("x-request-id", "req-1".parse().unwrap());
+        let err: Error = Error::Api(ApiError {
+            status: StatusCode::FORBIDDEN,
+            body: None,
+            excerpt: String::new(),
+            attempts: 1,
+            retry_after: None,
+            headers: Box::new(headers),
+        });
+        let debug = format!("{err:?}");
+        assert!(debug.contains("\"set-cookie\""), "{debug}");
+        assert!(debug.contains("\"x-request-id\""), "{debug}");
+        assert!(
+            !debug.contains("s3cr3t") && !debug.contains("req-1"),
+            "{debug}"
+        );
+    }
 
     #[test]
     fn excerpt_is_cut_on_a_char_boundary() {
