@@ -105,10 +105,8 @@ async fn a_json_body_is_sent_as_json_and_preferred_to_a_form() {
         ResponseTemplate::new(201).set_body_json(pet(1)),
     )
     .await;
-    let body = NewPet {
-        name: "Rex".into(),
-        tag: Some("good".into()),
-    };
+    let mut body = NewPet::new("Rex".into());
+    body.tag = Some("good".into());
     let created = client(&server).create_pet(body).send().await.unwrap();
     assert_eq!(created.id, 1);
     let request = only_request(&server).await;
@@ -126,10 +124,7 @@ async fn a_plus_json_body_is_sent_with_its_own_media_type() {
         ResponseTemplate::new(200).set_body_json(pet(7)),
     )
     .await;
-    let body = NewPet {
-        name: "Max".into(),
-        tag: None,
-    };
+    let body = NewPet::new("Max".into());
     client(&server).patch_pet(7, body).send().await.unwrap();
     let request = only_request(&server).await;
     assert_eq!(
@@ -149,22 +144,25 @@ async fn a_form_body_repeats_arrays_nests_objects_and_honours_its_encoding() {
         ResponseTemplate::new(200).set_body_json(json!([pet(1)])),
     )
     .await;
-    let form = SearchForm {
-        query: "cats & dogs".into(),
-        tags: Some(vec!["a".into(), "b c".into()]),
-        ids: Some(vec![1, 2, 3]),
-        labels: Some(vec!["x".into(), "y".into()]),
-        owner: Some(SearchFormOwner {
-            name: Some("Zoë".into()),
-            address: Some(SearchFormOwnerAddress {
-                city: Some("Oslo".into()),
-            }),
-        }),
-        window: Some(SearchFormWindow {
-            from: Some(1),
-            to: None,
-        }),
-    };
+    let mut form = SearchForm::new("cats & dogs".into());
+    form.tags = Some(vec!["a".into(), "b c".into()]);
+    form.ids = Some(vec![1, 2, 3]);
+    form.labels = Some(vec!["x".into(), "y".into()]);
+    form.owner = Some({
+        let mut built = SearchFormOwner::default();
+        built.name = Some("Zoë".into());
+        built.address = Some({
+            let mut built = SearchFormOwnerAddress::default();
+            built.city = Some("Oslo".into());
+            built
+        });
+        built
+    });
+    form.window = Some({
+        let mut built = SearchFormWindow::default();
+        built.from = Some(1);
+        built
+    });
     let found = client(&server).search(form).send().await.unwrap();
     assert_eq!(found.len(), 1);
     let request = only_request(&server).await;
@@ -258,23 +256,26 @@ fn part(name: &str, file: Option<&str>, content_type: Option<&str>, bytes: &[u8]
 const PNG: &[u8] = &[0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff];
 
 fn photos() -> UploadPhotosRequest {
-    UploadPhotosRequest {
-        avatar: FilePart::new(PNG).with_file_name("avatar.png"),
-        thumbnail: Some(FilePart::new(vec![1, 2, 3]).with_file_name("thumb.jpg")),
-        attachments: Some(vec![
-            FilePart::new(&b"%PDF-1.7"[..])
-                .with_file_name("vet.pdf")
-                .with_content_type("application/pdf"),
-            FilePart::new(&b"raw"[..]),
-        ]),
-        caption: "Rex at the beach".into(),
-        tags: Some(vec!["beach".into(), "summer".into()]),
-        rating: Some(5),
-        metadata: Some(PhotoMetadata {
-            taken_at: Some("2025-06-01".into()),
-            camera: Some("X100".into()),
-        }),
-    }
+    let mut built = UploadPhotosRequest::new(
+        FilePart::new(PNG).with_file_name("avatar.png"),
+        "Rex at the beach".into(),
+    );
+    built.thumbnail = Some(FilePart::new(vec![1, 2, 3]).with_file_name("thumb.jpg"));
+    built.attachments = Some(vec![
+        FilePart::new(&b"%PDF-1.7"[..])
+            .with_file_name("vet.pdf")
+            .with_content_type("application/pdf"),
+        FilePart::new(&b"raw"[..]),
+    ]);
+    built.tags = Some(vec!["beach".into(), "summer".into()]);
+    built.rating = Some(5);
+    built.metadata = Some({
+        let mut built = PhotoMetadata::default();
+        built.taken_at = Some("2025-06-01".into());
+        built.camera = Some("X100".into());
+        built
+    });
+    built
 }
 
 fn expected_photo_parts() -> Vec<Part> {
@@ -347,15 +348,7 @@ async fn a_multipart_body_sends_files_text_and_json_parts() {
         ResponseTemplate::new(201).set_body_json(json!({"count": 1})),
     )
     .await;
-    let minimal = UploadPhotosRequest {
-        avatar: FilePart::new(PNG),
-        thumbnail: None,
-        attachments: None,
-        caption: "x".into(),
-        tags: None,
-        rating: None,
-        metadata: None,
-    };
+    let minimal = UploadPhotosRequest::new(FilePart::new(PNG), "x".into());
     client(&server)
         .upload_photos(3, minimal)
         .send()
@@ -479,11 +472,9 @@ async fn optional_bodies_are_sent_only_when_set() {
     client.replace_document(1).send().await.unwrap();
     client.send_feedback().send().await.unwrap();
     client.replace_feedback().send().await.unwrap();
-    let document = AddDocumentRequest {
-        file: FilePart::new(&b"page one"[..]).with_file_name("doc.txt"),
-        pages: Some(vec![FilePart::new(&b"p2"[..]), FilePart::new(&b"p3"[..])]),
-        title: None,
-    };
+    let mut document =
+        AddDocumentRequest::new(FilePart::new(&b"page one"[..]).with_file_name("doc.txt"));
+    document.pages = Some(vec![FilePart::new(&b"p2"[..]), FilePart::new(&b"p3"[..])]);
     client.add_document(1).body(document).send().await.unwrap();
     client
         .replace_document(1)
@@ -492,10 +483,9 @@ async fn optional_bodies_are_sent_only_when_set() {
         .send()
         .await
         .unwrap();
-    let feedback = SendFeedbackRequest {
-        score: Some(5),
-        comment: Some("good dog".into()),
-    };
+    let mut feedback = SendFeedbackRequest::default();
+    feedback.score = Some(5);
+    feedback.comment = Some("good dog".into());
     client.send_feedback().body(feedback).send().await.unwrap();
     client
         .replace_feedback()
@@ -585,10 +575,7 @@ async fn upsert(
         .respond_with(response)
         .mount(server)
         .await;
-    let body = NewPet {
-        name: "Rex".into(),
-        tag: None,
-    };
+    let body = NewPet::new("Rex".into());
     Client::builder()
         .base_url(server.uri())
         .max_retries(0)
@@ -614,9 +601,7 @@ async fn each_success_status_decodes_into_its_variant() {
     .await;
     assert_eq!(
         created.unwrap(),
-        UpsertPetResponse::Created(UpsertPetCreated {
-            job_id: "j1".into()
-        })
+        UpsertPetResponse::Created(UpsertPetCreated::new("j1".into()))
     );
     let unchanged = upsert(&server, ResponseTemplate::new(204)).await;
     assert_eq!(unchanged.unwrap(), UpsertPetResponse::NoContent);
@@ -663,15 +648,13 @@ async fn each_error_status_decodes_into_its_variant() {
             json(400, json!({"errors": ["name is empty"]}))
         )
         .await,
-        Some(UpsertPetError::BadRequest(ValidationProblem {
-            errors: vec!["name is empty".into()]
-        }))
+        Some(UpsertPetError::BadRequest(ValidationProblem::new(vec![
+            "name is empty".into()
+        ])))
     );
     assert_eq!(
         upsert_error(&server, 404, json(404, json!({"resource": "owner"}))).await,
-        Some(UpsertPetError::NotFound(NotFound {
-            resource: "owner".into()
-        }))
+        Some(UpsertPetError::NotFound(NotFound::new("owner".into())))
     );
     // A response declared without content: its variant, whatever the body.
     assert_eq!(
@@ -683,10 +666,7 @@ async fn each_error_status_decodes_into_its_variant() {
         .await,
         Some(UpsertPetError::Conflict)
     );
-    let problem = |title: &str| Problem {
-        title: title.into(),
-        detail: None,
-    };
+    let problem = |title: &str| Problem::new(title.into());
     // `4XX`, with the `application/problem+json` the spec names.
     assert_eq!(
         upsert_error(
@@ -761,17 +741,20 @@ async fn an_exact_code_and_a_range_each_have_their_variant() {
     let client = client(&server);
     let queued = client
         .start_job()
-        .body(JobRequest {
-            kind: Some("export".into()),
+        .body({
+            let mut built = JobRequest::default();
+            built.kind = Some("export".into());
+            built
         })
         .send()
         .await
         .unwrap();
     assert_eq!(
         queued,
-        StartJobResponse::Accepted(Job {
-            id: "j1".into(),
-            state: Some("queued".into())
+        StartJobResponse::Accepted({
+            let mut built = Job::new("j1".into());
+            built.state = Some("queued".into());
+            built
         })
     );
     let done = client.start_job().send().await.unwrap();
@@ -802,17 +785,10 @@ async fn a_lone_default_response_is_the_success_and_the_error_type() {
     let client = client(&server);
     assert_eq!(
         client.health().send().await.unwrap(),
-        Health {
-            status: "ok".into()
-        }
+        Health::new("ok".into())
     );
     match client.health().send().await.unwrap_err() {
-        Error::Api(api) => assert_eq!(
-            api.body,
-            Some(Health {
-                status: "degraded".into()
-            })
-        ),
+        Error::Api(api) => assert_eq!(api.body, Some(Health::new("degraded".into()))),
         other => panic!("{other:?}"),
     }
 }

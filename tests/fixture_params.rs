@@ -106,9 +106,10 @@ async fn setup() -> (MockServer, Client) {
         .await;
     let client = Client::builder()
         .base_url(server.uri())
-        .x_trace(Trace {
-            id: "t-1".into(),
-            sampled: Some(true),
+        .x_trace({
+            let mut built = Trace::new("t-1".into());
+            built.sampled = Some(true);
+            built
         })
         .max_retries(0)
         .build()
@@ -143,11 +144,7 @@ fn colors() -> Vec<String> {
 }
 
 fn rgb() -> Rgb {
-    Rgb {
-        r: 100,
-        g: 200,
-        b: 150,
-    }
+    Rgb::new(100, 200, 150)
 }
 
 #[tokio::test]
@@ -184,12 +181,9 @@ async fn query_objects_as_form_and_deep_object() {
     // `form` with explode: one pair per property, without the parameter's name.
     assert_eq!(list_query(|b| b.color(rgb())).await, "R=100&G=200&B=150");
     // `deepObject`: `filter[color]=blue&filter[size]=10`, brackets percent-encoded.
-    let filter = Filter {
-        color: Some("blue".into()),
-        size: Some(10),
-        range: None,
-        tags: None,
-    };
+    let mut filter = Filter::default();
+    filter.color = Some("blue".into());
+    filter.size = Some(10);
     let query = list_query(|b| b.filter(filter)).await;
     assert_eq!(query, "filter%5Bcolor%5D=blue&filter%5Bsize%5D=10");
     let decoded: Vec<(String, String)> = url_pairs(&query);
@@ -207,15 +201,14 @@ async fn query_objects_as_form_and_deep_object() {
 /// `metadata[key]=value`; no warning for any of them.
 #[tokio::test]
 async fn deep_object_nests_arrays_and_objects_in_brackets() {
-    let filter = Filter {
-        color: Some("blue".into()),
-        size: None,
-        range: Some(Range {
-            min: Some(1),
-            max: None,
-        }),
-        tags: Some(vec!["a b".into(), "c".into()]),
-    };
+    let mut filter = Filter::default();
+    filter.color = Some("blue".into());
+    filter.range = Some({
+        let mut built = Range::default();
+        built.min = Some(1);
+        built
+    });
+    filter.tags = Some(vec!["a b".into(), "c".into()]);
     let metadata = [("order_id".to_owned(), "6735".to_owned())]
         .into_iter()
         .collect();
@@ -263,10 +256,9 @@ fn url_pairs(query: &str) -> Vec<(String, String)> {
 
 #[tokio::test]
 async fn json_content_names_enums_and_reserved_characters() {
-    let range = ListItemsWhere {
-        min: Some(1),
-        max: Some(5),
-    };
+    let mut range = ListItemsWhere::default();
+    range.min = Some(1);
+    range.max = Some(5);
     let query = list_query(|b| b.r#where(range)).await;
     assert_eq!(query, "where=%7B%22min%22%3A1%2C%22max%22%3A5%7D");
     assert_eq!(

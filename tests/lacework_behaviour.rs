@@ -445,11 +445,9 @@ async fn unknown_enum_values_and_large_timestamps_survive_a_round_trip() {
     assert_eq!(got.access_type, Some(types::AccessType::Value2));
     assert_eq!(got.create_time, Some(9_007_199_254_740_993));
 
-    let update = types::UpdateAccessRequest {
-        access: Some(got.clone()),
-        uuid: Some("acc-1".to_owned()),
-        ..Default::default()
-    };
+    let mut update = types::UpdateAccessRequest::default();
+    update.access = Some(got.clone());
+    update.uuid = Some("acc-1".to_owned());
     client
         .update_access("acc-1", update)
         .send()
@@ -485,10 +483,9 @@ async fn an_error_body_decodes_as_error_response() {
         .respond_with(ResponseTemplate::new(400).set_body_json(&sample))
         .mount(&server)
         .await;
-    let body = types::ValidateRequest {
-        account_name: Some("acme".to_owned()),
-        uuid: Some("dx-1".to_owned()),
-    };
+    let mut body = types::ValidateRequest::default();
+    body.account_name = Some("acme".to_owned());
+    body.uuid = Some("dx-1".to_owned());
     let err = client(&server)
         .await
         .validate_data_export_config(body)
@@ -501,8 +498,10 @@ async fn an_error_body_decodes_as_error_response() {
     assert_eq!(api.status.as_u16(), 400);
     assert_eq!(
         api.body,
-        Some(ErrorResponse {
-            message: Some("detailed error message".to_owned())
+        Some({
+            let mut built = ErrorResponse::default();
+            built.message = Some("detailed error message".to_owned());
+            built
         })
     );
 }
@@ -515,13 +514,14 @@ async fn delete_devices_sends_its_body_and_login_sends_no_token() {
         .mount(&server)
         .await;
     let client = client(&server).await;
-    let body = types::DeleteDevicesRequest {
-        account_name: Some("acme".to_owned()),
-        devices: Some(vec![types::DeviceToDelete {
-            user_uuid: Some("user-1".to_owned()),
-            uuid: Some("dev-1".to_owned()),
-        }]),
-    };
+    let mut body = types::DeleteDevicesRequest::default();
+    body.account_name = Some("acme".to_owned());
+    body.devices = Some(vec![{
+        let mut built = types::DeviceToDelete::default();
+        built.user_uuid = Some("user-1".to_owned());
+        built.uuid = Some("dev-1".to_owned());
+        built
+    }]);
     client.delete_devices(body).send().await.expect("sent");
     client.login("acme").send().await.expect("sent");
 

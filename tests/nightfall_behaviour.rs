@@ -421,10 +421,7 @@ async fn take_action_on_violations_posts_the_example_body_and_decodes_the_exampl
     )
     .await;
 
-    let action = TakeActionRequest {
-        violation_uui_ds: vec![ANNOTATION_ID.parse().unwrap()],
-        action: Action::Acknowledge,
-    };
+    let action = TakeActionRequest::new(vec![ANNOTATION_ID.parse().unwrap()], Action::Acknowledge);
     let response = client
         .take_action_on_violations(action)
         .send()
@@ -483,11 +480,9 @@ async fn annotate_finding_posts_the_example_body_and_decodes_the_example() {
     )
     .await;
 
-    let annotate = AnnotateFindingRequest {
-        r#type: "DETECTOR_FALSE_POSITIVE".into(),
-        comment: Some("text".into()),
-        auto_apply: Some(true),
-    };
+    let mut annotate = AnnotateFindingRequest::new("DETECTOR_FALSE_POSITIVE".into());
+    annotate.comment = Some("text".into());
+    annotate.auto_apply = Some(true);
     let annotation = client
         .annotate_finding(FINDING_ID.parse().unwrap(), annotate)
         .send()
@@ -780,10 +775,10 @@ async fn an_unknown_action_is_sent_as_given() {
     )
     .await;
 
-    let action = TakeActionRequest {
-        violation_uui_ds: vec![VIOLATION_ID.parse().unwrap()],
-        action: Action::Unknown("ESCALATE_TO_SOC".into()),
-    };
+    let action = TakeActionRequest::new(
+        vec![VIOLATION_ID.parse().unwrap()],
+        Action::Unknown("ESCALATE_TO_SOC".into()),
+    );
     let response = client
         .take_action_on_violations(action)
         .send()

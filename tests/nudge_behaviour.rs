@@ -104,40 +104,35 @@ fn assert_is_slack(app: &types::App) {
 /// array value, no value), a search condition naming a custom field, body pagination and
 /// sorting.
 fn search_request() -> SearchRequest {
-    SearchRequest {
-        filters: Some(vec![
-            SearchFilter {
-                property: "last_seen".into(),
-                op: FilterOp::GtEq,
-                value: Some(json!("2025-01-01T00:00:00Z")),
-                field_name: None,
-            },
-            SearchFilter {
-                property: "category".into(),
-                op: FilterOp::In,
-                value: Some(json!(["Finance", "HR"])),
-                field_name: None,
-            },
-            SearchFilter {
-                property: "owner".into(),
-                op: FilterOp::Notnull,
-                value: None,
-                field_name: None,
-            },
-        ]),
-        search: Some(vec![SearchFilter {
-            property: "value".into(),
-            op: FilterOp::Ilike,
-            value: Some(json!("%R&D%")),
-            field_name: Some("Cost center".into()),
-        }]),
-        page: Some(2),
-        per_page: Some(50),
-        sorting: Some(SearchSorting {
-            property: Some("name".into()),
-            direction: Some(SortDirection::Desc),
-        }),
-    }
+    let mut built = SearchRequest::default();
+    built.filters = Some(vec![
+        {
+            let mut built = SearchFilter::new("last_seen".into(), FilterOp::GtEq);
+            built.value = Some(json!("2025-01-01T00:00:00Z"));
+            built
+        },
+        {
+            let mut built = SearchFilter::new("category".into(), FilterOp::In);
+            built.value = Some(json!(["Finance", "HR"]));
+            built
+        },
+        SearchFilter::new("owner".into(), FilterOp::Notnull),
+    ]);
+    built.search = Some(vec![{
+        let mut built = SearchFilter::new("value".into(), FilterOp::Ilike);
+        built.value = Some(json!("%R&D%"));
+        built.field_name = Some("Cost center".into());
+        built
+    }]);
+    built.page = Some(2);
+    built.per_page = Some(50);
+    built.sorting = Some({
+        let mut built = SearchSorting::default();
+        built.property = Some("name".into());
+        built.direction = Some(SortDirection::Desc);
+        built
+    });
+    built
 }
 
 /// [`search_request`] as it must appear on the wire, written out by hand.
@@ -221,11 +216,10 @@ async fn search_apps_with_filters_posts_the_search_body_and_decodes_apps() {
 /// A search as the vendor's own code (Nudge-Security/field-bot, `nudge_bot/api/nudge.py`)
 /// sends it: `filters` always an empty list, the conditions in `search`, nothing else.
 fn vendor_search(conditions: Vec<SearchFilter>) -> SearchRequest {
-    SearchRequest {
-        filters: Some(Vec::new()),
-        search: Some(conditions),
-        ..SearchRequest::default()
-    }
+    let mut built = SearchRequest::default();
+    built.filters = Some(Vec::new());
+    built.search = Some(conditions);
+    built
 }
 
 #[tokio::test]
@@ -244,17 +238,15 @@ async fn a_search_goes_on_the_wire_as_the_vendors_code_sends_it() {
     reply(&server, on_json("POST", "/apps/search", wire), 200, &body).await;
 
     let search = vendor_search(vec![
-        SearchFilter {
-            property: "name".into(),
-            op: FilterOp::Eq,
-            value: Some(json!("Slack")),
-            field_name: None,
+        {
+            let mut built = SearchFilter::new("name".into(), FilterOp::Eq);
+            built.value = Some(json!("Slack"));
+            built
         },
-        SearchFilter {
-            property: "value".into(),
-            op: FilterOp::Isnull,
-            value: None,
-            field_name: Some("Owner".into()),
+        {
+            let mut built = SearchFilter::new("value".into(), FilterOp::Isnull);
+            built.field_name = Some("Owner".into());
+            built
         },
     ]);
     let results = client
@@ -286,11 +278,10 @@ async fn a_field_search_goes_on_the_wire_as_the_vendors_code_sends_it() {
     let body = json!({ "values": [field()], "next_page": 2 });
     reply(&server, on_json("POST", "/fields/search", wire), 200, &body).await;
 
-    let search = vendor_search(vec![SearchFilter {
-        property: "name".into(),
-        op: FilterOp::Ilike,
-        value: Some(json!("%cost%")),
-        field_name: None,
+    let search = vendor_search(vec![{
+        let mut built = SearchFilter::new("name".into(), FilterOp::Ilike);
+        built.value = Some(json!("%cost%"));
+        built
     }]);
     let results = client
         .search_fields_with_filters(search)
@@ -339,9 +330,7 @@ async fn set_app_category_posts_the_category() {
         .mount(&server)
         .await;
 
-    let body = SetAppCategoryRequest {
-        category: "Finance".into(),
-    };
+    let body = SetAppCategoryRequest::new("Finance".into());
     client.set_app_category(42, body).send().await.unwrap();
 }
 
@@ -638,11 +627,8 @@ async fn create_field_posts_name_type_and_allowed_values() {
         json!({ "name": "Cost center", "type": "select", "allowed_values": ["R&D", "Sales"] });
     reply(&server, on_json("POST", "/fields", request), 201, &field()).await;
 
-    let body = CreateFieldRequest {
-        name: "Cost center".into(),
-        r#type: "select".into(),
-        allowed_values: Some(vec!["R&D".into(), "Sales".into()]),
-    };
+    let mut body = CreateFieldRequest::new("Cost center".into(), "select".into());
+    body.allowed_values = Some(vec!["R&D".into(), "Sales".into()]);
     let got = client.create_field(body).send().await.unwrap();
     assert_eq!(Value::Object(got), field());
 }
@@ -669,9 +655,7 @@ async fn set_app_field_value_posts_the_value_to_the_app_and_field() {
         .mount(&server)
         .await;
 
-    let body = SetAppFieldValueRequest {
-        value: json!("R&D"),
-    };
+    let body = SetAppFieldValueRequest::new(json!("R&D"));
     client
         .set_app_field_value(42, "fld-1", body)
         .send()
@@ -689,7 +673,7 @@ async fn set_app_field_value_sends_any_json_value() {
         .mount(&server)
         .await;
 
-    let body = SetAppFieldValueRequest { value };
+    let body = SetAppFieldValueRequest::new(value);
     client
         .set_app_field_value(42, "fld-1", body)
         .send()
@@ -709,10 +693,8 @@ async fn update_field_puts_only_the_properties_set() {
     )
     .await;
 
-    let body = UpdateFieldRequest {
-        name: Some("Cost centre".into()),
-        ..UpdateFieldRequest::default()
-    };
+    let mut body = UpdateFieldRequest::default();
+    body.name = Some("Cost centre".into());
     let got = client.update_field("fld-1", body).send().await.unwrap();
     assert_eq!(Value::Object(got), updated);
 }
@@ -731,9 +713,7 @@ async fn add_field_allowed_values_posts_the_values() {
     )
     .await;
 
-    let body = AddAllowedValuesRequest {
-        allowed_values: vec!["Legal".into(), "Ops".into()],
-    };
+    let body = AddAllowedValuesRequest::new(vec!["Legal".into(), "Ops".into()]);
     let got = client
         .add_field_allowed_values("fld-1", body)
         .send()
@@ -786,10 +766,8 @@ async fn create_label_posts_name_and_color() {
     let request = json!({ "name": "Sanctioned", "color": "#00aa55" });
     reply(&server, on_json("POST", "/labels", request), 201, &label()).await;
 
-    let body = CreateLabelRequest {
-        name: "Sanctioned".into(),
-        color: Some("#00aa55".into()),
-    };
+    let mut body = CreateLabelRequest::new("Sanctioned".into());
+    body.color = Some("#00aa55".into());
     let got = client.create_label(body).send().await.unwrap();
     assert_eq!(Value::Object(got), label());
 }
@@ -972,10 +950,8 @@ async fn dot_segment_path_parameters_are_refused_before_sending() {
             );
         }
         // The field operations declare typed error bodies, so their results are of another type.
-        let add = AddAllowedValuesRequest {
-            allowed_values: Vec::new(),
-        };
-        let set = SetAppFieldValueRequest { value: json!(1) };
+        let add = AddAllowedValuesRequest::new(Vec::new());
+        let set = SetAppFieldValueRequest::new(json!(1));
         let results = [
             client
                 .update_field(id, UpdateFieldRequest::default())
@@ -1020,9 +996,11 @@ async fn a_404_with_an_error_body_is_a_typed_api_error() {
     assert_eq!(api.status.as_u16(), 404);
     assert_eq!(
         api.body,
-        Some(types::Error {
-            error: Some("not_found".into()),
-            message: Some("no such app".into())
+        Some({
+            let mut built = types::Error::default();
+            built.error = Some("not_found".into());
+            built.message = Some("no such app".into());
+            built
         })
     );
     assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
@@ -1169,16 +1147,10 @@ async fn an_unknown_filter_op_is_sent_as_given() {
     )
     .await;
 
-    let filter = SearchFilter {
-        property: "name".into(),
-        op: FilterOp::Unknown("regex".into()),
-        value: Some(json!("^Sl")),
-        field_name: None,
-    };
-    let search = SearchRequest {
-        filters: Some(vec![filter]),
-        ..SearchRequest::default()
-    };
+    let mut filter = SearchFilter::new("name".into(), FilterOp::Unknown("regex".into()));
+    filter.value = Some(json!("^Sl"));
+    let mut search = SearchRequest::default();
+    search.filters = Some(vec![filter]);
     let got = client
         .search_events_with_filters(search)
         .send()
@@ -1270,11 +1242,9 @@ async fn search_apps_with_filters_pages_through_the_body_until_the_last_page() {
         )
         .await;
     }
-    let request = SearchRequest {
-        page: Some(1),
-        per_page: Some(1),
-        ..search_request()
-    };
+    let mut request = search_request();
+    request.page = Some(1);
+    request.per_page = Some(1);
 
     let pages: Vec<_> = client
         .search_apps_with_filters(request)

@@ -118,10 +118,7 @@ async fn colliding_parameters_go_on_the_wire_and_renamed_options_work() {
         .respond_with(ResponseTemplate::new(200).set_body_json(thing("t1")))
         .mount(&server)
         .await;
-    let body = Thing {
-        id: "t1".into(),
-        name: None,
-    };
+    let body = Thing::new("t1".into());
     client(&server, 0)
         .put_thing("t1", body)
         .max_retries(7)
@@ -281,10 +278,7 @@ async fn send_with_response_covers_every_kind_of_body() {
         .mount(&server)
         .await;
     let client = client(&server, 0);
-    let body = Thing {
-        id: "t".into(),
-        name: None,
-    };
+    let body = Thing::new("t".into());
 
     let put = client
         .put_thing("t", body)

@@ -1547,10 +1547,8 @@ async fn a_303_after_a_post_fetches_the_other_origin_with_get_and_nothing_else()
         .mount(&other)
         .await;
     let client = secret_builder(&api.uri()).build().unwrap();
-    let search = SearchRequest {
-        query: Some("red".into()),
-        ..SearchRequest::default()
-    };
+    let mut search = SearchRequest::default();
+    search.query = Some("red".into());
 
     let results = client.search_widgets(search).send().await.unwrap();
 
@@ -2143,11 +2141,9 @@ async fn page_numbers_in_the_body_three_pages() {
             .mount(&server)
             .await;
     }
-    let search = SearchRequest {
-        query: Some("blue".to_owned()),
-        per_page: Some(2),
-        ..SearchRequest::default()
-    };
+    let mut search = SearchRequest::default();
+    search.query = Some("blue".to_owned());
+    search.per_page = Some(2);
 
     let items: Vec<Widget> = client(&server)
         .search_widgets(search)

@@ -178,14 +178,12 @@ fn client(url: &str) -> Client {
 }
 
 fn chat_request() -> ChatRequest {
-    ChatRequest {
-        model: "gpt".to_owned(),
-        messages: vec![Message {
-            role: "user".to_owned(),
-            content: "Hi".to_owned(),
-        }],
-        stream: Some(true),
-    }
+    let mut built = ChatRequest::new(
+        "gpt".to_owned(),
+        vec![Message::new("user".to_owned(), "Hi".to_owned())],
+    );
+    built.stream = Some(true);
+    built
 }
 
 fn chunk(id: &str, content: &str) -> String {

@@ -1513,21 +1513,22 @@ async fn events_forwarding_get_integration_decodes_the_integration_typed() {
         .await
         .unwrap();
 
-    assert_eq!(
-        integration,
-        EventsForwardingIntegration {
-            id: Some(42),
-            name: Some("Forward to Splunk".into()),
-            customer_id: Some(7),
-            r#type: Some("splunk".into()),
-            enabled: Some(false),
-            channels: Some(vec!["POLICY_EVENTS".into(), "ACTIVITY_AUDIT".into()]),
-            connection_info: Some(sysdig_client::types::EventsForwardingConnectionInfo {
-                service_url: Some("https://splunk.example.com:8088".into()),
-                service_port: Some(8088),
-            }),
-        }
-    );
+    assert_eq!(integration, {
+        let mut built = EventsForwardingIntegration::default();
+        built.id = Some(42);
+        built.name = Some("Forward to Splunk".into());
+        built.customer_id = Some(7);
+        built.r#type = Some("splunk".into());
+        built.enabled = Some(false);
+        built.channels = Some(vec!["POLICY_EVENTS".into(), "ACTIVITY_AUDIT".into()]);
+        built.connection_info = Some({
+            let mut built = sysdig_client::types::EventsForwardingConnectionInfo::default();
+            built.service_url = Some("https://splunk.example.com:8088".into());
+            built.service_port = Some(8088);
+            built
+        });
+        built
+    });
     assert_eq!(serde_json::to_value(&integration).unwrap(), body);
 }
 
@@ -1620,18 +1621,18 @@ async fn profiling_list_profile_group_profiles_sends_every_filter() {
 
 /// A Falco list of trusted images, as sent when creating it (no id, no version).
 fn trusted_images() -> FalcoList {
-    FalcoList {
-        id: None,
-        version: None,
-        name: Some("trusted_images".into()),
-        items: Some(FalcoListItems {
-            items: Some(vec![
-                "docker.io/library/nginx".into(),
-                "quay.io/sysdig/agent".into(),
-            ]),
-        }),
-        append: Some(false),
-    }
+    let mut built = FalcoList::default();
+    built.name = Some("trusted_images".into());
+    built.items = Some({
+        let mut built = FalcoListItems::default();
+        built.items = Some(vec![
+            "docker.io/library/nginx".into(),
+            "quay.io/sysdig/agent".into(),
+        ]);
+        built
+    });
+    built.append = Some(false);
+    built
 }
 
 #[tokio::test]
@@ -1661,26 +1662,22 @@ async fn falco_lists_create_sends_the_typed_list_and_skip_policy_v2_msg() {
         .await
         .unwrap();
 
-    assert_eq!(
-        created,
-        FalcoList {
-            id: Some(17),
-            version: Some(1),
-            ..trusted_images()
-        }
-    );
+    assert_eq!(created, {
+        let mut built = trusted_images();
+        built.id = Some(17);
+        built.version = Some(1);
+        built
+    });
     assert_query_is_exactly(&server, &[("skipPolicyV2Msg", "true")]).await;
 }
 
 #[tokio::test]
 async fn falco_lists_update_puts_the_typed_list_and_skip_policy_v2_msg() {
     let (server, client) = setup().await;
-    let list = FalcoList {
-        id: Some(17),
-        version: Some(1),
-        append: Some(true),
-        ..trusted_images()
-    };
+    let mut list = trusted_images();
+    list.id = Some(17);
+    list.version = Some(1);
+    list.append = Some(true);
     let sent = json!({
         "id": 17,
         "version": 1,
@@ -1701,13 +1698,11 @@ async fn falco_lists_update_puts_the_typed_list_and_skip_policy_v2_msg() {
         .await
         .unwrap();
 
-    assert_eq!(
-        updated,
-        FalcoList {
-            version: Some(2),
-            ..list
-        }
-    );
+    assert_eq!(updated, {
+        let mut built = list;
+        built.version = Some(2);
+        built
+    });
     assert_eq!(serde_json::to_value(&updated).unwrap(), body);
     assert_query_is_exactly(&server, &[("skipPolicyV2Msg", "true")]).await;
 }

@@ -352,11 +352,11 @@ components:
             ),
             (
                 Impact::Breaking,
-                "`CreatePetResponse`: variants added: `NoContent` (204)".to_owned()
+                "`CreatePetResponse`: variant `Created` now holds JSON `String`, was text".to_owned()
             ),
             (
-                Impact::Breaking,
-                "`CreatePetResponse`: variant `Created` now holds JSON `String`, was text".to_owned()
+                Impact::Addition,
+                "`CreatePetResponse`: variants added: `NoContent` (204)".to_owned()
             ),
         ]
     );
@@ -474,4 +474,60 @@ paths:
             ),
         ]
     );
+}
+
+/// `cargo xtask semver`'s table without cargo-semver-checks: every case edits the base spec as
+/// it says and `diff` classifies it as cargo-semver-checks did on the generated crates when
+/// the table was last run (`cargo xtask semver` checks that part with the tool itself).
+#[test]
+fn the_semver_cases_are_classified_as_cargo_semver_checks_does() {
+    use xtask::semver::{base_spec, classify, CASES};
+    let root = xtask::repo_root();
+    let base = base_spec(&root).unwrap();
+    let expected = [
+        ("response_optional_field_added", Impact::Addition, "0.1.1"),
+        ("request_optional_field_added", Impact::Addition, "0.1.1"),
+        ("request_required_field_added", Impact::Breaking, "0.2.0"),
+        ("response_field_removed", Impact::Breaking, "0.2.0"),
+        (
+            "request_optional_field_made_required",
+            Impact::Breaking,
+            "0.2.0",
+        ),
+        (
+            "response_required_field_made_optional",
+            Impact::Breaking,
+            "0.2.0",
+        ),
+        ("enum_value_added", Impact::Addition, "0.1.1"),
+        ("enum_value_removed", Impact::Breaking, "0.2.0"),
+        ("response_status_added", Impact::Addition, "0.1.1"),
+        ("operation_added", Impact::Addition, "0.1.1"),
+        ("operation_removed", Impact::Breaking, "0.2.0"),
+        ("optional_query_parameter_added", Impact::Addition, "0.1.1"),
+        ("required_query_parameter_added", Impact::Breaking, "0.2.0"),
+        (
+            "optional_query_parameter_made_required",
+            Impact::Breaking,
+            "0.2.0",
+        ),
+        (
+            "optional_query_parameter_removed",
+            Impact::Breaking,
+            "0.2.0",
+        ),
+    ];
+    assert!(CASES.len() >= 12);
+    let names: Vec<&str> = CASES.iter().map(|c| c.name).collect();
+    let want: Vec<&str> = expected.iter().map(|e| e.0).collect();
+    assert_eq!(names, want);
+    for (case, (name, impact, version)) in CASES.iter().zip(expected) {
+        let verdict = classify(&root, &base, case).unwrap();
+        assert_eq!(
+            (verdict.impact, verdict.version.as_str()),
+            (Some(impact), version),
+            "{name}: {:#?}",
+            verdict.changes
+        );
+    }
 }

@@ -847,12 +847,13 @@ fn types(old: &Api, new: &Api, changes: &mut Vec<Change>) {
                         format!("`{name}`: variants removed: {}", removed.join(", ")),
                     );
                 }
-                // Users match on these enums: a new variant breaks an exhaustive `match`.
+                // Generated enums are `#[non_exhaustive]`: users' `match`es have a `_` arm,
+                // so a new variant breaks nothing.
                 let added = only(b, a);
                 if !added.is_empty() {
                     push(
                         changes,
-                        Impact::Breaking,
+                        Impact::Addition,
                         format!("`{name}`: variants added: {}", added.join(", ")),
                     );
                 }

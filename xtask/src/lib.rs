@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod diff;
 pub mod real;
+pub mod semver;
 
 use std::fmt::Write as _;
 use std::fs;

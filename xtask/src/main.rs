@@ -53,6 +53,19 @@ enum Command {
         #[arg(long)]
         verbose: bool,
     },
+    /// Check `diff`'s verdicts against cargo-semver-checks: apply each change of a table
+    /// (fields, enum values, operations, parameters added, removed, made required) to
+    /// tests/fixtures/semver/base.yaml, generate the old and new crates under target/semver/,
+    /// and compare `diff`'s impact and version with `cargo semver-checks check-release`'s
+    /// lints and required bump. Prints a Markdown table; fails when any case disagrees.
+    Semver {
+        /// Only these cases (by name); all of them when absent.
+        cases: Vec<String>,
+        /// The cargo-semver-checks binary to run instead of `cargo semver-checks` (also
+        /// from the environment variable CARGO_SEMVER_CHECKS).
+        #[arg(long)]
+        checker: Option<std::path::PathBuf>,
+    },
     /// Generate every real public OpenAPI document under tests/fixtures/real (or only those
     /// given here) into a crate, time it, and check the crate with `cargo clippy -- -D
     /// warnings`; prints a Markdown table (with the places typed as JSON values) and fails
@@ -97,6 +110,7 @@ fn main() -> ExitCode {
             recorded,
             verbose,
         } => audit(&root, vendor, page, update, recorded, verbose),
+        Command::Semver { cases, checker } => semver(&root, &cases, checker),
     }
 }
 
@@ -233,6 +247,42 @@ fn real(root: &Path, given: Vec<std::path::PathBuf>, clippy: bool, warnings: boo
         ExitCode::SUCCESS
     } else {
         eprintln!("error: not every document makes a crate that passes clippy");
+        ExitCode::FAILURE
+    }
+}
+
+/// `semver`: the table on stdout, progress and disagreements on stderr; exit 1 when a case
+/// disagrees, 2 when the table cannot be made (no cargo-semver-checks, a spec error).
+fn semver(root: &Path, cases: &[String], checker: Option<std::path::PathBuf>) -> ExitCode {
+    let started = Instant::now();
+    let checker = xtask::semver::Checker {
+        binary: checker.or_else(|| std::env::var_os("CARGO_SEMVER_CHECKS").map(Into::into)),
+        target_dir: root.join("target/semver/target"),
+    };
+    let rows = match xtask::semver::run(root, cases, &checker) {
+        Ok(rows) => rows,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    print!("{}", xtask::semver::table(&rows));
+    println!("\n{} cases in {:.0?}", rows.len(), started.elapsed());
+    let mut agree = true;
+    for row in rows.iter().filter(|r| !r.agrees()) {
+        agree = false;
+        eprintln!("error: `{}` disagrees", row.case.name);
+        for change in &row.ours.changes {
+            eprintln!("  diff: {:?}: {}", change.impact, change.text);
+        }
+        match &row.theirs {
+            Ok(theirs) => eprintln!("  cargo-semver-checks: {theirs:?}"),
+            Err(err) => eprintln!("  cargo-semver-checks: {err}"),
+        }
+    }
+    if agree {
+        ExitCode::SUCCESS
+    } else {
         ExitCode::FAILURE
     }
 }

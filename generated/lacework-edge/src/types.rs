@@ -3,11 +3,14 @@
 //! Request and response types of the Lacework Edge API.
 //!
 //! Objects ignore fields they do not know, and string and integer enums keep values they do not know in an `Unknown` variant, so a vendor adding either never breaks decoding.
+//!
+//! Every type can grow without breaking your code: structs and enums are `#[non_exhaustive]`. Build a struct with `new(..)`, which takes its required fields (every optional field is `None`), or with `default()` when it has no required field, then assign the other fields, which are public: `let mut value = T::default(); value.name = Some(..);`. A `match` on an enum needs a `_` arm. An optional field or an enum value added to the spec is then a compatible release; a required field added changes `new(..)`, so it is a breaking one.
 
 use serde::{Deserialize, Serialize};
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Access {
     /// Type of access allowed.
     ///
@@ -62,6 +65,7 @@ pub struct Access {
 ///
 /// Not stated by the vendor's documentation; inferred: name ours: the page lists access_type values 0 1 2 3 without naming the enum
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AccessType {
     /// `0`
     Value0,
@@ -128,6 +132,7 @@ impl<'de> Deserialize<'de> for AccessType {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Account {
     /// The `allowed_email_domains` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -222,6 +227,7 @@ pub struct Account {
 ///
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only as the response sample at lines 6289-6303, whose operation heading is lost (getAccountOnboarding here, GET /api/v1/onboarding)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AccountOnboarding {
     /// The `completed_steps` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -248,6 +254,7 @@ pub struct AccountOnboarding {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Alert {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -298,6 +305,7 @@ pub struct Alert {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AlertConfig {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -368,6 +376,7 @@ pub struct AlertConfig {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AlertStatusChange {
     /// The `new_status` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -376,6 +385,7 @@ pub struct AlertStatusChange {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AnonymizedText {
     /// The `anonymized` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -387,6 +397,7 @@ pub struct AnonymizedText {
 
 /// Map of the answer text to the workflow outcome. Default is: Approve: SUCCESS Deny: FAILURE Unsure: UNSURE The Answer text will be rendered in a context aware way. For instance, in an email, or on EG UI, each answer is rendered as a button. On slack, it will be prompted as a option for user response. (`proto.AnswerActions` on the page.)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AnswerActions {
     /// The `actions` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -398,6 +409,7 @@ pub struct AnswerActions {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AnswerWorkflowRunRequest {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -421,6 +433,7 @@ pub struct AnswerWorkflowRunRequest {
 
 /// (`proto.App` on the page.)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct App {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -528,6 +541,7 @@ pub struct App {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AppControlPolicy {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -585,6 +599,7 @@ pub struct AppControlPolicy {
 
 /// (`proto.AppControlPolicyEventAction` on the page.)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AppControlPolicyEventAction {
     /// The `action` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -599,6 +614,7 @@ pub struct AppControlPolicyEventAction {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AppRequest {
     /// The name of the account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -610,6 +626,7 @@ pub struct AppRequest {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AsnData {
     /// The `asn` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -633,6 +650,7 @@ pub struct AsnData {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AuditEvent {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -701,6 +719,7 @@ pub struct AuditEvent {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Blob {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -730,6 +749,7 @@ pub struct Blob {
 
 /// A three-valued boolean setting (`pbcommon.Bool`); the page does not say which number means true.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Bool {
     /// `0`
     Value0,
@@ -792,6 +812,7 @@ impl<'de> Deserialize<'de> for Bool {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BrowserDetails {
     /// The `browser` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -809,6 +830,7 @@ pub struct BrowserDetails {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BucketPolicyRequest {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -820,6 +842,7 @@ pub struct BucketPolicyRequest {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CaCertificate {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -870,6 +893,7 @@ pub struct CaCertificate {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only as the response sample at lines 2979-3006, whose operation heading is lost (queryCaCertificates here, GET /api/v1/ca_certificates)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CaCertificateList {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -881,6 +905,7 @@ pub struct CaCertificateList {
 
 /// What a CA certificate is used for (`proto.CaCertificate_Purpose`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CaCertificatePurpose {
     /// `0`
     Value0,
@@ -947,6 +972,7 @@ impl<'de> Deserialize<'de> for CaCertificatePurpose {
 
 /// The status of a CA certificate (`proto.CaCertificate_Status`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CaCertificateStatus {
     /// `0`
     Value0,
@@ -1009,6 +1035,7 @@ impl<'de> Deserialize<'de> for CaCertificateStatus {
 
 /// (`proto.Card` on the page.)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Card {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1062,6 +1089,7 @@ pub struct Card {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CardData {
     /// The `aggregation` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1122,6 +1150,7 @@ pub struct CardData {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CardFilter {
     /// The `display` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1148,6 +1177,7 @@ pub struct CardFilter {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only as the response sample at lines 3173-3199, whose operation heading is lost (queryCards here, GET /api/v1/cards)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CardList {
     /// The `cards` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1156,6 +1186,7 @@ pub struct CardList {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CardRequest {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1167,6 +1198,7 @@ pub struct CardRequest {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CarrierData {
     /// The `country` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1187,6 +1219,7 @@ pub struct CarrierData {
 
 /// (`proto.CertificateVerify` on the page.)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CertificateVerify {
     /// The `algorithm` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1201,6 +1234,7 @@ pub struct CertificateVerify {
 
 /// The kind of a notification channel (`proto.ChannelType`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ChannelType {
     /// `0`
     Value0,
@@ -1279,6 +1313,7 @@ impl<'de> Deserialize<'de> for ChannelType {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ClientConfig {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1459,6 +1494,7 @@ pub struct ClientConfig {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CloseWithReason {
     /// The `incident_status` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1470,6 +1506,7 @@ pub struct CloseWithReason {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Connector {
     /// The `access_token` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1560,6 +1597,7 @@ pub struct Connector {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ConnectorCommand {
     /// The `args` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1577,6 +1615,7 @@ pub struct ConnectorCommand {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ConnectorInstance {
     /// The `commands` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1624,6 +1663,7 @@ pub struct ConnectorInstance {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only as the response sample at lines 3911-4065, whose operation heading is lost (queryConnectors here, GET /api/v1/connectors)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ConnectorList {
     /// The `connectors` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1632,6 +1672,7 @@ pub struct ConnectorList {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ConnectorRoutes {
     /// The `layer3_routes` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1646,6 +1687,7 @@ pub struct ConnectorRoutes {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Coordinates {
     /// The `az` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1672,6 +1714,7 @@ pub struct Coordinates {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only as the response sample at lines 4585-4604, whose operation heading is lost (queryCountries here, GET /api/v1/countries)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CountryList {
     /// The `countries` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1680,6 +1723,7 @@ pub struct CountryList {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateAccessRequest {
     /// Type of access allowed.
     ///
@@ -1714,6 +1758,7 @@ pub struct CreateAccessRequest {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateAlertConfigRequest {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1755,6 +1800,7 @@ pub struct CreateAlertConfigRequest {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateAppControlPolicyRequest {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1783,6 +1829,7 @@ pub struct CreateAppControlPolicyRequest {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateBlobRequest {
     /// Name of account to own the created blob.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1803,6 +1850,7 @@ pub struct CreateBlobRequest {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateCaCertificateRequest {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1826,6 +1874,7 @@ pub struct CreateCaCertificateRequest {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateClientConfigRequest {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1983,6 +2032,7 @@ pub struct CreateClientConfigRequest {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateConnectorRequest {
     /// The name of the account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2022,6 +2072,7 @@ pub struct CreateConnectorRequest {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateDataExportConfigRequest {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2039,6 +2090,7 @@ pub struct CreateDataExportConfigRequest {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateIntegrationRequest {
     /// optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2087,8 +2139,32 @@ pub struct CreateIntegrationRequest {
     pub validate_credentials: Option<bool>,
 }
 
+impl CreateIntegrationRequest {
+    /// Builds a `CreateIntegrationRequest` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(data_source: DataSource, display_name: String) -> Self {
+        Self {
+            account_name: None,
+            app_id: None,
+            base_url: None,
+            config: None,
+            credentials: None,
+            data_source,
+            display_name,
+            environment_id: None,
+            filter_domains: None,
+            install_id: None,
+            integration_org_name: None,
+            interval_mins: None,
+            ms365_cloud: None,
+            shard_id: None,
+            validate_credentials: None,
+        }
+    }
+}
+
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateNotificationChannelRequest {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2121,6 +2197,7 @@ pub struct CreateNotificationChannelRequest {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreatePolicyRequest {
     /// The name of the account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2181,6 +2258,7 @@ pub struct CreatePolicyRequest {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreatePostureAttributeRequest {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2204,6 +2282,7 @@ pub struct CreatePostureAttributeRequest {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreatePostureProfileRequest {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2227,6 +2306,7 @@ pub struct CreatePostureProfileRequest {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateTemporaryAccessTokenRequest {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2241,6 +2321,7 @@ pub struct CreateTemporaryAccessTokenRequest {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateTokenRequest {
     /// Tokens can only be created in the same account as the creator. Account_name must be either "", or else match the session's account
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2271,6 +2352,7 @@ pub struct CreateTokenRequest {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateUserRequest {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2288,6 +2370,7 @@ pub struct CreateUserRequest {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateUserResponse {
     /// (`proto.User` on the page.)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2299,6 +2382,7 @@ pub struct CreateUserResponse {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateWorkflowRequest {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2355,6 +2439,7 @@ pub struct CreateWorkflowRequest {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateWorkflowRunRequest {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2372,6 +2457,7 @@ pub struct CreateWorkflowRunRequest {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CuratedQueryConfig {
     /// The `behavior_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2389,6 +2475,7 @@ pub struct CuratedQueryConfig {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CustomerDataset {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2460,6 +2547,7 @@ pub struct CustomerDataset {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CustomerDatasetConfig {
     /// The `description` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2471,6 +2559,7 @@ pub struct CustomerDatasetConfig {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CustomerDatasetItem {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2503,6 +2592,7 @@ pub struct CustomerDatasetItem {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CustomerDatasetItemProps {
     /// The `content_type` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2520,6 +2610,7 @@ pub struct CustomerDatasetItemProps {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only as the response sample at lines 4945-5023, whose operation heading is lost (queryCustomerDatasetItems here, GET /api/v1/customer_datasets/{uuid}/items)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CustomerDatasetItemsPage {
     /// The `continuation_token` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2534,6 +2625,7 @@ pub struct CustomerDatasetItemsPage {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only as the response sample at lines 4854-4898, whose operation heading is lost (queryCustomerDatasets here, GET /api/v1/customer_datasets)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CustomerDatasetList {
     /// The `customer_datasets` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2542,6 +2634,7 @@ pub struct CustomerDatasetList {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CustomerDatasetProperties {
     /// The `api_endpoint` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2577,6 +2670,7 @@ pub struct CustomerDatasetProperties {
 
 /// (`proto.Dashboard` on the page.)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Dashboard {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2624,6 +2718,7 @@ pub struct Dashboard {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DashboardRequest {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2635,6 +2730,7 @@ pub struct DashboardRequest {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DataExportConfig {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2675,6 +2771,7 @@ pub struct DataExportConfig {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only as the response sample at lines 4715-4739, whose operation heading is lost (queryDataExportConfigs here, GET /api/v1/data_export_configs)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DataExportConfigList {
     /// The `data_export_configs` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2683,6 +2780,7 @@ pub struct DataExportConfigList {
 
 /// A kind of data exported to S3 (`proto.DataExportType`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DataExportType {
     /// `0`
     Value0,
@@ -2765,6 +2863,7 @@ impl<'de> Deserialize<'de> for DataExportType {
 
 /// Where an object comes from (`proto.DataSource`); the page lists the values only as numbers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DataSource {
     /// `0`
     Value0,
@@ -2935,6 +3034,7 @@ impl<'de> Deserialize<'de> for DataSource {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeleteDevicesRequest {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2946,6 +3046,7 @@ pub struct DeleteDevicesRequest {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeployAppResponse {
     /// (`proto.App` on the page.)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2957,6 +3058,7 @@ pub struct DeployAppResponse {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeployConnectorResponse {
     /// The `accesses` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2986,6 +3088,7 @@ pub struct DeployConnectorResponse {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeploymentConnectorOption {
     /// The `app_hostname` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3018,6 +3121,7 @@ pub struct DeploymentConnectorOption {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeploymentConnectorOptions {
     /// The `options` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3026,6 +3130,7 @@ pub struct DeploymentConnectorOptions {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DesiredRelease {
     /// The `release` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3037,6 +3142,7 @@ pub struct DesiredRelease {
 
 /// (`proto.Device` on the page.)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Device {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3120,6 +3226,7 @@ pub struct Device {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DevicePosture {
     /// The `client_version_risk` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3146,6 +3253,7 @@ pub struct DevicePosture {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeviceProcess {
     /// The `paths` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3157,6 +3265,7 @@ pub struct DeviceProcess {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeviceProcessInfo {
     /// The `processes` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3165,6 +3274,7 @@ pub struct DeviceProcessInfo {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeviceProperties {
     /// The `browser` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3230,6 +3340,7 @@ pub struct DeviceProperties {
 
 /// (`proto.DeviceToDelete` on the page.)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeviceToDelete {
     /// The `user_uuid` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3241,6 +3352,7 @@ pub struct DeviceToDelete {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DnsResolver {
     /// The `ips` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3249,6 +3361,7 @@ pub struct DnsResolver {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DocumentIdentity {
     /// The `anonymized` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3284,6 +3397,7 @@ pub struct DocumentIdentity {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DocumentMetadata {
     /// The `ancestor_ids` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3342,6 +3456,7 @@ pub struct DocumentMetadata {
 ///
 /// Not stated by the vendor's documentation; inferred: names from the page: the connector status lists INIT = 1; ACTIVE = 2; SUSPENDED = 3; DELETED = 4, and the status query filters say INIT | ACTIVE | SUSPENDED | DELETED; 0 is unnamed on the page and called Unspecified (the protobuf zero value)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum EnumStatus {
     /// `0`
     Unspecified,
@@ -3412,6 +3527,7 @@ impl<'de> Deserialize<'de> for EnumStatus {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ErrorResponse {
     /// The `message` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3420,6 +3536,7 @@ pub struct ErrorResponse {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ExternalAccess {
     /// The `access_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3440,6 +3557,7 @@ pub struct ExternalAccess {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FeatureFlags {
     /// The `create_ingestion_permit_policies` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3484,6 +3602,7 @@ pub struct FeatureFlags {
 
 /// (`proto.Filter` on the page.)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Filter {
     /// The `exclude_any` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3495,6 +3614,7 @@ pub struct Filter {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FilterClause {
     /// The `all` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3503,6 +3623,7 @@ pub struct FilterClause {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Gateway {
     /// The `admin_region` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3553,6 +3674,7 @@ pub struct Gateway {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only as the response sample at lines 5873-5896, whose operation heading is lost (queryGateways here, GET /api/v1/gateways)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GatewayList {
     /// The `gateways` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3561,6 +3683,7 @@ pub struct GatewayList {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GeoData {
     /// The `city_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3593,6 +3716,7 @@ pub struct GeoData {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GeoIpDetails {
     /// The `city` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3652,6 +3776,7 @@ pub struct GeoIpDetails {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GeoIpLocation {
     /// The `asn_data` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3669,6 +3794,7 @@ pub struct GeoIpLocation {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetInvestigationHistoryResponse {
     /// The `investigation_actions` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3677,6 +3803,7 @@ pub struct GetInvestigationHistoryResponse {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetUserDevicesResponse {
     /// The `continuation_token` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3688,6 +3815,7 @@ pub struct GetUserDevicesResponse {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Group {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3735,6 +3863,7 @@ pub struct Group {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Identity {
     /// The `additional_context` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3761,6 +3890,7 @@ pub struct Identity {
 
 /// (`proto.IngestionCredentials` on the page.)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct IngestionCredentials {
     /// The `access_token` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3796,6 +3926,7 @@ pub struct IngestionCredentials {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Integration {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3860,6 +3991,7 @@ pub struct Integration {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct IntegrationConfig {
     /// The `bucket` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3889,6 +4021,7 @@ pub struct IntegrationConfig {
 
 /// (`proto.InvestigationAction` on the page.)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct InvestigationAction {
     /// The `action_type` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3912,6 +4045,7 @@ pub struct InvestigationAction {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct InvestigationHistoryItem {
     /// The `account_and_alert_uuid` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3935,6 +4069,7 @@ pub struct InvestigationHistoryItem {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct InvestigationNote {
     /// The `card_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3946,6 +4081,7 @@ pub struct InvestigationNote {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Layer3Route {
     /// The `host_pattern` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3963,6 +4099,7 @@ pub struct Layer3Route {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Layer4Route {
     /// The `host_pattern` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3980,6 +4117,7 @@ pub struct Layer4Route {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Layer7Route {
     /// The `host_pattern` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3997,6 +4135,7 @@ pub struct Layer7Route {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListItem {
     /// The `display_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4016,6 +4155,7 @@ pub struct ListItem {
 ///
 /// Not stated by the vendor's documentation; inferred: name ours: the page lists log_level values 0 1 2 3 4 without naming the enum
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum LogLevel {
     /// `0`
     Value0,
@@ -4086,6 +4226,7 @@ impl<'de> Deserialize<'de> for LogLevel {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct LoginSession {
     /// The `account_location` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4163,6 +4304,7 @@ pub struct LoginSession {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MfaDetails {
     /// The `expire_time_sec` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4195,6 +4337,7 @@ pub struct MfaDetails {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Modeling {
     /// The `modeling_entity_type` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4211,6 +4354,7 @@ pub struct Modeling {
 ///
 /// Not stated by the vendor's documentation; inferred: name ours: the page lists ms365_cloud values 0 1 2 3 without naming the enum
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Ms365Cloud {
     /// `0`
     Value0,
@@ -4277,6 +4421,7 @@ impl<'de> Deserialize<'de> for Ms365Cloud {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct NotificationChannel {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4333,6 +4478,7 @@ pub struct NotificationChannel {
 
 /// (`proto.PerformInvestigationActionRequest` on the page.)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PerformInvestigationActionRequest {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4353,6 +4499,7 @@ pub struct PerformInvestigationActionRequest {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PerformInvestigationActionResponse {
     /// The `alert_update_time` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4367,6 +4514,7 @@ pub struct PerformInvestigationActionResponse {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PerformInvestigationActionsRequest {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4378,6 +4526,7 @@ pub struct PerformInvestigationActionsRequest {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PerformInvestigationActionsResponse {
     /// The `responses` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4386,6 +4535,7 @@ pub struct PerformInvestigationActionsResponse {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Policy {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4477,6 +4627,7 @@ pub struct Policy {
 ///
 /// Not stated by the vendor's documentation; inferred: name ours: the page lists the policy action values without naming the enum
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PolicyAction {
     /// `0`
     Value0,
@@ -4591,6 +4742,7 @@ impl<'de> Deserialize<'de> for PolicyAction {
 
 /// (`proto.PolicyMitmSettings` on the page.)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PolicyMitmSettings {
     /// The `fail_close` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4599,6 +4751,7 @@ pub struct PolicyMitmSettings {
 
 /// The kind of a policy (`proto.PolicyType`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PolicyType {
     /// `0`
     Value0,
@@ -4669,6 +4822,7 @@ impl<'de> Deserialize<'de> for PolicyType {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PortRange {
     /// The `end` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4680,6 +4834,7 @@ pub struct PortRange {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PostureAttribute {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4724,6 +4879,7 @@ pub struct PostureAttribute {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only as the response sample at lines 6759-6791, whose operation heading is lost (queryPostureAttributes here, GET /api/v1/posture_attributes)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PostureAttributeList {
     /// The `posture_attributes` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4732,6 +4888,7 @@ pub struct PostureAttributeList {
 
 /// The kind of a posture attribute (`proto.PostureAttributeType`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PostureAttributeType {
     /// `0`
     Value0,
@@ -4806,6 +4963,7 @@ impl<'de> Deserialize<'de> for PostureAttributeType {
 
 /// A device platform (`proto.PosturePlatform`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PosturePlatform {
     /// `0`
     Value0,
@@ -4872,6 +5030,7 @@ impl<'de> Deserialize<'de> for PosturePlatform {
 
 /// (`proto.PostureProcess` on the page.)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PostureProcess {
     /// The `binary_hash` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4895,6 +5054,7 @@ pub struct PostureProcess {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PostureProfile {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4939,6 +5099,7 @@ pub struct PostureProfile {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only as the response sample at lines 6946-6970, whose operation heading is lost (queryPostureProfiles here, GET /api/v1/posture_profiles)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PostureProfileList {
     /// The `posture_profiles` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4947,6 +5108,7 @@ pub struct PostureProfileList {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PrivacyData {
     /// The `hosting` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4970,6 +5132,7 @@ pub struct PrivacyData {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PromoteEventToAlertRequest {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4993,6 +5156,7 @@ pub struct PromoteEventToAlertRequest {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct QueryAccessesResponse {
     /// The `accesses` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5010,6 +5174,7 @@ pub struct QueryAccessesResponse {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct QueryAlertConfigsResponse {
     /// The `configs` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5018,6 +5183,7 @@ pub struct QueryAlertConfigsResponse {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct QueryAlertsResponse {
     /// The `alerts` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5026,6 +5192,7 @@ pub struct QueryAlertsResponse {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct QueryAppControlPoliciesResponse {
     /// The `app_control_policies` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5034,6 +5201,7 @@ pub struct QueryAppControlPoliciesResponse {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct QueryAppsResponse {
     /// The `apps` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5042,6 +5210,7 @@ pub struct QueryAppsResponse {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct QueryAuditEventsResponse {
     /// The `audit_events` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5050,6 +5219,7 @@ pub struct QueryAuditEventsResponse {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct QueryBlobsResponse {
     /// The `blobs` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5058,6 +5228,7 @@ pub struct QueryBlobsResponse {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct QueryDashboardsResponse {
     /// The `dashboards` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5066,6 +5237,7 @@ pub struct QueryDashboardsResponse {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct QueryGroupsResponse {
     /// The `groups` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5074,6 +5246,7 @@ pub struct QueryGroupsResponse {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct QueryIntegrationsResponse {
     /// The `integrations` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5082,6 +5255,7 @@ pub struct QueryIntegrationsResponse {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct QueryModifier {
     /// The `dataset_uuid` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5096,6 +5270,7 @@ pub struct QueryModifier {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct QueryNotificationChannelsResponse {
     /// The `channels` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5104,6 +5279,7 @@ pub struct QueryNotificationChannelsResponse {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct QueryPoliciesResponse {
     /// The `policies` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5112,6 +5288,7 @@ pub struct QueryPoliciesResponse {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct QueryTokensResponse {
     /// The `tokens` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5120,6 +5297,7 @@ pub struct QueryTokensResponse {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object as the response sample of "Query Users" (lines 7349-7379) and again at lines 7099-7129, right after "Query a QS View", where its operation heading is lost; that second copy is identical and is kept here as the schema's example, since its operation cannot be placed: by the REST convention in EVIDENCE.md it would be GET /api/v1/users, which is already "Query Users"
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct QueryUsersResponse {
     /// The `users` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5128,6 +5306,7 @@ pub struct QueryUsersResponse {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct QueryWorkflowRunsResponse {
     /// The `workflow_runs` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5136,6 +5315,7 @@ pub struct QueryWorkflowRunsResponse {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RefMatch {
     /// The `ref` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5147,6 +5327,7 @@ pub struct RefMatch {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RegisterDeviceRequest {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5173,6 +5354,7 @@ pub struct RegisterDeviceRequest {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RelatedEntities {
     /// The `devices_count` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5184,6 +5366,7 @@ pub struct RelatedEntities {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Release {
     /// The `binary_url` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5195,6 +5378,7 @@ pub struct Release {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RevokeDocumentAccessRequest {
     /// The `access_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5215,6 +5399,7 @@ pub struct RevokeDocumentAccessRequest {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RevokeDocumentSharingRequest {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5249,6 +5434,7 @@ pub struct RevokeDocumentSharingRequest {
 ///
 /// Not stated by the vendor's documentation; inferred: name ours: the page lists the token role values (in this order) without naming the enum
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Role {
     /// `0`
     Value0,
@@ -5343,6 +5529,7 @@ impl<'de> Deserialize<'de> for Role {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RunWorkflow {
     /// The `workflow_run` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5357,6 +5544,7 @@ pub struct RunWorkflow {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SortOrder {
     /// The `column_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5368,6 +5556,7 @@ pub struct SortOrder {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TimeId {
     /// The `create_time` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5388,6 +5577,7 @@ pub struct TimeId {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Token {
     /// The `account_location` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5458,6 +5648,7 @@ pub struct Token {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateAccessRequest {
     /// Only fields to be updated are filled in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5475,6 +5666,7 @@ pub struct UpdateAccessRequest {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateAccountOnboardingRequest {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5486,6 +5678,7 @@ pub struct UpdateAccountOnboardingRequest {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateAppControlPolicyRequest {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5515,6 +5708,7 @@ pub struct UpdateAppControlPolicyRequest {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateCaCertificateRequest {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5538,6 +5732,7 @@ pub struct UpdateCaCertificateRequest {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateClientConfigRequest {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5701,6 +5896,7 @@ pub struct UpdateClientConfigRequest {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateDataExportConfigRequest {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5715,6 +5911,7 @@ pub struct UpdateDataExportConfigRequest {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateGroupResponse {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5732,6 +5929,7 @@ pub struct UpdateGroupResponse {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateIntegrationRequest {
     /// optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5746,8 +5944,21 @@ pub struct UpdateIntegrationRequest {
     pub uuid: String,
 }
 
+impl UpdateIntegrationRequest {
+    /// Builds a `UpdateIntegrationRequest` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(uuid: String) -> Self {
+        Self {
+            account_name: None,
+            credentials: None,
+            filter_domains: None,
+            uuid,
+        }
+    }
+}
+
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateOwner {
     /// The `owner_display_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5759,6 +5970,7 @@ pub struct UpdateOwner {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdatePolicyRequest {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5779,6 +5991,7 @@ pub struct UpdatePolicyRequest {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdatePostureAttributeRequest {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5805,6 +6018,7 @@ pub struct UpdatePostureAttributeRequest {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdatePostureProfileRequest {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5831,6 +6045,7 @@ pub struct UpdatePostureProfileRequest {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateTokenRequest {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5861,6 +6076,7 @@ pub struct UpdateTokenRequest {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateUserRequest {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5881,6 +6097,7 @@ pub struct UpdateUserRequest {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateWorkflowRequest {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5943,6 +6160,7 @@ pub struct UpdateWorkflowRequest {
 
 /// (`proto.User` on the page.)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct User {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6001,6 +6219,7 @@ pub struct User {
 
 /// (`proto.UserPii` on the page.)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UserPii {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6021,6 +6240,7 @@ pub struct UserPii {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ValidateIntegrationCredentialsResponse {
     /// The `error_message` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6032,6 +6252,7 @@ pub struct ValidateIntegrationCredentialsResponse {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ValidateRequest {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6043,6 +6264,7 @@ pub struct ValidateRequest {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Workflow {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6123,6 +6345,7 @@ pub struct Workflow {
 
 /// The action of the workflow. Default is Notify. (`proto.WorkflowAction` on the page.)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct WorkflowAction {
     /// The `on_object` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6137,6 +6360,7 @@ pub struct WorkflowAction {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only as the response sample at lines 8740-8792, whose operation heading is lost (queryWorkflows here, GET /api/v1/workflows)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct WorkflowList {
     /// The `workflows` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6145,6 +6369,7 @@ pub struct WorkflowList {
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct WorkflowRun {
     /// The `account_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6293,6 +6518,7 @@ pub struct WorkflowRun {
 ///
 /// Not stated by the vendor's documentation; inferred: name ours: the page lists the values on the status filter of the workflow runs query
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WorkflowRunStatus {
     /// `CREATED`
     Created,

@@ -6,6 +6,7 @@ use std::fmt;
 
 /// The fields a [`ViolationQuery`] can filter on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ViolationQueryField {
     /// `state`: the violation states to filter on
     State,

@@ -3,11 +3,14 @@
 //! Request and response types of the Nightfall Workflow DLP API.
 //!
 //! Objects ignore fields they do not know, and string and integer enums keep values they do not know in an `Unknown` variant, so a vendor adding either never breaks decoding.
+//!
+//! Every type can grow without breaking your code: structs and enums are `#[non_exhaustive]`. Build a struct with `new(..)`, which takes its required fields (every optional field is `None`), or with `default()` when it has no required field, then assign the other fields, which are public: `let mut value = T::default(); value.name = Some(..);`. A `match` on an enum needs a `_` arm. An optional field or an enum value added to the spec is then a compatible release; a required field added changes `new(..)`, so it is a breaking one.
 
 use serde::{Deserialize, Serialize};
 
 /// Not stated by the vendor's documentation; inferred: the page's "Possible values" list is empty (its samples show ACKNOWLEDGE); values from EVIDENCE.md (Nightfall) \[V]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Action {
     /// `ACKNOWLEDGE`
     Acknowledge,
@@ -161,6 +164,7 @@ impl<'de> Deserialize<'de> for Action {
 
 /// The `AnnotateFindingRequest` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AnnotateFindingRequest {
     /// The annotation type
     pub r#type: AnnotationType,
@@ -173,8 +177,20 @@ pub struct AnnotateFindingRequest {
     pub auto_apply: Option<bool>,
 }
 
+impl AnnotateFindingRequest {
+    /// Builds a `AnnotateFindingRequest` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(r#type: AnnotationType) -> Self {
+        Self {
+            r#type,
+            comment: None,
+            auto_apply: None,
+        }
+    }
+}
+
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples; the page shows no schema and no required fields
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Annotation {
     /// Not stated by the vendor's documentation; inferred: the sample shows a UUID, the page's placeholder for uuid strings (the annotationId path parameter is a uuid)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -203,6 +219,7 @@ pub type ApiKeyKind = String;
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples; the page shows no schema and no required fields
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ApiKeyMetadata {
     /// Verification status of a detected API key (the page's sample shows UNVERIFIED).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -222,6 +239,7 @@ pub type ApiKeyStatus = String;
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples; the page shows no schema and no required fields
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BrowserMetadata {
     /// The `location` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -242,6 +260,7 @@ pub struct BrowserMetadata {
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples; the page shows no schema and no required fields
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ConfluenceMetadata {
     /// The `itemName` property.
     #[serde(rename = "itemName")]
@@ -321,6 +340,7 @@ pub struct ConfluenceMetadata {
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples; the page shows no schema and no required fields
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FileDetails {
     /// The `fileName` property.
     #[serde(rename = "fileName")]
@@ -337,6 +357,7 @@ pub struct FileDetails {
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples; the page shows no schema and no required fields
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Finding {
     /// Not stated by the vendor's documentation; inferred: the finding's UUID (the findingId path parameter is a uuid), but the sample shows "text" where the page's uuid strings show a UUID; typed as a plain string
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -379,6 +400,7 @@ pub struct Finding {
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples; the page shows no schema and no required fields
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FindingList {
     /// The `findings` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -391,6 +413,7 @@ pub struct FindingList {
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples; the page shows no schema and no required fields
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FindingMetadata {
     /// The `apiKeyMetaData` property.
     #[serde(rename = "apiKeyMetaData")]
@@ -400,6 +423,7 @@ pub struct FindingMetadata {
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples; the page shows no schema and no required fields
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GdriveMetadata {
     /// The `fileID` property.
     #[serde(rename = "fileID")]
@@ -464,6 +488,7 @@ pub struct GdriveMetadata {
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples; the page shows no schema and no required fields
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GithubMetadata {
     /// The `branchName` property.
     #[serde(rename = "branchName")]
@@ -511,6 +536,7 @@ pub struct GithubMetadata {
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples; the page shows no schema and no required fields
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct InlineEmailMetadata {
     /// The `domain` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -551,6 +577,7 @@ pub struct InlineEmailMetadata {
 ///
 /// Not stated by the vendor's documentation; inferred: a string enum: the samples show SLACK where free strings show "text"; the page lists no values but names the integrations in the samples' per-integration metadata objects (slackMetadata, confluenceMetadata, gdriveMetadata, jiraMetadata, githubMetadata, salesforceMetadata, zendeskMetadata, notionMetadata, browserMetadata, m365TeamsMetadata, m365OnedriveMetadata, inlineEmailMetadata) and in the search query fields (slack., confluence., gdrive., jira., salesforce., github., teams., onedrive., zendesk., notion., gmail.). Values spelled like SLACK: each metadata object's prefix in upper snake case. The metadata prefixes and the query fields agree for SLACK through NOTION; BROWSER has a metadata object but no query field; for M365_TEAMS, M365_ONEDRIVE and INLINE_EMAIL (teams., onedrive. and gmail. in the query fields) the spelling is least certain
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Integration {
     /// `SLACK`
     Slack,
@@ -652,6 +679,7 @@ impl<'de> Deserialize<'de> for Integration {
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples; the page shows no schema and no required fields
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct JiraMetadata {
     /// The `projectName` property.
     #[serde(rename = "projectName")]
@@ -689,6 +717,7 @@ pub struct JiraMetadata {
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response sample, where byteRange and lineRange have the same shape; the page shows no schema and no required fields
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct LocationRange {
     /// The `start` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -700,6 +729,7 @@ pub struct LocationRange {
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples; the page shows no schema and no required fields
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct M365OnedriveMetadata {
     /// The `tenantID` property.
     #[serde(rename = "tenantID")]
@@ -781,6 +811,7 @@ pub struct M365OnedriveMetadata {
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples; the page shows no schema and no required fields
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct M365TeamsAttachment {
     /// The `attachmentID` property.
     #[serde(rename = "attachmentID")]
@@ -798,6 +829,7 @@ pub struct M365TeamsAttachment {
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples; the page shows no schema and no required fields
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct M365TeamsChatParticipant {
     /// The `userID` property.
     #[serde(rename = "userID")]
@@ -814,6 +846,7 @@ pub struct M365TeamsChatParticipant {
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples; the page shows no schema and no required fields
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct M365TeamsMetadata {
     /// The `teamName` property.
     #[serde(rename = "teamName")]
@@ -906,6 +939,7 @@ pub struct M365TeamsMetadata {
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples; the page shows no schema and no required fields
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct NotionMetadata {
     /// The `createdBy` property.
     #[serde(rename = "createdBy")]
@@ -959,6 +993,7 @@ pub struct NotionMetadata {
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples; the page shows no schema and no required fields
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RedactedContext {
     /// The `beforeContext` property.
     #[serde(rename = "beforeContext")]
@@ -972,6 +1007,7 @@ pub struct RedactedContext {
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples; the page shows no schema and no required fields
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RedactedLocation {
     /// The `byteRange` property.
     #[serde(rename = "byteRange")]
@@ -995,6 +1031,7 @@ pub type RiskSource = String;
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples; the page shows no schema and no required fields
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SalesforceMetadata {
     /// The `orgName` property.
     #[serde(rename = "orgName")]
@@ -1047,6 +1084,7 @@ pub struct SalesforceMetadata {
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples; the page shows no schema and no required fields
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SlackMetadata {
     /// The `location` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1086,6 +1124,7 @@ pub struct SlackMetadata {
 
 /// The `TakeActionRequest` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TakeActionRequest {
     /// The UUIDs of the violations to perform the action on
     #[serde(rename = "violationUUIDs")]
@@ -1094,8 +1133,16 @@ pub struct TakeActionRequest {
     pub action: Action,
 }
 
+impl TakeActionRequest {
+    /// Builds a `TakeActionRequest` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(violation_uui_ds: Vec<uuid::Uuid>, action: Action) -> Self {
+        Self { violation_uui_ds, action }
+    }
+}
+
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples; the page shows no schema and no required fields
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TakeActionResponse {
     /// The `submitted` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1104,6 +1151,7 @@ pub struct TakeActionResponse {
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples; the page shows no schema and no required fields
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UserInfo {
     /// The `username` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1116,6 +1164,7 @@ pub struct UserInfo {
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples; the page shows no schema and no required fields
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Violation {
     /// Not stated by the vendor's documentation; inferred: the violation's UUID (the violationId path parameter is a uuid), but the sample shows "text" where the page's uuid strings show a UUID; typed as a plain string
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1180,6 +1229,7 @@ pub struct Violation {
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples of fetchViolations and searchViolations; the page shows no schema and no required fields
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ViolationList {
     /// The `violations` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1192,6 +1242,7 @@ pub struct ViolationList {
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples; the page shows no schema and no required fields
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ViolationMetadata {
     /// The `slackMetadata` property.
     #[serde(rename = "slackMetadata")]
@@ -1245,6 +1296,7 @@ pub struct ViolationMetadata {
 
 /// Not stated by the vendor's documentation; inferred: the page's "Possible values" list is empty (it gives the default TIME_DESC); TIME_DESC and TIME_ASC from EVIDENCE.md (Nightfall) \[V]; RELEVANCE, RISK_ASC and RISK_DESC from third-party code per EVIDENCE.md \[T]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ViolationSort {
     /// `TIME_DESC`
     TimeDesc,
@@ -1318,6 +1370,7 @@ impl<'de> Deserialize<'de> for ViolationSort {
 
 /// Not stated by the vendor's documentation; inferred: a string enum: the sample shows ACTIVE where free strings show "text"; the page lists no values; PENDING comes from the search query language examples (state:"pending", state:(active OR pending))
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ViolationState {
     /// `ACTIVE`
     Active,
@@ -1379,6 +1432,7 @@ impl<'de> Deserialize<'de> for ViolationState {
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples; the page shows no schema and no required fields
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ZendeskMetadata {
     /// The `ticketStatus` property.
     #[serde(rename = "ticketStatus")]

@@ -3,18 +3,29 @@
 //! Request and response types of the Audit API.
 //!
 //! Objects ignore fields they do not know, and string and integer enums keep values they do not know in an `Unknown` variant, so a vendor adding either never breaks decoding.
+//!
+//! Every type can grow without breaking your code: structs and enums are `#[non_exhaustive]`. Build a struct with `new(..)`, which takes its required fields (every optional field is `None`), or with `default()` when it has no required field, then assign the other fields, which are public: `let mut value = T::default(); value.name = Some(..);`. A `match` on an enum needs a `_` arm. An optional field or an enum value added to the spec is then a compatible release; a required field added changes `new(..)`, so it is a breaking one.
 
 use serde::{Deserialize, Serialize};
 
 /// The `AccessToken` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AccessToken {
     /// The access token, valid for 1 hour.
     pub access_token: String,
 }
 
+impl AccessToken {
+    /// Builds a `AccessToken` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(access_token: String) -> Self {
+        Self { access_token }
+    }
+}
+
 /// Who caused the event.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Actor {
     /// The `clientId` property.
     #[serde(rename = "clientId")]
@@ -31,6 +42,7 @@ pub struct Actor {
 
 /// One audit log entry.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AuditLogEntry {
     /// The `timestamp` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -48,6 +60,7 @@ pub struct AuditLogEntry {
 
 /// One page of audit log entries.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AuditLogPage {
     /// The `data` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -65,6 +78,7 @@ pub struct AuditLogPage {
 
 /// The type of object for which to retrieve the audit log. Currently, only slo, service and project are supported.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ObjectKind {
     /// `slo`
     Slo,
@@ -130,6 +144,7 @@ impl<'de> Deserialize<'de> for ObjectKind {
 
 /// The field to sort by.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SortBy {
     /// `timestamp`
     Timestamp,
@@ -187,6 +202,7 @@ impl<'de> Deserialize<'de> for SortBy {
 
 /// The order to sort by.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SortOrder {
     /// `asc`
     Asc,

@@ -3,6 +3,8 @@
 //! Request and response types of the Nudge Security API.
 //!
 //! Objects ignore fields they do not know, and string and integer enums keep values they do not know in an `Unknown` variant, so a vendor adding either never breaks decoding.
+//!
+//! Every type can grow without breaking your code: structs and enums are `#[non_exhaustive]`. Build a struct with `new(..)`, which takes its required fields (every optional field is `None`), or with `default()` when it has no required field, then assign the other fields, which are public: `let mut value = T::default(); value.name = Some(..);`. A `match` on an enum needs a `_` arm. An optional field or an enum value added to the spec is then a compatible release; a required field added changes `new(..)`, so it is a breaking one.
 
 use serde::{Deserialize, Serialize};
 
@@ -10,13 +12,22 @@ use serde::{Deserialize, Serialize};
 ///
 /// Not stated by the vendor's documentation; inferred: the vendor's code calls POST /fields/{field_id}/allowed_values but its body is not shown; allowed_values, a list of strings, by analogy with the body of POST /fields (CreateFieldRequest); not in the published document
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AddAllowedValuesRequest {
     /// The values to add to the field's allowed values.
     pub allowed_values: Vec<String>,
 }
 
+impl AddAllowedValuesRequest {
+    /// Builds a `AddAllowedValuesRequest` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(allowed_values: Vec<String>) -> Self {
+        Self { allowed_values }
+    }
+}
+
 /// The `App` schema.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct App {
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -43,6 +54,7 @@ pub struct App {
 
 /// The `AppList` schema.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AppList {
     /// The `data` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -62,6 +74,7 @@ pub struct AppList {
 ///
 /// Not stated by the vendor's documentation; inferred: Nudge-Security/field-bot (src/main/python/nudge_bot/api/nudge.py) reads values and next_page from the answer of POST /apps/search; the other properties are listed in EVIDENCE.md's summary of the answer but not read by the code (inferred); not in the published document
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AppSearchResults {
     /// The matching apps on this page.
     ///
@@ -102,6 +115,7 @@ pub struct AppSearchResults {
 
 /// The `CreateFieldRequest` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateFieldRequest {
     /// The `name` property.
     pub name: String,
@@ -112,8 +126,20 @@ pub struct CreateFieldRequest {
     pub allowed_values: Option<Vec<String>>,
 }
 
+impl CreateFieldRequest {
+    /// Builds a `CreateFieldRequest` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(name: String, r#type: String) -> Self {
+        Self {
+            name,
+            r#type,
+            allowed_values: None,
+        }
+    }
+}
+
 /// The `CreateLabelRequest` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateLabelRequest {
     /// The `name` property.
     pub name: String,
@@ -122,8 +148,16 @@ pub struct CreateLabelRequest {
     pub color: Option<String>,
 }
 
+impl CreateLabelRequest {
+    /// Builds a `CreateLabelRequest` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(name: String) -> Self {
+        Self { name, color: None }
+    }
+}
+
 /// The `Error` schema.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Error {
     /// The `error` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -137,6 +171,7 @@ pub struct Error {
 ///
 /// Not stated by the vendor's documentation; inferred: Nudge-Security/field-bot (src/main/python/nudge_bot/api/nudge.py) uses =, ilike and isnull; the other operators are EVIDENCE.md's list of filter ops and are not seen in the code's calls (inferred); not in the published document
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum FilterOp {
     /// `=`
     Eq,
@@ -246,6 +281,7 @@ impl<'de> Deserialize<'de> for FilterOp {
 
 /// The `PaginatedList` schema.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaginatedList {
     /// The `data` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -265,6 +301,7 @@ pub struct PaginatedList {
 ///
 /// Not stated by the vendor's documentation; inferred: Nudge-Security/field-bot (src/main/python/nudge_bot/api/nudge.py) sends its search conditions as {property, op, value}, some with field_name; its use in filters is by analogy (the code sends filters: \[]); not in the published document
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SearchFilter {
     /// Name of the resource property the condition applies to.
     pub property: String,
@@ -282,10 +319,23 @@ pub struct SearchFilter {
     pub field_name: Option<String>,
 }
 
+impl SearchFilter {
+    /// Builds a `SearchFilter` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(property: String, op: FilterOp) -> Self {
+        Self {
+            property,
+            op,
+            value: None,
+            field_name: None,
+        }
+    }
+}
+
 /// Body of a POST /&lt;resource>/search call: filter conditions, search conditions, sorting and the page to return. Every property is optional.
 ///
 /// Not stated by the vendor's documentation; inferred: Nudge-Security/field-bot (src/main/python/nudge_bot/api/nudge.py) sends this body to POST /apps/search and POST /fields/search with filters: \[] and its conditions in search; page, per_page and sorting are listed in EVIDENCE.md's summary of the body but the code's use of them is not shown (inferred); not in the published document
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SearchRequest {
     /// Filter conditions, each comparing a property with a value.
     ///
@@ -316,6 +366,7 @@ pub struct SearchRequest {
 ///
 /// Not stated by the vendor's documentation; inferred: Nudge-Security/field-bot (src/main/python/nudge_bot/api/nudge.py) reads values and next_page from the answer of POST /fields/search; the other properties are listed in EVIDENCE.md's summary of the answer but not read by the code (inferred); not in the published document
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SearchResults {
     /// The matching records on this page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -356,6 +407,7 @@ pub struct SearchResults {
 ///
 /// Not stated by the vendor's documentation; inferred: listed as sorting {property, direction} in EVIDENCE.md's summary of the body; the code's use of it is not shown (inferred); not in the published document
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SearchSorting {
     /// Name of the resource property to sort by.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -367,15 +419,24 @@ pub struct SearchSorting {
 
 /// The `SetAppCategoryRequest` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SetAppCategoryRequest {
     /// Service category such as Finance, HR, Marketing, Sales, Analytics, Security.
     pub category: String,
+}
+
+impl SetAppCategoryRequest {
+    /// Builds a `SetAppCategoryRequest` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(category: String) -> Self {
+        Self { category }
+    }
 }
 
 /// Body of POST /apps/{app_id}/fields/{field_id}.
 ///
 /// Not stated by the vendor's documentation; inferred: Nudge-Security/field-bot (src/main/python/nudge_bot/api/nudge.py) sends the JSON body {value}; not in the published document
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SetAppFieldValueRequest {
     /// The field's value for the app; any JSON value.
     ///
@@ -383,10 +444,18 @@ pub struct SetAppFieldValueRequest {
     pub value: serde_json::Value,
 }
 
+impl SetAppFieldValueRequest {
+    /// Builds a `SetAppFieldValueRequest` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(value: serde_json::Value) -> Self {
+        Self { value }
+    }
+}
+
 /// Sort direction.
 ///
 /// Not stated by the vendor's documentation; inferred: no source shows the values of direction; asc/desc is a guess
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SortDirection {
     /// `asc`
     Asc,
@@ -450,6 +519,7 @@ impl<'de> Deserialize<'de> for SortDirection {
 ///
 /// Not stated by the vendor's documentation; inferred: the vendor's code calls PUT /fields/{field_id} but its body is not shown; properties by analogy with the body of POST /fields (CreateFieldRequest), all optional for an update; not in the published document
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateFieldRequest {
     /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]

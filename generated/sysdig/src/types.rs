@@ -3,11 +3,14 @@
 //! Request and response types of the IBM Cloud Security and Compliance Center Workload Protection API.
 //!
 //! Objects ignore fields they do not know, and string and integer enums keep values they do not know in an `Unknown` variant, so a vendor adding either never breaks decoding.
+//!
+//! Every type can grow without breaking your code: structs and enums are `#[non_exhaustive]`. Build a struct with `new(..)`, which takes its required fields (every optional field is `None`), or with `default()` when it has no required field, then assign the other fields, which are public: `let mut value = T::default(); value.name = Some(..);`. A `match` on an enum needs a `_` arm. An optional field or an enum value added to the spec is then a compatible release; a required field added changes `new(..)`, so it is a breaking one.
 
 use serde::{Deserialize, Serialize};
 
 /// The `ActivityAuditEventType` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ActivityAuditEventType {
     /// `commands`
     Commands,
@@ -79,6 +82,7 @@ impl<'de> Deserialize<'de> for ActivityAuditEventType {
 ///
 /// Not stated by the vendor's documentation; inferred: shape {data: \[...], page: {prev, total}} from EVIDENCE.md (Sysdig Secure) \[V]; the page shows no schema; description ours
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ActivityAuditPage {
     /// Not stated by the vendor's documentation; inferred: field from EVIDENCE.md (Sysdig Secure) \[V]; type chosen: an array of any JSON (the audit events' shapes vary by type and are not known)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -90,6 +94,7 @@ pub struct ActivityAuditPage {
 
 /// Not stated by the vendor's documentation; inferred: fields prev, total from EVIDENCE.md (Sysdig Secure) \[V]; types chosen (see each field)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ActivityAuditPageInfo {
     /// Not stated by the vendor's documentation; inferred: field from EVIDENCE.md (Sysdig Secure) \[V]; type chosen: string, a cursor for the cursor parameter
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -101,6 +106,7 @@ pub struct ActivityAuditPageInfo {
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's sample response
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ActivityAuditSummary {
     /// The `values` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -112,6 +118,7 @@ pub struct ActivityAuditSummary {
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's sample response
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ActivityAuditSummaryValues {
     /// Not stated by the vendor's documentation; inferred: the sample shows \[timestamp, count] pairs: the first element a time in nanoseconds, so the integers are int64
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -131,6 +138,7 @@ pub struct ActivityAuditSummaryValues {
 ///
 /// Not stated by the vendor's documentation; inferred: shape from Sysdig's own SDK (sysdiglabs/sysdig-sdk-python, sdcclient/secure/_activity_audit_v1.py, list_trace returns this response's data); the page shows no schema
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ActivityAuditTrace {
     /// Not stated by the vendor's documentation; inferred: an array of audit events; any JSON, as in ActivityAuditPage, since their shapes vary by type
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -139,6 +147,7 @@ pub struct ActivityAuditTrace {
 
 /// The `CaptureProduct` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CaptureProduct {
     /// `sdc`
     Sdc,
@@ -202,6 +211,7 @@ impl<'de> Deserialize<'de> for CaptureProduct {
 ///
 /// Not stated by the vendor's documentation; inferred: fields from Sysdig's own Terraform provider (sysdiglabs/terraform-provider-sysdig, sysdig/internal/client/v2/cloudauth/go/cloud_account.pb.go, message CloudAccount, whose comment is the page's description; cloudauth.go decodes it from these responses with protobuf's JSON mapping, so names are lowerCamelCase, enums are their names and 64-bit integers and timestamps are strings); the page shows no schema; nested messages other than components and features are left as JSON objects
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CloudAccount {
     /// unique identifier for the customer's cloud account
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -296,6 +306,7 @@ pub struct CloudAccount {
 ///
 /// Not stated by the vendor's documentation; inferred: fields from Sysdig's own Terraform provider (sysdiglabs/terraform-provider-sysdig, sysdig/internal/client/v2/cloudauth/go/cloud_account.pb.go, message AccountComponent, whose comment is the page's description; cloudauth_account_component.go decodes it from these responses with protobuf's JSON mapping); the page shows no schema; the component's metadata (one of several messages) and validation are left as JSON objects
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CloudAccountComponent {
     /// The `type` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -321,6 +332,7 @@ pub struct CloudAccountComponent {
 
 /// The `CloudAccountComponentType` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CloudAccountComponentType {
     /// `COMPONENT_UNSPECIFIED`
     ComponentUnspecified,
@@ -396,6 +408,7 @@ impl<'de> Deserialize<'de> for CloudAccountComponentType {
 ///
 /// Not stated by the vendor's documentation; inferred: fields from Sysdig's own Terraform provider (sysdiglabs/terraform-provider-sysdig, sysdig/internal/client/v2/cloudauth/go/cloud_account.pb.go, message AccountFeature, whose comment is the page's description; cloudauth_account_feature.go decodes it with protobuf's JSON mapping); the page shows no schema; validation is left as a JSON object
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CloudAccountFeature {
     /// Not stated by the vendor's documentation; inferred: the Feature enum of cloud_account.pb.go, written as its name (FEATURE_SECURE_THREAT_DETECTION, ...; the featureType path parameter's values)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -425,6 +438,7 @@ pub struct CloudAccountFeature {
 ///
 /// Not stated by the vendor's documentation; inferred: shape from Sysdig's own SDK (sysdiglabs/sysdig-sdk-python, sdcclient/secure/_falco_rules_files_old.py, get_user_falco_rules and set_user_falco_rules read customFalcoRulesFiles of the GET and PUT responses); the page shows no schema
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CustomFalcoRulesFiles {
     /// A set of falco rules files.
     #[serde(rename = "customFalcoRulesFiles")]
@@ -436,6 +450,7 @@ pub struct CustomFalcoRulesFiles {
 ///
 /// Not stated by the vendor's documentation; inferred: shape from Sysdig's own SDK (sysdiglabs/sysdig-sdk-python, sdcclient/secure/_falco_rules_files_old.py, get_default_falco_rules_files reads this response's defaultFalcoRulesFiles); the page shows no schema
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DefaultFalcoRulesFiles {
     /// A set of falco rules files.
     #[serde(rename = "defaultFalcoRulesFiles")]
@@ -445,6 +460,7 @@ pub struct DefaultFalcoRulesFiles {
 
 /// The `DeleteCapturesStatusItem` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DeleteCapturesStatusItem {
     /// `requested`
     Requested,
@@ -530,6 +546,7 @@ impl<'de> Deserialize<'de> for DeleteCapturesStatusItem {
 
 /// The `DirectVulnerabilityType` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DirectVulnerabilityType {
     /// `os`
     Os,
@@ -595,6 +612,7 @@ impl<'de> Deserialize<'de> for DirectVulnerabilityType {
 
 /// The media types [`Client::download_report`](crate::Client::download_report) (`GET /api/reporting/v1/{domain}/reports/{fileId}`) can answer with; the request asks for one in its `Accept` header. Choose it with [`DownloadReport::accept`](crate::operations::DownloadReport::accept); without that, the request asks for `text/csv`, the first the spec lists (the `Default`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum DownloadReportAccept {
     /// `text/csv`, the default: what the request asks for unless told otherwise.
     #[default]
@@ -618,6 +636,7 @@ impl DownloadReportAccept {
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's sample response (a syslog integration; other target types presumably carry other fields)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EventsForwardingConnectionInfo {
     /// The `ServiceURL` property.
     #[serde(rename = "ServiceURL")]
@@ -631,6 +650,7 @@ pub struct EventsForwardingConnectionInfo {
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's sample response
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EventsForwardingIntegration {
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -659,6 +679,7 @@ pub struct EventsForwardingIntegration {
 
 /// Not stated by the vendor's documentation; inferred: fields from EVIDENCE.md (Sysdig Secure via IBM) \[V]: {id, version, name, items: {items: \[string]}, append}; the page shows no schema and no required fields
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FalcoList {
     /// Not stated by the vendor's documentation; inferred: type not stated; integer chosen
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -679,6 +700,7 @@ pub struct FalcoList {
 
 /// Not stated by the vendor's documentation; inferred: shape {items: \[string]} from EVIDENCE.md (Sysdig Secure via IBM) \[V]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FalcoListItems {
     /// The `items` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -689,6 +711,7 @@ pub struct FalcoListItems {
 ///
 /// Not stated by the vendor's documentation; inferred: fields and types from Sysdig's own Terraform provider (sysdiglabs/terraform-provider-sysdig, sysdig/internal/client/v2/model.go, type Macro, which macros.go decodes from POST /api/secure/falco/macros and GET and PUT /api/secure/falco/macros/{id}); the page shows no schema
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FalcoMacro {
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -715,6 +738,7 @@ pub struct FalcoMacro {
 ///
 /// Not stated by the vendor's documentation; inferred: fields and types from sysdig/internal/client/v2/model.go (type MacroCondition) of Sysdig's Terraform provider
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FalcoMacroCondition {
     /// The `condition` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -725,6 +749,7 @@ pub struct FalcoMacroCondition {
 ///
 /// Not stated by the vendor's documentation; inferred: fields and types from Sysdig's own Terraform provider (sysdiglabs/terraform-provider-sysdig, sysdig/internal/client/v2/model.go, type Rule, which rules.go decodes from POST /api/secure/rules, GET and PUT /api/secure/rules/{id} and, as an array, GET /api/secure/rules/groups); the page shows no schema
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FalcoRule {
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -750,6 +775,7 @@ pub struct FalcoRule {
 ///
 /// Not stated by the vendor's documentation; inferred: fields and types from sysdig/internal/client/v2/model.go (type Condition) of Sysdig's Terraform provider
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FalcoRuleCondition {
     /// The `condition` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -763,6 +789,7 @@ pub struct FalcoRuleCondition {
 ///
 /// Not stated by the vendor's documentation; inferred: fields and types from sysdig/internal/client/v2/model.go (type Details) of Sysdig's Terraform provider, which names the rule types CONTAINER, FALCO, FILESYSTEM, NETWORK, PROCESS, SYSCALL and the STATEFUL_* ones
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FalcoRuleDetails {
     /// The `ruleType` property.
     #[serde(rename = "ruleType")]
@@ -829,6 +856,7 @@ pub struct FalcoRuleDetails {
 ///
 /// Not stated by the vendor's documentation; inferred: fields from sysdig/internal/client/v2/model.go (type Exception) of Sysdig's Terraform provider, where all but name are any value
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FalcoRuleException {
     /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -848,6 +876,7 @@ pub struct FalcoRuleException {
 ///
 /// Not stated by the vendor's documentation; inferred: fields from sdcclient/secure/_falco_rules_files_old.py (get_default_falco_rules_files documents name and variants); types chosen (see each field)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FalcoRulesFile {
     /// Not stated by the vendor's documentation; inferred: type chosen: string, the file's name (the SDK shows falco_rules.yaml)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -861,6 +890,7 @@ pub struct FalcoRulesFile {
 ///
 /// Not stated by the vendor's documentation; inferred: fields from sdcclient/secure/_falco_rules_files_old.py (get_default_falco_rules_files documents requiredEngineVersion and content); types from its example
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FalcoRulesFileVariant {
     /// The minimum falco engine version that can read this file.
     ///
@@ -877,6 +907,7 @@ pub struct FalcoRulesFileVariant {
 ///
 /// Not stated by the vendor's documentation; inferred: fields from sdcclient/secure/_falco_rules_files_old.py (get_default_falco_rules_files documents tag, files and defaultPolicies); types chosen (see each field)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FalcoRulesFiles {
     /// Not stated by the vendor's documentation; inferred: type chosen: string, a tag that identifies this set of rules (the SDK shows v1.5.9)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -892,6 +923,7 @@ pub struct FalcoRulesFiles {
 
 /// The `GetImageVulnsComparisonStatus` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum GetImageVulnsComparisonStatus {
     /// `New`
     New,
@@ -957,6 +989,7 @@ impl<'de> Deserialize<'de> for GetImageVulnsComparisonStatus {
 
 /// The `GetRulePolicyMappingsOrigin` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum GetRulePolicyMappingsOrigin {
     /// `Secure UI`
     SecureUi,
@@ -1038,6 +1071,7 @@ impl<'de> Deserialize<'de> for GetRulePolicyMappingsOrigin {
 
 /// The `ImageContentSortBy` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ImageContentSortBy {
     /// `package`
     Package,
@@ -1155,6 +1189,7 @@ impl<'de> Deserialize<'de> for ImageContentSortBy {
 
 /// The `ImageContentType` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ImageContentType {
     /// `os`
     Os,
@@ -1234,6 +1269,7 @@ impl<'de> Deserialize<'de> for ImageContentType {
 ///
 /// Not stated by the vendor's documentation; inferred: fields from Sysdig's own SDK (sysdiglabs/sysdig-sdk-python, sdcclient/_scanning.py, get_image_scanning_results, which reads imageDigest, imageId, status, nStop, nWarn, at and results of this response); the page shows no schema; types chosen (see each field)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ImagePolicyEvaluation {
     /// Not stated by the vendor's documentation; inferred: type chosen: string, the digest the path takes
     #[serde(rename = "imageDigest")]
@@ -1266,6 +1302,7 @@ pub struct ImagePolicyEvaluation {
 ///
 /// Not stated by the vendor's documentation; inferred: fields from sdcclient/_scanning.py (get_image_scanning_results reads policyId, policyName, nStop, nWarn and gateResults of each result); types chosen (see each field)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ImagePolicyEvaluationResult {
     /// Not stated by the vendor's documentation; inferred: type chosen: string, compared with the SDK's policy_id string
     #[serde(rename = "policyId")]
@@ -1291,6 +1328,7 @@ pub struct ImagePolicyEvaluationResult {
 
 /// Not stated by the vendor's documentation; inferred: shape from sdcclient/_scanning.py (get_image_scanning_results reads ruleResults of each gate result)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ImagePolicyGateResult {
     /// The `ruleResults` property.
     #[serde(rename = "ruleResults")]
@@ -1300,6 +1338,7 @@ pub struct ImagePolicyGateResult {
 
 /// Not stated by the vendor's documentation; inferred: fields from sdcclient/_scanning.py (get_image_scanning_results reads gateAction, compared with warn and stop, and checkOutput of each rule result); types chosen: strings
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ImagePolicyRuleResult {
     /// Not stated by the vendor's documentation; inferred: type chosen: string; the SDK compares it with warn and stop
     #[serde(rename = "gateAction")]
@@ -1313,6 +1352,7 @@ pub struct ImagePolicyRuleResult {
 
 /// The `ListCapturesOrder` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ListCapturesOrder {
     /// `asc`
     Asc,
@@ -1374,6 +1414,7 @@ impl<'de> Deserialize<'de> for ListCapturesOrder {
 
 /// The `ListCapturesSort` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ListCapturesSort {
     /// `date_requested`
     DateRequested,
@@ -1447,6 +1488,7 @@ impl<'de> Deserialize<'de> for ListCapturesSort {
 
 /// The `ListCloudAccountsProvider` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ListCloudAccountsProvider {
     /// `PROVIDER_UNSPECIFIED`
     ProviderUnspecified,
@@ -1516,6 +1558,7 @@ impl<'de> Deserialize<'de> for ListCloudAccountsProvider {
 
 /// The `ListFalcoFiltersSource` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ListFalcoFiltersSource {
     /// `syscall`
     Syscall,
@@ -1589,6 +1632,7 @@ impl<'de> Deserialize<'de> for ListFalcoFiltersSource {
 
 /// The `ListProfileGroupProfilesSortBy` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ListProfileGroupProfilesSortBy {
     /// `score`
     Score,
@@ -1658,6 +1702,7 @@ impl<'de> Deserialize<'de> for ListProfileGroupProfilesSortBy {
 
 /// The `ListProfileGroupProfilesStatusItem` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ListProfileGroupProfilesStatusItem {
     /// `FINALIZED`
     Finalized,
@@ -1719,6 +1764,7 @@ impl<'de> Deserialize<'de> for ListProfileGroupProfilesStatusItem {
 
 /// The `ListRuleSummariesPolicyType` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ListRuleSummariesPolicyType {
     /// `falco`
     Falco,
@@ -1808,6 +1854,7 @@ impl<'de> Deserialize<'de> for ListRuleSummariesPolicyType {
 
 /// The `ListScanningResultsSort` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ListScanningResultsSort {
     /// `desc`
     Desc,
@@ -1869,6 +1916,7 @@ impl<'de> Deserialize<'de> for ListScanningResultsSort {
 
 /// The `ListScanningResultsSortBy` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ListScanningResultsSortBy {
     /// `repository`
     Repository,
@@ -1938,6 +1986,7 @@ impl<'de> Deserialize<'de> for ListScanningResultsSortBy {
 
 /// The `ListSecureEventsSpecialCategories` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ListSecureEventsSpecialCategories {
     /// `exclude_simulation`
     ExcludeSimulation,
@@ -1999,6 +2048,7 @@ impl<'de> Deserialize<'de> for ListSecureEventsSpecialCategories {
 
 /// The `NetworkTopologyKind` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum NetworkTopologyKind {
     /// `Service`
     Service,
@@ -2078,6 +2128,7 @@ impl<'de> Deserialize<'de> for NetworkTopologyKind {
 ///
 /// Not stated by the vendor's documentation; inferred: fields from Sysdig's own SDK (sysdiglabs/sysdig-sdk-python, sdcclient/_secure.py, the profile documented in __get_matched_profileIDs); the page shows no schema; types chosen from the SDK's placeholder values (see each field)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Profile {
     /// Not stated by the vendor's documentation; inferred: type chosen: integer (the SDK shows 0)
     #[serde(rename = "profileGroupId")]
@@ -2135,6 +2186,7 @@ pub struct Profile {
 ///
 /// Not stated by the vendor's documentation; inferred: fields from Sysdig's own SDK (sysdiglabs/sysdig-sdk-python, sdcclient/_secure.py, get_image_profile documents this response as offset, limit, canLoadMore and profiles); the page shows no schema; types chosen (see each field)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ProfileList {
     /// Not stated by the vendor's documentation; inferred: type chosen: integer (the SDK shows 0)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2155,6 +2207,7 @@ pub struct ProfileList {
 ///
 /// Not stated by the vendor's documentation; inferred: fields from sdcclient/_secure.py (the proposals documented in __get_matched_profileIDs); types chosen (see each field)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ProfileProposal {
     /// The `subcategories` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2166,6 +2219,7 @@ pub struct ProfileProposal {
 
 /// Not stated by the vendor's documentation; inferred: fields from sdcclient/_secure.py (the subcategories documented in __get_matched_profileIDs); types chosen (see each field)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ProfileProposalSubcategory {
     /// Not stated by the vendor's documentation; inferred: type chosen: string
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2185,6 +2239,7 @@ pub struct ProfileProposalSubcategory {
 
 /// The `ReportDomain` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ReportDomain {
     /// `scanning`
     Scanning,
@@ -2242,6 +2297,7 @@ impl<'de> Deserialize<'de> for ReportDomain {
 
 /// The `ReportType` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ReportType {
     /// `vulnerabilities`
     Vulnerabilities,
@@ -2305,6 +2361,7 @@ impl<'de> Deserialize<'de> for ReportType {
 ///
 /// Not stated by the vendor's documentation; inferred: fields and types from sysdig/internal/client/v2/model.go (types Containers, ReadWritePaths, ReadPaths, TCPListenPorts, UDPListenPorts, Processes and Syscalls, which all have this shape) of Sysdig's Terraform provider
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RuleMatchList {
     /// The `items` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2319,6 +2376,7 @@ pub struct RuleMatchList {
 ///
 /// Not stated by the vendor's documentation; inferred: fields and types from sysdig/internal/client/v2/model.go (type RuntimePolicyRule) of Sysdig's Terraform provider
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RuntimePolicyRule {
     /// Not stated by the vendor's documentation; inferred: a FlexInt in model.go, which reads a number or a string, so any JSON
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2362,6 +2420,7 @@ pub struct RuntimePolicyRule {
 ///
 /// Not stated by the vendor's documentation; inferred: fields from Sysdig's own SDK (sysdiglabs/sysdig-sdk-python, sdcclient/secure/scanning/_alerts.py): the alerts it creates and updates carry these fields, and it reads alertId from the created alert and from each listed alert; the page shows no schema; types chosen (see each field)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ScanningAlert {
     /// Not stated by the vendor's documentation; inferred: type chosen: string, the alert id the path takes
     #[serde(rename = "alertId")]
@@ -2407,6 +2466,7 @@ pub struct ScanningAlert {
 
 /// A page of scanning alerts (shape from EVIDENCE.md \[V])
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ScanningAlertList {
     /// Not stated by the vendor's documentation; inferred: EVIDENCE.md names the field but not its type; an array of alerts, each a ScanningAlert as Sysdig's own SDK (sysdiglabs/sysdig-sdk-python, sdcclient/secure/scanning/_alerts.py, list_alerts) reads alertId of each
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2421,6 +2481,7 @@ pub struct ScanningAlertList {
 ///
 /// Not stated by the vendor's documentation; inferred: fields from sdcclient/secure/scanning/_alerts.py (each element of the repositories it sends); strings as the SDK sends them
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ScanningAlertRepository {
     /// The `registry` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2437,6 +2498,7 @@ pub struct ScanningAlertRepository {
 ///
 /// Not stated by the vendor's documentation; inferred: fields from sdcclient/secure/scanning/_alerts.py (the triggers object it sends); booleans as the SDK sends them
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ScanningAlertTriggers {
     /// The `unscanned` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2459,6 +2521,7 @@ pub struct ScanningAlertTriggers {
 ///
 /// Not stated by the vendor's documentation; inferred: fields from Sysdig's own SDK (sysdiglabs/sysdig-sdk-python, sdcclient/_scanning.py): add_policy sends name, comment, rules, version and policyBundleId, and get_policy finds a policy in list_policies' array by its id; the page shows no schema; types chosen (see each field)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ScanningPolicy {
     /// Not stated by the vendor's documentation; inferred: type chosen: string, compared with the policy id the SDK puts in the path
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2483,6 +2546,7 @@ pub struct ScanningPolicy {
 
 /// Paging metadata of the scanning alerts list (shape from EVIDENCE.md \[V])
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ScanningResponseMetadata {
     /// Not stated by the vendor's documentation; inferred: EVIDENCE.md names the field but not its type; string, as the cursor query parameter is an opaque string
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2491,6 +2555,7 @@ pub struct ScanningResponseMetadata {
 
 /// Not stated by the vendor's documentation; inferred: fields from EVIDENCE.md (Sysdig Secure) \[V] (sysdig-sdk-python lists them); the page shows no schema; types chosen (see each field)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SecureEvent {
     /// Not stated by the vendor's documentation; inferred: field from EVIDENCE.md (Sysdig Secure) \[V]; type chosen: string (the page's eventId example is a hex string)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2528,6 +2593,7 @@ pub struct SecureEvent {
 
 /// Not stated by the vendor's documentation; inferred: fields from EVIDENCE.md (Sysdig Secure) \[V]; the page shows no schema; types chosen (see each field)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SecureEventContent {
     /// Not stated by the vendor's documentation; inferred: field from EVIDENCE.md (Sysdig Secure) \[V]; type chosen: boolean
     #[serde(rename = "falsePositive")]
@@ -2557,6 +2623,7 @@ pub struct SecureEventContent {
 ///
 /// Not stated by the vendor's documentation; inferred: shape {data: \[event], page: {prev, next, total}} from EVIDENCE.md (Sysdig Secure) \[V]; the page shows no schema; description ours
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SecureEventsPage {
     /// Not stated by the vendor's documentation; inferred: field from EVIDENCE.md (Sysdig Secure) \[V]; an array of events
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2568,6 +2635,7 @@ pub struct SecureEventsPage {
 
 /// Not stated by the vendor's documentation; inferred: fields prev, next, total from EVIDENCE.md (Sysdig Secure) \[V]; types chosen (see each field); the page's feed description explains prev and next
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SecureEventsPageInfo {
     /// Not stated by the vendor's documentation; inferred: field from EVIDENCE.md (Sysdig Secure) \[V]; type chosen: string, a cursor for the cursor parameter
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2584,6 +2652,7 @@ pub struct SecureEventsPageInfo {
 ///
 /// Not stated by the vendor's documentation; inferred: fields and types from Sysdig's own Terraform provider (sysdiglabs/terraform-provider-sysdig, sysdig/internal/client/v2/model.go, type Policy, which policies.go decodes from POST, GET and PUT /api/v2/policies and GET /api/v2/policies/{id}); the page shows no schema
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SecurityPolicy {
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2647,6 +2716,7 @@ pub struct SecurityPolicy {
 ///
 /// Not stated by the vendor's documentation; inferred: fields and types from sysdig/internal/client/v2/model.go (type Action) of Sysdig's Terraform provider; Sysdig's SDK (sdcclient/secure/_policy_v2.py) names the types POLICY_ACTION_STOP, POLICY_ACTION_PAUSE, POLICY_ACTION_KILL and POLICY_ACTION_CAPTURE
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SecurityPolicyAction {
     /// The `type` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2689,6 +2759,7 @@ pub struct SecurityPolicyAction {
 ///
 /// Not stated by the vendor's documentation; inferred: fields and types from sysdig/internal/client/v2/model.go (type PolicyRule) of Sysdig's Terraform provider
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SecurityPolicyRule {
     /// The `ruleName` property.
     #[serde(rename = "ruleName")]
@@ -2703,6 +2774,7 @@ pub struct SecurityPolicyRule {
 ///
 /// Not stated by the vendor's documentation; inferred: fields from sysdig/internal/client/v2/model.go (type PolicyRulesComposite) of Sysdig's Terraform provider, which composite_policies.go decodes from POST /api/v2/policies/batch
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SecurityPolicyWithRules {
     /// A runtime security policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2714,6 +2786,7 @@ pub struct SecurityPolicyWithRules {
 
 /// The `SortMethod` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SortMethod {
     /// `desc`
     Desc,
@@ -2775,6 +2848,7 @@ impl<'de> Deserialize<'de> for SortMethod {
 
 /// The `UpdateCloudAccountFeatureFeatureType` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateCloudAccountFeatureFeatureType {
     /// `FEATURE_UNSPECIFIED`
     FeatureUnspecified,
@@ -2854,6 +2928,7 @@ impl<'de> Deserialize<'de> for UpdateCloudAccountFeatureFeatureType {
 ///
 /// Not stated by the vendor's documentation; inferred: fields from Sysdig's own SDK (sysdiglabs/sysdig-sdk-python, sdcclient/_scanning.py): add_vulnerability_exception and update_vulnerability_exception send id, gate, is_busy, trigger_id, enabled, notes and expiration_date, and read trigger_id back; the page shows no schema; types chosen (see each field)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VulnException {
     /// Not stated by the vendor's documentation; inferred: type chosen: string, the vulnId the path takes
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2882,6 +2957,7 @@ pub struct VulnException {
 ///
 /// Not stated by the vendor's documentation; inferred: fields from Sysdig's own SDK (sysdiglabs/sysdig-sdk-python, sdcclient/_scanning.py): add_vulnerability_exception_bundle sends version, name and comment, and get_vulnerability_exception_bundle reads the list's items; the page shows no schema; types chosen (see each field)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VulnExceptionList {
     /// Not stated by the vendor's documentation; inferred: type chosen: string (the SDK sends '1_0')
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2899,6 +2975,7 @@ pub struct VulnExceptionList {
 
 /// The `VulnerabilitySortBy` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VulnerabilitySortBy {
     /// `vuln`
     Vuln,
@@ -3008,6 +3085,7 @@ pub type VulnerabilitySummary = std::collections::BTreeMap<
 
 /// The `VulnerabilityType` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VulnerabilityType {
     /// `os`
     Os,

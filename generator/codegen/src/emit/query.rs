@@ -56,6 +56,7 @@ fn language(language: &QueryLanguage) -> TokenStream {
     quote! {
         #field_doc
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum #field {
             #( #variants, )*
         }

@@ -11,7 +11,7 @@ use crate::ir::{
 
 pub(crate) fn types(api: &Api) -> TokenStream {
     let module_doc = inner_doc_attrs(&format!(
-        "Request and response types of the {}.\n\nObjects ignore fields they do not know, and string and integer enums keep values they do not know in an `Unknown` variant, so a vendor adding either never breaks decoding.",
+        "Request and response types of the {}.\n\nObjects ignore fields they do not know, and string and integer enums keep values they do not know in an `Unknown` variant, so a vendor adding either never breaks decoding.\n\nEvery type can grow without breaking your code: structs and enums are `#[non_exhaustive]`. Build a struct with `new(..)`, which takes its required fields (every optional field is `None`), or with `default()` when it has no required field, then assign the other fields, which are public: `let mut value = T::default(); value.name = Some(..);`. A `match` on an enum needs a `_` arm. An optional field or an enum value added to the spec is then a compatible release; a required field added changes `new(..)`, so it is a breaking one.",
         api.title
     ));
     let defs = api.types.iter().map(type_def);
@@ -39,13 +39,17 @@ fn type_def(def: &TypeDef) -> TokenStream {
             } else {
                 TokenStream::new()
             };
+            let constructor = constructor(&def.name, fields);
             let fields = fields.iter().map(field);
             quote! {
                 #doc
                 #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+                #[non_exhaustive]
                 pub struct #name {
                     #( #fields )*
                 }
+
+                #constructor
             }
         }
         TypeKind::StringEnum { variants } => string_enum(&doc, &name, variants),
@@ -94,6 +98,7 @@ fn media_types(
     quote! {
         #doc
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+        #[non_exhaustive]
         pub enum #name {
             #( #declarations, )*
         }
@@ -207,6 +212,7 @@ fn responses(
         quote! {
             #doc
             #[derive(Debug, Clone, PartialEq)]
+            #[non_exhaustive]
             pub enum #name {
                 #( #declarations, )*
                 /// A JSON body that fits none of the declared ones (or came with a status the
@@ -229,6 +235,7 @@ fn responses(
         quote! {
             #doc
             #[derive(Debug, Clone, PartialEq)]
+            #[non_exhaustive]
             pub enum #name {
                 #( #declarations, )*
             }
@@ -242,6 +249,56 @@ fn responses(
                         #( #codes )*
                         #rest
                     }
+                }
+            }
+        }
+    }
+}
+
+/// `new(..)` for a struct with required fields: one argument per required field, in
+/// declaration order, every optional field `None`. Structs are `#[non_exhaustive]`, so this
+/// (or `Default` when no field is required) is how other crates build one; an optional field
+/// added later leaves it unchanged, a required one changes its signature, as it should.
+fn constructor(name: &str, fields: &[Field]) -> TokenStream {
+    let required: Vec<&Field> = fields.iter().filter(|f| f.required).collect();
+    if required.is_empty() {
+        return TokenStream::new();
+    }
+    let params = required.iter().map(|f| {
+        let arg = ident(&f.rust_name);
+        let inner = type_tokens(&f.ty, &TokenStream::new());
+        let ty = if f.is_option() {
+            quote! { Option<#inner> }
+        } else {
+            inner
+        };
+        quote! { #arg: #ty }
+    });
+    let inits = fields.iter().map(|f| {
+        let field = ident(&f.rust_name);
+        match (f.required, f.boxed, f.is_option()) {
+            (false, _, _) => quote! { #field: None },
+            (true, false, _) => quote! { #field },
+            (true, true, false) => quote! { #field: Box::new(#field) },
+            (true, true, true) => quote! { #field: #field.map(Box::new) },
+        }
+    });
+    let many = if required.len() > 7 {
+        quote! { #[allow(clippy::too_many_arguments)] }
+    } else {
+        TokenStream::new()
+    };
+    let doc = doc_attrs(Some(&format!(
+        "Builds a `{name}` from its required fields, every optional field `None`; assign those afterwards (the fields are public)."
+    )));
+    let ty = ident(name);
+    quote! {
+        impl #ty {
+            #doc
+            #many
+            pub fn new(#( #params ),*) -> Self {
+                Self {
+                    #( #inits, )*
                 }
             }
         }
@@ -300,6 +357,7 @@ fn string_enum(doc: &TokenStream, name: &proc_macro2::Ident, variants: &[Variant
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum #name {
             #( #[doc = #variant_docs] #names, )*
             /// A value this version of the client does not know; it is kept as sent.
@@ -366,6 +424,7 @@ fn int_enum(doc: &TokenStream, name: &proc_macro2::Ident, variants: &[IntVariant
     quote! {
         #doc
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum #name {
             #( #[doc = #variant_docs] #names, )*
             /// A value this version of the client does not know; it is kept as sent.
@@ -479,6 +538,7 @@ fn union(
         #doc
         #[derive(Debug, Clone, PartialEq)]
         #[allow(clippy::large_enum_variant)]
+        #[non_exhaustive]
         pub enum #name {
             #( #[doc = #variant_docs] #names(#types), )*
             /// A value that none of the alternatives this version of the client knows takes;

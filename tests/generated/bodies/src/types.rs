@@ -3,11 +3,14 @@
 //! Request and response types of the Bodies fixture.
 //!
 //! Objects ignore fields they do not know, and string and integer enums keep values they do not know in an `Unknown` variant, so a vendor adding either never breaks decoding.
+//!
+//! Every type can grow without breaking your code: structs and enums are `#[non_exhaustive]`. Build a struct with `new(..)`, which takes its required fields (every optional field is `None`), or with `default()` when it has no required field, then assign the other fields, which are public: `let mut value = T::default(); value.name = Some(..);`. A `match` on an enum needs a `_` arm. An optional field or an enum value added to the spec is then a compatible release; a required field added changes `new(..)`, so it is a breaking one.
 
 use serde::{Deserialize, Serialize};
 
 /// The `AddDocumentRequest` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AddDocumentRequest {
     /// The `file` property.
     pub file: clientgen_runtime::FilePart,
@@ -19,8 +22,20 @@ pub struct AddDocumentRequest {
     pub title: Option<String>,
 }
 
+impl AddDocumentRequest {
+    /// Builds a `AddDocumentRequest` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(file: clientgen_runtime::FilePart) -> Self {
+        Self {
+            file,
+            pages: None,
+            title: None,
+        }
+    }
+}
+
 /// The media types [`Client::export_record`](crate::Client::export_record) (`GET /pets/{id}/record`) can answer with; the request asks for one in its `Accept` header. Choose it with [`ExportRecord::accept`](crate::operations::ExportRecord::accept); without that, the request asks for `text/csv`, the first the spec lists (the `Default`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum ExportRecordAccept {
     /// `text/csv`, the default: what the request asks for unless told otherwise.
     #[default]
@@ -44,13 +59,22 @@ impl ExportRecordAccept {
 
 /// The `Health` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Health {
     /// The `status` property.
     pub status: String,
 }
 
+impl Health {
+    /// Builds a `Health` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(status: String) -> Self {
+        Self { status }
+    }
+}
+
 /// The `Job` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Job {
     /// The `id` property.
     pub id: String,
@@ -59,8 +83,16 @@ pub struct Job {
     pub state: Option<String>,
 }
 
+impl Job {
+    /// Builds a `Job` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(id: String) -> Self {
+        Self { id, state: None }
+    }
+}
+
 /// The `JobRequest` schema.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct JobRequest {
     /// The `kind` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -69,6 +101,7 @@ pub struct JobRequest {
 
 /// The `NewPet` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct NewPet {
     /// The `name` property.
     pub name: String,
@@ -77,15 +110,31 @@ pub struct NewPet {
     pub tag: Option<String>,
 }
 
+impl NewPet {
+    /// Builds a `NewPet` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(name: String) -> Self {
+        Self { name, tag: None }
+    }
+}
+
 /// The `NotFound` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct NotFound {
     /// The `resource` property.
     pub resource: String,
 }
 
+impl NotFound {
+    /// Builds a `NotFound` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(resource: String) -> Self {
+        Self { resource }
+    }
+}
+
 /// The `Pet` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Pet {
     /// The `id` property.
     pub id: i64,
@@ -96,8 +145,16 @@ pub struct Pet {
     pub tag: Option<String>,
 }
 
+impl Pet {
+    /// Builds a `Pet` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(id: i64, name: String) -> Self {
+        Self { id, name, tag: None }
+    }
+}
+
 /// The `PhotoMetadata` schema.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PhotoMetadata {
     /// The `taken_at` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -109,6 +166,7 @@ pub struct PhotoMetadata {
 
 /// The `Problem` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Problem {
     /// The `title` property.
     pub title: String,
@@ -117,8 +175,16 @@ pub struct Problem {
     pub detail: Option<String>,
 }
 
+impl Problem {
+    /// Builds a `Problem` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(title: String) -> Self {
+        Self { title, detail: None }
+    }
+}
+
 /// The `SearchForm` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SearchForm {
     /// The `query` property.
     pub query: String,
@@ -139,8 +205,23 @@ pub struct SearchForm {
     pub window: Option<SearchFormWindow>,
 }
 
+impl SearchForm {
+    /// Builds a `SearchForm` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(query: String) -> Self {
+        Self {
+            query,
+            tags: None,
+            ids: None,
+            labels: None,
+            owner: None,
+            window: None,
+        }
+    }
+}
+
 /// The `SearchFormOwner` schema.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SearchFormOwner {
     /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -152,6 +233,7 @@ pub struct SearchFormOwner {
 
 /// The `SearchFormOwnerAddress` schema.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SearchFormOwnerAddress {
     /// The `city` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -160,6 +242,7 @@ pub struct SearchFormOwnerAddress {
 
 /// The `SearchFormWindow` schema.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SearchFormWindow {
     /// The `from` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -171,6 +254,7 @@ pub struct SearchFormWindow {
 
 /// The `SendFeedbackRequest` schema.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SendFeedbackRequest {
     /// The `score` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -182,6 +266,7 @@ pub struct SendFeedbackRequest {
 
 /// The success responses of [`Client::start_job`](crate::Client::start_job) (`POST /jobs`), by status.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum StartJobResponse {
     /// `202`: The job was queued.
     Accepted(Job),
@@ -207,13 +292,22 @@ impl clientgen_runtime::SuccessBody for StartJobResponse {
 
 /// The `Upload` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Upload {
     /// The `count` property.
     pub count: i64,
 }
 
+impl Upload {
+    /// Builds a `Upload` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(count: i64) -> Self {
+        Self { count }
+    }
+}
+
 /// The `UploadPhotosRequest` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UploadPhotosRequest {
     /// The main photo.
     pub avatar: clientgen_runtime::FilePart,
@@ -236,15 +330,39 @@ pub struct UploadPhotosRequest {
     pub metadata: Option<PhotoMetadata>,
 }
 
+impl UploadPhotosRequest {
+    /// Builds a `UploadPhotosRequest` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(avatar: clientgen_runtime::FilePart, caption: String) -> Self {
+        Self {
+            avatar,
+            thumbnail: None,
+            attachments: None,
+            caption,
+            tags: None,
+            rating: None,
+            metadata: None,
+        }
+    }
+}
+
 /// The `UpsertPetCreated` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpsertPetCreated {
     /// The `job_id` property.
     pub job_id: String,
 }
 
+impl UpsertPetCreated {
+    /// Builds a `UpsertPetCreated` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(job_id: String) -> Self {
+        Self { job_id }
+    }
+}
+
 /// The error responses of [`Client::upsert_pet`](crate::Client::upsert_pet) (`PUT /pets/{id}`), by status.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpsertPetError {
     /// `400`: The pet is not valid.
     BadRequest(ValidationProblem),
@@ -290,6 +408,7 @@ impl clientgen_runtime::ErrorBody for UpsertPetError {
 
 /// The success responses of [`Client::upsert_pet`](crate::Client::upsert_pet) (`PUT /pets/{id}`), by status.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpsertPetResponse {
     /// `200`: The pet was replaced.
     Ok(Pet),
@@ -314,7 +433,15 @@ impl clientgen_runtime::SuccessBody for UpsertPetResponse {
 
 /// The `ValidationProblem` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ValidationProblem {
     /// The `errors` property.
     pub errors: Vec<String>,
+}
+
+impl ValidationProblem {
+    /// Builds a `ValidationProblem` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(errors: Vec<String>) -> Self {
+        Self { errors }
+    }
 }

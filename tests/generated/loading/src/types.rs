@@ -3,11 +3,14 @@
 //! Request and response types of the Loading 👍.
 //!
 //! Objects ignore fields they do not know, and string and integer enums keep values they do not know in an `Unknown` variant, so a vendor adding either never breaks decoding.
+//!
+//! Every type can grow without breaking your code: structs and enums are `#[non_exhaustive]`. Build a struct with `new(..)`, which takes its required fields (every optional field is `None`), or with `default()` when it has no required field, then assign the other fields, which are public: `let mut value = T::default(); value.name = Some(..);`. A `match` on an enum needs a `_` arm. An optional field or an enum value added to the spec is then a compatible release; a required field added changes `new(..)`, so it is a breaking one.
 
 use serde::{Deserialize, Serialize};
 
 /// A JSON Schema-like document: it has a property named `$ref`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Document {
     /// The reference the document holds.
     #[serde(rename = "$ref")]
@@ -24,4 +27,17 @@ pub struct Document {
     /// The `links` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<std::collections::BTreeMap<String, String>>,
+}
+
+impl Document {
+    /// Builds a `Document` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(r#ref: String) -> Self {
+        Self {
+            r#ref,
+            title: None,
+            size: None,
+            offset: None,
+            links: None,
+        }
+    }
 }

@@ -3,11 +3,14 @@
 //! Request and response types of the Multi-file.
 //!
 //! Objects ignore fields they do not know, and string and integer enums keep values they do not know in an `Unknown` variant, so a vendor adding either never breaks decoding.
+//!
+//! Every type can grow without breaking your code: structs and enums are `#[non_exhaustive]`. Build a struct with `new(..)`, which takes its required fields (every optional field is `None`), or with `default()` when it has no required field, then assign the other fields, which are public: `let mut value = T::default(); value.name = Some(..);`. A `match` on an enum needs a `_` arm. An optional field or an enum value added to the spec is then a compatible release; a required field added changes `new(..)`, so it is a breaking one.
 
 use serde::{Deserialize, Serialize};
 
 /// The `Currency` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Currency {
     /// `EUR`
     Eur,
@@ -69,6 +72,7 @@ impl<'de> Deserialize<'de> for Currency {
 
 /// The `Customer` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Customer {
     /// The `name` property.
     pub name: String,
@@ -81,8 +85,20 @@ pub struct Customer {
     pub last_order: Option<Box<Order>>,
 }
 
+impl Customer {
+    /// Builds a `Customer` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(name: String) -> Self {
+        Self {
+            name,
+            orders: None,
+            last_order: None,
+        }
+    }
+}
+
 /// The `Errors` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Errors {
     /// The `message` property.
     pub message: String,
@@ -91,8 +107,16 @@ pub struct Errors {
     pub code: Option<i64>,
 }
 
+impl Errors {
+    /// Builds a `Errors` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(message: String) -> Self {
+        Self { message, code: None }
+    }
+}
+
 /// The `Money` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Money {
     /// The amount in the currency's smallest unit, as decimal text.
     pub amount: String,
@@ -100,8 +124,16 @@ pub struct Money {
     pub currency: Currency,
 }
 
+impl Money {
+    /// Builds a `Money` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(amount: String, currency: Currency) -> Self {
+        Self { amount, currency }
+    }
+}
+
 /// The `Note` schema.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Note {
     /// The `text` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -113,6 +145,7 @@ pub type Note2 = String;
 
 /// The `Order` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Order {
     /// The `id` property.
     pub id: String,
@@ -124,4 +157,16 @@ pub struct Order {
     /// A note on an order, in this file's own `Note`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<Note2>,
+}
+
+impl Order {
+    /// Builds a `Order` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(id: String, total: Money) -> Self {
+        Self {
+            id,
+            total,
+            customer: None,
+            note: None,
+        }
+    }
 }

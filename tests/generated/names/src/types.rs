@@ -3,11 +3,14 @@
 //! Request and response types of the Names API.
 //!
 //! Objects ignore fields they do not know, and string and integer enums keep values they do not know in an `Unknown` variant, so a vendor adding either never breaks decoding.
+//!
+//! Every type can grow without breaking your code: structs and enums are `#[non_exhaustive]`. Build a struct with `new(..)`, which takes its required fields (every optional field is `None`), or with `default()` when it has no required field, then assign the other fields, which are public: `let mut value = T::default(); value.name = Some(..);`. A `match` on an enum needs a `_` arm. An optional field or an enum value added to the spec is then a compatible release; a required field added changes `new(..)`, so it is a breaking one.
 
 use serde::{Deserialize, Serialize};
 
 /// The `BoxType` schema.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BoxType {
     /// Named like the prelude's `Option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16,6 +19,7 @@ pub struct BoxType {
 
 /// A schema name with plus signs.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum C {
     /// `+`
     Plus,
@@ -81,6 +85,7 @@ impl<'de> Deserialize<'de> for C {
 
 /// The `Crate` schema.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Crate {
     /// The `super` property.
     #[serde(rename = "super")]
@@ -93,6 +98,7 @@ pub type Flag = bool;
 
 /// The `Mention` schema.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Mention {
     /// The `handle` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -101,6 +107,7 @@ pub struct Mention {
 
 /// Named like the prelude's `Option`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OptionType {
     /// Named like the prelude's `String`.
     pub value: StringType,
@@ -109,8 +116,16 @@ pub struct OptionType {
     pub some: Option<VecType>,
 }
 
+impl OptionType {
+    /// Builds a `OptionType` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(value: StringType) -> Self {
+        Self { value, some: None }
+    }
+}
+
 /// Named like the prelude's `Result`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ResultType {
     /// The `ok` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -122,6 +137,7 @@ pub struct ResultType {
 
 /// Schema `self`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SelfType {
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -130,6 +146,7 @@ pub struct SelfType {
 
 /// Schema `Self`, which is `self` once in PascalCase.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SelfType2 {
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -141,6 +158,7 @@ pub struct SelfType2 {
 
 /// Enum values that collide after case conversion (ASC, asc, Asc), the empty string, values named like keywords, `Unknown` itself, signs and leading digits.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SortOrder {
     /// `ASC`
     Asc,
@@ -262,6 +280,7 @@ impl<'de> Deserialize<'de> for SortOrder {
 
 /// The `Special` schema.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Special {
     /// The `at` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -276,6 +295,7 @@ pub type Super = String;
 
 /// A schema named like a keyword, with fields named like every keyword.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Type {
     /// The `type` property.
     pub r#type: String,
@@ -379,8 +399,45 @@ pub struct Type {
     pub flag: Option<Flag>,
 }
 
+impl Type {
+    /// Builds a `Type` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(r#type: String) -> Self {
+        Self {
+            r#type,
+            r#ref: None,
+            self_: None,
+            self_2: None,
+            crate_: None,
+            super_: None,
+            r#match: None,
+            r#move: None,
+            r#async: None,
+            r#await: None,
+            r#dyn: None,
+            r#fn: None,
+            _2fa: None,
+            first_name: None,
+            first_name_2: None,
+            first_name_3: None,
+            count: None,
+            id: None,
+            plus_1: None,
+            minus_1: None,
+            foo_bar: None,
+            foo_bar_2: None,
+            asc: None,
+            asc_2: None,
+            value: None,
+            order: None,
+            sign: None,
+            flag: None,
+        }
+    }
+}
+
 /// Two schemas that are one name in PascalCase (user_profile, UserProfile).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UserProfile {
     /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -389,6 +446,7 @@ pub struct UserProfile {
 
 /// The `UserProfile2` schema.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UserProfile2 {
     /// The `display_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -397,6 +455,7 @@ pub struct UserProfile2 {
 
 /// The `UserProfile3` schema.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UserProfile3 {
     /// The `dotted` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -408,6 +467,7 @@ pub type VecType = Vec<StringType>;
 
 /// A schema name with a leading digit and a dash.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct _2faSettings {
     /// The `enabled` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -3,11 +3,14 @@
 //! Request and response types of the OpenAPI 3.1 forms.
 //!
 //! Objects ignore fields they do not know, and string and integer enums keep values they do not know in an `Unknown` variant, so a vendor adding either never breaks decoding.
+//!
+//! Every type can grow without breaking your code: structs and enums are `#[non_exhaustive]`. Build a struct with `new(..)`, which takes its required fields (every optional field is `None`), or with `default()` when it has no required field, then assign the other fields, which are public: `let mut value = T::default(); value.name = Some(..);`. A `match` on an enum needs a `_` arm. An optional field or an enum value added to the spec is then a compatible release; a required field added changes `new(..)`, so it is a breaking one.
 
 use serde::{Deserialize, Serialize};
 
 /// `allOf` with `properties` beside it: one struct with every field.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Audited {
     /// The `login` property.
     pub login: String,
@@ -18,8 +21,20 @@ pub struct Audited {
     pub auditor: String,
 }
 
+impl Audited {
+    /// Builds a `Audited` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(login: String, auditor: String) -> Self {
+        Self {
+            login,
+            audited_at: None,
+            auditor,
+        }
+    }
+}
+
 /// The `Item` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Item {
     /// The `id` property.
     pub id: i64,
@@ -69,8 +84,40 @@ pub struct Item {
     pub either: Option<serde_json::Value>,
 }
 
+impl Item {
+    /// Builds a `Item` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(
+        id: i64,
+        kind: ItemKind,
+        name: String,
+        price: f64,
+        reviewer: Option<Owner>,
+    ) -> Self {
+        Self {
+            id,
+            kind,
+            name,
+            nickname: None,
+            price,
+            legacy_note: None,
+            owner: None,
+            reviewer,
+            tags: None,
+            counts: None,
+            links: None,
+            status: None,
+            template: None,
+            approver: None,
+            shape: None,
+            header_names: None,
+            either: None,
+        }
+    }
+}
+
 /// `const` is a one-value enum.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ItemKind {
     /// `item`
     Item,
@@ -129,6 +176,7 @@ impl<'de> Deserialize<'de> for ItemKind {
 /// `type: object` beside `oneOf`: the union.
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum ItemShape {
     /// The `Team` alternative.
     Team(Team),
@@ -172,13 +220,22 @@ pub type Maybe = Owner;
 
 /// The `Owner` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Owner {
     /// The `login` property.
     pub login: String,
 }
 
+impl Owner {
+    /// Builds a `Owner` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(login: String) -> Self {
+        Self { login }
+    }
+}
+
 /// The `Status` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Status {
     /// `active`
     Active,
@@ -240,9 +297,17 @@ impl<'de> Deserialize<'de> for Status {
 
 /// The `Team` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Team {
     /// The `slug` property.
     pub slug: String,
     /// The `members` property.
     pub members: Vec<Owner>,
+}
+
+impl Team {
+    /// Builds a `Team` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(slug: String, members: Vec<Owner>) -> Self {
+        Self { slug, members }
+    }
 }

@@ -3,18 +3,29 @@
 //! Request and response types of the Options fixture.
 //!
 //! Objects ignore fields they do not know, and string and integer enums keep values they do not know in an `Unknown` variant, so a vendor adding either never breaks decoding.
+//!
+//! Every type can grow without breaking your code: structs and enums are `#[non_exhaustive]`. Build a struct with `new(..)`, which takes its required fields (every optional field is `None`), or with `default()` when it has no required field, then assign the other fields, which are public: `let mut value = T::default(); value.name = Some(..);`. A `match` on an enum needs a `_` arm. An optional field or an enum value added to the spec is then a compatible release; a required field added changes `new(..)`, so it is a breaking one.
 
 use serde::{Deserialize, Serialize};
 
 /// The `Problem` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Problem {
     /// The `message` property.
     pub message: String,
 }
 
+impl Problem {
+    /// Builds a `Problem` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(message: String) -> Self {
+        Self { message }
+    }
+}
+
 /// The success responses of [`Client::put_thing`](crate::Client::put_thing) (`PUT /things/{id}`), by status.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PutThingResponse {
     /// `200`: Replaced.
     Ok(Thing),
@@ -36,6 +47,7 @@ impl clientgen_runtime::SuccessBody for PutThingResponse {
 
 /// The `Thing` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Thing {
     /// The `id` property.
     pub id: String,
@@ -44,8 +56,16 @@ pub struct Thing {
     pub name: Option<String>,
 }
 
+impl Thing {
+    /// Builds a `Thing` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(id: String) -> Self {
+        Self { id, name: None }
+    }
+}
+
 /// The `ThingPage` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ThingPage {
     /// The `data` property.
     pub data: Vec<Thing>,
@@ -53,9 +73,24 @@ pub struct ThingPage {
     pub total_pages: i64,
 }
 
+impl ThingPage {
+    /// Builds a `ThingPage` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(data: Vec<Thing>, total_pages: i64) -> Self {
+        Self { data, total_pages }
+    }
+}
+
 /// The `Ticket` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Ticket {
     /// The `ticket` property.
     pub ticket: String,
+}
+
+impl Ticket {
+    /// Builds a `Ticket` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(ticket: String) -> Self {
+        Self { ticket }
+    }
 }

@@ -3,11 +3,14 @@
 //! Request and response types of the Params fixture.
 //!
 //! Objects ignore fields they do not know, and string and integer enums keep values they do not know in an `Unknown` variant, so a vendor adding either never breaks decoding.
+//!
+//! Every type can grow without breaking your code: structs and enums are `#[non_exhaustive]`. Build a struct with `new(..)`, which takes its required fields (every optional field is `None`), or with `default()` when it has no required field, then assign the other fields, which are public: `let mut value = T::default(); value.name = Some(..);`. A `match` on an enum needs a `_` arm. An optional field or an enum value added to the spec is then a compatible release; a required field added changes `new(..)`, so it is a breaking one.
 
 use serde::{Deserialize, Serialize};
 
 /// What items to keep.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Filter {
     /// The `color` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -25,6 +28,7 @@ pub struct Filter {
 
 /// The `ListItemsType` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ListItemsType {
     /// `new`
     New,
@@ -86,6 +90,7 @@ impl<'de> Deserialize<'de> for ListItemsType {
 
 /// The `ListItemsWhere` schema.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListItemsWhere {
     /// The `min` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -97,6 +102,7 @@ pub struct ListItemsWhere {
 
 /// Bounds.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Range {
     /// The `min` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -108,6 +114,7 @@ pub struct Range {
 
 /// A color by its red, green and blue parts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Rgb {
     /// The `R` property.
     #[serde(rename = "R")]
@@ -120,12 +127,27 @@ pub struct Rgb {
     pub b: i64,
 }
 
+impl Rgb {
+    /// Builds a `Rgb` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(r: i64, g: i64, b: i64) -> Self {
+        Self { r, g, b }
+    }
+}
+
 /// A trace context.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Trace {
     /// The `id` property.
     pub id: String,
     /// The `sampled` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sampled: Option<bool>,
+}
+
+impl Trace {
+    /// Builds a `Trace` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(id: String) -> Self {
+        Self { id, sampled: None }
+    }
 }

@@ -3,11 +3,14 @@
 //! Request and response types of the Recursion API.
 //!
 //! Objects ignore fields they do not know, and string and integer enums keep values they do not know in an `Unknown` variant, so a vendor adding either never breaks decoding.
+//!
+//! Every type can grow without breaking your code: structs and enums are `#[non_exhaustive]`. Build a struct with `new(..)`, which takes its required fields (every optional field is `None`), or with `default()` when it has no required field, then assign the other fields, which are public: `let mut value = T::default(); value.name = Some(..);`. A `match` on an enum needs a `_` arm. An optional field or an enum value added to the spec is then a compatible release; a required field added changes `new(..)`, so it is a breaking one.
 
 use serde::{Deserialize, Serialize};
 
 /// The `Company` schema.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Company {
     /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20,6 +23,7 @@ pub struct Company {
 /// An expression; alternatives lead back to it through structs.
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum Expr {
     /// The `Literal` alternative.
     Literal(Literal),
@@ -64,6 +68,7 @@ impl<'de> Deserialize<'de> for Expr {
 /// A JSON-like value, recursive through a union with list and map alternatives.
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum Json {
     /// The `BTreeMap<String, Json>` alternative.
     Object(std::collections::BTreeMap<String, Json>),
@@ -121,6 +126,7 @@ impl<'de> Deserialize<'de> for Json {
 
 /// A linked list: `next` is the struct itself, so it is boxed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListNode {
     /// The `value` property.
     pub value: i64,
@@ -129,11 +135,26 @@ pub struct ListNode {
     pub next: Option<Box<ListNode>>,
 }
 
+impl ListNode {
+    /// Builds a `ListNode` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(value: i64) -> Self {
+        Self { value, next: None }
+    }
+}
+
 /// The `Literal` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Literal {
     /// The `value` property.
     pub value: f64,
+}
+
+impl Literal {
+    /// Builds a `Literal` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(value: f64) -> Self {
+        Self { value }
+    }
 }
 
 /// A list of itself and nothing else.
@@ -141,13 +162,22 @@ pub type Nested = Vec<serde_json::Value>;
 
 /// The `Not` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Not {
     /// An expression; alternatives lead back to it through structs.
     pub not: Box<Expr>,
 }
 
+impl Not {
+    /// Builds a `Not` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(not: Expr) -> Self {
+        Self { not: Box::new(not) }
+    }
+}
+
 /// Two structs that hold each other (a person's employer and its owner).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Person {
     /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -165,13 +195,22 @@ pub type Pong = serde_json::Value;
 
 /// The `Sum` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Sum {
     /// The `terms` property.
     pub terms: Vec<Expr>,
 }
 
+impl Sum {
+    /// Builds a `Sum` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(terms: Vec<Expr>) -> Self {
+        Self { terms }
+    }
+}
+
 /// A tree: children in a list need no box; the parent, through an alias, does.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TreeNode {
     /// The `name` property.
     pub name: String,
@@ -184,6 +223,18 @@ pub struct TreeNode {
     /// Another name for a tree node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<Box<TreeRef>>,
+}
+
+impl TreeNode {
+    /// Builds a `TreeNode` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(name: String) -> Self {
+        Self {
+            name,
+            children: None,
+            by_name: None,
+            parent: None,
+        }
+    }
 }
 
 /// Another name for a tree node.

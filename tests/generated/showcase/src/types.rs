@@ -3,11 +3,14 @@
 //! Request and response types of the Showcase API.
 //!
 //! Objects ignore fields they do not know, and string and integer enums keep values they do not know in an `Unknown` variant, so a vendor adding either never breaks decoding.
+//!
+//! Every type can grow without breaking your code: structs and enums are `#[non_exhaustive]`. Build a struct with `new(..)`, which takes its required fields (every optional field is `None`), or with `default()` when it has no required field, then assign the other fields, which are public: `let mut value = T::default(); value.name = Some(..);`. A `match` on an enum needs a `_` arm. An optional field or an enum value added to the spec is then a compatible release; a required field added changes `new(..)`, so it is a breaking one.
 
 use serde::{Deserialize, Serialize};
 
 /// The `EventPage` schema.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EventPage {
     /// The `data` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19,6 +22,7 @@ pub struct EventPage {
 
 /// The `GadgetPage` schema.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GadgetPage {
     /// The `items` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -33,6 +37,7 @@ pub struct GadgetPage {
 
 /// The `PageInfo` schema.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PageInfo {
     /// The `next` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -44,6 +49,7 @@ pub struct PageInfo {
 
 /// The `SearchRequest` schema.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SearchRequest {
     /// The `query` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -58,6 +64,7 @@ pub struct SearchRequest {
 
 /// The `SearchResults` schema.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SearchResults {
     /// The `values` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -69,6 +76,7 @@ pub struct SearchResults {
 
 /// The `Token` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Token {
     /// The `access_token` property.
     pub access_token: String,
@@ -77,8 +85,19 @@ pub struct Token {
     pub expires_in: Option<i64>,
 }
 
+impl Token {
+    /// Builds a `Token` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(access_token: String) -> Self {
+        Self {
+            access_token,
+            expires_in: None,
+        }
+    }
+}
+
 /// The `ViolationPage` schema.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ViolationPage {
     /// The `violations` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -91,6 +110,7 @@ pub struct ViolationPage {
 
 /// The `Widget` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Widget {
     /// The `id` property.
     pub id: i64,
@@ -107,8 +127,22 @@ pub struct Widget {
     pub priority: Option<WidgetPriority>,
 }
 
+impl Widget {
+    /// Builds a `Widget` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(id: i64, name: String) -> Self {
+        Self {
+            id,
+            name,
+            color: None,
+            status: None,
+            priority: None,
+        }
+    }
+}
+
 /// The `WidgetPage` schema.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct WidgetPage {
     /// The `data` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -120,6 +154,7 @@ pub struct WidgetPage {
 
 /// How urgent the widget is; the values have no names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WidgetPriority {
     /// `-1`
     ValueMinus1,
@@ -186,6 +221,7 @@ impl<'de> Deserialize<'de> for WidgetPriority {
 
 /// Where a widget is in its life, as a number with names from `x-enum-varnames`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WidgetStatus {
     /// `0`
     Draft,

@@ -3,11 +3,14 @@
 //! Request and response types of the SSE fixture.
 //!
 //! Objects ignore fields they do not know, and string and integer enums keep values they do not know in an `Unknown` variant, so a vendor adding either never breaks decoding.
+//!
+//! Every type can grow without breaking your code: structs and enums are `#[non_exhaustive]`. Build a struct with `new(..)`, which takes its required fields (every optional field is `None`), or with `default()` when it has no required field, then assign the other fields, which are public: `let mut value = T::default(); value.name = Some(..);`. A `match` on an enum needs a `_` arm. An optional field or an enum value added to the spec is then a compatible release; a required field added changes `new(..)`, so it is a breaking one.
 
 use serde::{Deserialize, Serialize};
 
 /// The `ChatCompletion` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ChatCompletion {
     /// The `id` property.
     pub id: String,
@@ -15,8 +18,16 @@ pub struct ChatCompletion {
     pub choices: Vec<ChatCompletionChoicesItem>,
 }
 
+impl ChatCompletion {
+    /// Builds a `ChatCompletion` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(id: String, choices: Vec<ChatCompletionChoicesItem>) -> Self {
+        Self { id, choices }
+    }
+}
+
 /// The `ChatCompletionChoicesItem` schema.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ChatCompletionChoicesItem {
     /// The `index` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -28,6 +39,7 @@ pub struct ChatCompletionChoicesItem {
 
 /// The `ChatCompletionChunk` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ChatCompletionChunk {
     /// The `id` property.
     pub id: String,
@@ -35,8 +47,16 @@ pub struct ChatCompletionChunk {
     pub choices: Vec<ChatCompletionChunkChoicesItem>,
 }
 
+impl ChatCompletionChunk {
+    /// Builds a `ChatCompletionChunk` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(id: String, choices: Vec<ChatCompletionChunkChoicesItem>) -> Self {
+        Self { id, choices }
+    }
+}
+
 /// The `ChatCompletionChunkChoicesItem` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ChatCompletionChunkChoicesItem {
     /// The `index` property.
     pub index: i64,
@@ -45,8 +65,16 @@ pub struct ChatCompletionChunkChoicesItem {
     pub delta: Option<ChatCompletionChunkChoicesItemDelta>,
 }
 
+impl ChatCompletionChunkChoicesItem {
+    /// Builds a `ChatCompletionChunkChoicesItem` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(index: i64) -> Self {
+        Self { index, delta: None }
+    }
+}
+
 /// The `ChatCompletionChunkChoicesItemDelta` schema.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ChatCompletionChunkChoicesItemDelta {
     /// The `role` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -58,6 +86,7 @@ pub struct ChatCompletionChunkChoicesItemDelta {
 
 /// The `ChatRequest` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ChatRequest {
     /// The `model` property.
     pub model: String,
@@ -68,8 +97,20 @@ pub struct ChatRequest {
     pub stream: Option<bool>,
 }
 
+impl ChatRequest {
+    /// Builds a `ChatRequest` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(model: String, messages: Vec<Message>) -> Self {
+        Self {
+            model,
+            messages,
+            stream: None,
+        }
+    }
+}
+
 /// The `Created` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Created {
     /// The `kind` property.
     pub kind: String,
@@ -80,8 +121,16 @@ pub struct Created {
     pub name: Option<String>,
 }
 
+impl Created {
+    /// Builds a `Created` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(kind: String, id: String) -> Self {
+        Self { kind, id, name: None }
+    }
+}
+
 /// The `Deleted` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Deleted {
     /// The `kind` property.
     pub kind: String,
@@ -89,8 +138,16 @@ pub struct Deleted {
     pub id: String,
 }
 
+impl Deleted {
+    /// Builds a `Deleted` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(kind: String, id: String) -> Self {
+        Self { kind, id }
+    }
+}
+
 /// The `Message` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Message {
     /// The `role` property.
     pub role: String,
@@ -98,8 +155,16 @@ pub struct Message {
     pub content: String,
 }
 
+impl Message {
+    /// Builds a `Message` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(role: String, content: String) -> Self {
+        Self { role, content }
+    }
+}
+
 /// The `Problem` schema.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Problem {
     /// The `message` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -109,6 +174,7 @@ pub struct Problem {
 /// The `StreamEventsEvent` schema.
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum StreamEventsEvent {
     /// The `Created` alternative, selected by `created`.
     Created(Created),

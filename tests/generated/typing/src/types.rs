@@ -3,12 +3,15 @@
 //! Request and response types of the Typing.
 //!
 //! Objects ignore fields they do not know, and string and integer enums keep values they do not know in an `Unknown` variant, so a vendor adding either never breaks decoding.
+//!
+//! Every type can grow without breaking your code: structs and enums are `#[non_exhaustive]`. Build a struct with `new(..)`, which takes its required fields (every optional field is `None`), or with `default()` when it has no required field, then assign the other fields, which are public: `let mut value = T::default(); value.name = Some(..);`. A `match` on an enum needs a `_` arm. An optional field or an enum value added to the spec is then a compatible release; a required field added changes `new(..)`, so it is a breaking one.
 
 use serde::{Deserialize, Serialize};
 
 /// The `Delivery` schema.
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum Delivery {
     /// The `DeliveryParcel` alternative.
     DeliveryParcel(DeliveryParcel),
@@ -46,6 +49,7 @@ impl<'de> Deserialize<'de> for Delivery {
 
 /// The `DeliveryParcel` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeliveryParcel {
     /// The `id` property.
     pub id: String,
@@ -56,8 +60,16 @@ pub struct DeliveryParcel {
     pub weight: f64,
 }
 
+impl DeliveryParcel {
+    /// Builds a `DeliveryParcel` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(id: String, weight: f64) -> Self {
+        Self { id, name: None, weight }
+    }
+}
+
 /// The `DeliveryVariant2` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeliveryVariant2 {
     /// The `id` property.
     pub id: String,
@@ -68,8 +80,16 @@ pub struct DeliveryVariant2 {
     pub letters: i64,
 }
 
+impl DeliveryVariant2 {
+    /// Builds a `DeliveryVariant2` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(id: String, letters: i64) -> Self {
+        Self { id, name: None, letters }
+    }
+}
+
 /// The `ListFleetResponse` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListFleetResponse {
     /// The `total` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -78,16 +98,32 @@ pub struct ListFleetResponse {
     pub trucks: Vec<Truck>,
 }
 
+impl ListFleetResponse {
+    /// Builds a `ListFleetResponse` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(trucks: Vec<Truck>) -> Self {
+        Self { total: None, trucks }
+    }
+}
+
 /// The `Parcel` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Parcel {
     /// The `weight` property.
     pub weight: f64,
 }
 
+impl Parcel {
+    /// Builds a `Parcel` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(weight: f64) -> Self {
+        Self { weight }
+    }
+}
+
 /// The `Shipment` schema.
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum Shipment {
     /// The `ShipmentParcel` alternative.
     ShipmentParcel(ShipmentParcel),
@@ -125,6 +161,7 @@ impl<'de> Deserialize<'de> for Shipment {
 
 /// The `ShipmentParcel` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ShipmentParcel {
     /// The `id` property.
     pub id: String,
@@ -132,8 +169,16 @@ pub struct ShipmentParcel {
     pub weight: f64,
 }
 
+impl ShipmentParcel {
+    /// Builds a `ShipmentParcel` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(id: String, weight: f64) -> Self {
+        Self { id, weight }
+    }
+}
+
 /// The `ShipmentVariant2` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ShipmentVariant2 {
     /// The `id` property.
     pub id: String,
@@ -141,8 +186,16 @@ pub struct ShipmentVariant2 {
     pub pallets: i64,
 }
 
+impl ShipmentVariant2 {
+    /// Builds a `ShipmentVariant2` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(id: String, pallets: i64) -> Self {
+        Self { id, pallets }
+    }
+}
+
 /// The `Status` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Status {
     /// `active`
     Active,
@@ -204,6 +257,7 @@ impl<'de> Deserialize<'de> for Status {
 
 /// The `Thing` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Thing {
     /// The `id` property.
     pub id: String,
@@ -212,8 +266,16 @@ pub struct Thing {
     pub name: Option<String>,
 }
 
+impl Thing {
+    /// Builds a `Thing` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(id: String) -> Self {
+        Self { id, name: None }
+    }
+}
+
 /// The `Trip` schema.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Trip {
     /// The `start` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -231,6 +293,7 @@ pub struct Trip {
 
 /// A vehicle that carries a payload.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Truck {
     /// The `id` property.
     pub id: String,
@@ -249,9 +312,24 @@ pub struct Truck {
     pub cargo: Option<TruckCargo>,
 }
 
+impl Truck {
+    /// Builds a `Truck` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(id: String, position: VehiclePosition, payload: f64) -> Self {
+        Self {
+            id,
+            name: None,
+            position,
+            status: None,
+            payload,
+            cargo: None,
+        }
+    }
+}
+
 /// The `TruckCargo` schema.
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum TruckCargo {
     /// The `TruckCargoVariant2` alternative.
     TruckCargoVariant2(TruckCargoVariant2),
@@ -291,6 +369,7 @@ impl<'de> Deserialize<'de> for TruckCargo {
 
 /// The `TruckCargoVariant2` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TruckCargoVariant2 {
     /// The `kind` property.
     pub kind: String,
@@ -299,8 +378,16 @@ pub struct TruckCargoVariant2 {
     pub weight: Option<f64>,
 }
 
+impl TruckCargoVariant2 {
+    /// Builds a `TruckCargoVariant2` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(kind: String) -> Self {
+        Self { kind, weight: None }
+    }
+}
+
 /// The `Vehicle` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Vehicle {
     /// The `id` property.
     pub id: String,
@@ -314,11 +401,31 @@ pub struct Vehicle {
     pub status: Option<Status>,
 }
 
+impl Vehicle {
+    /// Builds a `Vehicle` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(id: String, position: VehiclePosition) -> Self {
+        Self {
+            id,
+            name: None,
+            position,
+            status: None,
+        }
+    }
+}
+
 /// The `VehiclePosition` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VehiclePosition {
     /// The `lat` property.
     pub lat: f64,
     /// The `lon` property.
     pub lon: f64,
+}
+
+impl VehiclePosition {
+    /// Builds a `VehiclePosition` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(lat: f64, lon: f64) -> Self {
+        Self { lat, lon }
+    }
 }

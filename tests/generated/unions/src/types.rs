@@ -3,11 +3,14 @@
 //! Request and response types of the Unions fixture.
 //!
 //! Objects ignore fields they do not know, and string and integer enums keep values they do not know in an `Unknown` variant, so a vendor adding either never breaks decoding.
+//!
+//! Every type can grow without breaking your code: structs and enums are `#[non_exhaustive]`. Build a struct with `new(..)`, which takes its required fields (every optional field is `None`), or with `default()` when it has no required field, then assign the other fields, which are public: `let mut value = T::default(); value.name = Some(..);`. A `match` on an enum needs a `_` arm. An optional field or an enum value added to the spec is then a compatible release; a required field added changes `new(..)`, so it is a breaking one.
 
 use serde::{Deserialize, Serialize};
 
 /// The `Cat` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Cat {
     /// The `petType` property.
     #[serde(rename = "petType")]
@@ -19,8 +22,20 @@ pub struct Cat {
     pub indoor: Option<bool>,
 }
 
+impl Cat {
+    /// Builds a `Cat` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(pet_type: String, name: String) -> Self {
+        Self {
+            pet_type,
+            name,
+            indoor: None,
+        }
+    }
+}
+
 /// The `Circle` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Circle {
     /// The `kind` property.
     pub kind: String,
@@ -28,9 +43,17 @@ pub struct Circle {
     pub radius: f64,
 }
 
+impl Circle {
+    /// Builds a `Circle` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(kind: String, radius: f64) -> Self {
+        Self { kind, radius }
+    }
+}
+
 /// Untagged objects; the one with no required field is tried last.
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum Contact {
     /// The `Phone` alternative.
     Phone(Phone),
@@ -74,6 +97,7 @@ impl<'de> Deserialize<'de> for Contact {
 
 /// The `Dog` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Dog {
     /// The `petType` property.
     #[serde(rename = "petType")]
@@ -85,8 +109,20 @@ pub struct Dog {
     pub barks: Option<bool>,
 }
 
+impl Dog {
+    /// Builds a `Dog` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(pet_type: String, name: String) -> Self {
+        Self {
+            pet_type,
+            name,
+            barks: None,
+        }
+    }
+}
+
 /// The `Drawing` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Drawing {
     /// A discriminator without a mapping selects by schema name.
     pub shape: Shape,
@@ -104,9 +140,23 @@ pub struct Drawing {
     pub label: Option<DrawingLabel>,
 }
 
+impl Drawing {
+    /// Builds a `Drawing` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(shape: Shape) -> Self {
+        Self {
+            shape,
+            contact: None,
+            settings: None,
+            nickname: None,
+            label: None,
+        }
+    }
+}
+
 /// An inline union, named after its property.
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum DrawingLabel {
     /// The `DrawingLabelVariant2` alternative.
     DrawingLabelVariant2(DrawingLabelVariant2),
@@ -146,6 +196,7 @@ impl<'de> Deserialize<'de> for DrawingLabel {
 
 /// The `DrawingLabelVariant2` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DrawingLabelVariant2 {
     /// The `text` property.
     pub text: String,
@@ -154,15 +205,31 @@ pub struct DrawingLabelVariant2 {
     pub color: Option<String>,
 }
 
+impl DrawingLabelVariant2 {
+    /// Builds a `DrawingLabelVariant2` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(text: String) -> Self {
+        Self { text, color: None }
+    }
+}
+
 /// The `Email` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Email {
     /// The `address` property.
     pub address: String,
 }
 
+impl Email {
+    /// Builds a `Email` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(address: String) -> Self {
+        Self { address }
+    }
+}
+
 /// The `Note` schema.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Note {
     /// The `text` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -172,6 +239,7 @@ pub struct Note {
 /// A discriminator with a mapping (one value by `$ref`, one by bare name).
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum Pet {
     /// The `Cat` alternative, selected by `cat`.
     Cat(Cat),
@@ -215,6 +283,7 @@ impl<'de> Deserialize<'de> for Pet {
 
 /// The `Phone` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Phone {
     /// The `number` property.
     pub number: String,
@@ -222,9 +291,17 @@ pub struct Phone {
     pub country: String,
 }
 
+impl Phone {
+    /// Builds a `Phone` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(number: String, country: String) -> Self {
+        Self { number, country }
+    }
+}
+
 /// Untagged scalars, listed in an order where each would shadow the next.
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum Setting {
     /// The `BTreeMap<String, String>` alternative.
     Object(std::collections::BTreeMap<String, String>),
@@ -289,6 +366,7 @@ impl<'de> Deserialize<'de> for Setting {
 /// A discriminator without a mapping selects by schema name.
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum Shape {
     /// The `Circle` alternative, selected by `Circle`.
     Circle(Circle),
@@ -332,9 +410,17 @@ impl<'de> Deserialize<'de> for Shape {
 
 /// The `Square` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Square {
     /// The `kind` property.
     pub kind: String,
     /// The `side` property.
     pub side: f64,
+}
+
+impl Square {
+    /// Builds a `Square` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(kind: String, side: f64) -> Self {
+        Self { kind, side }
+    }
 }

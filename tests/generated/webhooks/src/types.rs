@@ -3,11 +3,14 @@
 //! Request and response types of the Webhooks API.
 //!
 //! Objects ignore fields they do not know, and string and integer enums keep values they do not know in an `Unknown` variant, so a vendor adding either never breaks decoding.
+//!
+//! Every type can grow without breaking your code: structs and enums are `#[non_exhaustive]`. Build a struct with `new(..)`, which takes its required fields (every optional field is `None`), or with `default()` when it has no required field, then assign the other fields, which are public: `let mut value = T::default(); value.name = Some(..);`. A `match` on an enum needs a `_` arm. An optional field or an enum value added to the spec is then a compatible release; a required field added changes `new(..)`, so it is a breaking one.
 
 use serde::{Deserialize, Serialize};
 
 /// The `OrderShipped` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrderShipped {
     /// The `order_id` property.
     pub order_id: String,
@@ -16,4 +19,15 @@ pub struct OrderShipped {
     /// The `carrier` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub carrier: Option<String>,
+}
+
+impl OrderShipped {
+    /// Builds a `OrderShipped` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
+    pub fn new(order_id: String, shipped_at: chrono::DateTime<chrono::Utc>) -> Self {
+        Self {
+            order_id,
+            shipped_at,
+            carrier: None,
+        }
+    }
 }
