@@ -201,8 +201,18 @@ fn returns(api: &Api, op: &Operation) -> String {
 
 /// A call for the README example: the first operation whose required arguments are all
 /// simple enough to write as literals.
-fn example_call(api: &Api) -> Option<String> {
-    api.operations.iter().find_map(literal_call)
+fn example_call(api: &Api) -> Option<minijinja::Value> {
+    api.operations
+        .iter()
+        .filter(|op| !matches!(op.success, Success::Events(_)))
+        .find_map(|op| {
+            let call = literal_call(op)?;
+            Some(context! {
+                call => call,
+                timeout => op.options.timeout,
+                header => op.options.header,
+            })
+        })
 }
 
 /// The call of an operation with literal arguments (`get_app(1)`), when its required
