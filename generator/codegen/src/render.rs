@@ -300,17 +300,7 @@ fn mock_example(api: &Api, crate_ident: &str) -> Option<minijinja::Value> {
 /// every required setting.
 fn mock_builder_lines(api: &Api) -> Vec<String> {
     let mut lines = builder_lines(api);
-    let wanted = api
-        .security
-        .as_ref()
-        .and_then(|s| s.first())
-        .and_then(|a| a.first());
-    let scheme = api
-        .security_schemes
-        .iter()
-        .find(|s| Some(&s.name) == wanted)
-        .or(api.security_schemes.first());
-    if let (Some(scheme), Some(first)) = (scheme, lines.first_mut()) {
+    if let (Some(scheme), Some(first)) = (example_scheme(api), lines.first_mut()) {
         if let SchemeKind::Bearer { .. } = scheme.kind {
             *first = format!(
                 ".{}(\"test-token\")",
@@ -321,21 +311,24 @@ fn mock_builder_lines(api: &Api) -> Vec<String> {
     lines
 }
 
-/// The builder calls of the README example: one credential, and every required setting.
-fn builder_lines(api: &Api) -> Vec<String> {
-    let mut lines = Vec::new();
-    // The scheme the spec-wide security names first, else the first scheme.
+/// The credential of the README's examples: the scheme the spec-wide security names first,
+/// else the first scheme.
+fn example_scheme(api: &Api) -> Option<&crate::ir::SecurityScheme> {
     let wanted = api
         .security
         .as_ref()
         .and_then(|s| s.first())
         .and_then(|a| a.first());
-    let scheme = api
-        .security_schemes
+    api.security_schemes
         .iter()
         .find(|s| Some(&s.name) == wanted)
-        .or(api.security_schemes.first());
-    if let Some(scheme) = scheme {
+        .or(api.security_schemes.first())
+}
+
+/// The builder calls of the README example: one credential, and every required setting.
+fn builder_lines(api: &Api) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some(scheme) = example_scheme(api) {
         let method = scheme.method.trim_start_matches("r#");
         lines.push(match &scheme.kind {
             SchemeKind::Bearer {
