@@ -4,7 +4,7 @@
 //! an enum value, an operation or a parameter added, removed or made required. For each, the
 //! base crate and the edited crate are generated into `target/semver/<case>/{old,new}`,
 //! [`classify`] gives `diff`'s impact and proposed version (no cargo-semver-checks needed, so
-//! tests call it), and [`check`] runs `cargo semver-checks check-release` on the two crates and
+//! tests call it), and [`run_case`] runs `cargo semver-checks check-release` on the two crates and
 //! records its failed lints and the bump it requires. [`table`] sets them side by side.
 
 use std::fmt::Write as _;
