@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod diff;
+pub mod profile;
 pub mod real;
 pub mod semver;
 
@@ -168,16 +169,24 @@ fn workspace_package(manifest: &str) -> Result<WorkspacePackage, String> {
         .unwrap_or_default())
 }
 
-/// Generates every crate; any problem in any spec fails the whole run.
+/// Generates every crate, on as many threads as the machine has cores (the crates are
+/// independent; the result is in the same order whatever the threads do); any problem in
+/// any spec fails the whole run.
 pub fn generate_all(root: &Path) -> Result<Vec<CrateOutput>, Vec<String>> {
-    let mut crates = Vec::new();
-    let mut problems = Vec::new();
+    let mut jobs = Vec::new();
     for source in SOURCES {
         for vendor in spec_dirs(root, source).map_err(|err| vec![err])? {
-            match generate_from(root, source, &vendor) {
-                Ok(output) => crates.push(output),
-                Err(errors) => problems.extend(errors),
-            }
+            jobs.push((source, vendor));
+        }
+    }
+    let mut crates = Vec::new();
+    let mut problems = Vec::new();
+    for result in parallel_map(&jobs, |(source, vendor)| {
+        generate_from(root, *source, vendor)
+    }) {
+        match result {
+            Ok(output) => crates.push(output),
+            Err(errors) => problems.extend(errors),
         }
     }
     if problems.is_empty() {
@@ -185,6 +194,42 @@ pub fn generate_all(root: &Path) -> Result<Vec<CrateOutput>, Vec<String>> {
     } else {
         Err(problems)
     }
+}
+
+/// `work` applied to each job on up to `available_parallelism` threads; the results in the
+/// jobs' order.
+fn parallel_map<J: Sync, R: Send>(jobs: &[J], work: impl Fn(&J) -> R + Sync) -> Vec<R> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(jobs.len())
+        .max(1);
+    let next = AtomicUsize::new(0);
+    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(job) = jobs.get(index) else { break };
+                        done.push((index, work(job)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|handle| {
+                handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    done.sort_by_key(|(index, _)| *index);
+    done.into_iter().map(|(_, result)| result).collect()
 }
 
 /// What regenerating would change on disk, per crate, plus generated crates whose spec is gone.

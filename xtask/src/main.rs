@@ -6,6 +6,11 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 
+/// The CLI's allocator (see `generator/codegen/src/main.rs`), so `regen` and `profile` time
+/// what users of the CLI see.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "xtask",
@@ -80,6 +85,16 @@ enum Command {
         #[arg(long)]
         warnings: bool,
     },
+    /// Time each stage of the generator (front end, lowering, emission, syn parsing,
+    /// formatting, writing) on large documents (stripe.json, openai.yaml, box.json under
+    /// tests/fixtures/real, or those given) and print the medians in ms with the peak memory.
+    Profile {
+        /// The documents to profile instead of the default ones.
+        docs: Vec<std::path::PathBuf>,
+        /// How many times each document is generated.
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+    },
 }
 
 fn main() -> ExitCode {
@@ -111,6 +126,7 @@ fn main() -> ExitCode {
             verbose,
         } => audit(&root, vendor, page, update, recorded, verbose),
         Command::Semver { cases, checker } => semver(&root, &cases, checker),
+        Command::Profile { docs, runs } => profile(&root, docs, runs),
     }
 }
 
@@ -308,6 +324,28 @@ fn diff(root: &Path, base: &str, fail_on_breaking: bool) -> ExitCode {
 }
 
 /// `regen` writes what changed; `check` fails naming it.
+/// `profile`: a Markdown table of stage medians on stdout.
+fn profile(root: &Path, docs: Vec<std::path::PathBuf>, runs: usize) -> ExitCode {
+    let docs = if docs.is_empty() {
+        xtask::profile::default_documents(root)
+    } else {
+        docs
+    };
+    let out = root.join("target/profile");
+    let mut profiles = Vec::new();
+    for doc in &docs {
+        match xtask::profile::run(doc, &out, runs) {
+            Ok(profile) => profiles.push(profile),
+            Err(err) => {
+                eprintln!("error: {err}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    print!("{}", xtask::profile::table(&profiles, runs));
+    ExitCode::SUCCESS
+}
+
 fn regen_or_check(root: &Path, write: bool) -> ExitCode {
     let started = Instant::now();
     let crates = match xtask::generate_all(root) {

@@ -107,6 +107,24 @@ pub fn pointer_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
+/// Appends `/` and `token`, escaped as [`pointer_token`] does, to `pointer`: the walks over
+/// the whole document keep one pointer and truncate it on the way back, instead of making a
+/// string per node.
+pub(crate) fn push_token(pointer: &mut String, token: &str) {
+    pointer.push('/');
+    if token.contains(['~', '/']) {
+        pointer.push_str(&pointer_token(token));
+    } else {
+        pointer.push_str(token);
+    }
+}
+
+/// Appends `/` and a sequence index to `pointer`.
+pub(crate) fn push_index(pointer: &mut String, index: usize) {
+    use std::fmt::Write as _;
+    let _ = write!(pointer, "/{index}");
+}
+
 /// Gives a diagnostic the line and column of its pointer, where they can be found.
 pub(crate) fn located(diagnostic: Diagnostic, locator: &Locator<'_>) -> Diagnostic {
     match diagnostic.pointer.as_deref().and_then(|p| locator.find(p)) {
@@ -124,16 +142,19 @@ pub fn locate(text: &str, pointer: &str) -> Option<(usize, usize)> {
     Locator::new(text).find(pointer)
 }
 
-/// [`locate`] for many pointers into one text, which is scanned once.
+/// [`locate`] for many pointers into one text, which is scanned once, when the first pointer
+/// is looked for (most documents need none located).
 pub struct Locator<'a> {
-    lines: Vec<Line<'a>>,
+    text: &'a str,
+    lines: std::sync::OnceLock<Vec<Line<'a>>>,
 }
 
 impl<'a> Locator<'a> {
-    /// Scans `text`.
+    /// A locator of pointers in `text`.
     pub fn new(text: &'a str) -> Self {
         Self {
-            lines: text.lines().map(Line::scan).collect(),
+            text,
+            lines: std::sync::OnceLock::new(),
         }
     }
 
@@ -142,7 +163,10 @@ impl<'a> Locator<'a> {
         if pointer.is_empty() {
             return Some((1, 1));
         }
-        let lines = self.lines.as_slice();
+        let lines = self
+            .lines
+            .get_or_init(|| self.text.lines().map(Line::scan).collect())
+            .as_slice();
         let mut node = Node::Root;
         let mut found = None;
         for token in pointer

@@ -7,6 +7,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use clientgen::{output, Settings};
 
+/// mimalloc: generation makes and drops millions of small allocations (token trees, syntax
+/// trees, strings), about a third of the time with the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "clientgen", version, about)]
 struct Cli {

@@ -17,7 +17,7 @@ use serde_yaml::{Mapping, Value};
 use super::files::{join, Files};
 use super::refs::{collect_refs, resolve};
 use super::{parse, version};
-use crate::diagnostics::{locate, pointer_token, Diagnostic};
+use crate::diagnostics::{locate, pointer_token, push_index, push_token, Diagnostic};
 
 /// Where the copies of other files' elements came from.
 #[derive(Debug, Default)]
@@ -172,7 +172,8 @@ enum Target {
 
 /// Every discriminator mapping value inside `node`: the pointer of the schema holding the
 /// discriminator, the mapping's key and its value.
-fn discriminators(node: &Value, at: String, found: &mut Vec<(String, String, String)>) {
+fn discriminators(node: &Value, at: &mut String, found: &mut Vec<(String, String, String)>) {
+    let len = at.len();
     match node {
         Value::Mapping(map) => {
             let mapping = map
@@ -186,13 +187,17 @@ fn discriminators(node: &Value, at: String, found: &mut Vec<(String, String, Str
             }
             for (key, child) in map {
                 if let Some(key) = key.as_str().filter(|key| !key.starts_with("x-")) {
-                    discriminators(child, format!("{at}/{}", pointer_token(key)), found);
+                    push_token(at, key);
+                    discriminators(child, at, found);
+                    at.truncate(len);
                 }
             }
         }
         Value::Sequence(items) => {
             for (index, item) in items.iter().enumerate() {
-                discriminators(item, format!("{at}/{index}"), found);
+                push_index(at, index);
+                discriminators(item, at, found);
+                at.truncate(len);
             }
         }
         _ => {}
@@ -252,7 +257,7 @@ impl Bundler<'_> {
     fn rewrite(&mut self, value: &mut Value, file: &str, schema: bool, site: &str, origin: &str) {
         let base = if schema { Place::Schema } else { Place::Other };
         let mut refs = Vec::new();
-        collect_refs(value, String::new(), false, &mut refs);
+        collect_refs(value, &mut refs);
         // Objects replaced by a copy: references inside them are gone with them.
         let mut replaced: Vec<String> = Vec::new();
         for (at, target) in refs {
@@ -355,7 +360,7 @@ impl Bundler<'_> {
     /// (`./Beverage.yaml`, `common.yaml#/components/schemas/Dog`), as their `$ref`s are.
     fn mappings(&mut self, value: &mut Value, file: &str, base: Place, origin: &str) {
         let mut found = Vec::new();
-        discriminators(value, String::new(), &mut found);
+        discriminators(value, &mut String::new(), &mut found);
         for (at, key, target) in found {
             let named_by_path = target.contains('#')
                 || [".yaml", ".yml", ".json"]

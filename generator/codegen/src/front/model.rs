@@ -11,7 +11,12 @@ pub(crate) fn into_openapi(
     text: &str,
     file: &str,
 ) -> Result<OpenAPI, Box<Diagnostic>> {
-    serde_path_to_error::deserialize::<_, OpenAPI>(document).map_err(|err| {
+    // The plain read first: tracking the path costs a string per key and is only needed to
+    // place a mismatch, so the path is tracked only when there is one to place.
+    if let Ok(openapi) = <OpenAPI as serde::Deserialize>::deserialize(&document) {
+        return Ok(openapi);
+    }
+    serde_path_to_error::deserialize::<_, OpenAPI>(&document).map_err(|err| {
         let pointer = json_pointer(err.path());
         let mut diagnostic = Diagnostic::error(
             file,

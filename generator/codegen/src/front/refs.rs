@@ -3,7 +3,7 @@
 
 use serde_yaml::Value;
 
-use crate::diagnostics::pointer_token;
+use crate::diagnostics::{push_index, push_token};
 
 /// Where a key is the name of something (a property, a component, a status code, a media
 /// type, a header), not a keyword: the maps under these keys (under `components` too).
@@ -40,14 +40,20 @@ fn is_data(keyword: &str) -> bool {
 /// name and its value an object. Outside those, the values of `example`, `default`, `enum`,
 /// `const`, extensions (`x-..`) and an Example Object's `value` are data, and so is a schema's
 /// `examples` list; a map of `examples` holds Example Objects or references to them.
-pub(crate) fn collect_refs(node: &Value, at: String, names: bool, out: &mut Vec<(String, String)>) {
+pub(crate) fn collect_refs(node: &Value, out: &mut Vec<(String, String)>) {
+    collect_refs_at(node, &mut String::new(), false, out);
+}
+
+/// [`collect_refs`] under `at`, the pointer of `node` (restored on return).
+fn collect_refs_at(node: &Value, at: &mut String, names: bool, out: &mut Vec<(String, String)>) {
+    let len = at.len();
     match node {
         Value::Mapping(map) => {
             for (key, child) in map {
                 let Some(key) = key.as_str() else { continue };
-                let child_at = format!("{at}/{}", pointer_token(key));
                 if names {
-                    collect_refs(child, child_at, false, out);
+                    push_token(at, key);
+                    collect_refs_at(child, at, false, out);
                 } else if key == "$ref" {
                     if let Some(target) = child.as_str() {
                         out.push((at.clone(), target.to_owned()));
@@ -59,23 +65,30 @@ pub(crate) fn collect_refs(node: &Value, at: String, names: bool, out: &mut Vec<
                     let Value::Mapping(kinds) = child else {
                         continue;
                     };
+                    push_token(at, key);
+                    let child_len = at.len();
                     for (kind, components) in kinds {
                         let Some(kind) = kind.as_str() else { continue };
                         if !kind.starts_with("x-") {
-                            let kind_at = format!("{child_at}/{}", pointer_token(kind));
-                            collect_refs(components, kind_at, components.is_mapping(), out);
+                            push_token(at, kind);
+                            collect_refs_at(components, at, components.is_mapping(), out);
+                            at.truncate(child_len);
                         }
                     }
                 } else {
                     let names =
                         (NAME_MAPS.contains(&key) || key == "examples") && child.is_mapping();
-                    collect_refs(child, child_at, names, out);
+                    push_token(at, key);
+                    collect_refs_at(child, at, names, out);
                 }
+                at.truncate(len);
             }
         }
         Value::Sequence(items) => {
             for (index, item) in items.iter().enumerate() {
-                collect_refs(item, format!("{at}/{index}"), false, out);
+                push_index(at, index);
+                collect_refs_at(item, at, false, out);
+                at.truncate(len);
             }
         }
         _ => {}

@@ -3,7 +3,7 @@
 
 use serde_yaml::Value;
 
-use crate::diagnostics::{located, pointer_token, Diagnostic, Locator};
+use crate::diagnostics::{located, push_index, push_token, Diagnostic, Locator};
 
 /// Checks the document's version: OpenAPI 3.0 or 3.1, not Swagger 2.0. A version written as a
 /// number (`openapi: 3.1`) is read as its text, with a warning. Anything else is an error, and
@@ -61,7 +61,7 @@ pub(crate) fn version(document: &mut Value, text: &str, file: &str) -> Vec<Diagn
 pub(crate) fn untag(document: &mut Value, text: &str, file: &str) -> Vec<Diagnostic> {
     let locator = Locator::new(text);
     let mut problems = Vec::new();
-    untag_at(document, String::new(), &mut |at, tag| {
+    untag_at(document, &mut String::new(), &mut |at, tag| {
         problems.push(located(
             Diagnostic::warning(
                 file,
@@ -75,28 +75,31 @@ pub(crate) fn untag(document: &mut Value, text: &str, file: &str) -> Vec<Diagnos
     problems
 }
 
-fn untag_at(node: &mut Value, at: String, found: &mut impl FnMut(String, String)) {
-    if let Value::Tagged(tagged) = node {
+fn untag_at(node: &mut Value, at: &mut String, found: &mut impl FnMut(String, String)) {
+    while let Value::Tagged(tagged) = node {
         found(at.clone(), tagged.tag.to_string());
         let value = std::mem::take(&mut tagged.value);
         *node = value;
-        return untag_at(node, at, found);
     }
+    let len = at.len();
     match node {
         Value::Mapping(map) => {
             for (key, child) in map.iter_mut() {
-                let token = match key {
-                    Value::String(key) => key.clone(),
-                    Value::Number(number) => number.to_string(),
-                    Value::Bool(flag) => flag.to_string(),
-                    _ => String::new(),
-                };
-                untag_at(child, format!("{at}/{}", pointer_token(&token)), found);
+                match key {
+                    Value::String(key) => push_token(at, key),
+                    Value::Number(number) => push_token(at, &number.to_string()),
+                    Value::Bool(flag) => push_token(at, &flag.to_string()),
+                    _ => at.push('/'),
+                }
+                untag_at(child, at, found);
+                at.truncate(len);
             }
         }
         Value::Sequence(items) => {
             for (index, item) in items.iter_mut().enumerate() {
-                untag_at(item, format!("{at}/{index}"), found);
+                push_index(at, index);
+                untag_at(item, at, found);
+                at.truncate(len);
             }
         }
         _ => {}

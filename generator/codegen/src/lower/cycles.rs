@@ -158,9 +158,16 @@ fn box_recursive_fields(defs: &mut [TypeDef]) {
     }
     // (type, held type) pairs where the held type leads back to the type.
     let mut recursive: BTreeSet<(String, String)> = BTreeSet::new();
+    // What each held type reaches, walked once per type rather than once per field.
+    let mut reaches: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for (&owner, held) in &edges {
         for &target in held {
-            if target == owner || reachable(target, &edges).contains(owner) {
+            if target == owner
+                || reaches
+                    .entry(target)
+                    .or_insert_with(|| reachable(target, &edges))
+                    .contains(owner)
+            {
                 recursive.insert((owner.to_owned(), target.to_owned()));
             }
         }

@@ -26,7 +26,7 @@ pub(crate) fn references(document: &Value, text: &str, file: &str) -> Vec<Diagno
     let locator = Locator::new(text);
     let mut problems = Vec::new();
     let mut refs = Vec::new();
-    collect_refs(document, String::new(), false, &mut refs);
+    collect_refs(document, &mut refs);
     for (at, target) in refs {
         let problem = match target.strip_prefix('#') {
             Some(pointer) if resolve(document, pointer).is_some() => continue,
