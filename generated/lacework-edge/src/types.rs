@@ -15,49 +15,49 @@ pub struct Access {
     /// Type of access allowed.
     ///
     /// Not stated by the vendor's documentation; inferred: the page types `access_type` on the CreateAccessRequest body; this object carries the same field
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub access_type: Option<AccessType>,
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// The `allow_guest_access` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_guest_access: Option<bool>,
     /// The `app_list` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_list: Option<Vec<String>>,
     /// The `create_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
     /// The `creator_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creator_uuid: Option<String>,
     /// Not stated by the vendor's documentation; inferred: the page types `data_source` on the CreateAccessRequest body; this object carries the same field
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_source: Option<DataSource>,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `end_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
     /// The `integration_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_id: Option<String>,
     /// The `revoked_user_list` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub revoked_user_list: Option<Vec<String>>,
     /// Not stated by the vendor's documentation; inferred: the page types `status` on the CreateAccessRequest body; this object carries the same field
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<EnumStatus>,
     /// The `update_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
     /// Filters select users and apps. Any user selected has access to any app selected.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_list: Option<Vec<String>>,
     /// The `uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
 }
 
@@ -135,91 +135,91 @@ impl<'de> Deserialize<'de> for AccessType {
 #[non_exhaustive]
 pub struct Account {
     /// The `allowed_email_domains` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_email_domains: Option<Vec<String>>,
     /// The `backend_shard` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub backend_shard: Option<String>,
     /// The `client_ca_uuids` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_ca_uuids: Option<Vec<String>>,
     /// The `create_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
     /// The `datasource_to_idp_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub datasource_to_idp_metadata: Option<std::collections::BTreeMap<String, String>>,
     /// The `display_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// The `dns_allowed_sources` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dns_allowed_sources: Option<Vec<String>>,
     /// The `domain` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// The `endpoint_ca_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint_ca_uuid: Option<String>,
     /// The `extend_session_workflow_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extend_session_workflow_uuid: Option<String>,
     /// The `external_token_app_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_token_app_id: Option<String>,
     /// The `feature_flags` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub feature_flags: Option<FeatureFlags>,
     /// The `has_logo` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_logo: Option<bool>,
     /// The `idp_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub idp_metadata: Option<String>,
     /// The `key_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
     /// The `location` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// The `mfa_preferred_order` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mfa_preferred_order: Option<String>,
     /// The `mfa_provider` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mfa_provider: Option<i64>,
     /// The `mitm_ca_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mitm_ca_uuid: Option<String>,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// (`proto.AccountOnboarding` on the page.)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub onboarding: Option<AccountOnboarding>,
     /// The `org` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub org: Option<String>,
     /// The `preferred_gateways_regex` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub preferred_gateways_regex: Option<String>,
     /// The `session_ttl_sec` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub session_ttl_sec: Option<i64>,
     /// The `shard` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub shard: Option<String>,
     /// The `status` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
     /// The `update_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
     /// The `uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
     /// The `view_pii_tags` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub view_pii_tags: Option<Vec<String>>,
 }
 
@@ -230,25 +230,25 @@ pub struct Account {
 #[non_exhaustive]
 pub struct AccountOnboarding {
     /// The `completed_steps` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub completed_steps: Option<Vec<String>>,
     /// The `eula_signed` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub eula_signed: Option<bool>,
     /// The `eula_signing_ip` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub eula_signing_ip: Option<String>,
     /// The `eula_signing_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub eula_signing_time: Option<i64>,
     /// The `eula_signing_user` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub eula_signing_user: Option<String>,
     /// The `eula_signing_user_display_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub eula_signing_user_display_name: Option<String>,
     /// The `eula_version` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub eula_version: Option<String>,
 }
 
@@ -257,49 +257,49 @@ pub struct AccountOnboarding {
 #[non_exhaustive]
 pub struct Alert {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// The `assignment_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub assignment_time: Option<i64>,
     /// The `closed_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub closed_time: Option<i64>,
     /// The `create_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `event_type` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_type: Option<String>,
     /// The `incident_status` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub incident_status: Option<i64>,
     /// The `owner_display_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner_display_name: Option<String>,
     /// The `owner_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner_uuid: Option<String>,
     /// The `policy_action_taken` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_action_taken: Option<i64>,
     /// The `related_entities` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub related_entities: Option<RelatedEntities>,
     /// The `severity` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub severity: Option<i64>,
     /// The `status` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
     /// The `update_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
     /// The `uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
 }
 
@@ -308,69 +308,69 @@ pub struct Alert {
 #[non_exhaustive]
 pub struct AlertConfig {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// The card data to use as a query for alert generation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub card_data: Option<CardData>,
     /// The `cloned_from_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cloned_from_uuid: Option<String>,
     /// Conditions that pass the filter will generate this alert.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub condition_filter: Option<Filter>,
     /// The `condition_filter_display_names` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub condition_filter_display_names: Option<
         std::collections::BTreeMap<String, String>,
     >,
     /// The `create_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
     /// The `creator_display_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creator_display_name: Option<String>,
     /// The `creator_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creator_uuid: Option<String>,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `event_description_template` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_description_template: Option<String>,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `recipient_display_names` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub recipient_display_names: Option<std::collections::BTreeMap<String, String>>,
     /// user:
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub recipients: Option<Vec<String>>,
     /// The `severity_to_assign` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub severity_to_assign: Option<i64>,
     /// The `skip_alerts` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_alerts: Option<i64>,
     /// Not stated by the vendor's documentation; inferred: the page types `status` on the CreateAlertConfigRequest body; this object carries the same field
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<EnumStatus>,
     /// The `tags` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// The `update_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
     /// The `updater_display_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updater_display_name: Option<String>,
     /// The `updater_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updater_uuid: Option<String>,
     /// The `uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
 }
 
@@ -379,7 +379,7 @@ pub struct AlertConfig {
 #[non_exhaustive]
 pub struct AlertStatusChange {
     /// The `new_status` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_status: Option<i64>,
 }
 
@@ -388,10 +388,10 @@ pub struct AlertStatusChange {
 #[non_exhaustive]
 pub struct AnonymizedText {
     /// The `anonymized` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub anonymized: Option<bool>,
     /// The `display` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display: Option<String>,
 }
 
@@ -400,10 +400,10 @@ pub struct AnonymizedText {
 #[non_exhaustive]
 pub struct AnswerActions {
     /// The `actions` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<WorkflowAction>>,
     /// The `answer` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub answer: Option<String>,
 }
 
@@ -412,22 +412,22 @@ pub struct AnswerActions {
 #[non_exhaustive]
 pub struct AnswerWorkflowRunRequest {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// The `answer_index` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub answer_index: Option<String>,
     /// The `justification` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub justification: Option<String>,
     /// The `mfa_passcode` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mfa_passcode: Option<String>,
     /// The `token` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<i64>,
     /// The `uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
 }
 
@@ -436,106 +436,106 @@ pub struct AnswerWorkflowRunRequest {
 #[non_exhaustive]
 pub struct App {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// The `connector_unique_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_unique_name: Option<String>,
     /// The `create_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
     /// The `creator_display_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creator_display_name: Option<String>,
     /// The `creator_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creator_uuid: Option<String>,
     /// Not stated by the vendor's documentation; inferred: the datasource filter of GET /api/v1/apps matches this field
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_source: Option<DataSource>,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `host` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
     /// The `host_match_type` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub host_match_type: Option<i64>,
     /// The `integration_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_id: Option<String>,
     /// The `internal_host_pattern` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub internal_host_pattern: Option<String>,
     /// The `internal_port` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub internal_port: Option<i64>,
     /// The `internal_protocol` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub internal_protocol: Option<String>,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `path` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// The `port` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
     /// The `protocol` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// The `protocols` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub protocols: Option<Vec<i64>>,
     /// The `ref_display_names` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ref_display_names: Option<std::collections::BTreeMap<String, String>>,
     /// The `ref_matches` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ref_matches: Option<Vec<RefMatch>>,
     /// The `refs` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub refs: Option<Vec<String>>,
     /// The `request_host_header` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_host_header: Option<String>,
     /// The `reverse_proxy_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reverse_proxy_name: Option<String>,
     /// Not stated by the vendor's documentation; inferred: the status filter of GET /api/v1/apps takes INIT | ACTIVE | SUSPENDED (the `EnumStatus` names)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<EnumStatus>,
     /// The `tags` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// The `tcp_port_ranges` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tcp_port_ranges: Option<Vec<PortRange>>,
     /// The `tcp_ports` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tcp_ports: Option<Vec<i64>>,
     /// The `udp_port_ranges` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub udp_port_ranges: Option<Vec<PortRange>>,
     /// The `udp_ports` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub udp_ports: Option<Vec<i64>>,
     /// The `update_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
     /// The `updater_display_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updater_display_name: Option<String>,
     /// The `updater_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updater_uuid: Option<String>,
     /// The `uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
     /// The `verify_server_cert` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub verify_server_cert: Option<i64>,
 }
 
@@ -544,56 +544,56 @@ pub struct App {
 #[non_exhaustive]
 pub struct AppControlPolicy {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// which apps does it apply to
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_filter: Option<Filter>,
     /// The `child_policy_uuids` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub child_policy_uuids: Option<Vec<String>>,
     /// The `create_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
     /// The `creator_display_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creator_display_name: Option<String>,
     /// The `creator_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creator_uuid: Option<String>,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `filter_selector_display_names` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter_selector_display_names: Option<
         std::collections::BTreeMap<String, String>,
     >,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `policy_event_actions` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_event_actions: Option<Vec<AppControlPolicyEventAction>>,
     /// which sessions/users is the app control policy applicable to
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub session_filter: Option<Filter>,
     /// possible values during creation time -- INIT/ACTIVE
     ///
     /// Not stated by the vendor's documentation; inferred: the page types `status` on the UpdateAppControlPolicyRequest body; this object carries the same field
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<EnumStatus>,
     /// The `update_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
     /// The `updater_display_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updater_display_name: Option<String>,
     /// The `updater_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updater_uuid: Option<String>,
     /// The `uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
 }
 
@@ -602,13 +602,13 @@ pub struct AppControlPolicy {
 #[non_exhaustive]
 pub struct AppControlPolicyEventAction {
     /// The `action` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<i64>,
     /// The `event_type` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_type: Option<i64>,
     /// The `policy_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_uuid: Option<String>,
 }
 
@@ -617,10 +617,10 @@ pub struct AppControlPolicyEventAction {
 #[non_exhaustive]
 pub struct AppRequest {
     /// The name of the account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// (`proto.App` on the page.)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub app: Option<App>,
 }
 
@@ -629,22 +629,22 @@ pub struct AppRequest {
 #[non_exhaustive]
 pub struct AsnData {
     /// The `asn` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub asn: Option<String>,
     /// The `asn_type` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub asn_type: Option<String>,
     /// The `country` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// The `country_code` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// The `domain` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
@@ -653,67 +653,67 @@ pub struct AsnData {
 #[non_exhaustive]
 pub struct AuditEvent {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// The `auth_account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_account_name: Option<String>,
     /// The `auth_role` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_role: Option<i64>,
     /// The `auth_type` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_type: Option<String>,
     /// The `auth_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_uuid: Option<String>,
     /// The `client_ip` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_ip: Option<String>,
     /// The `create_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
     /// The `expire_time_sec` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expire_time_sec: Option<i64>,
     /// The `matched_path` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub matched_path: Option<String>,
     /// The `method` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub method: Option<String>,
     /// The `op` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub op: Option<String>,
     /// The `path` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// The `proto_version` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub proto_version: Option<String>,
     /// The `protocol` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// The `request_body` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_body: Option<String>,
     /// The `response_status` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_status: Option<i64>,
     /// The `response_status_text` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_status_text: Option<String>,
     /// The `trace` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub trace: Option<String>,
     /// The `user_display_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_display_name: Option<String>,
     /// The `user_login` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_login: Option<String>,
     /// The `uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
 }
 
@@ -722,28 +722,28 @@ pub struct AuditEvent {
 #[non_exhaustive]
 pub struct Blob {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// The `create_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
     /// The blob data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<String>,
     /// Time at which this blob expires, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expire_time_sec: Option<i64>,
     /// Key of the blob: likely a combination of some grouping/namespace prefix and the ID of the blob itself.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Metadata string to be used however client sees fit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `update_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
     /// The `user_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_uuid: Option<String>,
 }
 
@@ -815,16 +815,16 @@ impl<'de> Deserialize<'de> for Bool {
 #[non_exhaustive]
 pub struct BrowserDetails {
     /// The `browser` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub browser: Option<String>,
     /// The `browser_install_type` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub browser_install_type: Option<String>,
     /// The `browser_version` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub browser_version: Option<String>,
     /// The `eg_version` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub eg_version: Option<String>,
 }
 
@@ -833,10 +833,10 @@ pub struct BrowserDetails {
 #[non_exhaustive]
 pub struct BucketPolicyRequest {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// The `s3_bucket_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub s3_bucket_name: Option<String>,
 }
 
@@ -845,49 +845,49 @@ pub struct BucketPolicyRequest {
 #[non_exhaustive]
 pub struct CaCertificate {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// The `chain` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chain: Option<Vec<String>>,
     /// The `create_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
     /// The `creator_display_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creator_display_name: Option<String>,
     /// The `creator_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creator_uuid: Option<String>,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `have_private_key` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub have_private_key: Option<bool>,
     /// The `public_key_pem` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_key_pem: Option<String>,
     /// Not stated by the vendor's documentation; inferred: the page types `purpose` on the CreateCaCertificateRequest body; this object carries the same field
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub purpose: Option<CaCertificatePurpose>,
     /// Not stated by the vendor's documentation; inferred: the page types `status` on the CreateCaCertificateRequest body; this object carries the same field
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<CaCertificateStatus>,
     /// The `subject` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     /// The `update_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
     /// The `updater_display_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updater_display_name: Option<String>,
     /// The `updater_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updater_uuid: Option<String>,
     /// The `uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
 }
 
@@ -896,10 +896,10 @@ pub struct CaCertificate {
 #[non_exhaustive]
 pub struct CaCertificateList {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// The `certificates` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub certificates: Option<Vec<CaCertificate>>,
 }
 
@@ -1038,52 +1038,52 @@ impl<'de> Deserialize<'de> for CaCertificateStatus {
 #[non_exhaustive]
 pub struct Card {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// The `chart_type` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chart_type: Option<i64>,
     /// The `create_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
     /// The `creator_display_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creator_display_name: Option<String>,
     /// The `creator_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creator_uuid: Option<String>,
     /// The `data` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<String>,
     /// The `dataset` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dataset: Option<String>,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `display_config` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_config: Option<String>,
     /// The `layout` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub layout: Option<String>,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `status` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
     /// The `update_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
     /// The `updater_display_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updater_display_name: Option<String>,
     /// The `updater_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updater_uuid: Option<String>,
     /// The `uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
 }
 
@@ -1092,59 +1092,59 @@ pub struct Card {
 #[non_exhaustive]
 pub struct CardData {
     /// The `aggregation` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub aggregation: Option<String>,
     /// The `apply_global_filters` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub apply_global_filters: Option<bool>,
     /// The `card_filters` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub card_filters: Option<Vec<CardFilter>>,
     /// The `card_type` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub card_type: Option<i64>,
     /// The `chart_data_source` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chart_data_source: Option<String>,
     /// The `chartType` property.
     #[serde(rename = "chartType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chart_type: Option<String>,
     /// The `curated_query_config` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub curated_query_config: Option<CuratedQueryConfig>,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `from_eg_library` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub from_eg_library: Option<bool>,
     /// The `group_by_dimension` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_by_dimension: Option<String>,
     /// The `group_by_dimension2` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_by_dimension2: Option<String>,
     /// The `metric` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric: Option<String>,
     /// The `show_data_table` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_data_table: Option<bool>,
     /// The `show_text_box` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_text_box: Option<bool>,
     /// The `sort_order` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort_order: Option<Vec<SortOrder>>,
     /// The `title` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The `uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
     /// The `visible_columns` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub visible_columns: Option<Vec<String>>,
 }
 
@@ -1153,25 +1153,25 @@ pub struct CardData {
 #[non_exhaustive]
 pub struct CardFilter {
     /// The `display` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display: Option<String>,
     /// The `display_value` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_value: Option<String>,
     /// The `field` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
     /// The `identity` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub identity: Option<Identity>,
     /// The `operator` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
     /// The `type` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<i64>,
     /// The `value` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
@@ -1180,7 +1180,7 @@ pub struct CardFilter {
 #[non_exhaustive]
 pub struct CardList {
     /// The `cards` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cards: Option<Vec<Card>>,
 }
 
@@ -1189,10 +1189,10 @@ pub struct CardList {
 #[non_exhaustive]
 pub struct CardRequest {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// (`proto.Card` on the page.)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub card: Option<Card>,
 }
 
@@ -1201,19 +1201,19 @@ pub struct CardRequest {
 #[non_exhaustive]
 pub struct CarrierData {
     /// The `country` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// The `country_code` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// The `mcc` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mcc: Option<String>,
     /// The `mnc` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mnc: Option<String>,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
@@ -1222,13 +1222,13 @@ pub struct CarrierData {
 #[non_exhaustive]
 pub struct CertificateVerify {
     /// The `algorithm` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub algorithm: Option<String>,
     /// The `certificate` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub certificate: Option<Vec<i64>>,
     /// The `signature` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub signature: Option<Vec<i64>>,
 }
 
@@ -1316,179 +1316,179 @@ impl<'de> Deserialize<'de> for ChannelType {
 #[non_exhaustive]
 pub struct ClientConfig {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// If true, collect performance data from websites listed below. Default is false.
     ///
     /// Not stated by the vendor's documentation; inferred: the page types `browser_performance_inspection` on the CreateClientConfigRequest body; this object carries the same field
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub browser_performance_inspection: Option<Bool>,
     /// A list of domains where we collect performance data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub browser_performance_inspection_domains: Option<Vec<String>>,
     /// If true, inspect requests to attach additional context (such as tab information) to browser-ext exports. Default is true.
     ///
     /// Not stated by the vendor's documentation; inferred: the page types `browser_request_inspection` on the CreateClientConfigRequest body; this object carries the same field
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub browser_request_inspection: Option<Bool>,
     /// If set, the client will look for identities in the key store (OS specific) issued by this CA.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_ca_uuid: Option<String>,
     /// Use EG’s upstream resolver to resolve domains at the client. Only meant for use on macOS, and is ignored on Windows. Default is false.
     ///
     /// Not stated by the vendor's documentation; inferred: the page types `client_use_eg_upstream_dns` on the CreateClientConfigRequest body; this object carries the same field
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_use_eg_upstream_dns: Option<Bool>,
     /// The `create_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
     /// The `creator_display_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creator_display_name: Option<String>,
     /// The `creator_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creator_uuid: Option<String>,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Not stated by the vendor's documentation; inferred: the page types `disconnect_allowed` on the CreateClientConfigRequest body; this object carries the same field
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disconnect_allowed: Option<Bool>,
     /// A comma separated list of numbers that represent the disconnect duration options.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disconnect_interval_minutes: Option<Vec<String>>,
     /// Require at least a 5 character long justification on disconnect. Default is false.
     ///
     /// Not stated by the vendor's documentation; inferred: the page types `disconnect_justification_required` on the CreateClientConfigRequest body; this object carries the same field
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disconnect_justification_required: Option<Bool>,
     /// A comma separated list of domains that need to be treated as search domains. Defaults to network specific values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dns_search_domains: Option<Vec<String>>,
     /// Enable always on mode: Some menu items, such as disconnect, quit, are removed. Default is false.
     ///
     /// Not stated by the vendor's documentation; inferred: the page types `enable_always_on_vpn` on the CreateClientConfigRequest body; this object carries the same field
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_always_on_vpn: Option<Bool>,
     /// Allow client to automatically download the updates in the background and update on next app start. Default is false if not set.
     ///
     /// Not stated by the vendor's documentation; inferred: the page types `enable_auto_updates` on the CreateClientConfigRequest body; this object carries the same field
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_auto_updates: Option<Bool>,
     /// Enables setting the system’s browser proxy settings. If set to false, then the client functions as a L4+L3 VPN. Default is true.
     ///
     /// Not stated by the vendor's documentation; inferred: the page types `enable_browser_proxy` on the CreateClientConfigRequest body; this object carries the same field
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_browser_proxy: Option<Bool>,
     /// If true, enable guest user mode
     ///
     /// Not stated by the vendor's documentation; inferred: the page types `enable_guest_user_mode` on the CreateClientConfigRequest body; this object carries the same field
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_guest_user_mode: Option<Bool>,
     /// Allow users to manually check for updates. Default is true if not set.
     ///
     /// Not stated by the vendor's documentation; inferred: the page types `enable_manual_updates` on the CreateClientConfigRequest body; this object carries the same field
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_manual_updates: Option<Bool>,
     /// If false, do not export idle activity data from the client that measures time between user interactions on the device. Default is true.
     ///
     /// Not stated by the vendor's documentation; inferred: the page types `enable_sensor_data` on the CreateClientConfigRequest body; this object carries the same field
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_sensor_data: Option<Bool>,
     /// Enables the L4 transparent proxy that redirects TCP flows to the rust datapath. If set to false, the client functions as a L3 VPN. Default is true.
     ///
     /// Not stated by the vendor's documentation; inferred: the page types `enable_transparent_proxy` on the CreateClientConfigRequest body; this object carries the same field
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_transparent_proxy: Option<Bool>,
     /// Enable transparent SSO. Clients installed on AzureAD domain joined machines to automatically log into Lacework Edge.
     ///
     /// Not stated by the vendor's documentation; inferred: the page types `enable_transparent_sso` on the CreateClientConfigRequest body; this object carries the same field
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_transparent_sso: Option<Bool>,
     /// The `filter_selector_display_names` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter_selector_display_names: Option<
         std::collections::BTreeMap<String, String>,
     >,
     /// If guest user mode is enabled, either guest_user_api_token must be provided or generate_guest_user_api_token must be set to true to indicate that a new guest api token needs to be generated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub guest_user_api_token: Option<String>,
     /// The cert thumbprint with which the automatically downloaded exe/msi installer must be signed with for automatic updates. Required if enable_auto_updates is set on Windows.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub installer_cert_thumbprint: Option<String>,
     /// Log level on the client (system tray for now)
     ///
     /// Not stated by the vendor's documentation; inferred: the page types `log_level` on the CreateClientConfigRequest body; this object carries the same field
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub log_level: Option<LogLevel>,
     /// If true, create MITM cert if one does not exist.
     ///
     /// Not stated by the vendor's documentation; inferred: the page types `mac_install_root_ca` on the CreateClientConfigRequest body; this object carries the same field
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mac_install_root_ca: Option<Bool>,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Show a specific message on the popover.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_location: Option<String>,
     /// A valid URL to which users can be redirected 30s after successful login.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub post_login_redirect_url: Option<String>,
     /// The `priority` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
     /// A comma separated list of domains or networks that need to be excluded from system proxy. Defaults to platform specific values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub proxy_exclusion_domains: Option<Vec<String>>,
     /// (`proto.Filter` on the page.)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub session_filter: Option<Filter>,
     /// Windows only: How often should AzureAD session be queried/refreshed from the client. Default is 6 hours.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub session_refresh_interval_hours: Option<i64>,
     /// If Lacework Edge gateway is unavailable, fail open internet connections. Default is true.
     ///
     /// Not stated by the vendor's documentation; inferred: the page types `should_fail_open` on the CreateClientConfigRequest body; this object carries the same field
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub should_fail_open: Option<Bool>,
     /// iOS only: When submitting diagnostics, ask user whether they want to upload via cellular network. Default is false (?).
     ///
     /// Not stated by the vendor's documentation; inferred: the page types `show_cellular_confirmation` on the CreateClientConfigRequest body; this object carries the same field
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_cellular_confirmation: Option<Bool>,
     /// If false, do not pop over the system tray when there is an in-app notification. Default is true.
     ///
     /// Not stated by the vendor's documentation; inferred: the page types `show_popover_automatically` on the CreateClientConfigRequest body; this object carries the same field
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_popover_automatically: Option<Bool>,
     /// Not stated by the vendor's documentation; inferred: the page types `status` on the CreateClientConfigRequest body; this object carries the same field
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<EnumStatus>,
     /// Update channel(s).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_channels: Option<Vec<String>>,
     /// The `update_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
     /// The `updater_display_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updater_display_name: Option<String>,
     /// The `updater_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updater_uuid: Option<String>,
     /// The `uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
     /// Collect local WiFi data only when user consents to location permissions. Default is false.
     ///
     /// Not stated by the vendor's documentation; inferred: the page types `wifi_only_if_location_permission` on the CreateClientConfigRequest body; this object carries the same field
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub wifi_only_if_location_permission: Option<Bool>,
     /// If true, install a per-device MITM cert automatically. Default is false.
     ///
     /// Not stated by the vendor's documentation; inferred: the page types `windows_install_per_device_root_ca` on the CreateClientConfigRequest body; this object carries the same field
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub windows_install_per_device_root_ca: Option<Bool>,
 }
 
@@ -1497,10 +1497,10 @@ pub struct ClientConfig {
 #[non_exhaustive]
 pub struct CloseWithReason {
     /// The `incident_status` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub incident_status: Option<i64>,
     /// The `note_text` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub note_text: Option<String>,
 }
 
@@ -1509,89 +1509,89 @@ pub struct CloseWithReason {
 #[non_exhaustive]
 pub struct Connector {
     /// The `access_token` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub access_token: Option<String>,
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// The `certificate_pem` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub certificate_pem: Option<String>,
     /// Sets the configuration for the connector. Check each field for their usage.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub config: Option<ConnectorInstance>,
     /// The `coordinates` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub coordinates: Option<Coordinates>,
     /// The `create_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
     /// The `creator_display_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creator_display_name: Option<String>,
     /// The `creator_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creator_uuid: Option<String>,
     /// The `current_server_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub current_server_time: Option<i64>,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `desired_releases` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub desired_releases: Option<Vec<DesiredRelease>>,
     /// The `expire_time_sec` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expire_time_sec: Option<i64>,
     /// inbound network access endpoints - fqdns or ips
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_addr: Option<Vec<String>>,
     /// The `instances` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instances: Option<Vec<ConnectorInstance>>,
     /// Display name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `ref_display_names` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ref_display_names: Option<std::collections::BTreeMap<String, String>>,
     /// The `refs` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub refs: Option<Vec<String>>,
     /// The `routes` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub routes: Option<ConnectorRoutes>,
     /// The `secret_hash` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub secret_hash: Option<String>,
     /// INIT = 1; ACTIVE = 2; SUSPENDED = 3; DELETED = 4;
     ///
     /// Not stated by the vendor's documentation; inferred: the page types `status` on the CreateConnectorRequest body; this object carries the same field
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<EnumStatus>,
     /// The `tags` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// If true we'll route TCP through this connector via layer 3 VPN.
     ///
     /// Not stated by the vendor's documentation; inferred: the page types `tcp_on_layer_three_vpn` on the CreateConnectorRequest body; this object carries the same field
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tcp_on_layer_three_vpn: Option<Bool>,
     /// unique name for the connector within the scope of the account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unique_name: Option<String>,
     /// The `update_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
     /// The `updater_display_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updater_display_name: Option<String>,
     /// The `updater_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updater_uuid: Option<String>,
     /// The `uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
 }
 
@@ -1600,16 +1600,16 @@ pub struct Connector {
 #[non_exhaustive]
 pub struct ConnectorCommand {
     /// The `args` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub args: Option<std::collections::BTreeMap<String, String>>,
     /// The `command_type` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub command_type: Option<i64>,
     /// The `instance_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// The `update_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
 }
 
@@ -1618,46 +1618,46 @@ pub struct ConnectorCommand {
 #[non_exhaustive]
 pub struct ConnectorInstance {
     /// The `commands` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub commands: Option<Vec<ConnectorCommand>>,
     /// The `coordinates` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub coordinates: Option<Coordinates>,
     /// The `current_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub current_time: Option<i64>,
     /// The `dns_resolver` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dns_resolver: Option<DnsResolver>,
     /// The `enable_quic` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_quic: Option<bool>,
     /// The `instance_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// The `internal_addr` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub internal_addr: Option<Vec<String>>,
     /// The `platform` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub platform: Option<String>,
     /// The `status` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Vec<String>>,
     /// The `supervisor_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub supervisor_id: Option<String>,
     /// The `target_triple` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_triple: Option<String>,
     /// The `trace_filter` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub trace_filter: Option<String>,
     /// The `update_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
     /// The `version` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
 }
 
@@ -1666,7 +1666,7 @@ pub struct ConnectorInstance {
 #[non_exhaustive]
 pub struct ConnectorList {
     /// The `connectors` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub connectors: Option<Vec<Connector>>,
 }
 
@@ -1675,13 +1675,13 @@ pub struct ConnectorList {
 #[non_exhaustive]
 pub struct ConnectorRoutes {
     /// The `layer3_routes` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub layer3_routes: Option<Vec<Layer3Route>>,
     /// The `layer4_routes` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub layer4_routes: Option<Vec<Layer4Route>>,
     /// The `layer7_routes` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub layer7_routes: Option<Vec<Layer7Route>>,
 }
 
@@ -1690,25 +1690,25 @@ pub struct ConnectorRoutes {
 #[non_exhaustive]
 pub struct Coordinates {
     /// The `az` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub az: Option<String>,
     /// The `cluster_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// The `hostname` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
     /// Not stated by the vendor's documentation; inferred: the sample shows 0, as Redoc does for any number; coordinates are fractional degrees
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub latitude: Option<f64>,
     /// Not stated by the vendor's documentation; inferred: the sample shows 0, as Redoc does for any number; coordinates are fractional degrees
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub longitude: Option<f64>,
     /// The `provider` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// The `region` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
 }
 
@@ -1717,7 +1717,7 @@ pub struct Coordinates {
 #[non_exhaustive]
 pub struct CountryList {
     /// The `countries` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub countries: Option<Vec<GeoData>>,
 }
 
@@ -1728,31 +1728,31 @@ pub struct CreateAccessRequest {
     /// Type of access allowed.
     ///
     /// Not stated by the vendor's documentation; inferred: the page lists the values 0 1 2 3 without naming the enum; they are those of `AccessType`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub access_type: Option<AccessType>,
     /// The name of the account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// The `allow_guest_access` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_guest_access: Option<bool>,
     /// The `app_list` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_list: Option<Vec<String>>,
     /// The `data_source` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_source: Option<DataSource>,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `integration_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_id: Option<String>,
     /// The `status` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<EnumStatus>,
     /// Filters select users and apps. Any user selected has access to any app selected.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_list: Option<Vec<String>>,
 }
 
@@ -1761,40 +1761,40 @@ pub struct CreateAccessRequest {
 #[non_exhaustive]
 pub struct CreateAlertConfigRequest {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// The card data to use as a query for alert generation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub card_data: Option<CardData>,
     /// The `cloned_from_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cloned_from_uuid: Option<String>,
     /// Conditions that pass the filter will generate this alert.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub condition_filter: Option<Filter>,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `event_description_template` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_description_template: Option<String>,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// user:
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub recipients: Option<Vec<String>>,
     /// The `resolve_display_names` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resolve_display_names: Option<bool>,
     /// The `skip_alerts` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_alerts: Option<i64>,
     /// The `status` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<EnumStatus>,
     /// The `tags` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
 }
 
@@ -1803,27 +1803,27 @@ pub struct CreateAlertConfigRequest {
 #[non_exhaustive]
 pub struct CreateAppControlPolicyRequest {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// which apps does it apply to
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_filter: Option<Filter>,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `policy_event_actions` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_event_actions: Option<Vec<AppControlPolicyEventAction>>,
     /// which sessions/users is the app control policy applicable to
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub session_filter: Option<Filter>,
     /// possible values during creation time -- INIT/ACTIVE
     ///
     /// Not stated by the vendor's documentation; inferred: the page lists the values 0 1 2 3 4 without naming the enum; they are those of `EnumStatus`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<EnumStatus>,
 }
 
@@ -1832,19 +1832,19 @@ pub struct CreateAppControlPolicyRequest {
 #[non_exhaustive]
 pub struct CreateBlobRequest {
     /// Name of account to own the created blob.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// The blob data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<String>,
     /// Time at which this blob expires, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expire_time_sec: Option<i64>,
     /// Key of the blob: likely a combination of some grouping/namespace prefix and the ID of the blob itself.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Metadata string to be used however client sees fit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
@@ -1853,22 +1853,22 @@ pub struct CreateBlobRequest {
 #[non_exhaustive]
 pub struct CreateCaCertificateRequest {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// The `chain` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chain: Option<Vec<String>>,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `public_key_pem` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_key_pem: Option<String>,
     /// The `purpose` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub purpose: Option<CaCertificatePurpose>,
     /// The `status` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<CaCertificateStatus>,
 }
 
@@ -1877,156 +1877,156 @@ pub struct CreateCaCertificateRequest {
 #[non_exhaustive]
 pub struct CreateClientConfigRequest {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// If true, collect performance data from websites listed below. Default is false.
     ///
     /// Not stated by the vendor's documentation; inferred: the page lists the values 0 1 2 without naming the enum; they are those of `Bool`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub browser_performance_inspection: Option<Bool>,
     /// A list of domains where we collect performance data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub browser_performance_inspection_domains: Option<Vec<String>>,
     /// If true, inspect requests to attach additional context (such as tab information) to browser-ext exports. Default is true.
     ///
     /// Not stated by the vendor's documentation; inferred: the page lists the values 0 1 2 without naming the enum; they are those of `Bool`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub browser_request_inspection: Option<Bool>,
     /// If set, the client will look for identities in the key store (OS specific) issued by this CA.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_ca_uuid: Option<String>,
     /// Use EG’s upstream resolver to resolve domains at the client. Only meant for use on macOS, and is ignored on Windows. Default is false.
     ///
     /// Not stated by the vendor's documentation; inferred: the page lists the values 0 1 2 without naming the enum; they are those of `Bool`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_use_eg_upstream_dns: Option<Bool>,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `disconnect_allowed` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disconnect_allowed: Option<Bool>,
     /// A comma separated list of numbers that represent the disconnect duration options.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disconnect_interval_minutes: Option<Vec<String>>,
     /// Require at least a 5 character long justification on disconnect. Default is false.
     ///
     /// Not stated by the vendor's documentation; inferred: the page lists the values 0 1 2 without naming the enum; they are those of `Bool`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disconnect_justification_required: Option<Bool>,
     /// A comma separated list of domains that need to be treated as search domains. Defaults to network specific values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dns_search_domains: Option<Vec<String>>,
     /// Enable always on mode: Some menu items, such as disconnect, quit, are removed. Default is false.
     ///
     /// Not stated by the vendor's documentation; inferred: the page lists the values 0 1 2 without naming the enum; they are those of `Bool`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_always_on_vpn: Option<Bool>,
     /// Allow client to automatically download the updates in the background and update on next app start. Default is false if not set.
     ///
     /// Not stated by the vendor's documentation; inferred: the page lists the values 0 1 2 without naming the enum; they are those of `Bool`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_auto_updates: Option<Bool>,
     /// Enables setting the system’s browser proxy settings. If set to false, then the client functions as a L4+L3 VPN. Default is true.
     ///
     /// Not stated by the vendor's documentation; inferred: the page lists the values 0 1 2 without naming the enum; they are those of `Bool`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_browser_proxy: Option<Bool>,
     /// If true, enable guest user mode
     ///
     /// Not stated by the vendor's documentation; inferred: the page lists the values 0 1 2 without naming the enum; they are those of `Bool`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_guest_user_mode: Option<Bool>,
     /// Allow users to manually check for updates. Default is true if not set.
     ///
     /// Not stated by the vendor's documentation; inferred: the page lists the values 0 1 2 without naming the enum; they are those of `Bool`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_manual_updates: Option<Bool>,
     /// If false, do not export idle activity data from the client that measures time between user interactions on the device. Default is true.
     ///
     /// Not stated by the vendor's documentation; inferred: the page lists the values 0 1 2 without naming the enum; they are those of `Bool`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_sensor_data: Option<Bool>,
     /// Enables the L4 transparent proxy that redirects TCP flows to the rust datapath. If set to false, the client functions as a L3 VPN. Default is true.
     ///
     /// Not stated by the vendor's documentation; inferred: the page lists the values 0 1 2 without naming the enum; they are those of `Bool`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_transparent_proxy: Option<Bool>,
     /// Enable transparent SSO. Clients installed on AzureAD domain joined machines to automatically log into Lacework Edge.
     ///
     /// Not stated by the vendor's documentation; inferred: the page lists the values 0 1 2 without naming the enum; they are those of `Bool`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_transparent_sso: Option<Bool>,
     /// The `generate_guest_user_api_token` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub generate_guest_user_api_token: Option<bool>,
     /// If guest user mode is enabled, either guest_user_api_token must be provided or generate_guest_user_api_token must be set to true to indicate that a new guest api token needs to be generated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub guest_user_api_token: Option<String>,
     /// The cert thumbprint with which the automatically downloaded exe/msi installer must be signed with for automatic updates. Required if enable_auto_updates is set on Windows.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub installer_cert_thumbprint: Option<String>,
     /// Log level on the client (system tray for now)
     ///
     /// Not stated by the vendor's documentation; inferred: the page lists the values 0 1 2 3 4 without naming the enum; they are those of `LogLevel`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub log_level: Option<LogLevel>,
     /// If true, create MITM cert if one does not exist.
     ///
     /// Not stated by the vendor's documentation; inferred: the page lists the values 0 1 2 without naming the enum; they are those of `Bool`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mac_install_root_ca: Option<Bool>,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Show a specific message on the popover.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_location: Option<String>,
     /// A valid URL to which users can be redirected 30s after successful login.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub post_login_redirect_url: Option<String>,
     /// The `priority` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
     /// A comma separated list of domains or networks that need to be excluded from system proxy. Defaults to platform specific values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub proxy_exclusion_domains: Option<Vec<String>>,
     /// (`proto.Filter` on the page.)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub session_filter: Option<Filter>,
     /// Windows only: How often should AzureAD session be queried/refreshed from the client. Default is 6 hours.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub session_refresh_interval_hours: Option<i64>,
     /// If Lacework Edge gateway is unavailable, fail open internet connections. Default is true.
     ///
     /// Not stated by the vendor's documentation; inferred: the page lists the values 0 1 2 without naming the enum; they are those of `Bool`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub should_fail_open: Option<Bool>,
     /// iOS only: When submitting diagnostics, ask user whether they want to upload via cellular network. Default is false (?).
     ///
     /// Not stated by the vendor's documentation; inferred: the page lists the values 0 1 2 without naming the enum; they are those of `Bool`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_cellular_confirmation: Option<Bool>,
     /// If false, do not pop over the system tray when there is an in-app notification. Default is true.
     ///
     /// Not stated by the vendor's documentation; inferred: the page lists the values 0 1 2 without naming the enum; they are those of `Bool`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_popover_automatically: Option<Bool>,
     /// The `status` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<EnumStatus>,
     /// Update channel(s).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_channels: Option<Vec<String>>,
     /// Collect local WiFi data only when user consents to location permissions. Default is false.
     ///
     /// Not stated by the vendor's documentation; inferred: the page lists the values 0 1 2 without naming the enum; they are those of `Bool`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub wifi_only_if_location_permission: Option<Bool>,
     /// If true, install a per-device MITM cert automatically. Default is false.
     ///
     /// Not stated by the vendor's documentation; inferred: the page lists the values 0 1 2 without naming the enum; they are those of `Bool`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub windows_install_per_device_root_ca: Option<Bool>,
 }
 
@@ -2035,38 +2035,38 @@ pub struct CreateClientConfigRequest {
 #[non_exhaustive]
 pub struct CreateConnectorRequest {
     /// The name of the account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// Sets the configuration for the connector. Check each field for their usage.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub config: Option<ConnectorInstance>,
     /// Deprecated. Use individual fields below.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub connector: Option<Connector>,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// inbound network access endpoints - fqdns or ips
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_addr: Option<Vec<String>>,
     /// Display name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// INIT = 1; ACTIVE = 2; SUSPENDED = 3; DELETED = 4;
     ///
     /// Not stated by the vendor's documentation; inferred: the page lists the values 0 1 2 3 4 without naming the enum; they are those of `EnumStatus`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<EnumStatus>,
     /// The `tags` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// If true we'll route TCP through this connector via layer 3 VPN.
     ///
     /// Not stated by the vendor's documentation; inferred: the page lists the values 0 1 2 without naming the enum; they are those of `Bool`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tcp_on_layer_three_vpn: Option<Bool>,
     /// unique name for the connector within the scope of the account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unique_name: Option<String>,
 }
 
@@ -2075,16 +2075,16 @@ pub struct CreateConnectorRequest {
 #[non_exhaustive]
 pub struct CreateDataExportConfigRequest {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// The `data_export_types` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_export_types: Option<Vec<DataExportType>>,
     /// The `s3_bucket_account_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub s3_bucket_account_id: Option<String>,
     /// The `s3_bucket_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub s3_bucket_name: Option<String>,
 }
 
@@ -2093,49 +2093,49 @@ pub struct CreateDataExportConfigRequest {
 #[non_exhaustive]
 pub struct CreateIntegrationRequest {
     /// optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// Used by GitHub integration
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
     /// deprecated
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub base_url: Option<String>,
     /// optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub config: Option<IntegrationConfig>,
     /// (`proto.IngestionCredentials` on the page.)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub credentials: Option<IngestionCredentials>,
     /// Not stated by the vendor's documentation; inferred: the page lists the values 0 1 2 3 11 12 13 101 102 103 104 201 202 301 401 402 403 9001 9002 9003 9004 10001 10002 10003 10004 10005 10006 10007 10008 10009 without naming the enum; they are those of `DataSource`
     pub data_source: DataSource,
     /// The `display_name` property.
     pub display_name: String,
     /// environment_id is also used by some integrations like onelogin to generate endpoint URLs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub environment_id: Option<String>,
     /// List of domains to use for filtering during ingestion. Only data associated with one of these domains will be ingested. If this list is empty no filtering will be performed. The details of the filtering logic is connector specific. Currently this is only used by AzureAD and MS365 connectors.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter_domains: Option<Vec<String>>,
     /// Used by GitHub integration
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub install_id: Option<String>,
     /// For many 3rd party integrations, endpoint to fetch logs, resources and other metadata is fixed, e.g. for box, we fetch events from <https://api.box.com>. However, for certain integration, we need customers' subdomains to ingest logs and other metadata, e.g. for Okta, subdomain looks like <https://edgeguard.okta.com>.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_org_name: Option<String>,
     /// optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub interval_mins: Option<i64>,
     /// If data_source is AZURE or OFFICE365, this defines the MS365 cloud variant.
     ///
     /// Not stated by the vendor's documentation; inferred: the page lists the values 0 1 2 3 without naming the enum; they are those of `Ms365Cloud`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ms365_cloud: Option<Ms365Cloud>,
     /// optional -- customers/UI
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub shard_id: Option<i64>,
     /// For unit-tests we won't be using real credentials, therefore we need this to skip credential verification
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub validate_credentials: Option<bool>,
 }
 
@@ -2167,31 +2167,31 @@ impl CreateIntegrationRequest {
 #[non_exhaustive]
 pub struct CreateNotificationChannelRequest {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// OAuth authorization code and redirect URI to be used to exchange for an access token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub oauth_code: Option<String>,
     /// Actual values of the recipients are determined by the type. USER_PREFERRED - user:
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub recipients: Option<Vec<String>>,
     /// The `redirect_uri` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub redirect_uri: Option<String>,
     /// The `resolve_display_names` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resolve_display_names: Option<bool>,
     /// The `status` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<EnumStatus>,
     /// The `type` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ChannelType>,
 }
 
@@ -2200,59 +2200,59 @@ pub struct CreateNotificationChannelRequest {
 #[non_exhaustive]
 pub struct CreatePolicyRequest {
     /// The name of the account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// If a situation match all the conditions, trigger the action. e.g. \[high_value_user, incompliant_device] -> block
     ///
     /// Not stated by the vendor's documentation; inferred: the page lists the values 0 1 2 3 4 101 102 103 201 202 300 301 310 399 400 500 without naming the enum; they are those of `PolicyAction`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<PolicyAction>,
     /// The `allow_guest_access` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_guest_access: Option<bool>,
     /// (`proto.Filter` on the page.)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_filter: Option<Filter>,
     /// The `constraints` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub constraints: Option<std::collections::BTreeMap<String, String>>,
     /// If unspecified, data_source = LOCAL
     ///
     /// Not stated by the vendor's documentation; inferred: the page lists the values 0 1 2 3 11 12 13 101 102 103 104 201 202 301 401 402 403 9001 9002 9003 9004 10001 10002 10003 10004 10005 10006 10007 10008 10009 without naming the enum; they are those of `DataSource`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_source: Option<DataSource>,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// integration_id is empty for LOCAL policies
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_id: Option<String>,
     /// Optional (internal use only): Metadata that can be interpreted by a policy.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<String>,
     /// (`proto.PolicyMitmSettings` on the page.)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mitm_settings: Option<PolicyMitmSettings>,
     /// The name of the policy. This is for display only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Only relevant for routing policies, used to break ties. Smaller number indicates higher priority.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
     /// Filters select sessions and resources. The policy applies only if both filters match.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub session_filter: Option<Filter>,
     /// The `status` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<EnumStatus>,
     /// The `type` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<PolicyType>,
     /// The name of workflow. Only needed if action is RUN_WORKFLOW and workflow_uuid isn't provided. We will lookup the workflow by name, and only create the policy if there is one workflow with the matching name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub workflow_name: Option<String>,
     /// The workflow to be executed when the policy is triggered. Only needed if action is RUN_WORKFLOW or RUN_APP_SPECIFIC_WORKFLOW.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub workflow_uuid: Option<String>,
 }
 
@@ -2261,22 +2261,22 @@ pub struct CreatePolicyRequest {
 #[non_exhaustive]
 pub struct CreatePostureAttributeRequest {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// The `attribute_type` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attribute_type: Option<PostureAttributeType>,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `required_processes` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub required_processes: Option<Vec<PostureProcess>>,
     /// The `supported_platforms` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub supported_platforms: Option<Vec<PosturePlatform>>,
 }
 
@@ -2285,22 +2285,22 @@ pub struct CreatePostureAttributeRequest {
 #[non_exhaustive]
 pub struct CreatePostureProfileRequest {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// The `attribute_uuids` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attribute_uuids: Option<Vec<String>>,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `platform` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub platform: Option<PosturePlatform>,
     /// The `posture_tag_value` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub posture_tag_value: Option<String>,
 }
 
@@ -2309,13 +2309,13 @@ pub struct CreatePostureProfileRequest {
 #[non_exhaustive]
 pub struct CreateTemporaryAccessTokenRequest {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// Time to live in seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ttl_sec: Option<i64>,
     /// The user whose pii is to be viewed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_uuid: Option<String>,
 }
 
@@ -2324,29 +2324,29 @@ pub struct CreateTemporaryAccessTokenRequest {
 #[non_exhaustive]
 pub struct CreateTokenRequest {
     /// Tokens can only be created in the same account as the creator. Account_name must be either "", or else match the session's account
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// optional, if not provided the token will have the creator's role.
     ///
     /// Not stated by the vendor's documentation; inferred: the page lists the values 0 10 1 12 2 3 14 15 16 4 5 without naming the enum; they are those of `Role`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<Role>,
     /// optional, defaults to ACTIVE
     ///
     /// Not stated by the vendor's documentation; inferred: the page lists the values 0 1 2 3 4 without naming the enum; they are those of `EnumStatus`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<EnumStatus>,
     /// If ttl_sec > 0, then it is assumed to be a temp token and it can only be used once.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ttl_sec: Option<i64>,
     /// optional, use the current user if not provided.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_uuid: Option<String>,
 }
 
@@ -2355,16 +2355,16 @@ pub struct CreateTokenRequest {
 #[non_exhaustive]
 pub struct CreateUserRequest {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// The `send_invitation` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub send_invitation: Option<bool>,
     /// (`proto.User` on the page.)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<User>,
     /// (`proto.UserPii` on the page.)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_pii: Option<UserPii>,
 }
 
@@ -2373,10 +2373,10 @@ pub struct CreateUserRequest {
 #[non_exhaustive]
 pub struct CreateUserResponse {
     /// (`proto.User` on the page.)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<User>,
     /// (`proto.UserPii` on the page.)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_pii: Option<UserPii>,
 }
 
@@ -2385,55 +2385,55 @@ pub struct CreateUserResponse {
 #[non_exhaustive]
 pub struct CreateWorkflowRequest {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// The action of the workflow. Default is Notify.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<WorkflowAction>>,
     /// Map of the answer text to the workflow outcome. Default is: Approve: SUCCESS Deny: FAILURE Unsure: UNSURE The Answer text will be rendered in a context aware way. For instance, in an email, or on EG UI, each answer is rendered as a button. On slack, it will be prompted as a option for user response.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub answers: Option<Vec<AnswerActions>>,
     /// Seconds for which the approval for the workflow is valid. -1 if no limit. If 0 is passed in, we use a default of 1 day.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub approval_ttl_sec: Option<i64>,
     /// The `approver_text_template` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub approver_text_template: Option<String>,
     /// The default answer when a user responds with a token but no answer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_answer_index: Option<String>,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Seconds within which the workflow must be completed. -1 if no limit. If 0 is passed in, we use a default of 10 min.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub execution_ttl_sec: Option<i64>,
     /// The `justification_required` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub justification_required: Option<bool>,
     /// Display name of the workflow.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Anyone on the list can approve the workflow. Each entry is a tag of user/group/role type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub recipients: Option<Vec<String>>,
     /// The `requestor_justification_required` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub requestor_justification_required: Option<bool>,
     /// The `requestor_text_template` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub requestor_text_template: Option<String>,
     /// When we render the workflow, we would have a pre-defined way of rendering the 5W, as well as using the following text template to render a paragraph. The template is mustache format, with html allowed. The following will be replaced with real value. The general rule is that the variables are replaced with value from the WorkflowRun, with the exception of xxx_name is replaced with the name of the entity. Time or ttl fields are rendered into a string with the right format, e.g. 2 days, 3 hours, etc. {{{user_uuid}}} - replaced with workflowRun.user_uuid {{{user_name}}} - replaced with user name for the above. {{{app_name}}} - replaced with app name for the app_uuid. Each entry in workflowRun.details is available as {{{key}}}, where key is the key in the details map, and it is replaced with the value. ... Deprecated to distinguish between requestor and approver text templates Deprecated: Do not use.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_template: Option<String>,
     /// Workflow title that will be shown to the user
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The `token_required` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_required: Option<bool>,
     /// optional - do not provide unless you know what you are doing
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
 }
 
@@ -2442,16 +2442,16 @@ pub struct CreateWorkflowRequest {
 #[non_exhaustive]
 pub struct CreateWorkflowRunRequest {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// The `execute_now` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub execute_now: Option<bool>,
     /// Optional, passed in only if this run is triggered by another workflow.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_workflow_run_uuid: Option<String>,
     /// Details about what triggered this run is passed in here. Only the fields relevant to the specific workflow run instance are needed. Uuid, timestamps, status are generated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub workflow_run: Option<WorkflowRun>,
 }
 
@@ -2460,16 +2460,16 @@ pub struct CreateWorkflowRunRequest {
 #[non_exhaustive]
 pub struct CuratedQueryConfig {
     /// The `behavior_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub behavior_id: Option<String>,
     /// The `modifiers` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<Vec<QueryModifier>>,
     /// The `subject_type` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subject_type: Option<i64>,
     /// The `summaries` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub summaries: Option<Vec<String>>,
 }
 
@@ -2478,70 +2478,70 @@ pub struct CuratedQueryConfig {
 #[non_exhaustive]
 pub struct CustomerDataset {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// The `config` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub config: Option<CustomerDatasetConfig>,
     /// The `content_type` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_type: Option<i64>,
     /// The `content_types` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_types: Option<Vec<i64>>,
     /// The `create_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
     /// The `creator_display_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creator_display_name: Option<String>,
     /// The `creator_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creator_uuid: Option<String>,
     /// The `current_version` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub current_version: Option<i64>,
     /// The `dataset_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dataset_name: Option<String>,
     /// The `dataset_type` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dataset_type: Option<i64>,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `entity_type` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<i64>,
     /// The `icon` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<i64>,
     /// The `num_items` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub num_items: Option<i64>,
     /// The `parent_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_uuid: Option<String>,
     /// The `properties` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub properties: Option<CustomerDatasetProperties>,
     /// The `scenario` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scenario: Option<i64>,
     /// The `status` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
     /// The `update_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
     /// The `updater_display_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updater_display_name: Option<String>,
     /// The `updater_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updater_uuid: Option<String>,
     /// The `uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
 }
 
@@ -2550,10 +2550,10 @@ pub struct CustomerDataset {
 #[non_exhaustive]
 pub struct CustomerDatasetConfig {
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `icon` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<i64>,
 }
 
@@ -2562,31 +2562,31 @@ pub struct CustomerDatasetConfig {
 #[non_exhaustive]
 pub struct CustomerDatasetItem {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// The `creator_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creator_uuid: Option<String>,
     /// The `dataset_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dataset_uuid: Option<String>,
     /// The `item_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_id: Option<String>,
     /// The `list_item` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub list_item: Option<ListItem>,
     /// The `props` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub props: Option<CustomerDatasetItemProps>,
     /// The `row_data` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub row_data: Option<std::collections::BTreeMap<String, ListItem>>,
     /// The `status` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
     /// The `version` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
 }
 
@@ -2595,16 +2595,16 @@ pub struct CustomerDatasetItem {
 #[non_exhaustive]
 pub struct CustomerDatasetItemProps {
     /// The `content_type` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_type: Option<i64>,
     /// The `dataset_type` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dataset_type: Option<i64>,
     /// The `modeling` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub modeling: Option<Modeling>,
     /// The `target_entity_type` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_entity_type: Option<i64>,
 }
 
@@ -2613,13 +2613,13 @@ pub struct CustomerDatasetItemProps {
 #[non_exhaustive]
 pub struct CustomerDatasetItemsPage {
     /// The `continuation_token` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub continuation_token: Option<String>,
     /// The `customer_dataset_items` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_dataset_items: Option<Vec<CustomerDatasetItem>>,
     /// The `dataset` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dataset: Option<CustomerDataset>,
 }
 
@@ -2628,7 +2628,7 @@ pub struct CustomerDatasetItemsPage {
 #[non_exhaustive]
 pub struct CustomerDatasetList {
     /// The `customer_datasets` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_datasets: Option<Vec<CustomerDataset>>,
 }
 
@@ -2637,34 +2637,34 @@ pub struct CustomerDatasetList {
 #[non_exhaustive]
 pub struct CustomerDatasetProperties {
     /// The `api_endpoint` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_endpoint: Option<String>,
     /// The `data_obj` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_obj: Option<String>,
     /// The `dataset_type` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dataset_type: Option<i64>,
     /// The `default_value_type` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_value_type: Option<i64>,
     /// The `is_metadata_editable` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_metadata_editable: Option<bool>,
     /// The `is_predefined_list` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_predefined_list: Option<bool>,
     /// The `label_field` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub label_field: Option<String>,
     /// The `target_entity_type` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_entity_type: Option<i64>,
     /// The `target_entity_types` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_entity_types: Option<Vec<i64>>,
     /// The `value_field` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value_field: Option<String>,
 }
 
@@ -2673,46 +2673,46 @@ pub struct CustomerDatasetProperties {
 #[non_exhaustive]
 pub struct Dashboard {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// The `create_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
     /// The `creator_display_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creator_display_name: Option<String>,
     /// The `creator_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creator_uuid: Option<String>,
     /// The `data` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<String>,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `icon` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Not stated by the vendor's documentation; inferred: the status filter of GET /api/v1/dashboards takes INIT | ACTIVE | SUSPENDED (the `EnumStatus` names)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<EnumStatus>,
     /// The `tags` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// The `update_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
     /// The `updater_display_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updater_display_name: Option<String>,
     /// The `updater_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updater_uuid: Option<String>,
     /// The `uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
 }
 
@@ -2721,10 +2721,10 @@ pub struct Dashboard {
 #[non_exhaustive]
 pub struct DashboardRequest {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// (`proto.Dashboard` on the page.)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dashboard: Option<Dashboard>,
 }
 
@@ -2733,39 +2733,39 @@ pub struct DashboardRequest {
 #[non_exhaustive]
 pub struct DataExportConfig {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// The `account_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_uuid: Option<String>,
     /// The `create_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
     /// Only thing allowed to be updated by external user is the types of data to be exported.
     ///
     /// Not stated by the vendor's documentation; inferred: the page types `data_export_types` on the CreateDataExportConfigRequest body; this object carries the same field
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_export_types: Option<Vec<DataExportType>>,
     /// The `last_export_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_export_time: Option<i64>,
     /// The `last_successful_export` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_successful_export: Option<std::collections::BTreeMap<String, i64>>,
     /// The `s3_bucket_account_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub s3_bucket_account_id: Option<String>,
     /// The `s3_bucket_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub s3_bucket_name: Option<String>,
     /// The `s3_bucket_shard_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub s3_bucket_shard_id: Option<i64>,
     /// The `update_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
     /// The `uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
 }
 
@@ -2774,7 +2774,7 @@ pub struct DataExportConfig {
 #[non_exhaustive]
 pub struct DataExportConfigList {
     /// The `data_export_configs` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_export_configs: Option<Vec<DataExportConfig>>,
 }
 
@@ -3037,10 +3037,10 @@ impl<'de> Deserialize<'de> for DataSource {
 #[non_exhaustive]
 pub struct DeleteDevicesRequest {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// The `devices` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub devices: Option<Vec<DeviceToDelete>>,
 }
 
@@ -3049,10 +3049,10 @@ pub struct DeleteDevicesRequest {
 #[non_exhaustive]
 pub struct DeployAppResponse {
     /// (`proto.App` on the page.)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub app: Option<App>,
     /// The `new_policies` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_policies: Option<Vec<Policy>>,
 }
 
@@ -3061,28 +3061,28 @@ pub struct DeployAppResponse {
 #[non_exhaustive]
 pub struct DeployConnectorResponse {
     /// The `accesses` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub accesses: Option<Vec<Access>>,
     /// The `apps` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub apps: Option<Vec<App>>,
     /// The `completed` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub completed: Option<bool>,
     /// The `connector` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub connector: Option<Connector>,
     /// The `messages` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub messages: Option<Vec<String>>,
     /// The `policies` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub policies: Option<Vec<Policy>>,
     /// The `resource_urls` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_urls: Option<Vec<String>>,
     /// The `success` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
 
@@ -3091,31 +3091,31 @@ pub struct DeployConnectorResponse {
 #[non_exhaustive]
 pub struct DeploymentConnectorOption {
     /// The `app_hostname` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_hostname: Option<String>,
     /// The `entity_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
     /// The `entity_tags` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_tags: Option<Vec<String>>,
     /// The `message` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The `public_ip` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_ip: Option<bool>,
     /// The `region` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// The `subnet` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subnet: Option<String>,
     /// The `valid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub valid: Option<bool>,
     /// The `vpc` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpc: Option<String>,
 }
 
@@ -3124,7 +3124,7 @@ pub struct DeploymentConnectorOption {
 #[non_exhaustive]
 pub struct DeploymentConnectorOptions {
     /// The `options` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<DeploymentConnectorOption>>,
 }
 
@@ -3133,10 +3133,10 @@ pub struct DeploymentConnectorOptions {
 #[non_exhaustive]
 pub struct DesiredRelease {
     /// The `release` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub release: Option<Release>,
     /// The `supervisor_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub supervisor_id: Option<String>,
 }
 
@@ -3145,82 +3145,82 @@ pub struct DesiredRelease {
 #[non_exhaustive]
 pub struct Device {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// The `browser` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub browser: Option<String>,
     /// The `browser_version` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub browser_version: Option<String>,
     /// The `certificate` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub certificate: Option<Vec<i64>>,
     /// The `create_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
     /// The `data_source` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_source: Option<i64>,
     /// The `display_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// The `eg_version` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub eg_version: Option<String>,
     /// The `is_managed` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_managed: Option<bool>,
     /// The `is_managed_verification_done` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_managed_verification_done: Option<bool>,
     /// The `normalized_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub normalized_id: Option<String>,
     /// The `os` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub os: Option<String>,
     /// The `os_version` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub os_version: Option<String>,
     /// The `platform_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub platform_uuid: Option<String>,
     /// The `posture` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub posture: Option<DevicePosture>,
     /// The `private_key_encrypted` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_key_encrypted: Option<String>,
     /// The `properties` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub properties: Option<DeviceProperties>,
     /// The `public_key` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_key: Option<String>,
     /// The `serial_number` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub serial_number: Option<String>,
     /// The `status` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
     /// The `tags` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// The `time_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_id: Option<TimeId>,
     /// The `update_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
     /// The `user_display_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_display_name: Option<String>,
     /// The `user_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_uuid: Option<String>,
     /// The `uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
 }
 
@@ -3229,25 +3229,25 @@ pub struct Device {
 #[non_exhaustive]
 pub struct DevicePosture {
     /// The `client_version_risk` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_version_risk: Option<i64>,
     /// The `device_activation_lock_enabled` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub device_activation_lock_enabled: Option<i64>,
     /// The `device_process_info` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub device_process_info: Option<DeviceProcessInfo>,
     /// The `disk_encryption_enabled` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_encryption_enabled: Option<i64>,
     /// The `firmware_password_enabled` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub firmware_password_enabled: Option<i64>,
     /// The `recovery_lock_enabled` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub recovery_lock_enabled: Option<i64>,
     /// The `user_activation_lock_enabled` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_activation_lock_enabled: Option<i64>,
 }
 
@@ -3256,10 +3256,10 @@ pub struct DevicePosture {
 #[non_exhaustive]
 pub struct DeviceProcess {
     /// The `paths` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub paths: Option<Vec<String>>,
     /// The `spec` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub spec: Option<String>,
 }
 
@@ -3268,7 +3268,7 @@ pub struct DeviceProcess {
 #[non_exhaustive]
 pub struct DeviceProcessInfo {
     /// The `processes` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub processes: Option<Vec<DeviceProcess>>,
 }
 
@@ -3277,64 +3277,64 @@ pub struct DeviceProcessInfo {
 #[non_exhaustive]
 pub struct DeviceProperties {
     /// The `browser` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub browser: Option<String>,
     /// The `browser_details` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub browser_details: Option<Vec<BrowserDetails>>,
     /// The `browser_install_type` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub browser_install_type: Option<String>,
     /// The `browser_version` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub browser_version: Option<String>,
     /// The `client_install_type` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_install_type: Option<String>,
     /// The `device_activation_lock_enabled` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub device_activation_lock_enabled: Option<bool>,
     /// The `disk_encryption_enabled` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_encryption_enabled: Option<bool>,
     /// The `firmware_password_enabled` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub firmware_password_enabled: Option<bool>,
     /// The `hostname` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
     /// The `last_boot_epoch_sec` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_boot_epoch_sec: Option<i64>,
     /// The `location_tracking_state` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_tracking_state: Option<i64>,
     /// The `machine_model` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub machine_model: Option<String>,
     /// The `machine_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub machine_name: Option<String>,
     /// The `os` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub os: Option<String>,
     /// The `os_user_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub os_user_id: Option<String>,
     /// The `os_user_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub os_user_name: Option<String>,
     /// The `os_version` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub os_version: Option<String>,
     /// The `recovery_lock_enabled` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub recovery_lock_enabled: Option<bool>,
     /// The `target_triple` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_triple: Option<String>,
     /// The `user_activation_lock_enabled` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_activation_lock_enabled: Option<bool>,
 }
 
@@ -3343,10 +3343,10 @@ pub struct DeviceProperties {
 #[non_exhaustive]
 pub struct DeviceToDelete {
     /// The `user_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_uuid: Option<String>,
     /// The `uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
 }
 
@@ -3355,7 +3355,7 @@ pub struct DeviceToDelete {
 #[non_exhaustive]
 pub struct DnsResolver {
     /// The `ips` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ips: Option<Vec<String>>,
 }
 
@@ -3364,34 +3364,34 @@ pub struct DnsResolver {
 #[non_exhaustive]
 pub struct DocumentIdentity {
     /// The `anonymized` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub anonymized: Option<bool>,
     /// The `deleted` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// The `display` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display: Option<String>,
     /// The `external` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub external: Option<bool>,
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `object_id_encrypted` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_id_encrypted: Option<String>,
     /// The `owner_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner_id: Option<String>,
     /// The `site_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
     /// The `type` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<i64>,
     /// The `viewer_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub viewer_id: Option<String>,
 }
 
@@ -3400,55 +3400,55 @@ pub struct DocumentIdentity {
 #[non_exhaustive]
 pub struct DocumentMetadata {
     /// The `ancestor_ids` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ancestor_ids: Option<Vec<String>>,
     /// The `created_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_time: Option<i64>,
     /// The `datasource` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub datasource: Option<String>,
     /// The `drive_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub drive_id: Option<String>,
     /// The `external_access` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_access: Option<Vec<ExternalAccess>>,
     /// The `file_extension` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_extension: Option<String>,
     /// The `file_size` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_size: Option<i64>,
     /// The `has_augmented_permissions` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_augmented_permissions: Option<bool>,
     /// The `identity` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub identity: Option<DocumentIdentity>,
     /// The `is_sensitive` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_sensitive: Option<bool>,
     /// The `is_shared` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_shared: Option<bool>,
     /// The `is_shared_externally` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_shared_externally: Option<bool>,
     /// The `owner` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<Identity>,
     /// The `parent` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<Identity>,
     /// The `type` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<i64>,
     /// The `updated_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_time: Option<i64>,
     /// The `web_view_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub web_view_url: Option<AnonymizedText>,
 }
 
@@ -3530,7 +3530,7 @@ impl<'de> Deserialize<'de> for EnumStatus {
 #[non_exhaustive]
 pub struct ErrorResponse {
     /// The `message` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
@@ -3539,19 +3539,19 @@ pub struct ErrorResponse {
 #[non_exhaustive]
 pub struct ExternalAccess {
     /// The `access_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub access_id: Option<String>,
     /// The `origin_identity` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_identity: Option<Identity>,
     /// The `origin_type` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_type: Option<i64>,
     /// The `target_domain` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_domain: Option<String>,
     /// The `target_identity` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_identity: Option<Identity>,
 }
 
@@ -3560,43 +3560,43 @@ pub struct ExternalAccess {
 #[non_exhaustive]
 pub struct FeatureFlags {
     /// The `create_ingestion_permit_policies` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_ingestion_permit_policies: Option<bool>,
     /// The `disable_dns_access_log` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_dns_access_log: Option<bool>,
     /// The `enable_content_hashing` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_content_hashing: Option<bool>,
     /// The `enable_dns_capture` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_dns_capture: Option<bool>,
     /// The `enable_edns_client_subnet` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_edns_client_subnet: Option<bool>,
     /// The `enable_oauth_token_event_ingestion` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_oauth_token_event_ingestion: Option<bool>,
     /// The `enable_query_debug_info` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_query_debug_info: Option<bool>,
     /// The `enable_query_enhancements` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_query_enhancements: Option<bool>,
     /// The `ingest_clear_data` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ingest_clear_data: Option<bool>,
     /// The `max_conc_file_metadata_ingestion` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_conc_file_metadata_ingestion: Option<i64>,
     /// The `skip_analytics` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_analytics: Option<bool>,
     /// The `stall_resource_ingestion` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stall_resource_ingestion: Option<bool>,
     /// The `support_multiple_idps` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub support_multiple_idps: Option<bool>,
 }
 
@@ -3605,10 +3605,10 @@ pub struct FeatureFlags {
 #[non_exhaustive]
 pub struct Filter {
     /// The `exclude_any` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub exclude_any: Option<Vec<FilterClause>>,
     /// The `include_any` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub include_any: Option<Vec<FilterClause>>,
 }
 
@@ -3617,7 +3617,7 @@ pub struct Filter {
 #[non_exhaustive]
 pub struct FilterClause {
     /// The `all` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub all: Option<Vec<String>>,
 }
 
@@ -3626,49 +3626,49 @@ pub struct FilterClause {
 #[non_exhaustive]
 pub struct Gateway {
     /// The `admin_region` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub admin_region: Option<String>,
     /// The `az` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub az: Option<String>,
     /// The `canary_display_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub canary_display_name: Option<String>,
     /// The `canary_vip` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub canary_vip: Option<String>,
     /// The `display_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// The `is_in_sync` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_in_sync: Option<bool>,
     /// The `key` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Not stated by the vendor's documentation; inferred: the sample shows 0, as Redoc does for any number; coordinates are fractional degrees
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub latitude: Option<f64>,
     /// Not stated by the vendor's documentation; inferred: the sample shows 0, as Redoc does for any number; coordinates are fractional degrees
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub longitude: Option<f64>,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `provider` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// The `region` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// The `secret` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The `status` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
     /// The `vip` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vip: Option<String>,
 }
 
@@ -3677,7 +3677,7 @@ pub struct Gateway {
 #[non_exhaustive]
 pub struct GatewayList {
     /// The `gateways` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gateways: Option<Vec<Gateway>>,
 }
 
@@ -3686,31 +3686,31 @@ pub struct GatewayList {
 #[non_exhaustive]
 pub struct GeoData {
     /// The `city_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub city_name: Option<String>,
     /// The `country` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// The `country_code` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// The `latitude` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub latitude: Option<String>,
     /// The `longitude` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub longitude: Option<String>,
     /// The `region_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_name: Option<String>,
     /// The `time_zone` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
     /// The `time_zone_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_zone_name: Option<String>,
     /// The `zip_code` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub zip_code: Option<String>,
 }
 
@@ -3719,58 +3719,58 @@ pub struct GeoData {
 #[non_exhaustive]
 pub struct GeoIpDetails {
     /// The `city` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// The `city_code` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub city_code: Option<String>,
     /// The `country` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// The `country_code` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// The `county` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub county: Option<String>,
     /// The `geohash` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub geohash: Option<String>,
     /// The `group_loc_freq` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_loc_freq: Option<i64>,
     /// The `group_loc_rank` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_loc_rank: Option<i64>,
     /// The `ip` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
     /// Not stated by the vendor's documentation; inferred: the sample shows 0, as Redoc does for any number; coordinates are fractional degrees
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub latitude: Option<f64>,
     /// The `location_label` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_label: Option<String>,
     /// Not stated by the vendor's documentation; inferred: the sample shows 0, as Redoc does for any number; coordinates are fractional degrees
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub longitude: Option<f64>,
     /// The `source` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<i64>,
     /// The `state` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// The `state_code` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// The `user_loc_freq` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_loc_freq: Option<i64>,
     /// The `user_loc_rank` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_loc_rank: Option<i64>,
     /// The `zip_code` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub zip_code: Option<String>,
 }
 
@@ -3779,16 +3779,16 @@ pub struct GeoIpDetails {
 #[non_exhaustive]
 pub struct GeoIpLocation {
     /// The `asn_data` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub asn_data: Option<AsnData>,
     /// The `carrier_data` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub carrier_data: Option<CarrierData>,
     /// The `geo_data` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub geo_data: Option<GeoData>,
     /// The `privacy_data` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub privacy_data: Option<PrivacyData>,
 }
 
@@ -3797,7 +3797,7 @@ pub struct GeoIpLocation {
 #[non_exhaustive]
 pub struct GetInvestigationHistoryResponse {
     /// The `investigation_actions` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub investigation_actions: Option<Vec<InvestigationHistoryItem>>,
 }
 
@@ -3806,10 +3806,10 @@ pub struct GetInvestigationHistoryResponse {
 #[non_exhaustive]
 pub struct GetUserDevicesResponse {
     /// The `continuation_token` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub continuation_token: Option<String>,
     /// The `devices` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub devices: Option<Vec<Device>>,
 }
 
@@ -3818,46 +3818,46 @@ pub struct GetUserDevicesResponse {
 #[non_exhaustive]
 pub struct Group {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// The `create_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
     /// The `data_source` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_source: Option<DataSource>,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `integration_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_id: Option<String>,
     /// The `membership_update_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub membership_update_time: Option<i64>,
     /// User could potentially create a group, and then later we sync down an Okta group with the same name, therefore name is not guaranteed to be unique. It's possible to change the name of the group and maintain the user-group relationship.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `profile_update_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub profile_update_time: Option<i64>,
     /// The `status` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<EnumStatus>,
     /// The `sub_group_count` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_group_count: Option<i64>,
     /// The `tags` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// The `update_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
     /// The `user_count` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_count: Option<i64>,
     /// The `uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
 }
 
@@ -3866,25 +3866,25 @@ pub struct Group {
 #[non_exhaustive]
 pub struct Identity {
     /// The `additional_context` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_context: Option<std::collections::BTreeMap<String, String>>,
     /// The `anonymized` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub anonymized: Option<bool>,
     /// The `deleted` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// The `display` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display: Option<String>,
     /// The `external` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub external: Option<bool>,
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `type` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<i64>,
 }
 
@@ -3893,34 +3893,34 @@ pub struct Identity {
 #[non_exhaustive]
 pub struct IngestionCredentials {
     /// The `access_token` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub access_token: Option<String>,
     /// The `client_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// The `client_secret` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
     /// The `environment_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub environment_name: Option<String>,
     /// The `password` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// The `private_key` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_key: Option<String>,
     /// The `refresh_token` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<String>,
     /// The `service_account_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_account_id: Option<String>,
     /// The `tenant_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     /// The `username` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
 
@@ -3929,63 +3929,63 @@ pub struct IngestionCredentials {
 #[non_exhaustive]
 pub struct Integration {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// The `added_by` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub added_by: Option<String>,
     /// Used by GitHub integration
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
     /// deprecated
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub base_url: Option<String>,
     /// The `create_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
     /// (`proto.IngestionCredentials` on the page.)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub credentials: Option<IngestionCredentials>,
     /// Not stated by the vendor's documentation; inferred: the page types `data_source` on the CreateIntegrationRequest body; this object carries the same field
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_source: Option<DataSource>,
     /// The `display_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// The `encrypted_credentials` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub encrypted_credentials: Option<String>,
     /// environment_id is also used by some integrations like onelogin to generate endpoint URLs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub environment_id: Option<String>,
     /// List of domains to use for filtering during ingestion. Only data associated with one of these domains will be ingested. If this list is empty no filtering will be performed. The details of the filtering logic is connector specific. Currently this is only used by AzureAD and MS365 connectors.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter_domains: Option<Vec<String>>,
     /// The `ingestion_stream_ids` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ingestion_stream_ids: Option<Vec<String>>,
     /// Used by GitHub integration
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub install_id: Option<String>,
     /// For many 3rd party integrations, endpoint to fetch logs, resources and other metadata is fixed, e.g. for box, we fetch events from <https://api.box.com>. However, for certain integration, we need customers' subdomains to ingest logs and other metadata, e.g. for Okta, subdomain looks like <https://edgeguard.okta.com>.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_org_name: Option<String>,
     /// The `last_modified_by` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_modified_by: Option<String>,
     /// If data_source is AZURE or OFFICE365, this defines the MS365 cloud variant.
     ///
     /// Not stated by the vendor's documentation; inferred: the page types `ms365_cloud` on the CreateIntegrationRequest body; this object carries the same field
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ms365_cloud: Option<Ms365Cloud>,
     /// optional -- customers/UI
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub shard_id: Option<i64>,
     /// The `update_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
     /// The `uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
 }
 
@@ -3994,28 +3994,28 @@ pub struct Integration {
 #[non_exhaustive]
 pub struct IntegrationConfig {
     /// The `bucket` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// The `bucket_region` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket_region: Option<String>,
     /// The `disable_kinesis` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_kinesis: Option<bool>,
     /// The `disable_parent_path_fetch` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_parent_path_fetch: Option<bool>,
     /// The `disable_sfdc_hourly_updates` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_sfdc_hourly_updates: Option<bool>,
     /// The `log_api_time_window_in_min` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub log_api_time_window_in_min: Option<i64>,
     /// The `max_pages` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_pages: Option<i64>,
     /// The `oauth_base_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub oauth_base_url: Option<String>,
 }
 
@@ -4024,22 +4024,22 @@ pub struct IntegrationConfig {
 #[non_exhaustive]
 pub struct InvestigationAction {
     /// The `action_type` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub action_type: Option<i64>,
     /// The `alert_status_change` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub alert_status_change: Option<AlertStatusChange>,
     /// The `close_with_reason` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub close_with_reason: Option<CloseWithReason>,
     /// The `note` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<InvestigationNote>,
     /// The `run_workflow` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub run_workflow: Option<RunWorkflow>,
     /// The `update_owner` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_owner: Option<UpdateOwner>,
 }
 
@@ -4048,22 +4048,22 @@ pub struct InvestigationAction {
 #[non_exhaustive]
 pub struct InvestigationHistoryItem {
     /// The `account_and_alert_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_and_alert_uuid: Option<String>,
     /// (`proto.InvestigationAction` on the page.)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<InvestigationAction>,
     /// The `actor_display_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub actor_display_name: Option<String>,
     /// The `actor_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub actor_uuid: Option<String>,
     /// The `timestamp` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<i64>,
     /// The `uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
 }
 
@@ -4072,10 +4072,10 @@ pub struct InvestigationHistoryItem {
 #[non_exhaustive]
 pub struct InvestigationNote {
     /// The `card_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub card_id: Option<String>,
     /// The `note_text` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub note_text: Option<String>,
 }
 
@@ -4084,16 +4084,16 @@ pub struct InvestigationNote {
 #[non_exhaustive]
 pub struct Layer3Route {
     /// The `host_pattern` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub host_pattern: Option<String>,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `subnet` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subnet: Option<String>,
     /// The `tags` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<std::collections::BTreeMap<String, String>>,
 }
 
@@ -4102,16 +4102,16 @@ pub struct Layer3Route {
 #[non_exhaustive]
 pub struct Layer4Route {
     /// The `host_pattern` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub host_pattern: Option<String>,
     /// The `port` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
     /// The `protocol` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// The `tags` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<std::collections::BTreeMap<String, String>>,
 }
 
@@ -4120,16 +4120,16 @@ pub struct Layer4Route {
 #[non_exhaustive]
 pub struct Layer7Route {
     /// The `host_pattern` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub host_pattern: Option<String>,
     /// The `port` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
     /// The `scheme` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scheme: Option<String>,
     /// The `tags` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<std::collections::BTreeMap<String, String>>,
 }
 
@@ -4138,16 +4138,16 @@ pub struct Layer7Route {
 #[non_exhaustive]
 pub struct ListItem {
     /// The `display_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// The `entity_type` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<i64>,
     /// The `value` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// The `value_type` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value_type: Option<i64>,
 }
 
@@ -4229,76 +4229,76 @@ impl<'de> Deserialize<'de> for LogLevel {
 #[non_exhaustive]
 pub struct LoginSession {
     /// The `account_location` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_location: Option<String>,
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// The `account_shard` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_shard: Option<String>,
     /// The `account_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_uuid: Option<String>,
     /// The `backend_shard` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub backend_shard: Option<String>,
     /// The `client_ip` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_ip: Option<String>,
     /// The `create_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
     /// The `device_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub device_uuid: Option<String>,
     /// The `end_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
     /// The `expire_start_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expire_start_time: Option<i64>,
     /// The `expire_time_sec` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expire_time_sec: Option<i64>,
     /// The `generation_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub generation_id: Option<i64>,
     /// The `geo_location` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub geo_location: Option<String>,
     /// The `login_type` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub login_type: Option<i64>,
     /// The `status` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
     /// The `tags` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// The `time_id_token` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_id_token: Option<String>,
     /// The `token` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
     /// The `ttl_sec` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ttl_sec: Option<i64>,
     /// The `update_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
     /// The `user_role` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_role: Option<i64>,
     /// The `user_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_uuid: Option<String>,
     /// The `uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
     /// The `view_pii_log_only` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub view_pii_log_only: Option<bool>,
 }
 
@@ -4307,31 +4307,31 @@ pub struct LoginSession {
 #[non_exhaustive]
 pub struct MfaDetails {
     /// The `expire_time_sec` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expire_time_sec: Option<i64>,
     /// The `factor_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub factor_id: Option<String>,
     /// The `factor_type` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub factor_type: Option<i64>,
     /// The `provider` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// The `provisioning_required` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provisioning_required: Option<bool>,
     /// The `security_question` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_question: Option<String>,
     /// The `token` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
     /// The `transaction_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction_id: Option<String>,
     /// The `verification_type` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub verification_type: Option<i64>,
 }
 
@@ -4340,13 +4340,13 @@ pub struct MfaDetails {
 #[non_exhaustive]
 pub struct Modeling {
     /// The `modeling_entity_type` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub modeling_entity_type: Option<i64>,
     /// The `risk` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub risk: Option<i64>,
     /// The `trusted` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub trusted: Option<bool>,
 }
 
@@ -4424,55 +4424,55 @@ impl<'de> Deserialize<'de> for Ms365Cloud {
 #[non_exhaustive]
 pub struct NotificationChannel {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// The `create_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
     /// The `creator_display_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creator_display_name: Option<String>,
     /// The `creator_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creator_uuid: Option<String>,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `encrypted_credentials` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub encrypted_credentials: Option<String>,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `recipient_display_names` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub recipient_display_names: Option<std::collections::BTreeMap<String, String>>,
     /// Actual values of the recipients are determined by the type. USER_PREFERRED - user:
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub recipients: Option<Vec<String>>,
     /// The `slack_channel` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub slack_channel: Option<String>,
     /// The `slack_team` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub slack_team: Option<String>,
     /// Not stated by the vendor's documentation; inferred: the page types `status` on the CreateNotificationChannelRequest body; this object carries the same field
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<EnumStatus>,
     /// Not stated by the vendor's documentation; inferred: the page types `type` on the CreateNotificationChannelRequest body; this object carries the same field
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ChannelType>,
     /// The `update_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
     /// The `updater_display_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updater_display_name: Option<String>,
     /// The `updater_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updater_uuid: Option<String>,
     /// The `uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
 }
 
@@ -4481,19 +4481,19 @@ pub struct NotificationChannel {
 #[non_exhaustive]
 pub struct PerformInvestigationActionRequest {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// (`proto.InvestigationAction` on the page.)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<InvestigationAction>,
     /// The `actor_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub actor_uuid: Option<String>,
     /// The `alert_update_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub alert_update_time: Option<i64>,
     /// The `alert_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub alert_uuid: Option<String>,
 }
 
@@ -4502,13 +4502,13 @@ pub struct PerformInvestigationActionRequest {
 #[non_exhaustive]
 pub struct PerformInvestigationActionResponse {
     /// The `alert_update_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub alert_update_time: Option<i64>,
     /// The `alert_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub alert_uuid: Option<String>,
     /// The `history_item` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub history_item: Option<InvestigationHistoryItem>,
 }
 
@@ -4517,10 +4517,10 @@ pub struct PerformInvestigationActionResponse {
 #[non_exhaustive]
 pub struct PerformInvestigationActionsRequest {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// The `investigation_actions` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub investigation_actions: Option<Vec<PerformInvestigationActionRequest>>,
 }
 
@@ -4529,7 +4529,7 @@ pub struct PerformInvestigationActionsRequest {
 #[non_exhaustive]
 pub struct PerformInvestigationActionsResponse {
     /// The `responses` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub responses: Option<Vec<PerformInvestigationActionResponse>>,
 }
 
@@ -4538,88 +4538,88 @@ pub struct PerformInvestigationActionsResponse {
 #[non_exhaustive]
 pub struct Policy {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// If a situation match all the conditions, trigger the action. e.g. \[high_value_user, incompliant_device] -> block
     ///
     /// Not stated by the vendor's documentation; inferred: the page types `action` on the CreatePolicyRequest body; this object carries the same field
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<PolicyAction>,
     /// The `allow_guest_access` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_guest_access: Option<bool>,
     /// (`proto.Filter` on the page.)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_filter: Option<Filter>,
     /// The `constraints` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub constraints: Option<std::collections::BTreeMap<String, String>>,
     /// The `create_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
     /// The `creator_display_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creator_display_name: Option<String>,
     /// The `creator_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creator_uuid: Option<String>,
     /// If unspecified, data_source = LOCAL
     ///
     /// Not stated by the vendor's documentation; inferred: the page types `data_source` on the CreatePolicyRequest body; this object carries the same field
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_source: Option<DataSource>,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `filter_selector_display_names` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter_selector_display_names: Option<
         std::collections::BTreeMap<String, String>,
     >,
     /// integration_id is empty for LOCAL policies
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_id: Option<String>,
     /// Optional (internal use only): Metadata that can be interpreted by a policy.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<String>,
     /// (`proto.PolicyMitmSettings` on the page.)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mitm_settings: Option<PolicyMitmSettings>,
     /// The name of the policy. This is for display only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `parent_app_control_policy_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_app_control_policy_uuid: Option<String>,
     /// The `policy_event_type` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_event_type: Option<i64>,
     /// Only relevant for routing policies, used to break ties. Smaller number indicates higher priority.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
     /// Filters select sessions and resources. The policy applies only if both filters match.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub session_filter: Option<Filter>,
     /// Not stated by the vendor's documentation; inferred: the page types `status` on the CreatePolicyRequest body; this object carries the same field
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<EnumStatus>,
     /// Not stated by the vendor's documentation; inferred: the page types `type` on the CreatePolicyRequest body; this object carries the same field
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<PolicyType>,
     /// The `update_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
     /// The `updater_display_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updater_display_name: Option<String>,
     /// The `updater_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updater_uuid: Option<String>,
     /// The `uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
     /// The workflow to be executed when the policy is triggered. Only needed if action is RUN_WORKFLOW or RUN_APP_SPECIFIC_WORKFLOW.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub workflow_uuid: Option<String>,
 }
 
@@ -4745,7 +4745,7 @@ impl<'de> Deserialize<'de> for PolicyAction {
 #[non_exhaustive]
 pub struct PolicyMitmSettings {
     /// The `fail_close` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fail_close: Option<bool>,
 }
 
@@ -4825,10 +4825,10 @@ impl<'de> Deserialize<'de> for PolicyType {
 #[non_exhaustive]
 pub struct PortRange {
     /// The `end` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end: Option<i64>,
     /// The `start` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
 }
 
@@ -4837,43 +4837,43 @@ pub struct PortRange {
 #[non_exhaustive]
 pub struct PostureAttribute {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// Not stated by the vendor's documentation; inferred: the page types `attribute_type` on the CreatePostureAttributeRequest body; this object carries the same field
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attribute_type: Option<PostureAttributeType>,
     /// The `create_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
     /// The `creator_display_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creator_display_name: Option<String>,
     /// The `creator_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creator_uuid: Option<String>,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `required_processes` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub required_processes: Option<Vec<PostureProcess>>,
     /// Not stated by the vendor's documentation; inferred: the page types `supported_platforms` on the CreatePostureAttributeRequest body; this object carries the same field
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub supported_platforms: Option<Vec<PosturePlatform>>,
     /// The `update_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
     /// The `updater_display_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updater_display_name: Option<String>,
     /// The `updater_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updater_uuid: Option<String>,
     /// The `uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
 }
 
@@ -4882,7 +4882,7 @@ pub struct PostureAttribute {
 #[non_exhaustive]
 pub struct PostureAttributeList {
     /// The `posture_attributes` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub posture_attributes: Option<Vec<PostureAttribute>>,
 }
 
@@ -5033,22 +5033,22 @@ impl<'de> Deserialize<'de> for PosturePlatform {
 #[non_exhaustive]
 pub struct PostureProcess {
     /// The `binary_hash` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub binary_hash: Option<String>,
     /// The `bundle_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bundle_id: Option<String>,
     /// The `cert_thumbprint` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cert_thumbprint: Option<String>,
     /// The `platform` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub platform: Option<i64>,
     /// The `process_regex` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub process_regex: Option<String>,
     /// The `team_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub team_id: Option<String>,
 }
 
@@ -5057,43 +5057,43 @@ pub struct PostureProcess {
 #[non_exhaustive]
 pub struct PostureProfile {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// The `attribute_uuids` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attribute_uuids: Option<Vec<String>>,
     /// The `create_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
     /// The `creator_display_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creator_display_name: Option<String>,
     /// The `creator_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creator_uuid: Option<String>,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Not stated by the vendor's documentation; inferred: the page types `platform` on the CreatePostureProfileRequest body; this object carries the same field
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub platform: Option<PosturePlatform>,
     /// The `posture_tag_value` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub posture_tag_value: Option<String>,
     /// The `update_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
     /// The `updater_display_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updater_display_name: Option<String>,
     /// The `updater_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updater_uuid: Option<String>,
     /// The `uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
 }
 
@@ -5102,7 +5102,7 @@ pub struct PostureProfile {
 #[non_exhaustive]
 pub struct PostureProfileList {
     /// The `posture_profiles` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub posture_profiles: Option<Vec<PostureProfile>>,
 }
 
@@ -5111,22 +5111,22 @@ pub struct PostureProfileList {
 #[non_exhaustive]
 pub struct PrivacyData {
     /// The `hosting` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hosting: Option<bool>,
     /// The `proxy` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub proxy: Option<bool>,
     /// The `relay` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub relay: Option<bool>,
     /// The `service` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
     /// The `tor` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tor: Option<bool>,
     /// The `vpn` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpn: Option<bool>,
 }
 
@@ -5135,22 +5135,22 @@ pub struct PrivacyData {
 #[non_exhaustive]
 pub struct PromoteEventToAlertRequest {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// The default behavior is to send a notification if the alert was created for the first time, not updated. Use bypass_notifications to skip notifications (even on the first creation) or force_notifications to always send notifications (even on an update).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bypass_notifications: Option<bool>,
     /// The `end_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
     /// The `event_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_id: Option<String>,
     /// The `force_notifications` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub force_notifications: Option<bool>,
     /// The event's start and end time. These are used to query Snowflake data for more event details, as the event ID alone is not enough to make this query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<i64>,
 }
 
@@ -5159,16 +5159,16 @@ pub struct PromoteEventToAlertRequest {
 #[non_exhaustive]
 pub struct QueryAccessesResponse {
     /// The `accesses` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub accesses: Option<Vec<Access>>,
     /// The `apps` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub apps: Option<Vec<App>>,
     /// The `groups` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<Group>>,
     /// The `users` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub users: Option<Vec<User>>,
 }
 
@@ -5177,7 +5177,7 @@ pub struct QueryAccessesResponse {
 #[non_exhaustive]
 pub struct QueryAlertConfigsResponse {
     /// The `configs` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub configs: Option<Vec<AlertConfig>>,
 }
 
@@ -5186,7 +5186,7 @@ pub struct QueryAlertConfigsResponse {
 #[non_exhaustive]
 pub struct QueryAlertsResponse {
     /// The `alerts` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub alerts: Option<Vec<Alert>>,
 }
 
@@ -5195,7 +5195,7 @@ pub struct QueryAlertsResponse {
 #[non_exhaustive]
 pub struct QueryAppControlPoliciesResponse {
     /// The `app_control_policies` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_control_policies: Option<Vec<AppControlPolicy>>,
 }
 
@@ -5204,7 +5204,7 @@ pub struct QueryAppControlPoliciesResponse {
 #[non_exhaustive]
 pub struct QueryAppsResponse {
     /// The `apps` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub apps: Option<Vec<App>>,
 }
 
@@ -5213,7 +5213,7 @@ pub struct QueryAppsResponse {
 #[non_exhaustive]
 pub struct QueryAuditEventsResponse {
     /// The `audit_events` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub audit_events: Option<Vec<AuditEvent>>,
 }
 
@@ -5222,7 +5222,7 @@ pub struct QueryAuditEventsResponse {
 #[non_exhaustive]
 pub struct QueryBlobsResponse {
     /// The `blobs` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub blobs: Option<Vec<Blob>>,
 }
 
@@ -5231,7 +5231,7 @@ pub struct QueryBlobsResponse {
 #[non_exhaustive]
 pub struct QueryDashboardsResponse {
     /// The `dashboards` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dashboards: Option<Vec<Dashboard>>,
 }
 
@@ -5240,7 +5240,7 @@ pub struct QueryDashboardsResponse {
 #[non_exhaustive]
 pub struct QueryGroupsResponse {
     /// The `groups` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<Group>>,
 }
 
@@ -5249,7 +5249,7 @@ pub struct QueryGroupsResponse {
 #[non_exhaustive]
 pub struct QueryIntegrationsResponse {
     /// The `integrations` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub integrations: Option<Vec<Integration>>,
 }
 
@@ -5258,13 +5258,13 @@ pub struct QueryIntegrationsResponse {
 #[non_exhaustive]
 pub struct QueryModifier {
     /// The `dataset_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dataset_uuid: Option<String>,
     /// The `operator` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
     /// The `target_field` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_field: Option<String>,
 }
 
@@ -5273,7 +5273,7 @@ pub struct QueryModifier {
 #[non_exhaustive]
 pub struct QueryNotificationChannelsResponse {
     /// The `channels` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub channels: Option<Vec<NotificationChannel>>,
 }
 
@@ -5282,7 +5282,7 @@ pub struct QueryNotificationChannelsResponse {
 #[non_exhaustive]
 pub struct QueryPoliciesResponse {
     /// The `policies` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub policies: Option<Vec<Policy>>,
 }
 
@@ -5291,7 +5291,7 @@ pub struct QueryPoliciesResponse {
 #[non_exhaustive]
 pub struct QueryTokensResponse {
     /// The `tokens` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tokens: Option<Vec<Token>>,
 }
 
@@ -5300,7 +5300,7 @@ pub struct QueryTokensResponse {
 #[non_exhaustive]
 pub struct QueryUsersResponse {
     /// The `users` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub users: Option<Vec<User>>,
 }
 
@@ -5309,7 +5309,7 @@ pub struct QueryUsersResponse {
 #[non_exhaustive]
 pub struct QueryWorkflowRunsResponse {
     /// The `workflow_runs` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub workflow_runs: Option<Vec<WorkflowRun>>,
 }
 
@@ -5318,10 +5318,10 @@ pub struct QueryWorkflowRunsResponse {
 #[non_exhaustive]
 pub struct RefMatch {
     /// The `ref` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#ref: Option<String>,
     /// The `tags` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
 }
 
@@ -5330,25 +5330,25 @@ pub struct RefMatch {
 #[non_exhaustive]
 pub struct RegisterDeviceRequest {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// The `ca_cert` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ca_cert: Option<String>,
     /// (`proto.Device` on the page.)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub device: Option<Device>,
     /// The `device_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub device_uuid: Option<String>,
     /// The `encrypted_ca_key` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub encrypted_ca_key: Option<String>,
     /// (`proto.CertificateVerify` on the page.)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub signature: Option<CertificateVerify>,
     /// Either time_id or device_uuid should be present. When using device_uuid, the request is authenticated via session_id_jwt_token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_id: Option<TimeId>,
 }
 
@@ -5357,10 +5357,10 @@ pub struct RegisterDeviceRequest {
 #[non_exhaustive]
 pub struct RelatedEntities {
     /// The `devices_count` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub devices_count: Option<i64>,
     /// The `users_count` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub users_count: Option<i64>,
 }
 
@@ -5369,10 +5369,10 @@ pub struct RelatedEntities {
 #[non_exhaustive]
 pub struct Release {
     /// The `binary_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub binary_url: Option<String>,
     /// The `version` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
 }
 
@@ -5381,19 +5381,19 @@ pub struct Release {
 #[non_exhaustive]
 pub struct RevokeDocumentAccessRequest {
     /// The `access_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub access_id: Option<String>,
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// The `drive_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub drive_id: Option<String>,
     /// The `normalized_document_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub normalized_document_uuid: Option<String>,
     /// The `owner_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner_uuid: Option<String>,
 }
 
@@ -5402,31 +5402,31 @@ pub struct RevokeDocumentAccessRequest {
 #[non_exhaustive]
 pub struct RevokeDocumentSharingRequest {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// if true, only revoke external sharing
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_only: Option<bool>,
     /// The `normalized_document_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub normalized_document_uuid: Option<String>,
     /// _id | string
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_id: Option<String>,
     /// _id_encrypted | string
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_id_encrypted: Option<String>,
     /// The `owner_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner_uuid: Option<String>,
     /// site_id and object_id are requried for O365
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
     /// Required for getting document metadata from source
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_uuid: Option<String>,
     /// The `viewer_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub viewer_uuid: Option<String>,
 }
 
@@ -5532,13 +5532,13 @@ impl<'de> Deserialize<'de> for Role {
 #[non_exhaustive]
 pub struct RunWorkflow {
     /// The `workflow_run` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub workflow_run: Option<WorkflowRun>,
     /// The `workflow_run_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub workflow_run_uuid: Option<String>,
     /// The `workflow_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub workflow_uuid: Option<String>,
 }
 
@@ -5547,10 +5547,10 @@ pub struct RunWorkflow {
 #[non_exhaustive]
 pub struct SortOrder {
     /// The `column_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub column_id: Option<String>,
     /// The `is_desc` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_desc: Option<i64>,
 }
 
@@ -5559,19 +5559,19 @@ pub struct SortOrder {
 #[non_exhaustive]
 pub struct TimeId {
     /// The `create_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
     /// The `end_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
     /// The `salt` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub salt: Option<String>,
     /// The `signature` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub signature: Option<Vec<i64>>,
     /// The `version` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
 }
 
@@ -5580,69 +5580,69 @@ pub struct TimeId {
 #[non_exhaustive]
 pub struct Token {
     /// The `account_location` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_location: Option<String>,
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// The `account_shard` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_shard: Option<String>,
     /// The `account_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_uuid: Option<String>,
     /// The `algo` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub algo: Option<String>,
     /// The `backend_shard` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub backend_shard: Option<String>,
     /// The `create_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
     /// The `creator_display_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creator_display_name: Option<String>,
     /// The `creator_role` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creator_role: Option<i64>,
     /// The `creator_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creator_uuid: Option<String>,
     /// optional - new description for the token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `expire_time_sec` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expire_time_sec: Option<i64>,
     /// The `login_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub login_url: Option<String>,
     /// optional - new name for the token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `secret` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// optional, defaults to ACTIVE
     ///
     /// Not stated by the vendor's documentation; inferred: the page types `status` on the CreateTokenRequest body; this object carries the same field
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<EnumStatus>,
     /// The `update_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
     /// The `updater_display_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updater_display_name: Option<String>,
     /// The `updater_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updater_uuid: Option<String>,
     /// The `uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
     /// The `view_pii_log_only` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub view_pii_log_only: Option<bool>,
 }
 
@@ -5651,16 +5651,16 @@ pub struct Token {
 #[non_exhaustive]
 pub struct UpdateAccessRequest {
     /// Only fields to be updated are filled in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub access: Option<Access>,
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// The `attributes_to_delete` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attributes_to_delete: Option<Vec<String>>,
     /// The `uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
 }
 
@@ -5669,10 +5669,10 @@ pub struct UpdateAccessRequest {
 #[non_exhaustive]
 pub struct UpdateAccountOnboardingRequest {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// (`proto.AccountOnboarding` on the page.)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub onboarding: Option<AccountOnboarding>,
 }
 
@@ -5681,28 +5681,28 @@ pub struct UpdateAccountOnboardingRequest {
 #[non_exhaustive]
 pub struct UpdateAppControlPolicyRequest {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// which apps does it apply to
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_filter: Option<Filter>,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `policy_event_actions` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_event_actions: Option<Vec<AppControlPolicyEventAction>>,
     /// which sessions/users is the app control policy applicable to
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub session_filter: Option<Filter>,
     /// The `status` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<EnumStatus>,
     /// The `uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
 }
 
@@ -5711,22 +5711,22 @@ pub struct UpdateAppControlPolicyRequest {
 #[non_exhaustive]
 pub struct UpdateCaCertificateRequest {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// The `attributes_to_delete` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attributes_to_delete: Option<Vec<String>>,
     /// The `chain` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chain: Option<Vec<String>>,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `status` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<CaCertificateStatus>,
     /// The `uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
 }
 
@@ -5735,162 +5735,162 @@ pub struct UpdateCaCertificateRequest {
 #[non_exhaustive]
 pub struct UpdateClientConfigRequest {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// Attributes to be deleted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attributes_to_delete: Option<Vec<String>>,
     /// If true, collect performance data from websites listed below. Default is false.
     ///
     /// Not stated by the vendor's documentation; inferred: the page lists the values 0 1 2 without naming the enum; they are those of `Bool`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub browser_performance_inspection: Option<Bool>,
     /// A list of domains where we collect performance data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub browser_performance_inspection_domains: Option<Vec<String>>,
     /// If true, inspect requests to attach additional context (such as tab information) to browser-ext exports. Default is true.
     ///
     /// Not stated by the vendor's documentation; inferred: the page lists the values 0 1 2 without naming the enum; they are those of `Bool`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub browser_request_inspection: Option<Bool>,
     /// If set, the client will look for identities in the key store (OS specific) issued by this CA.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_ca_uuid: Option<String>,
     /// Use EG’s upstream resolver to resolve domains at the client. Only meant for use on macOS, and is ignored on Windows. Default is false.
     ///
     /// Not stated by the vendor's documentation; inferred: the page lists the values 0 1 2 without naming the enum; they are those of `Bool`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_use_eg_upstream_dns: Option<Bool>,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `disconnect_allowed` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disconnect_allowed: Option<Bool>,
     /// A comma separated list of numbers that represent the disconnect duration options.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disconnect_interval_minutes: Option<Vec<String>>,
     /// Require at least a 5 character long justification on disconnect. Default is false.
     ///
     /// Not stated by the vendor's documentation; inferred: the page lists the values 0 1 2 without naming the enum; they are those of `Bool`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disconnect_justification_required: Option<Bool>,
     /// A comma separated list of domains that need to be treated as search domains. Defaults to network specific values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dns_search_domains: Option<Vec<String>>,
     /// Enable always on mode: Some menu items, such as disconnect, quit, are removed. Default is false.
     ///
     /// Not stated by the vendor's documentation; inferred: the page lists the values 0 1 2 without naming the enum; they are those of `Bool`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_always_on_vpn: Option<Bool>,
     /// Allow client to automatically download the updates in the background and update on next app start. Default is false if not set.
     ///
     /// Not stated by the vendor's documentation; inferred: the page lists the values 0 1 2 without naming the enum; they are those of `Bool`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_auto_updates: Option<Bool>,
     /// Enables setting the system’s browser proxy settings. If set to false, then the client functions as a L4+L3 VPN. Default is true.
     ///
     /// Not stated by the vendor's documentation; inferred: the page lists the values 0 1 2 without naming the enum; they are those of `Bool`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_browser_proxy: Option<Bool>,
     /// If true, enable guest user mode
     ///
     /// Not stated by the vendor's documentation; inferred: the page lists the values 0 1 2 without naming the enum; they are those of `Bool`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_guest_user_mode: Option<Bool>,
     /// Allow users to manually check for updates. Default is true if not set.
     ///
     /// Not stated by the vendor's documentation; inferred: the page lists the values 0 1 2 without naming the enum; they are those of `Bool`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_manual_updates: Option<Bool>,
     /// If false, do not export idle activity data from the client that measures time between user interactions on the device. Default is true.
     ///
     /// Not stated by the vendor's documentation; inferred: the page lists the values 0 1 2 without naming the enum; they are those of `Bool`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_sensor_data: Option<Bool>,
     /// Enables the L4 transparent proxy that redirects TCP flows to the rust datapath. If set to false, the client functions as a L3 VPN. Default is true.
     ///
     /// Not stated by the vendor's documentation; inferred: the page lists the values 0 1 2 without naming the enum; they are those of `Bool`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_transparent_proxy: Option<Bool>,
     /// Enable transparent SSO. Clients installed on AzureAD domain joined machines to automatically login to Lacework Edge.
     ///
     /// Not stated by the vendor's documentation; inferred: the page lists the values 0 1 2 without naming the enum; they are those of `Bool`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_transparent_sso: Option<Bool>,
     /// The `generate_guest_user_api_token` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub generate_guest_user_api_token: Option<bool>,
     /// If guest user mode is enabled, either guest_user_api_token must be provided or generate_guest_user_api_token must be set to true to indicate that a new guest api token needs to be generated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub guest_user_api_token: Option<String>,
     /// The cert thumbprint with which the automatically downloaded exe/msi installer must be signed with for automatic updates. Required if enable_auto_updates is set on Windows.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub installer_cert_thumbprint: Option<String>,
     /// Log level on the client (system tray for now)
     ///
     /// Not stated by the vendor's documentation; inferred: the page lists the values 0 1 2 3 4 without naming the enum; they are those of `LogLevel`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub log_level: Option<LogLevel>,
     /// If true, create MITM cert if one does not exist.
     ///
     /// Not stated by the vendor's documentation; inferred: the page lists the values 0 1 2 without naming the enum; they are those of `Bool`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mac_install_root_ca: Option<Bool>,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Show a specific message on the popover.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_location: Option<String>,
     /// A valid URL to which users can be redirected 30s after successful login.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub post_login_redirect_url: Option<String>,
     /// The `priority` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
     /// A comma separated list of domains or networks that need to be excluded from system proxy. Defaults to platform specific values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub proxy_exclusion_domains: Option<Vec<String>>,
     /// (`proto.Filter` on the page.)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub session_filter: Option<Filter>,
     /// Windows only: How often should AzureAD session be queried/refreshed from the client. Default is 6 hours.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub session_refresh_interval_hours: Option<i64>,
     /// If Lacework Edge gateway is unavailable, fail open internet connections. Default is true.
     ///
     /// Not stated by the vendor's documentation; inferred: the page lists the values 0 1 2 without naming the enum; they are those of `Bool`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub should_fail_open: Option<Bool>,
     /// iOS only: When submitting diagnostics, ask user whether they want to upload via cellular network. Default is false (?).
     ///
     /// Not stated by the vendor's documentation; inferred: the page lists the values 0 1 2 without naming the enum; they are those of `Bool`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_cellular_confirmation: Option<Bool>,
     /// If false, do not pop over the system tray when there is an in-app notification. Default is true.
     ///
     /// Not stated by the vendor's documentation; inferred: the page lists the values 0 1 2 without naming the enum; they are those of `Bool`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_popover_automatically: Option<Bool>,
     /// The `status` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<EnumStatus>,
     /// Update channel(s).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_channels: Option<Vec<String>>,
     /// The `uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
     /// Collect local WiFi data only when user consents to location permissions. Default is false.
     ///
     /// Not stated by the vendor's documentation; inferred: the page lists the values 0 1 2 without naming the enum; they are those of `Bool`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub wifi_only_if_location_permission: Option<Bool>,
     /// If true, install a per-device MITM cert automatically. Default is false.
     ///
     /// Not stated by the vendor's documentation; inferred: the page lists the values 0 1 2 without naming the enum; they are those of `Bool`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub windows_install_per_device_root_ca: Option<Bool>,
 }
 
@@ -5899,13 +5899,13 @@ pub struct UpdateClientConfigRequest {
 #[non_exhaustive]
 pub struct UpdateDataExportConfigRequest {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// Only thing allowed to be updated by external user is the types of data to be exported.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_export_types: Option<Vec<DataExportType>>,
     /// The `uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
 }
 
@@ -5914,16 +5914,16 @@ pub struct UpdateDataExportConfigRequest {
 #[non_exhaustive]
 pub struct UpdateGroupResponse {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// The `attributes_to_delete` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attributes_to_delete: Option<Vec<String>>,
     /// The `group` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub group: Option<Group>,
     /// The `uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
 }
 
@@ -5932,13 +5932,13 @@ pub struct UpdateGroupResponse {
 #[non_exhaustive]
 pub struct UpdateIntegrationRequest {
     /// optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// (`proto.IngestionCredentials` on the page.)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub credentials: Option<IngestionCredentials>,
     /// List of domains to use for filtering during ingestion. Only data associated with one of these domains will be ingested. If this list is empty no filtering will be performed. The details of the filtering logic is connector specific. Currently this is only used by AzureAD and MS365 connectors.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter_domains: Option<Vec<String>>,
     /// The `uuid` property.
     pub uuid: String,
@@ -5961,10 +5961,10 @@ impl UpdateIntegrationRequest {
 #[non_exhaustive]
 pub struct UpdateOwner {
     /// The `owner_display_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner_display_name: Option<String>,
     /// The `owner_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner_uuid: Option<String>,
 }
 
@@ -5973,19 +5973,19 @@ pub struct UpdateOwner {
 #[non_exhaustive]
 pub struct UpdatePolicyRequest {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// Attributes to be deleted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attributes_to_delete: Option<Vec<String>>,
     /// The `expected_update_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_update_time: Option<i64>,
     /// Only fields to be updated are filled in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy: Option<Policy>,
     /// The `uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
 }
 
@@ -5994,25 +5994,25 @@ pub struct UpdatePolicyRequest {
 #[non_exhaustive]
 pub struct UpdatePostureAttributeRequest {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// The `attributes_to_delete` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attributes_to_delete: Option<Vec<String>>,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `required_processes` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub required_processes: Option<Vec<PostureProcess>>,
     /// The `supported_platforms` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub supported_platforms: Option<Vec<PosturePlatform>>,
     /// The `uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
 }
 
@@ -6021,25 +6021,25 @@ pub struct UpdatePostureAttributeRequest {
 #[non_exhaustive]
 pub struct UpdatePostureProfileRequest {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// The `attribute_uuids` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attribute_uuids: Option<Vec<String>>,
     /// The `attributes_to_delete` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attributes_to_delete: Option<Vec<String>>,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `posture_tag_value` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub posture_tag_value: Option<String>,
     /// The `uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
 }
 
@@ -6048,29 +6048,29 @@ pub struct UpdatePostureProfileRequest {
 #[non_exhaustive]
 pub struct UpdateTokenRequest {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// Attributes to delete, or set to their default value
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attributes_to_delete: Option<Vec<String>>,
     /// optional - new description for the token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// optional - new name for the token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// optional, new role for the token, but can't exceed the caller's role.
     ///
     /// Not stated by the vendor's documentation; inferred: the page lists the values 0 10 1 12 2 3 14 15 16 4 5 without naming the enum; they are those of `Role`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<Role>,
     /// optional, new status for the token.
     ///
     /// Not stated by the vendor's documentation; inferred: the page lists the values 0 1 2 3 4 without naming the enum; they are those of `EnumStatus`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<EnumStatus>,
     /// The `uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
 }
 
@@ -6079,19 +6079,19 @@ pub struct UpdateTokenRequest {
 #[non_exhaustive]
 pub struct UpdateUserRequest {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// The `attributes_to_delete` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attributes_to_delete: Option<Vec<String>>,
     /// deprecated, don't use
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub record_update_time: Option<i64>,
     /// Provides the new values for attributes to be updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<User>,
     /// The `uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
 }
 
@@ -6100,61 +6100,61 @@ pub struct UpdateUserRequest {
 #[non_exhaustive]
 pub struct UpdateWorkflowRequest {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// The action of the workflow. Default is Notify.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<WorkflowAction>>,
     /// Map of the answer text to the workflow outcome. Default is: Approve: SUCCESS Deny: FAILURE Unsure: UNSURE The Answer text will be rendered in a context aware way. For instance, in an email, or on EG UI, each answer is rendered as a button. On slack, it will be prompted as a option for user response.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub answers: Option<Vec<AnswerActions>>,
     /// Seconds for which the approval for the workflow is valid. -1 if no limit. If 0 is passed in, we use a default of 1 day.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub approval_ttl_sec: Option<i64>,
     /// The `approver_text_template` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub approver_text_template: Option<String>,
     /// Name of workflow attributes to delete
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attributes_to_delete: Option<Vec<String>>,
     /// The default answer when a user responds with a token but no answer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_answer_index: Option<String>,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Seconds within which the workflow must be completed. -1 if no limit. If 0 is passed in, we use a default of 10 min.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub execution_ttl_sec: Option<i64>,
     /// The `justification_required` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub justification_required: Option<bool>,
     /// Display name of the workflow.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `recipients` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub recipients: Option<Vec<String>>,
     /// The `requestor_justification_required` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub requestor_justification_required: Option<bool>,
     /// The `requestor_text_template` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub requestor_text_template: Option<String>,
     /// The `status` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<EnumStatus>,
     /// When we render the workflow, we would have a pre-defined way of rendering the 5W, as well as using the following text template to render a paragraph. The template is mustache format, with html allowed. The following will be replaced with real value. The general rule is that the variables are replaced with value from the WorkflowRun, with the exception of xxx_name is replaced with the name of the entity. Time or ttl fields are rendered into a string with the right format, e.g. 2 days, 3 hours, etc. {{{user_uuid}}} - replaced with workflowRun.user_uuid {{{user_name}}} - replaced with user name for the above. {{{app_name}}} - replaced with app name for the app_uuid. Each entry in workflowRun.details is available as {{{key}}}, where key is the key in the details map, and it is replaced with the value. ... Deprecated to distinguish between requestor and approver text templates Deprecated: Do not use.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_template: Option<String>,
     /// Workflow title that will be shown to the user
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The `token_required` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_required: Option<bool>,
     /// The `uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
 }
 
@@ -6163,57 +6163,57 @@ pub struct UpdateWorkflowRequest {
 #[non_exhaustive]
 pub struct User {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// The `create_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
     /// Not stated by the vendor's documentation; inferred: the datasource filter of GET /api/v1/users matches this field
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_source: Option<DataSource>,
     /// The `display_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// The `idp_mfa_status` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub idp_mfa_status: Option<i64>,
     /// The `integration_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_id: Option<String>,
     /// The `integration_to_source_user_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_to_source_user_id: Option<
         std::collections::BTreeMap<String, String>,
     >,
     /// The `location` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// The `mfa_encrypted_secret` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mfa_encrypted_secret: Option<String>,
     /// The `mfa_status` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mfa_status: Option<i64>,
     /// The `record_update_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub record_update_time: Option<i64>,
     /// The `role` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<i64>,
     /// The `source_user_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_user_id: Option<String>,
     /// Not stated by the vendor's documentation; inferred: the status filter of GET /api/v1/users takes INIT | ACTIVE | SUSPENDED (the `EnumStatus` names)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<EnumStatus>,
     /// The `tags` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// The `update_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
     /// The `uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
 }
 
@@ -6222,19 +6222,19 @@ pub struct User {
 #[non_exhaustive]
 pub struct UserPii {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// The `email` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The `login` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub login: Option<String>,
     /// The `phone` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// The `uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
 }
 
@@ -6243,10 +6243,10 @@ pub struct UserPii {
 #[non_exhaustive]
 pub struct ValidateIntegrationCredentialsResponse {
     /// The `error_message` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// The `status` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
 
@@ -6255,10 +6255,10 @@ pub struct ValidateIntegrationCredentialsResponse {
 #[non_exhaustive]
 pub struct ValidateRequest {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// The `uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
 }
 
@@ -6267,79 +6267,79 @@ pub struct ValidateRequest {
 #[non_exhaustive]
 pub struct Workflow {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// The action of the workflow. Default is Notify.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<WorkflowAction>>,
     /// Map of the answer text to the workflow outcome. Default is: Approve: SUCCESS Deny: FAILURE Unsure: UNSURE The Answer text will be rendered in a context aware way. For instance, in an email, or on EG UI, each answer is rendered as a button. On slack, it will be prompted as a option for user response.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub answers: Option<Vec<AnswerActions>>,
     /// Seconds for which the approval for the workflow is valid. -1 if no limit. If 0 is passed in, we use a default of 1 day.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub approval_ttl_sec: Option<i64>,
     /// The `approver_text_template` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub approver_text_template: Option<String>,
     /// The `create_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
     /// The `creator_display_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creator_display_name: Option<String>,
     /// The `creator_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creator_uuid: Option<String>,
     /// The default answer when a user responds with a token but no answer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_answer_index: Option<String>,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Seconds within which the workflow must be completed. -1 if no limit. If 0 is passed in, we use a default of 10 min.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub execution_ttl_sec: Option<i64>,
     /// The `justification_required` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub justification_required: Option<bool>,
     /// Display name of the workflow.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `recipient_display_names` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub recipient_display_names: Option<std::collections::BTreeMap<String, String>>,
     /// Anyone on the list can approve the workflow. Each entry is a tag of user/group/role type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub recipients: Option<Vec<String>>,
     /// The `requestor_justification_required` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub requestor_justification_required: Option<bool>,
     /// The `requestor_text_template` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub requestor_text_template: Option<String>,
     /// Not stated by the vendor's documentation; inferred: the page types `status` on the UpdateWorkflowRequest body; this object carries the same field
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<EnumStatus>,
     /// When we render the workflow, we would have a pre-defined way of rendering the 5W, as well as using the following text template to render a paragraph. The template is mustache format, with html allowed. The following will be replaced with real value. The general rule is that the variables are replaced with value from the WorkflowRun, with the exception of xxx_name is replaced with the name of the entity. Time or ttl fields are rendered into a string with the right format, e.g. 2 days, 3 hours, etc. {{{user_uuid}}} - replaced with workflowRun.user_uuid {{{user_name}}} - replaced with user name for the above. {{{app_name}}} - replaced with app name for the app_uuid. Each entry in workflowRun.details is available as {{{key}}}, where key is the key in the details map, and it is replaced with the value. ... Deprecated to distinguish between requestor and approver text templates Deprecated: Do not use.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_template: Option<String>,
     /// Workflow title that will be shown to the user
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The `token_required` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_required: Option<bool>,
     /// The `update_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
     /// The `updater_display_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updater_display_name: Option<String>,
     /// The `updater_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updater_uuid: Option<String>,
     /// The `uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
 }
 
@@ -6348,13 +6348,13 @@ pub struct Workflow {
 #[non_exhaustive]
 pub struct WorkflowAction {
     /// The `on_object` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub on_object: Option<i64>,
     /// The `run` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub run: Option<i64>,
     /// The `target` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
 }
 
@@ -6363,7 +6363,7 @@ pub struct WorkflowAction {
 #[non_exhaustive]
 pub struct WorkflowList {
     /// The `workflows` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub workflows: Option<Vec<Workflow>>,
 }
 
@@ -6372,145 +6372,145 @@ pub struct WorkflowList {
 #[non_exhaustive]
 pub struct WorkflowRun {
     /// The `account_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// The `actions` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<WorkflowAction>>,
     /// The `answer_index` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub answer_index: Option<String>,
     /// The `answers` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub answers: Option<Vec<AnswerActions>>,
     /// The `app_host` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_host: Option<String>,
     /// The `app_port` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_port: Option<i64>,
     /// The `app_protocol` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_protocol: Option<String>,
     /// The `app_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_url: Option<String>,
     /// The `app_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_uuid: Option<String>,
     /// The `approval_ttl_sec` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub approval_ttl_sec: Option<i64>,
     /// The `approver_display_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub approver_display_name: Option<String>,
     /// The `approver_justification` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub approver_justification: Option<String>,
     /// The `approver_text` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub approver_text: Option<String>,
     /// The `approver_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub approver_uuid: Option<String>,
     /// The `can_user_approve` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_user_approve: Option<bool>,
     /// The `client_geoip_location` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_geoip_location: Option<GeoIpLocation>,
     /// The `client_ip` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_ip: Option<String>,
     /// The `create_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
     /// The `details` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<std::collections::BTreeMap<String, String>>,
     /// The `device_details` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub device_details: Option<Vec<Device>>,
     /// The `device_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub device_uuid: Option<String>,
     /// The `execution_ttl_sec` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub execution_ttl_sec: Option<i64>,
     /// The `expire_time_sec` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expire_time_sec: Option<i64>,
     /// The `geoip_details` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub geoip_details: Option<Vec<GeoIpDetails>>,
     /// The `justification` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub justification: Option<String>,
     /// The `justification_required` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub justification_required: Option<bool>,
     /// The `mfa_details` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mfa_details: Option<MfaDetails>,
     /// The `parent_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_uuid: Option<String>,
     /// The `policy_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_uuid: Option<String>,
     /// The `recipients` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub recipients: Option<Vec<String>>,
     /// The `requestor_justification` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub requestor_justification: Option<String>,
     /// The `requestor_justification_required` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub requestor_justification_required: Option<bool>,
     /// The `requestor_text` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub requestor_text: Option<String>,
     /// The `session_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub session_uuid: Option<String>,
     /// The `status` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
     /// The `tags` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// The `text` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// The `token` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<i64>,
     /// The `token_required` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_required: Option<bool>,
     /// The `top_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub top_uuid: Option<String>,
     /// The `update_time` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
     /// The `user_display_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_display_name: Option<String>,
     /// The `user_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_uuid: Option<String>,
     /// The `uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
     /// The `webapp` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub webapp: Option<String>,
     /// The `workflow_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub workflow_name: Option<String>,
     /// The `workflow_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub workflow_uuid: Option<String>,
 }
 
@@ -6560,32 +6560,4 @@ impl From<&str> for WorkflowRunStatus {
         }
     }
 }
-
-impl std::str::FromStr for WorkflowRunStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for WorkflowRunStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for WorkflowRunStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for WorkflowRunStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+clientgen_runtime::string_enum!(WorkflowRunStatus);

@@ -132,35 +132,7 @@ impl From<&str> for Action {
         }
     }
 }
-
-impl std::str::FromStr for Action {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for Action {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for Action {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for Action {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+clientgen_runtime::string_enum!(Action);
 
 /// The `AnnotateFindingRequest` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -169,11 +141,11 @@ pub struct AnnotateFindingRequest {
     /// The annotation type
     pub r#type: AnnotationType,
     /// The comment to add to the annotation
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Whether the annotation applies to all findings of this sensitive data (defaults to true)
     #[serde(rename = "autoApply")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_apply: Option<bool>,
 }
 
@@ -193,17 +165,17 @@ impl AnnotateFindingRequest {
 #[non_exhaustive]
 pub struct Annotation {
     /// Not stated by the vendor's documentation; inferred: the sample shows a UUID, the page's placeholder for uuid strings (the annotationId path parameter is a uuid)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<uuid::Uuid>,
     /// The annotation type, such as DETECTOR_FALSE_POSITIVE (the value in the page's samples).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<AnnotationType>,
     /// The `comment` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// The `autoApply` property.
     #[serde(rename = "autoApply")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_apply: Option<bool>,
 }
 
@@ -222,13 +194,13 @@ pub type ApiKeyKind = String;
 #[non_exhaustive]
 pub struct ApiKeyMetadata {
     /// Verification status of a detected API key (the page's sample shows UNVERIFIED).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ApiKeyStatus>,
     /// Kind of a detected API key (the page's sample shows UNSPECIFIED).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<ApiKeyKind>,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
@@ -242,19 +214,19 @@ pub type ApiKeyStatus = String;
 #[non_exhaustive]
 pub struct BrowserMetadata {
     /// The `location` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// The `subLocation` property.
     #[serde(rename = "subLocation")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_location: Option<String>,
     /// The `browserName` property.
     #[serde(rename = "browserName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub browser_name: Option<String>,
     /// The `userComment` property.
     #[serde(rename = "userComment")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_comment: Option<String>,
 }
 
@@ -264,77 +236,77 @@ pub struct BrowserMetadata {
 pub struct ConfluenceMetadata {
     /// The `itemName` property.
     #[serde(rename = "itemName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_name: Option<String>,
     /// The `itemType` property.
     #[serde(rename = "itemType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_type: Option<String>,
     /// The `isArchived` property.
     #[serde(rename = "isArchived")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_archived: Option<bool>,
     /// Not stated by the vendor's documentation; inferred: the sample shows an integer; Unix seconds (int64) assumed, like the createdAfter/createdBefore query parameters
     #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// Not stated by the vendor's documentation; inferred: the sample shows an integer; Unix seconds (int64) assumed, like the createdAfter/createdBefore query parameters
     #[serde(rename = "updatedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
     /// The `labels` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<String>>,
     /// The `spaceName` property.
     #[serde(rename = "spaceName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub space_name: Option<String>,
     /// The `spaceKey` property.
     #[serde(rename = "spaceKey")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub space_key: Option<String>,
     /// The `spaceNameLink` property.
     #[serde(rename = "spaceNameLink")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub space_name_link: Option<String>,
     /// The `parentPageName` property.
     #[serde(rename = "parentPageName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_page_name: Option<String>,
     /// The `authorName` property.
     #[serde(rename = "authorName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub author_name: Option<String>,
     /// The `authorEmail` property.
     #[serde(rename = "authorEmail")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub author_email: Option<String>,
     /// The `authorNameLink` property.
     #[serde(rename = "authorNameLink")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub author_name_link: Option<String>,
     /// The `permalink` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub permalink: Option<String>,
     /// The `confluenceID` property.
     #[serde(rename = "confluenceID")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub confluence_id: Option<String>,
     /// The `confluenceUserID` property.
     #[serde(rename = "confluenceUserID")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub confluence_user_id: Option<String>,
     /// The `itemVersion` property.
     #[serde(rename = "itemVersion")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_version: Option<i64>,
     /// The `parentPageID` property.
     #[serde(rename = "parentPageID")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_page_id: Option<String>,
     /// The `parentVersion` property.
     #[serde(rename = "parentVersion")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_version: Option<i64>,
 }
 
@@ -344,14 +316,14 @@ pub struct ConfluenceMetadata {
 pub struct FileDetails {
     /// The `fileName` property.
     #[serde(rename = "fileName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_name: Option<String>,
     /// The `mimeType` property.
     #[serde(rename = "mimeType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mime_type: Option<String>,
     /// The `permalink` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub permalink: Option<String>,
 }
 
@@ -360,41 +332,41 @@ pub struct FileDetails {
 #[non_exhaustive]
 pub struct Finding {
     /// Not stated by the vendor's documentation; inferred: the finding's UUID (the findingId path parameter is a uuid), but the sample shows "text" where the page's uuid strings show a UUID; typed as a plain string
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Not stated by the vendor's documentation; inferred: named as UUIDs, but the sample shows "text" where the page's uuid strings show a UUID; typed as plain strings
     #[serde(rename = "detectorUUID")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub detector_uuid: Option<String>,
     /// Not stated by the vendor's documentation; inferred: named as UUIDs, but the sample shows "text" where the page's uuid strings show a UUID; typed as plain strings
     #[serde(rename = "subDetectorUUID")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_detector_uuid: Option<String>,
     /// The `confidence` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence: Option<String>,
     /// The `redactedSensitiveText` property.
     #[serde(rename = "redactedSensitiveText")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub redacted_sensitive_text: Option<String>,
     /// The `redactedContext` property.
     #[serde(rename = "redactedContext")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub redacted_context: Option<RedactedContext>,
     /// The `redactedLocation` property.
     #[serde(rename = "redactedLocation")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub redacted_location: Option<RedactedLocation>,
     /// The `metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<FindingMetadata>,
     /// The `subLocation` property.
     #[serde(rename = "subLocation")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_location: Option<String>,
     /// Not stated by the vendor's documentation; inferred: named as UUIDs, but the sample shows "text" where the page's uuid strings show a UUID; typed as plain strings
     #[serde(rename = "annotationUUID")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub annotation_uuid: Option<String>,
 }
 
@@ -403,11 +375,11 @@ pub struct Finding {
 #[non_exhaustive]
 pub struct FindingList {
     /// The `findings` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub findings: Option<Vec<Finding>>,
     /// The `nextPageToken` property.
     #[serde(rename = "nextPageToken")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
 
@@ -417,7 +389,7 @@ pub struct FindingList {
 pub struct FindingMetadata {
     /// The `apiKeyMetaData` property.
     #[serde(rename = "apiKeyMetaData")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_key_meta_data: Option<ApiKeyMetadata>,
 }
 
@@ -427,62 +399,62 @@ pub struct FindingMetadata {
 pub struct GdriveMetadata {
     /// The `fileID` property.
     #[serde(rename = "fileID")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_id: Option<String>,
     /// The `fileName` property.
     #[serde(rename = "fileName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_name: Option<String>,
     /// The `fileType` property.
     #[serde(rename = "fileType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_type: Option<String>,
     /// The `fileSize` property.
     #[serde(rename = "fileSize")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_size: Option<String>,
     /// The `fileLink` property.
     #[serde(rename = "fileLink")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_link: Option<String>,
     /// The `permissionSetting` property.
     #[serde(rename = "permissionSetting")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub permission_setting: Option<String>,
     /// The `sharingExternalUsers` property.
     #[serde(rename = "sharingExternalUsers")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sharing_external_users: Option<Vec<String>>,
     /// The `sharingInternalUsers` property.
     #[serde(rename = "sharingInternalUsers")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sharing_internal_users: Option<Vec<String>>,
     /// The `canViewersDownload` property.
     #[serde(rename = "canViewersDownload")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_viewers_download: Option<bool>,
     /// The `fileOwner` property.
     #[serde(rename = "fileOwner")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_owner: Option<String>,
     /// The `isInTrash` property.
     #[serde(rename = "isInTrash")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_in_trash: Option<bool>,
     /// Not stated by the vendor's documentation; inferred: the sample shows an integer; Unix seconds (int64) assumed, like the createdAfter/createdBefore query parameters
     #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// Not stated by the vendor's documentation; inferred: the sample shows an integer; Unix seconds (int64) assumed, like the createdAfter/createdBefore query parameters
     #[serde(rename = "updatedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
     /// The `drive` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub drive: Option<String>,
     /// The `updatedBy` property.
     #[serde(rename = "updatedBy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<String>,
 }
 
@@ -492,45 +464,45 @@ pub struct GdriveMetadata {
 pub struct GithubMetadata {
     /// The `branchName` property.
     #[serde(rename = "branchName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub branch_name: Option<String>,
     /// The `organization` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub organization: Option<String>,
     /// The `repository` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub repository: Option<String>,
     /// The `authorEmail` property.
     #[serde(rename = "authorEmail")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub author_email: Option<String>,
     /// The `authorUsername` property.
     #[serde(rename = "authorUsername")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub author_username: Option<String>,
     /// Not stated by the vendor's documentation; inferred: the sample shows an integer; Unix seconds (int64) assumed, like the createdAfter/createdBefore query parameters
     #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// The `isRepoPrivate` property.
     #[serde(rename = "isRepoPrivate")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_repo_private: Option<bool>,
     /// The `filePath` property.
     #[serde(rename = "filePath")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_path: Option<String>,
     /// The `githubPermalink` property.
     #[serde(rename = "githubPermalink")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub github_permalink: Option<String>,
     /// The `repositoryOwner` property.
     #[serde(rename = "repositoryOwner")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub repository_owner: Option<String>,
     /// The `githubRepoLink` property.
     #[serde(rename = "githubRepoLink")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub github_repo_link: Option<String>,
 }
 
@@ -539,37 +511,37 @@ pub struct GithubMetadata {
 #[non_exhaustive]
 pub struct InlineEmailMetadata {
     /// The `domain` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// The `user_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
     /// The `from` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     /// The `to` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<Vec<String>>,
     /// The `cc` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cc: Option<Vec<String>>,
     /// The `bcc` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bcc: Option<Vec<String>>,
     /// The `subject` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     /// Not stated by the vendor's documentation; inferred: the sample shows an integer; Unix seconds (int64) assumed, like the createdAfter/createdBefore query parameters
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sent_at: Option<i64>,
     /// The `thread_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub thread_id: Option<String>,
     /// The `attachment_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachment_name: Option<String>,
     /// The `attachment_type` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachment_type: Option<String>,
 }
 
@@ -647,35 +619,7 @@ impl From<&str> for Integration {
         }
     }
 }
-
-impl std::str::FromStr for Integration {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for Integration {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for Integration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for Integration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+clientgen_runtime::string_enum!(Integration);
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples; the page shows no schema and no required fields
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -683,35 +627,35 @@ impl<'de> Deserialize<'de> for Integration {
 pub struct JiraMetadata {
     /// The `projectName` property.
     #[serde(rename = "projectName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_name: Option<String>,
     /// The `ticketNumber` property.
     #[serde(rename = "ticketNumber")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket_number: Option<String>,
     /// The `projectType` property.
     #[serde(rename = "projectType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_type: Option<String>,
     /// The `issueID` property.
     #[serde(rename = "issueID")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub issue_id: Option<String>,
     /// The `projectLink` property.
     #[serde(rename = "projectLink")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_link: Option<String>,
     /// The `ticketLink` property.
     #[serde(rename = "ticketLink")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket_link: Option<String>,
     /// The `commentLink` property.
     #[serde(rename = "commentLink")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment_link: Option<String>,
     /// The `attachmentLink` property.
     #[serde(rename = "attachmentLink")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachment_link: Option<String>,
 }
 
@@ -720,10 +664,10 @@ pub struct JiraMetadata {
 #[non_exhaustive]
 pub struct LocationRange {
     /// The `start` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
     /// The `end` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end: Option<i64>,
 }
 
@@ -733,79 +677,79 @@ pub struct LocationRange {
 pub struct M365OnedriveMetadata {
     /// The `tenantID` property.
     #[serde(rename = "tenantID")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     /// The `tenantDomain` property.
     #[serde(rename = "tenantDomain")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_domain: Option<String>,
     /// The `driveItemID` property.
     #[serde(rename = "driveItemID")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub drive_item_id: Option<String>,
     /// The `driveItemName` property.
     #[serde(rename = "driveItemName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub drive_item_name: Option<String>,
     /// The `driveItemURL` property.
     #[serde(rename = "driveItemURL")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub drive_item_url: Option<String>,
     /// The `driveItemMimeType` property.
     #[serde(rename = "driveItemMimeType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub drive_item_mime_type: Option<String>,
     /// The `driveItemSize` property.
     #[serde(rename = "driveItemSize")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub drive_item_size: Option<i64>,
     /// The `parentPath` property.
     #[serde(rename = "parentPath")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_path: Option<String>,
     /// The `createdByID` property.
     #[serde(rename = "createdByID")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by_id: Option<String>,
     /// The `updatedByEmail` property.
     #[serde(rename = "updatedByEmail")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by_email: Option<String>,
     /// The `updatedByID` property.
     #[serde(rename = "updatedByID")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by_id: Option<String>,
     /// The `updatedByName` property.
     #[serde(rename = "updatedByName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by_name: Option<String>,
     /// Not stated by the vendor's documentation; inferred: the sample shows an integer; Unix seconds (int64) assumed, like the createdAfter/createdBefore query parameters
     #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// Not stated by the vendor's documentation; inferred: the sample shows an integer; Unix seconds (int64) assumed, like the createdAfter/createdBefore query parameters
     #[serde(rename = "updatedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
     /// The `specialFolderName` property.
     #[serde(rename = "specialFolderName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub special_folder_name: Option<String>,
     /// The `driveID` property.
     #[serde(rename = "driveID")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub drive_id: Option<String>,
     /// The `driveOwnerName` property.
     #[serde(rename = "driveOwnerName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub drive_owner_name: Option<String>,
     /// The `driveOwnerEmail` property.
     #[serde(rename = "driveOwnerEmail")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub drive_owner_email: Option<String>,
     /// The `driveOwnerID` property.
     #[serde(rename = "driveOwnerID")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub drive_owner_id: Option<String>,
 }
 
@@ -815,15 +759,15 @@ pub struct M365OnedriveMetadata {
 pub struct M365TeamsAttachment {
     /// The `attachmentID` property.
     #[serde(rename = "attachmentID")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachment_id: Option<String>,
     /// The `attachmentName` property.
     #[serde(rename = "attachmentName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachment_name: Option<String>,
     /// The `attachmentURL` property.
     #[serde(rename = "attachmentURL")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachment_url: Option<String>,
 }
 
@@ -833,14 +777,14 @@ pub struct M365TeamsAttachment {
 pub struct M365TeamsChatParticipant {
     /// The `userID` property.
     #[serde(rename = "userID")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// The `email` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The `displayName` property.
     #[serde(rename = "displayName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 }
 
@@ -850,90 +794,90 @@ pub struct M365TeamsChatParticipant {
 pub struct M365TeamsMetadata {
     /// The `teamName` property.
     #[serde(rename = "teamName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub team_name: Option<String>,
     /// The `tenantID` property.
     #[serde(rename = "tenantID")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     /// The `tenantDomain` property.
     #[serde(rename = "tenantDomain")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_domain: Option<String>,
     /// The `teamID` property.
     #[serde(rename = "teamID")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub team_id: Option<String>,
     /// The `teamVisibility` property.
     #[serde(rename = "teamVisibility")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub team_visibility: Option<String>,
     /// The `teamWebURL` property.
     #[serde(rename = "teamWebURL")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub team_web_url: Option<String>,
     /// The `channelID` property.
     #[serde(rename = "channelID")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub channel_id: Option<String>,
     /// The `channelName` property.
     #[serde(rename = "channelName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub channel_name: Option<String>,
     /// The `channelType` property.
     #[serde(rename = "channelType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub channel_type: Option<String>,
     /// The `channelWebURL` property.
     #[serde(rename = "channelWebURL")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub channel_web_url: Option<String>,
     /// The `messageID` property.
     #[serde(rename = "messageID")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message_id: Option<String>,
     /// Not stated by the vendor's documentation; inferred: the sample shows an integer; Unix seconds (int64) assumed, like the createdAfter/createdBefore query parameters
     #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// Not stated by the vendor's documentation; inferred: the sample shows an integer; Unix seconds (int64) assumed, like the createdAfter/createdBefore query parameters
     #[serde(rename = "updatedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
     /// The `chatMessageSender` property.
     #[serde(rename = "chatMessageSender")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chat_message_sender: Option<String>,
     /// The `userID` property.
     #[serde(rename = "userID")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// The `userPrincipalName` property.
     #[serde(rename = "userPrincipalName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_principal_name: Option<String>,
     /// The `attachments` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<M365TeamsAttachment>>,
     /// The `chatMessageImportance` property.
     #[serde(rename = "chatMessageImportance")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chat_message_importance: Option<String>,
     /// The `chatID` property.
     #[serde(rename = "chatID")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chat_id: Option<String>,
     /// The `chatType` property.
     #[serde(rename = "chatType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chat_type: Option<String>,
     /// The `chatTopic` property.
     #[serde(rename = "chatTopic")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chat_topic: Option<String>,
     /// The `chatParticipants` property.
     #[serde(rename = "chatParticipants")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chat_participants: Option<Vec<M365TeamsChatParticipant>>,
 }
 
@@ -943,51 +887,51 @@ pub struct M365TeamsMetadata {
 pub struct NotionMetadata {
     /// The `createdBy` property.
     #[serde(rename = "createdBy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// The `updatedBy` property.
     #[serde(rename = "updatedBy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<String>,
     /// The `workspaceName` property.
     #[serde(rename = "workspaceName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub workspace_name: Option<String>,
     /// The `workspaceLink` property.
     #[serde(rename = "workspaceLink")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub workspace_link: Option<String>,
     /// The `pageID` property.
     #[serde(rename = "pageID")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_id: Option<String>,
     /// The `pageTitle` property.
     #[serde(rename = "pageTitle")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_title: Option<String>,
     /// Not stated by the vendor's documentation; inferred: the sample shows an integer; Unix seconds (int64) assumed, like the createdAfter/createdBefore query parameters
     #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// Not stated by the vendor's documentation; inferred: the sample shows an integer; Unix seconds (int64) assumed, like the createdAfter/createdBefore query parameters
     #[serde(rename = "updatedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
     /// The `privatePageLink` property.
     #[serde(rename = "privatePageLink")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_page_link: Option<String>,
     /// The `publicPageLink` property.
     #[serde(rename = "publicPageLink")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_page_link: Option<String>,
     /// The `sharedExternally` property.
     #[serde(rename = "sharedExternally")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub shared_externally: Option<bool>,
     /// The `attachmentID` property.
     #[serde(rename = "attachmentID")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachment_id: Option<String>,
 }
 
@@ -997,11 +941,11 @@ pub struct NotionMetadata {
 pub struct RedactedContext {
     /// The `beforeContext` property.
     #[serde(rename = "beforeContext")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub before_context: Option<String>,
     /// The `afterContext` property.
     #[serde(rename = "afterContext")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub after_context: Option<String>,
 }
 
@@ -1011,11 +955,11 @@ pub struct RedactedContext {
 pub struct RedactedLocation {
     /// The `byteRange` property.
     #[serde(rename = "byteRange")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub byte_range: Option<LocationRange>,
     /// The `lineRange` property.
     #[serde(rename = "lineRange")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_range: Option<LocationRange>,
 }
 
@@ -1035,50 +979,50 @@ pub type RiskSource = String;
 pub struct SalesforceMetadata {
     /// The `orgName` property.
     #[serde(rename = "orgName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub org_name: Option<String>,
     /// The `recordID` property.
     #[serde(rename = "recordID")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub record_id: Option<String>,
     /// The `objectName` property.
     #[serde(rename = "objectName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_name: Option<String>,
     /// The `contentType` property.
     #[serde(rename = "contentType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
     /// The `userID` property.
     #[serde(rename = "userID")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// The `userName` property.
     #[serde(rename = "userName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
     /// Not stated by the vendor's documentation; inferred: the sample shows an integer; Unix seconds (int64) assumed, like the createdAfter/createdBefore query parameters
     #[serde(rename = "updatedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
     /// The `fields` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<String>>,
     /// The `fileType` property.
     #[serde(rename = "fileType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_type: Option<String>,
     /// The `attachmentLink` property.
     #[serde(rename = "attachmentLink")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachment_link: Option<String>,
     /// The `attachmentName` property.
     #[serde(rename = "attachmentName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachment_name: Option<String>,
     /// The `objectLink` property.
     #[serde(rename = "objectLink")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_link: Option<String>,
 }
 
@@ -1087,38 +1031,38 @@ pub struct SalesforceMetadata {
 #[non_exhaustive]
 pub struct SlackMetadata {
     /// The `location` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// The `locationType` property.
     #[serde(rename = "locationType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_type: Option<String>,
     /// The `username` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// The `userID` property.
     #[serde(rename = "userID")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// The `messagePermalink` property.
     #[serde(rename = "messagePermalink")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message_permalink: Option<String>,
     /// The `locationMembers` property.
     #[serde(rename = "locationMembers")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_members: Option<Vec<String>>,
     /// The `locationMemberCount` property.
     #[serde(rename = "locationMemberCount")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_member_count: Option<i64>,
     /// The `channelID` property.
     #[serde(rename = "channelID")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub channel_id: Option<String>,
     /// The `workspaceName` property.
     #[serde(rename = "workspaceName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub workspace_name: Option<String>,
 }
 
@@ -1145,7 +1089,7 @@ impl TakeActionRequest {
 #[non_exhaustive]
 pub struct TakeActionResponse {
     /// The `submitted` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub submitted: Option<Vec<uuid::Uuid>>,
 }
 
@@ -1154,11 +1098,11 @@ pub struct TakeActionResponse {
 #[non_exhaustive]
 pub struct UserInfo {
     /// The `username` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// The `userEmail` property.
     #[serde(rename = "userEmail")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_email: Option<String>,
 }
 
@@ -1167,63 +1111,63 @@ pub struct UserInfo {
 #[non_exhaustive]
 pub struct Violation {
     /// Not stated by the vendor's documentation; inferred: the violation's UUID (the violationId path parameter is a uuid), but the sample shows "text" where the page's uuid strings show a UUID; typed as a plain string
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The integration (natively supported SaaS app) the violation was found in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration: Option<Integration>,
     /// Not stated by the vendor's documentation; inferred: the sample shows an integer; Unix seconds (int64) assumed, like the createdAfter/createdBefore query parameters
     #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// Not stated by the vendor's documentation; inferred: the sample shows an integer; Unix seconds (int64) assumed, like the createdAfter/createdBefore query parameters
     #[serde(rename = "updatedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
     /// The `possibleActions` property.
     #[serde(rename = "possibleActions")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub possible_actions: Option<Vec<Action>>,
     /// The `state` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<ViolationState>,
     /// The `resourceLink` property.
     #[serde(rename = "resourceLink")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_link: Option<String>,
     /// The `metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ViolationMetadata>,
     /// The `fileDetails` property.
     #[serde(rename = "fileDetails")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_details: Option<FileDetails>,
     /// Not stated by the vendor's documentation; inferred: named as UUIDs, but the sample shows "text" where the page's uuid strings show a UUID; typed as plain strings
     #[serde(rename = "policyUUIDs")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_uui_ds: Option<Vec<String>>,
     /// Not stated by the vendor's documentation; inferred: named as UUIDs, but the sample shows "text" where the page's uuid strings show a UUID; typed as plain strings
     #[serde(rename = "detectionRuleUUIDs")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub detection_rule_uui_ds: Option<Vec<String>>,
     /// Not stated by the vendor's documentation; inferred: named as UUIDs, but the sample shows "text" where the page's uuid strings show a UUID; typed as plain strings
     #[serde(rename = "detectorUUIDs")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub detector_uui_ds: Option<Vec<String>>,
     /// The violation's risk label (the page's samples show UNSPECIFIED; the search query field risk_label filters on it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub risk: Option<Risk>,
     /// What determined the violation's risk (the page's samples show NIGHTFALL; the search query field risk_source filters on it).
     #[serde(rename = "riskSource")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub risk_source: Option<RiskSource>,
     /// The `riskScore` property.
     #[serde(rename = "riskScore")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub risk_score: Option<i64>,
     /// The `userInfo` property.
     #[serde(rename = "userInfo")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_info: Option<UserInfo>,
 }
 
@@ -1232,11 +1176,11 @@ pub struct Violation {
 #[non_exhaustive]
 pub struct ViolationList {
     /// The `violations` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub violations: Option<Vec<Violation>>,
     /// The `nextPageToken` property.
     #[serde(rename = "nextPageToken")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
 
@@ -1246,51 +1190,51 @@ pub struct ViolationList {
 pub struct ViolationMetadata {
     /// The `slackMetadata` property.
     #[serde(rename = "slackMetadata")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub slack_metadata: Option<SlackMetadata>,
     /// The `confluenceMetadata` property.
     #[serde(rename = "confluenceMetadata")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub confluence_metadata: Option<ConfluenceMetadata>,
     /// The `gdriveMetadata` property.
     #[serde(rename = "gdriveMetadata")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gdrive_metadata: Option<GdriveMetadata>,
     /// The `jiraMetadata` property.
     #[serde(rename = "jiraMetadata")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub jira_metadata: Option<JiraMetadata>,
     /// The `githubMetadata` property.
     #[serde(rename = "githubMetadata")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub github_metadata: Option<GithubMetadata>,
     /// The `salesforceMetadata` property.
     #[serde(rename = "salesforceMetadata")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub salesforce_metadata: Option<SalesforceMetadata>,
     /// The `zendeskMetadata` property.
     #[serde(rename = "zendeskMetadata")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub zendesk_metadata: Option<ZendeskMetadata>,
     /// The `notionMetadata` property.
     #[serde(rename = "notionMetadata")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notion_metadata: Option<NotionMetadata>,
     /// The `browserMetadata` property.
     #[serde(rename = "browserMetadata")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub browser_metadata: Option<BrowserMetadata>,
     /// The `m365TeamsMetadata` property.
     #[serde(rename = "m365TeamsMetadata")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub m365_teams_metadata: Option<M365TeamsMetadata>,
     /// The `m365OnedriveMetadata` property.
     #[serde(rename = "m365OnedriveMetadata")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub m365_onedrive_metadata: Option<M365OnedriveMetadata>,
     /// The `inlineEmailMetadata` property.
     #[serde(rename = "inlineEmailMetadata")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub inline_email_metadata: Option<InlineEmailMetadata>,
 }
 
@@ -1338,35 +1282,7 @@ impl From<&str> for ViolationSort {
         }
     }
 }
-
-impl std::str::FromStr for ViolationSort {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for ViolationSort {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for ViolationSort {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ViolationSort {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+clientgen_runtime::string_enum!(ViolationSort);
 
 /// Not stated by the vendor's documentation; inferred: a string enum: the sample shows ACTIVE where free strings show "text"; the page lists no values; PENDING comes from the search query language examples (state:"pending", state:(active OR pending))
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1400,35 +1316,7 @@ impl From<&str> for ViolationState {
         }
     }
 }
-
-impl std::str::FromStr for ViolationState {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for ViolationState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for ViolationState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ViolationState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+clientgen_runtime::string_enum!(ViolationState);
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples; the page shows no schema and no required fields
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -1436,89 +1324,89 @@ impl<'de> Deserialize<'de> for ViolationState {
 pub struct ZendeskMetadata {
     /// The `ticketStatus` property.
     #[serde(rename = "ticketStatus")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket_status: Option<String>,
     /// The `ticketTitle` property.
     #[serde(rename = "ticketTitle")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket_title: Option<String>,
     /// The `ticketRequestor` property.
     #[serde(rename = "ticketRequestor")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket_requestor: Option<String>,
     /// The `ticketGroupAssignee` property.
     #[serde(rename = "ticketGroupAssignee")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket_group_assignee: Option<String>,
     /// The `ticketAgentAssignee` property.
     #[serde(rename = "ticketAgentAssignee")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket_agent_assignee: Option<String>,
     /// The `currentUserRole` property.
     #[serde(rename = "currentUserRole")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub current_user_role: Option<String>,
     /// The `ticketID` property.
     #[serde(rename = "ticketID")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket_id: Option<i64>,
     /// The `ticketFollowers` property.
     #[serde(rename = "ticketFollowers")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket_followers: Option<Vec<String>>,
     /// The `ticketTags` property.
     #[serde(rename = "ticketTags")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket_tags: Option<String>,
     /// Not stated by the vendor's documentation; inferred: the sample shows an integer; Unix seconds (int64) assumed, like the createdAfter/createdBefore query parameters
     #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// Not stated by the vendor's documentation; inferred: the sample shows an integer; Unix seconds (int64) assumed, like the createdAfter/createdBefore query parameters (the capital U is the page's spelling)
     #[serde(rename = "UpdatedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
     /// The `location` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// The `subLocation` property.
     #[serde(rename = "subLocation")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_location: Option<String>,
     /// The `ticketCommentID` property.
     #[serde(rename = "ticketCommentID")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket_comment_id: Option<i64>,
     /// The `ticketGroupID` property.
     #[serde(rename = "ticketGroupID")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket_group_id: Option<i64>,
     /// The `ticketGroupLink` property.
     #[serde(rename = "ticketGroupLink")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket_group_link: Option<String>,
     /// The `ticketAgentID` property.
     #[serde(rename = "ticketAgentID")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket_agent_id: Option<i64>,
     /// The `ticketAgentLink` property.
     #[serde(rename = "ticketAgentLink")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket_agent_link: Option<String>,
     /// The `ticketEvent` property.
     #[serde(rename = "ticketEvent")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket_event: Option<String>,
     /// The `userRole` property.
     #[serde(rename = "userRole")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_role: Option<String>,
     /// The `attachmentName` property.
     #[serde(rename = "attachmentName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachment_name: Option<String>,
     /// The `attachmentLink` property.
     #[serde(rename = "attachmentLink")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachment_link: Option<String>,
 }

@@ -30,25 +30,25 @@ impl AddAllowedValuesRequest {
 #[non_exhaustive]
 pub struct App {
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `category` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// The `domain` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// The `status` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// The `first_seen` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_seen: Option<chrono::DateTime<chrono::Utc>>,
     /// The `last_seen` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_seen: Option<chrono::DateTime<chrono::Utc>>,
 }
 
@@ -57,16 +57,16 @@ pub struct App {
 #[non_exhaustive]
 pub struct AppList {
     /// The `data` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<App>>,
     /// The `page` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<i64>,
     /// The `per_page` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub per_page: Option<i64>,
     /// The `total` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
 
@@ -79,37 +79,37 @@ pub struct AppSearchResults {
     /// The matching apps on this page.
     ///
     /// Not stated by the vendor's documentation; inferred: item type assumed to be the App schema of GET /apps/{app_id}
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<App>>,
     /// Number of this page.
     ///
     /// Not stated by the vendor's documentation; inferred: listed in EVIDENCE.md's summary of the answer; not read by the vendor's code
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<i64>,
     /// Number of results per page.
     ///
     /// Not stated by the vendor's documentation; inferred: listed in EVIDENCE.md's summary of the answer; not read by the vendor's code
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub per_page: Option<i64>,
     /// Total number of pages.
     ///
     /// Not stated by the vendor's documentation; inferred: listed in EVIDENCE.md's summary of the answer; not read by the vendor's code. Paging stops at it when present, else at a short or empty page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_pages: Option<i64>,
     /// Total number of matching apps.
     ///
     /// Not stated by the vendor's documentation; inferred: listed in EVIDENCE.md's summary of the answer; not read by the vendor's code
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_values: Option<i64>,
     /// Number of the next page; null on the last page.
     ///
     /// Not stated by the vendor's documentation; inferred: read by the vendor's code; integer and null on the last page are assumed
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page: Option<i64>,
     /// Number of the previous page; null on the first page.
     ///
     /// Not stated by the vendor's documentation; inferred: listed in EVIDENCE.md's summary of the answer; not read by the vendor's code; null on the first page assumed
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prev_page: Option<i64>,
 }
 
@@ -122,7 +122,7 @@ pub struct CreateFieldRequest {
     /// The `type` property.
     pub r#type: String,
     /// The `allowed_values` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_values: Option<Vec<String>>,
 }
 
@@ -144,7 +144,7 @@ pub struct CreateLabelRequest {
     /// The `name` property.
     pub name: String,
     /// The `color` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
 }
 
@@ -160,10 +160,10 @@ impl CreateLabelRequest {
 #[non_exhaustive]
 pub struct Error {
     /// The `error` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// The `message` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
@@ -249,51 +249,23 @@ impl From<&str> for FilterOp {
         }
     }
 }
-
-impl std::str::FromStr for FilterOp {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for FilterOp {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for FilterOp {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for FilterOp {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+clientgen_runtime::string_enum!(FilterOp);
 
 /// The `PaginatedList` schema.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaginatedList {
     /// The `data` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// The `page` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<i64>,
     /// The `per_page` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub per_page: Option<i64>,
     /// The `total` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
 
@@ -310,12 +282,12 @@ pub struct SearchFilter {
     /// Value to compare with: any JSON value. Left out when not set.
     ///
     /// Not stated by the vendor's documentation; inferred: the JSON types the API accepts are not shown by the code or the document, so any JSON value is allowed; optional because isnull and notnull plausibly compare with nothing (by analogy with the operators' names)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<serde_json::Value>,
     /// Name of a custom field, sent beside `property` in some conditions.
     ///
     /// Not stated by the vendor's documentation; inferred: Nudge-Security/field-bot (src/main/python/nudge_bot/api/nudge.py) sends field_name in some search conditions and not in others, hence optional; what the API does with it is not shown (presumably it names the custom field the condition applies to)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub field_name: Option<String>,
 }
 
@@ -340,25 +312,25 @@ pub struct SearchRequest {
     /// Filter conditions, each comparing a property with a value.
     ///
     /// Not stated by the vendor's documentation; inferred: field-bot always sends filters: \[] (an empty list), so the item shape is not shown by the code; assumed to be the condition object its search entries use (EVIDENCE.md summarises filters as {property, op, value}), by analogy
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<SearchFilter>>,
     /// Search conditions, each comparing a property with a value.
     ///
     /// Not stated by the vendor's documentation; inferred: Nudge-Security/field-bot (src/main/python/nudge_bot/api/nudge.py) sends its conditions here as {property, op, value} objects, some with field_name; not in the published document
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub search: Option<Vec<SearchFilter>>,
     /// Page number, starting at 1.
     ///
     /// Not stated by the vendor's documentation; inferred: listed in EVIDENCE.md's summary of the body, not shown in the code's calls; minimum taken from the GET Page parameter
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<i64>,
     /// Number of results per page.
     ///
     /// Not stated by the vendor's documentation; inferred: listed in EVIDENCE.md's summary of the body, not shown in the code's calls; bounds taken from the GET PerPage parameter
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub per_page: Option<i64>,
     /// Sort order of the search results.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sorting: Option<SearchSorting>,
 }
 
@@ -369,37 +341,37 @@ pub struct SearchRequest {
 #[non_exhaustive]
 pub struct SearchResults {
     /// The matching records on this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// Number of this page.
     ///
     /// Not stated by the vendor's documentation; inferred: listed in EVIDENCE.md's summary of the answer; not read by the vendor's code
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<i64>,
     /// Number of results per page.
     ///
     /// Not stated by the vendor's documentation; inferred: listed in EVIDENCE.md's summary of the answer; not read by the vendor's code
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub per_page: Option<i64>,
     /// Total number of pages.
     ///
     /// Not stated by the vendor's documentation; inferred: listed in EVIDENCE.md's summary of the answer; not read by the vendor's code. Paging stops at it when present, else at a short or empty page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_pages: Option<i64>,
     /// Total number of matching records.
     ///
     /// Not stated by the vendor's documentation; inferred: listed in EVIDENCE.md's summary of the answer; not read by the vendor's code
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_values: Option<i64>,
     /// Number of the next page; null on the last page.
     ///
     /// Not stated by the vendor's documentation; inferred: read by the vendor's code; integer and null on the last page are assumed
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page: Option<i64>,
     /// Number of the previous page; null on the first page.
     ///
     /// Not stated by the vendor's documentation; inferred: listed in EVIDENCE.md's summary of the answer; not read by the vendor's code; null on the first page assumed
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prev_page: Option<i64>,
 }
 
@@ -410,10 +382,10 @@ pub struct SearchResults {
 #[non_exhaustive]
 pub struct SearchSorting {
     /// Name of the resource property to sort by.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub property: Option<String>,
     /// Sort direction.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub direction: Option<SortDirection>,
 }
 
@@ -485,35 +457,7 @@ impl From<&str> for SortDirection {
         }
     }
 }
-
-impl std::str::FromStr for SortDirection {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for SortDirection {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for SortDirection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for SortDirection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+clientgen_runtime::string_enum!(SortDirection);
 
 /// Body of PUT /fields/{field_id}: the properties of the field to change. Every property is optional.
 ///
@@ -522,12 +466,12 @@ impl<'de> Deserialize<'de> for SortDirection {
 #[non_exhaustive]
 pub struct UpdateFieldRequest {
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `type` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// The `allowed_values` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_values: Option<Vec<String>>,
 }

@@ -48,35 +48,7 @@ impl From<&str> for ActivityAuditEventType {
         }
     }
 }
-
-impl std::str::FromStr for ActivityAuditEventType {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for ActivityAuditEventType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for ActivityAuditEventType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ActivityAuditEventType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+clientgen_runtime::string_enum!(ActivityAuditEventType);
 
 /// One page of audit events.
 ///
@@ -85,10 +57,10 @@ impl<'de> Deserialize<'de> for ActivityAuditEventType {
 #[non_exhaustive]
 pub struct ActivityAuditPage {
     /// Not stated by the vendor's documentation; inferred: field from EVIDENCE.md (Sysdig Secure) \[V]; type chosen: an array of any JSON (the audit events' shapes vary by type and are not known)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Value>>,
     /// The `page` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<ActivityAuditPageInfo>,
 }
 
@@ -97,10 +69,10 @@ pub struct ActivityAuditPage {
 #[non_exhaustive]
 pub struct ActivityAuditPageInfo {
     /// Not stated by the vendor's documentation; inferred: field from EVIDENCE.md (Sysdig Secure) \[V]; type chosen: string, a cursor for the cursor parameter
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prev: Option<String>,
     /// Not stated by the vendor's documentation; inferred: field from EVIDENCE.md (Sysdig Secure) \[V]; type chosen: integer, a count
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
 
@@ -109,10 +81,10 @@ pub struct ActivityAuditPageInfo {
 #[non_exhaustive]
 pub struct ActivityAuditSummary {
     /// The `values` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<ActivityAuditSummaryValues>,
     /// Not stated by the vendor's documentation; inferred: the sample shows 60000000000: a step in nanoseconds, int64
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub step: Option<i64>,
 }
 
@@ -121,16 +93,16 @@ pub struct ActivityAuditSummary {
 #[non_exhaustive]
 pub struct ActivityAuditSummaryValues {
     /// Not stated by the vendor's documentation; inferred: the sample shows \[timestamp, count] pairs: the first element a time in nanoseconds, so the integers are int64
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub command: Option<Vec<Vec<i64>>>,
     /// Not stated by the vendor's documentation; inferred: the sample shows \[timestamp, count] pairs: the first element a time in nanoseconds, so the integers are int64
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub connection: Option<Vec<Vec<i64>>>,
     /// Not stated by the vendor's documentation; inferred: the sample shows \[timestamp, count] pairs: the first element a time in nanoseconds, so the integers are int64
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fileaccess: Option<Vec<Vec<i64>>>,
     /// Not stated by the vendor's documentation; inferred: the sample shows \[timestamp, count] pairs: the first element a time in nanoseconds, so the integers are int64
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kubernetes: Option<Vec<Vec<i64>>>,
 }
 
@@ -141,7 +113,7 @@ pub struct ActivityAuditSummaryValues {
 #[non_exhaustive]
 pub struct ActivityAuditTrace {
     /// Not stated by the vendor's documentation; inferred: an array of audit events; any JSON, as in ActivityAuditPage, since their shapes vary by type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Value>>,
 }
 
@@ -177,35 +149,7 @@ impl From<&str> for CaptureProduct {
         }
     }
 }
-
-impl std::str::FromStr for CaptureProduct {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for CaptureProduct {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for CaptureProduct {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CaptureProduct {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+clientgen_runtime::string_enum!(CaptureProduct);
 
 /// CloudAccount captures a snapshot of basic metadata fields associated with a cloud.
 ///
@@ -214,91 +158,91 @@ impl<'de> Deserialize<'de> for CaptureProduct {
 #[non_exhaustive]
 pub struct CloudAccount {
     /// unique identifier for the customer's cloud account
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// the associated customer id
     ///
     /// Not stated by the vendor's documentation; inferred: a uint64 in cloud_account.pb.go, which protobuf's JSON mapping writes as a string
     #[serde(rename = "customerId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
     /// enablement of the account
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// string identifier of the owning Cloud Organization
     #[serde(rename = "organizationId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
     /// sysdig assigned vanity name for the account
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// provider assigned unique account identifier (for example AWS account ID, GCP project ID, Azure Subscription ID)
     #[serde(rename = "providerId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_id: Option<String>,
     /// provider assigned alias or friendly name
     #[serde(rename = "providerAlias")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_alias: Option<String>,
     /// enumerated provider type
     ///
     /// Not stated by the vendor's documentation; inferred: the Provider enum of cloud_account.pb.go, written as its name (PROVIDER_UNSPECIFIED, PROVIDER_AWS, PROVIDER_AZURE, PROVIDER_GCP, PROVIDER_OKTA, PROVIDER_GITHUB, PROVIDER_IBMCLOUD, PROVIDER_ORACLECLOUD); a string, as the page lists only four of these values for the provider query parameter
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// features of the account
     ///
     /// Not stated by the vendor's documentation; inferred: the AccountFeatures message of cloud_account.pb.go, whose every field (secureThreatDetection, secureConfigPosture, ...) is an AccountFeature, so a map from feature name to feature
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub feature: Option<std::collections::BTreeMap<String, CloudAccountFeature>>,
     /// account create time
     #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// account update time
     #[serde(rename = "updatedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
     /// installed components
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub components: Option<Vec<CloudAccountComponent>>,
     /// virtual accounts are symbolic, representing accounts owned by a foreign system
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#virtual: Option<bool>,
     /// provider's tenant identifier
     #[serde(rename = "providerTenantId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_tenant_id: Option<String>,
     /// validation state of the account
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub validation: Option<serde_json::Map<String, serde_json::Value>>,
     /// indicates where account manages an organization
     #[serde(rename = "organizationManagement")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub organization_management: Option<bool>,
     /// verbosity level of the account
     ///
     /// Not stated by the vendor's documentation; inferred: the Verbosity enum of cloud_account.pb.go, written as its name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub verbosity: Option<String>,
     /// enumerated regulatory framework the account targets
     ///
     /// Not stated by the vendor's documentation; inferred: the RegulatoryFramework enum of cloud_account.pb.go, written as its name
     #[serde(rename = "regulatoryFramework")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub regulatory_framework: Option<String>,
     /// enumerated partition of the provider, in which the account resides
     ///
     /// Not stated by the vendor's documentation; inferred: the ProviderPartition enum of cloud_account.pb.go, written as its name
     #[serde(rename = "providerPartition")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_partition: Option<String>,
     /// organizational unit path identifier, if the account is part of an organizational unit
     #[serde(rename = "organizationalUnitPath")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub organizational_unit_path: Option<String>,
     /// UUID/CRN of the direct parent organizational group; empty if directly under the root
     #[serde(rename = "parentUuid")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_uuid: Option<String>,
 }
 
@@ -309,24 +253,24 @@ pub struct CloudAccount {
 #[non_exhaustive]
 pub struct CloudAccountComponent {
     /// The `type` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<CloudAccountComponentType>,
     /// The `instance` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<String>,
     /// The `version` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// The `createdAt` property.
     #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The `updatedAt` property.
     #[serde(rename = "updatedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The `validation` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub validation: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
@@ -374,35 +318,7 @@ impl From<&str> for CloudAccountComponentType {
         }
     }
 }
-
-impl std::str::FromStr for CloudAccountComponentType {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for CloudAccountComponentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for CloudAccountComponentType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CloudAccountComponentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+clientgen_runtime::string_enum!(CloudAccountComponentType);
 
 /// AccountFeature captures a sysdig feature enabled on a cloud account
 ///
@@ -411,26 +327,26 @@ impl<'de> Deserialize<'de> for CloudAccountComponentType {
 #[non_exhaustive]
 pub struct CloudAccountFeature {
     /// Not stated by the vendor's documentation; inferred: the Feature enum of cloud_account.pb.go, written as its name (FEATURE_SECURE_THREAT_DETECTION, ...; the featureType path parameter's values)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// The `enabled` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// The `available` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub available: Option<bool>,
     /// The `createdAt` property.
     #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// string identifiers of components associated with the feature
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub components: Option<Vec<String>>,
     /// The `validation` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub validation: Option<serde_json::Map<String, serde_json::Value>>,
     /// feature specific flags
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flags: Option<std::collections::BTreeMap<String, String>>,
 }
 
@@ -442,7 +358,7 @@ pub struct CloudAccountFeature {
 pub struct CustomFalcoRulesFiles {
     /// A set of falco rules files.
     #[serde(rename = "customFalcoRulesFiles")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_falco_rules_files: Option<FalcoRulesFiles>,
 }
 
@@ -454,7 +370,7 @@ pub struct CustomFalcoRulesFiles {
 pub struct DefaultFalcoRulesFiles {
     /// A set of falco rules files.
     #[serde(rename = "defaultFalcoRulesFiles")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_falco_rules_files: Option<FalcoRulesFiles>,
 }
 
@@ -514,35 +430,7 @@ impl From<&str> for DeleteCapturesStatusItem {
         }
     }
 }
-
-impl std::str::FromStr for DeleteCapturesStatusItem {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for DeleteCapturesStatusItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for DeleteCapturesStatusItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for DeleteCapturesStatusItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+clientgen_runtime::string_enum!(DeleteCapturesStatusItem);
 
 /// The `DirectVulnerabilityType` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -580,35 +468,7 @@ impl From<&str> for DirectVulnerabilityType {
         }
     }
 }
-
-impl std::str::FromStr for DirectVulnerabilityType {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for DirectVulnerabilityType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for DirectVulnerabilityType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for DirectVulnerabilityType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+clientgen_runtime::string_enum!(DirectVulnerabilityType);
 
 /// The media types [`Client::download_report`](crate::Client::download_report) (`GET /api/reporting/v1/{domain}/reports/{fileId}`) can answer with; the request asks for one in its `Accept` header. Choose it with [`DownloadReport::accept`](crate::operations::DownloadReport::accept); without that, the request asks for `text/csv`, the first the spec lists (the `Default`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -640,11 +500,11 @@ impl DownloadReportAccept {
 pub struct EventsForwardingConnectionInfo {
     /// The `ServiceURL` property.
     #[serde(rename = "ServiceURL")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_url: Option<String>,
     /// The `ServicePort` property.
     #[serde(rename = "ServicePort")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_port: Option<i64>,
 }
 
@@ -653,27 +513,27 @@ pub struct EventsForwardingConnectionInfo {
 #[non_exhaustive]
 pub struct EventsForwardingIntegration {
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `customerId` property.
     #[serde(rename = "customerId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<i64>,
     /// The `type` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// The `enabled` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// The `channels` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub channels: Option<Vec<String>>,
     /// The `connectionInfo` property.
     #[serde(rename = "connectionInfo")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub connection_info: Option<EventsForwardingConnectionInfo>,
 }
 
@@ -682,19 +542,19 @@ pub struct EventsForwardingIntegration {
 #[non_exhaustive]
 pub struct FalcoList {
     /// Not stated by the vendor's documentation; inferred: type not stated; integer chosen
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Not stated by the vendor's documentation; inferred: type not stated; integer chosen
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
     /// Not stated by the vendor's documentation; inferred: type not stated; string chosen
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `items` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<FalcoListItems>,
     /// Not stated by the vendor's documentation; inferred: type not stated; boolean chosen
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub append: Option<bool>,
 }
 
@@ -703,7 +563,7 @@ pub struct FalcoList {
 #[non_exhaustive]
 pub struct FalcoListItems {
     /// The `items` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<String>>,
 }
 
@@ -714,23 +574,23 @@ pub struct FalcoListItems {
 #[non_exhaustive]
 pub struct FalcoMacro {
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// The `version` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The condition of a falco macro.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<FalcoMacroCondition>,
     /// The `append` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub append: Option<bool>,
     /// The `minimumEngineVersion` property.
     #[serde(rename = "minimumEngineVersion")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum_engine_version: Option<i64>,
 }
 
@@ -741,7 +601,7 @@ pub struct FalcoMacro {
 #[non_exhaustive]
 pub struct FalcoMacroCondition {
     /// The `condition` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<String>,
 }
 
@@ -752,22 +612,22 @@ pub struct FalcoMacroCondition {
 #[non_exhaustive]
 pub struct FalcoRule {
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `tags` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// What a rule matches; which fields are set depends on its ruleType.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<FalcoRuleDetails>,
     /// The `version` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
 }
 
@@ -778,10 +638,10 @@ pub struct FalcoRule {
 #[non_exhaustive]
 pub struct FalcoRuleCondition {
     /// The `condition` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<String>,
     /// Not stated by the vendor's documentation; inferred: a slice of any value in model.go
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub components: Option<Vec<serde_json::Value>>,
 }
 
@@ -793,62 +653,62 @@ pub struct FalcoRuleCondition {
 pub struct FalcoRuleDetails {
     /// The `ruleType` property.
     #[serde(rename = "ruleType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rule_type: Option<String>,
     /// The items a rule matches, and whether it matches them or everything else.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub containers: Option<RuleMatchList>,
     /// The items a rule matches, and whether it matches them or everything else.
     #[serde(rename = "readWritePaths")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub read_write_paths: Option<RuleMatchList>,
     /// The items a rule matches, and whether it matches them or everything else.
     #[serde(rename = "readPaths")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub read_paths: Option<RuleMatchList>,
     /// The `allOutbound` property.
     #[serde(rename = "allOutbound")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub all_outbound: Option<bool>,
     /// The `allInbound` property.
     #[serde(rename = "allInbound")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub all_inbound: Option<bool>,
     /// The items a rule matches, and whether it matches them or everything else.
     #[serde(rename = "tcpListenPorts")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tcp_listen_ports: Option<RuleMatchList>,
     /// The items a rule matches, and whether it matches them or everything else.
     #[serde(rename = "udpListenPorts")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub udp_listen_ports: Option<RuleMatchList>,
     /// The items a rule matches, and whether it matches them or everything else.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub processes: Option<RuleMatchList>,
     /// The items a rule matches, and whether it matches them or everything else.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub syscalls: Option<RuleMatchList>,
     /// The `append` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub append: Option<bool>,
     /// The `source` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// The `output` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub output: Option<String>,
     /// The condition of a falco rule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<FalcoRuleCondition>,
     /// The `priority` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<String>,
     /// The `exceptions` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub exceptions: Option<Vec<FalcoRuleException>>,
     /// The `minimumEngineVersion` property.
     #[serde(rename = "minimumEngineVersion")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum_engine_version: Option<i64>,
 }
 
@@ -859,16 +719,16 @@ pub struct FalcoRuleDetails {
 #[non_exhaustive]
 pub struct FalcoRuleException {
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `fields` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<serde_json::Value>,
     /// The `comps` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub comps: Option<serde_json::Value>,
     /// The `values` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<serde_json::Value>,
 }
 
@@ -879,10 +739,10 @@ pub struct FalcoRuleException {
 #[non_exhaustive]
 pub struct FalcoRulesFile {
     /// Not stated by the vendor's documentation; inferred: type chosen: string, the file's name (the SDK shows falco_rules.yaml)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `variants` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub variants: Option<Vec<FalcoRulesFileVariant>>,
 }
 
@@ -896,10 +756,10 @@ pub struct FalcoRulesFileVariant {
     ///
     /// Not stated by the vendor's documentation; inferred: type from the SDK's example (29)
     #[serde(rename = "requiredEngineVersion")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub required_engine_version: Option<i64>,
     /// The falco rules content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
 }
 
@@ -910,14 +770,14 @@ pub struct FalcoRulesFileVariant {
 #[non_exhaustive]
 pub struct FalcoRulesFiles {
     /// Not stated by the vendor's documentation; inferred: type chosen: string, a tag that identifies this set of rules (the SDK shows v1.5.9)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
     /// The `files` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub files: Option<Vec<FalcoRulesFile>>,
     /// Not stated by the vendor's documentation; inferred: the recommended default policies, which the SDK saves as YAML; their shape is not shown, so any JSON
     #[serde(rename = "defaultPolicies")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_policies: Option<serde_json::Value>,
 }
 
@@ -957,35 +817,7 @@ impl From<&str> for GetImageVulnsComparisonStatus {
         }
     }
 }
-
-impl std::str::FromStr for GetImageVulnsComparisonStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for GetImageVulnsComparisonStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for GetImageVulnsComparisonStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GetImageVulnsComparisonStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+clientgen_runtime::string_enum!(GetImageVulnsComparisonStatus);
 
 /// The `GetRulePolicyMappingsOrigin` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1039,35 +871,7 @@ impl From<&str> for GetRulePolicyMappingsOrigin {
         }
     }
 }
-
-impl std::str::FromStr for GetRulePolicyMappingsOrigin {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for GetRulePolicyMappingsOrigin {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for GetRulePolicyMappingsOrigin {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GetRulePolicyMappingsOrigin {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+clientgen_runtime::string_enum!(GetRulePolicyMappingsOrigin);
 
 /// The `ImageContentSortBy` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1157,35 +961,7 @@ impl From<&str> for ImageContentSortBy {
         }
     }
 }
-
-impl std::str::FromStr for ImageContentSortBy {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for ImageContentSortBy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for ImageContentSortBy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ImageContentSortBy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+clientgen_runtime::string_enum!(ImageContentSortBy);
 
 /// The `ImageContentType` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1235,35 +1011,7 @@ impl From<&str> for ImageContentType {
         }
     }
 }
-
-impl std::str::FromStr for ImageContentType {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for ImageContentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for ImageContentType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ImageContentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+clientgen_runtime::string_enum!(ImageContentType);
 
 /// The policy evaluation summary of an image.
 ///
@@ -1273,28 +1021,28 @@ impl<'de> Deserialize<'de> for ImageContentType {
 pub struct ImagePolicyEvaluation {
     /// Not stated by the vendor's documentation; inferred: type chosen: string, the digest the path takes
     #[serde(rename = "imageDigest")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_digest: Option<String>,
     /// Not stated by the vendor's documentation; inferred: type chosen: string, the image ID the by_id path takes
     #[serde(rename = "imageId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// Not stated by the vendor's documentation; inferred: type chosen: string
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Not stated by the vendor's documentation; inferred: type chosen: integer, the number of stop results (the SDK reports it as total_stop)
     #[serde(rename = "nStop")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub n_stop: Option<i64>,
     /// Not stated by the vendor's documentation; inferred: type chosen: integer, the number of warn results (the SDK reports it as total_warn)
     #[serde(rename = "nWarn")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub n_warn: Option<i64>,
     /// Not stated by the vendor's documentation; inferred: type chosen: integer int64, Unix seconds (the SDK reads it with datetime.utcfromtimestamp as the last evaluation time)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub at: Option<i64>,
     /// The `results` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<ImagePolicyEvaluationResult>>,
 }
 
@@ -1306,23 +1054,23 @@ pub struct ImagePolicyEvaluation {
 pub struct ImagePolicyEvaluationResult {
     /// Not stated by the vendor's documentation; inferred: type chosen: string, compared with the SDK's policy_id string
     #[serde(rename = "policyId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
     /// Not stated by the vendor's documentation; inferred: type chosen: string
     #[serde(rename = "policyName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
     /// Not stated by the vendor's documentation; inferred: type chosen: integer, a count
     #[serde(rename = "nStop")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub n_stop: Option<i64>,
     /// Not stated by the vendor's documentation; inferred: type chosen: integer, a count
     #[serde(rename = "nWarn")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub n_warn: Option<i64>,
     /// The `gateResults` property.
     #[serde(rename = "gateResults")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gate_results: Option<Vec<ImagePolicyGateResult>>,
 }
 
@@ -1332,7 +1080,7 @@ pub struct ImagePolicyEvaluationResult {
 pub struct ImagePolicyGateResult {
     /// The `ruleResults` property.
     #[serde(rename = "ruleResults")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rule_results: Option<Vec<ImagePolicyRuleResult>>,
 }
 
@@ -1342,11 +1090,11 @@ pub struct ImagePolicyGateResult {
 pub struct ImagePolicyRuleResult {
     /// Not stated by the vendor's documentation; inferred: type chosen: string; the SDK compares it with warn and stop
     #[serde(rename = "gateAction")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gate_action: Option<String>,
     /// Not stated by the vendor's documentation; inferred: type chosen: string, the output of the check
     #[serde(rename = "checkOutput")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub check_output: Option<String>,
 }
 
@@ -1382,35 +1130,7 @@ impl From<&str> for ListCapturesOrder {
         }
     }
 }
-
-impl std::str::FromStr for ListCapturesOrder {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for ListCapturesOrder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for ListCapturesOrder {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ListCapturesOrder {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+clientgen_runtime::string_enum!(ListCapturesOrder);
 
 /// The `ListCapturesSort` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1456,35 +1176,7 @@ impl From<&str> for ListCapturesSort {
         }
     }
 }
-
-impl std::str::FromStr for ListCapturesSort {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for ListCapturesSort {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for ListCapturesSort {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ListCapturesSort {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+clientgen_runtime::string_enum!(ListCapturesSort);
 
 /// The `ListCloudAccountsProvider` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1526,35 +1218,7 @@ impl From<&str> for ListCloudAccountsProvider {
         }
     }
 }
-
-impl std::str::FromStr for ListCloudAccountsProvider {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for ListCloudAccountsProvider {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for ListCloudAccountsProvider {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ListCloudAccountsProvider {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+clientgen_runtime::string_enum!(ListCloudAccountsProvider);
 
 /// The `ListFalcoFiltersSource` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1600,35 +1264,7 @@ impl From<&str> for ListFalcoFiltersSource {
         }
     }
 }
-
-impl std::str::FromStr for ListFalcoFiltersSource {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for ListFalcoFiltersSource {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for ListFalcoFiltersSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ListFalcoFiltersSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+clientgen_runtime::string_enum!(ListFalcoFiltersSource);
 
 /// The `ListProfileGroupProfilesSortBy` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1670,35 +1306,7 @@ impl From<&str> for ListProfileGroupProfilesSortBy {
         }
     }
 }
-
-impl std::str::FromStr for ListProfileGroupProfilesSortBy {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for ListProfileGroupProfilesSortBy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for ListProfileGroupProfilesSortBy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ListProfileGroupProfilesSortBy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+clientgen_runtime::string_enum!(ListProfileGroupProfilesSortBy);
 
 /// The `ListProfileGroupProfilesStatusItem` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1732,35 +1340,7 @@ impl From<&str> for ListProfileGroupProfilesStatusItem {
         }
     }
 }
-
-impl std::str::FromStr for ListProfileGroupProfilesStatusItem {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for ListProfileGroupProfilesStatusItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for ListProfileGroupProfilesStatusItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ListProfileGroupProfilesStatusItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+clientgen_runtime::string_enum!(ListProfileGroupProfilesStatusItem);
 
 /// The `ListRuleSummariesPolicyType` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1822,35 +1402,7 @@ impl From<&str> for ListRuleSummariesPolicyType {
         }
     }
 }
-
-impl std::str::FromStr for ListRuleSummariesPolicyType {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for ListRuleSummariesPolicyType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for ListRuleSummariesPolicyType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ListRuleSummariesPolicyType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+clientgen_runtime::string_enum!(ListRuleSummariesPolicyType);
 
 /// The `ListScanningResultsSort` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1884,35 +1436,7 @@ impl From<&str> for ListScanningResultsSort {
         }
     }
 }
-
-impl std::str::FromStr for ListScanningResultsSort {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for ListScanningResultsSort {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for ListScanningResultsSort {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ListScanningResultsSort {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+clientgen_runtime::string_enum!(ListScanningResultsSort);
 
 /// The `ListScanningResultsSortBy` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1954,35 +1478,7 @@ impl From<&str> for ListScanningResultsSortBy {
         }
     }
 }
-
-impl std::str::FromStr for ListScanningResultsSortBy {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for ListScanningResultsSortBy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for ListScanningResultsSortBy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ListScanningResultsSortBy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+clientgen_runtime::string_enum!(ListScanningResultsSortBy);
 
 /// The `ListSecureEventsSpecialCategories` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -2016,35 +1512,7 @@ impl From<&str> for ListSecureEventsSpecialCategories {
         }
     }
 }
-
-impl std::str::FromStr for ListSecureEventsSpecialCategories {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for ListSecureEventsSpecialCategories {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for ListSecureEventsSpecialCategories {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ListSecureEventsSpecialCategories {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+clientgen_runtime::string_enum!(ListSecureEventsSpecialCategories);
 
 /// The `NetworkTopologyKind` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -2094,35 +1562,7 @@ impl From<&str> for NetworkTopologyKind {
         }
     }
 }
-
-impl std::str::FromStr for NetworkTopologyKind {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for NetworkTopologyKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for NetworkTopologyKind {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for NetworkTopologyKind {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+clientgen_runtime::string_enum!(NetworkTopologyKind);
 
 /// An image profile.
 ///
@@ -2132,53 +1572,53 @@ impl<'de> Deserialize<'de> for NetworkTopologyKind {
 pub struct Profile {
     /// Not stated by the vendor's documentation; inferred: type chosen: integer (the SDK shows 0)
     #[serde(rename = "profileGroupId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub profile_group_id: Option<i64>,
     /// Not stated by the vendor's documentation; inferred: type chosen: string
     #[serde(rename = "profileId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub profile_id: Option<String>,
     /// Not stated by the vendor's documentation; inferred: type chosen: integer (the SDK shows 0)
     #[serde(rename = "profileVersion")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub profile_version: Option<i64>,
     /// Not stated by the vendor's documentation; inferred: type chosen: string
     #[serde(rename = "profileName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub profile_name: Option<String>,
     /// Not stated by the vendor's documentation; inferred: type chosen: string
     #[serde(rename = "imageId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// Not stated by the vendor's documentation; inferred: type chosen: string
     #[serde(rename = "imageName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
     /// What a profile proposes for one category of behaviour.
     #[serde(rename = "processesProposal")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub processes_proposal: Option<ProfileProposal>,
     /// What a profile proposes for one category of behaviour.
     #[serde(rename = "fileSystemProposal")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_system_proposal: Option<ProfileProposal>,
     /// What a profile proposes for one category of behaviour.
     #[serde(rename = "syscallProposal")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub syscall_proposal: Option<ProfileProposal>,
     /// What a profile proposes for one category of behaviour.
     #[serde(rename = "networkProposal")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub network_proposal: Option<ProfileProposal>,
     /// What a profile proposes for one category of behaviour.
     #[serde(rename = "containerImagesProposal")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_images_proposal: Option<ProfileProposal>,
     /// Not stated by the vendor's documentation; inferred: type chosen: string (the page's status filter takes FINALIZED and LEARNING)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Not stated by the vendor's documentation; inferred: type chosen: number (the SDK's placeholder is a number; a number rather than an integer so that a fractional score decodes)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
 }
 
@@ -2189,17 +1629,17 @@ pub struct Profile {
 #[non_exhaustive]
 pub struct ProfileList {
     /// Not stated by the vendor's documentation; inferred: type chosen: integer (the SDK shows 0)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Not stated by the vendor's documentation; inferred: type chosen: integer (the SDK shows 99)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Not stated by the vendor's documentation; inferred: type chosen: boolean (the SDK shows false)
     #[serde(rename = "canLoadMore")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_load_more: Option<bool>,
     /// The `profiles` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub profiles: Option<Vec<Profile>>,
 }
 
@@ -2210,10 +1650,10 @@ pub struct ProfileList {
 #[non_exhaustive]
 pub struct ProfileProposal {
     /// The `subcategories` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subcategories: Option<Vec<ProfileProposalSubcategory>>,
     /// Not stated by the vendor's documentation; inferred: type chosen: number, like Profile's score
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
 }
 
@@ -2222,18 +1662,18 @@ pub struct ProfileProposal {
 #[non_exhaustive]
 pub struct ProfileProposalSubcategory {
     /// Not stated by the vendor's documentation; inferred: type chosen: string
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Not stated by the vendor's documentation; inferred: type chosen: string
     #[serde(rename = "ruleName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rule_name: Option<String>,
     /// Not stated by the vendor's documentation; inferred: type chosen: string (the SDK shows PROCESS, FILESYSTEM, SYSCALL, NETWORK and CONTAINER)
     #[serde(rename = "ruleType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rule_type: Option<String>,
     /// Not stated by the vendor's documentation; inferred: type chosen: number, like Profile's score
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
 }
 
@@ -2265,35 +1705,7 @@ impl From<&str> for ReportDomain {
         }
     }
 }
-
-impl std::str::FromStr for ReportDomain {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for ReportDomain {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for ReportDomain {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ReportDomain {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+clientgen_runtime::string_enum!(ReportDomain);
 
 /// The `ReportType` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -2327,35 +1739,7 @@ impl From<&str> for ReportType {
         }
     }
 }
-
-impl std::str::FromStr for ReportType {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for ReportType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for ReportType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ReportType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+clientgen_runtime::string_enum!(ReportType);
 
 /// The items a rule matches, and whether it matches them or everything else.
 ///
@@ -2364,11 +1748,11 @@ impl<'de> Deserialize<'de> for ReportType {
 #[non_exhaustive]
 pub struct RuleMatchList {
     /// The `items` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<String>>,
     /// The `matchItems` property.
     #[serde(rename = "matchItems")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub match_items: Option<bool>,
 }
 
@@ -2379,40 +1763,40 @@ pub struct RuleMatchList {
 #[non_exhaustive]
 pub struct RuntimePolicyRule {
     /// Not stated by the vendor's documentation; inferred: a FlexInt in model.go, which reads a number or a string, so any JSON
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<serde_json::Value>,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `origin` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin: Option<String>,
     /// The `versionId` property.
     #[serde(rename = "versionId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
     /// The `filename` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Not stated by the vendor's documentation; inferred: an object whose fields depend on its ruleType (DRIFT, MACHINE_LEARNING, AWS_MACHINE_LEARNING, OKTA_MACHINE_LEARNING, MALWARE in model.go); left as a JSON object
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `tags` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// The `version` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
     /// The `createdOn` property.
     #[serde(rename = "createdOn")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_on: Option<i64>,
     /// The `modifiedOn` property.
     #[serde(rename = "modifiedOn")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub modified_on: Option<i64>,
 }
 
@@ -2424,43 +1808,43 @@ pub struct RuntimePolicyRule {
 pub struct ScanningAlert {
     /// Not stated by the vendor's documentation; inferred: type chosen: string, the alert id the path takes
     #[serde(rename = "alertId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub alert_id: Option<String>,
     /// Not stated by the vendor's documentation; inferred: type chosen: string
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Not stated by the vendor's documentation; inferred: type chosen: string
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Not stated by the vendor's documentation; inferred: type chosen: string (the SDK sends runtime or repository)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Not stated by the vendor's documentation; inferred: type chosen: boolean
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Not stated by the vendor's documentation; inferred: type chosen: string, an AND-composed string of predicates
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
     /// Not stated by the vendor's documentation; inferred: type chosen: boolean
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub autoscan: Option<bool>,
     /// Not stated by the vendor's documentation; inferred: type chosen: boolean
     #[serde(rename = "onlyPassFail")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub only_pass_fail: Option<bool>,
     /// Not stated by the vendor's documentation; inferred: type chosen: boolean
     #[serde(rename = "skipEventSend")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_event_send: Option<bool>,
     /// Which triggers of a scanning alert are enabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub triggers: Option<ScanningAlertTriggers>,
     /// The `repositories` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub repositories: Option<Vec<ScanningAlertRepository>>,
     /// Not stated by the vendor's documentation; inferred: type chosen: integers, the ids of notification channels (integers in Sysdig's Terraform code, sysdig/internal/client/v2/model.go)
     #[serde(rename = "notificationChannelIds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notification_channel_ids: Option<Vec<i64>>,
 }
 
@@ -2469,11 +1853,11 @@ pub struct ScanningAlert {
 #[non_exhaustive]
 pub struct ScanningAlertList {
     /// Not stated by the vendor's documentation; inferred: EVIDENCE.md names the field but not its type; an array of alerts, each a ScanningAlert as Sysdig's own SDK (sysdiglabs/sysdig-sdk-python, sdcclient/secure/scanning/_alerts.py, list_alerts) reads alertId of each
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub alerts: Option<Vec<ScanningAlert>>,
     /// Paging metadata of the scanning alerts list (shape from EVIDENCE.md \[V])
     #[serde(rename = "responseMetadata")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_metadata: Option<ScanningResponseMetadata>,
 }
 
@@ -2484,13 +1868,13 @@ pub struct ScanningAlertList {
 #[non_exhaustive]
 pub struct ScanningAlertRepository {
     /// The `registry` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub registry: Option<String>,
     /// The `repository` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub repository: Option<String>,
     /// The `tag` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
 }
 
@@ -2501,19 +1885,19 @@ pub struct ScanningAlertRepository {
 #[non_exhaustive]
 pub struct ScanningAlertTriggers {
     /// The `unscanned` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unscanned: Option<bool>,
     /// The `analysis_update` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub analysis_update: Option<bool>,
     /// The `vuln_update` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vuln_update: Option<bool>,
     /// The `policy_eval` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_eval: Option<bool>,
     /// The `failed` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub failed: Option<bool>,
 }
 
@@ -2524,23 +1908,23 @@ pub struct ScanningAlertTriggers {
 #[non_exhaustive]
 pub struct ScanningPolicy {
     /// Not stated by the vendor's documentation; inferred: type chosen: string, compared with the policy id the SDK puts in the path
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Not stated by the vendor's documentation; inferred: type chosen: string
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Not stated by the vendor's documentation; inferred: type chosen: string, a human-readable description
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Not stated by the vendor's documentation; inferred: type chosen: string (the SDK sends '1_0')
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Not stated by the vendor's documentation; inferred: type chosen: string, like the bundleId query parameter
     #[serde(rename = "policyBundleId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_bundle_id: Option<String>,
     /// Not stated by the vendor's documentation; inferred: an array of Anchore PolicyRule elements (the SDK's words); their fields are not shown
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rules: Option<Vec<serde_json::Value>>,
 }
 
@@ -2549,7 +1933,7 @@ pub struct ScanningPolicy {
 #[non_exhaustive]
 pub struct ScanningResponseMetadata {
     /// Not stated by the vendor's documentation; inferred: EVIDENCE.md names the field but not its type; string, as the cursor query parameter is an opaque string
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
 }
 
@@ -2558,36 +1942,36 @@ pub struct ScanningResponseMetadata {
 #[non_exhaustive]
 pub struct SecureEvent {
     /// Not stated by the vendor's documentation; inferred: field from EVIDENCE.md (Sysdig Secure) \[V]; type chosen: string (the page's eventId example is a hex string)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Not stated by the vendor's documentation; inferred: field from EVIDENCE.md (Sysdig Secure) \[V]; type chosen: string, like the cursor parameter
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
     /// Not stated by the vendor's documentation; inferred: field from EVIDENCE.md (Sysdig Secure) \[V] (nanoseconds since the epoch); type chosen: integer int64
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<i64>,
     /// Not stated by the vendor's documentation; inferred: field from EVIDENCE.md (Sysdig Secure) \[V]; type chosen: string
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// Not stated by the vendor's documentation; inferred: field from EVIDENCE.md (Sysdig Secure) \[V]; type chosen: string
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Not stated by the vendor's documentation; inferred: field from EVIDENCE.md (Sysdig Secure) \[V]; type chosen: integer (the filter description: severity as numeric value in the \[0, 7] range)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub severity: Option<i64>,
     /// Not stated by the vendor's documentation; inferred: field from EVIDENCE.md (Sysdig Secure) \[V]; type chosen: integer int64 (the filter description: agentId as numeric value)
     #[serde(rename = "agentId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<i64>,
     /// Not stated by the vendor's documentation; inferred: field from EVIDENCE.md (Sysdig Secure) \[V]; type chosen: string (the filter description: machineId as string value)
     #[serde(rename = "machineId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub machine_id: Option<String>,
     /// The `content` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<SecureEventContent>,
     /// Not stated by the vendor's documentation; inferred: field from EVIDENCE.md (Sysdig Secure) \[V]; type chosen: an object of string values (scope labels such as host.hostName)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<std::collections::BTreeMap<String, String>>,
 }
 
@@ -2597,25 +1981,25 @@ pub struct SecureEvent {
 pub struct SecureEventContent {
     /// Not stated by the vendor's documentation; inferred: field from EVIDENCE.md (Sysdig Secure) \[V]; type chosen: boolean
     #[serde(rename = "falsePositive")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub false_positive: Option<bool>,
     /// Not stated by the vendor's documentation; inferred: field from EVIDENCE.md (Sysdig Secure) \[V]; type chosen: an object (raw rule fields); its values left as any JSON since their types are not known
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// Not stated by the vendor's documentation; inferred: field from EVIDENCE.md (Sysdig Secure) \[V]; type chosen: string
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub output: Option<String>,
     /// Not stated by the vendor's documentation; inferred: field from EVIDENCE.md (Sysdig Secure) \[V]; type chosen: integer int64 (the filter description: policyId as numeric value)
     #[serde(rename = "policyId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<i64>,
     /// Not stated by the vendor's documentation; inferred: field from EVIDENCE.md (Sysdig Secure) \[V]; type chosen: string (the filter description: ruleName as string value)
     #[serde(rename = "ruleName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rule_name: Option<String>,
     /// Not stated by the vendor's documentation; inferred: field from EVIDENCE.md (Sysdig Secure) \[V]; type chosen: array of strings
     #[serde(rename = "ruleTags")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rule_tags: Option<Vec<String>>,
 }
 
@@ -2626,10 +2010,10 @@ pub struct SecureEventContent {
 #[non_exhaustive]
 pub struct SecureEventsPage {
     /// Not stated by the vendor's documentation; inferred: field from EVIDENCE.md (Sysdig Secure) \[V]; an array of events
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<SecureEvent>>,
     /// The `page` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<SecureEventsPageInfo>,
 }
 
@@ -2638,13 +2022,13 @@ pub struct SecureEventsPage {
 #[non_exhaustive]
 pub struct SecureEventsPageInfo {
     /// Not stated by the vendor's documentation; inferred: field from EVIDENCE.md (Sysdig Secure) \[V]; type chosen: string, a cursor for the cursor parameter
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prev: Option<String>,
     /// Not stated by the vendor's documentation; inferred: field from EVIDENCE.md (Sysdig Secure) \[V]; type chosen: string, a cursor for the cursor parameter
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
     /// Not stated by the vendor's documentation; inferred: field from EVIDENCE.md (Sysdig Secure) \[V]; type chosen: integer, a count
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
 
@@ -2655,60 +2039,60 @@ pub struct SecureEventsPageInfo {
 #[non_exhaustive]
 pub struct SecurityPolicy {
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// The `isDefault` property.
     #[serde(rename = "isDefault")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Not stated by the vendor's documentation; inferred: integer in model.go; Sysdig's SDK (sdcclient/secure/_policy_v2.py) says it ranges from 0 to 7
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub severity: Option<i64>,
     /// The `enabled` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// The `ruleNames` property.
     #[serde(rename = "ruleNames")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rule_names: Option<Vec<String>>,
     /// The `rules` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rules: Option<Vec<SecurityPolicyRule>>,
     /// The `actions` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<SecurityPolicyAction>>,
     /// The `scope` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
     /// The `version` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
     /// The `notificationChannelIds` property.
     #[serde(rename = "notificationChannelIds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notification_channel_ids: Option<Vec<i64>>,
     /// Not stated by the vendor's documentation; inferred: string in model.go; Sysdig's SDK (sdcclient/secure/_policy_v2.py) names falco, list_matching and k8s_audit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// The `origin` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin: Option<String>,
     /// The `runbook` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub runbook: Option<String>,
     /// The `templateId` property.
     #[serde(rename = "templateId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_id: Option<i64>,
     /// The `templateVersion` property.
     #[serde(rename = "templateVersion")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_version: Option<String>,
 }
 
@@ -2719,39 +2103,39 @@ pub struct SecurityPolicy {
 #[non_exhaustive]
 pub struct SecurityPolicyAction {
     /// The `type` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Not stated by the vendor's documentation; inferred: an int in model.go; int64 because it counts nanoseconds
     #[serde(rename = "afterEventNs")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub after_event_ns: Option<i64>,
     /// Not stated by the vendor's documentation; inferred: an int in model.go; int64 because it counts nanoseconds
     #[serde(rename = "beforeEventNs")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub before_event_ns: Option<i64>,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `filter` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
     /// The `storageType` property.
     #[serde(rename = "storageType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub storage_type: Option<String>,
     /// The `bucketName` property.
     #[serde(rename = "bucketName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket_name: Option<String>,
     /// The `folder` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub folder: Option<String>,
     /// The `isLimitedToContainer` property.
     #[serde(rename = "isLimitedToContainer")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_limited_to_container: Option<bool>,
     /// The `msg` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
 }
 
@@ -2763,10 +2147,10 @@ pub struct SecurityPolicyAction {
 pub struct SecurityPolicyRule {
     /// The `ruleName` property.
     #[serde(rename = "ruleName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rule_name: Option<String>,
     /// The `enabled` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
@@ -2777,10 +2161,10 @@ pub struct SecurityPolicyRule {
 #[non_exhaustive]
 pub struct SecurityPolicyWithRules {
     /// A runtime security policy.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy: Option<SecurityPolicy>,
     /// The `rules` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rules: Option<Vec<RuntimePolicyRule>>,
 }
 
@@ -2816,35 +2200,7 @@ impl From<&str> for SortMethod {
         }
     }
 }
-
-impl std::str::FromStr for SortMethod {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for SortMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for SortMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for SortMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+clientgen_runtime::string_enum!(SortMethod);
 
 /// The `UpdateCloudAccountFeatureFeatureType` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -2894,35 +2250,7 @@ impl From<&str> for UpdateCloudAccountFeatureFeatureType {
         }
     }
 }
-
-impl std::str::FromStr for UpdateCloudAccountFeatureFeatureType {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for UpdateCloudAccountFeatureFeatureType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for UpdateCloudAccountFeatureFeatureType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateCloudAccountFeatureFeatureType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+clientgen_runtime::string_enum!(UpdateCloudAccountFeatureFeatureType);
 
 /// A vulnerability in a vulnerability exception list.
 ///
@@ -2931,25 +2259,25 @@ impl<'de> Deserialize<'de> for UpdateCloudAccountFeatureFeatureType {
 #[non_exhaustive]
 pub struct VulnException {
     /// Not stated by the vendor's documentation; inferred: type chosen: string, the vulnId the path takes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Not stated by the vendor's documentation; inferred: type chosen: string (the SDK sends vulnerabilities)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gate: Option<String>,
     /// Not stated by the vendor's documentation; inferred: type chosen: string (the SDK sends the CVE followed by +*)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub trigger_id: Option<String>,
     /// Not stated by the vendor's documentation; inferred: type chosen: boolean
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Not stated by the vendor's documentation; inferred: type chosen: boolean
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_busy: Option<bool>,
     /// Not stated by the vendor's documentation; inferred: type chosen: string; null when the SDK sends no note
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Not stated by the vendor's documentation; inferred: type chosen: integer int64 (the SDK sends int(expiration_date)); null when there is none
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expiration_date: Option<i64>,
 }
 
@@ -2960,16 +2288,16 @@ pub struct VulnException {
 #[non_exhaustive]
 pub struct VulnExceptionList {
     /// Not stated by the vendor's documentation; inferred: type chosen: string (the SDK sends '1_0')
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Not stated by the vendor's documentation; inferred: type chosen: string
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Not stated by the vendor's documentation; inferred: type chosen: string
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Not stated by the vendor's documentation; inferred: the SDK reads trigger_id of each item
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<VulnException>>,
 }
 
@@ -3045,35 +2373,7 @@ impl From<&str> for VulnerabilitySortBy {
         }
     }
 }
-
-impl std::str::FromStr for VulnerabilitySortBy {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for VulnerabilitySortBy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for VulnerabilitySortBy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VulnerabilitySortBy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+clientgen_runtime::string_enum!(VulnerabilitySortBy);
 
 /// A map of vulnType -> (map of severity -> count)
 ///
@@ -3115,32 +2415,4 @@ impl From<&str> for VulnerabilityType {
         }
     }
 }
-
-impl std::str::FromStr for VulnerabilityType {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for VulnerabilityType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for VulnerabilityType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VulnerabilityType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+clientgen_runtime::string_enum!(VulnerabilityType);

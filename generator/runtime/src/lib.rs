@@ -24,6 +24,7 @@ mod auth;
 mod body;
 mod builder;
 mod client;
+mod enums;
 mod error;
 #[cfg(feature = "mock")]
 pub mod mock;
@@ -63,3 +64,10 @@ pub use reqwest::{Method, StatusCode};
 
 /// The body of a download or a binary upload, as bytes.
 pub use bytes::Bytes;
+
+/// What the runtime's macros name (`serde`), so that a generated crate's own dependencies
+/// never change what they expand to. Not part of the API.
+#[doc(hidden)]
+pub mod __private {
+    pub use serde;
+}

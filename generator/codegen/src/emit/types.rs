@@ -15,10 +15,22 @@ pub(crate) fn types(api: &Api) -> TokenStream {
         api.title
     ));
     let defs = api.types.iter().map(type_def);
+    // String enums name `serde` through the runtime's macro; the other kinds need the traits.
+    let uses_serde = api.types.iter().any(|def| {
+        matches!(
+            def.kind,
+            TypeKind::Struct { .. } | TypeKind::IntEnum { .. } | TypeKind::Union { .. }
+        )
+    });
+    let serde_use = if uses_serde {
+        quote! { use serde::{Deserialize, Serialize}; }
+    } else {
+        TokenStream::new()
+    };
     quote! {
         #module_doc
 
-        use serde::{Deserialize, Serialize};
+        #serde_use
 
         #( #defs )*
     }
@@ -325,12 +337,13 @@ fn field(field: &Field) -> TokenStream {
     } else {
         quote! { #[serde(rename = #wire)] }
     };
-    // Absent optional fields decode as `None` and are left out when encoding; a required
-    // nullable field is always written, as `null` when `None`.
+    // Absent optional fields decode as `None` (serde's derive does that for every `Option`
+    // field, so no `default`) and are left out when encoding; a required nullable field is
+    // always written, as `null` when `None`.
     let optional = if field.required {
         TokenStream::new()
     } else {
-        quote! { #[serde(default, skip_serializing_if = "Option::is_none")] }
+        quote! { #[serde(skip_serializing_if = "Option::is_none")] }
     };
     quote! {
         #doc
@@ -383,32 +396,7 @@ fn string_enum(doc: &TokenStream, name: &proc_macro2::Ident, variants: &[Variant
             }
         }
 
-        impl std::str::FromStr for #name {
-            type Err = std::convert::Infallible;
-
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
-                Ok(Self::from(value))
-            }
-        }
-
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = String::deserialize(deserializer)?;
-                Ok(Self::from(value.as_str()))
-            }
-        }
+        clientgen_runtime::string_enum!(#name);
     }
 }
 

@@ -15,10 +15,10 @@ pub struct AddDocumentRequest {
     /// The `file` property.
     pub file: clientgen_runtime::FilePart,
     /// The `pages` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pages: Option<Vec<clientgen_runtime::FilePart>>,
     /// The `title` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
 
@@ -79,7 +79,7 @@ pub struct Job {
     /// The `id` property.
     pub id: String,
     /// The `state` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
 }
 
@@ -95,7 +95,7 @@ impl Job {
 #[non_exhaustive]
 pub struct JobRequest {
     /// The `kind` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
 }
 
@@ -106,7 +106,7 @@ pub struct NewPet {
     /// The `name` property.
     pub name: String,
     /// The `tag` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
 }
 
@@ -141,7 +141,7 @@ pub struct Pet {
     /// The `name` property.
     pub name: String,
     /// The `tag` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
 }
 
@@ -157,10 +157,10 @@ impl Pet {
 #[non_exhaustive]
 pub struct PhotoMetadata {
     /// The `taken_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub taken_at: Option<String>,
     /// The `camera` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub camera: Option<String>,
 }
 
@@ -171,7 +171,7 @@ pub struct Problem {
     /// The `title` property.
     pub title: String,
     /// The `detail` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
 }
 
@@ -189,19 +189,19 @@ pub struct SearchForm {
     /// The `query` property.
     pub query: String,
     /// The `tags` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// The `ids` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ids: Option<Vec<i64>>,
     /// The `labels` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<String>>,
     /// The `owner` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<SearchFormOwner>,
     /// The `window` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub window: Option<SearchFormWindow>,
 }
 
@@ -224,10 +224,10 @@ impl SearchForm {
 #[non_exhaustive]
 pub struct SearchFormOwner {
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `address` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<SearchFormOwnerAddress>,
 }
 
@@ -236,7 +236,7 @@ pub struct SearchFormOwner {
 #[non_exhaustive]
 pub struct SearchFormOwnerAddress {
     /// The `city` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
 }
 
@@ -245,10 +245,10 @@ pub struct SearchFormOwnerAddress {
 #[non_exhaustive]
 pub struct SearchFormWindow {
     /// The `from` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<i64>,
     /// The `to` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,
 }
 
@@ -257,10 +257,10 @@ pub struct SearchFormWindow {
 #[non_exhaustive]
 pub struct SendFeedbackRequest {
     /// The `score` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<i64>,
     /// The `comment` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
 }
 
@@ -312,21 +312,21 @@ pub struct UploadPhotosRequest {
     /// The main photo.
     pub avatar: clientgen_runtime::FilePart,
     /// A smaller photo (3.1's `contentMediaType`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub thumbnail: Option<clientgen_runtime::FilePart>,
     /// The `attachments` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<clientgen_runtime::FilePart>>,
     /// The `caption` property.
     pub caption: String,
     /// The `tags` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// The `rating` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rating: Option<i64>,
     /// The `metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<PhotoMetadata>,
 }
 

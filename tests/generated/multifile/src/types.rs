@@ -40,35 +40,7 @@ impl From<&str> for Currency {
         }
     }
 }
-
-impl std::str::FromStr for Currency {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for Currency {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for Currency {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for Currency {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+clientgen_runtime::string_enum!(Currency);
 
 /// The `Customer` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -77,11 +49,11 @@ pub struct Customer {
     /// The `name` property.
     pub name: String,
     /// The `orders` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub orders: Option<Vec<Order>>,
     /// The `lastOrder` property.
     #[serde(rename = "lastOrder")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_order: Option<Box<Order>>,
 }
 
@@ -103,7 +75,7 @@ pub struct Errors {
     /// The `message` property.
     pub message: String,
     /// The `code` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
 }
 
@@ -136,7 +108,7 @@ impl Money {
 #[non_exhaustive]
 pub struct Note {
     /// The `text` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 }
 
@@ -152,10 +124,10 @@ pub struct Order {
     /// The `total` property.
     pub total: Money,
     /// The `customer` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer: Option<Box<Customer>>,
     /// A note on an order, in this file's own `Note`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<Note2>,
 }
 

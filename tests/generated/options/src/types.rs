@@ -52,7 +52,7 @@ pub struct Thing {
     /// The `id` property.
     pub id: String,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 

@@ -13,10 +13,10 @@ use serde::{Deserialize, Serialize};
 #[non_exhaustive]
 pub struct Company {
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Two structs that hold each other (a person's employer and its owner).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<Box<Person>>,
 }
 
@@ -131,7 +131,7 @@ pub struct ListNode {
     /// The `value` property.
     pub value: i64,
     /// A linked list: `next` is the struct itself, so it is boxed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<Box<ListNode>>,
 }
 
@@ -180,10 +180,10 @@ impl Not {
 #[non_exhaustive]
 pub struct Person {
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `employer` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub employer: Option<Box<Company>>,
 }
 
@@ -215,13 +215,13 @@ pub struct TreeNode {
     /// The `name` property.
     pub name: String,
     /// The `children` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub children: Option<Vec<TreeNode>>,
     /// The `by_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub by_name: Option<std::collections::BTreeMap<String, TreeNode>>,
     /// Another name for a tree node.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<Box<TreeRef>>,
 }
 

@@ -13,10 +13,10 @@ use serde::{Deserialize, Serialize};
 #[non_exhaustive]
 pub struct EventPage {
     /// The `data` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<Widget>>,
     /// The `page` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<PageInfo>,
 }
 
@@ -25,13 +25,13 @@ pub struct EventPage {
 #[non_exhaustive]
 pub struct GadgetPage {
     /// The `items` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Widget>>,
     /// The `total` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
     /// The `offset` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
 }
 
@@ -40,10 +40,10 @@ pub struct GadgetPage {
 #[non_exhaustive]
 pub struct PageInfo {
     /// The `next` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
     /// The `prev` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prev: Option<String>,
 }
 
@@ -52,13 +52,13 @@ pub struct PageInfo {
 #[non_exhaustive]
 pub struct SearchRequest {
     /// The `query` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
     /// The `page` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<i64>,
     /// The `per_page` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub per_page: Option<i64>,
 }
 
@@ -67,10 +67,10 @@ pub struct SearchRequest {
 #[non_exhaustive]
 pub struct SearchResults {
     /// The `values` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<Widget>>,
     /// The `total_pages` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_pages: Option<i64>,
 }
 
@@ -81,7 +81,7 @@ pub struct Token {
     /// The `access_token` property.
     pub access_token: String,
     /// The `expires_in` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_in: Option<i64>,
 }
 
@@ -100,11 +100,11 @@ impl Token {
 #[non_exhaustive]
 pub struct ViolationPage {
     /// The `violations` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub violations: Option<Vec<Widget>>,
     /// The `nextPageToken` property.
     #[serde(rename = "nextPageToken")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
 
@@ -117,13 +117,13 @@ pub struct Widget {
     /// The `name` property.
     pub name: String,
     /// The `color` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// Where a widget is in its life, as a number with names from `x-enum-varnames`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<WidgetStatus>,
     /// How urgent the widget is; the values have no names.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<WidgetPriority>,
 }
 
@@ -145,10 +145,10 @@ impl Widget {
 #[non_exhaustive]
 pub struct WidgetPage {
     /// The `data` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<Widget>>,
     /// The `total` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
 

@@ -30,10 +30,10 @@ impl ChatCompletion {
 #[non_exhaustive]
 pub struct ChatCompletionChoicesItem {
     /// The `index` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub index: Option<i64>,
     /// The `message` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<Message>,
 }
 
@@ -61,7 +61,7 @@ pub struct ChatCompletionChunkChoicesItem {
     /// The `index` property.
     pub index: i64,
     /// The `delta` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delta: Option<ChatCompletionChunkChoicesItemDelta>,
 }
 
@@ -77,10 +77,10 @@ impl ChatCompletionChunkChoicesItem {
 #[non_exhaustive]
 pub struct ChatCompletionChunkChoicesItemDelta {
     /// The `role` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// The `content` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
 }
 
@@ -93,7 +93,7 @@ pub struct ChatRequest {
     /// The `messages` property.
     pub messages: Vec<Message>,
     /// Answer with server-sent events.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stream: Option<bool>,
 }
 
@@ -117,7 +117,7 @@ pub struct Created {
     /// The `id` property.
     pub id: String,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
@@ -167,7 +167,7 @@ impl Message {
 #[non_exhaustive]
 pub struct Problem {
     /// The `message` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 

@@ -54,7 +54,7 @@ pub struct DeliveryParcel {
     /// The `id` property.
     pub id: String,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `weight` property.
     pub weight: f64,
@@ -74,7 +74,7 @@ pub struct DeliveryVariant2 {
     /// The `id` property.
     pub id: String,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `letters` property.
     pub letters: i64,
@@ -92,7 +92,7 @@ impl DeliveryVariant2 {
 #[non_exhaustive]
 pub struct ListFleetResponse {
     /// The `total` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
     /// The `trucks` property.
     pub trucks: Vec<Truck>,
@@ -225,35 +225,7 @@ impl From<&str> for Status {
         }
     }
 }
-
-impl std::str::FromStr for Status {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for Status {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for Status {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for Status {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+clientgen_runtime::string_enum!(Status);
 
 /// The `Thing` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -262,7 +234,7 @@ pub struct Thing {
     /// The `id` property.
     pub id: String,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
@@ -278,16 +250,16 @@ impl Thing {
 #[non_exhaustive]
 pub struct Trip {
     /// The `start` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<VehiclePosition>,
     /// The `end` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end: Option<VehiclePosition>,
     /// The `via` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub via: Option<VehiclePosition>,
     /// The `fleet` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fleet: Option<ListFleetResponse>,
 }
 
@@ -298,17 +270,17 @@ pub struct Truck {
     /// The `id` property.
     pub id: String,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `position` property.
     pub position: VehiclePosition,
     /// The `status` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     /// The `payload` property.
     pub payload: f64,
     /// The `cargo` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cargo: Option<TruckCargo>,
 }
 
@@ -374,7 +346,7 @@ pub struct TruckCargoVariant2 {
     /// The `kind` property.
     pub kind: String,
     /// The `weight` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub weight: Option<f64>,
 }
 
@@ -392,12 +364,12 @@ pub struct Vehicle {
     /// The `id` property.
     pub id: String,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `position` property.
     pub position: VehiclePosition,
     /// The `status` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
 }
 

@@ -18,7 +18,7 @@ pub struct Cat {
     /// The `name` property.
     pub name: String,
     /// The `indoor` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub indoor: Option<bool>,
 }
 
@@ -105,7 +105,7 @@ pub struct Dog {
     /// The `name` property.
     pub name: String,
     /// The `barks` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub barks: Option<bool>,
 }
 
@@ -127,16 +127,16 @@ pub struct Drawing {
     /// A discriminator without a mapping selects by schema name.
     pub shape: Shape,
     /// Untagged objects; the one with no required field is tried last.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact: Option<Contact>,
     /// The `settings` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<std::collections::BTreeMap<String, Setting>>,
     /// A `null` alternative only makes the field optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
     /// An inline union, named after its property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<DrawingLabel>,
 }
 
@@ -201,7 +201,7 @@ pub struct DrawingLabelVariant2 {
     /// The `text` property.
     pub text: String,
     /// The `color` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
 }
 
@@ -232,7 +232,7 @@ impl Email {
 #[non_exhaustive]
 pub struct Note {
     /// The `text` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 }
 

@@ -17,7 +17,7 @@ pub struct OrderShipped {
     /// The `shipped_at` property.
     pub shipped_at: chrono::DateTime<chrono::Utc>,
     /// The `carrier` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub carrier: Option<String>,
 }
 
