@@ -125,7 +125,7 @@ impl<'a> FetchViolations<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 
     /// How this operation pages (its `x-pagination`).
@@ -226,7 +226,7 @@ impl<'a> FetchViolation<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -362,7 +362,7 @@ impl<'a> SearchViolations<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 
     /// How this operation pages (its `x-pagination`).
@@ -481,7 +481,7 @@ impl<'a> FetchViolationFindings<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 
     /// How this operation pages (its `x-pagination`).
@@ -588,7 +588,7 @@ impl<'a> TakeActionOnViolations<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -667,7 +667,7 @@ impl<'a> FetchAnnotation<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -753,7 +753,7 @@ impl<'a> AnnotateFinding<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -830,6 +830,6 @@ impl<'a> RemoveFindingAnnotation<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.empty())
+            .typed(clientgen_runtime::RawResponse::empty)
     }
 }

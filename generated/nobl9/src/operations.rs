@@ -79,7 +79,7 @@ impl<'a> GenerateAccessToken<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -227,7 +227,7 @@ impl<'a> GetAllAuditLogs<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 
     /// How this operation pages (its `x-pagination`).
@@ -392,7 +392,7 @@ impl<'a> GetObjectAuditLog<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 
     /// How this operation pages (its `x-pagination`).

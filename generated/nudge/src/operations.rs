@@ -104,7 +104,7 @@ impl<'a> SearchApps<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 
     /// How this operation pages (its `x-pagination`).
@@ -208,7 +208,7 @@ impl<'a> SearchAppsWithFilters<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 
     /// How this operation pages (its `x-pagination`).
@@ -310,7 +310,7 @@ impl<'a> GetApp<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -396,7 +396,7 @@ impl<'a> SetAppCategory<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.empty())
+            .typed(clientgen_runtime::RawResponse::empty)
     }
 }
 
@@ -502,7 +502,7 @@ impl<'a> SearchAccounts<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 
     /// How this operation pages (its `x-pagination`).
@@ -609,7 +609,7 @@ impl<'a> SearchAccountsWithFilters<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 
     /// How this operation pages (its `x-pagination`).
@@ -717,7 +717,7 @@ impl<'a> GetAccount<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -823,7 +823,7 @@ impl<'a> SearchOauthGrants<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 
     /// How this operation pages (its `x-pagination`).
@@ -930,7 +930,7 @@ impl<'a> SearchOauthGrantsWithFilters<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 
     /// How this operation pages (its `x-pagination`).
@@ -1038,7 +1038,7 @@ impl<'a> GetOauthGrant<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -1144,7 +1144,7 @@ impl<'a> SearchEvents<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 
     /// How this operation pages (its `x-pagination`).
@@ -1251,7 +1251,7 @@ impl<'a> SearchEventsWithFilters<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 
     /// How this operation pages (its `x-pagination`).
@@ -1359,7 +1359,7 @@ impl<'a> GetEvent<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -1465,7 +1465,7 @@ impl<'a> SearchUsers<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 
     /// How this operation pages (its `x-pagination`).
@@ -1572,7 +1572,7 @@ impl<'a> SearchUsersWithFilters<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 
     /// How this operation pages (its `x-pagination`).
@@ -1704,7 +1704,7 @@ impl<'a> SearchUserGroups<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 
     /// How this operation pages (its `x-pagination`).
@@ -1811,7 +1811,7 @@ impl<'a> SearchUserGroupsWithFilters<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 
     /// How this operation pages (its `x-pagination`).
@@ -1919,7 +1919,7 @@ impl<'a> ListUserGroupMembers<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -2016,7 +2016,7 @@ impl<'a> SearchNotifications<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 
     /// How this operation pages (its `x-pagination`).
@@ -2123,7 +2123,7 @@ impl<'a> SearchNotificationsWithFilters<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 
     /// How this operation pages (its `x-pagination`).
@@ -2228,7 +2228,7 @@ impl<'a> SearchFields<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -2313,7 +2313,7 @@ impl<'a> CreateField<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -2395,7 +2395,7 @@ impl<'a> SearchFieldsWithFilters<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 
     /// How this operation pages (its `x-pagination`).
@@ -2510,7 +2510,7 @@ impl<'a> UpdateField<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -2599,7 +2599,7 @@ impl<'a> AddFieldAllowedValues<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -2689,7 +2689,7 @@ impl<'a> SetAppFieldValue<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.empty())
+            .typed(clientgen_runtime::RawResponse::empty)
     }
 }
 
@@ -2768,7 +2768,7 @@ impl<'a> SearchLabels<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -2853,7 +2853,7 @@ impl<'a> CreateLabel<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -2935,7 +2935,7 @@ impl<'a> SearchLabelsWithFilters<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 
     /// How this operation pages (its `x-pagination`).
@@ -3058,7 +3058,7 @@ impl<'a> SearchFindings<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 
     /// How this operation pages (its `x-pagination`).
@@ -3165,7 +3165,7 @@ impl<'a> SearchFindingsWithFilters<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 
     /// How this operation pages (its `x-pagination`).
@@ -3288,7 +3288,7 @@ impl<'a> SearchAppToAppIntegrations<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 
     /// How this operation pages (its `x-pagination`).
@@ -3395,7 +3395,7 @@ impl<'a> SearchAppToAppIntegrationsWithFilters<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 
     /// How this operation pages (its `x-pagination`).

@@ -77,7 +77,7 @@ impl<'a> ListComplianceViews<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -216,7 +216,7 @@ impl<'a> ListComplianceResults<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 
     /// How this operation pages (its `x-pagination`).
@@ -424,7 +424,7 @@ impl<'a> ListKubernetesResources<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 
     /// How this operation pages (its `x-pagination`).
@@ -639,7 +639,7 @@ impl<'a> ListClusterAnalysisResources<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 
     /// How this operation pages (its `x-pagination`).
@@ -846,7 +846,7 @@ impl<'a> ListCloudResources<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 
     /// How this operation pages (its `x-pagination`).
@@ -1004,7 +1004,7 @@ impl<'a> ListCspmControls<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 
     /// How this operation pages (its `x-pagination`).
@@ -1252,7 +1252,7 @@ impl<'a> ListInventoryResources<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 
     /// How this operation pages (its `x-pagination`).
@@ -1363,7 +1363,7 @@ impl<'a> GetInventoryResource<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -1449,7 +1449,7 @@ impl<'a> GetReportConfigOptions<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -1539,7 +1539,7 @@ impl<'a> GetReportPreview<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -1618,7 +1618,7 @@ impl<'a> ListReportSchedules<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -1704,7 +1704,7 @@ impl<'a> CreateReportSchedule<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -1793,7 +1793,7 @@ impl<'a> RunReportSchedule<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -1879,7 +1879,7 @@ impl<'a> GetReportSchedule<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -1969,7 +1969,7 @@ impl<'a> UpdateReportSchedule<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -2055,7 +2055,7 @@ impl<'a> DeleteReportSchedule<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -2159,7 +2159,7 @@ impl<'a> DownloadReport<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.bytes())
+            .typed(clientgen_runtime::RawResponse::bytes)
     }
 
     /// Sends the request: `GET /api/reporting/v1/{domain}/reports/{fileId}`, and returns the body as it arrives, chunk by chunk, instead of whole. Retries apply until the status and headers arrive, never mid-stream; the client's timeout bounds the wait for the head and for each chunk, its download timeout (if set) the whole body, and its download limit (if set, or `.max_download_bytes(..)`) the body's size.
@@ -2267,7 +2267,7 @@ impl<'a> ListNetworkTopologyClusters<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -2376,7 +2376,7 @@ impl<'a> ListNetworkTopologyNamespaces<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -2501,7 +2501,7 @@ impl<'a> ListNetworkTopologyOwners<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -2643,7 +2643,7 @@ impl<'a> GetIngressSummaries<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -2785,7 +2785,7 @@ impl<'a> GetEgressSummaries<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -2927,7 +2927,7 @@ impl<'a> ListIngressUnresolvedIps<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -3069,7 +3069,7 @@ impl<'a> ListEgressUnresolvedIps<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -3211,7 +3211,7 @@ impl<'a> GetOwnerTopology<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -3287,7 +3287,7 @@ impl<'a> GetNetworkTopologyStatus<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -3374,7 +3374,7 @@ impl<'a> ListWorkloadLabelKeys<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -3461,7 +3461,7 @@ impl<'a> ListNamespaceLabelKeys<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -3543,7 +3543,7 @@ impl<'a> CreateSimulatedNetworkPolicy<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -3697,7 +3697,7 @@ impl<'a> GetNetworkPolicyOverlayOwnerTopology<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -3773,7 +3773,7 @@ impl<'a> GetNetworkSecurityStatus<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -3966,7 +3966,7 @@ impl<'a> ListCaptures<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -4045,7 +4045,7 @@ impl<'a> CreateCapture<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -4152,7 +4152,7 @@ impl<'a> DeleteCaptures<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -4231,7 +4231,7 @@ impl<'a> GetCapture<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -4317,7 +4317,7 @@ impl<'a> UpdateCapture<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -4406,7 +4406,7 @@ impl<'a> DownloadCapture<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.bytes())
+            .typed(clientgen_runtime::RawResponse::bytes)
     }
 
     /// Sends the request: `GET /api/v1/captures/{captureId}/download`, and returns the body as it arrives, chunk by chunk, instead of whole. Retries apply until the status and headers arrive, never mid-stream; the client's timeout bounds the wait for the head and for each chunk, its download timeout (if set) the whole body, and its download limit (if set, or `.max_download_bytes(..)`) the body's size.
@@ -4495,7 +4495,7 @@ impl<'a> StopCapture<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -4577,7 +4577,7 @@ impl<'a> GetImageVulnSummary<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -4662,7 +4662,7 @@ impl<'a> GetImageVulnSummaryDirect<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -4747,7 +4747,7 @@ impl<'a> GetImageVulnSummaryDirectById<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -4968,7 +4968,7 @@ impl<'a> GetImageVulns<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -5167,7 +5167,7 @@ impl<'a> GetImageVulnsDirect<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -5366,7 +5366,7 @@ impl<'a> GetImageVulnsDirectById<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -5467,7 +5467,7 @@ impl<'a> ListImageVulnExceptionLists<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -5571,7 +5571,7 @@ impl<'a> ListImageVulnExceptionListsById<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -5723,7 +5723,7 @@ impl<'a> GetImageContent<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -5875,7 +5875,7 @@ impl<'a> GetImageContentById<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -5976,7 +5976,7 @@ impl<'a> GetImageCheckSummary<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -6077,7 +6077,7 @@ impl<'a> GetImageCheckSummaryById<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -6188,7 +6188,7 @@ impl<'a> GetImagePolicyCheckSummary<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -6299,7 +6299,7 @@ impl<'a> GetImagePolicyCheckSummaryById<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -6395,7 +6395,7 @@ impl<'a> GetImagePolicyEvaluation<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -6491,7 +6491,7 @@ impl<'a> GetImagePolicyEvaluationById<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -6581,7 +6581,7 @@ impl<'a> ListScanningPolicies<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -6663,7 +6663,7 @@ impl<'a> CreateScanningPolicy<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -6750,7 +6750,7 @@ impl<'a> ListAuditPolicyIds<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -6843,7 +6843,7 @@ impl<'a> GetScanningPolicy<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -6932,7 +6932,7 @@ impl<'a> UpdateScanningPolicy<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -7022,7 +7022,7 @@ impl<'a> DeleteScanningPolicy<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -7098,7 +7098,7 @@ impl<'a> ListRegistryDisplayNames<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -7196,7 +7196,7 @@ impl<'a> ListWhitelists<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -7278,7 +7278,7 @@ impl<'a> CreateWhitelist<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -7371,7 +7371,7 @@ impl<'a> GetWhitelist<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -7471,7 +7471,7 @@ impl<'a> UpdateWhitelist<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -7561,7 +7561,7 @@ impl<'a> DeleteWhitelist<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -7659,7 +7659,7 @@ impl<'a> ListVulnExceptionLists<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -7741,7 +7741,7 @@ impl<'a> CreateVulnExceptionList<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -7834,7 +7834,7 @@ impl<'a> GetVulnExceptionList<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -7934,7 +7934,7 @@ impl<'a> UpdateVulnExceptionList<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -8024,7 +8024,7 @@ impl<'a> DeleteVulnExceptionList<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -8127,7 +8127,7 @@ impl<'a> AddVulnExceptionVulnerability<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -8227,7 +8227,7 @@ impl<'a> GetVulnExceptionVulnerability<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -8334,7 +8334,7 @@ impl<'a> UpdateVulnExceptionVulnerability<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -8434,7 +8434,7 @@ impl<'a> RemoveVulnExceptionVulnerability<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -8513,7 +8513,7 @@ impl<'a> GetVulnerability<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -8600,7 +8600,7 @@ impl<'a> ListScanningMappings<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -8679,7 +8679,7 @@ impl<'a> UpdateScanningMappings<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -8766,7 +8766,7 @@ impl<'a> GetWhitelistedImages<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -8845,7 +8845,7 @@ impl<'a> UpdateWhitelistedImages<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -8932,7 +8932,7 @@ impl<'a> GetBlacklistedImages<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -9011,7 +9011,7 @@ impl<'a> UpdateBlacklistedImages<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -9112,7 +9112,7 @@ impl<'a> ListScanningAlerts<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 
     /// How this operation pages (its `x-pagination`).
@@ -9216,7 +9216,7 @@ impl<'a> CreateScanningAlert<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -9298,7 +9298,7 @@ impl<'a> GetScanningAlert<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -9387,7 +9387,7 @@ impl<'a> UpdateScanningAlert<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -9466,7 +9466,7 @@ impl<'a> DeleteScanningAlert<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -9545,7 +9545,7 @@ impl<'a> ListRuntimeImages<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -9624,7 +9624,7 @@ impl<'a> GenerateScanningReport<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -9713,7 +9713,7 @@ impl<'a> GenerateScanningReportCsv<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.bytes())
+            .typed(clientgen_runtime::RawResponse::bytes)
     }
 
     /// Sends the request: `POST /api/scanning/v1/reports/csv`, and returns the body as it arrives, chunk by chunk, instead of whole. Retries apply until the status and headers arrive, never mid-stream; the client's timeout bounds the wait for the head and for each chunk, its download timeout (if set) the whole body, and its download limit (if set, or `.max_download_bytes(..)`) the body's size.
@@ -9865,7 +9865,7 @@ impl<'a> ListScanningResults<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -9941,7 +9941,7 @@ impl<'a> GetRetentionPolicy<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -10020,7 +10020,7 @@ impl<'a> UpdateRetentionPolicy<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -10096,7 +10096,7 @@ impl<'a> ListSystemFeeds<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -10271,7 +10271,7 @@ impl<'a> ListSecureEvents<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 
     /// How this operation pages (its `x-pagination`).
@@ -10370,7 +10370,7 @@ impl<'a> GetSecureEventsStatus<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -10446,7 +10446,7 @@ impl<'a> HasSecureEvents<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -10522,7 +10522,7 @@ impl<'a> ListSecureEventsFilters<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -10601,7 +10601,7 @@ impl<'a> GetSecureEvent<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -10718,7 +10718,7 @@ impl<'a> GetSecureEventsCount<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -10846,7 +10846,7 @@ impl<'a> GetSecureEventsTopStats<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -10982,7 +10982,7 @@ impl<'a> GetSecureEventsTimeSeries<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -11220,7 +11220,7 @@ impl<'a> GetActivityAuditSummary<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -11469,7 +11469,7 @@ impl<'a> ListActivityAuditEvents<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 
     /// How this operation pages (its `x-pagination`).
@@ -11589,7 +11589,7 @@ impl<'a> GetActivityAuditEvent<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -11689,7 +11689,7 @@ impl<'a> GetActivityAuditEventTrace<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -11765,7 +11765,7 @@ impl<'a> ListEventsForwardingSupportedTargets<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -11841,7 +11841,7 @@ impl<'a> ListEventsForwardingChannels<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -11920,7 +11920,7 @@ impl<'a> ListEventsForwardingIntegrations<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -11999,7 +11999,7 @@ impl<'a> CreateEventsForwardingIntegration<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -12084,7 +12084,7 @@ impl<'a> GetEventsForwardingIntegration<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -12166,7 +12166,7 @@ impl<'a> DeleteEventsForwardingIntegration<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -12255,7 +12255,7 @@ impl<'a> UpdateEventsForwardingIntegration<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -12331,7 +12331,7 @@ impl<'a> ListProfileGroups<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -12410,7 +12410,7 @@ impl<'a> GetProfileGroup<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -12581,7 +12581,7 @@ impl<'a> ListProfileGroupProfiles<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -12660,7 +12660,7 @@ impl<'a> GetProfile<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -12742,7 +12742,7 @@ impl<'a> ResetProfile<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -12824,7 +12824,7 @@ impl<'a> RemoveProfile<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -12900,7 +12900,7 @@ impl<'a> GetProfilingStatus<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -12986,7 +12986,7 @@ impl<'a> UpdateDefaultFalcoList<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -13068,7 +13068,7 @@ impl<'a> UpdateDefaultFalcoLists<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -13158,7 +13158,7 @@ impl<'a> CreateFalcoList<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -13237,7 +13237,7 @@ impl<'a> GetFalcoList<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -13334,7 +13334,7 @@ impl<'a> UpdateFalcoList<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -13424,7 +13424,7 @@ impl<'a> DeleteFalcoList<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -13500,7 +13500,7 @@ impl<'a> ListFalcoListSummaries<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -13588,7 +13588,7 @@ impl<'a> GetFalcoListGroup<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -13667,7 +13667,7 @@ impl<'a> GetDefaultFalcoRulesFiles<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -13743,7 +13743,7 @@ impl<'a> GetNewestDefaultFalcoRulesFiles<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -13822,7 +13822,7 @@ impl<'a> GetCustomFalcoRulesFiles<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -13904,7 +13904,7 @@ impl<'a> SetCustomFalcoRulesFiles<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -13983,7 +13983,7 @@ impl<'a> GetCustomFalcoRulesFile<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -14069,7 +14069,7 @@ impl<'a> UpdateCustomFalcoRulesFile<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -14148,7 +14148,7 @@ impl<'a> DeleteCustomFalcoRulesFile<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -14280,7 +14280,7 @@ impl<'a> ListSecurityPolicies<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -14362,7 +14362,7 @@ impl<'a> CreateSecurityPolicy<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -14444,7 +14444,7 @@ impl<'a> GetSecurityPolicy<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -14533,7 +14533,7 @@ impl<'a> UpdateSecurityPolicy<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -14615,7 +14615,7 @@ impl<'a> DeleteSecurityPolicy<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.optional_json())
+            .typed(clientgen_runtime::RawResponse::optional_json)
     }
 }
 
@@ -14697,7 +14697,7 @@ impl<'a> CreateSecurityPolicyBatch<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -14787,7 +14787,7 @@ impl<'a> CreateRule<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -14866,7 +14866,7 @@ impl<'a> GetRule<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -14963,7 +14963,7 @@ impl<'a> UpdateRule<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -15056,7 +15056,7 @@ impl<'a> DeleteRule<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.optional_json())
+            .typed(clientgen_runtime::RawResponse::optional_json)
     }
 }
 
@@ -15146,7 +15146,7 @@ impl<'a> ListRuleSummaries<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -15236,7 +15236,7 @@ impl<'a> GetRuleGroup<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -15315,7 +15315,7 @@ impl<'a> GetRuleGroupsByNames<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -15402,7 +15402,7 @@ impl<'a> GetRulePolicyMappings<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -15478,7 +15478,7 @@ impl<'a> ListRuleTags<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -15568,7 +15568,7 @@ impl<'a> CreateFalcoMacro<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -15647,7 +15647,7 @@ impl<'a> GetFalcoMacro<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -15744,7 +15744,7 @@ impl<'a> UpdateFalcoMacro<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -15837,7 +15837,7 @@ impl<'a> DeleteFalcoMacro<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.optional_json())
+            .typed(clientgen_runtime::RawResponse::optional_json)
     }
 }
 
@@ -15913,7 +15913,7 @@ impl<'a> ListFalcoMacroSummaries<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -16003,7 +16003,7 @@ impl<'a> GetFalcoMacroGroup<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -16090,7 +16090,7 @@ impl<'a> ListFalcoFilters<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -16166,7 +16166,7 @@ impl<'a> EnablePolicyTuner<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -16242,7 +16242,7 @@ impl<'a> DisablePolicyTuner<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -16318,7 +16318,7 @@ impl<'a> RunPolicyTunerNow<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -16394,7 +16394,7 @@ impl<'a> GetPolicyTuningEnabled<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -16470,7 +16470,7 @@ impl<'a> GetPolicyTunerStatus<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -16579,7 +16579,7 @@ impl<'a> SuggestEventExclusions<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -16658,7 +16658,7 @@ impl<'a> AddPolicyTunerExceptions<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -16737,7 +16737,7 @@ impl<'a> ListTicketingIntegrations<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -16823,7 +16823,7 @@ impl<'a> CreateTicketingIntegration<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -16912,7 +16912,7 @@ impl<'a> GetTicketingIntegration<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -17005,7 +17005,7 @@ impl<'a> UpdateTicketingIntegration<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -17094,7 +17094,7 @@ impl<'a> DeleteTicketingIntegration<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -17183,7 +17183,7 @@ impl<'a> ListTicketingProjects<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -17287,7 +17287,7 @@ impl<'a> GetTicketingProjectMeta<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -17372,7 +17372,7 @@ impl<'a> ListCloudAccounts<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -17454,7 +17454,7 @@ impl<'a> CreateCloudAccount<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -17547,7 +17547,7 @@ impl<'a> GetCloudAccount<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -17636,7 +17636,7 @@ impl<'a> UpdateCloudAccount<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -17715,7 +17715,7 @@ impl<'a> DeleteCloudAccount<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -17794,7 +17794,7 @@ impl<'a> ListCloudAccountComponents<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -17883,7 +17883,7 @@ impl<'a> CreateCloudAccountComponent<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -17979,7 +17979,7 @@ impl<'a> GetCloudAccountComponent<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -18079,7 +18079,7 @@ impl<'a> UpdateCloudAccountComponent<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -18172,7 +18172,7 @@ impl<'a> DeleteCloudAccountComponent<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -18268,6 +18268,6 @@ impl<'a> UpdateCloudAccountFeature<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }

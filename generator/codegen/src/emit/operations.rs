@@ -201,26 +201,28 @@ fn builder(op: &Operation) -> TokenStream {
     };
     let events_call = quote! { self.client.inner.events(self.request(), #resume).await };
     let (output, decode) = match &op.success {
-        Success::Json(ty) => (type_tokens(ty, &types), quote! { json() }),
+        Success::Json(ty) => (type_tokens(ty, &types), quote! { json }),
         Success::Optional(ty) => {
             let ty = type_tokens(ty, &types);
-            (quote! { Option<#ty> }, quote! { optional_json() })
+            (quote! { Option<#ty> }, quote! { optional_json })
         }
-        Success::Empty => (quote! { () }, quote! { empty() }),
-        Success::Text => (quote! { String }, quote! { text() }),
-        Success::Bytes => (quote! { clientgen_runtime::Bytes }, quote! { bytes() }),
+        Success::Empty => (quote! { () }, quote! { empty }),
+        Success::Text => (quote! { String }, quote! { text }),
+        Success::Bytes => (quote! { clientgen_runtime::Bytes }, quote! { bytes }),
         Success::ByStatus(name) => {
             let name = ident(name);
-            (quote! { #types #name }, quote! { decode() })
+            (quote! { #types #name }, quote! { decode })
         }
         Success::Events(ty) => (events_output(ty), TokenStream::new()),
     };
     let send_body = if matches!(op.success, Success::Events(_)) {
         events_call.clone()
     } else {
-        quote! { self.client.inner.execute(self.request()).await?.#decode }
+        quote! { self.client.inner.execute(self.request()).await?.#decode() }
     };
-    // An event stream has its own `status()` and `headers()`.
+    // An event stream has its own `status()` and `headers()`. The decoder is passed as a
+    // method path, not a closure: clippy's `result_large_err` flags a closure returning a
+    // large error type (Box's `Error<ClientError>`), and the decoders live in the runtime.
     let send_with_response = (!matches!(op.success, Success::Events(_))).then(|| {
         let doc = doc_attrs(Some(&format!(
             "Sends the request like `send()`: `{} {}`, and returns the decoded body together with the response's status and headers.",
@@ -235,7 +237,7 @@ fn builder(op: &Operation) -> TokenStream {
                     .inner
                     .execute(self.request())
                     .await?
-                    .typed(|response| response.#decode)
+                    .typed(clientgen_runtime::RawResponse::#decode)
             }
         }
     });

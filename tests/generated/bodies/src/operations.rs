@@ -80,7 +80,7 @@ impl<'a> CreatePet<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -162,7 +162,7 @@ impl<'a> GetPet<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.optional_json())
+            .typed(clientgen_runtime::RawResponse::optional_json)
     }
 }
 
@@ -247,7 +247,7 @@ impl<'a> UpsertPet<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.decode())
+            .typed(clientgen_runtime::RawResponse::decode)
     }
 }
 
@@ -330,7 +330,7 @@ impl<'a> PatchPet<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -425,7 +425,7 @@ impl<'a> UploadPhotos<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -514,7 +514,7 @@ impl<'a> GetAvatar<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.bytes())
+            .typed(clientgen_runtime::RawResponse::bytes)
     }
 
     /// Sends the request: `GET /pets/{id}/avatar`, and returns the body as it arrives, chunk by chunk, instead of whole. Retries apply until the status and headers arrive, never mid-stream; the client's timeout bounds the wait for the head and for each chunk, its download timeout (if set) the whole body, and its download limit (if set, or `.max_download_bytes(..)`) the body's size.
@@ -619,7 +619,7 @@ impl<'a> PutAvatar<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.empty())
+            .typed(clientgen_runtime::RawResponse::empty)
     }
 }
 
@@ -716,7 +716,7 @@ impl<'a> ExportRecord<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.bytes())
+            .typed(clientgen_runtime::RawResponse::bytes)
     }
 
     /// Sends the request: `GET /pets/{id}/record`, and returns the body as it arrives, chunk by chunk, instead of whole. Retries apply until the status and headers arrive, never mid-stream; the client's timeout bounds the wait for the head and for each chunk, its download timeout (if set) the whole body, and its download limit (if set, or `.max_download_bytes(..)`) the body's size.
@@ -814,7 +814,7 @@ impl<'a> PhotoLocation<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.bytes())
+            .typed(clientgen_runtime::RawResponse::bytes)
     }
 
     /// Sends the request: `GET /pets/{id}/photo`, and returns the body as it arrives, chunk by chunk, instead of whole. Retries apply until the status and headers arrive, never mid-stream; the client's timeout bounds the wait for the head and for each chunk, its download timeout (if set) the whole body, and its download limit (if set, or `.max_download_bytes(..)`) the body's size.
@@ -907,7 +907,7 @@ impl<'a> AddNote<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.text())
+            .typed(clientgen_runtime::RawResponse::text)
     }
 }
 
@@ -1003,7 +1003,7 @@ impl<'a> Search<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -1100,7 +1100,7 @@ impl<'a> ReplaceDocument<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.empty())
+            .typed(clientgen_runtime::RawResponse::empty)
     }
 }
 
@@ -1196,7 +1196,7 @@ impl<'a> AddDocument<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.empty())
+            .typed(clientgen_runtime::RawResponse::empty)
     }
 }
 
@@ -1280,7 +1280,7 @@ impl<'a> ReplaceFeedback<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.empty())
+            .typed(clientgen_runtime::RawResponse::empty)
     }
 }
 
@@ -1363,7 +1363,7 @@ impl<'a> SendFeedback<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.empty())
+            .typed(clientgen_runtime::RawResponse::empty)
     }
 }
 
@@ -1452,7 +1452,7 @@ impl<'a> StartJob<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.decode())
+            .typed(clientgen_runtime::RawResponse::decode)
     }
 }
 
@@ -1528,6 +1528,6 @@ impl<'a> Health<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }

@@ -152,7 +152,7 @@ impl<'a> GetRecord<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -228,7 +228,7 @@ impl<'a> RecordsList<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -307,7 +307,7 @@ impl<'a> RecordsCreate<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -381,7 +381,7 @@ impl<'a> _2faVerify<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.empty())
+            .typed(clientgen_runtime::RawResponse::empty)
     }
 }
 
@@ -457,7 +457,7 @@ impl<'a> Self_<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -531,7 +531,7 @@ impl<'a> Builder2<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.empty())
+            .typed(clientgen_runtime::RawResponse::empty)
     }
 }
 
@@ -610,7 +610,7 @@ impl<'a> ListUsers<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -689,6 +689,6 @@ impl<'a> ListUsers2<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }

@@ -80,7 +80,7 @@ impl<'a> GetItem<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -162,6 +162,6 @@ impl<'a> PutItem<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }

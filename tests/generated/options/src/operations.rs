@@ -117,7 +117,7 @@ impl<'a> Search<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -202,7 +202,7 @@ impl<'a> ListThings<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 
     /// How this operation pages (its `x-pagination`).
@@ -302,7 +302,7 @@ impl<'a> GetThing<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -400,7 +400,7 @@ impl<'a> PutThing<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.decode())
+            .typed(clientgen_runtime::RawResponse::decode)
     }
 }
 
@@ -477,7 +477,7 @@ impl<'a> DeleteThing<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.empty())
+            .typed(clientgen_runtime::RawResponse::empty)
     }
 }
 
@@ -568,7 +568,7 @@ impl<'a> PatchThing<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.optional_json())
+            .typed(clientgen_runtime::RawResponse::optional_json)
     }
 }
 
@@ -648,7 +648,7 @@ impl<'a> GetNote<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.text())
+            .typed(clientgen_runtime::RawResponse::text)
     }
 }
 
@@ -737,7 +737,7 @@ impl<'a> GetFile<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.bytes())
+            .typed(clientgen_runtime::RawResponse::bytes)
     }
 
     /// Sends the request: `GET /things/{id}/file`, and returns the body as it arrives, chunk by chunk, instead of whole. Retries apply until the status and headers arrive, never mid-stream; the client's timeout bounds the wait for the head and for each chunk, its download timeout (if set) the whole body, and its download limit (if set, or `.max_download_bytes(..)`) the body's size.

@@ -249,7 +249,7 @@ impl<'a> ListItems<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -329,7 +329,7 @@ impl<'a> ClearItems<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.empty())
+            .typed(clientgen_runtime::RawResponse::empty)
     }
 }
 
@@ -455,6 +455,6 @@ impl<'a> Paint<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.empty())
+            .typed(clientgen_runtime::RawResponse::empty)
     }
 }

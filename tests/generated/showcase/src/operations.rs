@@ -104,7 +104,7 @@ impl<'a> ListWidgets<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 
     /// How this operation pages (its `x-pagination`).
@@ -208,7 +208,7 @@ impl<'a> SearchWidgets<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 
     /// How this operation pages (its `x-pagination`).
@@ -319,7 +319,7 @@ impl<'a> GetWidget<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -401,7 +401,7 @@ impl<'a> ReplaceWidget<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }
 
@@ -478,7 +478,7 @@ impl<'a> TouchWidget<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.empty())
+            .typed(clientgen_runtime::RawResponse::empty)
     }
 }
 
@@ -581,7 +581,7 @@ impl<'a> ListGadgets<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 
     /// How this operation pages (its `x-pagination`).
@@ -709,7 +709,7 @@ impl<'a> ListViolations<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 
     /// How this operation pages (its `x-pagination`).
@@ -834,7 +834,7 @@ impl<'a> ListEvents<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 
     /// How this operation pages (its `x-pagination`).
@@ -931,7 +931,7 @@ impl<'a> WhoAmIBasic<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.empty())
+            .typed(clientgen_runtime::RawResponse::empty)
     }
 }
 
@@ -1006,7 +1006,7 @@ impl<'a> KeyedByHeader<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.empty())
+            .typed(clientgen_runtime::RawResponse::empty)
     }
 }
 
@@ -1081,7 +1081,7 @@ impl<'a> KeyedByQuery<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.empty())
+            .typed(clientgen_runtime::RawResponse::empty)
     }
 }
 
@@ -1165,7 +1165,7 @@ impl<'a> KeyedByCookie<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.empty())
+            .typed(clientgen_runtime::RawResponse::empty)
     }
 }
 
@@ -1254,7 +1254,7 @@ impl<'a> ExportWidget<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.bytes())
+            .typed(clientgen_runtime::RawResponse::bytes)
     }
 
     /// Sends the request: `GET /widgets/{id}/export`, and returns the body as it arrives, chunk by chunk, instead of whole. Retries apply until the status and headers arrive, never mid-stream; the client's timeout bounds the wait for the head and for each chunk, its download timeout (if set) the whole body, and its download limit (if set, or `.max_download_bytes(..)`) the body's size.
@@ -1354,7 +1354,7 @@ impl<'a> DownloadFile<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.bytes())
+            .typed(clientgen_runtime::RawResponse::bytes)
     }
 
     /// Sends the request: `GET /files/{name}`, and returns the body as it arrives, chunk by chunk, instead of whole. Retries apply until the status and headers arrive, never mid-stream; the client's timeout bounds the wait for the head and for each chunk, its download timeout (if set) the whole body, and its download limit (if set, or `.max_download_bytes(..)`) the body's size.
@@ -1439,7 +1439,7 @@ impl<'a> GetPublic<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.empty())
+            .typed(clientgen_runtime::RawResponse::empty)
     }
 }
 
@@ -1516,6 +1516,6 @@ impl<'a> ExchangeToken<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 }

@@ -83,7 +83,7 @@ impl<'a> CreateChatCompletion<'a> {
             .inner
             .execute(self.request())
             .await?
-            .typed(|response| response.json())
+            .typed(clientgen_runtime::RawResponse::json)
     }
 
     /// Sends the request for a stream instead of one response (set the body's streaming option, such as `stream: true`, as the API asks): `POST /chat/completions`, asking for `text/event-stream`, and returns the server-sent events as they arrive, each `data` decoded. An event whose data does not decode is an error item for that event only; `data: [DONE]` ends the stream. The client's timeout bounds the wait for each chunk and its response limit (or `.max_response_bytes(..)`) the size of one event.
