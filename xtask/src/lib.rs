@@ -3,6 +3,7 @@
 //! `tests/specs/`), and check that the committed output is up to date.
 
 pub mod audit;
+pub mod compile_times;
 pub mod diff;
 pub mod profile;
 pub mod real;

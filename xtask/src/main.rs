@@ -95,6 +95,19 @@ enum Command {
         #[arg(long, default_value_t = 3)]
         runs: usize,
     },
+    /// Time `cargo check` and `cargo build` of generated crates, whole and with one operation
+    /// group alone, after their dependencies are built (stripe.json, openai.yaml and box.json
+    /// under tests/fixtures/real generated here, or the documents and crate directories given).
+    CompileTimes {
+        /// Documents to generate, or directories of already generated crates.
+        inputs: Vec<std::path::PathBuf>,
+        /// The group feature to measure alone (default: the one gating most operations).
+        #[arg(long)]
+        group: Option<String>,
+        /// How many times each command runs (the median is printed).
+        #[arg(long, default_value_t = 1)]
+        runs: usize,
+    },
 }
 
 fn main() -> ExitCode {
@@ -127,6 +140,11 @@ fn main() -> ExitCode {
         } => audit(&root, vendor, page, update, recorded, verbose),
         Command::Semver { cases, checker } => semver(&root, &cases, checker),
         Command::Profile { docs, runs } => profile(&root, docs, runs),
+        Command::CompileTimes {
+            inputs,
+            group,
+            runs,
+        } => compile_times(&root, inputs, group.as_deref(), runs),
     }
 }
 
@@ -343,6 +361,42 @@ fn profile(root: &Path, docs: Vec<std::path::PathBuf>, runs: usize) -> ExitCode 
         }
     }
     print!("{}", xtask::profile::table(&profiles, runs));
+    ExitCode::SUCCESS
+}
+
+/// `compile-times`: a Markdown table of compile times on stdout.
+fn compile_times(
+    root: &Path,
+    inputs: Vec<std::path::PathBuf>,
+    group: Option<&str>,
+    runs: usize,
+) -> ExitCode {
+    let inputs = if inputs.is_empty() {
+        xtask::profile::default_documents(root)
+    } else {
+        inputs
+    };
+    let out_root = std::env::temp_dir().join("clientgen-compile-times");
+    let target_dir = root.join("target/compile-times");
+    let mut timings = Vec::new();
+    for input in &inputs {
+        let dir = if input.is_dir() {
+            Ok(input.clone())
+        } else {
+            xtask::compile_times::generate(root, input, &out_root)
+        };
+        match dir.and_then(|dir| xtask::compile_times::measure(&dir, &target_dir, group, runs)) {
+            Ok(timing) => {
+                eprintln!("measured {}", timing.name);
+                timings.push(timing);
+            }
+            Err(err) => {
+                eprintln!("error: {err}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    print!("{}", xtask::compile_times::table(&timings, runs));
     ExitCode::SUCCESS
 }
 
