@@ -18,7 +18,7 @@
 
 use clientgen::ir::{ParamLocation, ParamStyle, Serialization};
 use clientgen_tests::{fixture_output, lower_fixture};
-use params_client::types::{Filter, ListItemsType, ListItemsWhere, Range, Rgb, Trace};
+use params_client::types::{Filter, ListItemsType, Range, Rgb, Trace};
 use params_client::{Client, Error};
 use serde_json::json;
 use wiremock::matchers::any;
@@ -256,7 +256,8 @@ fn url_pairs(query: &str) -> Vec<(String, String)> {
 
 #[tokio::test]
 async fn json_content_names_enums_and_reserved_characters() {
-    let mut range = ListItemsWhere::default();
+    // The inline `where` object has `Range`'s shape, so it is `Range`.
+    let mut range = Range::default();
     range.min = Some(1);
     range.max = Some(5);
     let query = list_query(|b| b.r#where(range)).await;

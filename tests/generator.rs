@@ -997,3 +997,67 @@ components:
     assert!(types.contains("#[serde(rename = \"$ref\")]"), "{types}");
     assert!(types.contains("pub r#ref: Option<String>"), "{types}");
 }
+
+#[test]
+fn an_inline_schema_with_a_components_shape_is_that_component() {
+    let spec = r#"
+openapi: 3.0.3
+info: { title: Shapes, version: "1" }
+paths:
+  /places:
+    post:
+      operationId: createPlace
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                address:
+                  description: Where it is (a copy of Address, with its own words).
+                  type: object
+                  properties:
+                    city: { type: string, description: The town. }
+                    zip: { type: string }
+                nearby:
+                  type: object
+                  properties:
+                    city: { type: string }
+                    zip: { type: integer }
+      responses:
+        "204": { description: Created }
+components:
+  schemas:
+    Address:
+      type: object
+      properties:
+        city: { type: string }
+        zip: { type: string }
+    Postal:
+      type: object
+      properties:
+        city: { type: string }
+        zip: { type: string }
+"#;
+    let generated = generate(spec, "shapes.yaml", &Settings::new("shapes-client"))
+        .unwrap_or_else(|p| panic!("{p:#?}"));
+    let names: Vec<&str> = generated
+        .api
+        .types
+        .iter()
+        .map(|def| def.name.as_str())
+        .collect();
+    // `address` is `Address` (docs aside, one shape); `nearby` differs (an integer zip) and
+    // keeps a type of its own; `Postal` is a component too and keeps its name.
+    assert_eq!(
+        names,
+        [
+            "Address",
+            "CreatePlaceRequest",
+            "CreatePlaceRequestNearby",
+            "Postal"
+        ]
+    );
+    let types = &generated.files["src/types.rs"];
+    assert!(types.contains("pub address: Option<Address>"), "{types}");
+}

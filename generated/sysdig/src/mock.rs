@@ -9681,7 +9681,7 @@ impl<'a> ListScanningResults<'a> {
     }
 
     /// Expects the `sort` parameter to be `value` (see [`crate::operations::ListScanningResults::sort`]).
-    pub fn sort(self, value: crate::types::ListScanningResultsSort) -> Self {
+    pub fn sort(self, value: crate::types::SortMethod) -> Self {
         Self {
             builder: self.builder.sort(value),
             ..self

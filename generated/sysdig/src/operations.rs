@@ -9733,7 +9733,7 @@ impl<'a> GenerateScanningReportCsv<'a> {
 pub struct ListScanningResults<'a> {
     client: &'a Client,
     filter: Option<String>,
-    sort: Option<crate::types::ListScanningResultsSort>,
+    sort: Option<crate::types::SortMethod>,
     sort_by: Option<crate::types::ListScanningResultsSortBy>,
     registries: Option<String>,
     offset: Option<i64>,
@@ -9772,7 +9772,7 @@ impl<'a> ListScanningResults<'a> {
     /// Sorting method. Defaults to descending.
     ///
     /// Not stated by the vendor's documentation; inferred: name and type not on the page; sort is the name Sysdig API clients pass with sortBy for scan results (sort=desc&sortBy=scanDate); default desc from the description ("Defaults to descending")
-    pub fn sort(mut self, value: crate::types::ListScanningResultsSort) -> Self {
+    pub fn sort(mut self, value: crate::types::SortMethod) -> Self {
         self.sort = Some(value);
         self
     }

@@ -1404,40 +1404,6 @@ impl From<&str> for ListRuleSummariesPolicyType {
 }
 clientgen_runtime::string_enum!(ListRuleSummariesPolicyType);
 
-/// The `ListScanningResultsSort` schema.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ListScanningResultsSort {
-    /// `desc`
-    Desc,
-    /// `asc`
-    Asc,
-    /// A value this version of the client does not know; it is kept as sent.
-    Unknown(String),
-}
-
-impl ListScanningResultsSort {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Desc => "desc",
-            Self::Asc => "asc",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for ListScanningResultsSort {
-    fn from(value: &str) -> Self {
-        match value {
-            "desc" => Self::Desc,
-            "asc" => Self::Asc,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-clientgen_runtime::string_enum!(ListScanningResultsSort);
-
 /// The `ListScanningResultsSortBy` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

@@ -86,6 +86,19 @@ impl<'a> TypeSpace<'a> {
             let pointer = format!("/components/schemas/{}", pointer_token(name));
             space.define_component(rust, schema, &pointer);
         }
+        // An inline schema met from here on (in operations) with a component's shape is that
+        // component: a request body's `address` object is `Address`, not a copy of it.
+        // Components keep their own names even when two have one shape: both are the API's.
+        let components: BTreeSet<&str> =
+            space.component_names.values().map(String::as_str).collect();
+        for def in &space.defs {
+            if components.contains(def.name.as_str()) {
+                space
+                    .shapes
+                    .entry(shape_key(&def.kind))
+                    .or_insert_with(|| def.name.clone());
+            }
+        }
         space
     }
 

@@ -190,7 +190,7 @@ impl<'a> ListItems<'a> {
     }
 
     /// Expects the `where` parameter to be `value` (see [`crate::operations::ListItems::where`]).
-    pub fn r#where(self, value: crate::types::ListItemsWhere) -> Self {
+    pub fn r#where(self, value: crate::types::Range) -> Self {
         Self {
             builder: self.builder.r#where(value),
             ..self

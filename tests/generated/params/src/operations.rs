@@ -20,7 +20,7 @@ pub struct ListItems<'a> {
     expand: Option<Vec<String>>,
     metadata: Option<std::collections::BTreeMap<String, String>>,
     color: Option<crate::types::Rgb>,
-    r#where: Option<crate::types::ListItemsWhere>,
+    r#where: Option<crate::types::Range>,
     r#type: Option<crate::types::ListItemsType>,
     filter_name: Option<String>,
     next: Option<String>,
@@ -125,7 +125,7 @@ impl<'a> ListItems<'a> {
     }
 
     /// A range, sent as JSON text.
-    pub fn r#where(mut self, value: crate::types::ListItemsWhere) -> Self {
+    pub fn r#where(mut self, value: crate::types::Range) -> Self {
         self.r#where = Some(value);
         self
     }

@@ -60,18 +60,6 @@ impl From<&str> for ListItemsType {
 }
 clientgen_runtime::string_enum!(ListItemsType);
 
-/// The `ListItemsWhere` schema.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ListItemsWhere {
-    /// The `min` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub min: Option<i64>,
-    /// The `max` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub max: Option<i64>,
-}
-
 /// Bounds.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
