@@ -13,6 +13,37 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+/// Wall time and CPU time (user + system, of cargo and every process it waited for) of one
+/// command. CPU time depends much less on what else the machine runs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Spent {
+    /// Wall time.
+    pub wall: Duration,
+    /// CPU time of the children.
+    pub cpu: Duration,
+}
+
+/// CPU time (user + system) of this process's waited-for children so far: on Linux,
+/// `cutime` and `cstime` of `/proc/self/stat` (fields 16 and 17, in USER_HZ, which Linux
+/// fixes at 100 per second for user space); zero elsewhere.
+fn children_cpu() -> Duration {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return Duration::ZERO;
+    };
+    // The command name (field 2) is in parentheses and may hold spaces: count from after it.
+    let Some((_, rest)) = stat.rsplit_once(')') else {
+        return Duration::ZERO;
+    };
+    // `rest` starts at field 3 (the state), so fields 16 and 17 are its 14th and 15th.
+    let ticks: u64 = rest
+        .split_whitespace()
+        .skip(13)
+        .take(2)
+        .filter_map(|t| t.parse::<u64>().ok())
+        .sum();
+    Duration::from_millis(ticks * 10)
+}
+
 /// One crate's figures.
 #[derive(Debug, Clone)]
 pub struct Timing {
@@ -23,13 +54,13 @@ pub struct Timing {
     /// The group measured alone, when the crate has group features.
     pub group: Option<String>,
     /// Median `cargo check` of the whole crate.
-    pub check: Duration,
+    pub check: Spent,
     /// Median `cargo check` with only `group`.
-    pub check_group: Option<Duration>,
+    pub check_group: Option<Spent>,
     /// Median `cargo build` (dev profile) of the whole crate.
-    pub build: Duration,
+    pub build: Spent,
     /// Median `cargo build` with only `group`.
-    pub build_group: Option<Duration>,
+    pub build_group: Option<Spent>,
 }
 
 /// The package name in a crate's Cargo.toml.
@@ -92,8 +123,9 @@ fn rust_lines(dir: &Path) -> usize {
     total
 }
 
-fn cargo(dir: &Path, target_dir: &Path, args: &[&str]) -> Result<Duration, String> {
+fn cargo(dir: &Path, target_dir: &Path, args: &[&str]) -> Result<Spent, String> {
     let started = Instant::now();
+    let cpu = children_cpu();
     let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
         .args(args)
         .arg("--quiet")
@@ -101,9 +133,12 @@ fn cargo(dir: &Path, target_dir: &Path, args: &[&str]) -> Result<Duration, Strin
         .env("CARGO_TARGET_DIR", target_dir)
         .output()
         .map_err(|err| format!("cannot run cargo: {err}"))?;
-    let elapsed = started.elapsed();
+    let spent = Spent {
+        wall: started.elapsed(),
+        cpu: children_cpu().saturating_sub(cpu),
+    };
     if output.status.success() {
-        Ok(elapsed)
+        Ok(spent)
     } else {
         let stderr = String::from_utf8_lossy(&output.stderr);
         let lines: Vec<&str> = stderr.lines().collect();
@@ -124,7 +159,7 @@ fn timed(
     name: &str,
     args: &[&str],
     runs: usize,
-) -> Result<Duration, String> {
+) -> Result<Spent, String> {
     let mut times = Vec::with_capacity(runs);
     for _ in 0..runs.max(1) {
         cargo(dir, target_dir, &["clean", "-p", name])?;
@@ -237,11 +272,17 @@ pub fn generate(root: &Path, doc: &Path, out_root: &Path) -> Result<PathBuf, Str
 
 /// The timings as a Markdown table.
 pub fn table(timings: &[Timing], runs: usize) -> String {
-    let secs = |d: Duration| format!("{:.1}", d.as_secs_f64());
-    let maybe = |d: Option<Duration>| d.map_or_else(|| "-".to_owned(), secs);
+    let secs = |d: Spent| {
+        format!(
+            "{:.1} ({:.1} CPU)",
+            d.wall.as_secs_f64(),
+            d.cpu.as_secs_f64()
+        )
+    };
+    let maybe = |d: Option<Spent>| d.map_or_else(|| "-".to_owned(), secs);
     let mut out = format!(
-        "Median of {runs} run(s), seconds of `cargo` wall time for the crate alone \
-         (its dependencies already built).\n\n\
+        "Median of {runs} run(s) by wall time: seconds of `cargo` for the crate alone (its \
+         dependencies already built), wall and (CPU: user + system of cargo and rustc).\n\n\
          | Crate | Lines | Group alone | check | check (group) | build | build (group) |\n\
          |---|---|---|---|---|---|---|\n"
     );
@@ -302,6 +343,18 @@ mock = ["clientgen-runtime/mock"]
         assert_eq!(pick_group(MANIFEST, "", None).as_deref(), Some("charges"));
     }
 
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_waited_for_childs_cpu_time_is_counted() {
+        let before = children_cpu();
+        let status = Command::new("sh")
+            .args(["-c", "i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done"])
+            .status()
+            .expect("sh runs");
+        assert!(status.success());
+        assert!(children_cpu() > before);
+    }
+
     #[test]
     fn the_table_has_a_dash_without_groups() {
         let table = table(
@@ -309,13 +362,19 @@ mock = ["clientgen-runtime/mock"]
                 name: "demo-client".to_owned(),
                 lines: 10,
                 group: None,
-                check: Duration::from_millis(1500),
+                check: Spent {
+                    wall: Duration::from_millis(1500),
+                    cpu: Duration::from_millis(2500),
+                },
                 check_group: None,
-                build: Duration::from_secs(3),
+                build: Spent {
+                    wall: Duration::from_secs(3),
+                    cpu: Duration::from_secs(5),
+                },
                 build_group: None,
             }],
             1,
         );
-        assert!(table.contains("| demo-client | 10 | - | 1.5 | - | 3.0 | - |"));
+        assert!(table.contains("| demo-client | 10 | - | 1.5 (2.5 CPU) | - | 3.0 (5.0 CPU) | - |"));
     }
 }
