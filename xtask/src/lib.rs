@@ -3,13 +3,13 @@
 //! `tests/specs/`), and check that the committed output is up to date.
 
 pub mod audit;
+pub mod cache;
 pub mod compile_times;
 pub mod diff;
 pub mod profile;
 pub mod real;
 pub mod semver;
 
-use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -110,39 +110,92 @@ pub fn generate_from(
     source: Source,
     vendor: &str,
 ) -> Result<CrateOutput, Vec<String>> {
-    let spec_file = format!("{}/{vendor}/openapi.yaml", source.specs);
-    let settings_file = format!("{}/{vendor}/client.toml", source.specs);
-    let read = |file: &str| {
-        fs::read_to_string(root.join(file))
-            .map_err(|err| vec![format!("error: cannot read {file}: {err}")])
-    };
-    let spec = read(&spec_file)?;
-    let mut settings = Settings::from_toml(&read(&settings_file)?)
-        .map_err(|err| vec![format!("error: {settings_file} is not valid: {err}")])?;
-    let workspace = workspace_package(&read("Cargo.toml")?)
-        .map_err(|err| vec![format!("error: Cargo.toml is not valid: {err}")])?;
-    settings.license = settings.license.or(workspace.license);
-    settings.repository = settings.repository.or(workspace.repository);
-    // Test clients exist for this workspace's tests only.
-    if source.out != SOURCES[0].out {
-        settings.publish = false;
-    }
+    let inputs = Inputs::read(root, source, vendor)?;
     // Files the spec refers to, by their path from the checkout's root (as `spec_file` is).
     let files = |path: &Path| fs::read_to_string(root.join(path));
-    let generated =
-        clientgen::generate_with(&spec, &spec_file, &settings, &files).map_err(|problems| {
-            clientgen::render_all(
-                &problems,
-                |file| fs::read_to_string(root.join(file)).ok(),
-                false,
-            )
-        })?;
-    Ok(CrateOutput {
-        vendor: vendor.to_owned(),
-        label: format!("{}/{vendor}", source.out),
-        dir: root.join(source.out).join(vendor),
-        generated,
-    })
+    inputs.generate(root, &files)
+}
+
+/// What generating one crate reads before the generator runs: the spec's text and the
+/// resolved settings (`client.toml`, completed from the workspace's `Cargo.toml`). The files
+/// the spec refers to are read while it runs, through a [`clientgen::Files`].
+#[derive(Debug, Clone)]
+pub struct Inputs {
+    /// The source the spec directory belongs to.
+    pub source: Source,
+    /// The spec directory's name (`nudge`).
+    pub vendor: String,
+    /// The spec's path from the root (`specs/nudge/openapi.yaml`).
+    pub spec_file: String,
+    /// The spec's text.
+    pub spec: String,
+    /// The settings the crate is generated with.
+    pub settings: Settings,
+}
+
+impl Inputs {
+    /// Reads the spec and the settings of one spec directory of `source`.
+    pub fn read(root: &Path, source: Source, vendor: &str) -> Result<Self, Vec<String>> {
+        let spec_file = format!("{}/{vendor}/openapi.yaml", source.specs);
+        let settings_file = format!("{}/{vendor}/client.toml", source.specs);
+        let read = |file: &str| {
+            fs::read_to_string(root.join(file))
+                .map_err(|err| vec![format!("error: cannot read {file}: {err}")])
+        };
+        let spec = read(&spec_file)?;
+        let mut settings = Settings::from_toml(&read(&settings_file)?)
+            .map_err(|err| vec![format!("error: {settings_file} is not valid: {err}")])?;
+        let workspace = workspace_package(&read("Cargo.toml")?)
+            .map_err(|err| vec![format!("error: Cargo.toml is not valid: {err}")])?;
+        settings.license = settings.license.or(workspace.license);
+        settings.repository = settings.repository.or(workspace.repository);
+        // Test clients exist for this workspace's tests only.
+        if source.out != SOURCES[0].out {
+            settings.publish = false;
+        }
+        Ok(Self {
+            source,
+            vendor: vendor.to_owned(),
+            spec_file,
+            spec,
+            settings,
+        })
+    }
+
+    /// The output directory relative to the root (`generated/nudge`).
+    pub fn label(&self) -> String {
+        format!("{}/{}", self.source.out, self.vendor)
+    }
+
+    /// Where the crate lives (`<root>/generated/nudge`).
+    pub fn dir(&self, root: &Path) -> PathBuf {
+        root.join(self.source.out).join(&self.vendor)
+    }
+
+    /// Runs the generator, reading the files the spec refers to from `files` (by their path
+    /// from the root); errors rendered with their snippets.
+    pub fn generate(
+        &self,
+        root: &Path,
+        files: &dyn clientgen::Files,
+    ) -> Result<CrateOutput, Vec<String>> {
+        let generated =
+            clientgen::generate_with(&self.spec, &self.spec_file, &self.settings, files).map_err(
+                |problems| {
+                    clientgen::render_all(
+                        &problems,
+                        |file| fs::read_to_string(root.join(file)).ok(),
+                        false,
+                    )
+                },
+            )?;
+        Ok(CrateOutput {
+            vendor: self.vendor.clone(),
+            label: self.label(),
+            dir: self.dir(root),
+            generated,
+        })
+    }
 }
 
 /// The package metadata the workspace gives its members (`[workspace.package]`), which the
@@ -174,12 +227,7 @@ fn workspace_package(manifest: &str) -> Result<WorkspacePackage, String> {
 /// independent; the result is in the same order whatever the threads do); any problem in
 /// any spec fails the whole run.
 pub fn generate_all(root: &Path) -> Result<Vec<CrateOutput>, Vec<String>> {
-    let mut jobs = Vec::new();
-    for source in SOURCES {
-        for vendor in spec_dirs(root, source).map_err(|err| vec![err])? {
-            jobs.push((source, vendor));
-        }
-    }
+    let jobs = jobs(root).map_err(|err| vec![err])?;
     let mut crates = Vec::new();
     let mut problems = Vec::new();
     for result in parallel_map(&jobs, |(source, vendor)| {
@@ -195,6 +243,17 @@ pub fn generate_all(root: &Path) -> Result<Vec<CrateOutput>, Vec<String>> {
     } else {
         Err(problems)
     }
+}
+
+/// Every spec directory of every source, in order.
+pub fn jobs(root: &Path) -> Result<Vec<(Source, String)>, String> {
+    let mut jobs = Vec::new();
+    for source in SOURCES {
+        for vendor in spec_dirs(root, source)? {
+            jobs.push((source, vendor));
+        }
+    }
+    Ok(jobs)
 }
 
 /// `work` applied to each job on up to `available_parallelism` threads; the results in the
@@ -241,6 +300,15 @@ pub fn plan(root: &Path, crates: &[CrateOutput]) -> Result<Vec<(String, Plan)>, 
             .map_err(|err| format!("cannot read {}: {err}", output.dir.display()))?;
         plans.push((output.label.clone(), plan));
     }
+    let dirs: Vec<PathBuf> = crates.iter().map(|c| c.dir.clone()).collect();
+    plans.extend(orphans(root, &dirs)?);
+    Ok(plans)
+}
+
+/// The plans that empty the generated crates whose spec is gone: directories of each source's
+/// output directory that are not among `dirs` (the crates that have a spec), each labelled.
+pub fn orphans(root: &Path, dirs: &[PathBuf]) -> Result<Vec<(String, Plan)>, String> {
+    let mut plans = Vec::new();
     for source in SOURCES {
         let Ok(entries) = fs::read_dir(root.join(source.out)) else {
             continue;
@@ -248,7 +316,7 @@ pub fn plan(root: &Path, crates: &[CrateOutput]) -> Result<Vec<(String, Plan)>, 
         let mut orphans: Vec<PathBuf> = entries
             .filter_map(Result::ok)
             .map(|entry| entry.path())
-            .filter(|path| path.is_dir() && !crates.iter().any(|c| &c.dir == path))
+            .filter(|path| path.is_dir() && !dirs.contains(path))
             .collect();
         orphans.sort();
         for dir in orphans {
@@ -279,28 +347,4 @@ pub fn describe(root: &Path, plan: &Plan) -> Vec<String> {
             .map(|path| format!("{} (no longer generated)", relative(path))),
     );
     lines
-}
-
-/// One line per crate: operations, types, files changed.
-pub fn summary(crates: &[CrateOutput], plans: &[(String, Plan)]) -> String {
-    let mut text = String::new();
-    for output in crates {
-        let changed = plans
-            .iter()
-            .find(|(label, _)| label == &output.label)
-            .map_or(0, |(_, plan)| plan.len());
-        let _ = writeln!(
-            text,
-            "{}: {} operations, {} types, {} files, {changed} changed{}",
-            output.label,
-            output.generated.api.operations.len(),
-            output.generated.api.types.len(),
-            output.generated.files.len(),
-            match output.generated.warnings.len() {
-                0 => String::new(),
-                n => format!(", {n} warnings"),
-            }
-        );
-    }
-    text
 }

@@ -23,8 +23,14 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Regenerate every crate under generated/ from specs/ (writes only changed files).
-    Regen,
+    /// Regenerate every crate under generated/ from specs/ (writes only changed files). A crate
+    /// whose inputs, generator and files on disk are unchanged since the last run is skipped
+    /// (the cache is target/xtask/regen-cache.json).
+    Regen {
+        /// Ignore the cache: regenerate every crate.
+        #[arg(long)]
+        force: bool,
+    },
     /// Fail, naming the stale files, when generated/ differs from what regen would write.
     Check,
     /// Print a Markdown report of the API changes between the specs at a git revision and
@@ -111,6 +117,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    let started = Instant::now();
     let cli = Cli::parse();
     let root = match xtask::find_root() {
         Ok(root) => root,
@@ -120,8 +127,8 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Regen => regen_or_check(&root, true),
-        Command::Check => regen_or_check(&root, false),
+        Command::Regen { force } => regen(&root, force, started),
+        Command::Check => check(&root),
         Command::Diff {
             base,
             fail_on_breaking,
@@ -341,7 +348,6 @@ fn diff(root: &Path, base: &str, fail_on_breaking: bool) -> ExitCode {
     }
 }
 
-/// `regen` writes what changed; `check` fails naming it.
 /// `profile`: a Markdown table of stage medians on stdout.
 fn profile(root: &Path, docs: Vec<std::path::PathBuf>, runs: usize) -> ExitCode {
     let docs = if docs.is_empty() {
@@ -400,8 +406,47 @@ fn compile_times(
     ExitCode::SUCCESS
 }
 
-fn regen_or_check(root: &Path, write: bool) -> ExitCode {
-    let started = Instant::now();
+/// `regen`: writes what changed, skipping the crates the cache shows unchanged; one line per
+/// crate, then the number skipped and the time taken.
+fn regen(root: &Path, force: bool, started: Instant) -> ExitCode {
+    let options = xtask::cache::Options {
+        cache_file: xtask::cache::cache_file(root),
+        generator: xtask::cache::generator_identity(),
+        force,
+    };
+    let report = match xtask::cache::regen(root, &options) {
+        Ok(report) => report,
+        Err(xtask::cache::Failure::Specs(problems)) => {
+            for problem in problems {
+                eprintln!("{problem}\n");
+            }
+            eprintln!("error: the specs have errors; nothing was written");
+            return ExitCode::FAILURE;
+        }
+        Err(xtask::cache::Failure::Io(err)) => {
+            eprintln!("error: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    for warning in report.crates.iter().flat_map(|c| &c.warnings) {
+        eprintln!("{warning}\n");
+    }
+    if let Some(err) = &report.cache_error {
+        eprintln!("warning: {err}");
+    }
+    print!("{}", report.summary());
+    println!(
+        "regenerated {} crates, skipped {} unchanged, in {:.2?}",
+        report.crates.len() - report.skipped(),
+        report.skipped(),
+        started.elapsed()
+    );
+    ExitCode::SUCCESS
+}
+
+/// `check`: regenerates every crate in memory (never from the cache) and fails naming the
+/// files that differ from what `regen` would write.
+fn check(root: &Path) -> ExitCode {
     let crates = match xtask::generate_all(root) {
         Ok(crates) => crates,
         Err(problems) => {
@@ -425,17 +470,6 @@ fn regen_or_check(root: &Path, write: bool) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    if write {
-        for (vendor, plan) in &plans {
-            if let Err(err) = clientgen::output::apply(plan) {
-                eprintln!("error: writing {vendor}: {err}");
-                return ExitCode::FAILURE;
-            }
-        }
-        print!("{}", xtask::summary(&crates, &plans));
-        println!("regenerated in {:.2?}", started.elapsed());
-        return ExitCode::SUCCESS;
-    }
     let stale: Vec<String> = plans
         .iter()
         .flat_map(|(_, plan)| xtask::describe(root, plan))

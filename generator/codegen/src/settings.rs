@@ -2,8 +2,9 @@
 
 use serde::Deserialize;
 
-/// Settings that are about the generated crate, not the API.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+/// Settings that are about the generated crate, not the API. `Hash`: `cargo xtask regen`
+/// keys its cache on them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
     /// The crate name (`nudge-client`).
