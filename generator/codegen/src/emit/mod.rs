@@ -18,21 +18,90 @@ pub(crate) use lib_rs::lib_rs;
 pub(crate) use operations::operations;
 pub(crate) use types::types;
 
-/// Makes one file's tokens from the IR.
-pub(crate) type Emitter = fn(&Api) -> TokenStream;
+/// One Rust file of the crate: its path, the function that emits it and how many shards it is
+/// made in.
+///
+/// A large file (`types.rs`, `operations.rs`, `mock.rs`) is made in shards: shard `i` of `n`
+/// is the `i`-th of `n` contiguous, nearly equal slices of the file's items (types, or
+/// operations), and only shard 0 carries the module docs and the `use` header (and `mock.rs`'s
+/// `MockServer`). Each shard's tokens are independent of the others', so shards are emitted,
+/// parsed and formatted on separate threads, and their texts joined in order are the file's.
+/// A small file is one shard.
+#[derive(Clone, Copy)]
+pub(crate) struct RustFile {
+    pub(crate) path: &'static str,
+    pub(crate) emit: fn(&Api, Shard) -> TokenStream,
+    pub(crate) shards: usize,
+}
 
-/// Every Rust file of the crate, by path, with the function that emits it. Each file's tokens
-/// are independent of the others', so they can be made (and rendered) on separate threads.
-pub(crate) fn files(api: &Api) -> Vec<(&'static str, Emitter)> {
-    let mut files: Vec<(&'static str, Emitter)> = vec![
-        ("src/lib.rs", lib_rs),
-        ("src/client.rs", client),
-        ("src/operations.rs", operations),
-        ("src/types.rs", types),
-        ("src/mock.rs", mock::mock),
+/// Which slice of a file's items an emitter makes (see [`RustFile`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Shard {
+    index: usize,
+    count: usize,
+}
+
+impl Shard {
+    /// Shard `index` of `count` (at least one).
+    pub(crate) fn new(index: usize, count: usize) -> Self {
+        let count = count.max(1);
+        Self {
+            index: index.min(count - 1),
+            count,
+        }
+    }
+
+    /// The shard that carries the file's header (module docs, `use` declarations).
+    pub(crate) fn is_first(self) -> bool {
+        self.index == 0
+    }
+
+    /// This shard's contiguous slice of the file's items.
+    pub(crate) fn of<T>(self, items: &[T]) -> &[T] {
+        let start = items.len() * self.index / self.count;
+        let end = items.len() * (self.index + 1) / self.count;
+        items.get(start..end).unwrap_or_default()
+    }
+}
+
+/// How many shards a file of `items` items is made in, `per_shard` items each: small enough
+/// that two or more threads share a large file evenly and that only a slice of a file's
+/// tokens and syntax tree is alive on each thread; large enough that a small crate is one
+/// shard per file.
+fn shards(items: usize, per_shard: usize) -> usize {
+    const MAX_SHARDS: usize = 64;
+    items.div_ceil(per_shard).clamp(1, MAX_SHARDS)
+}
+
+/// Every Rust file of the crate, with its shard count.
+pub(crate) fn files(api: &Api) -> Vec<RustFile> {
+    let whole = |path, emit| RustFile {
+        path,
+        emit,
+        shards: 1,
+    };
+    let operations_shards = shards(api.operations.len(), 32);
+    let mut files = vec![
+        whole("src/lib.rs", |api, _| lib_rs(api)),
+        whole("src/client.rs", |api, _| client(api)),
+        RustFile {
+            path: "src/operations.rs",
+            emit: operations,
+            shards: operations_shards,
+        },
+        RustFile {
+            path: "src/types.rs",
+            emit: types,
+            shards: shards(api.types.len(), 128),
+        },
+        RustFile {
+            path: "src/mock.rs",
+            emit: mock::mock,
+            shards: operations_shards,
+        },
     ];
     if !api.query_languages.is_empty() {
-        files.push(("src/query.rs", query::query));
+        files.push(whole("src/query.rs", |api, _| query::query(api)));
     }
     files
 }
