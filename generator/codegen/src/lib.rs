@@ -215,13 +215,14 @@ fn render_shard(
 ) -> Result<(String, Timings), String> {
     let mut timings = Timings::default();
     let start = Instant::now();
+    emit::clear_doc_lines();
     let tokens = emit(api, shard);
     timings.emit = start.elapsed();
     let start = Instant::now();
     let parsed = render::parse(tokens)?;
     timings.parse = start.elapsed();
     let start = Instant::now();
-    let text = render::shard_text(&parsed);
+    let text = render::shard_text(&parsed, emit::restore_doc_lines);
     drop(parsed);
     timings.format = start.elapsed();
     Ok((text, timings))

@@ -18,10 +18,11 @@ pub(crate) fn parse(tokens: TokenStream) -> Result<syn::File, String> {
     syn::parse2(tokens).map_err(|err| format!("emitted code does not parse: {err}"))
 }
 
-/// Formats a syntax tree (one shard of a file, see `emit::RustFile`) with `prettyplease`, with
-/// a blank line between items (see [`space_items`]).
-pub(crate) fn shard_text(file: &syn::File) -> String {
-    space_items(&prettyplease::unparse(file))
+/// Formats a syntax tree (one shard of a file, see `emit::RustFile`) with `prettyplease`, puts
+/// its doc lines back (`restore`, see `emit::doc_line`) and a blank line between items (see
+/// [`space_items`]).
+pub(crate) fn shard_text(file: &syn::File, restore: impl FnOnce(String) -> String) -> String {
+    space_items(&restore(prettyplease::unparse(file)))
 }
 
 /// A Rust file from the texts of its shards ([`shard_text`]), in order, with the

@@ -120,13 +120,76 @@ pub(crate) fn doc_attrs(doc: Option<&str>) -> TokenStream {
         return TokenStream::new();
     };
     let lines = doc.lines().map(|line| {
-        if line.is_empty() {
+        doc_line(if line.is_empty() {
             String::new()
         } else {
             format!(" {line}")
-        }
+        })
     });
     quote! { #( #[doc = #lines] )* }
+}
+
+/// Starts the short placeholder that stands for a doc line in the tokens (see [`doc_line`]).
+pub(crate) const DOC_MARK: char = '\u{10FFFD}';
+
+thread_local! {
+    /// The doc lines of the shard this thread is emitting, by placeholder number.
+    static DOC_LINES: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The value of a `#[doc = ..]` line: a placeholder (`DOC_MARK` and a number) for a line
+/// prettyplease prints as a `///` comment, the line itself otherwise. Doc text is most of a
+/// large crate's text, and every byte of a string literal is escaped by `proc_macro2`,
+/// copied on each of `syn`'s peeks and unescaped twice (`syn`, `prettyplease`); a placeholder
+/// of a few bytes skips that, and [`restore_doc_lines`] puts the lines back into the text as
+/// prettyplease would have printed them (`///` then the line, trailing spaces trimmed).
+fn doc_line(line: String) -> String {
+    if line.contains(['\n', DOC_MARK]) || line.starts_with('/') {
+        return line;
+    }
+    DOC_LINES.with(|lines| {
+        let mut lines = lines.borrow_mut();
+        let number = lines.len();
+        lines.push(line);
+        format!("{DOC_MARK}{number}")
+    })
+}
+
+/// Forgets the doc lines this thread has kept (before it emits a shard).
+pub(crate) fn clear_doc_lines() {
+    DOC_LINES.with(|lines| lines.borrow_mut().clear());
+}
+
+/// Puts the doc lines this thread kept while emitting a shard back in place of their
+/// placeholders in the shard's formatted text, and forgets them.
+pub(crate) fn restore_doc_lines(text: String) -> String {
+    let lines = DOC_LINES.with(|lines| std::mem::take(&mut *lines.borrow_mut()));
+    if lines.is_empty() {
+        return text;
+    }
+    let marker = format!("///{DOC_MARK}");
+    let mut pieces = text.split(marker.as_str());
+    let mut out = String::with_capacity(text.len() + lines.iter().map(String::len).sum::<usize>());
+    out.push_str(pieces.next().unwrap_or_default());
+    for piece in pieces {
+        let digits = piece.len() - piece.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let line = piece
+            .get(..digits)
+            .and_then(|number| number.parse::<usize>().ok())
+            .and_then(|number| lines.get(number));
+        match (line, piece.get(digits..)) {
+            (Some(line), Some(rest)) => {
+                out.push_str("///");
+                out.push_str(line.trim_end_matches(' '));
+                out.push_str(rest);
+            }
+            _ => {
+                out.push_str(&marker);
+                out.push_str(piece);
+            }
+        }
+    }
+    out
 }
 
 /// Inner `#![doc = ..]` attributes for module docs.
@@ -187,5 +250,33 @@ pub(crate) fn style_tokens(serialization: Serialization) -> TokenStream {
         ParamStyle::SpaceDelimited => quote! { clientgen_runtime::Style::SpaceDelimited },
         ParamStyle::PipeDelimited => quote! { clientgen_runtime::Style::PipeDelimited },
         ParamStyle::DeepObject => quote! { clientgen_runtime::Style::DeepObject },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    /// Doc lines through placeholders print as prettyplease prints the lines themselves.
+    #[test]
+    fn doc_placeholders_print_like_the_lines() {
+        let doc = "First line.  \n\n  indented `code` \"quoted\" \\ back\n/ slash first\ntrailing \u{10FFFD}7 mark\n\t tab\n///triple";
+        let text =
+            |tokens: TokenStream| prettyplease::unparse(&syn::parse2::<syn::File>(tokens).unwrap());
+        clear_doc_lines();
+        let placeheld = doc_attrs(Some(doc));
+        let restored = restore_doc_lines(text(quote! { #placeheld struct A; }));
+        let lines = doc.lines().map(|line| {
+            if line.is_empty() {
+                String::new()
+            } else {
+                format!(" {line}")
+            }
+        });
+        let direct = text(quote! { #( #[doc = #lines] )* struct A; });
+        assert_eq!(restored, direct);
+        assert!(!restored.contains("\u{10FFFD}0"));
     }
 }
