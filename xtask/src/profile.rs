@@ -110,8 +110,9 @@ pub fn default_documents(root: &Path) -> Vec<PathBuf> {
 /// The profiles as a Markdown table, milliseconds.
 pub fn table(profiles: &[Profile], runs: usize) -> String {
     let mut out = format!(
-        "Median of {runs} runs, ms (release build). total: wall time. Peak: this process's resident \
-         memory while generating.\n\n\
+        "Median of {runs} runs, ms (release build). total: wall time. emit, parse and format: \
+         time summed over the threads that share the files' shards, so on several cores more \
+         than their share of total. Peak: this process's resident memory while generating.\n\n\
          | Document | MB | Lines | front | lower | emit | parse (syn) | format | total | write | peak MiB |\n\
          |---|---|---|---|---|---|---|---|---|---|---|\n"
     );

@@ -26,6 +26,7 @@ mod settings;
 mod validate;
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 pub use diagnostics::{Diagnostic, Severity};
@@ -169,9 +170,11 @@ fn generate_here(
     generate_timed_here(spec_text, file, settings, files).map(|(generated, _)| generated)
 }
 
-/// How long each stage of one generation took, for `cargo xtask profile`. Each Rust file is
-/// emitted, parsed and formatted before the next, so `emit`, `parse` and `format` are sums
-/// over the files. Writing is not a stage of [`generate`]: the caller does it.
+/// How long each stage of one generation took, for `cargo xtask profile`. The Rust files are
+/// made in shards on several threads (see [`render_files`]), so `emit`, `parse` and `format` are
+/// each the sum over every shard of every file of the time its thread spent on that stage: the
+/// work a stage costs, which on two or more threads adds up to more than `wall`. Writing is not
+/// a stage of [`generate`]: the caller does it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Timings {
     /// Spec text to the OpenAPI model: parse, version, bundle, validate, normalize, repair,
@@ -179,12 +182,13 @@ pub struct Timings {
     pub front: Duration,
     /// The model to the IR, diagnostics located and sorted.
     pub lower: Duration,
-    /// The IR to token streams (`quote`), summed over the files.
+    /// The IR to token streams (`quote`), summed over the shards.
     pub emit: Duration,
-    /// Token streams to `syn` syntax trees, summed over the files.
+    /// Token streams to `syn` syntax trees, summed over the shards.
     pub parse: Duration,
-    /// Syntax trees to text (`prettyplease`, blank lines between items, header), summed over
-    /// the files, and the Cargo.toml and README templates.
+    /// Syntax trees to text (`prettyplease`, summed over the shards), then each file's shards
+    /// joined with blank lines between items and the header, and the Cargo.toml and README
+    /// templates.
     pub format: Duration,
     /// The whole generation, as the caller waits for it.
     pub wall: Duration,
@@ -202,37 +206,131 @@ pub fn generate_timed(
     })
 }
 
-/// One Rust file: its text and how long its stages took.
-struct Rendered {
-    path: &'static str,
-    text: String,
-    timings: Timings,
-}
-
-/// Emits and renders one Rust file.
-fn render_file(
+/// Emits, parses and formats one shard of a Rust file, returning its text (without the header:
+/// [`render::rust_file`] joins the shards and adds it) and how long each stage took.
+fn render_shard(
     api: &ir::Api,
-    path: &'static str,
-    emitter: emit::Emitter,
-    settings: &Settings,
-    source: &str,
-) -> Result<Rendered, String> {
+    emit: fn(&ir::Api, emit::Shard) -> proc_macro2::TokenStream,
+    shard: emit::Shard,
+) -> Result<(String, Timings), String> {
     let mut timings = Timings::default();
     let start = Instant::now();
-    let tokens = emitter(api);
+    emit::clear_doc_lines();
+    let tokens = emit(api, shard);
     timings.emit = start.elapsed();
     let start = Instant::now();
     let parsed = render::parse(tokens)?;
     timings.parse = start.elapsed();
     let start = Instant::now();
-    let text = render::rust_file(&parsed, settings, source);
+    let text = render::shard_text(&parsed, emit::restore_doc_lines);
     drop(parsed);
     timings.format = start.elapsed();
-    Ok(Rendered {
-        path,
-        text,
-        timings,
-    })
+    Ok((text, timings))
+}
+
+/// At most this many threads render the Rust files.
+const MAX_RENDER_THREADS: usize = 4;
+
+/// Renders every Rust file of the crate, returning the texts by path and the stage times summed
+/// over the shards.
+///
+/// Emitting, parsing and formatting are most of the generator's time, so the files' shards
+/// (`emit::RustFile`) are shared out among up to [`MAX_RENDER_THREADS`] threads (as many as
+/// the machine offers; this one is one of them), each taking the next shard nobody has taken
+/// yet, in file order. `proc_macro2` token streams and `syn` trees cannot cross threads, so
+/// each shard is emitted, parsed and formatted on the thread that took it, and only its text
+/// comes back. A shard is a slice of a file, so the tokens and syntax trees alive at once are
+/// at most one shard's per thread, less than one whole file's (one thread per whole file was
+/// tried first: on two busy cores it was slower, and Stripe's peak memory doubled).
+fn render_files(
+    api: &ir::Api,
+    settings: &Settings,
+    source: &str,
+) -> Result<(BTreeMap<String, String>, Timings), String> {
+    render_sharded(api, &emit::files(api), settings, source)
+}
+
+/// [`render_files`] of these files, sharded as they say.
+fn render_sharded(
+    api: &ir::Api,
+    files: &[emit::RustFile],
+    settings: &Settings,
+    source: &str,
+) -> Result<(BTreeMap<String, String>, Timings), String> {
+    let units: Vec<(usize, emit::Shard)> = files
+        .iter()
+        .enumerate()
+        .flat_map(|(index, file)| {
+            (0..file.shards).map(move |shard| (index, emit::Shard::new(shard, file.shards)))
+        })
+        .collect();
+    let next = AtomicUsize::new(0);
+    // Takes shards until none is left: (unit number, text, timings) of each.
+    let work = || -> Result<Vec<(usize, String, Timings)>, String> {
+        let mut done = Vec::new();
+        loop {
+            let unit = next.fetch_add(1, Ordering::Relaxed);
+            let Some(&(index, shard)) = units.get(unit) else {
+                return Ok(done);
+            };
+            let Some(file) = files.get(index) else {
+                return Err(format!("no file {index}"));
+            };
+            let (text, timings) = render_shard(api, file.emit, shard)?;
+            done.push((unit, text, timings));
+        }
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .clamp(1, MAX_RENDER_THREADS)
+        .min(units.len());
+    let results: Vec<_> = std::thread::scope(|scope| {
+        // A helper that cannot be started leaves its share to the others.
+        let helpers: Vec<_> = (1..threads)
+            .filter_map(|_| {
+                std::thread::Builder::new()
+                    .name("clientgen-render".to_owned())
+                    .stack_size(STACK_BYTES)
+                    .spawn_scoped(scope, work)
+                    .ok()
+            })
+            .collect();
+        let mut results = vec![work()];
+        results.extend(helpers.into_iter().map(|helper| {
+            helper
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        }));
+        results
+    });
+    let mut timings = Timings::default();
+    let mut texts: Vec<Option<String>> = vec![None; units.len()];
+    for result in results {
+        for (unit, text, shard_timings) in result? {
+            timings.emit += shard_timings.emit;
+            timings.parse += shard_timings.parse;
+            timings.format += shard_timings.format;
+            if let Some(slot) = texts.get_mut(unit) {
+                *slot = Some(text);
+            }
+        }
+    }
+    let start = Instant::now();
+    let mut texts = texts.into_iter();
+    let mut rendered = BTreeMap::new();
+    for file in files {
+        let shards: Vec<String> = texts
+            .by_ref()
+            .take(file.shards)
+            .map(|text| text.ok_or_else(|| format!("{}: a shard was not rendered", file.path)))
+            .collect::<Result<_, _>>()?;
+        rendered.insert(
+            file.path.to_owned(),
+            render::rust_file(&shards, settings, source),
+        );
+    }
+    timings.format += start.elapsed();
+    Ok((rendered, timings))
 }
 
 fn generate_timed_here(
@@ -255,17 +353,10 @@ fn generate_timed_here(
                 .hint("this is a bug in clientgen; please report it with the spec"),
         ]
     };
-    let mut files = BTreeMap::new();
-    // One file at a time, so that only one file's tokens and syntax tree are alive at once.
-    // (One thread per file was tried: on two busy cores it was slower, and Stripe's peak
-    // memory doubled.)
-    for (path, emitter) in emit::files(&api) {
-        let rendered = render_file(&api, path, emitter, settings, file).map_err(internal)?;
-        timings.emit += rendered.timings.emit;
-        timings.parse += rendered.timings.parse;
-        timings.format += rendered.timings.format;
-        files.insert(rendered.path.to_owned(), rendered.text);
-    }
+    let (mut files, render_timings) = render_files(&api, settings, file).map_err(internal)?;
+    timings.emit = render_timings.emit;
+    timings.parse = render_timings.parse;
+    timings.format = render_timings.format;
     let start = Instant::now();
     for (path, text) in render::templates(&api, settings, file).map_err(internal)? {
         files.insert(path.to_owned(), text);
@@ -280,4 +371,42 @@ fn generate_timed_here(
         },
         timings,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+
+    /// A file reads the same byte for byte however many shards it is made in, including more
+    /// shards than it has items (empty shards).
+    #[test]
+    fn sharding_does_not_change_the_files() {
+        let spec = include_str!("../../../specs/nudge/openapi.yaml");
+        let (api, _) = lower(spec, "openapi.yaml").expect("nudge lowers");
+        assert!(api.types.len() > 10 && api.operations.len() > 10);
+        let settings = Settings::new("nudge-client");
+        let files = emit::files(&api);
+        let sharded = |count: usize| {
+            let files: Vec<_> = files
+                .iter()
+                .map(|file| emit::RustFile {
+                    shards: match file.path {
+                        "src/types.rs" | "src/operations.rs" | "src/mock.rs" => count,
+                        _ => 1,
+                    },
+                    ..*file
+                })
+                .collect();
+            render_sharded(&api, &files, &settings, "openapi.yaml")
+                .expect("renders")
+                .0
+        };
+        let whole = sharded(1);
+        assert_eq!(whole.len(), files.len());
+        for count in [2, 3, 7, api.operations.len() + 5] {
+            assert_eq!(sharded(count), whole, "{count} shards");
+        }
+    }
 }

@@ -7,13 +7,20 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::operations::{argument, positional, types_path};
-use super::{doc_attrs, ident, inner_doc_attrs, type_tokens};
+use super::{doc_attrs, ident, inner_doc_attrs, type_tokens, Shard};
 use crate::ir::{
     Api, BodyEncoding, Content, ErrorType, KeyLocation, Operation, SchemeKind, StatusMatch,
     StatusVariant, Success, TypeKind, TypeRef,
 };
 
-pub(crate) fn mock(api: &Api) -> TokenStream {
+pub(crate) fn mock(api: &Api, shard: Shard) -> TokenStream {
+    let expectations = shard
+        .of(&api.operations)
+        .iter()
+        .map(|op| expectation(api, op));
+    if !shard.is_first() {
+        return quote! { #( #expectations )* };
+    }
     let module_doc = inner_doc_attrs(
         "Test doubles of the API (the `mock` feature): [`MockServer`] is a local HTTP server on 127.0.0.1 that answers typed expectations, for the tests of code that uses [`crate::Client`].\n\nEach operation has one expectation method on [`MockServer`], named like the client's method and taking the same arguments; optional parameters and the body have the request builder's setters. The expectation matches the request the client's builder makes with those values: method, path, exact query string, header parameters and body (JSON compared as a JSON value), never the credentials. It answers with `.respond(..)` (the operation's success, with its first success status), `.respond_error(status, ..)` (its error type) or `.respond_with(..)` (any wiremock `ResponseTemplate`); `.expect(n)` sets how many calls it must get, checked by [`MockServer::verify`] and when the server is dropped. A request that no expectation matches is answered `404 Not Found`.",
     );
@@ -51,7 +58,6 @@ pub(crate) fn mock(api: &Api) -> TokenStream {
         quote! { Self { server } }
     };
     let methods = api.operations.iter().map(server_method);
-    let expectations = api.operations.iter().map(|op| expectation(api, op));
     quote! {
         #module_doc
 

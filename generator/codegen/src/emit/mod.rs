@@ -18,21 +18,90 @@ pub(crate) use lib_rs::lib_rs;
 pub(crate) use operations::operations;
 pub(crate) use types::types;
 
-/// Makes one file's tokens from the IR.
-pub(crate) type Emitter = fn(&Api) -> TokenStream;
+/// One Rust file of the crate: its path, the function that emits it and how many shards it is
+/// made in.
+///
+/// A large file (`types.rs`, `operations.rs`, `mock.rs`) is made in shards: shard `i` of `n`
+/// is the `i`-th of `n` contiguous, nearly equal slices of the file's items (types, or
+/// operations), and only shard 0 carries the module docs and the `use` header (and `mock.rs`'s
+/// `MockServer`). Each shard's tokens are independent of the others', so shards are emitted,
+/// parsed and formatted on separate threads, and their texts joined in order are the file's.
+/// A small file is one shard.
+#[derive(Clone, Copy)]
+pub(crate) struct RustFile {
+    pub(crate) path: &'static str,
+    pub(crate) emit: fn(&Api, Shard) -> TokenStream,
+    pub(crate) shards: usize,
+}
 
-/// Every Rust file of the crate, by path, with the function that emits it. Each file's tokens
-/// are independent of the others', so they can be made (and rendered) on separate threads.
-pub(crate) fn files(api: &Api) -> Vec<(&'static str, Emitter)> {
-    let mut files: Vec<(&'static str, Emitter)> = vec![
-        ("src/lib.rs", lib_rs),
-        ("src/client.rs", client),
-        ("src/operations.rs", operations),
-        ("src/types.rs", types),
-        ("src/mock.rs", mock::mock),
+/// Which slice of a file's items an emitter makes (see [`RustFile`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Shard {
+    index: usize,
+    count: usize,
+}
+
+impl Shard {
+    /// Shard `index` of `count` (at least one).
+    pub(crate) fn new(index: usize, count: usize) -> Self {
+        let count = count.max(1);
+        Self {
+            index: index.min(count - 1),
+            count,
+        }
+    }
+
+    /// The shard that carries the file's header (module docs, `use` declarations).
+    pub(crate) fn is_first(self) -> bool {
+        self.index == 0
+    }
+
+    /// This shard's contiguous slice of the file's items.
+    pub(crate) fn of<T>(self, items: &[T]) -> &[T] {
+        let start = items.len() * self.index / self.count;
+        let end = items.len() * (self.index + 1) / self.count;
+        items.get(start..end).unwrap_or_default()
+    }
+}
+
+/// How many shards a file of `items` items is made in, `per_shard` items each: small enough
+/// that two or more threads share a large file evenly and that only a slice of a file's
+/// tokens and syntax tree is alive on each thread; large enough that a small crate is one
+/// shard per file.
+fn shards(items: usize, per_shard: usize) -> usize {
+    const MAX_SHARDS: usize = 64;
+    items.div_ceil(per_shard).clamp(1, MAX_SHARDS)
+}
+
+/// Every Rust file of the crate, with its shard count.
+pub(crate) fn files(api: &Api) -> Vec<RustFile> {
+    let whole = |path, emit| RustFile {
+        path,
+        emit,
+        shards: 1,
+    };
+    let operations_shards = shards(api.operations.len(), 32);
+    let mut files = vec![
+        whole("src/lib.rs", |api, _| lib_rs(api)),
+        whole("src/client.rs", |api, _| client(api)),
+        RustFile {
+            path: "src/operations.rs",
+            emit: operations,
+            shards: operations_shards,
+        },
+        RustFile {
+            path: "src/types.rs",
+            emit: types,
+            shards: shards(api.types.len(), 128),
+        },
+        RustFile {
+            path: "src/mock.rs",
+            emit: mock::mock,
+            shards: operations_shards,
+        },
     ];
     if !api.query_languages.is_empty() {
-        files.push(("src/query.rs", query::query));
+        files.push(whole("src/query.rs", |api, _| query::query(api)));
     }
     files
 }
@@ -51,13 +120,76 @@ pub(crate) fn doc_attrs(doc: Option<&str>) -> TokenStream {
         return TokenStream::new();
     };
     let lines = doc.lines().map(|line| {
-        if line.is_empty() {
+        doc_line(if line.is_empty() {
             String::new()
         } else {
             format!(" {line}")
-        }
+        })
     });
     quote! { #( #[doc = #lines] )* }
+}
+
+/// Starts the short placeholder that stands for a doc line in the tokens (see [`doc_line`]).
+pub(crate) const DOC_MARK: char = '\u{10FFFD}';
+
+thread_local! {
+    /// The doc lines of the shard this thread is emitting, by placeholder number.
+    static DOC_LINES: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The value of a `#[doc = ..]` line: a placeholder (`DOC_MARK` and a number) for a line
+/// prettyplease prints as a `///` comment, the line itself otherwise. Doc text is most of a
+/// large crate's text, and every byte of a string literal is escaped by `proc_macro2`,
+/// copied on each of `syn`'s peeks and unescaped twice (`syn`, `prettyplease`); a placeholder
+/// of a few bytes skips that, and [`restore_doc_lines`] puts the lines back into the text as
+/// prettyplease would have printed them (`///` then the line, trailing spaces trimmed).
+fn doc_line(line: String) -> String {
+    if line.contains(['\n', DOC_MARK]) || line.starts_with('/') {
+        return line;
+    }
+    DOC_LINES.with(|lines| {
+        let mut lines = lines.borrow_mut();
+        let number = lines.len();
+        lines.push(line);
+        format!("{DOC_MARK}{number}")
+    })
+}
+
+/// Forgets the doc lines this thread has kept (before it emits a shard).
+pub(crate) fn clear_doc_lines() {
+    DOC_LINES.with(|lines| lines.borrow_mut().clear());
+}
+
+/// Puts the doc lines this thread kept while emitting a shard back in place of their
+/// placeholders in the shard's formatted text, and forgets them.
+pub(crate) fn restore_doc_lines(text: String) -> String {
+    let lines = DOC_LINES.with(|lines| std::mem::take(&mut *lines.borrow_mut()));
+    if lines.is_empty() {
+        return text;
+    }
+    let marker = format!("///{DOC_MARK}");
+    let mut pieces = text.split(marker.as_str());
+    let mut out = String::with_capacity(text.len() + lines.iter().map(String::len).sum::<usize>());
+    out.push_str(pieces.next().unwrap_or_default());
+    for piece in pieces {
+        let digits = piece.len() - piece.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let line = piece
+            .get(..digits)
+            .and_then(|number| number.parse::<usize>().ok())
+            .and_then(|number| lines.get(number));
+        match (line, piece.get(digits..)) {
+            (Some(line), Some(rest)) => {
+                out.push_str("///");
+                out.push_str(line.trim_end_matches(' '));
+                out.push_str(rest);
+            }
+            _ => {
+                out.push_str(&marker);
+                out.push_str(piece);
+            }
+        }
+    }
+    out
 }
 
 /// Inner `#![doc = ..]` attributes for module docs.
@@ -118,5 +250,33 @@ pub(crate) fn style_tokens(serialization: Serialization) -> TokenStream {
         ParamStyle::SpaceDelimited => quote! { clientgen_runtime::Style::SpaceDelimited },
         ParamStyle::PipeDelimited => quote! { clientgen_runtime::Style::PipeDelimited },
         ParamStyle::DeepObject => quote! { clientgen_runtime::Style::DeepObject },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    /// Doc lines through placeholders print as prettyplease prints the lines themselves.
+    #[test]
+    fn doc_placeholders_print_like_the_lines() {
+        let doc = "First line.  \n\n  indented `code` \"quoted\" \\ back\n/ slash first\ntrailing \u{10FFFD}7 mark\n\t tab\n///triple";
+        let text =
+            |tokens: TokenStream| prettyplease::unparse(&syn::parse2::<syn::File>(tokens).unwrap());
+        clear_doc_lines();
+        let placeheld = doc_attrs(Some(doc));
+        let restored = restore_doc_lines(text(quote! { #placeheld struct A; }));
+        let lines = doc.lines().map(|line| {
+            if line.is_empty() {
+                String::new()
+            } else {
+                format!(" {line}")
+            }
+        });
+        let direct = text(quote! { #( #[doc = #lines] )* struct A; });
+        assert_eq!(restored, direct);
+        assert!(!restored.contains("\u{10FFFD}0"));
     }
 }

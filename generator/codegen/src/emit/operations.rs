@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::client::security_tokens;
-use super::{doc_attrs, ident, inner_doc_attrs, style_tokens, type_tokens};
+use super::{doc_attrs, ident, inner_doc_attrs, style_tokens, type_tokens, Shard};
 use crate::ir::{
     Api, Body, BodyEncoding, ErrorType, MultipartField, Operation, PageStyle, Pagination, Param,
     ParamLocation, PartKind, Serialization, Success, TypeRef,
@@ -67,7 +67,11 @@ pub(crate) fn positional(op: &Operation) -> (Vec<TokenStream>, Vec<TokenStream>)
     (args, values)
 }
 
-pub(crate) fn operations(api: &Api) -> TokenStream {
+pub(crate) fn operations(api: &Api, shard: Shard) -> TokenStream {
+    let builders = shard.of(&api.operations).iter().map(builder);
+    if !shard.is_first() {
+        return quote! { #( #builders )* };
+    }
     let module_doc = inner_doc_attrs(
         "Request builders, one per operation. Get one from a [`Client`] method, set optional parameters, then `.send().await`.",
     );
@@ -76,7 +80,6 @@ pub(crate) fn operations(api: &Api) -> TokenStream {
             "Request builders, one per operation. The document has no operations (only webhooks or components), so there are none.",
         );
     }
-    let builders = api.operations.iter().map(builder);
     quote! {
         #module_doc
 

@@ -3,18 +3,21 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::{doc_attrs, ident, inner_doc_attrs, type_tokens};
+use super::{doc_attrs, ident, inner_doc_attrs, type_tokens, Shard};
 use crate::ir::{
     Api, Content, Field, IntVariant, MediaVariant, StatusMatch, StatusVariant, TypeDef, TypeKind,
     UnionVariant, Variant,
 };
 
-pub(crate) fn types(api: &Api) -> TokenStream {
+pub(crate) fn types(api: &Api, shard: Shard) -> TokenStream {
+    let defs = shard.of(&api.types).iter().map(type_def);
+    if !shard.is_first() {
+        return quote! { #( #defs )* };
+    }
     let module_doc = inner_doc_attrs(&format!(
         "Request and response types of the {}.\n\nObjects ignore fields they do not know, and string and integer enums keep values they do not know in an `Unknown` variant, so a vendor adding either never breaks decoding.\n\nEvery type can grow without breaking your code: structs and enums are `#[non_exhaustive]`. Build a struct with `new(..)`, which takes its required fields (every optional field is `None`), or with `default()` when it has no required field, then assign the other fields, which are public: `let mut value = T::default(); value.name = Some(..);`. A `match` on an enum needs a `_` arm. An optional field or an enum value added to the spec is then a compatible release; a required field added changes `new(..)`, so it is a breaking one.",
         api.title
     ));
-    let defs = api.types.iter().map(type_def);
     // String enums name `serde` through the runtime's macro; the other kinds need the traits.
     let uses_serde = api.types.iter().any(|def| {
         matches!(

@@ -9,7 +9,7 @@
 //!   A;`, `type Tree = Vec<Tree>;`) cannot be spelled in Rust at all: it becomes a JSON value,
 //!   with a located warning.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use crate::diagnostics::Diagnostic;
 use crate::ir::{TypeDef, TypeKind, TypeRef};
@@ -52,6 +52,70 @@ fn reachable<'n>(start: &str, edges: &BTreeMap<&'n str, Vec<&'n str>>) -> BTreeS
         }
     }
     seen
+}
+
+/// The strongly connected component of each name along `edges` (Tarjan's algorithm): two
+/// names have the same number when each reaches the other.
+fn components<'n>(edges: &BTreeMap<&'n str, Vec<&'n str>>) -> HashMap<&'n str, usize> {
+    struct Walk<'e, 'n> {
+        edges: &'e BTreeMap<&'n str, Vec<&'n str>>,
+        /// Visit order and lowest visit order reachable, of each name visited.
+        order: HashMap<&'n str, (usize, usize)>,
+        stack: Vec<&'n str>,
+        on_stack: HashSet<&'n str>,
+        component: HashMap<&'n str, usize>,
+    }
+
+    impl<'n> Walk<'_, 'n> {
+        fn low(&self, name: &str) -> usize {
+            self.order.get(name).map_or(usize::MAX, |&(_, low)| low)
+        }
+
+        fn visit(&mut self, name: &'n str) {
+            let number = self.order.len();
+            self.order.insert(name, (number, number));
+            self.stack.push(name);
+            self.on_stack.insert(name);
+            let edges = self.edges;
+            for &next in edges.get(name).into_iter().flatten() {
+                let reached = match self.order.get(next) {
+                    None => {
+                        self.visit(next);
+                        self.low(next)
+                    }
+                    Some(&(order, _)) if self.on_stack.contains(next) => order,
+                    Some(_) => continue,
+                };
+                if let Some(entry) = self.order.get_mut(name) {
+                    entry.1 = entry.1.min(reached);
+                }
+            }
+            if self.low(name) == number {
+                let id = self.component.len();
+                while let Some(member) = self.stack.pop() {
+                    self.on_stack.remove(member);
+                    self.component.insert(member, id);
+                    if member == name {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    let mut walk = Walk {
+        edges,
+        order: HashMap::new(),
+        stack: Vec::new(),
+        on_stack: HashSet::new(),
+        component: HashMap::new(),
+    };
+    for &name in edges.keys() {
+        if !walk.order.contains_key(name) {
+            walk.visit(name);
+        }
+    }
+    walk.component
 }
 
 fn cut_alias_cycles(
@@ -156,17 +220,16 @@ fn box_recursive_fields(defs: &mut [TypeDef]) {
         };
         edges.insert(def.name.as_str(), held);
     }
-    // (type, held type) pairs where the held type leads back to the type.
+    // (type, held type) pairs where the held type leads back to the type: the type itself, or
+    // one of its strongly connected component (each reaches the other), found in one walk.
+    let component = components(&edges);
     let mut recursive: BTreeSet<(String, String)> = BTreeSet::new();
-    // What each held type reaches, walked once per type rather than once per field.
-    let mut reaches: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for (&owner, held) in &edges {
         for &target in held {
             if target == owner
-                || reaches
-                    .entry(target)
-                    .or_insert_with(|| reachable(target, &edges))
-                    .contains(owner)
+                || component
+                    .get(owner)
+                    .is_some_and(|&c| component.get(target) == Some(&c))
             {
                 recursive.insert((owner.to_owned(), target.to_owned()));
             }
