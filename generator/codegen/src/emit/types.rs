@@ -3,7 +3,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::{doc_attrs, ident, inner_doc_attrs, type_tokens};
+use super::{cfg_features, doc_attrs, gate, ident, inner_doc_attrs, type_tokens};
 use crate::ir::{
     Api, Content, Field, IntVariant, MediaVariant, StatusMatch, StatusVariant, TypeDef, TypeKind,
     UnionVariant, Variant,
@@ -14,18 +14,36 @@ pub(crate) fn types(api: &Api) -> TokenStream {
         "Request and response types of the {}.\n\nObjects ignore fields they do not know, and string and integer enums keep values they do not know in an `Unknown` variant, so a vendor adding either never breaks decoding.\n\nEvery type can grow without breaking your code: structs and enums are `#[non_exhaustive]`. Build a struct with `new(..)`, which takes its required fields (every optional field is `None`), or with `default()` when it has no required field, then assign the other fields, which are public: `let mut value = T::default(); value.name = Some(..);`. A `match` on an enum needs a `_` arm. An optional field or an enum value added to the spec is then a compatible release; a required field added changes `new(..)`, so it is a breaking one.",
         api.title
     ));
-    let defs = api.types.iter().map(type_def);
+    let defs = api
+        .types
+        .iter()
+        .map(|def| gate(&cfg_features(&def.features), type_def(def)));
     // String enums name `serde` through the runtime's macro; the other kinds need the traits.
-    let uses_serde = api.types.iter().any(|def| {
-        matches!(
-            def.kind,
-            TypeKind::Struct { .. } | TypeKind::IntEnum { .. } | TypeKind::Union { .. }
-        )
-    });
-    let serde_use = if uses_serde {
-        quote! { use serde::{Deserialize, Serialize}; }
-    } else {
+    let serde_users: Vec<&TypeDef> = api
+        .types
+        .iter()
+        .filter(|def| {
+            matches!(
+                def.kind,
+                TypeKind::Struct { .. } | TypeKind::IntEnum { .. } | TypeKind::Union { .. }
+            )
+        })
+        .collect();
+    let serde_use = if serde_users.is_empty() {
         TokenStream::new()
+    } else {
+        // Only where one of its users exists: the features of them all, or none when one of
+        // them always exists.
+        let features: std::collections::BTreeSet<&str> = serde_users
+            .iter()
+            .flat_map(|def| def.features.iter().map(String::as_str))
+            .collect();
+        let cfg = if serde_users.iter().any(|def| def.features.is_empty()) {
+            TokenStream::new()
+        } else {
+            cfg_features(&features.into_iter().collect::<Vec<_>>())
+        };
+        quote! { #cfg use serde::{Deserialize, Serialize}; }
     };
     quote! {
         #module_doc
