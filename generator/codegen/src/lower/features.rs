@@ -561,4 +561,27 @@ components:
         assert!(gated("Unused").is_empty());
         assert!(gated("AlsoUnused").is_empty());
     }
+
+    /// Each operation's items carry its group's `cfg`, and only that one: a crate built with
+    /// `default-features = false, features = ["a"]` has `a`'s operation and not `b`'s.
+    #[test]
+    fn emitted_items_carry_their_groups_cfg() {
+        let text = spec(&[("get", "/a", Some("a")), ("get", "/b", Some("b"))], "");
+        let generated =
+            crate::generate(&text, "spec.yaml", &crate::Settings::new("t")).expect("generates");
+        let file = |name: &str| generated.files.get(name).expect(name).as_str();
+        let client = file("src/client.rs");
+        assert!(client.contains("    #[cfg(feature = \"a\")]\n    pub fn op0(&self)"));
+        assert!(client.contains("    #[cfg(feature = \"b\")]\n    pub fn op1(&self)"));
+        let operations = file("src/operations.rs");
+        assert!(operations.contains("#[cfg(feature = \"a\")]\n#[derive(Debug, Clone)]\n#[must_use"));
+        assert!(operations.contains("#[cfg(feature = \"a\")]\nimpl<'a> Op0<'a> {"));
+        assert!(operations.contains("#[cfg(feature = \"b\")]\nimpl<'a> Op1<'a> {"));
+        let mock = file("src/mock.rs");
+        assert!(mock.contains("    #[cfg(feature = \"b\")]\n    pub fn op1(&self)"));
+        assert!(mock.contains("#[cfg(feature = \"b\")]\nimpl<'a> Op1<'a> {"));
+        let cargo = file("Cargo.toml");
+        assert!(cargo.contains("default = [\"full\"]\nfull = [\n    \"a\",\n    \"b\",\n]\n"));
+        assert!(cargo.contains("\na = []\nb = []\n"));
+    }
 }
