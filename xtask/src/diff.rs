@@ -759,6 +759,31 @@ fn types(old: &Api, new: &Api, changes: &mut Vec<Change>) {
             );
             continue;
         };
+        // A type gated by fewer of the features both versions have: a build with only the
+        // feature it left loses it. (Ungated counts as gated by every feature.)
+        let within = |api: &Api, def: &TypeDef| -> Vec<String> {
+            if def.features.is_empty() {
+                api.features.iter().map(|f| f.name.clone()).collect()
+            } else {
+                def.features.clone()
+            }
+        };
+        let (was, is) = (within(old, def), within(new, now));
+        let lost: Vec<String> = was
+            .iter()
+            .filter(|f| !is.contains(f) && new.features.iter().any(|n| &n.name == *f))
+            .map(|f| format!("`{f}`"))
+            .collect();
+        if !lost.is_empty() {
+            push(
+                changes,
+                Impact::Breaking,
+                format!(
+                    "`{name}`: no longer compiled with cargo feature {}",
+                    lost.join(", ")
+                ),
+            );
+        }
         match (&def.kind, &now.kind) {
             (TypeKind::Struct { fields: a }, TypeKind::Struct { fields: b }) => {
                 for field in a {
