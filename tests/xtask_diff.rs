@@ -531,3 +531,82 @@ fn the_semver_cases_are_classified_as_cargo_semver_checks_does() {
         );
     }
 }
+
+/// Cargo features follow the operation groups: a group gone (its feature removed), an
+/// operation moved to another group and a type no longer compiled with a feature break builds
+/// that name the old feature; a new group is an addition.
+#[test]
+fn cargo_features_removed_added_and_operations_moved() {
+    let spec = |list: &str, get: &str| {
+        format!(
+            r#"
+openapi: 3.0.3
+info: {{ title: Pets, version: "1" }}
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      tags: [{list}]
+      responses: {{ '204': {{ description: none }} }}
+  /pets/{{id}}:
+    get:
+      operationId: getPet
+      tags: [{get}]
+      parameters: [{{ name: id, in: path, required: true, schema: {{ type: integer }} }}]
+      responses: {{ '200': {{ description: a pet, content: {{ application/json: {{ schema: {{ $ref: '#/components/schemas/Pet' }} }} }} }} }}
+components:
+  schemas:
+    Pet: {{ type: object, properties: {{ name: {{ type: string }} }} }}
+"#
+        )
+    };
+    let texts = |changes: &[xtask::diff::Change]| -> Vec<(Impact, String)> {
+        changes.iter().map(|c| (c.impact, c.text.clone())).collect()
+    };
+    // `getPet` moves from `pets` to `Pet Details`: a new feature, and a move; its `Pet`, always
+    // compiled while there was one group, now is only with `pet-details`.
+    let changes = compare(
+        &lower(&spec("Pets", "Pets")),
+        &lower(&spec("Pets", "Pet Details")),
+    );
+    assert_eq!(
+        texts(&changes),
+        [
+            (
+                Impact::Breaking,
+                "`get_pet`: moved from cargo feature `pets` to `pet-details`".to_owned()
+            ),
+            (
+                Impact::Breaking,
+                "`Pet`: no longer compiled with cargo feature `pets`".to_owned()
+            ),
+            (
+                Impact::Addition,
+                "cargo feature added: `pet-details`".to_owned()
+            ),
+        ]
+    );
+    // Both in `Animals`: `pets` is gone.
+    let changes = compare(
+        &lower(&spec("Pets", "Pets")),
+        &lower(&spec("Animals", "Animals")),
+    );
+    assert_eq!(
+        texts(&changes),
+        [
+            (Impact::Breaking, "cargo feature removed: `pets`".to_owned()),
+            (
+                Impact::Breaking,
+                "`list_pets`: moved from cargo feature `pets` to `animals`".to_owned()
+            ),
+            (
+                Impact::Breaking,
+                "`get_pet`: moved from cargo feature `pets` to `animals`".to_owned()
+            ),
+            (
+                Impact::Addition,
+                "cargo feature added: `animals`".to_owned()
+            ),
+        ]
+    );
+}

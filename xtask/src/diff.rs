@@ -83,10 +83,43 @@ pub fn compare(old: &Api, new: &Api) -> Vec<Change> {
     let mut changes = Vec::new();
     servers(old, new, &mut changes);
     credentials(old, new, &mut changes);
+    features(old, new, &mut changes);
     operations(old, new, &mut changes);
     types(old, new, &mut changes);
     changes.sort_by_key(|c| c.impact);
     changes
+}
+
+/// Cargo features (one per operation group): one removed breaks the builds that name it, one
+/// added is an addition. An operation that moves to another group is in `operation`.
+fn features(old: &Api, new: &Api, changes: &mut Vec<Change>) {
+    let names =
+        |api: &Api| -> Vec<String> { api.features.iter().map(|f| f.name.clone()).collect() };
+    let (old_names, new_names) = (names(old), names(new));
+    let removed: Vec<String> = old_names
+        .iter()
+        .filter(|n| !new_names.contains(n))
+        .map(|n| format!("`{n}`"))
+        .collect();
+    if !removed.is_empty() {
+        push(
+            changes,
+            Impact::Breaking,
+            format!("cargo feature removed: {}", removed.join(", ")),
+        );
+    }
+    let added: Vec<String> = new_names
+        .iter()
+        .filter(|n| !old_names.contains(n))
+        .map(|n| format!("`{n}`"))
+        .collect();
+    if !added.is_empty() {
+        push(
+            changes,
+            Impact::Addition,
+            format!("cargo feature added: {}", added.join(", ")),
+        );
+    }
 }
 
 fn push(changes: &mut Vec<Change>, impact: Impact, text: String) {
@@ -445,6 +478,16 @@ fn operation(old: &Operation, new: &Operation, changes: &mut Vec<Change>) {
             ),
         );
     }
+    // A build with `default-features = false` and the old group's feature loses it.
+    if let (Some(was), Some(is)) = (&old.feature, &new.feature) {
+        if was != is {
+            push(
+                changes,
+                Impact::Breaking,
+                format!("{at}: moved from cargo feature `{was}` to `{is}`"),
+            );
+        }
+    }
     let find = |params: &[Param], p: &Param| {
         params
             .iter()
@@ -716,6 +759,31 @@ fn types(old: &Api, new: &Api, changes: &mut Vec<Change>) {
             );
             continue;
         };
+        // A type gated by fewer of the features both versions have: a build with only the
+        // feature it left loses it. (Ungated counts as gated by every feature.)
+        let within = |api: &Api, def: &TypeDef| -> Vec<String> {
+            if def.features.is_empty() {
+                api.features.iter().map(|f| f.name.clone()).collect()
+            } else {
+                def.features.clone()
+            }
+        };
+        let (was, is) = (within(old, def), within(new, now));
+        let lost: Vec<String> = was
+            .iter()
+            .filter(|f| !is.contains(f) && new.features.iter().any(|n| &n.name == *f))
+            .map(|f| format!("`{f}`"))
+            .collect();
+        if !lost.is_empty() {
+            push(
+                changes,
+                Impact::Breaking,
+                format!(
+                    "`{name}`: no longer compiled with cargo feature {}",
+                    lost.join(", ")
+                ),
+            );
+        }
         match (&def.kind, &now.kind) {
             (TypeKind::Struct { fields: a }, TypeKind::Struct { fields: b }) => {
                 for field in a {

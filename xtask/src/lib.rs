@@ -348,3 +348,63 @@ pub fn describe(root: &Path, plan: &Plan) -> Vec<String> {
     );
     lines
 }
+
+/// The feature a subset check turns on alone: the group feature with the most operations (the
+/// first by name among equals), so the check compiles the most gated code.
+pub fn subset_feature(api: &clientgen::ir::Api) -> Option<&str> {
+    api.features
+        .iter()
+        .rev()
+        .max_by_key(|f| f.operations)
+        .map(|f| f.name.as_str())
+}
+
+/// The cargo arguments of the feature subsets a crate with group features is also checked
+/// with: no feature at all, and one group ([`subset_feature`]). None without group features.
+pub fn feature_subsets(api: &clientgen::ir::Api) -> Vec<Vec<String>> {
+    let Some(feature) = subset_feature(api) else {
+        return Vec::new();
+    };
+    vec![
+        vec!["--no-default-features".to_owned()],
+        vec![
+            "--no-default-features".to_owned(),
+            "--features".to_owned(),
+            feature.to_owned(),
+        ],
+    ]
+}
+
+/// The package name of a generated crate (its Cargo.toml's `name`).
+pub fn package_name(generated: &Generated) -> Option<&str> {
+    generated
+        .files
+        .get("Cargo.toml")?
+        .lines()
+        .find_map(|line| line.strip_prefix("name = \"")?.strip_suffix('"'))
+}
+
+/// Runs `cargo clippy <args> -- -D warnings` in `dir` (with `env`), quietly: `Ok` when it
+/// passes, else the last 30 lines of its output.
+pub fn clippy(dir: &Path, args: &[String], env: &[(&str, &Path)]) -> Result<(), String> {
+    let mut command =
+        std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()));
+    command
+        .args(["clippy", "--quiet"])
+        .args(args)
+        .args(["--", "-D", "warnings"])
+        .current_dir(dir);
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    match command.output() {
+        Ok(output) if output.status.success() => Ok(()),
+        Ok(output) => {
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            let lines: Vec<&str> = stderr.lines().collect();
+            let tail = lines.get(lines.len().saturating_sub(30)..).unwrap_or(&[]);
+            Err(tail.join("\n"))
+        }
+        Err(err) => Err(format!("cannot run cargo clippy: {err}")),
+    }
+}

@@ -1,7 +1,9 @@
 //! `cargo xtask real`: the generator on real public OpenAPI documents. Each document under
 //! `tests/fixtures/real/` (and any other given) is generated into a crate outside the
 //! workspace (`$TMPDIR/clientgen-real/<name>/`), the
-//! generation timed, and the crate checked (and timed) with `cargo clippy -- -D warnings`.
+//! generation timed, and the crate checked (and timed) with `cargo clippy -- -D warnings`, with
+//! its default features (every operation group) and, when it has group features, with none
+//! and with one group alone ([`crate::feature_subsets`]).
 //! The figures are printed as a Markdown table; the command fails when a document does not
 //! generate or its crate does not pass clippy.
 //!
@@ -17,7 +19,6 @@
 //! message or hint), as opposed to a schema that declares any value (`{}`).
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use clientgen::ir::{Api, ErrorType, Success, TypeKind, TypeRef};
@@ -293,22 +294,19 @@ pub fn run(root: &Path, doc: &Path, out_root: &Path, target_dir: &Path, clippy: 
         return outcome;
     }
     let started = Instant::now();
-    let clippy = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-        .args(["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"])
-        .current_dir(&out)
-        .env("CARGO_TARGET_DIR", target_dir)
-        .output();
-    outcome.clippy_time = Some(started.elapsed());
-    outcome.clippy = Some(match clippy {
-        Ok(output) if output.status.success() => Ok(()),
-        Ok(output) => {
-            let stderr = String::from_utf8_lossy(&output.stderr);
-            let lines: Vec<&str> = stderr.lines().collect();
-            let tail = lines.get(lines.len().saturating_sub(30)..).unwrap_or(&[]);
-            Err(tail.join("\n"))
+    let env = [("CARGO_TARGET_DIR", target_dir)];
+    // Every group (the default), then no group and one group alone: a crate must be clean
+    // with any subset of its group features.
+    let mut result = crate::clippy(&out, &["--all-targets".to_owned()], &env);
+    for args in crate::feature_subsets(&generated.api) {
+        if result.is_err() {
+            break;
         }
-        Err(err) => Err(format!("cannot run cargo clippy: {err}")),
-    });
+        result = crate::clippy(&out, &args, &env)
+            .map_err(|err| format!("cargo clippy {}:\n{err}", args.join(" ")));
+    }
+    outcome.clippy_time = Some(started.elapsed());
+    outcome.clippy = Some(result);
     outcome
 }
 

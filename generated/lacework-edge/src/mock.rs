@@ -8,6 +8,43 @@
 pub use clientgen_runtime::mock::wiremock;
 
 /// The query parameters of API keys, which a request may carry besides its own.
+#[cfg(
+    any(
+        feature = "access",
+        feature = "accounts",
+        feature = "alert-configs",
+        feature = "alerts",
+        feature = "app-control-policies",
+        feature = "apps",
+        feature = "audit-events",
+        feature = "blobs",
+        feature = "ca-certificates",
+        feature = "cards",
+        feature = "client-configs",
+        feature = "connectors",
+        feature = "countries",
+        feature = "dashboards",
+        feature = "data-export",
+        feature = "datasets",
+        feature = "deployments",
+        feature = "devices",
+        feature = "documents",
+        feature = "gateways",
+        feature = "groups",
+        feature = "integrations",
+        feature = "login",
+        feature = "notification-channels",
+        feature = "onboarding",
+        feature = "policies",
+        feature = "posture-attributes",
+        feature = "posture-profiles",
+        feature = "query-service",
+        feature = "tokens",
+        feature = "users",
+        feature = "workflow-runs",
+        feature = "workflows"
+    )
+)]
 const API_KEYS_IN_QUERY: &[&str] = &[];
 
 /// A local HTTP server on 127.0.0.1 that answers the expectations mounted on it; point a client at it with `Client::builder().base_url(server.base_url())`.
@@ -16,6 +53,43 @@ const API_KEYS_IN_QUERY: &[&str] = &[];
 #[derive(Debug)]
 pub struct MockServer {
     server: clientgen_runtime::mock::MockServer,
+    #[cfg(
+        any(
+            feature = "access",
+            feature = "accounts",
+            feature = "alert-configs",
+            feature = "alerts",
+            feature = "app-control-policies",
+            feature = "apps",
+            feature = "audit-events",
+            feature = "blobs",
+            feature = "ca-certificates",
+            feature = "cards",
+            feature = "client-configs",
+            feature = "connectors",
+            feature = "countries",
+            feature = "dashboards",
+            feature = "data-export",
+            feature = "datasets",
+            feature = "deployments",
+            feature = "devices",
+            feature = "documents",
+            feature = "gateways",
+            feature = "groups",
+            feature = "integrations",
+            feature = "login",
+            feature = "notification-channels",
+            feature = "onboarding",
+            feature = "policies",
+            feature = "posture-attributes",
+            feature = "posture-profiles",
+            feature = "query-service",
+            feature = "tokens",
+            feature = "users",
+            feature = "workflow-runs",
+            feature = "workflows"
+        )
+    )]
     client: crate::Client,
 }
 
@@ -23,10 +97,88 @@ impl MockServer {
     /// Starts a server on a free port of 127.0.0.1.
     pub async fn start() -> Self {
         let server = clientgen_runtime::mock::MockServer::start().await;
+
+        #[cfg(
+            any(
+                feature = "access",
+                feature = "accounts",
+                feature = "alert-configs",
+                feature = "alerts",
+                feature = "app-control-policies",
+                feature = "apps",
+                feature = "audit-events",
+                feature = "blobs",
+                feature = "ca-certificates",
+                feature = "cards",
+                feature = "client-configs",
+                feature = "connectors",
+                feature = "countries",
+                feature = "dashboards",
+                feature = "data-export",
+                feature = "datasets",
+                feature = "deployments",
+                feature = "devices",
+                feature = "documents",
+                feature = "gateways",
+                feature = "groups",
+                feature = "integrations",
+                feature = "login",
+                feature = "notification-channels",
+                feature = "onboarding",
+                feature = "policies",
+                feature = "posture-attributes",
+                feature = "posture-profiles",
+                feature = "query-service",
+                feature = "tokens",
+                feature = "users",
+                feature = "workflow-runs",
+                feature = "workflows"
+            )
+        )]
         let client = crate::Client {
             inner: server.client(crate::client::API),
         };
-        Self { server, client }
+        Self {
+            server,
+            #[cfg(
+                any(
+                    feature = "access",
+                    feature = "accounts",
+                    feature = "alert-configs",
+                    feature = "alerts",
+                    feature = "app-control-policies",
+                    feature = "apps",
+                    feature = "audit-events",
+                    feature = "blobs",
+                    feature = "ca-certificates",
+                    feature = "cards",
+                    feature = "client-configs",
+                    feature = "connectors",
+                    feature = "countries",
+                    feature = "dashboards",
+                    feature = "data-export",
+                    feature = "datasets",
+                    feature = "deployments",
+                    feature = "devices",
+                    feature = "documents",
+                    feature = "gateways",
+                    feature = "groups",
+                    feature = "integrations",
+                    feature = "login",
+                    feature = "notification-channels",
+                    feature = "onboarding",
+                    feature = "policies",
+                    feature = "posture-attributes",
+                    feature = "posture-profiles",
+                    feature = "query-service",
+                    feature = "tokens",
+                    feature = "users",
+                    feature = "workflow-runs",
+                    feature = "workflows"
+                )
+            )]
+            client,
+        }
     }
 
     /// The server's base URL (`http://127.0.0.1:<port>`), for `Client::builder().base_url(..)`.
@@ -59,6 +211,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/accesses` as [`crate::Client::query_accesses`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "access")]
     pub fn query_accesses(
         &self,
         appid: impl Into<String>,
@@ -76,6 +229,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/v1/accesses` as [`crate::Client::create_access`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "access")]
     pub fn create_access(
         &self,
         body: crate::types::CreateAccessRequest,
@@ -92,6 +246,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/accesses/{uuid}` as [`crate::Client::get_access`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "access")]
     pub fn get_access(&self, uuid: impl Into<String>) -> GetAccess<'_> {
         GetAccess {
             builder: self.client.get_access(uuid),
@@ -105,6 +260,7 @@ impl MockServer {
     }
 
     /// Expects `PATCH /api/v1/accesses/{uuid}` as [`crate::Client::update_access`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "access")]
     pub fn update_access(
         &self,
         uuid: impl Into<String>,
@@ -122,6 +278,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/accounts/{name}` as [`crate::Client::get_account`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "accounts")]
     pub fn get_account(&self, name: impl Into<String>) -> GetAccount<'_> {
         GetAccount {
             builder: self.client.get_account(name),
@@ -135,6 +292,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/alert_configs` as [`crate::Client::query_alert_configs`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "alert-configs")]
     pub fn query_alert_configs(&self) -> QueryAlertConfigs<'_> {
         QueryAlertConfigs {
             builder: self.client.query_alert_configs(),
@@ -148,6 +306,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/v1/alert_configs` as [`crate::Client::create_alert_config`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "alert-configs")]
     pub fn create_alert_config(
         &self,
         body: crate::types::CreateAlertConfigRequest,
@@ -164,6 +323,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/alert_configs/{uuid}` as [`crate::Client::get_alert_config`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "alert-configs")]
     pub fn get_alert_config(
         &self,
         uuid: impl Into<String>,
@@ -181,6 +341,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/alerts` as [`crate::Client::query_alerts`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "alerts")]
     pub fn query_alerts(
         &self,
         start_time: impl Into<String>,
@@ -199,6 +360,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/v1/alerts` as [`crate::Client::promote_event_to_alert`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "alerts")]
     pub fn promote_event_to_alert(
         &self,
         body: crate::types::PromoteEventToAlertRequest,
@@ -215,6 +377,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/alerts/{uuid}` as [`crate::Client::get_alert`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "alerts")]
     pub fn get_alert(&self, uuid: impl Into<String>) -> GetAlert<'_> {
         GetAlert {
             builder: self.client.get_alert(uuid),
@@ -228,6 +391,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/alerts/{uuid}/investigation_actions` as [`crate::Client::get_alert_investigation_history`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "alerts")]
     pub fn get_alert_investigation_history(
         &self,
         uuid: impl Into<String>,
@@ -244,6 +408,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/v1/alerts/{uuid}/investigation_actions` as [`crate::Client::perform_investigation_action`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "alerts")]
     pub fn perform_investigation_action(
         &self,
         uuid: impl Into<String>,
@@ -261,6 +426,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/v1/alerts/investigation_actions` as [`crate::Client::perform_investigation_actions`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "alerts")]
     pub fn perform_investigation_actions(
         &self,
         body: crate::types::PerformInvestigationActionsRequest,
@@ -277,6 +443,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/app_control_policies` as [`crate::Client::query_app_control_policies`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "app-control-policies")]
     pub fn query_app_control_policies(&self) -> QueryAppControlPolicies<'_> {
         QueryAppControlPolicies {
             builder: self.client.query_app_control_policies(),
@@ -290,6 +457,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/v1/app_control_policies` as [`crate::Client::create_app_control_policy`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "app-control-policies")]
     pub fn create_app_control_policy(
         &self,
         body: crate::types::CreateAppControlPolicyRequest,
@@ -306,6 +474,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/app_control_policies/{uuid}` as [`crate::Client::get_app_control_policy`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "app-control-policies")]
     pub fn get_app_control_policy(
         &self,
         uuid: impl Into<String>,
@@ -322,6 +491,7 @@ impl MockServer {
     }
 
     /// Expects `PUT /api/v1/app_control_policies/{uuid}` as [`crate::Client::update_app_control_policy`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "app-control-policies")]
     pub fn update_app_control_policy(
         &self,
         uuid: impl Into<String>,
@@ -339,6 +509,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/apps` as [`crate::Client::query_apps`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "apps")]
     pub fn query_apps(&self) -> QueryApps<'_> {
         QueryApps {
             builder: self.client.query_apps(),
@@ -352,6 +523,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/v1/apps` as [`crate::Client::create_app`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "apps")]
     pub fn create_app(&self, body: crate::types::AppRequest) -> CreateApp<'_> {
         CreateApp {
             builder: self.client.create_app(body),
@@ -365,6 +537,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/v1/apps/deploy` as [`crate::Client::deploy_app`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "apps")]
     pub fn deploy_app(&self, body: crate::types::AppRequest) -> DeployApp<'_> {
         DeployApp {
             builder: self.client.deploy_app(body),
@@ -378,6 +551,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/audit_events` as [`crate::Client::query_audit_events`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "audit-events")]
     pub fn query_audit_events(
         &self,
         start_time: impl Into<String>,
@@ -394,6 +568,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/audit_events/{uuid}` as [`crate::Client::get_audit_event`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "audit-events")]
     pub fn get_audit_event(&self, uuid: impl Into<String>) -> GetAuditEvent<'_> {
         GetAuditEvent {
             builder: self.client.get_audit_event(uuid),
@@ -407,6 +582,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/blobs` as [`crate::Client::query_blobs`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "blobs")]
     pub fn query_blobs(&self, prefix: impl Into<String>) -> QueryBlobs<'_> {
         QueryBlobs {
             builder: self.client.query_blobs(prefix),
@@ -420,6 +596,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/v1/blobs` as [`crate::Client::create_blob`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "blobs")]
     pub fn create_blob(&self, body: crate::types::CreateBlobRequest) -> CreateBlob<'_> {
         CreateBlob {
             builder: self.client.create_blob(body),
@@ -433,6 +610,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/blobs/{key}` as [`crate::Client::get_blob`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "blobs")]
     pub fn get_blob(&self, key: impl Into<String>) -> GetBlob<'_> {
         GetBlob {
             builder: self.client.get_blob(key),
@@ -446,6 +624,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/ca_certificates` as [`crate::Client::query_ca_certificates`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "ca-certificates")]
     pub fn query_ca_certificates(&self) -> QueryCaCertificates<'_> {
         QueryCaCertificates {
             builder: self.client.query_ca_certificates(),
@@ -459,6 +638,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/v1/ca_certificates` as [`crate::Client::create_ca_certificate`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "ca-certificates")]
     pub fn create_ca_certificate(
         &self,
         body: crate::types::CreateCaCertificateRequest,
@@ -475,6 +655,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/ca_certificates/{uuid}` as [`crate::Client::get_ca_certificate`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "ca-certificates")]
     pub fn get_ca_certificate(&self, uuid: impl Into<String>) -> GetCaCertificate<'_> {
         GetCaCertificate {
             builder: self.client.get_ca_certificate(uuid),
@@ -488,6 +669,7 @@ impl MockServer {
     }
 
     /// Expects `PATCH /api/v1/ca_certificates/{uuid}` as [`crate::Client::update_ca_certificate`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "ca-certificates")]
     pub fn update_ca_certificate(
         &self,
         uuid: impl Into<String>,
@@ -505,6 +687,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/cards` as [`crate::Client::query_cards`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "cards")]
     pub fn query_cards(&self) -> QueryCards<'_> {
         QueryCards {
             builder: self.client.query_cards(),
@@ -518,6 +701,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/v1/cards` as [`crate::Client::create_card`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "cards")]
     pub fn create_card(&self, body: crate::types::CardRequest) -> CreateCard<'_> {
         CreateCard {
             builder: self.client.create_card(body),
@@ -531,6 +715,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/cards/{uuid}` as [`crate::Client::get_card`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "cards")]
     pub fn get_card(&self, uuid: impl Into<String>) -> GetCard<'_> {
         GetCard {
             builder: self.client.get_card(uuid),
@@ -544,6 +729,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/notification_channels` as [`crate::Client::query_notification_channels`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "notification-channels")]
     pub fn query_notification_channels(
         &self,
         resolve_display_names: impl Into<String>,
@@ -560,6 +746,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/v1/notification_channels` as [`crate::Client::create_notification_channel`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "notification-channels")]
     pub fn create_notification_channel(
         &self,
         body: crate::types::CreateNotificationChannelRequest,
@@ -576,6 +763,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/notification_channels/{uuid}` as [`crate::Client::get_notification_channel`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "notification-channels")]
     pub fn get_notification_channel(
         &self,
         uuid: impl Into<String>,
@@ -593,6 +781,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/client_configs/{uuid}/download` as [`crate::Client::download_client_config`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "client-configs")]
     pub fn download_client_config(
         &self,
         uuid: impl Into<String>,
@@ -609,6 +798,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/v1/client_configs` as [`crate::Client::create_client_config`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "client-configs")]
     pub fn create_client_config(
         &self,
         body: crate::types::CreateClientConfigRequest,
@@ -625,6 +815,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/client_configs/{uuid}` as [`crate::Client::get_client_config`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "client-configs")]
     pub fn get_client_config(&self, uuid: impl Into<String>) -> GetClientConfig<'_> {
         GetClientConfig {
             builder: self.client.get_client_config(uuid),
@@ -638,6 +829,7 @@ impl MockServer {
     }
 
     /// Expects `PATCH /api/v1/client_configs/{uuid}` as [`crate::Client::update_client_config`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "client-configs")]
     pub fn update_client_config(
         &self,
         uuid: impl Into<String>,
@@ -655,6 +847,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/connectors` as [`crate::Client::query_connectors`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "connectors")]
     pub fn query_connectors(&self) -> QueryConnectors<'_> {
         QueryConnectors {
             builder: self.client.query_connectors(),
@@ -668,6 +861,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/v1/connectors` as [`crate::Client::create_connector`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "connectors")]
     pub fn create_connector(
         &self,
         body: crate::types::CreateConnectorRequest,
@@ -684,6 +878,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/connectors/{name}` as [`crate::Client::get_connector`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "connectors")]
     pub fn get_connector(&self, name: impl Into<String>) -> GetConnector<'_> {
         GetConnector {
             builder: self.client.get_connector(name),
@@ -697,6 +892,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/countries` as [`crate::Client::query_countries`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "countries")]
     pub fn query_countries(&self) -> QueryCountries<'_> {
         QueryCountries {
             builder: self.client.query_countries(),
@@ -710,6 +906,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/dashboards` as [`crate::Client::query_dashboards`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "dashboards")]
     pub fn query_dashboards(&self) -> QueryDashboards<'_> {
         QueryDashboards {
             builder: self.client.query_dashboards(),
@@ -723,6 +920,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/v1/dashboards` as [`crate::Client::create_dashboard`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "dashboards")]
     pub fn create_dashboard(
         &self,
         body: crate::types::DashboardRequest,
@@ -739,6 +937,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/dashboards/{uuid}` as [`crate::Client::get_dashboard`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "dashboards")]
     pub fn get_dashboard(&self, uuid: impl Into<String>) -> GetDashboard<'_> {
         GetDashboard {
             builder: self.client.get_dashboard(uuid),
@@ -752,6 +951,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/data_export_configs` as [`crate::Client::query_data_export_configs`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "data-export")]
     pub fn query_data_export_configs(&self) -> QueryDataExportConfigs<'_> {
         QueryDataExportConfigs {
             builder: self.client.query_data_export_configs(),
@@ -765,6 +965,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/v1/data_export_configs` as [`crate::Client::create_data_export_config`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "data-export")]
     pub fn create_data_export_config(
         &self,
         body: crate::types::CreateDataExportConfigRequest,
@@ -781,6 +982,7 @@ impl MockServer {
     }
 
     /// Expects `PUT /api/v1/data_export_configs/{uuid}` as [`crate::Client::update_data_export_config`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "data-export")]
     pub fn update_data_export_config(
         &self,
         uuid: impl Into<String>,
@@ -798,6 +1000,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/v1/data_export_configs/bucket_policy` as [`crate::Client::get_s3_bucket_policy`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "data-export")]
     pub fn get_s3_bucket_policy(
         &self,
         body: crate::types::BucketPolicyRequest,
@@ -814,6 +1017,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/v1/data_export_configs/validate` as [`crate::Client::validate_data_export_config`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "data-export")]
     pub fn validate_data_export_config(
         &self,
         body: crate::types::ValidateRequest,
@@ -830,6 +1034,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/customer_datasets` as [`crate::Client::query_customer_datasets`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "datasets")]
     pub fn query_customer_datasets(&self) -> QueryCustomerDatasets<'_> {
         QueryCustomerDatasets {
             builder: self.client.query_customer_datasets(),
@@ -843,6 +1048,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/v1/customer_datasets` as [`crate::Client::create_customer_dataset`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "datasets")]
     pub fn create_customer_dataset(&self) -> CreateCustomerDataset<'_> {
         CreateCustomerDataset {
             builder: self.client.create_customer_dataset(),
@@ -856,6 +1062,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/customer_datasets/{uuid}/items` as [`crate::Client::query_customer_dataset_items`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "datasets")]
     pub fn query_customer_dataset_items(
         &self,
         uuid: impl Into<String>,
@@ -872,6 +1079,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/v1/deployments` as [`crate::Client::deploy_connector`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "deployments")]
     pub fn deploy_connector(&self) -> DeployConnector<'_> {
         DeployConnector {
             builder: self.client.deploy_connector(),
@@ -885,6 +1093,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/deployments/options` as [`crate::Client::get_deployment_connector_options`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "deployments")]
     pub fn get_deployment_connector_options(&self) -> GetDeploymentConnectorOptions<'_> {
         GetDeploymentConnectorOptions {
             builder: self.client.get_deployment_connector_options(),
@@ -898,6 +1107,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/v1/devices` as [`crate::Client::register_device`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "devices")]
     pub fn register_device(
         &self,
         body: crate::types::RegisterDeviceRequest,
@@ -914,6 +1124,7 @@ impl MockServer {
     }
 
     /// Expects `DELETE /api/v1/devices` as [`crate::Client::delete_devices`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "devices")]
     pub fn delete_devices(
         &self,
         body: crate::types::DeleteDevicesRequest,
@@ -930,6 +1141,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/v1/devices/{uuid}` as [`crate::Client::get_user_device`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "devices")]
     pub fn get_user_device(
         &self,
         uuid: impl Into<String>,
@@ -947,6 +1159,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/documents/{uuid}` as [`crate::Client::get_document_metadata`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "documents")]
     pub fn get_document_metadata(
         &self,
         uuid: impl Into<String>,
@@ -963,6 +1176,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/v1/documents/{uuid}/revoke_access` as [`crate::Client::revoke_document_access`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "documents")]
     pub fn revoke_document_access(
         &self,
         uuid: impl Into<String>,
@@ -980,6 +1194,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/v1/documents/{uuid}/revoke_sharing` as [`crate::Client::revoke_document_sharing`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "documents")]
     pub fn revoke_document_sharing(
         &self,
         uuid: impl Into<String>,
@@ -997,6 +1212,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/gateways` as [`crate::Client::query_gateways`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "gateways")]
     pub fn query_gateways(&self) -> QueryGateways<'_> {
         QueryGateways {
             builder: self.client.query_gateways(),
@@ -1010,6 +1226,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/groups` as [`crate::Client::query_groups`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "groups")]
     pub fn query_groups(&self) -> QueryGroups<'_> {
         QueryGroups {
             builder: self.client.query_groups(),
@@ -1023,6 +1240,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/groups/{uuid}` as [`crate::Client::get_group`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "groups")]
     pub fn get_group(&self, uuid: impl Into<String>) -> GetGroup<'_> {
         GetGroup {
             builder: self.client.get_group(uuid),
@@ -1036,6 +1254,7 @@ impl MockServer {
     }
 
     /// Expects `PATCH /api/v1/groups/{uuid}` as [`crate::Client::update_group`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "groups")]
     pub fn update_group(
         &self,
         uuid: impl Into<String>,
@@ -1053,6 +1272,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/integrations` as [`crate::Client::query_integrations`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "integrations")]
     pub fn query_integrations(&self) -> QueryIntegrations<'_> {
         QueryIntegrations {
             builder: self.client.query_integrations(),
@@ -1066,6 +1286,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/v1/integrations` as [`crate::Client::create_integration`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "integrations")]
     pub fn create_integration(
         &self,
         body: crate::types::CreateIntegrationRequest,
@@ -1082,6 +1303,7 @@ impl MockServer {
     }
 
     /// Expects `PUT /api/v1/integrations/{uuid}` as [`crate::Client::update_integration`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "integrations")]
     pub fn update_integration(
         &self,
         uuid: impl Into<String>,
@@ -1099,6 +1321,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/v1/integrations/validate` as [`crate::Client::validate_integration_credentials`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "integrations")]
     pub fn validate_integration_credentials(
         &self,
         body: crate::types::ValidateRequest,
@@ -1115,6 +1338,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/login` as [`crate::Client::login`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "login")]
     pub fn login(&self, account: impl Into<String>) -> Login<'_> {
         Login {
             builder: self.client.login(account),
@@ -1128,6 +1352,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/onboarding` as [`crate::Client::get_account_onboarding`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "onboarding")]
     pub fn get_account_onboarding(&self) -> GetAccountOnboarding<'_> {
         GetAccountOnboarding {
             builder: self.client.get_account_onboarding(),
@@ -1141,6 +1366,7 @@ impl MockServer {
     }
 
     /// Expects `PATCH /api/v1/onboarding` as [`crate::Client::update_account_onboarding`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "onboarding")]
     pub fn update_account_onboarding(
         &self,
         body: crate::types::UpdateAccountOnboardingRequest,
@@ -1157,6 +1383,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/policies` as [`crate::Client::query_policies`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "policies")]
     pub fn query_policies(
         &self,
         appid: impl Into<String>,
@@ -1175,6 +1402,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/v1/policies` as [`crate::Client::create_policy`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "policies")]
     pub fn create_policy(
         &self,
         body: crate::types::CreatePolicyRequest,
@@ -1191,6 +1419,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/policies/{uuid}` as [`crate::Client::get_policy`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "policies")]
     pub fn get_policy(&self, uuid: impl Into<String>) -> GetPolicy<'_> {
         GetPolicy {
             builder: self.client.get_policy(uuid),
@@ -1204,6 +1433,7 @@ impl MockServer {
     }
 
     /// Expects `PATCH /api/v1/policies/{uuid}` as [`crate::Client::update_policy`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "policies")]
     pub fn update_policy(
         &self,
         uuid: impl Into<String>,
@@ -1221,6 +1451,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/posture_attributes` as [`crate::Client::query_posture_attributes`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "posture-attributes")]
     pub fn query_posture_attributes(&self) -> QueryPostureAttributes<'_> {
         QueryPostureAttributes {
             builder: self.client.query_posture_attributes(),
@@ -1234,6 +1465,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/v1/posture_attributes` as [`crate::Client::create_posture_attribute`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "posture-attributes")]
     pub fn create_posture_attribute(
         &self,
         body: crate::types::CreatePostureAttributeRequest,
@@ -1250,6 +1482,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/posture_attributes/{uuid}` as [`crate::Client::get_posture_attribute`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "posture-attributes")]
     pub fn get_posture_attribute(
         &self,
         uuid: impl Into<String>,
@@ -1266,6 +1499,7 @@ impl MockServer {
     }
 
     /// Expects `PATCH /api/v1/posture_attributes/{uuid}` as [`crate::Client::update_posture_attribute`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "posture-attributes")]
     pub fn update_posture_attribute(
         &self,
         uuid: impl Into<String>,
@@ -1283,6 +1517,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/posture_profiles` as [`crate::Client::query_posture_profiles`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "posture-profiles")]
     pub fn query_posture_profiles(&self) -> QueryPostureProfiles<'_> {
         QueryPostureProfiles {
             builder: self.client.query_posture_profiles(),
@@ -1296,6 +1531,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/v1/posture_profiles` as [`crate::Client::create_posture_profile`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "posture-profiles")]
     pub fn create_posture_profile(
         &self,
         body: crate::types::CreatePostureProfileRequest,
@@ -1312,6 +1548,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/posture_profiles/{uuid}` as [`crate::Client::get_posture_profile`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "posture-profiles")]
     pub fn get_posture_profile(&self, uuid: impl Into<String>) -> GetPostureProfile<'_> {
         GetPostureProfile {
             builder: self.client.get_posture_profile(uuid),
@@ -1325,6 +1562,7 @@ impl MockServer {
     }
 
     /// Expects `PATCH /api/v1/posture_profiles/{uuid}` as [`crate::Client::update_posture_profile`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "posture-profiles")]
     pub fn update_posture_profile(
         &self,
         uuid: impl Into<String>,
@@ -1342,6 +1580,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/qs_views/{view}` as [`crate::Client::query_qs_view`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "query-service")]
     pub fn query_qs_view(
         &self,
         view: impl Into<String>,
@@ -1360,6 +1599,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/v1/tokens/temporary` as [`crate::Client::create_temporary_access_token`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "tokens")]
     pub fn create_temporary_access_token(
         &self,
         body: crate::types::CreateTemporaryAccessTokenRequest,
@@ -1376,6 +1616,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/token_login` as [`crate::Client::token_login`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "login")]
     pub fn token_login(&self, account: impl Into<String>) -> TokenLogin<'_> {
         TokenLogin {
             builder: self.client.token_login(account),
@@ -1389,6 +1630,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/tokens` as [`crate::Client::query_tokens`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "tokens")]
     pub fn query_tokens(&self) -> QueryTokens<'_> {
         QueryTokens {
             builder: self.client.query_tokens(),
@@ -1402,6 +1644,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/v1/tokens` as [`crate::Client::create_token`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "tokens")]
     pub fn create_token(
         &self,
         body: crate::types::CreateTokenRequest,
@@ -1418,6 +1661,7 @@ impl MockServer {
     }
 
     /// Expects `PATCH /api/v1/tokens/{uuid}` as [`crate::Client::update_token`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "tokens")]
     pub fn update_token(
         &self,
         uuid: impl Into<String>,
@@ -1435,6 +1679,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/users` as [`crate::Client::query_users`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "users")]
     pub fn query_users(&self) -> QueryUsers<'_> {
         QueryUsers {
             builder: self.client.query_users(),
@@ -1448,6 +1693,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/v1/users` as [`crate::Client::create_user`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "users")]
     pub fn create_user(&self, body: crate::types::CreateUserRequest) -> CreateUser<'_> {
         CreateUser {
             builder: self.client.create_user(body),
@@ -1461,6 +1707,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/users/{uuid}` as [`crate::Client::get_user`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "users")]
     pub fn get_user(&self, uuid: impl Into<String>) -> GetUser<'_> {
         GetUser {
             builder: self.client.get_user(uuid),
@@ -1474,6 +1721,7 @@ impl MockServer {
     }
 
     /// Expects `PATCH /api/v1/users/{uuid}` as [`crate::Client::update_user`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "users")]
     pub fn update_user(
         &self,
         uuid: impl Into<String>,
@@ -1491,6 +1739,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/users/{uuid}/devices` as [`crate::Client::get_user_devices`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "users")]
     pub fn get_user_devices(&self, uuid: impl Into<String>) -> GetUserDevices<'_> {
         GetUserDevices {
             builder: self.client.get_user_devices(uuid),
@@ -1504,6 +1753,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/workflow_runs` as [`crate::Client::query_workflow_runs`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "workflow-runs")]
     pub fn query_workflow_runs(&self) -> QueryWorkflowRuns<'_> {
         QueryWorkflowRuns {
             builder: self.client.query_workflow_runs(),
@@ -1517,6 +1767,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/v1/workflow_runs` as [`crate::Client::create_workflow_run`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "workflow-runs")]
     pub fn create_workflow_run(
         &self,
         body: crate::types::CreateWorkflowRunRequest,
@@ -1533,6 +1784,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/workflow_runs/{uuid}` as [`crate::Client::get_workflow_run`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "workflow-runs")]
     pub fn get_workflow_run(&self, uuid: impl Into<String>) -> GetWorkflowRun<'_> {
         GetWorkflowRun {
             builder: self.client.get_workflow_run(uuid),
@@ -1546,6 +1798,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/v1/workflow_runs/{uuid}/answer` as [`crate::Client::answer_workflow_run`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "workflow-runs")]
     pub fn answer_workflow_run(
         &self,
         uuid: impl Into<String>,
@@ -1563,6 +1816,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/workflows` as [`crate::Client::query_workflows`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "workflows")]
     pub fn query_workflows(&self) -> QueryWorkflows<'_> {
         QueryWorkflows {
             builder: self.client.query_workflows(),
@@ -1576,6 +1830,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/v1/workflows` as [`crate::Client::create_workflow`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "workflows")]
     pub fn create_workflow(
         &self,
         body: crate::types::CreateWorkflowRequest,
@@ -1592,6 +1847,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/workflows/{uuid}` as [`crate::Client::get_workflow`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "workflows")]
     pub fn get_workflow(&self, uuid: impl Into<String>) -> GetWorkflow<'_> {
         GetWorkflow {
             builder: self.client.get_workflow(uuid),
@@ -1605,6 +1861,7 @@ impl MockServer {
     }
 
     /// Expects `PATCH /api/v1/workflows/{uuid}` as [`crate::Client::update_workflow`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "workflows")]
     pub fn update_workflow(
         &self,
         uuid: impl Into<String>,
@@ -1623,12 +1880,14 @@ impl MockServer {
 }
 
 /// The expectation of [`crate::Client::query_accesses`] (`GET /api/v1/accesses`), from [`MockServer::query_accesses`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "access")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct QueryAccesses<'a> {
     builder: crate::operations::QueryAccesses<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "access")]
 impl<'a> QueryAccesses<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::QueryAccessesResponse) -> Self {
@@ -1688,12 +1947,14 @@ impl<'a> QueryAccesses<'a> {
 }
 
 /// The expectation of [`crate::Client::create_access`] (`POST /api/v1/accesses`), from [`MockServer::create_access`]: the request to match, its answer and how many calls it must get. Without an answer it answers `201` with no body.
+#[cfg(feature = "access")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct CreateAccess<'a> {
     builder: crate::operations::CreateAccess<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "access")]
 impl<'a> CreateAccess<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::Access) -> Self {
@@ -1753,12 +2014,14 @@ impl<'a> CreateAccess<'a> {
 }
 
 /// The expectation of [`crate::Client::get_access`] (`GET /api/v1/accesses/{uuid}`), from [`MockServer::get_access`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "access")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetAccess<'a> {
     builder: crate::operations::GetAccess<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "access")]
 impl<'a> GetAccess<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::Access) -> Self {
@@ -1818,12 +2081,14 @@ impl<'a> GetAccess<'a> {
 }
 
 /// The expectation of [`crate::Client::update_access`] (`PATCH /api/v1/accesses/{uuid}`), from [`MockServer::update_access`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "access")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct UpdateAccess<'a> {
     builder: crate::operations::UpdateAccess<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "access")]
 impl<'a> UpdateAccess<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::Access) -> Self {
@@ -1883,12 +2148,14 @@ impl<'a> UpdateAccess<'a> {
 }
 
 /// The expectation of [`crate::Client::get_account`] (`GET /api/v1/accounts/{name}`), from [`MockServer::get_account`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "accounts")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetAccount<'a> {
     builder: crate::operations::GetAccount<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "accounts")]
 impl<'a> GetAccount<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::Account) -> Self {
@@ -1948,12 +2215,14 @@ impl<'a> GetAccount<'a> {
 }
 
 /// The expectation of [`crate::Client::query_alert_configs`] (`GET /api/v1/alert_configs`), from [`MockServer::query_alert_configs`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "alert-configs")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct QueryAlertConfigs<'a> {
     builder: crate::operations::QueryAlertConfigs<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "alert-configs")]
 impl<'a> QueryAlertConfigs<'a> {
     /// Expects the `status` parameter to be `value` (see [`crate::operations::QueryAlertConfigs::status`]).
     pub fn status(self, value: impl Into<String>) -> Self {
@@ -2021,12 +2290,14 @@ impl<'a> QueryAlertConfigs<'a> {
 }
 
 /// The expectation of [`crate::Client::create_alert_config`] (`POST /api/v1/alert_configs`), from [`MockServer::create_alert_config`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "alert-configs")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct CreateAlertConfig<'a> {
     builder: crate::operations::CreateAlertConfig<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "alert-configs")]
 impl<'a> CreateAlertConfig<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::AlertConfig) -> Self {
@@ -2086,12 +2357,14 @@ impl<'a> CreateAlertConfig<'a> {
 }
 
 /// The expectation of [`crate::Client::get_alert_config`] (`GET /api/v1/alert_configs/{uuid}`), from [`MockServer::get_alert_config`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "alert-configs")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetAlertConfig<'a> {
     builder: crate::operations::GetAlertConfig<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "alert-configs")]
 impl<'a> GetAlertConfig<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::AlertConfig) -> Self {
@@ -2151,12 +2424,14 @@ impl<'a> GetAlertConfig<'a> {
 }
 
 /// The expectation of [`crate::Client::query_alerts`] (`GET /api/v1/alerts`), from [`MockServer::query_alerts`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "alerts")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct QueryAlerts<'a> {
     builder: crate::operations::QueryAlerts<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "alerts")]
 impl<'a> QueryAlerts<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::QueryAlertsResponse) -> Self {
@@ -2216,12 +2491,14 @@ impl<'a> QueryAlerts<'a> {
 }
 
 /// The expectation of [`crate::Client::promote_event_to_alert`] (`POST /api/v1/alerts`), from [`MockServer::promote_event_to_alert`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "alerts")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct PromoteEventToAlert<'a> {
     builder: crate::operations::PromoteEventToAlert<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "alerts")]
 impl<'a> PromoteEventToAlert<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::Alert) -> Self {
@@ -2281,12 +2558,14 @@ impl<'a> PromoteEventToAlert<'a> {
 }
 
 /// The expectation of [`crate::Client::get_alert`] (`GET /api/v1/alerts/{uuid}`), from [`MockServer::get_alert`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "alerts")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetAlert<'a> {
     builder: crate::operations::GetAlert<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "alerts")]
 impl<'a> GetAlert<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::Alert) -> Self {
@@ -2346,12 +2625,14 @@ impl<'a> GetAlert<'a> {
 }
 
 /// The expectation of [`crate::Client::get_alert_investigation_history`] (`GET /api/v1/alerts/{uuid}/investigation_actions`), from [`MockServer::get_alert_investigation_history`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "alerts")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetAlertInvestigationHistory<'a> {
     builder: crate::operations::GetAlertInvestigationHistory<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "alerts")]
 impl<'a> GetAlertInvestigationHistory<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::GetInvestigationHistoryResponse) -> Self {
@@ -2411,12 +2692,14 @@ impl<'a> GetAlertInvestigationHistory<'a> {
 }
 
 /// The expectation of [`crate::Client::perform_investigation_action`] (`POST /api/v1/alerts/{uuid}/investigation_actions`), from [`MockServer::perform_investigation_action`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "alerts")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct PerformInvestigationAction<'a> {
     builder: crate::operations::PerformInvestigationAction<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "alerts")]
 impl<'a> PerformInvestigationAction<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(
@@ -2479,12 +2762,14 @@ impl<'a> PerformInvestigationAction<'a> {
 }
 
 /// The expectation of [`crate::Client::perform_investigation_actions`] (`POST /api/v1/alerts/investigation_actions`), from [`MockServer::perform_investigation_actions`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "alerts")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct PerformInvestigationActions<'a> {
     builder: crate::operations::PerformInvestigationActions<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "alerts")]
 impl<'a> PerformInvestigationActions<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(
@@ -2547,12 +2832,14 @@ impl<'a> PerformInvestigationActions<'a> {
 }
 
 /// The expectation of [`crate::Client::query_app_control_policies`] (`GET /api/v1/app_control_policies`), from [`MockServer::query_app_control_policies`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "app-control-policies")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct QueryAppControlPolicies<'a> {
     builder: crate::operations::QueryAppControlPolicies<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "app-control-policies")]
 impl<'a> QueryAppControlPolicies<'a> {
     /// Expects the `status` parameter to be `value` (see [`crate::operations::QueryAppControlPolicies::status`]).
     pub fn status(self, value: impl Into<String>) -> Self {
@@ -2620,12 +2907,14 @@ impl<'a> QueryAppControlPolicies<'a> {
 }
 
 /// The expectation of [`crate::Client::create_app_control_policy`] (`POST /api/v1/app_control_policies`), from [`MockServer::create_app_control_policy`]: the request to match, its answer and how many calls it must get. Without an answer it answers `201` with no body.
+#[cfg(feature = "app-control-policies")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct CreateAppControlPolicy<'a> {
     builder: crate::operations::CreateAppControlPolicy<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "app-control-policies")]
 impl<'a> CreateAppControlPolicy<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::AppControlPolicy) -> Self {
@@ -2685,12 +2974,14 @@ impl<'a> CreateAppControlPolicy<'a> {
 }
 
 /// The expectation of [`crate::Client::get_app_control_policy`] (`GET /api/v1/app_control_policies/{uuid}`), from [`MockServer::get_app_control_policy`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "app-control-policies")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetAppControlPolicy<'a> {
     builder: crate::operations::GetAppControlPolicy<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "app-control-policies")]
 impl<'a> GetAppControlPolicy<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::AppControlPolicy) -> Self {
@@ -2750,12 +3041,14 @@ impl<'a> GetAppControlPolicy<'a> {
 }
 
 /// The expectation of [`crate::Client::update_app_control_policy`] (`PUT /api/v1/app_control_policies/{uuid}`), from [`MockServer::update_app_control_policy`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "app-control-policies")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct UpdateAppControlPolicy<'a> {
     builder: crate::operations::UpdateAppControlPolicy<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "app-control-policies")]
 impl<'a> UpdateAppControlPolicy<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::AppControlPolicy) -> Self {
@@ -2815,12 +3108,14 @@ impl<'a> UpdateAppControlPolicy<'a> {
 }
 
 /// The expectation of [`crate::Client::query_apps`] (`GET /api/v1/apps`), from [`MockServer::query_apps`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "apps")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct QueryApps<'a> {
     builder: crate::operations::QueryApps<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "apps")]
 impl<'a> QueryApps<'a> {
     /// Expects the `tag` parameter to be `value` (see [`crate::operations::QueryApps::tag`]).
     pub fn tag(self, value: impl Into<String>) -> Self {
@@ -2904,12 +3199,14 @@ impl<'a> QueryApps<'a> {
 }
 
 /// The expectation of [`crate::Client::create_app`] (`POST /api/v1/apps`), from [`MockServer::create_app`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "apps")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct CreateApp<'a> {
     builder: crate::operations::CreateApp<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "apps")]
 impl<'a> CreateApp<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::App) -> Self {
@@ -2969,12 +3266,14 @@ impl<'a> CreateApp<'a> {
 }
 
 /// The expectation of [`crate::Client::deploy_app`] (`POST /api/v1/apps/deploy`), from [`MockServer::deploy_app`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "apps")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct DeployApp<'a> {
     builder: crate::operations::DeployApp<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "apps")]
 impl<'a> DeployApp<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::DeployAppResponse) -> Self {
@@ -3034,12 +3333,14 @@ impl<'a> DeployApp<'a> {
 }
 
 /// The expectation of [`crate::Client::query_audit_events`] (`GET /api/v1/audit_events`), from [`MockServer::query_audit_events`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "audit-events")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct QueryAuditEvents<'a> {
     builder: crate::operations::QueryAuditEvents<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "audit-events")]
 impl<'a> QueryAuditEvents<'a> {
     /// Expects the `end_time` parameter to be `value` (see [`crate::operations::QueryAuditEvents::end_time`]).
     pub fn end_time(self, value: impl Into<String>) -> Self {
@@ -3107,12 +3408,14 @@ impl<'a> QueryAuditEvents<'a> {
 }
 
 /// The expectation of [`crate::Client::get_audit_event`] (`GET /api/v1/audit_events/{uuid}`), from [`MockServer::get_audit_event`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "audit-events")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetAuditEvent<'a> {
     builder: crate::operations::GetAuditEvent<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "audit-events")]
 impl<'a> GetAuditEvent<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::AuditEvent) -> Self {
@@ -3172,12 +3475,14 @@ impl<'a> GetAuditEvent<'a> {
 }
 
 /// The expectation of [`crate::Client::query_blobs`] (`GET /api/v1/blobs`), from [`MockServer::query_blobs`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "blobs")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct QueryBlobs<'a> {
     builder: crate::operations::QueryBlobs<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "blobs")]
 impl<'a> QueryBlobs<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::QueryBlobsResponse) -> Self {
@@ -3237,12 +3542,14 @@ impl<'a> QueryBlobs<'a> {
 }
 
 /// The expectation of [`crate::Client::create_blob`] (`POST /api/v1/blobs`), from [`MockServer::create_blob`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "blobs")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct CreateBlob<'a> {
     builder: crate::operations::CreateBlob<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "blobs")]
 impl<'a> CreateBlob<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::Blob) -> Self {
@@ -3302,12 +3609,14 @@ impl<'a> CreateBlob<'a> {
 }
 
 /// The expectation of [`crate::Client::get_blob`] (`GET /api/v1/blobs/{key}`), from [`MockServer::get_blob`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "blobs")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetBlob<'a> {
     builder: crate::operations::GetBlob<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "blobs")]
 impl<'a> GetBlob<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::Blob) -> Self {
@@ -3367,12 +3676,14 @@ impl<'a> GetBlob<'a> {
 }
 
 /// The expectation of [`crate::Client::query_ca_certificates`] (`GET /api/v1/ca_certificates`), from [`MockServer::query_ca_certificates`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "ca-certificates")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct QueryCaCertificates<'a> {
     builder: crate::operations::QueryCaCertificates<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "ca-certificates")]
 impl<'a> QueryCaCertificates<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::CaCertificateList) -> Self {
@@ -3432,12 +3743,14 @@ impl<'a> QueryCaCertificates<'a> {
 }
 
 /// The expectation of [`crate::Client::create_ca_certificate`] (`POST /api/v1/ca_certificates`), from [`MockServer::create_ca_certificate`]: the request to match, its answer and how many calls it must get. Without an answer it answers `201` with no body.
+#[cfg(feature = "ca-certificates")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct CreateCaCertificate<'a> {
     builder: crate::operations::CreateCaCertificate<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "ca-certificates")]
 impl<'a> CreateCaCertificate<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::CaCertificate) -> Self {
@@ -3497,12 +3810,14 @@ impl<'a> CreateCaCertificate<'a> {
 }
 
 /// The expectation of [`crate::Client::get_ca_certificate`] (`GET /api/v1/ca_certificates/{uuid}`), from [`MockServer::get_ca_certificate`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "ca-certificates")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetCaCertificate<'a> {
     builder: crate::operations::GetCaCertificate<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "ca-certificates")]
 impl<'a> GetCaCertificate<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::CaCertificate) -> Self {
@@ -3562,12 +3877,14 @@ impl<'a> GetCaCertificate<'a> {
 }
 
 /// The expectation of [`crate::Client::update_ca_certificate`] (`PATCH /api/v1/ca_certificates/{uuid}`), from [`MockServer::update_ca_certificate`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "ca-certificates")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct UpdateCaCertificate<'a> {
     builder: crate::operations::UpdateCaCertificate<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "ca-certificates")]
 impl<'a> UpdateCaCertificate<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::ClientConfig) -> Self {
@@ -3627,12 +3944,14 @@ impl<'a> UpdateCaCertificate<'a> {
 }
 
 /// The expectation of [`crate::Client::query_cards`] (`GET /api/v1/cards`), from [`MockServer::query_cards`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "cards")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct QueryCards<'a> {
     builder: crate::operations::QueryCards<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "cards")]
 impl<'a> QueryCards<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::CardList) -> Self {
@@ -3692,12 +4011,14 @@ impl<'a> QueryCards<'a> {
 }
 
 /// The expectation of [`crate::Client::create_card`] (`POST /api/v1/cards`), from [`MockServer::create_card`]: the request to match, its answer and how many calls it must get. Without an answer it answers `201` with no body.
+#[cfg(feature = "cards")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct CreateCard<'a> {
     builder: crate::operations::CreateCard<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "cards")]
 impl<'a> CreateCard<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::Card) -> Self {
@@ -3757,12 +4078,14 @@ impl<'a> CreateCard<'a> {
 }
 
 /// The expectation of [`crate::Client::get_card`] (`GET /api/v1/cards/{uuid}`), from [`MockServer::get_card`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "cards")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetCard<'a> {
     builder: crate::operations::GetCard<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "cards")]
 impl<'a> GetCard<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::Card) -> Self {
@@ -3822,12 +4145,14 @@ impl<'a> GetCard<'a> {
 }
 
 /// The expectation of [`crate::Client::query_notification_channels`] (`GET /api/v1/notification_channels`), from [`MockServer::query_notification_channels`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "notification-channels")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct QueryNotificationChannels<'a> {
     builder: crate::operations::QueryNotificationChannels<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "notification-channels")]
 impl<'a> QueryNotificationChannels<'a> {
     /// Expects the `status` parameter to be `value` (see [`crate::operations::QueryNotificationChannels::status`]).
     pub fn status(self, value: impl Into<String>) -> Self {
@@ -3898,12 +4223,14 @@ impl<'a> QueryNotificationChannels<'a> {
 }
 
 /// The expectation of [`crate::Client::create_notification_channel`] (`POST /api/v1/notification_channels`), from [`MockServer::create_notification_channel`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "notification-channels")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct CreateNotificationChannel<'a> {
     builder: crate::operations::CreateNotificationChannel<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "notification-channels")]
 impl<'a> CreateNotificationChannel<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::NotificationChannel) -> Self {
@@ -3963,12 +4290,14 @@ impl<'a> CreateNotificationChannel<'a> {
 }
 
 /// The expectation of [`crate::Client::get_notification_channel`] (`GET /api/v1/notification_channels/{uuid}`), from [`MockServer::get_notification_channel`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "notification-channels")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetNotificationChannel<'a> {
     builder: crate::operations::GetNotificationChannel<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "notification-channels")]
 impl<'a> GetNotificationChannel<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::NotificationChannel) -> Self {
@@ -4028,12 +4357,14 @@ impl<'a> GetNotificationChannel<'a> {
 }
 
 /// The expectation of [`crate::Client::download_client_config`] (`GET /api/v1/client_configs/{uuid}/download`), from [`MockServer::download_client_config`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "client-configs")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct DownloadClientConfig<'a> {
     builder: crate::operations::DownloadClientConfig<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "client-configs")]
 impl<'a> DownloadClientConfig<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::ClientConfig) -> Self {
@@ -4093,12 +4424,14 @@ impl<'a> DownloadClientConfig<'a> {
 }
 
 /// The expectation of [`crate::Client::create_client_config`] (`POST /api/v1/client_configs`), from [`MockServer::create_client_config`]: the request to match, its answer and how many calls it must get. Without an answer it answers `201` with no body.
+#[cfg(feature = "client-configs")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct CreateClientConfig<'a> {
     builder: crate::operations::CreateClientConfig<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "client-configs")]
 impl<'a> CreateClientConfig<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::ClientConfig) -> Self {
@@ -4158,12 +4491,14 @@ impl<'a> CreateClientConfig<'a> {
 }
 
 /// The expectation of [`crate::Client::get_client_config`] (`GET /api/v1/client_configs/{uuid}`), from [`MockServer::get_client_config`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "client-configs")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetClientConfig<'a> {
     builder: crate::operations::GetClientConfig<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "client-configs")]
 impl<'a> GetClientConfig<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::ClientConfig) -> Self {
@@ -4223,12 +4558,14 @@ impl<'a> GetClientConfig<'a> {
 }
 
 /// The expectation of [`crate::Client::update_client_config`] (`PATCH /api/v1/client_configs/{uuid}`), from [`MockServer::update_client_config`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "client-configs")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct UpdateClientConfig<'a> {
     builder: crate::operations::UpdateClientConfig<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "client-configs")]
 impl<'a> UpdateClientConfig<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::ClientConfig) -> Self {
@@ -4288,12 +4625,14 @@ impl<'a> UpdateClientConfig<'a> {
 }
 
 /// The expectation of [`crate::Client::query_connectors`] (`GET /api/v1/connectors`), from [`MockServer::query_connectors`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "connectors")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct QueryConnectors<'a> {
     builder: crate::operations::QueryConnectors<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "connectors")]
 impl<'a> QueryConnectors<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::ConnectorList) -> Self {
@@ -4353,12 +4692,14 @@ impl<'a> QueryConnectors<'a> {
 }
 
 /// The expectation of [`crate::Client::create_connector`] (`POST /api/v1/connectors`), from [`MockServer::create_connector`]: the request to match, its answer and how many calls it must get. Without an answer it answers `201` with no body.
+#[cfg(feature = "connectors")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct CreateConnector<'a> {
     builder: crate::operations::CreateConnector<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "connectors")]
 impl<'a> CreateConnector<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::Connector) -> Self {
@@ -4418,12 +4759,14 @@ impl<'a> CreateConnector<'a> {
 }
 
 /// The expectation of [`crate::Client::get_connector`] (`GET /api/v1/connectors/{name}`), from [`MockServer::get_connector`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "connectors")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetConnector<'a> {
     builder: crate::operations::GetConnector<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "connectors")]
 impl<'a> GetConnector<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::Connector) -> Self {
@@ -4483,12 +4826,14 @@ impl<'a> GetConnector<'a> {
 }
 
 /// The expectation of [`crate::Client::query_countries`] (`GET /api/v1/countries`), from [`MockServer::query_countries`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "countries")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct QueryCountries<'a> {
     builder: crate::operations::QueryCountries<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "countries")]
 impl<'a> QueryCountries<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::CountryList) -> Self {
@@ -4548,12 +4893,14 @@ impl<'a> QueryCountries<'a> {
 }
 
 /// The expectation of [`crate::Client::query_dashboards`] (`GET /api/v1/dashboards`), from [`MockServer::query_dashboards`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "dashboards")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct QueryDashboards<'a> {
     builder: crate::operations::QueryDashboards<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "dashboards")]
 impl<'a> QueryDashboards<'a> {
     /// Expects the `tag` parameter to be `value` (see [`crate::operations::QueryDashboards::tag`]).
     pub fn tag(self, value: impl Into<String>) -> Self {
@@ -4637,12 +4984,14 @@ impl<'a> QueryDashboards<'a> {
 }
 
 /// The expectation of [`crate::Client::create_dashboard`] (`POST /api/v1/dashboards`), from [`MockServer::create_dashboard`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "dashboards")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct CreateDashboard<'a> {
     builder: crate::operations::CreateDashboard<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "dashboards")]
 impl<'a> CreateDashboard<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::Dashboard) -> Self {
@@ -4702,12 +5051,14 @@ impl<'a> CreateDashboard<'a> {
 }
 
 /// The expectation of [`crate::Client::get_dashboard`] (`GET /api/v1/dashboards/{uuid}`), from [`MockServer::get_dashboard`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "dashboards")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetDashboard<'a> {
     builder: crate::operations::GetDashboard<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "dashboards")]
 impl<'a> GetDashboard<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::Dashboard) -> Self {
@@ -4767,12 +5118,14 @@ impl<'a> GetDashboard<'a> {
 }
 
 /// The expectation of [`crate::Client::query_data_export_configs`] (`GET /api/v1/data_export_configs`), from [`MockServer::query_data_export_configs`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "data-export")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct QueryDataExportConfigs<'a> {
     builder: crate::operations::QueryDataExportConfigs<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "data-export")]
 impl<'a> QueryDataExportConfigs<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::DataExportConfigList) -> Self {
@@ -4832,12 +5185,14 @@ impl<'a> QueryDataExportConfigs<'a> {
 }
 
 /// The expectation of [`crate::Client::create_data_export_config`] (`POST /api/v1/data_export_configs`), from [`MockServer::create_data_export_config`]: the request to match, its answer and how many calls it must get. Without an answer it answers `201` with no body.
+#[cfg(feature = "data-export")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct CreateDataExportConfig<'a> {
     builder: crate::operations::CreateDataExportConfig<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "data-export")]
 impl<'a> CreateDataExportConfig<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::DataExportConfig) -> Self {
@@ -4897,12 +5252,14 @@ impl<'a> CreateDataExportConfig<'a> {
 }
 
 /// The expectation of [`crate::Client::update_data_export_config`] (`PUT /api/v1/data_export_configs/{uuid}`), from [`MockServer::update_data_export_config`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "data-export")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct UpdateDataExportConfig<'a> {
     builder: crate::operations::UpdateDataExportConfig<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "data-export")]
 impl<'a> UpdateDataExportConfig<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::DataExportConfig) -> Self {
@@ -4962,12 +5319,14 @@ impl<'a> UpdateDataExportConfig<'a> {
 }
 
 /// The expectation of [`crate::Client::get_s3_bucket_policy`] (`POST /api/v1/data_export_configs/bucket_policy`), from [`MockServer::get_s3_bucket_policy`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "data-export")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetS3BucketPolicy<'a> {
     builder: crate::operations::GetS3BucketPolicy<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "data-export")]
 impl<'a> GetS3BucketPolicy<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -5027,12 +5386,14 @@ impl<'a> GetS3BucketPolicy<'a> {
 }
 
 /// The expectation of [`crate::Client::validate_data_export_config`] (`POST /api/v1/data_export_configs/validate`), from [`MockServer::validate_data_export_config`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "data-export")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ValidateDataExportConfig<'a> {
     builder: crate::operations::ValidateDataExportConfig<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "data-export")]
 impl<'a> ValidateDataExportConfig<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -5092,12 +5453,14 @@ impl<'a> ValidateDataExportConfig<'a> {
 }
 
 /// The expectation of [`crate::Client::query_customer_datasets`] (`GET /api/v1/customer_datasets`), from [`MockServer::query_customer_datasets`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "datasets")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct QueryCustomerDatasets<'a> {
     builder: crate::operations::QueryCustomerDatasets<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "datasets")]
 impl<'a> QueryCustomerDatasets<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::CustomerDatasetList) -> Self {
@@ -5157,12 +5520,14 @@ impl<'a> QueryCustomerDatasets<'a> {
 }
 
 /// The expectation of [`crate::Client::create_customer_dataset`] (`POST /api/v1/customer_datasets`), from [`MockServer::create_customer_dataset`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "datasets")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct CreateCustomerDataset<'a> {
     builder: crate::operations::CreateCustomerDataset<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "datasets")]
 impl<'a> CreateCustomerDataset<'a> {
     /// Expects the request body to be `value` (see [`crate::operations::CreateCustomerDataset::body`]).
     pub fn body(self, value: serde_json::Map<String, serde_json::Value>) -> Self {
@@ -5230,12 +5595,14 @@ impl<'a> CreateCustomerDataset<'a> {
 }
 
 /// The expectation of [`crate::Client::query_customer_dataset_items`] (`GET /api/v1/customer_datasets/{uuid}/items`), from [`MockServer::query_customer_dataset_items`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "datasets")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct QueryCustomerDatasetItems<'a> {
     builder: crate::operations::QueryCustomerDatasetItems<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "datasets")]
 impl<'a> QueryCustomerDatasetItems<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::CustomerDatasetItemsPage) -> Self {
@@ -5295,12 +5662,14 @@ impl<'a> QueryCustomerDatasetItems<'a> {
 }
 
 /// The expectation of [`crate::Client::deploy_connector`] (`POST /api/v1/deployments`), from [`MockServer::deploy_connector`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "deployments")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct DeployConnector<'a> {
     builder: crate::operations::DeployConnector<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "deployments")]
 impl<'a> DeployConnector<'a> {
     /// Expects the request body to be `value` (see [`crate::operations::DeployConnector::body`]).
     pub fn body(self, value: serde_json::Map<String, serde_json::Value>) -> Self {
@@ -5368,12 +5737,14 @@ impl<'a> DeployConnector<'a> {
 }
 
 /// The expectation of [`crate::Client::get_deployment_connector_options`] (`GET /api/v1/deployments/options`), from [`MockServer::get_deployment_connector_options`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "deployments")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetDeploymentConnectorOptions<'a> {
     builder: crate::operations::GetDeploymentConnectorOptions<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "deployments")]
 impl<'a> GetDeploymentConnectorOptions<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::DeploymentConnectorOptions) -> Self {
@@ -5433,12 +5804,14 @@ impl<'a> GetDeploymentConnectorOptions<'a> {
 }
 
 /// The expectation of [`crate::Client::register_device`] (`POST /api/v1/devices`), from [`MockServer::register_device`]: the request to match, its answer and how many calls it must get. Without an answer it answers `201` with no body.
+#[cfg(feature = "devices")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct RegisterDevice<'a> {
     builder: crate::operations::RegisterDevice<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "devices")]
 impl<'a> RegisterDevice<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::Device) -> Self {
@@ -5498,12 +5871,14 @@ impl<'a> RegisterDevice<'a> {
 }
 
 /// The expectation of [`crate::Client::delete_devices`] (`DELETE /api/v1/devices`), from [`MockServer::delete_devices`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "devices")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct DeleteDevices<'a> {
     builder: crate::operations::DeleteDevices<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "devices")]
 impl<'a> DeleteDevices<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::Device) -> Self {
@@ -5563,12 +5938,14 @@ impl<'a> DeleteDevices<'a> {
 }
 
 /// The expectation of [`crate::Client::get_user_device`] (`POST /api/v1/devices/{uuid}`), from [`MockServer::get_user_device`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "devices")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetUserDevice<'a> {
     builder: crate::operations::GetUserDevice<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "devices")]
 impl<'a> GetUserDevice<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::Device) -> Self {
@@ -5628,12 +6005,14 @@ impl<'a> GetUserDevice<'a> {
 }
 
 /// The expectation of [`crate::Client::get_document_metadata`] (`GET /api/v1/documents/{uuid}`), from [`MockServer::get_document_metadata`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "documents")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetDocumentMetadata<'a> {
     builder: crate::operations::GetDocumentMetadata<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "documents")]
 impl<'a> GetDocumentMetadata<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::DocumentMetadata) -> Self {
@@ -5693,12 +6072,14 @@ impl<'a> GetDocumentMetadata<'a> {
 }
 
 /// The expectation of [`crate::Client::revoke_document_access`] (`POST /api/v1/documents/{uuid}/revoke_access`), from [`MockServer::revoke_document_access`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "documents")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct RevokeDocumentAccess<'a> {
     builder: crate::operations::RevokeDocumentAccess<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "documents")]
 impl<'a> RevokeDocumentAccess<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -5758,12 +6139,14 @@ impl<'a> RevokeDocumentAccess<'a> {
 }
 
 /// The expectation of [`crate::Client::revoke_document_sharing`] (`POST /api/v1/documents/{uuid}/revoke_sharing`), from [`MockServer::revoke_document_sharing`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "documents")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct RevokeDocumentSharing<'a> {
     builder: crate::operations::RevokeDocumentSharing<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "documents")]
 impl<'a> RevokeDocumentSharing<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -5823,12 +6206,14 @@ impl<'a> RevokeDocumentSharing<'a> {
 }
 
 /// The expectation of [`crate::Client::query_gateways`] (`GET /api/v1/gateways`), from [`MockServer::query_gateways`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "gateways")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct QueryGateways<'a> {
     builder: crate::operations::QueryGateways<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "gateways")]
 impl<'a> QueryGateways<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::GatewayList) -> Self {
@@ -5888,12 +6273,14 @@ impl<'a> QueryGateways<'a> {
 }
 
 /// The expectation of [`crate::Client::query_groups`] (`GET /api/v1/groups`), from [`MockServer::query_groups`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "groups")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct QueryGroups<'a> {
     builder: crate::operations::QueryGroups<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "groups")]
 impl<'a> QueryGroups<'a> {
     /// Expects the `status` parameter to be `value` (see [`crate::operations::QueryGroups::status`]).
     pub fn status(self, value: impl Into<String>) -> Self {
@@ -5969,12 +6356,14 @@ impl<'a> QueryGroups<'a> {
 }
 
 /// The expectation of [`crate::Client::get_group`] (`GET /api/v1/groups/{uuid}`), from [`MockServer::get_group`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "groups")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetGroup<'a> {
     builder: crate::operations::GetGroup<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "groups")]
 impl<'a> GetGroup<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::Group) -> Self {
@@ -6034,12 +6423,14 @@ impl<'a> GetGroup<'a> {
 }
 
 /// The expectation of [`crate::Client::update_group`] (`PATCH /api/v1/groups/{uuid}`), from [`MockServer::update_group`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "groups")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct UpdateGroup<'a> {
     builder: crate::operations::UpdateGroup<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "groups")]
 impl<'a> UpdateGroup<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::UpdateGroupResponse) -> Self {
@@ -6099,12 +6490,14 @@ impl<'a> UpdateGroup<'a> {
 }
 
 /// The expectation of [`crate::Client::query_integrations`] (`GET /api/v1/integrations`), from [`MockServer::query_integrations`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "integrations")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct QueryIntegrations<'a> {
     builder: crate::operations::QueryIntegrations<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "integrations")]
 impl<'a> QueryIntegrations<'a> {
     /// Expects the `data_source` parameter to be `value` (see [`crate::operations::QueryIntegrations::data_source`]).
     pub fn data_source(self, value: crate::types::DataSource) -> Self {
@@ -6172,12 +6565,14 @@ impl<'a> QueryIntegrations<'a> {
 }
 
 /// The expectation of [`crate::Client::create_integration`] (`POST /api/v1/integrations`), from [`MockServer::create_integration`]: the request to match, its answer and how many calls it must get. Without an answer it answers `201` with no body.
+#[cfg(feature = "integrations")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct CreateIntegration<'a> {
     builder: crate::operations::CreateIntegration<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "integrations")]
 impl<'a> CreateIntegration<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::Integration) -> Self {
@@ -6237,12 +6632,14 @@ impl<'a> CreateIntegration<'a> {
 }
 
 /// The expectation of [`crate::Client::update_integration`] (`PUT /api/v1/integrations/{uuid}`), from [`MockServer::update_integration`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "integrations")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct UpdateIntegration<'a> {
     builder: crate::operations::UpdateIntegration<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "integrations")]
 impl<'a> UpdateIntegration<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::Integration) -> Self {
@@ -6302,12 +6699,14 @@ impl<'a> UpdateIntegration<'a> {
 }
 
 /// The expectation of [`crate::Client::validate_integration_credentials`] (`POST /api/v1/integrations/validate`), from [`MockServer::validate_integration_credentials`]: the request to match, its answer and how many calls it must get. Without an answer it answers `201` with no body.
+#[cfg(feature = "integrations")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ValidateIntegrationCredentials<'a> {
     builder: crate::operations::ValidateIntegrationCredentials<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "integrations")]
 impl<'a> ValidateIntegrationCredentials<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(
@@ -6370,12 +6769,14 @@ impl<'a> ValidateIntegrationCredentials<'a> {
 }
 
 /// The expectation of [`crate::Client::login`] (`GET /api/v1/login`), from [`MockServer::login`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "login")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct Login<'a> {
     builder: crate::operations::Login<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "login")]
 impl<'a> Login<'a> {
     /// Expects the `redirect` parameter to be `value` (see [`crate::operations::Login::redirect`]).
     pub fn redirect(self, value: impl Into<String>) -> Self {
@@ -6443,12 +6844,14 @@ impl<'a> Login<'a> {
 }
 
 /// The expectation of [`crate::Client::get_account_onboarding`] (`GET /api/v1/onboarding`), from [`MockServer::get_account_onboarding`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "onboarding")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetAccountOnboarding<'a> {
     builder: crate::operations::GetAccountOnboarding<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "onboarding")]
 impl<'a> GetAccountOnboarding<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::AccountOnboarding) -> Self {
@@ -6508,12 +6911,14 @@ impl<'a> GetAccountOnboarding<'a> {
 }
 
 /// The expectation of [`crate::Client::update_account_onboarding`] (`PATCH /api/v1/onboarding`), from [`MockServer::update_account_onboarding`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "onboarding")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct UpdateAccountOnboarding<'a> {
     builder: crate::operations::UpdateAccountOnboarding<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "onboarding")]
 impl<'a> UpdateAccountOnboarding<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::AccountOnboarding) -> Self {
@@ -6573,12 +6978,14 @@ impl<'a> UpdateAccountOnboarding<'a> {
 }
 
 /// The expectation of [`crate::Client::query_policies`] (`GET /api/v1/policies`), from [`MockServer::query_policies`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "policies")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct QueryPolicies<'a> {
     builder: crate::operations::QueryPolicies<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "policies")]
 impl<'a> QueryPolicies<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::QueryPoliciesResponse) -> Self {
@@ -6638,12 +7045,14 @@ impl<'a> QueryPolicies<'a> {
 }
 
 /// The expectation of [`crate::Client::create_policy`] (`POST /api/v1/policies`), from [`MockServer::create_policy`]: the request to match, its answer and how many calls it must get. Without an answer it answers `201` with no body.
+#[cfg(feature = "policies")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct CreatePolicy<'a> {
     builder: crate::operations::CreatePolicy<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "policies")]
 impl<'a> CreatePolicy<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::Policy) -> Self {
@@ -6703,12 +7112,14 @@ impl<'a> CreatePolicy<'a> {
 }
 
 /// The expectation of [`crate::Client::get_policy`] (`GET /api/v1/policies/{uuid}`), from [`MockServer::get_policy`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "policies")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetPolicy<'a> {
     builder: crate::operations::GetPolicy<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "policies")]
 impl<'a> GetPolicy<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::Policy) -> Self {
@@ -6768,12 +7179,14 @@ impl<'a> GetPolicy<'a> {
 }
 
 /// The expectation of [`crate::Client::update_policy`] (`PATCH /api/v1/policies/{uuid}`), from [`MockServer::update_policy`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "policies")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct UpdatePolicy<'a> {
     builder: crate::operations::UpdatePolicy<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "policies")]
 impl<'a> UpdatePolicy<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::Policy) -> Self {
@@ -6833,12 +7246,14 @@ impl<'a> UpdatePolicy<'a> {
 }
 
 /// The expectation of [`crate::Client::query_posture_attributes`] (`GET /api/v1/posture_attributes`), from [`MockServer::query_posture_attributes`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "posture-attributes")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct QueryPostureAttributes<'a> {
     builder: crate::operations::QueryPostureAttributes<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "posture-attributes")]
 impl<'a> QueryPostureAttributes<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::PostureAttributeList) -> Self {
@@ -6898,12 +7313,14 @@ impl<'a> QueryPostureAttributes<'a> {
 }
 
 /// The expectation of [`crate::Client::create_posture_attribute`] (`POST /api/v1/posture_attributes`), from [`MockServer::create_posture_attribute`]: the request to match, its answer and how many calls it must get. Without an answer it answers `201` with no body.
+#[cfg(feature = "posture-attributes")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct CreatePostureAttribute<'a> {
     builder: crate::operations::CreatePostureAttribute<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "posture-attributes")]
 impl<'a> CreatePostureAttribute<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::PostureAttribute) -> Self {
@@ -6963,12 +7380,14 @@ impl<'a> CreatePostureAttribute<'a> {
 }
 
 /// The expectation of [`crate::Client::get_posture_attribute`] (`GET /api/v1/posture_attributes/{uuid}`), from [`MockServer::get_posture_attribute`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "posture-attributes")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetPostureAttribute<'a> {
     builder: crate::operations::GetPostureAttribute<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "posture-attributes")]
 impl<'a> GetPostureAttribute<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::PostureAttribute) -> Self {
@@ -7028,12 +7447,14 @@ impl<'a> GetPostureAttribute<'a> {
 }
 
 /// The expectation of [`crate::Client::update_posture_attribute`] (`PATCH /api/v1/posture_attributes/{uuid}`), from [`MockServer::update_posture_attribute`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "posture-attributes")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct UpdatePostureAttribute<'a> {
     builder: crate::operations::UpdatePostureAttribute<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "posture-attributes")]
 impl<'a> UpdatePostureAttribute<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::PostureAttribute) -> Self {
@@ -7093,12 +7514,14 @@ impl<'a> UpdatePostureAttribute<'a> {
 }
 
 /// The expectation of [`crate::Client::query_posture_profiles`] (`GET /api/v1/posture_profiles`), from [`MockServer::query_posture_profiles`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "posture-profiles")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct QueryPostureProfiles<'a> {
     builder: crate::operations::QueryPostureProfiles<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "posture-profiles")]
 impl<'a> QueryPostureProfiles<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::PostureProfileList) -> Self {
@@ -7158,12 +7581,14 @@ impl<'a> QueryPostureProfiles<'a> {
 }
 
 /// The expectation of [`crate::Client::create_posture_profile`] (`POST /api/v1/posture_profiles`), from [`MockServer::create_posture_profile`]: the request to match, its answer and how many calls it must get. Without an answer it answers `201` with no body.
+#[cfg(feature = "posture-profiles")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct CreatePostureProfile<'a> {
     builder: crate::operations::CreatePostureProfile<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "posture-profiles")]
 impl<'a> CreatePostureProfile<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::PostureProfile) -> Self {
@@ -7223,12 +7648,14 @@ impl<'a> CreatePostureProfile<'a> {
 }
 
 /// The expectation of [`crate::Client::get_posture_profile`] (`GET /api/v1/posture_profiles/{uuid}`), from [`MockServer::get_posture_profile`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "posture-profiles")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetPostureProfile<'a> {
     builder: crate::operations::GetPostureProfile<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "posture-profiles")]
 impl<'a> GetPostureProfile<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::PostureProfile) -> Self {
@@ -7288,12 +7715,14 @@ impl<'a> GetPostureProfile<'a> {
 }
 
 /// The expectation of [`crate::Client::update_posture_profile`] (`PATCH /api/v1/posture_profiles/{uuid}`), from [`MockServer::update_posture_profile`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "posture-profiles")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct UpdatePostureProfile<'a> {
     builder: crate::operations::UpdatePostureProfile<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "posture-profiles")]
 impl<'a> UpdatePostureProfile<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::PostureProfile) -> Self {
@@ -7353,12 +7782,14 @@ impl<'a> UpdatePostureProfile<'a> {
 }
 
 /// The expectation of [`crate::Client::query_qs_view`] (`GET /api/v1/qs_views/{view}`), from [`MockServer::query_qs_view`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "query-service")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct QueryQsView<'a> {
     builder: crate::operations::QueryQsView<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "query-service")]
 impl<'a> QueryQsView<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -7418,12 +7849,14 @@ impl<'a> QueryQsView<'a> {
 }
 
 /// The expectation of [`crate::Client::create_temporary_access_token`] (`POST /api/v1/tokens/temporary`), from [`MockServer::create_temporary_access_token`]: the request to match, its answer and how many calls it must get. Without an answer it answers `201` with no body.
+#[cfg(feature = "tokens")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct CreateTemporaryAccessToken<'a> {
     builder: crate::operations::CreateTemporaryAccessToken<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "tokens")]
 impl<'a> CreateTemporaryAccessToken<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::Token) -> Self {
@@ -7483,12 +7916,14 @@ impl<'a> CreateTemporaryAccessToken<'a> {
 }
 
 /// The expectation of [`crate::Client::token_login`] (`GET /api/v1/token_login`), from [`MockServer::token_login`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "login")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct TokenLogin<'a> {
     builder: crate::operations::TokenLogin<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "login")]
 impl<'a> TokenLogin<'a> {
     /// Expects the `redirect` parameter to be `value` (see [`crate::operations::TokenLogin::redirect`]).
     pub fn redirect(self, value: impl Into<String>) -> Self {
@@ -7556,12 +7991,14 @@ impl<'a> TokenLogin<'a> {
 }
 
 /// The expectation of [`crate::Client::query_tokens`] (`GET /api/v1/tokens`), from [`MockServer::query_tokens`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "tokens")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct QueryTokens<'a> {
     builder: crate::operations::QueryTokens<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "tokens")]
 impl<'a> QueryTokens<'a> {
     /// Expects the `get_all` parameter to be `value` (see [`crate::operations::QueryTokens::get_all`]).
     pub fn get_all(self, value: bool) -> Self {
@@ -7629,12 +8066,14 @@ impl<'a> QueryTokens<'a> {
 }
 
 /// The expectation of [`crate::Client::create_token`] (`POST /api/v1/tokens`), from [`MockServer::create_token`]: the request to match, its answer and how many calls it must get. Without an answer it answers `201` with no body.
+#[cfg(feature = "tokens")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct CreateToken<'a> {
     builder: crate::operations::CreateToken<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "tokens")]
 impl<'a> CreateToken<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::Token) -> Self {
@@ -7694,12 +8133,14 @@ impl<'a> CreateToken<'a> {
 }
 
 /// The expectation of [`crate::Client::update_token`] (`PATCH /api/v1/tokens/{uuid}`), from [`MockServer::update_token`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "tokens")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct UpdateToken<'a> {
     builder: crate::operations::UpdateToken<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "tokens")]
 impl<'a> UpdateToken<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::Token) -> Self {
@@ -7759,12 +8200,14 @@ impl<'a> UpdateToken<'a> {
 }
 
 /// The expectation of [`crate::Client::query_users`] (`GET /api/v1/users`), from [`MockServer::query_users`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "users")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct QueryUsers<'a> {
     builder: crate::operations::QueryUsers<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "users")]
 impl<'a> QueryUsers<'a> {
     /// Expects the `tag` parameter to be `value` (see [`crate::operations::QueryUsers::tag`]).
     pub fn tag(self, value: impl Into<String>) -> Self {
@@ -7848,12 +8291,14 @@ impl<'a> QueryUsers<'a> {
 }
 
 /// The expectation of [`crate::Client::create_user`] (`POST /api/v1/users`), from [`MockServer::create_user`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "users")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct CreateUser<'a> {
     builder: crate::operations::CreateUser<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "users")]
 impl<'a> CreateUser<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::CreateUserResponse) -> Self {
@@ -7913,12 +8358,14 @@ impl<'a> CreateUser<'a> {
 }
 
 /// The expectation of [`crate::Client::get_user`] (`GET /api/v1/users/{uuid}`), from [`MockServer::get_user`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "users")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetUser<'a> {
     builder: crate::operations::GetUser<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "users")]
 impl<'a> GetUser<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::User) -> Self {
@@ -7978,12 +8425,14 @@ impl<'a> GetUser<'a> {
 }
 
 /// The expectation of [`crate::Client::update_user`] (`PATCH /api/v1/users/{uuid}`), from [`MockServer::update_user`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "users")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct UpdateUser<'a> {
     builder: crate::operations::UpdateUser<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "users")]
 impl<'a> UpdateUser<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::User) -> Self {
@@ -8043,12 +8492,14 @@ impl<'a> UpdateUser<'a> {
 }
 
 /// The expectation of [`crate::Client::get_user_devices`] (`GET /api/v1/users/{uuid}/devices`), from [`MockServer::get_user_devices`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "users")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetUserDevices<'a> {
     builder: crate::operations::GetUserDevices<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "users")]
 impl<'a> GetUserDevices<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::GetUserDevicesResponse) -> Self {
@@ -8108,12 +8559,14 @@ impl<'a> GetUserDevices<'a> {
 }
 
 /// The expectation of [`crate::Client::query_workflow_runs`] (`GET /api/v1/workflow_runs`), from [`MockServer::query_workflow_runs`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "workflow-runs")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct QueryWorkflowRuns<'a> {
     builder: crate::operations::QueryWorkflowRuns<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "workflow-runs")]
 impl<'a> QueryWorkflowRuns<'a> {
     /// Expects the `status` parameter to be `value` (see [`crate::operations::QueryWorkflowRuns::status`]).
     pub fn status(self, value: crate::types::WorkflowRunStatus) -> Self {
@@ -8229,12 +8682,14 @@ impl<'a> QueryWorkflowRuns<'a> {
 }
 
 /// The expectation of [`crate::Client::create_workflow_run`] (`POST /api/v1/workflow_runs`), from [`MockServer::create_workflow_run`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "workflow-runs")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct CreateWorkflowRun<'a> {
     builder: crate::operations::CreateWorkflowRun<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "workflow-runs")]
 impl<'a> CreateWorkflowRun<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::WorkflowRun) -> Self {
@@ -8294,12 +8749,14 @@ impl<'a> CreateWorkflowRun<'a> {
 }
 
 /// The expectation of [`crate::Client::get_workflow_run`] (`GET /api/v1/workflow_runs/{uuid}`), from [`MockServer::get_workflow_run`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "workflow-runs")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetWorkflowRun<'a> {
     builder: crate::operations::GetWorkflowRun<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "workflow-runs")]
 impl<'a> GetWorkflowRun<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::WorkflowRun) -> Self {
@@ -8359,12 +8816,14 @@ impl<'a> GetWorkflowRun<'a> {
 }
 
 /// The expectation of [`crate::Client::answer_workflow_run`] (`POST /api/v1/workflow_runs/{uuid}/answer`), from [`MockServer::answer_workflow_run`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "workflow-runs")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct AnswerWorkflowRun<'a> {
     builder: crate::operations::AnswerWorkflowRun<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "workflow-runs")]
 impl<'a> AnswerWorkflowRun<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::WorkflowRun) -> Self {
@@ -8424,12 +8883,14 @@ impl<'a> AnswerWorkflowRun<'a> {
 }
 
 /// The expectation of [`crate::Client::query_workflows`] (`GET /api/v1/workflows`), from [`MockServer::query_workflows`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "workflows")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct QueryWorkflows<'a> {
     builder: crate::operations::QueryWorkflows<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "workflows")]
 impl<'a> QueryWorkflows<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::WorkflowList) -> Self {
@@ -8489,12 +8950,14 @@ impl<'a> QueryWorkflows<'a> {
 }
 
 /// The expectation of [`crate::Client::create_workflow`] (`POST /api/v1/workflows`), from [`MockServer::create_workflow`]: the request to match, its answer and how many calls it must get. Without an answer it answers `201` with no body.
+#[cfg(feature = "workflows")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct CreateWorkflow<'a> {
     builder: crate::operations::CreateWorkflow<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "workflows")]
 impl<'a> CreateWorkflow<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::Workflow) -> Self {
@@ -8554,12 +9017,14 @@ impl<'a> CreateWorkflow<'a> {
 }
 
 /// The expectation of [`crate::Client::get_workflow`] (`GET /api/v1/workflows/{uuid}`), from [`MockServer::get_workflow`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "workflows")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetWorkflow<'a> {
     builder: crate::operations::GetWorkflow<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "workflows")]
 impl<'a> GetWorkflow<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::Workflow) -> Self {
@@ -8619,12 +9084,14 @@ impl<'a> GetWorkflow<'a> {
 }
 
 /// The expectation of [`crate::Client::update_workflow`] (`PATCH /api/v1/workflows/{uuid}`), from [`MockServer::update_workflow`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "workflows")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct UpdateWorkflow<'a> {
     builder: crate::operations::UpdateWorkflow<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "workflows")]
 impl<'a> UpdateWorkflow<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::Workflow) -> Self {

@@ -2,10 +2,86 @@
 
 //! Request builders, one per operation. Get one from a [`Client`] method, set optional parameters, then `.send().await`.
 
+#[cfg(
+    any(
+        feature = "access",
+        feature = "accounts",
+        feature = "alert-configs",
+        feature = "alerts",
+        feature = "app-control-policies",
+        feature = "apps",
+        feature = "audit-events",
+        feature = "blobs",
+        feature = "ca-certificates",
+        feature = "cards",
+        feature = "client-configs",
+        feature = "connectors",
+        feature = "countries",
+        feature = "dashboards",
+        feature = "data-export",
+        feature = "datasets",
+        feature = "deployments",
+        feature = "devices",
+        feature = "documents",
+        feature = "gateways",
+        feature = "groups",
+        feature = "integrations",
+        feature = "login",
+        feature = "notification-channels",
+        feature = "onboarding",
+        feature = "policies",
+        feature = "posture-attributes",
+        feature = "posture-profiles",
+        feature = "query-service",
+        feature = "tokens",
+        feature = "users",
+        feature = "workflow-runs",
+        feature = "workflows"
+    )
+)]
 use clientgen_runtime::{Method, Request};
+
+#[cfg(
+    any(
+        feature = "access",
+        feature = "accounts",
+        feature = "alert-configs",
+        feature = "alerts",
+        feature = "app-control-policies",
+        feature = "apps",
+        feature = "audit-events",
+        feature = "blobs",
+        feature = "ca-certificates",
+        feature = "cards",
+        feature = "client-configs",
+        feature = "connectors",
+        feature = "countries",
+        feature = "dashboards",
+        feature = "data-export",
+        feature = "datasets",
+        feature = "deployments",
+        feature = "devices",
+        feature = "documents",
+        feature = "gateways",
+        feature = "groups",
+        feature = "integrations",
+        feature = "login",
+        feature = "notification-channels",
+        feature = "onboarding",
+        feature = "policies",
+        feature = "posture-attributes",
+        feature = "posture-profiles",
+        feature = "query-service",
+        feature = "tokens",
+        feature = "users",
+        feature = "workflow-runs",
+        feature = "workflows"
+    )
+)]
 use crate::Client;
 
 /// Request builder for [`Client::query_accesses`]: `GET /api/v1/accesses`.
+#[cfg(feature = "access")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct QueryAccesses<'a> {
@@ -18,6 +94,7 @@ pub struct QueryAccesses<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "access")]
 impl<'a> QueryAccesses<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -95,6 +172,7 @@ impl<'a> QueryAccesses<'a> {
 }
 
 /// Request builder for [`Client::create_access`]: `POST /api/v1/accesses`.
+#[cfg(feature = "access")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct CreateAccess<'a> {
@@ -106,6 +184,7 @@ pub struct CreateAccess<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "access")]
 impl<'a> CreateAccess<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -180,6 +259,7 @@ impl<'a> CreateAccess<'a> {
 }
 
 /// Request builder for [`Client::get_access`]: `GET /api/v1/accesses/{uuid}`.
+#[cfg(feature = "access")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetAccess<'a> {
@@ -191,6 +271,7 @@ pub struct GetAccess<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "access")]
 impl<'a> GetAccess<'a> {
     pub(crate) fn new(client: &'a Client, uuid: impl Into<String>) -> Self {
         Self {
@@ -262,6 +343,7 @@ impl<'a> GetAccess<'a> {
 }
 
 /// Request builder for [`Client::update_access`]: `PATCH /api/v1/accesses/{uuid}`.
+#[cfg(feature = "access")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct UpdateAccess<'a> {
@@ -274,6 +356,7 @@ pub struct UpdateAccess<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "access")]
 impl<'a> UpdateAccess<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -351,6 +434,7 @@ impl<'a> UpdateAccess<'a> {
 }
 
 /// Request builder for [`Client::get_account`]: `GET /api/v1/accounts/{name}`.
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetAccount<'a> {
@@ -362,6 +446,7 @@ pub struct GetAccount<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "accounts")]
 impl<'a> GetAccount<'a> {
     pub(crate) fn new(client: &'a Client, name: impl Into<String>) -> Self {
         Self {
@@ -433,6 +518,7 @@ impl<'a> GetAccount<'a> {
 }
 
 /// Request builder for [`Client::query_alert_configs`]: `GET /api/v1/alert_configs`.
+#[cfg(feature = "alert-configs")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct QueryAlertConfigs<'a> {
@@ -444,6 +530,7 @@ pub struct QueryAlertConfigs<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "alert-configs")]
 impl<'a> QueryAlertConfigs<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -521,6 +608,7 @@ impl<'a> QueryAlertConfigs<'a> {
 }
 
 /// Request builder for [`Client::create_alert_config`]: `POST /api/v1/alert_configs`.
+#[cfg(feature = "alert-configs")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct CreateAlertConfig<'a> {
@@ -532,6 +620,7 @@ pub struct CreateAlertConfig<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "alert-configs")]
 impl<'a> CreateAlertConfig<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -606,6 +695,7 @@ impl<'a> CreateAlertConfig<'a> {
 }
 
 /// Request builder for [`Client::get_alert_config`]: `GET /api/v1/alert_configs/{uuid}`.
+#[cfg(feature = "alert-configs")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetAlertConfig<'a> {
@@ -618,6 +708,7 @@ pub struct GetAlertConfig<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "alert-configs")]
 impl<'a> GetAlertConfig<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -695,6 +786,7 @@ impl<'a> GetAlertConfig<'a> {
 }
 
 /// Request builder for [`Client::query_alerts`]: `GET /api/v1/alerts`.
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct QueryAlerts<'a> {
@@ -708,6 +800,7 @@ pub struct QueryAlerts<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "alerts")]
 impl<'a> QueryAlerts<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -788,6 +881,7 @@ impl<'a> QueryAlerts<'a> {
 }
 
 /// Request builder for [`Client::promote_event_to_alert`]: `POST /api/v1/alerts`.
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PromoteEventToAlert<'a> {
@@ -799,6 +893,7 @@ pub struct PromoteEventToAlert<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "alerts")]
 impl<'a> PromoteEventToAlert<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -873,6 +968,7 @@ impl<'a> PromoteEventToAlert<'a> {
 }
 
 /// Request builder for [`Client::get_alert`]: `GET /api/v1/alerts/{uuid}`.
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetAlert<'a> {
@@ -884,6 +980,7 @@ pub struct GetAlert<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "alerts")]
 impl<'a> GetAlert<'a> {
     pub(crate) fn new(client: &'a Client, uuid: impl Into<String>) -> Self {
         Self {
@@ -955,6 +1052,7 @@ impl<'a> GetAlert<'a> {
 }
 
 /// Request builder for [`Client::get_alert_investigation_history`]: `GET /api/v1/alerts/{uuid}/investigation_actions`.
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetAlertInvestigationHistory<'a> {
@@ -966,6 +1064,7 @@ pub struct GetAlertInvestigationHistory<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "alerts")]
 impl<'a> GetAlertInvestigationHistory<'a> {
     pub(crate) fn new(client: &'a Client, uuid: impl Into<String>) -> Self {
         Self {
@@ -1037,6 +1136,7 @@ impl<'a> GetAlertInvestigationHistory<'a> {
 }
 
 /// Request builder for [`Client::perform_investigation_action`]: `POST /api/v1/alerts/{uuid}/investigation_actions`.
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PerformInvestigationAction<'a> {
@@ -1049,6 +1149,7 @@ pub struct PerformInvestigationAction<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "alerts")]
 impl<'a> PerformInvestigationAction<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -1126,6 +1227,7 @@ impl<'a> PerformInvestigationAction<'a> {
 }
 
 /// Request builder for [`Client::perform_investigation_actions`]: `POST /api/v1/alerts/investigation_actions`.
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PerformInvestigationActions<'a> {
@@ -1137,6 +1239,7 @@ pub struct PerformInvestigationActions<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "alerts")]
 impl<'a> PerformInvestigationActions<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -1211,6 +1314,7 @@ impl<'a> PerformInvestigationActions<'a> {
 }
 
 /// Request builder for [`Client::query_app_control_policies`]: `GET /api/v1/app_control_policies`.
+#[cfg(feature = "app-control-policies")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct QueryAppControlPolicies<'a> {
@@ -1222,6 +1326,7 @@ pub struct QueryAppControlPolicies<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "app-control-policies")]
 impl<'a> QueryAppControlPolicies<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -1299,6 +1404,7 @@ impl<'a> QueryAppControlPolicies<'a> {
 }
 
 /// Request builder for [`Client::create_app_control_policy`]: `POST /api/v1/app_control_policies`.
+#[cfg(feature = "app-control-policies")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct CreateAppControlPolicy<'a> {
@@ -1310,6 +1416,7 @@ pub struct CreateAppControlPolicy<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "app-control-policies")]
 impl<'a> CreateAppControlPolicy<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -1384,6 +1491,7 @@ impl<'a> CreateAppControlPolicy<'a> {
 }
 
 /// Request builder for [`Client::get_app_control_policy`]: `GET /api/v1/app_control_policies/{uuid}`.
+#[cfg(feature = "app-control-policies")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetAppControlPolicy<'a> {
@@ -1395,6 +1503,7 @@ pub struct GetAppControlPolicy<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "app-control-policies")]
 impl<'a> GetAppControlPolicy<'a> {
     pub(crate) fn new(client: &'a Client, uuid: impl Into<String>) -> Self {
         Self {
@@ -1466,6 +1575,7 @@ impl<'a> GetAppControlPolicy<'a> {
 }
 
 /// Request builder for [`Client::update_app_control_policy`]: `PUT /api/v1/app_control_policies/{uuid}`.
+#[cfg(feature = "app-control-policies")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct UpdateAppControlPolicy<'a> {
@@ -1478,6 +1588,7 @@ pub struct UpdateAppControlPolicy<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "app-control-policies")]
 impl<'a> UpdateAppControlPolicy<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -1555,6 +1666,7 @@ impl<'a> UpdateAppControlPolicy<'a> {
 }
 
 /// Request builder for [`Client::query_apps`]: `GET /api/v1/apps`.
+#[cfg(feature = "apps")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct QueryApps<'a> {
@@ -1568,6 +1680,7 @@ pub struct QueryApps<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "apps")]
 impl<'a> QueryApps<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -1661,6 +1774,7 @@ impl<'a> QueryApps<'a> {
 }
 
 /// Request builder for [`Client::create_app`]: `POST /api/v1/apps`.
+#[cfg(feature = "apps")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct CreateApp<'a> {
@@ -1672,6 +1786,7 @@ pub struct CreateApp<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "apps")]
 impl<'a> CreateApp<'a> {
     pub(crate) fn new(client: &'a Client, body: crate::types::AppRequest) -> Self {
         Self {
@@ -1743,6 +1858,7 @@ impl<'a> CreateApp<'a> {
 }
 
 /// Request builder for [`Client::deploy_app`]: `POST /api/v1/apps/deploy`.
+#[cfg(feature = "apps")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct DeployApp<'a> {
@@ -1754,6 +1870,7 @@ pub struct DeployApp<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "apps")]
 impl<'a> DeployApp<'a> {
     pub(crate) fn new(client: &'a Client, body: crate::types::AppRequest) -> Self {
         Self {
@@ -1825,6 +1942,7 @@ impl<'a> DeployApp<'a> {
 }
 
 /// Request builder for [`Client::query_audit_events`]: `GET /api/v1/audit_events`.
+#[cfg(feature = "audit-events")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct QueryAuditEvents<'a> {
@@ -1837,6 +1955,7 @@ pub struct QueryAuditEvents<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "audit-events")]
 impl<'a> QueryAuditEvents<'a> {
     pub(crate) fn new(client: &'a Client, start_time: impl Into<String>) -> Self {
         Self {
@@ -1916,6 +2035,7 @@ impl<'a> QueryAuditEvents<'a> {
 }
 
 /// Request builder for [`Client::get_audit_event`]: `GET /api/v1/audit_events/{uuid}`.
+#[cfg(feature = "audit-events")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetAuditEvent<'a> {
@@ -1927,6 +2047,7 @@ pub struct GetAuditEvent<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "audit-events")]
 impl<'a> GetAuditEvent<'a> {
     pub(crate) fn new(client: &'a Client, uuid: impl Into<String>) -> Self {
         Self {
@@ -1998,6 +2119,7 @@ impl<'a> GetAuditEvent<'a> {
 }
 
 /// Request builder for [`Client::query_blobs`]: `GET /api/v1/blobs`.
+#[cfg(feature = "blobs")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct QueryBlobs<'a> {
@@ -2009,6 +2131,7 @@ pub struct QueryBlobs<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "blobs")]
 impl<'a> QueryBlobs<'a> {
     pub(crate) fn new(client: &'a Client, prefix: impl Into<String>) -> Self {
         Self {
@@ -2080,6 +2203,7 @@ impl<'a> QueryBlobs<'a> {
 }
 
 /// Request builder for [`Client::create_blob`]: `POST /api/v1/blobs`.
+#[cfg(feature = "blobs")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct CreateBlob<'a> {
@@ -2091,6 +2215,7 @@ pub struct CreateBlob<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "blobs")]
 impl<'a> CreateBlob<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -2165,6 +2290,7 @@ impl<'a> CreateBlob<'a> {
 }
 
 /// Request builder for [`Client::get_blob`]: `GET /api/v1/blobs/{key}`.
+#[cfg(feature = "blobs")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetBlob<'a> {
@@ -2176,6 +2302,7 @@ pub struct GetBlob<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "blobs")]
 impl<'a> GetBlob<'a> {
     pub(crate) fn new(client: &'a Client, key: impl Into<String>) -> Self {
         Self {
@@ -2247,6 +2374,7 @@ impl<'a> GetBlob<'a> {
 }
 
 /// Request builder for [`Client::query_ca_certificates`]: `GET /api/v1/ca_certificates`.
+#[cfg(feature = "ca-certificates")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct QueryCaCertificates<'a> {
@@ -2257,6 +2385,7 @@ pub struct QueryCaCertificates<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "ca-certificates")]
 impl<'a> QueryCaCertificates<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -2326,6 +2455,7 @@ impl<'a> QueryCaCertificates<'a> {
 }
 
 /// Request builder for [`Client::create_ca_certificate`]: `POST /api/v1/ca_certificates`.
+#[cfg(feature = "ca-certificates")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct CreateCaCertificate<'a> {
@@ -2337,6 +2467,7 @@ pub struct CreateCaCertificate<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "ca-certificates")]
 impl<'a> CreateCaCertificate<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -2411,6 +2542,7 @@ impl<'a> CreateCaCertificate<'a> {
 }
 
 /// Request builder for [`Client::get_ca_certificate`]: `GET /api/v1/ca_certificates/{uuid}`.
+#[cfg(feature = "ca-certificates")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetCaCertificate<'a> {
@@ -2422,6 +2554,7 @@ pub struct GetCaCertificate<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "ca-certificates")]
 impl<'a> GetCaCertificate<'a> {
     pub(crate) fn new(client: &'a Client, uuid: impl Into<String>) -> Self {
         Self {
@@ -2493,6 +2626,7 @@ impl<'a> GetCaCertificate<'a> {
 }
 
 /// Request builder for [`Client::update_ca_certificate`]: `PATCH /api/v1/ca_certificates/{uuid}`.
+#[cfg(feature = "ca-certificates")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct UpdateCaCertificate<'a> {
@@ -2505,6 +2639,7 @@ pub struct UpdateCaCertificate<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "ca-certificates")]
 impl<'a> UpdateCaCertificate<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -2582,6 +2717,7 @@ impl<'a> UpdateCaCertificate<'a> {
 }
 
 /// Request builder for [`Client::query_cards`]: `GET /api/v1/cards`.
+#[cfg(feature = "cards")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct QueryCards<'a> {
@@ -2592,6 +2728,7 @@ pub struct QueryCards<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "cards")]
 impl<'a> QueryCards<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -2661,6 +2798,7 @@ impl<'a> QueryCards<'a> {
 }
 
 /// Request builder for [`Client::create_card`]: `POST /api/v1/cards`.
+#[cfg(feature = "cards")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct CreateCard<'a> {
@@ -2672,6 +2810,7 @@ pub struct CreateCard<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "cards")]
 impl<'a> CreateCard<'a> {
     pub(crate) fn new(client: &'a Client, body: crate::types::CardRequest) -> Self {
         Self {
@@ -2743,6 +2882,7 @@ impl<'a> CreateCard<'a> {
 }
 
 /// Request builder for [`Client::get_card`]: `GET /api/v1/cards/{uuid}`.
+#[cfg(feature = "cards")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetCard<'a> {
@@ -2754,6 +2894,7 @@ pub struct GetCard<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "cards")]
 impl<'a> GetCard<'a> {
     pub(crate) fn new(client: &'a Client, uuid: impl Into<String>) -> Self {
         Self {
@@ -2825,6 +2966,7 @@ impl<'a> GetCard<'a> {
 }
 
 /// Request builder for [`Client::query_notification_channels`]: `GET /api/v1/notification_channels`.
+#[cfg(feature = "notification-channels")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct QueryNotificationChannels<'a> {
@@ -2837,6 +2979,7 @@ pub struct QueryNotificationChannels<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "notification-channels")]
 impl<'a> QueryNotificationChannels<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -2919,6 +3062,7 @@ impl<'a> QueryNotificationChannels<'a> {
 }
 
 /// Request builder for [`Client::create_notification_channel`]: `POST /api/v1/notification_channels`.
+#[cfg(feature = "notification-channels")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct CreateNotificationChannel<'a> {
@@ -2930,6 +3074,7 @@ pub struct CreateNotificationChannel<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "notification-channels")]
 impl<'a> CreateNotificationChannel<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -3004,6 +3149,7 @@ impl<'a> CreateNotificationChannel<'a> {
 }
 
 /// Request builder for [`Client::get_notification_channel`]: `GET /api/v1/notification_channels/{uuid}`.
+#[cfg(feature = "notification-channels")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetNotificationChannel<'a> {
@@ -3016,6 +3162,7 @@ pub struct GetNotificationChannel<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "notification-channels")]
 impl<'a> GetNotificationChannel<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -3093,6 +3240,7 @@ impl<'a> GetNotificationChannel<'a> {
 }
 
 /// Request builder for [`Client::download_client_config`]: `GET /api/v1/client_configs/{uuid}/download`.
+#[cfg(feature = "client-configs")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct DownloadClientConfig<'a> {
@@ -3104,6 +3252,7 @@ pub struct DownloadClientConfig<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "client-configs")]
 impl<'a> DownloadClientConfig<'a> {
     pub(crate) fn new(client: &'a Client, uuid: impl Into<String>) -> Self {
         Self {
@@ -3175,6 +3324,7 @@ impl<'a> DownloadClientConfig<'a> {
 }
 
 /// Request builder for [`Client::create_client_config`]: `POST /api/v1/client_configs`.
+#[cfg(feature = "client-configs")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct CreateClientConfig<'a> {
@@ -3186,6 +3336,7 @@ pub struct CreateClientConfig<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "client-configs")]
 impl<'a> CreateClientConfig<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -3260,6 +3411,7 @@ impl<'a> CreateClientConfig<'a> {
 }
 
 /// Request builder for [`Client::get_client_config`]: `GET /api/v1/client_configs/{uuid}`.
+#[cfg(feature = "client-configs")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetClientConfig<'a> {
@@ -3271,6 +3423,7 @@ pub struct GetClientConfig<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "client-configs")]
 impl<'a> GetClientConfig<'a> {
     pub(crate) fn new(client: &'a Client, uuid: impl Into<String>) -> Self {
         Self {
@@ -3342,6 +3495,7 @@ impl<'a> GetClientConfig<'a> {
 }
 
 /// Request builder for [`Client::update_client_config`]: `PATCH /api/v1/client_configs/{uuid}`.
+#[cfg(feature = "client-configs")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct UpdateClientConfig<'a> {
@@ -3354,6 +3508,7 @@ pub struct UpdateClientConfig<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "client-configs")]
 impl<'a> UpdateClientConfig<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -3431,6 +3586,7 @@ impl<'a> UpdateClientConfig<'a> {
 }
 
 /// Request builder for [`Client::query_connectors`]: `GET /api/v1/connectors`.
+#[cfg(feature = "connectors")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct QueryConnectors<'a> {
@@ -3441,6 +3597,7 @@ pub struct QueryConnectors<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "connectors")]
 impl<'a> QueryConnectors<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -3510,6 +3667,7 @@ impl<'a> QueryConnectors<'a> {
 }
 
 /// Request builder for [`Client::create_connector`]: `POST /api/v1/connectors`.
+#[cfg(feature = "connectors")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct CreateConnector<'a> {
@@ -3521,6 +3679,7 @@ pub struct CreateConnector<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "connectors")]
 impl<'a> CreateConnector<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -3595,6 +3754,7 @@ impl<'a> CreateConnector<'a> {
 }
 
 /// Request builder for [`Client::get_connector`]: `GET /api/v1/connectors/{name}`.
+#[cfg(feature = "connectors")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetConnector<'a> {
@@ -3606,6 +3766,7 @@ pub struct GetConnector<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "connectors")]
 impl<'a> GetConnector<'a> {
     pub(crate) fn new(client: &'a Client, name: impl Into<String>) -> Self {
         Self {
@@ -3677,6 +3838,7 @@ impl<'a> GetConnector<'a> {
 }
 
 /// Request builder for [`Client::query_countries`]: `GET /api/v1/countries`.
+#[cfg(feature = "countries")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct QueryCountries<'a> {
@@ -3687,6 +3849,7 @@ pub struct QueryCountries<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "countries")]
 impl<'a> QueryCountries<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -3756,6 +3919,7 @@ impl<'a> QueryCountries<'a> {
 }
 
 /// Request builder for [`Client::query_dashboards`]: `GET /api/v1/dashboards`.
+#[cfg(feature = "dashboards")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct QueryDashboards<'a> {
@@ -3769,6 +3933,7 @@ pub struct QueryDashboards<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "dashboards")]
 impl<'a> QueryDashboards<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -3862,6 +4027,7 @@ impl<'a> QueryDashboards<'a> {
 }
 
 /// Request builder for [`Client::create_dashboard`]: `POST /api/v1/dashboards`.
+#[cfg(feature = "dashboards")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct CreateDashboard<'a> {
@@ -3873,6 +4039,7 @@ pub struct CreateDashboard<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "dashboards")]
 impl<'a> CreateDashboard<'a> {
     pub(crate) fn new(client: &'a Client, body: crate::types::DashboardRequest) -> Self {
         Self {
@@ -3944,6 +4111,7 @@ impl<'a> CreateDashboard<'a> {
 }
 
 /// Request builder for [`Client::get_dashboard`]: `GET /api/v1/dashboards/{uuid}`.
+#[cfg(feature = "dashboards")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetDashboard<'a> {
@@ -3955,6 +4123,7 @@ pub struct GetDashboard<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "dashboards")]
 impl<'a> GetDashboard<'a> {
     pub(crate) fn new(client: &'a Client, uuid: impl Into<String>) -> Self {
         Self {
@@ -4026,6 +4195,7 @@ impl<'a> GetDashboard<'a> {
 }
 
 /// Request builder for [`Client::query_data_export_configs`]: `GET /api/v1/data_export_configs`.
+#[cfg(feature = "data-export")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct QueryDataExportConfigs<'a> {
@@ -4036,6 +4206,7 @@ pub struct QueryDataExportConfigs<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "data-export")]
 impl<'a> QueryDataExportConfigs<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -4105,6 +4276,7 @@ impl<'a> QueryDataExportConfigs<'a> {
 }
 
 /// Request builder for [`Client::create_data_export_config`]: `POST /api/v1/data_export_configs`.
+#[cfg(feature = "data-export")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct CreateDataExportConfig<'a> {
@@ -4116,6 +4288,7 @@ pub struct CreateDataExportConfig<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "data-export")]
 impl<'a> CreateDataExportConfig<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -4190,6 +4363,7 @@ impl<'a> CreateDataExportConfig<'a> {
 }
 
 /// Request builder for [`Client::update_data_export_config`]: `PUT /api/v1/data_export_configs/{uuid}`.
+#[cfg(feature = "data-export")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct UpdateDataExportConfig<'a> {
@@ -4202,6 +4376,7 @@ pub struct UpdateDataExportConfig<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "data-export")]
 impl<'a> UpdateDataExportConfig<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -4279,6 +4454,7 @@ impl<'a> UpdateDataExportConfig<'a> {
 }
 
 /// Request builder for [`Client::get_s3_bucket_policy`]: `POST /api/v1/data_export_configs/bucket_policy`.
+#[cfg(feature = "data-export")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetS3BucketPolicy<'a> {
@@ -4290,6 +4466,7 @@ pub struct GetS3BucketPolicy<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "data-export")]
 impl<'a> GetS3BucketPolicy<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -4364,6 +4541,7 @@ impl<'a> GetS3BucketPolicy<'a> {
 }
 
 /// Request builder for [`Client::validate_data_export_config`]: `POST /api/v1/data_export_configs/validate`.
+#[cfg(feature = "data-export")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ValidateDataExportConfig<'a> {
@@ -4375,6 +4553,7 @@ pub struct ValidateDataExportConfig<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "data-export")]
 impl<'a> ValidateDataExportConfig<'a> {
     pub(crate) fn new(client: &'a Client, body: crate::types::ValidateRequest) -> Self {
         Self {
@@ -4446,6 +4625,7 @@ impl<'a> ValidateDataExportConfig<'a> {
 }
 
 /// Request builder for [`Client::query_customer_datasets`]: `GET /api/v1/customer_datasets`.
+#[cfg(feature = "datasets")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct QueryCustomerDatasets<'a> {
@@ -4456,6 +4636,7 @@ pub struct QueryCustomerDatasets<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "datasets")]
 impl<'a> QueryCustomerDatasets<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -4525,6 +4706,7 @@ impl<'a> QueryCustomerDatasets<'a> {
 }
 
 /// Request builder for [`Client::create_customer_dataset`]: `POST /api/v1/customer_datasets`.
+#[cfg(feature = "datasets")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct CreateCustomerDataset<'a> {
@@ -4536,6 +4718,7 @@ pub struct CreateCustomerDataset<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "datasets")]
 impl<'a> CreateCustomerDataset<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -4613,6 +4796,7 @@ impl<'a> CreateCustomerDataset<'a> {
 }
 
 /// Request builder for [`Client::query_customer_dataset_items`]: `GET /api/v1/customer_datasets/{uuid}/items`.
+#[cfg(feature = "datasets")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct QueryCustomerDatasetItems<'a> {
@@ -4624,6 +4808,7 @@ pub struct QueryCustomerDatasetItems<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "datasets")]
 impl<'a> QueryCustomerDatasetItems<'a> {
     pub(crate) fn new(client: &'a Client, uuid: impl Into<String>) -> Self {
         Self {
@@ -4695,6 +4880,7 @@ impl<'a> QueryCustomerDatasetItems<'a> {
 }
 
 /// Request builder for [`Client::deploy_connector`]: `POST /api/v1/deployments`.
+#[cfg(feature = "deployments")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct DeployConnector<'a> {
@@ -4706,6 +4892,7 @@ pub struct DeployConnector<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "deployments")]
 impl<'a> DeployConnector<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -4783,6 +4970,7 @@ impl<'a> DeployConnector<'a> {
 }
 
 /// Request builder for [`Client::get_deployment_connector_options`]: `GET /api/v1/deployments/options`.
+#[cfg(feature = "deployments")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetDeploymentConnectorOptions<'a> {
@@ -4793,6 +4981,7 @@ pub struct GetDeploymentConnectorOptions<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "deployments")]
 impl<'a> GetDeploymentConnectorOptions<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -4862,6 +5051,7 @@ impl<'a> GetDeploymentConnectorOptions<'a> {
 }
 
 /// Request builder for [`Client::register_device`]: `POST /api/v1/devices`.
+#[cfg(feature = "devices")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct RegisterDevice<'a> {
@@ -4873,6 +5063,7 @@ pub struct RegisterDevice<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "devices")]
 impl<'a> RegisterDevice<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -4947,6 +5138,7 @@ impl<'a> RegisterDevice<'a> {
 }
 
 /// Request builder for [`Client::delete_devices`]: `DELETE /api/v1/devices`.
+#[cfg(feature = "devices")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct DeleteDevices<'a> {
@@ -4958,6 +5150,7 @@ pub struct DeleteDevices<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "devices")]
 impl<'a> DeleteDevices<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -5032,6 +5225,7 @@ impl<'a> DeleteDevices<'a> {
 }
 
 /// Request builder for [`Client::get_user_device`]: `POST /api/v1/devices/{uuid}`.
+#[cfg(feature = "devices")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetUserDevice<'a> {
@@ -5044,6 +5238,7 @@ pub struct GetUserDevice<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "devices")]
 impl<'a> GetUserDevice<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -5121,6 +5316,7 @@ impl<'a> GetUserDevice<'a> {
 }
 
 /// Request builder for [`Client::get_document_metadata`]: `GET /api/v1/documents/{uuid}`.
+#[cfg(feature = "documents")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetDocumentMetadata<'a> {
@@ -5132,6 +5328,7 @@ pub struct GetDocumentMetadata<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "documents")]
 impl<'a> GetDocumentMetadata<'a> {
     pub(crate) fn new(client: &'a Client, uuid: impl Into<String>) -> Self {
         Self {
@@ -5203,6 +5400,7 @@ impl<'a> GetDocumentMetadata<'a> {
 }
 
 /// Request builder for [`Client::revoke_document_access`]: `POST /api/v1/documents/{uuid}/revoke_access`.
+#[cfg(feature = "documents")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct RevokeDocumentAccess<'a> {
@@ -5215,6 +5413,7 @@ pub struct RevokeDocumentAccess<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "documents")]
 impl<'a> RevokeDocumentAccess<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -5292,6 +5491,7 @@ impl<'a> RevokeDocumentAccess<'a> {
 }
 
 /// Request builder for [`Client::revoke_document_sharing`]: `POST /api/v1/documents/{uuid}/revoke_sharing`.
+#[cfg(feature = "documents")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct RevokeDocumentSharing<'a> {
@@ -5304,6 +5504,7 @@ pub struct RevokeDocumentSharing<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "documents")]
 impl<'a> RevokeDocumentSharing<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -5381,6 +5582,7 @@ impl<'a> RevokeDocumentSharing<'a> {
 }
 
 /// Request builder for [`Client::query_gateways`]: `GET /api/v1/gateways`.
+#[cfg(feature = "gateways")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct QueryGateways<'a> {
@@ -5391,6 +5593,7 @@ pub struct QueryGateways<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "gateways")]
 impl<'a> QueryGateways<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -5460,6 +5663,7 @@ impl<'a> QueryGateways<'a> {
 }
 
 /// Request builder for [`Client::query_groups`]: `GET /api/v1/groups`.
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct QueryGroups<'a> {
@@ -5472,6 +5676,7 @@ pub struct QueryGroups<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "groups")]
 impl<'a> QueryGroups<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -5557,6 +5762,7 @@ impl<'a> QueryGroups<'a> {
 }
 
 /// Request builder for [`Client::get_group`]: `GET /api/v1/groups/{uuid}`.
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetGroup<'a> {
@@ -5568,6 +5774,7 @@ pub struct GetGroup<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "groups")]
 impl<'a> GetGroup<'a> {
     pub(crate) fn new(client: &'a Client, uuid: impl Into<String>) -> Self {
         Self {
@@ -5639,6 +5846,7 @@ impl<'a> GetGroup<'a> {
 }
 
 /// Request builder for [`Client::update_group`]: `PATCH /api/v1/groups/{uuid}`.
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct UpdateGroup<'a> {
@@ -5651,6 +5859,7 @@ pub struct UpdateGroup<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "groups")]
 impl<'a> UpdateGroup<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -5728,6 +5937,7 @@ impl<'a> UpdateGroup<'a> {
 }
 
 /// Request builder for [`Client::query_integrations`]: `GET /api/v1/integrations`.
+#[cfg(feature = "integrations")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct QueryIntegrations<'a> {
@@ -5739,6 +5949,7 @@ pub struct QueryIntegrations<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "integrations")]
 impl<'a> QueryIntegrations<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -5816,6 +6027,7 @@ impl<'a> QueryIntegrations<'a> {
 }
 
 /// Request builder for [`Client::create_integration`]: `POST /api/v1/integrations`.
+#[cfg(feature = "integrations")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct CreateIntegration<'a> {
@@ -5827,6 +6039,7 @@ pub struct CreateIntegration<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "integrations")]
 impl<'a> CreateIntegration<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -5901,6 +6114,7 @@ impl<'a> CreateIntegration<'a> {
 }
 
 /// Request builder for [`Client::update_integration`]: `PUT /api/v1/integrations/{uuid}`.
+#[cfg(feature = "integrations")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct UpdateIntegration<'a> {
@@ -5913,6 +6127,7 @@ pub struct UpdateIntegration<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "integrations")]
 impl<'a> UpdateIntegration<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -5990,6 +6205,7 @@ impl<'a> UpdateIntegration<'a> {
 }
 
 /// Request builder for [`Client::validate_integration_credentials`]: `POST /api/v1/integrations/validate`.
+#[cfg(feature = "integrations")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ValidateIntegrationCredentials<'a> {
@@ -6001,6 +6217,7 @@ pub struct ValidateIntegrationCredentials<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "integrations")]
 impl<'a> ValidateIntegrationCredentials<'a> {
     pub(crate) fn new(client: &'a Client, body: crate::types::ValidateRequest) -> Self {
         Self {
@@ -6074,6 +6291,7 @@ impl<'a> ValidateIntegrationCredentials<'a> {
 }
 
 /// Request builder for [`Client::login`]: `GET /api/v1/login`.
+#[cfg(feature = "login")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct Login<'a> {
@@ -6086,6 +6304,7 @@ pub struct Login<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "login")]
 impl<'a> Login<'a> {
     pub(crate) fn new(client: &'a Client, account: impl Into<String>) -> Self {
         Self {
@@ -6166,6 +6385,7 @@ impl<'a> Login<'a> {
 }
 
 /// Request builder for [`Client::get_account_onboarding`]: `GET /api/v1/onboarding`.
+#[cfg(feature = "onboarding")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetAccountOnboarding<'a> {
@@ -6176,6 +6396,7 @@ pub struct GetAccountOnboarding<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "onboarding")]
 impl<'a> GetAccountOnboarding<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -6245,6 +6466,7 @@ impl<'a> GetAccountOnboarding<'a> {
 }
 
 /// Request builder for [`Client::update_account_onboarding`]: `PATCH /api/v1/onboarding`.
+#[cfg(feature = "onboarding")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct UpdateAccountOnboarding<'a> {
@@ -6256,6 +6478,7 @@ pub struct UpdateAccountOnboarding<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "onboarding")]
 impl<'a> UpdateAccountOnboarding<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -6330,6 +6553,7 @@ impl<'a> UpdateAccountOnboarding<'a> {
 }
 
 /// Request builder for [`Client::query_policies`]: `GET /api/v1/policies`.
+#[cfg(feature = "policies")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct QueryPolicies<'a> {
@@ -6343,6 +6567,7 @@ pub struct QueryPolicies<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "policies")]
 impl<'a> QueryPolicies<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -6423,6 +6648,7 @@ impl<'a> QueryPolicies<'a> {
 }
 
 /// Request builder for [`Client::create_policy`]: `POST /api/v1/policies`.
+#[cfg(feature = "policies")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct CreatePolicy<'a> {
@@ -6434,6 +6660,7 @@ pub struct CreatePolicy<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "policies")]
 impl<'a> CreatePolicy<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -6508,6 +6735,7 @@ impl<'a> CreatePolicy<'a> {
 }
 
 /// Request builder for [`Client::get_policy`]: `GET /api/v1/policies/{uuid}`.
+#[cfg(feature = "policies")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetPolicy<'a> {
@@ -6519,6 +6747,7 @@ pub struct GetPolicy<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "policies")]
 impl<'a> GetPolicy<'a> {
     pub(crate) fn new(client: &'a Client, uuid: impl Into<String>) -> Self {
         Self {
@@ -6590,6 +6819,7 @@ impl<'a> GetPolicy<'a> {
 }
 
 /// Request builder for [`Client::update_policy`]: `PATCH /api/v1/policies/{uuid}`.
+#[cfg(feature = "policies")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct UpdatePolicy<'a> {
@@ -6602,6 +6832,7 @@ pub struct UpdatePolicy<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "policies")]
 impl<'a> UpdatePolicy<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -6679,6 +6910,7 @@ impl<'a> UpdatePolicy<'a> {
 }
 
 /// Request builder for [`Client::query_posture_attributes`]: `GET /api/v1/posture_attributes`.
+#[cfg(feature = "posture-attributes")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct QueryPostureAttributes<'a> {
@@ -6689,6 +6921,7 @@ pub struct QueryPostureAttributes<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "posture-attributes")]
 impl<'a> QueryPostureAttributes<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -6758,6 +6991,7 @@ impl<'a> QueryPostureAttributes<'a> {
 }
 
 /// Request builder for [`Client::create_posture_attribute`]: `POST /api/v1/posture_attributes`.
+#[cfg(feature = "posture-attributes")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct CreatePostureAttribute<'a> {
@@ -6769,6 +7003,7 @@ pub struct CreatePostureAttribute<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "posture-attributes")]
 impl<'a> CreatePostureAttribute<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -6843,6 +7078,7 @@ impl<'a> CreatePostureAttribute<'a> {
 }
 
 /// Request builder for [`Client::get_posture_attribute`]: `GET /api/v1/posture_attributes/{uuid}`.
+#[cfg(feature = "posture-attributes")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetPostureAttribute<'a> {
@@ -6854,6 +7090,7 @@ pub struct GetPostureAttribute<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "posture-attributes")]
 impl<'a> GetPostureAttribute<'a> {
     pub(crate) fn new(client: &'a Client, uuid: impl Into<String>) -> Self {
         Self {
@@ -6925,6 +7162,7 @@ impl<'a> GetPostureAttribute<'a> {
 }
 
 /// Request builder for [`Client::update_posture_attribute`]: `PATCH /api/v1/posture_attributes/{uuid}`.
+#[cfg(feature = "posture-attributes")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct UpdatePostureAttribute<'a> {
@@ -6937,6 +7175,7 @@ pub struct UpdatePostureAttribute<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "posture-attributes")]
 impl<'a> UpdatePostureAttribute<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -7014,6 +7253,7 @@ impl<'a> UpdatePostureAttribute<'a> {
 }
 
 /// Request builder for [`Client::query_posture_profiles`]: `GET /api/v1/posture_profiles`.
+#[cfg(feature = "posture-profiles")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct QueryPostureProfiles<'a> {
@@ -7024,6 +7264,7 @@ pub struct QueryPostureProfiles<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "posture-profiles")]
 impl<'a> QueryPostureProfiles<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -7093,6 +7334,7 @@ impl<'a> QueryPostureProfiles<'a> {
 }
 
 /// Request builder for [`Client::create_posture_profile`]: `POST /api/v1/posture_profiles`.
+#[cfg(feature = "posture-profiles")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct CreatePostureProfile<'a> {
@@ -7104,6 +7346,7 @@ pub struct CreatePostureProfile<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "posture-profiles")]
 impl<'a> CreatePostureProfile<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -7178,6 +7421,7 @@ impl<'a> CreatePostureProfile<'a> {
 }
 
 /// Request builder for [`Client::get_posture_profile`]: `GET /api/v1/posture_profiles/{uuid}`.
+#[cfg(feature = "posture-profiles")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetPostureProfile<'a> {
@@ -7189,6 +7433,7 @@ pub struct GetPostureProfile<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "posture-profiles")]
 impl<'a> GetPostureProfile<'a> {
     pub(crate) fn new(client: &'a Client, uuid: impl Into<String>) -> Self {
         Self {
@@ -7260,6 +7505,7 @@ impl<'a> GetPostureProfile<'a> {
 }
 
 /// Request builder for [`Client::update_posture_profile`]: `PATCH /api/v1/posture_profiles/{uuid}`.
+#[cfg(feature = "posture-profiles")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct UpdatePostureProfile<'a> {
@@ -7272,6 +7518,7 @@ pub struct UpdatePostureProfile<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "posture-profiles")]
 impl<'a> UpdatePostureProfile<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -7349,6 +7596,7 @@ impl<'a> UpdatePostureProfile<'a> {
 }
 
 /// Request builder for [`Client::query_qs_view`]: `GET /api/v1/qs_views/{view}`.
+#[cfg(feature = "query-service")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct QueryQsView<'a> {
@@ -7362,6 +7610,7 @@ pub struct QueryQsView<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "query-service")]
 impl<'a> QueryQsView<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -7442,6 +7691,7 @@ impl<'a> QueryQsView<'a> {
 }
 
 /// Request builder for [`Client::create_temporary_access_token`]: `POST /api/v1/tokens/temporary`.
+#[cfg(feature = "tokens")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct CreateTemporaryAccessToken<'a> {
@@ -7453,6 +7703,7 @@ pub struct CreateTemporaryAccessToken<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "tokens")]
 impl<'a> CreateTemporaryAccessToken<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -7527,6 +7778,7 @@ impl<'a> CreateTemporaryAccessToken<'a> {
 }
 
 /// Request builder for [`Client::token_login`]: `GET /api/v1/token_login`.
+#[cfg(feature = "login")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct TokenLogin<'a> {
@@ -7539,6 +7791,7 @@ pub struct TokenLogin<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "login")]
 impl<'a> TokenLogin<'a> {
     pub(crate) fn new(client: &'a Client, account: impl Into<String>) -> Self {
         Self {
@@ -7619,6 +7872,7 @@ impl<'a> TokenLogin<'a> {
 }
 
 /// Request builder for [`Client::query_tokens`]: `GET /api/v1/tokens`.
+#[cfg(feature = "tokens")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct QueryTokens<'a> {
@@ -7630,6 +7884,7 @@ pub struct QueryTokens<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "tokens")]
 impl<'a> QueryTokens<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -7707,6 +7962,7 @@ impl<'a> QueryTokens<'a> {
 }
 
 /// Request builder for [`Client::create_token`]: `POST /api/v1/tokens`.
+#[cfg(feature = "tokens")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct CreateToken<'a> {
@@ -7718,6 +7974,7 @@ pub struct CreateToken<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "tokens")]
 impl<'a> CreateToken<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -7792,6 +8049,7 @@ impl<'a> CreateToken<'a> {
 }
 
 /// Request builder for [`Client::update_token`]: `PATCH /api/v1/tokens/{uuid}`.
+#[cfg(feature = "tokens")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct UpdateToken<'a> {
@@ -7804,6 +8062,7 @@ pub struct UpdateToken<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "tokens")]
 impl<'a> UpdateToken<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -7881,6 +8140,7 @@ impl<'a> UpdateToken<'a> {
 }
 
 /// Request builder for [`Client::query_users`]: `GET /api/v1/users`.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct QueryUsers<'a> {
@@ -7894,6 +8154,7 @@ pub struct QueryUsers<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "users")]
 impl<'a> QueryUsers<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -7987,6 +8248,7 @@ impl<'a> QueryUsers<'a> {
 }
 
 /// Request builder for [`Client::create_user`]: `POST /api/v1/users`.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct CreateUser<'a> {
@@ -7998,6 +8260,7 @@ pub struct CreateUser<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "users")]
 impl<'a> CreateUser<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -8072,6 +8335,7 @@ impl<'a> CreateUser<'a> {
 }
 
 /// Request builder for [`Client::get_user`]: `GET /api/v1/users/{uuid}`.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetUser<'a> {
@@ -8083,6 +8347,7 @@ pub struct GetUser<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "users")]
 impl<'a> GetUser<'a> {
     pub(crate) fn new(client: &'a Client, uuid: impl Into<String>) -> Self {
         Self {
@@ -8154,6 +8419,7 @@ impl<'a> GetUser<'a> {
 }
 
 /// Request builder for [`Client::update_user`]: `PATCH /api/v1/users/{uuid}`.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct UpdateUser<'a> {
@@ -8166,6 +8432,7 @@ pub struct UpdateUser<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "users")]
 impl<'a> UpdateUser<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -8243,6 +8510,7 @@ impl<'a> UpdateUser<'a> {
 }
 
 /// Request builder for [`Client::get_user_devices`]: `GET /api/v1/users/{uuid}/devices`.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetUserDevices<'a> {
@@ -8254,6 +8522,7 @@ pub struct GetUserDevices<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "users")]
 impl<'a> GetUserDevices<'a> {
     pub(crate) fn new(client: &'a Client, uuid: impl Into<String>) -> Self {
         Self {
@@ -8325,6 +8594,7 @@ impl<'a> GetUserDevices<'a> {
 }
 
 /// Request builder for [`Client::query_workflow_runs`]: `GET /api/v1/workflow_runs`.
+#[cfg(feature = "workflow-runs")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct QueryWorkflowRuns<'a> {
@@ -8342,6 +8612,7 @@ pub struct QueryWorkflowRuns<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "workflow-runs")]
 impl<'a> QueryWorkflowRuns<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -8467,6 +8738,7 @@ impl<'a> QueryWorkflowRuns<'a> {
 }
 
 /// Request builder for [`Client::create_workflow_run`]: `POST /api/v1/workflow_runs`.
+#[cfg(feature = "workflow-runs")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct CreateWorkflowRun<'a> {
@@ -8478,6 +8750,7 @@ pub struct CreateWorkflowRun<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "workflow-runs")]
 impl<'a> CreateWorkflowRun<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -8552,6 +8825,7 @@ impl<'a> CreateWorkflowRun<'a> {
 }
 
 /// Request builder for [`Client::get_workflow_run`]: `GET /api/v1/workflow_runs/{uuid}`.
+#[cfg(feature = "workflow-runs")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetWorkflowRun<'a> {
@@ -8563,6 +8837,7 @@ pub struct GetWorkflowRun<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "workflow-runs")]
 impl<'a> GetWorkflowRun<'a> {
     pub(crate) fn new(client: &'a Client, uuid: impl Into<String>) -> Self {
         Self {
@@ -8634,6 +8909,7 @@ impl<'a> GetWorkflowRun<'a> {
 }
 
 /// Request builder for [`Client::answer_workflow_run`]: `POST /api/v1/workflow_runs/{uuid}/answer`.
+#[cfg(feature = "workflow-runs")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct AnswerWorkflowRun<'a> {
@@ -8646,6 +8922,7 @@ pub struct AnswerWorkflowRun<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "workflow-runs")]
 impl<'a> AnswerWorkflowRun<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -8723,6 +9000,7 @@ impl<'a> AnswerWorkflowRun<'a> {
 }
 
 /// Request builder for [`Client::query_workflows`]: `GET /api/v1/workflows`.
+#[cfg(feature = "workflows")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct QueryWorkflows<'a> {
@@ -8733,6 +9011,7 @@ pub struct QueryWorkflows<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "workflows")]
 impl<'a> QueryWorkflows<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -8802,6 +9081,7 @@ impl<'a> QueryWorkflows<'a> {
 }
 
 /// Request builder for [`Client::create_workflow`]: `POST /api/v1/workflows`.
+#[cfg(feature = "workflows")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct CreateWorkflow<'a> {
@@ -8813,6 +9093,7 @@ pub struct CreateWorkflow<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "workflows")]
 impl<'a> CreateWorkflow<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -8887,6 +9168,7 @@ impl<'a> CreateWorkflow<'a> {
 }
 
 /// Request builder for [`Client::get_workflow`]: `GET /api/v1/workflows/{uuid}`.
+#[cfg(feature = "workflows")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetWorkflow<'a> {
@@ -8898,6 +9180,7 @@ pub struct GetWorkflow<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "workflows")]
 impl<'a> GetWorkflow<'a> {
     pub(crate) fn new(client: &'a Client, uuid: impl Into<String>) -> Self {
         Self {
@@ -8969,6 +9252,7 @@ impl<'a> GetWorkflow<'a> {
 }
 
 /// Request builder for [`Client::update_workflow`]: `PATCH /api/v1/workflows/{uuid}`.
+#[cfg(feature = "workflows")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct UpdateWorkflow<'a> {
@@ -8981,6 +9265,7 @@ pub struct UpdateWorkflow<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "workflows")]
 impl<'a> UpdateWorkflow<'a> {
     pub(crate) fn new(
         client: &'a Client,

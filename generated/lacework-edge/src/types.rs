@@ -9,6 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(any(feature = "access", feature = "deployments"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Access {
@@ -64,6 +65,7 @@ pub struct Access {
 /// Type of access allowed.
 ///
 /// Not stated by the vendor's documentation; inferred: name ours: the page lists access_type values 0 1 2 3 without naming the enum
+#[cfg(any(feature = "access", feature = "deployments"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccessType {
@@ -79,6 +81,7 @@ pub enum AccessType {
     Unknown(i64),
 }
 
+#[cfg(any(feature = "access", feature = "deployments"))]
 impl AccessType {
     /// The value as it appears in JSON.
     pub fn value(self) -> i64 {
@@ -92,6 +95,7 @@ impl AccessType {
     }
 }
 
+#[cfg(any(feature = "access", feature = "deployments"))]
 impl From<i64> for AccessType {
     fn from(value: i64) -> Self {
         match value {
@@ -104,24 +108,28 @@ impl From<i64> for AccessType {
     }
 }
 
+#[cfg(any(feature = "access", feature = "deployments"))]
 impl From<AccessType> for i64 {
     fn from(value: AccessType) -> Self {
         value.value()
     }
 }
 
+#[cfg(any(feature = "access", feature = "deployments"))]
 impl std::fmt::Display for AccessType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.value(), f)
     }
 }
 
+#[cfg(any(feature = "access", feature = "deployments"))]
 impl Serialize for AccessType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
     }
 }
 
+#[cfg(any(feature = "access", feature = "deployments"))]
 impl<'de> Deserialize<'de> for AccessType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -131,6 +139,7 @@ impl<'de> Deserialize<'de> for AccessType {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Account {
@@ -226,6 +235,7 @@ pub struct Account {
 /// (`proto.AccountOnboarding` on the page.)
 ///
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only as the response sample at lines 6289-6303, whose operation heading is lost (getAccountOnboarding here, GET /api/v1/onboarding)
+#[cfg(any(feature = "accounts", feature = "onboarding"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AccountOnboarding {
@@ -253,6 +263,7 @@ pub struct AccountOnboarding {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Alert {
@@ -304,6 +315,7 @@ pub struct Alert {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "alert-configs")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AlertConfig {
@@ -375,6 +387,7 @@ pub struct AlertConfig {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AlertStatusChange {
@@ -384,6 +397,7 @@ pub struct AlertStatusChange {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "documents")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AnonymizedText {
@@ -396,6 +410,7 @@ pub struct AnonymizedText {
 }
 
 /// Map of the answer text to the workflow outcome. Default is: Approve: SUCCESS Deny: FAILURE Unsure: UNSURE The Answer text will be rendered in a context aware way. For instance, in an email, or on EG UI, each answer is rendered as a button. On slack, it will be prompted as a option for user response. (`proto.AnswerActions` on the page.)
+#[cfg(any(feature = "alerts", feature = "workflow-runs", feature = "workflows"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AnswerActions {
@@ -408,6 +423,7 @@ pub struct AnswerActions {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "workflow-runs")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AnswerWorkflowRunRequest {
@@ -432,6 +448,7 @@ pub struct AnswerWorkflowRunRequest {
 }
 
 /// (`proto.App` on the page.)
+#[cfg(any(feature = "access", feature = "apps", feature = "deployments"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct App {
@@ -540,6 +557,7 @@ pub struct App {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "app-control-policies")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AppControlPolicy {
@@ -598,6 +616,7 @@ pub struct AppControlPolicy {
 }
 
 /// (`proto.AppControlPolicyEventAction` on the page.)
+#[cfg(feature = "app-control-policies")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AppControlPolicyEventAction {
@@ -613,6 +632,7 @@ pub struct AppControlPolicyEventAction {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "apps")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AppRequest {
@@ -625,6 +645,7 @@ pub struct AppRequest {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(any(feature = "alerts", feature = "workflow-runs"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AsnData {
@@ -649,6 +670,7 @@ pub struct AsnData {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "audit-events")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AuditEvent {
@@ -718,6 +740,7 @@ pub struct AuditEvent {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "blobs")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Blob {
@@ -748,6 +771,14 @@ pub struct Blob {
 }
 
 /// A three-valued boolean setting (`pbcommon.Bool`); the page does not say which number means true.
+#[cfg(
+    any(
+        feature = "ca-certificates",
+        feature = "client-configs",
+        feature = "connectors",
+        feature = "deployments"
+    )
+)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Bool {
@@ -761,6 +792,14 @@ pub enum Bool {
     Unknown(i64),
 }
 
+#[cfg(
+    any(
+        feature = "ca-certificates",
+        feature = "client-configs",
+        feature = "connectors",
+        feature = "deployments"
+    )
+)]
 impl Bool {
     /// The value as it appears in JSON.
     pub fn value(self) -> i64 {
@@ -773,6 +812,14 @@ impl Bool {
     }
 }
 
+#[cfg(
+    any(
+        feature = "ca-certificates",
+        feature = "client-configs",
+        feature = "connectors",
+        feature = "deployments"
+    )
+)]
 impl From<i64> for Bool {
     fn from(value: i64) -> Self {
         match value {
@@ -784,24 +831,56 @@ impl From<i64> for Bool {
     }
 }
 
+#[cfg(
+    any(
+        feature = "ca-certificates",
+        feature = "client-configs",
+        feature = "connectors",
+        feature = "deployments"
+    )
+)]
 impl From<Bool> for i64 {
     fn from(value: Bool) -> Self {
         value.value()
     }
 }
 
+#[cfg(
+    any(
+        feature = "ca-certificates",
+        feature = "client-configs",
+        feature = "connectors",
+        feature = "deployments"
+    )
+)]
 impl std::fmt::Display for Bool {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.value(), f)
     }
 }
 
+#[cfg(
+    any(
+        feature = "ca-certificates",
+        feature = "client-configs",
+        feature = "connectors",
+        feature = "deployments"
+    )
+)]
 impl Serialize for Bool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
     }
 }
 
+#[cfg(
+    any(
+        feature = "ca-certificates",
+        feature = "client-configs",
+        feature = "connectors",
+        feature = "deployments"
+    )
+)]
 impl<'de> Deserialize<'de> for Bool {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -811,6 +890,14 @@ impl<'de> Deserialize<'de> for Bool {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(
+    any(
+        feature = "alerts",
+        feature = "devices",
+        feature = "users",
+        feature = "workflow-runs"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct BrowserDetails {
@@ -829,6 +916,7 @@ pub struct BrowserDetails {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "data-export")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct BucketPolicyRequest {
@@ -841,6 +929,7 @@ pub struct BucketPolicyRequest {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "ca-certificates")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CaCertificate {
@@ -892,6 +981,7 @@ pub struct CaCertificate {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only as the response sample at lines 2979-3006, whose operation heading is lost (queryCaCertificates here, GET /api/v1/ca_certificates)
+#[cfg(feature = "ca-certificates")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CaCertificateList {
@@ -904,6 +994,7 @@ pub struct CaCertificateList {
 }
 
 /// What a CA certificate is used for (`proto.CaCertificate_Purpose`).
+#[cfg(feature = "ca-certificates")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CaCertificatePurpose {
@@ -919,6 +1010,7 @@ pub enum CaCertificatePurpose {
     Unknown(i64),
 }
 
+#[cfg(feature = "ca-certificates")]
 impl CaCertificatePurpose {
     /// The value as it appears in JSON.
     pub fn value(self) -> i64 {
@@ -932,6 +1024,7 @@ impl CaCertificatePurpose {
     }
 }
 
+#[cfg(feature = "ca-certificates")]
 impl From<i64> for CaCertificatePurpose {
     fn from(value: i64) -> Self {
         match value {
@@ -944,24 +1037,28 @@ impl From<i64> for CaCertificatePurpose {
     }
 }
 
+#[cfg(feature = "ca-certificates")]
 impl From<CaCertificatePurpose> for i64 {
     fn from(value: CaCertificatePurpose) -> Self {
         value.value()
     }
 }
 
+#[cfg(feature = "ca-certificates")]
 impl std::fmt::Display for CaCertificatePurpose {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.value(), f)
     }
 }
 
+#[cfg(feature = "ca-certificates")]
 impl Serialize for CaCertificatePurpose {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
     }
 }
 
+#[cfg(feature = "ca-certificates")]
 impl<'de> Deserialize<'de> for CaCertificatePurpose {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -971,6 +1068,7 @@ impl<'de> Deserialize<'de> for CaCertificatePurpose {
 }
 
 /// The status of a CA certificate (`proto.CaCertificate_Status`).
+#[cfg(feature = "ca-certificates")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CaCertificateStatus {
@@ -984,6 +1082,7 @@ pub enum CaCertificateStatus {
     Unknown(i64),
 }
 
+#[cfg(feature = "ca-certificates")]
 impl CaCertificateStatus {
     /// The value as it appears in JSON.
     pub fn value(self) -> i64 {
@@ -996,6 +1095,7 @@ impl CaCertificateStatus {
     }
 }
 
+#[cfg(feature = "ca-certificates")]
 impl From<i64> for CaCertificateStatus {
     fn from(value: i64) -> Self {
         match value {
@@ -1007,24 +1107,28 @@ impl From<i64> for CaCertificateStatus {
     }
 }
 
+#[cfg(feature = "ca-certificates")]
 impl From<CaCertificateStatus> for i64 {
     fn from(value: CaCertificateStatus) -> Self {
         value.value()
     }
 }
 
+#[cfg(feature = "ca-certificates")]
 impl std::fmt::Display for CaCertificateStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.value(), f)
     }
 }
 
+#[cfg(feature = "ca-certificates")]
 impl Serialize for CaCertificateStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
     }
 }
 
+#[cfg(feature = "ca-certificates")]
 impl<'de> Deserialize<'de> for CaCertificateStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1034,6 +1138,7 @@ impl<'de> Deserialize<'de> for CaCertificateStatus {
 }
 
 /// (`proto.Card` on the page.)
+#[cfg(feature = "cards")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Card {
@@ -1088,6 +1193,7 @@ pub struct Card {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "alert-configs")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CardData {
@@ -1149,6 +1255,7 @@ pub struct CardData {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "alert-configs")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CardFilter {
@@ -1176,6 +1283,7 @@ pub struct CardFilter {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only as the response sample at lines 3173-3199, whose operation heading is lost (queryCards here, GET /api/v1/cards)
+#[cfg(feature = "cards")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CardList {
@@ -1185,6 +1293,7 @@ pub struct CardList {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "cards")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CardRequest {
@@ -1197,6 +1306,7 @@ pub struct CardRequest {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(any(feature = "alerts", feature = "workflow-runs"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CarrierData {
@@ -1218,6 +1328,7 @@ pub struct CarrierData {
 }
 
 /// (`proto.CertificateVerify` on the page.)
+#[cfg(feature = "devices")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CertificateVerify {
@@ -1233,6 +1344,7 @@ pub struct CertificateVerify {
 }
 
 /// The kind of a notification channel (`proto.ChannelType`).
+#[cfg(feature = "notification-channels")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ChannelType {
@@ -1254,6 +1366,7 @@ pub enum ChannelType {
     Unknown(i64),
 }
 
+#[cfg(feature = "notification-channels")]
 impl ChannelType {
     /// The value as it appears in JSON.
     pub fn value(self) -> i64 {
@@ -1270,6 +1383,7 @@ impl ChannelType {
     }
 }
 
+#[cfg(feature = "notification-channels")]
 impl From<i64> for ChannelType {
     fn from(value: i64) -> Self {
         match value {
@@ -1285,24 +1399,28 @@ impl From<i64> for ChannelType {
     }
 }
 
+#[cfg(feature = "notification-channels")]
 impl From<ChannelType> for i64 {
     fn from(value: ChannelType) -> Self {
         value.value()
     }
 }
 
+#[cfg(feature = "notification-channels")]
 impl std::fmt::Display for ChannelType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.value(), f)
     }
 }
 
+#[cfg(feature = "notification-channels")]
 impl Serialize for ChannelType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
     }
 }
 
+#[cfg(feature = "notification-channels")]
 impl<'de> Deserialize<'de> for ChannelType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1312,6 +1430,7 @@ impl<'de> Deserialize<'de> for ChannelType {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(any(feature = "ca-certificates", feature = "client-configs"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ClientConfig {
@@ -1493,6 +1612,7 @@ pub struct ClientConfig {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CloseWithReason {
@@ -1505,6 +1625,7 @@ pub struct CloseWithReason {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(any(feature = "connectors", feature = "deployments"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Connector {
@@ -1596,6 +1717,7 @@ pub struct Connector {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(any(feature = "connectors", feature = "deployments"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ConnectorCommand {
@@ -1614,6 +1736,7 @@ pub struct ConnectorCommand {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(any(feature = "connectors", feature = "deployments"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ConnectorInstance {
@@ -1662,6 +1785,7 @@ pub struct ConnectorInstance {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only as the response sample at lines 3911-4065, whose operation heading is lost (queryConnectors here, GET /api/v1/connectors)
+#[cfg(feature = "connectors")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ConnectorList {
@@ -1671,6 +1795,7 @@ pub struct ConnectorList {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(any(feature = "connectors", feature = "deployments"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ConnectorRoutes {
@@ -1686,6 +1811,7 @@ pub struct ConnectorRoutes {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(any(feature = "connectors", feature = "deployments"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Coordinates {
@@ -1713,6 +1839,7 @@ pub struct Coordinates {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only as the response sample at lines 4585-4604, whose operation heading is lost (queryCountries here, GET /api/v1/countries)
+#[cfg(feature = "countries")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CountryList {
@@ -1722,6 +1849,7 @@ pub struct CountryList {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "access")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateAccessRequest {
@@ -1757,6 +1885,7 @@ pub struct CreateAccessRequest {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "alert-configs")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateAlertConfigRequest {
@@ -1799,6 +1928,7 @@ pub struct CreateAlertConfigRequest {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "app-control-policies")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateAppControlPolicyRequest {
@@ -1828,6 +1958,7 @@ pub struct CreateAppControlPolicyRequest {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "blobs")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateBlobRequest {
@@ -1849,6 +1980,7 @@ pub struct CreateBlobRequest {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "ca-certificates")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateCaCertificateRequest {
@@ -1873,6 +2005,7 @@ pub struct CreateCaCertificateRequest {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "client-configs")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateClientConfigRequest {
@@ -2031,6 +2164,7 @@ pub struct CreateClientConfigRequest {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "connectors")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateConnectorRequest {
@@ -2071,6 +2205,7 @@ pub struct CreateConnectorRequest {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "data-export")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateDataExportConfigRequest {
@@ -2089,6 +2224,7 @@ pub struct CreateDataExportConfigRequest {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateIntegrationRequest {
@@ -2139,6 +2275,7 @@ pub struct CreateIntegrationRequest {
     pub validate_credentials: Option<bool>,
 }
 
+#[cfg(feature = "integrations")]
 impl CreateIntegrationRequest {
     /// Builds a `CreateIntegrationRequest` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
     pub fn new(data_source: DataSource, display_name: String) -> Self {
@@ -2163,6 +2300,7 @@ impl CreateIntegrationRequest {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "notification-channels")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateNotificationChannelRequest {
@@ -2196,6 +2334,7 @@ pub struct CreateNotificationChannelRequest {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "policies")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreatePolicyRequest {
@@ -2257,6 +2396,7 @@ pub struct CreatePolicyRequest {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "posture-attributes")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreatePostureAttributeRequest {
@@ -2281,6 +2421,7 @@ pub struct CreatePostureAttributeRequest {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "posture-profiles")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreatePostureProfileRequest {
@@ -2305,6 +2446,7 @@ pub struct CreatePostureProfileRequest {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "tokens")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateTemporaryAccessTokenRequest {
@@ -2320,6 +2462,7 @@ pub struct CreateTemporaryAccessTokenRequest {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "tokens")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateTokenRequest {
@@ -2351,6 +2494,7 @@ pub struct CreateTokenRequest {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateUserRequest {
@@ -2369,6 +2513,7 @@ pub struct CreateUserRequest {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateUserResponse {
@@ -2381,6 +2526,7 @@ pub struct CreateUserResponse {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "workflows")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateWorkflowRequest {
@@ -2438,6 +2584,7 @@ pub struct CreateWorkflowRequest {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "workflow-runs")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateWorkflowRunRequest {
@@ -2456,6 +2603,7 @@ pub struct CreateWorkflowRunRequest {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "alert-configs")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CuratedQueryConfig {
@@ -2474,6 +2622,7 @@ pub struct CuratedQueryConfig {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "datasets")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CustomerDataset {
@@ -2546,6 +2695,7 @@ pub struct CustomerDataset {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "datasets")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CustomerDatasetConfig {
@@ -2558,6 +2708,7 @@ pub struct CustomerDatasetConfig {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "datasets")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CustomerDatasetItem {
@@ -2591,6 +2742,7 @@ pub struct CustomerDatasetItem {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "datasets")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CustomerDatasetItemProps {
@@ -2609,6 +2761,7 @@ pub struct CustomerDatasetItemProps {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only as the response sample at lines 4945-5023, whose operation heading is lost (queryCustomerDatasetItems here, GET /api/v1/customer_datasets/{uuid}/items)
+#[cfg(feature = "datasets")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CustomerDatasetItemsPage {
@@ -2624,6 +2777,7 @@ pub struct CustomerDatasetItemsPage {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only as the response sample at lines 4854-4898, whose operation heading is lost (queryCustomerDatasets here, GET /api/v1/customer_datasets)
+#[cfg(feature = "datasets")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CustomerDatasetList {
@@ -2633,6 +2787,7 @@ pub struct CustomerDatasetList {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "datasets")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CustomerDatasetProperties {
@@ -2669,6 +2824,7 @@ pub struct CustomerDatasetProperties {
 }
 
 /// (`proto.Dashboard` on the page.)
+#[cfg(feature = "dashboards")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Dashboard {
@@ -2717,6 +2873,7 @@ pub struct Dashboard {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "dashboards")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DashboardRequest {
@@ -2729,6 +2886,7 @@ pub struct DashboardRequest {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "data-export")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DataExportConfig {
@@ -2770,6 +2928,7 @@ pub struct DataExportConfig {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only as the response sample at lines 4715-4739, whose operation heading is lost (queryDataExportConfigs here, GET /api/v1/data_export_configs)
+#[cfg(feature = "data-export")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DataExportConfigList {
@@ -2779,6 +2938,7 @@ pub struct DataExportConfigList {
 }
 
 /// A kind of data exported to S3 (`proto.DataExportType`).
+#[cfg(feature = "data-export")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DataExportType {
@@ -2802,6 +2962,7 @@ pub enum DataExportType {
     Unknown(i64),
 }
 
+#[cfg(feature = "data-export")]
 impl DataExportType {
     /// The value as it appears in JSON.
     pub fn value(self) -> i64 {
@@ -2819,6 +2980,7 @@ impl DataExportType {
     }
 }
 
+#[cfg(feature = "data-export")]
 impl From<i64> for DataExportType {
     fn from(value: i64) -> Self {
         match value {
@@ -2835,24 +2997,28 @@ impl From<i64> for DataExportType {
     }
 }
 
+#[cfg(feature = "data-export")]
 impl From<DataExportType> for i64 {
     fn from(value: DataExportType) -> Self {
         value.value()
     }
 }
 
+#[cfg(feature = "data-export")]
 impl std::fmt::Display for DataExportType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.value(), f)
     }
 }
 
+#[cfg(feature = "data-export")]
 impl Serialize for DataExportType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
     }
 }
 
+#[cfg(feature = "data-export")]
 impl<'de> Deserialize<'de> for DataExportType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2862,6 +3028,17 @@ impl<'de> Deserialize<'de> for DataExportType {
 }
 
 /// Where an object comes from (`proto.DataSource`); the page lists the values only as numbers.
+#[cfg(
+    any(
+        feature = "access",
+        feature = "apps",
+        feature = "deployments",
+        feature = "groups",
+        feature = "integrations",
+        feature = "policies",
+        feature = "users"
+    )
+)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DataSource {
@@ -2929,6 +3106,17 @@ pub enum DataSource {
     Unknown(i64),
 }
 
+#[cfg(
+    any(
+        feature = "access",
+        feature = "apps",
+        feature = "deployments",
+        feature = "groups",
+        feature = "integrations",
+        feature = "policies",
+        feature = "users"
+    )
+)]
 impl DataSource {
     /// The value as it appears in JSON.
     pub fn value(self) -> i64 {
@@ -2968,6 +3156,17 @@ impl DataSource {
     }
 }
 
+#[cfg(
+    any(
+        feature = "access",
+        feature = "apps",
+        feature = "deployments",
+        feature = "groups",
+        feature = "integrations",
+        feature = "policies",
+        feature = "users"
+    )
+)]
 impl From<i64> for DataSource {
     fn from(value: i64) -> Self {
         match value {
@@ -3006,24 +3205,68 @@ impl From<i64> for DataSource {
     }
 }
 
+#[cfg(
+    any(
+        feature = "access",
+        feature = "apps",
+        feature = "deployments",
+        feature = "groups",
+        feature = "integrations",
+        feature = "policies",
+        feature = "users"
+    )
+)]
 impl From<DataSource> for i64 {
     fn from(value: DataSource) -> Self {
         value.value()
     }
 }
 
+#[cfg(
+    any(
+        feature = "access",
+        feature = "apps",
+        feature = "deployments",
+        feature = "groups",
+        feature = "integrations",
+        feature = "policies",
+        feature = "users"
+    )
+)]
 impl std::fmt::Display for DataSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.value(), f)
     }
 }
 
+#[cfg(
+    any(
+        feature = "access",
+        feature = "apps",
+        feature = "deployments",
+        feature = "groups",
+        feature = "integrations",
+        feature = "policies",
+        feature = "users"
+    )
+)]
 impl Serialize for DataSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
     }
 }
 
+#[cfg(
+    any(
+        feature = "access",
+        feature = "apps",
+        feature = "deployments",
+        feature = "groups",
+        feature = "integrations",
+        feature = "policies",
+        feature = "users"
+    )
+)]
 impl<'de> Deserialize<'de> for DataSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3033,6 +3276,7 @@ impl<'de> Deserialize<'de> for DataSource {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "devices")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteDevicesRequest {
@@ -3045,6 +3289,7 @@ pub struct DeleteDevicesRequest {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "apps")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeployAppResponse {
@@ -3057,6 +3302,7 @@ pub struct DeployAppResponse {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "deployments")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeployConnectorResponse {
@@ -3087,6 +3333,7 @@ pub struct DeployConnectorResponse {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "deployments")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeploymentConnectorOption {
@@ -3120,6 +3367,7 @@ pub struct DeploymentConnectorOption {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "deployments")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeploymentConnectorOptions {
@@ -3129,6 +3377,7 @@ pub struct DeploymentConnectorOptions {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(any(feature = "connectors", feature = "deployments"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DesiredRelease {
@@ -3141,6 +3390,14 @@ pub struct DesiredRelease {
 }
 
 /// (`proto.Device` on the page.)
+#[cfg(
+    any(
+        feature = "alerts",
+        feature = "devices",
+        feature = "users",
+        feature = "workflow-runs"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Device {
@@ -3225,6 +3482,14 @@ pub struct Device {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(
+    any(
+        feature = "alerts",
+        feature = "devices",
+        feature = "users",
+        feature = "workflow-runs"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DevicePosture {
@@ -3252,6 +3517,14 @@ pub struct DevicePosture {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(
+    any(
+        feature = "alerts",
+        feature = "devices",
+        feature = "users",
+        feature = "workflow-runs"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeviceProcess {
@@ -3264,6 +3537,14 @@ pub struct DeviceProcess {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(
+    any(
+        feature = "alerts",
+        feature = "devices",
+        feature = "users",
+        feature = "workflow-runs"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeviceProcessInfo {
@@ -3273,6 +3554,14 @@ pub struct DeviceProcessInfo {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(
+    any(
+        feature = "alerts",
+        feature = "devices",
+        feature = "users",
+        feature = "workflow-runs"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeviceProperties {
@@ -3339,6 +3628,7 @@ pub struct DeviceProperties {
 }
 
 /// (`proto.DeviceToDelete` on the page.)
+#[cfg(feature = "devices")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeviceToDelete {
@@ -3351,6 +3641,7 @@ pub struct DeviceToDelete {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(any(feature = "connectors", feature = "deployments"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DnsResolver {
@@ -3360,6 +3651,7 @@ pub struct DnsResolver {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "documents")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DocumentIdentity {
@@ -3396,6 +3688,7 @@ pub struct DocumentIdentity {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "documents")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DocumentMetadata {
@@ -3455,6 +3748,25 @@ pub struct DocumentMetadata {
 /// The lifecycle status of an object (`proto.EnumStatus`).
 ///
 /// Not stated by the vendor's documentation; inferred: names from the page: the connector status lists INIT = 1; ACTIVE = 2; SUSPENDED = 3; DELETED = 4, and the status query filters say INIT | ACTIVE | SUSPENDED | DELETED; 0 is unnamed on the page and called Unspecified (the protobuf zero value)
+#[cfg(
+    any(
+        feature = "access",
+        feature = "alert-configs",
+        feature = "app-control-policies",
+        feature = "apps",
+        feature = "ca-certificates",
+        feature = "client-configs",
+        feature = "connectors",
+        feature = "dashboards",
+        feature = "deployments",
+        feature = "groups",
+        feature = "notification-channels",
+        feature = "policies",
+        feature = "tokens",
+        feature = "users",
+        feature = "workflows"
+    )
+)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EnumStatus {
@@ -3472,6 +3784,25 @@ pub enum EnumStatus {
     Unknown(i64),
 }
 
+#[cfg(
+    any(
+        feature = "access",
+        feature = "alert-configs",
+        feature = "app-control-policies",
+        feature = "apps",
+        feature = "ca-certificates",
+        feature = "client-configs",
+        feature = "connectors",
+        feature = "dashboards",
+        feature = "deployments",
+        feature = "groups",
+        feature = "notification-channels",
+        feature = "policies",
+        feature = "tokens",
+        feature = "users",
+        feature = "workflows"
+    )
+)]
 impl EnumStatus {
     /// The value as it appears in JSON.
     pub fn value(self) -> i64 {
@@ -3486,6 +3817,25 @@ impl EnumStatus {
     }
 }
 
+#[cfg(
+    any(
+        feature = "access",
+        feature = "alert-configs",
+        feature = "app-control-policies",
+        feature = "apps",
+        feature = "ca-certificates",
+        feature = "client-configs",
+        feature = "connectors",
+        feature = "dashboards",
+        feature = "deployments",
+        feature = "groups",
+        feature = "notification-channels",
+        feature = "policies",
+        feature = "tokens",
+        feature = "users",
+        feature = "workflows"
+    )
+)]
 impl From<i64> for EnumStatus {
     fn from(value: i64) -> Self {
         match value {
@@ -3499,24 +3849,100 @@ impl From<i64> for EnumStatus {
     }
 }
 
+#[cfg(
+    any(
+        feature = "access",
+        feature = "alert-configs",
+        feature = "app-control-policies",
+        feature = "apps",
+        feature = "ca-certificates",
+        feature = "client-configs",
+        feature = "connectors",
+        feature = "dashboards",
+        feature = "deployments",
+        feature = "groups",
+        feature = "notification-channels",
+        feature = "policies",
+        feature = "tokens",
+        feature = "users",
+        feature = "workflows"
+    )
+)]
 impl From<EnumStatus> for i64 {
     fn from(value: EnumStatus) -> Self {
         value.value()
     }
 }
 
+#[cfg(
+    any(
+        feature = "access",
+        feature = "alert-configs",
+        feature = "app-control-policies",
+        feature = "apps",
+        feature = "ca-certificates",
+        feature = "client-configs",
+        feature = "connectors",
+        feature = "dashboards",
+        feature = "deployments",
+        feature = "groups",
+        feature = "notification-channels",
+        feature = "policies",
+        feature = "tokens",
+        feature = "users",
+        feature = "workflows"
+    )
+)]
 impl std::fmt::Display for EnumStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.value(), f)
     }
 }
 
+#[cfg(
+    any(
+        feature = "access",
+        feature = "alert-configs",
+        feature = "app-control-policies",
+        feature = "apps",
+        feature = "ca-certificates",
+        feature = "client-configs",
+        feature = "connectors",
+        feature = "dashboards",
+        feature = "deployments",
+        feature = "groups",
+        feature = "notification-channels",
+        feature = "policies",
+        feature = "tokens",
+        feature = "users",
+        feature = "workflows"
+    )
+)]
 impl Serialize for EnumStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
     }
 }
 
+#[cfg(
+    any(
+        feature = "access",
+        feature = "alert-configs",
+        feature = "app-control-policies",
+        feature = "apps",
+        feature = "ca-certificates",
+        feature = "client-configs",
+        feature = "connectors",
+        feature = "dashboards",
+        feature = "deployments",
+        feature = "groups",
+        feature = "notification-channels",
+        feature = "policies",
+        feature = "tokens",
+        feature = "users",
+        feature = "workflows"
+    )
+)]
 impl<'de> Deserialize<'de> for EnumStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3535,6 +3961,7 @@ pub struct ErrorResponse {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "documents")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ExternalAccess {
@@ -3556,6 +3983,7 @@ pub struct ExternalAccess {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct FeatureFlags {
@@ -3601,6 +4029,17 @@ pub struct FeatureFlags {
 }
 
 /// (`proto.Filter` on the page.)
+#[cfg(
+    any(
+        feature = "alert-configs",
+        feature = "app-control-policies",
+        feature = "apps",
+        feature = "ca-certificates",
+        feature = "client-configs",
+        feature = "deployments",
+        feature = "policies"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Filter {
@@ -3613,6 +4052,17 @@ pub struct Filter {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(
+    any(
+        feature = "alert-configs",
+        feature = "app-control-policies",
+        feature = "apps",
+        feature = "ca-certificates",
+        feature = "client-configs",
+        feature = "deployments",
+        feature = "policies"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct FilterClause {
@@ -3622,6 +4072,7 @@ pub struct FilterClause {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "gateways")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Gateway {
@@ -3673,6 +4124,7 @@ pub struct Gateway {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only as the response sample at lines 5873-5896, whose operation heading is lost (queryGateways here, GET /api/v1/gateways)
+#[cfg(feature = "gateways")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GatewayList {
@@ -3682,6 +4134,7 @@ pub struct GatewayList {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(any(feature = "alerts", feature = "countries", feature = "workflow-runs"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GeoData {
@@ -3715,6 +4168,7 @@ pub struct GeoData {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(any(feature = "alerts", feature = "workflow-runs"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GeoIpDetails {
@@ -3775,6 +4229,7 @@ pub struct GeoIpDetails {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(any(feature = "alerts", feature = "workflow-runs"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GeoIpLocation {
@@ -3793,6 +4248,7 @@ pub struct GeoIpLocation {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GetInvestigationHistoryResponse {
@@ -3802,6 +4258,7 @@ pub struct GetInvestigationHistoryResponse {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GetUserDevicesResponse {
@@ -3814,6 +4271,7 @@ pub struct GetUserDevicesResponse {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(any(feature = "access", feature = "groups"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Group {
@@ -3862,6 +4320,7 @@ pub struct Group {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(any(feature = "alert-configs", feature = "documents"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Identity {
@@ -3889,6 +4348,7 @@ pub struct Identity {
 }
 
 /// (`proto.IngestionCredentials` on the page.)
+#[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct IngestionCredentials {
@@ -3925,6 +4385,7 @@ pub struct IngestionCredentials {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Integration {
@@ -3990,6 +4451,7 @@ pub struct Integration {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct IntegrationConfig {
@@ -4020,6 +4482,7 @@ pub struct IntegrationConfig {
 }
 
 /// (`proto.InvestigationAction` on the page.)
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InvestigationAction {
@@ -4044,6 +4507,7 @@ pub struct InvestigationAction {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InvestigationHistoryItem {
@@ -4068,6 +4532,7 @@ pub struct InvestigationHistoryItem {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InvestigationNote {
@@ -4080,6 +4545,7 @@ pub struct InvestigationNote {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(any(feature = "connectors", feature = "deployments"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Layer3Route {
@@ -4098,6 +4564,7 @@ pub struct Layer3Route {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(any(feature = "connectors", feature = "deployments"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Layer4Route {
@@ -4116,6 +4583,7 @@ pub struct Layer4Route {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(any(feature = "connectors", feature = "deployments"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Layer7Route {
@@ -4134,6 +4602,7 @@ pub struct Layer7Route {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "datasets")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListItem {
@@ -4154,6 +4623,7 @@ pub struct ListItem {
 /// Log level on the client.
 ///
 /// Not stated by the vendor's documentation; inferred: name ours: the page lists log_level values 0 1 2 3 4 without naming the enum
+#[cfg(any(feature = "ca-certificates", feature = "client-configs"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LogLevel {
@@ -4171,6 +4641,7 @@ pub enum LogLevel {
     Unknown(i64),
 }
 
+#[cfg(any(feature = "ca-certificates", feature = "client-configs"))]
 impl LogLevel {
     /// The value as it appears in JSON.
     pub fn value(self) -> i64 {
@@ -4185,6 +4656,7 @@ impl LogLevel {
     }
 }
 
+#[cfg(any(feature = "ca-certificates", feature = "client-configs"))]
 impl From<i64> for LogLevel {
     fn from(value: i64) -> Self {
         match value {
@@ -4198,24 +4670,28 @@ impl From<i64> for LogLevel {
     }
 }
 
+#[cfg(any(feature = "ca-certificates", feature = "client-configs"))]
 impl From<LogLevel> for i64 {
     fn from(value: LogLevel) -> Self {
         value.value()
     }
 }
 
+#[cfg(any(feature = "ca-certificates", feature = "client-configs"))]
 impl std::fmt::Display for LogLevel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.value(), f)
     }
 }
 
+#[cfg(any(feature = "ca-certificates", feature = "client-configs"))]
 impl Serialize for LogLevel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
     }
 }
 
+#[cfg(any(feature = "ca-certificates", feature = "client-configs"))]
 impl<'de> Deserialize<'de> for LogLevel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4225,6 +4701,7 @@ impl<'de> Deserialize<'de> for LogLevel {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "login")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct LoginSession {
@@ -4303,6 +4780,7 @@ pub struct LoginSession {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(any(feature = "alerts", feature = "workflow-runs"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct MfaDetails {
@@ -4336,6 +4814,7 @@ pub struct MfaDetails {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "datasets")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Modeling {
@@ -4353,6 +4832,7 @@ pub struct Modeling {
 /// The MS365 cloud variant, when data_source is AZURE or OFFICE365.
 ///
 /// Not stated by the vendor's documentation; inferred: name ours: the page lists ms365_cloud values 0 1 2 3 without naming the enum
+#[cfg(feature = "integrations")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Ms365Cloud {
@@ -4368,6 +4848,7 @@ pub enum Ms365Cloud {
     Unknown(i64),
 }
 
+#[cfg(feature = "integrations")]
 impl Ms365Cloud {
     /// The value as it appears in JSON.
     pub fn value(self) -> i64 {
@@ -4381,6 +4862,7 @@ impl Ms365Cloud {
     }
 }
 
+#[cfg(feature = "integrations")]
 impl From<i64> for Ms365Cloud {
     fn from(value: i64) -> Self {
         match value {
@@ -4393,24 +4875,28 @@ impl From<i64> for Ms365Cloud {
     }
 }
 
+#[cfg(feature = "integrations")]
 impl From<Ms365Cloud> for i64 {
     fn from(value: Ms365Cloud) -> Self {
         value.value()
     }
 }
 
+#[cfg(feature = "integrations")]
 impl std::fmt::Display for Ms365Cloud {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.value(), f)
     }
 }
 
+#[cfg(feature = "integrations")]
 impl Serialize for Ms365Cloud {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
     }
 }
 
+#[cfg(feature = "integrations")]
 impl<'de> Deserialize<'de> for Ms365Cloud {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4420,6 +4906,7 @@ impl<'de> Deserialize<'de> for Ms365Cloud {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "notification-channels")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct NotificationChannel {
@@ -4477,6 +4964,7 @@ pub struct NotificationChannel {
 }
 
 /// (`proto.PerformInvestigationActionRequest` on the page.)
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PerformInvestigationActionRequest {
@@ -4498,6 +4986,7 @@ pub struct PerformInvestigationActionRequest {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PerformInvestigationActionResponse {
@@ -4513,6 +5002,7 @@ pub struct PerformInvestigationActionResponse {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PerformInvestigationActionsRequest {
@@ -4525,6 +5015,7 @@ pub struct PerformInvestigationActionsRequest {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PerformInvestigationActionsResponse {
@@ -4534,6 +5025,7 @@ pub struct PerformInvestigationActionsResponse {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(any(feature = "apps", feature = "deployments", feature = "policies"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Policy {
@@ -4626,6 +5118,7 @@ pub struct Policy {
 /// The action a policy triggers when a situation matches all its conditions.
 ///
 /// Not stated by the vendor's documentation; inferred: name ours: the page lists the policy action values without naming the enum
+#[cfg(any(feature = "apps", feature = "deployments", feature = "policies"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PolicyAction {
@@ -4665,6 +5158,7 @@ pub enum PolicyAction {
     Unknown(i64),
 }
 
+#[cfg(any(feature = "apps", feature = "deployments", feature = "policies"))]
 impl PolicyAction {
     /// The value as it appears in JSON.
     pub fn value(self) -> i64 {
@@ -4690,6 +5184,7 @@ impl PolicyAction {
     }
 }
 
+#[cfg(any(feature = "apps", feature = "deployments", feature = "policies"))]
 impl From<i64> for PolicyAction {
     fn from(value: i64) -> Self {
         match value {
@@ -4714,24 +5209,28 @@ impl From<i64> for PolicyAction {
     }
 }
 
+#[cfg(any(feature = "apps", feature = "deployments", feature = "policies"))]
 impl From<PolicyAction> for i64 {
     fn from(value: PolicyAction) -> Self {
         value.value()
     }
 }
 
+#[cfg(any(feature = "apps", feature = "deployments", feature = "policies"))]
 impl std::fmt::Display for PolicyAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.value(), f)
     }
 }
 
+#[cfg(any(feature = "apps", feature = "deployments", feature = "policies"))]
 impl Serialize for PolicyAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
     }
 }
 
+#[cfg(any(feature = "apps", feature = "deployments", feature = "policies"))]
 impl<'de> Deserialize<'de> for PolicyAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4741,6 +5240,7 @@ impl<'de> Deserialize<'de> for PolicyAction {
 }
 
 /// (`proto.PolicyMitmSettings` on the page.)
+#[cfg(any(feature = "apps", feature = "deployments", feature = "policies"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PolicyMitmSettings {
@@ -4750,6 +5250,7 @@ pub struct PolicyMitmSettings {
 }
 
 /// The kind of a policy (`proto.PolicyType`).
+#[cfg(any(feature = "apps", feature = "deployments", feature = "policies"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PolicyType {
@@ -4767,6 +5268,7 @@ pub enum PolicyType {
     Unknown(i64),
 }
 
+#[cfg(any(feature = "apps", feature = "deployments", feature = "policies"))]
 impl PolicyType {
     /// The value as it appears in JSON.
     pub fn value(self) -> i64 {
@@ -4781,6 +5283,7 @@ impl PolicyType {
     }
 }
 
+#[cfg(any(feature = "apps", feature = "deployments", feature = "policies"))]
 impl From<i64> for PolicyType {
     fn from(value: i64) -> Self {
         match value {
@@ -4794,24 +5297,28 @@ impl From<i64> for PolicyType {
     }
 }
 
+#[cfg(any(feature = "apps", feature = "deployments", feature = "policies"))]
 impl From<PolicyType> for i64 {
     fn from(value: PolicyType) -> Self {
         value.value()
     }
 }
 
+#[cfg(any(feature = "apps", feature = "deployments", feature = "policies"))]
 impl std::fmt::Display for PolicyType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.value(), f)
     }
 }
 
+#[cfg(any(feature = "apps", feature = "deployments", feature = "policies"))]
 impl Serialize for PolicyType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
     }
 }
 
+#[cfg(any(feature = "apps", feature = "deployments", feature = "policies"))]
 impl<'de> Deserialize<'de> for PolicyType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4821,6 +5328,7 @@ impl<'de> Deserialize<'de> for PolicyType {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(any(feature = "access", feature = "apps", feature = "deployments"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PortRange {
@@ -4833,6 +5341,7 @@ pub struct PortRange {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "posture-attributes")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PostureAttribute {
@@ -4878,6 +5387,7 @@ pub struct PostureAttribute {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only as the response sample at lines 6759-6791, whose operation heading is lost (queryPostureAttributes here, GET /api/v1/posture_attributes)
+#[cfg(feature = "posture-attributes")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PostureAttributeList {
@@ -4887,6 +5397,7 @@ pub struct PostureAttributeList {
 }
 
 /// The kind of a posture attribute (`proto.PostureAttributeType`).
+#[cfg(feature = "posture-attributes")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PostureAttributeType {
@@ -4906,6 +5417,7 @@ pub enum PostureAttributeType {
     Unknown(i64),
 }
 
+#[cfg(feature = "posture-attributes")]
 impl PostureAttributeType {
     /// The value as it appears in JSON.
     pub fn value(self) -> i64 {
@@ -4921,6 +5433,7 @@ impl PostureAttributeType {
     }
 }
 
+#[cfg(feature = "posture-attributes")]
 impl From<i64> for PostureAttributeType {
     fn from(value: i64) -> Self {
         match value {
@@ -4935,24 +5448,28 @@ impl From<i64> for PostureAttributeType {
     }
 }
 
+#[cfg(feature = "posture-attributes")]
 impl From<PostureAttributeType> for i64 {
     fn from(value: PostureAttributeType) -> Self {
         value.value()
     }
 }
 
+#[cfg(feature = "posture-attributes")]
 impl std::fmt::Display for PostureAttributeType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.value(), f)
     }
 }
 
+#[cfg(feature = "posture-attributes")]
 impl Serialize for PostureAttributeType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
     }
 }
 
+#[cfg(feature = "posture-attributes")]
 impl<'de> Deserialize<'de> for PostureAttributeType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4962,6 +5479,7 @@ impl<'de> Deserialize<'de> for PostureAttributeType {
 }
 
 /// A device platform (`proto.PosturePlatform`).
+#[cfg(any(feature = "posture-attributes", feature = "posture-profiles"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PosturePlatform {
@@ -4977,6 +5495,7 @@ pub enum PosturePlatform {
     Unknown(i64),
 }
 
+#[cfg(any(feature = "posture-attributes", feature = "posture-profiles"))]
 impl PosturePlatform {
     /// The value as it appears in JSON.
     pub fn value(self) -> i64 {
@@ -4990,6 +5509,7 @@ impl PosturePlatform {
     }
 }
 
+#[cfg(any(feature = "posture-attributes", feature = "posture-profiles"))]
 impl From<i64> for PosturePlatform {
     fn from(value: i64) -> Self {
         match value {
@@ -5002,24 +5522,28 @@ impl From<i64> for PosturePlatform {
     }
 }
 
+#[cfg(any(feature = "posture-attributes", feature = "posture-profiles"))]
 impl From<PosturePlatform> for i64 {
     fn from(value: PosturePlatform) -> Self {
         value.value()
     }
 }
 
+#[cfg(any(feature = "posture-attributes", feature = "posture-profiles"))]
 impl std::fmt::Display for PosturePlatform {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.value(), f)
     }
 }
 
+#[cfg(any(feature = "posture-attributes", feature = "posture-profiles"))]
 impl Serialize for PosturePlatform {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
     }
 }
 
+#[cfg(any(feature = "posture-attributes", feature = "posture-profiles"))]
 impl<'de> Deserialize<'de> for PosturePlatform {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5029,6 +5553,7 @@ impl<'de> Deserialize<'de> for PosturePlatform {
 }
 
 /// (`proto.PostureProcess` on the page.)
+#[cfg(feature = "posture-attributes")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PostureProcess {
@@ -5053,6 +5578,7 @@ pub struct PostureProcess {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "posture-profiles")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PostureProfile {
@@ -5098,6 +5624,7 @@ pub struct PostureProfile {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only as the response sample at lines 6946-6970, whose operation heading is lost (queryPostureProfiles here, GET /api/v1/posture_profiles)
+#[cfg(feature = "posture-profiles")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PostureProfileList {
@@ -5107,6 +5634,7 @@ pub struct PostureProfileList {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(any(feature = "alerts", feature = "workflow-runs"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PrivacyData {
@@ -5131,6 +5659,7 @@ pub struct PrivacyData {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PromoteEventToAlertRequest {
@@ -5155,6 +5684,7 @@ pub struct PromoteEventToAlertRequest {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "access")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct QueryAccessesResponse {
@@ -5173,6 +5703,7 @@ pub struct QueryAccessesResponse {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "alert-configs")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct QueryAlertConfigsResponse {
@@ -5182,6 +5713,7 @@ pub struct QueryAlertConfigsResponse {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct QueryAlertsResponse {
@@ -5191,6 +5723,7 @@ pub struct QueryAlertsResponse {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "app-control-policies")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct QueryAppControlPoliciesResponse {
@@ -5200,6 +5733,7 @@ pub struct QueryAppControlPoliciesResponse {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "apps")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct QueryAppsResponse {
@@ -5209,6 +5743,7 @@ pub struct QueryAppsResponse {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "audit-events")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct QueryAuditEventsResponse {
@@ -5218,6 +5753,7 @@ pub struct QueryAuditEventsResponse {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "blobs")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct QueryBlobsResponse {
@@ -5227,6 +5763,7 @@ pub struct QueryBlobsResponse {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "dashboards")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct QueryDashboardsResponse {
@@ -5236,6 +5773,7 @@ pub struct QueryDashboardsResponse {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct QueryGroupsResponse {
@@ -5245,6 +5783,7 @@ pub struct QueryGroupsResponse {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct QueryIntegrationsResponse {
@@ -5254,6 +5793,7 @@ pub struct QueryIntegrationsResponse {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "alert-configs")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct QueryModifier {
@@ -5269,6 +5809,7 @@ pub struct QueryModifier {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "notification-channels")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct QueryNotificationChannelsResponse {
@@ -5278,6 +5819,7 @@ pub struct QueryNotificationChannelsResponse {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "policies")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct QueryPoliciesResponse {
@@ -5287,6 +5829,7 @@ pub struct QueryPoliciesResponse {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "tokens")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct QueryTokensResponse {
@@ -5296,6 +5839,7 @@ pub struct QueryTokensResponse {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object as the response sample of "Query Users" (lines 7349-7379) and again at lines 7099-7129, right after "Query a QS View", where its operation heading is lost; that second copy is identical and is kept here as the schema's example, since its operation cannot be placed: by the REST convention in EVIDENCE.md it would be GET /api/v1/users, which is already "Query Users"
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct QueryUsersResponse {
@@ -5305,6 +5849,7 @@ pub struct QueryUsersResponse {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "workflow-runs")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct QueryWorkflowRunsResponse {
@@ -5314,6 +5859,7 @@ pub struct QueryWorkflowRunsResponse {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(any(feature = "access", feature = "apps", feature = "deployments"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RefMatch {
@@ -5326,6 +5872,7 @@ pub struct RefMatch {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "devices")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RegisterDeviceRequest {
@@ -5353,6 +5900,7 @@ pub struct RegisterDeviceRequest {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RelatedEntities {
@@ -5365,6 +5913,7 @@ pub struct RelatedEntities {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(any(feature = "connectors", feature = "deployments"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Release {
@@ -5377,6 +5926,7 @@ pub struct Release {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "documents")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RevokeDocumentAccessRequest {
@@ -5398,6 +5948,7 @@ pub struct RevokeDocumentAccessRequest {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "documents")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RevokeDocumentSharingRequest {
@@ -5433,6 +5984,7 @@ pub struct RevokeDocumentSharingRequest {
 /// A role an API token acts with.
 ///
 /// Not stated by the vendor's documentation; inferred: name ours: the page lists the token role values (in this order) without naming the enum
+#[cfg(feature = "tokens")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Role {
@@ -5462,6 +6014,7 @@ pub enum Role {
     Unknown(i64),
 }
 
+#[cfg(feature = "tokens")]
 impl Role {
     /// The value as it appears in JSON.
     pub fn value(self) -> i64 {
@@ -5482,6 +6035,7 @@ impl Role {
     }
 }
 
+#[cfg(feature = "tokens")]
 impl From<i64> for Role {
     fn from(value: i64) -> Self {
         match value {
@@ -5501,24 +6055,28 @@ impl From<i64> for Role {
     }
 }
 
+#[cfg(feature = "tokens")]
 impl From<Role> for i64 {
     fn from(value: Role) -> Self {
         value.value()
     }
 }
 
+#[cfg(feature = "tokens")]
 impl std::fmt::Display for Role {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.value(), f)
     }
 }
 
+#[cfg(feature = "tokens")]
 impl Serialize for Role {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
     }
 }
 
+#[cfg(feature = "tokens")]
 impl<'de> Deserialize<'de> for Role {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5528,6 +6086,7 @@ impl<'de> Deserialize<'de> for Role {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RunWorkflow {
@@ -5543,6 +6102,7 @@ pub struct RunWorkflow {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "alert-configs")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SortOrder {
@@ -5555,6 +6115,14 @@ pub struct SortOrder {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(
+    any(
+        feature = "alerts",
+        feature = "devices",
+        feature = "users",
+        feature = "workflow-runs"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TimeId {
@@ -5576,6 +6144,7 @@ pub struct TimeId {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "tokens")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Token {
@@ -5647,6 +6216,7 @@ pub struct Token {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "access")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateAccessRequest {
@@ -5665,6 +6235,7 @@ pub struct UpdateAccessRequest {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "onboarding")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateAccountOnboardingRequest {
@@ -5677,6 +6248,7 @@ pub struct UpdateAccountOnboardingRequest {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "app-control-policies")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateAppControlPolicyRequest {
@@ -5707,6 +6279,7 @@ pub struct UpdateAppControlPolicyRequest {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "ca-certificates")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateCaCertificateRequest {
@@ -5731,6 +6304,7 @@ pub struct UpdateCaCertificateRequest {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "client-configs")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateClientConfigRequest {
@@ -5895,6 +6469,7 @@ pub struct UpdateClientConfigRequest {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "data-export")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateDataExportConfigRequest {
@@ -5910,6 +6485,7 @@ pub struct UpdateDataExportConfigRequest {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateGroupResponse {
@@ -5928,6 +6504,7 @@ pub struct UpdateGroupResponse {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateIntegrationRequest {
@@ -5944,6 +6521,7 @@ pub struct UpdateIntegrationRequest {
     pub uuid: String,
 }
 
+#[cfg(feature = "integrations")]
 impl UpdateIntegrationRequest {
     /// Builds a `UpdateIntegrationRequest` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
     pub fn new(uuid: String) -> Self {
@@ -5957,6 +6535,7 @@ impl UpdateIntegrationRequest {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateOwner {
@@ -5969,6 +6548,7 @@ pub struct UpdateOwner {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "policies")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdatePolicyRequest {
@@ -5990,6 +6570,7 @@ pub struct UpdatePolicyRequest {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "posture-attributes")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdatePostureAttributeRequest {
@@ -6017,6 +6598,7 @@ pub struct UpdatePostureAttributeRequest {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "posture-profiles")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdatePostureProfileRequest {
@@ -6044,6 +6626,7 @@ pub struct UpdatePostureProfileRequest {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "tokens")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateTokenRequest {
@@ -6075,6 +6658,7 @@ pub struct UpdateTokenRequest {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateUserRequest {
@@ -6096,6 +6680,7 @@ pub struct UpdateUserRequest {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "workflows")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateWorkflowRequest {
@@ -6159,6 +6744,7 @@ pub struct UpdateWorkflowRequest {
 }
 
 /// (`proto.User` on the page.)
+#[cfg(any(feature = "access", feature = "users"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct User {
@@ -6218,6 +6804,7 @@ pub struct User {
 }
 
 /// (`proto.UserPii` on the page.)
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UserPii {
@@ -6239,6 +6826,7 @@ pub struct UserPii {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ValidateIntegrationCredentialsResponse {
@@ -6251,6 +6839,7 @@ pub struct ValidateIntegrationCredentialsResponse {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(any(feature = "data-export", feature = "integrations"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ValidateRequest {
@@ -6263,6 +6852,7 @@ pub struct ValidateRequest {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(feature = "workflows")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Workflow {
@@ -6344,6 +6934,7 @@ pub struct Workflow {
 }
 
 /// The action of the workflow. Default is Notify. (`proto.WorkflowAction` on the page.)
+#[cfg(any(feature = "alerts", feature = "workflow-runs", feature = "workflows"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct WorkflowAction {
@@ -6359,6 +6950,7 @@ pub struct WorkflowAction {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only as the response sample at lines 8740-8792, whose operation heading is lost (queryWorkflows here, GET /api/v1/workflows)
+#[cfg(feature = "workflows")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct WorkflowList {
@@ -6368,6 +6960,7 @@ pub struct WorkflowList {
 }
 
 /// Not stated by the vendor's documentation; inferred: name ours: the page shows this object only in samples, without a name
+#[cfg(any(feature = "alerts", feature = "workflow-runs"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct WorkflowRun {
@@ -6517,6 +7110,7 @@ pub struct WorkflowRun {
 /// A workflow run status, as the workflow runs query filter takes it.
 ///
 /// Not stated by the vendor's documentation; inferred: name ours: the page lists the values on the status filter of the workflow runs query
+#[cfg(feature = "workflow-runs")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkflowRunStatus {
@@ -6534,6 +7128,7 @@ pub enum WorkflowRunStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "workflow-runs")]
 impl WorkflowRunStatus {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -6548,6 +7143,7 @@ impl WorkflowRunStatus {
     }
 }
 
+#[cfg(feature = "workflow-runs")]
 impl From<&str> for WorkflowRunStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -6560,4 +7156,6 @@ impl From<&str> for WorkflowRunStatus {
         }
     }
 }
+
+#[cfg(feature = "workflow-runs")]
 clientgen_runtime::string_enum!(WorkflowRunStatus);

@@ -3,6 +3,8 @@
 //! The client and its builder.
 
 use clientgen_runtime::BuildError;
+
+#[cfg(any(feature = "annotations", feature = "findings", feature = "violations"))]
 use crate::operations;
 
 /// Client for the Nightfall Workflow DLP API (API version 1.0.0).
@@ -41,6 +43,7 @@ impl Client {
     /// Fetch a list of violations for a period
     ///
     /// `GET /dlp/v1/violations`
+    #[cfg(feature = "violations")]
     pub fn fetch_violations(&self) -> operations::FetchViolations<'_> {
         operations::FetchViolations::new(self)
     }
@@ -50,6 +53,7 @@ impl Client {
     /// Fetch a violation by ID
     ///
     /// `GET /dlp/v1/violations/{violationId}`
+    #[cfg(feature = "violations")]
     pub fn fetch_violation(
         &self,
         violation_id: uuid::Uuid,
@@ -166,6 +170,7 @@ impl Client {
     /// | `gmail.attachment_type` | the type of attachment to filter on |
     ///
     /// `GET /dlp/v1/violations/search`
+    #[cfg(feature = "violations")]
     pub fn search_violations(
         &self,
         query: impl Into<String>,
@@ -178,6 +183,7 @@ impl Client {
     /// Get findings for a specific violation
     ///
     /// `GET /dlp/v1/violations/{violationId}/findings`
+    #[cfg(feature = "violations")]
     pub fn fetch_violation_findings(
         &self,
         violation_id: uuid::Uuid,
@@ -190,6 +196,7 @@ impl Client {
     /// Perform an action on a list of violations. If an action can't be performed on a violation, that violation is ignored. Depending on the action, it could be processed immediately or queued.
     ///
     /// `POST /dlp/v1/violations/actions`
+    #[cfg(feature = "violations")]
     pub fn take_action_on_violations(
         &self,
         body: crate::types::TakeActionRequest,
@@ -202,6 +209,7 @@ impl Client {
     /// Fetch an annotation by ID
     ///
     /// `GET /dlp/v1/annotations/{annotationId}`
+    #[cfg(feature = "annotations")]
     pub fn fetch_annotation(
         &self,
         annotation_id: uuid::Uuid,
@@ -214,6 +222,7 @@ impl Client {
     /// Annotate a finding
     ///
     /// `POST /dlp/v1/findings/{findingId}/annotate`
+    #[cfg(feature = "findings")]
     pub fn annotate_finding(
         &self,
         finding_id: uuid::Uuid,
@@ -227,6 +236,7 @@ impl Client {
     /// Remove the annotation for a finding
     ///
     /// `POST /dlp/v1/findings/{findingId}/unannotate`
+    #[cfg(feature = "findings")]
     pub fn remove_finding_annotation(
         &self,
         finding_id: uuid::Uuid,

@@ -8,6 +8,7 @@
 pub use clientgen_runtime::mock::wiremock;
 
 /// The query parameters of API keys, which a request may carry besides its own.
+#[cfg(any(feature = "annotations", feature = "findings", feature = "violations"))]
 const API_KEYS_IN_QUERY: &[&str] = &[];
 
 /// A local HTTP server on 127.0.0.1 that answers the expectations mounted on it; point a client at it with `Client::builder().base_url(server.base_url())`.
@@ -16,6 +17,7 @@ const API_KEYS_IN_QUERY: &[&str] = &[];
 #[derive(Debug)]
 pub struct MockServer {
     server: clientgen_runtime::mock::MockServer,
+    #[cfg(any(feature = "annotations", feature = "findings", feature = "violations"))]
     client: crate::Client,
 }
 
@@ -23,10 +25,24 @@ impl MockServer {
     /// Starts a server on a free port of 127.0.0.1.
     pub async fn start() -> Self {
         let server = clientgen_runtime::mock::MockServer::start().await;
+
+        #[cfg(
+            any(feature = "annotations", feature = "findings", feature = "violations")
+        )]
         let client = crate::Client {
             inner: server.client(crate::client::API),
         };
-        Self { server, client }
+        Self {
+            server,
+            #[cfg(
+                any(
+                    feature = "annotations",
+                    feature = "findings",
+                    feature = "violations"
+                )
+            )]
+            client,
+        }
     }
 
     /// The server's base URL (`http://127.0.0.1:<port>`), for `Client::builder().base_url(..)`.
@@ -59,6 +75,7 @@ impl MockServer {
     }
 
     /// Expects `GET /dlp/v1/violations` as [`crate::Client::fetch_violations`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "violations")]
     pub fn fetch_violations(&self) -> FetchViolations<'_> {
         FetchViolations {
             builder: self.client.fetch_violations(),
@@ -72,6 +89,7 @@ impl MockServer {
     }
 
     /// Expects `GET /dlp/v1/violations/{violationId}` as [`crate::Client::fetch_violation`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "violations")]
     pub fn fetch_violation(&self, violation_id: uuid::Uuid) -> FetchViolation<'_> {
         FetchViolation {
             builder: self.client.fetch_violation(violation_id),
@@ -85,6 +103,7 @@ impl MockServer {
     }
 
     /// Expects `GET /dlp/v1/violations/search` as [`crate::Client::search_violations`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "violations")]
     pub fn search_violations(&self, query: impl Into<String>) -> SearchViolations<'_> {
         SearchViolations {
             builder: self.client.search_violations(query),
@@ -98,6 +117,7 @@ impl MockServer {
     }
 
     /// Expects `GET /dlp/v1/violations/{violationId}/findings` as [`crate::Client::fetch_violation_findings`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "violations")]
     pub fn fetch_violation_findings(
         &self,
         violation_id: uuid::Uuid,
@@ -114,6 +134,7 @@ impl MockServer {
     }
 
     /// Expects `POST /dlp/v1/violations/actions` as [`crate::Client::take_action_on_violations`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "violations")]
     pub fn take_action_on_violations(
         &self,
         body: crate::types::TakeActionRequest,
@@ -130,6 +151,7 @@ impl MockServer {
     }
 
     /// Expects `GET /dlp/v1/annotations/{annotationId}` as [`crate::Client::fetch_annotation`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "annotations")]
     pub fn fetch_annotation(&self, annotation_id: uuid::Uuid) -> FetchAnnotation<'_> {
         FetchAnnotation {
             builder: self.client.fetch_annotation(annotation_id),
@@ -143,6 +165,7 @@ impl MockServer {
     }
 
     /// Expects `POST /dlp/v1/findings/{findingId}/annotate` as [`crate::Client::annotate_finding`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "findings")]
     pub fn annotate_finding(
         &self,
         finding_id: uuid::Uuid,
@@ -160,6 +183,7 @@ impl MockServer {
     }
 
     /// Expects `POST /dlp/v1/findings/{findingId}/unannotate` as [`crate::Client::remove_finding_annotation`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "findings")]
     pub fn remove_finding_annotation(
         &self,
         finding_id: uuid::Uuid,
@@ -177,12 +201,14 @@ impl MockServer {
 }
 
 /// The expectation of [`crate::Client::fetch_violations`] (`GET /dlp/v1/violations`), from [`MockServer::fetch_violations`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "violations")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct FetchViolations<'a> {
     builder: crate::operations::FetchViolations<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "violations")]
 impl<'a> FetchViolations<'a> {
     /// Expects the `createdAfter` parameter to be `value` (see [`crate::operations::FetchViolations::created_after`]).
     pub fn created_after(self, value: i64) -> Self {
@@ -278,12 +304,14 @@ impl<'a> FetchViolations<'a> {
 }
 
 /// The expectation of [`crate::Client::fetch_violation`] (`GET /dlp/v1/violations/{violationId}`), from [`MockServer::fetch_violation`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "violations")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct FetchViolation<'a> {
     builder: crate::operations::FetchViolation<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "violations")]
 impl<'a> FetchViolation<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::Violation) -> Self {
@@ -339,12 +367,14 @@ impl<'a> FetchViolation<'a> {
 }
 
 /// The expectation of [`crate::Client::search_violations`] (`GET /dlp/v1/violations/search`), from [`MockServer::search_violations`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "violations")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct SearchViolations<'a> {
     builder: crate::operations::SearchViolations<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "violations")]
 impl<'a> SearchViolations<'a> {
     /// Expects the `createdAfter` parameter to be `value` (see [`crate::operations::SearchViolations::created_after`]).
     pub fn created_after(self, value: i64) -> Self {
@@ -448,12 +478,14 @@ impl<'a> SearchViolations<'a> {
 }
 
 /// The expectation of [`crate::Client::fetch_violation_findings`] (`GET /dlp/v1/violations/{violationId}/findings`), from [`MockServer::fetch_violation_findings`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "violations")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct FetchViolationFindings<'a> {
     builder: crate::operations::FetchViolationFindings<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "violations")]
 impl<'a> FetchViolationFindings<'a> {
     /// Expects the `pageToken` parameter to be `value` (see [`crate::operations::FetchViolationFindings::page_token`]).
     pub fn page_token(self, value: impl Into<String>) -> Self {
@@ -525,12 +557,14 @@ impl<'a> FetchViolationFindings<'a> {
 }
 
 /// The expectation of [`crate::Client::take_action_on_violations`] (`POST /dlp/v1/violations/actions`), from [`MockServer::take_action_on_violations`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "violations")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct TakeActionOnViolations<'a> {
     builder: crate::operations::TakeActionOnViolations<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "violations")]
 impl<'a> TakeActionOnViolations<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::TakeActionResponse) -> Self {
@@ -586,12 +620,14 @@ impl<'a> TakeActionOnViolations<'a> {
 }
 
 /// The expectation of [`crate::Client::fetch_annotation`] (`GET /dlp/v1/annotations/{annotationId}`), from [`MockServer::fetch_annotation`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "annotations")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct FetchAnnotation<'a> {
     builder: crate::operations::FetchAnnotation<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "annotations")]
 impl<'a> FetchAnnotation<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::Annotation) -> Self {
@@ -647,12 +683,14 @@ impl<'a> FetchAnnotation<'a> {
 }
 
 /// The expectation of [`crate::Client::annotate_finding`] (`POST /dlp/v1/findings/{findingId}/annotate`), from [`MockServer::annotate_finding`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "findings")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct AnnotateFinding<'a> {
     builder: crate::operations::AnnotateFinding<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "findings")]
 impl<'a> AnnotateFinding<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::Annotation) -> Self {
@@ -708,12 +746,14 @@ impl<'a> AnnotateFinding<'a> {
 }
 
 /// The expectation of [`crate::Client::remove_finding_annotation`] (`POST /dlp/v1/findings/{findingId}/unannotate`), from [`MockServer::remove_finding_annotation`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "findings")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct RemoveFindingAnnotation<'a> {
     builder: crate::operations::RemoveFindingAnnotation<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "findings")]
 impl<'a> RemoveFindingAnnotation<'a> {
     /// Answers with the operation's success status and no body.
     pub fn respond(self) -> Self {

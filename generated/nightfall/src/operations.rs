@@ -2,10 +2,14 @@
 
 //! Request builders, one per operation. Get one from a [`Client`] method, set optional parameters, then `.send().await`.
 
+#[cfg(any(feature = "annotations", feature = "findings", feature = "violations"))]
 use clientgen_runtime::{Method, Request};
+
+#[cfg(any(feature = "annotations", feature = "findings", feature = "violations"))]
 use crate::Client;
 
 /// Request builder for [`Client::fetch_violations`]: `GET /dlp/v1/violations`.
+#[cfg(feature = "violations")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct FetchViolations<'a> {
@@ -21,6 +25,7 @@ pub struct FetchViolations<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "violations")]
 impl<'a> FetchViolations<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -152,6 +157,7 @@ impl<'a> FetchViolations<'a> {
 }
 
 /// Request builder for [`Client::fetch_violation`]: `GET /dlp/v1/violations/{violationId}`.
+#[cfg(feature = "violations")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct FetchViolation<'a> {
@@ -163,6 +169,7 @@ pub struct FetchViolation<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "violations")]
 impl<'a> FetchViolation<'a> {
     pub(crate) fn new(client: &'a Client, violation_id: uuid::Uuid) -> Self {
         Self {
@@ -231,6 +238,7 @@ impl<'a> FetchViolation<'a> {
 }
 
 /// Request builder for [`Client::search_violations`]: `GET /dlp/v1/violations/search`.
+#[cfg(feature = "violations")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SearchViolations<'a> {
@@ -248,6 +256,7 @@ pub struct SearchViolations<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "violations")]
 impl<'a> SearchViolations<'a> {
     pub(crate) fn new(client: &'a Client, query: impl Into<String>) -> Self {
         Self {
@@ -389,6 +398,7 @@ impl<'a> SearchViolations<'a> {
 }
 
 /// Request builder for [`Client::fetch_violation_findings`]: `GET /dlp/v1/violations/{violationId}/findings`.
+#[cfg(feature = "violations")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct FetchViolationFindings<'a> {
@@ -402,6 +412,7 @@ pub struct FetchViolationFindings<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "violations")]
 impl<'a> FetchViolationFindings<'a> {
     pub(crate) fn new(client: &'a Client, violation_id: uuid::Uuid) -> Self {
         Self {
@@ -508,6 +519,7 @@ impl<'a> FetchViolationFindings<'a> {
 }
 
 /// Request builder for [`Client::take_action_on_violations`]: `POST /dlp/v1/violations/actions`.
+#[cfg(feature = "violations")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct TakeActionOnViolations<'a> {
@@ -519,6 +531,7 @@ pub struct TakeActionOnViolations<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "violations")]
 impl<'a> TakeActionOnViolations<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -593,6 +606,7 @@ impl<'a> TakeActionOnViolations<'a> {
 }
 
 /// Request builder for [`Client::fetch_annotation`]: `GET /dlp/v1/annotations/{annotationId}`.
+#[cfg(feature = "annotations")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct FetchAnnotation<'a> {
@@ -604,6 +618,7 @@ pub struct FetchAnnotation<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "annotations")]
 impl<'a> FetchAnnotation<'a> {
     pub(crate) fn new(client: &'a Client, annotation_id: uuid::Uuid) -> Self {
         Self {
@@ -672,6 +687,7 @@ impl<'a> FetchAnnotation<'a> {
 }
 
 /// Request builder for [`Client::annotate_finding`]: `POST /dlp/v1/findings/{findingId}/annotate`.
+#[cfg(feature = "findings")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct AnnotateFinding<'a> {
@@ -684,6 +700,7 @@ pub struct AnnotateFinding<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "findings")]
 impl<'a> AnnotateFinding<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -758,6 +775,7 @@ impl<'a> AnnotateFinding<'a> {
 }
 
 /// Request builder for [`Client::remove_finding_annotation`]: `POST /dlp/v1/findings/{findingId}/unannotate`.
+#[cfg(feature = "findings")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct RemoveFindingAnnotation<'a> {
@@ -769,6 +787,7 @@ pub struct RemoveFindingAnnotation<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "findings")]
 impl<'a> RemoveFindingAnnotation<'a> {
     pub(crate) fn new(client: &'a Client, finding_id: uuid::Uuid) -> Self {
         Self {

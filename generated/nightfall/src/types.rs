@@ -6,9 +6,11 @@
 //!
 //! Every type can grow without breaking your code: structs and enums are `#[non_exhaustive]`. Build a struct with `new(..)`, which takes its required fields (every optional field is `None`), or with `default()` when it has no required field, then assign the other fields, which are public: `let mut value = T::default(); value.name = Some(..);`. A `match` on an enum needs a `_` arm. An optional field or an enum value added to the spec is then a compatible release; a required field added changes `new(..)`, so it is a breaking one.
 
+#[cfg(any(feature = "annotations", feature = "findings", feature = "violations"))]
 use serde::{Deserialize, Serialize};
 
 /// Not stated by the vendor's documentation; inferred: the page's "Possible values" list is empty (its samples show ACKNOWLEDGE); values from EVIDENCE.md (Nightfall) \[V]
+#[cfg(feature = "violations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Action {
@@ -66,6 +68,7 @@ pub enum Action {
     Unknown(String),
 }
 
+#[cfg(feature = "violations")]
 impl Action {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -100,6 +103,7 @@ impl Action {
     }
 }
 
+#[cfg(feature = "violations")]
 impl From<&str> for Action {
     fn from(value: &str) -> Self {
         match value {
@@ -132,9 +136,12 @@ impl From<&str> for Action {
         }
     }
 }
+
+#[cfg(feature = "violations")]
 clientgen_runtime::string_enum!(Action);
 
 /// The `AnnotateFindingRequest` schema.
+#[cfg(feature = "findings")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AnnotateFindingRequest {
@@ -149,6 +156,7 @@ pub struct AnnotateFindingRequest {
     pub auto_apply: Option<bool>,
 }
 
+#[cfg(feature = "findings")]
 impl AnnotateFindingRequest {
     /// Builds a `AnnotateFindingRequest` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
     pub fn new(r#type: AnnotationType) -> Self {
@@ -161,6 +169,7 @@ impl AnnotateFindingRequest {
 }
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples; the page shows no schema and no required fields
+#[cfg(any(feature = "annotations", feature = "findings"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Annotation {
@@ -182,14 +191,17 @@ pub struct Annotation {
 /// The annotation type, such as DETECTOR_FALSE_POSITIVE (the value in the page's samples).
 ///
 /// Not stated by the vendor's documentation; inferred: an open string: the page says string · enum but its "Possible values" list is empty, and the samples show only DETECTOR_FALSE_POSITIVE; no source names another value
+#[cfg(any(feature = "annotations", feature = "findings"))]
 pub type AnnotationType = String;
 
 /// Kind of a detected API key (the page's sample shows UNSPECIFIED).
 ///
 /// Not stated by the vendor's documentation; inferred: an open string: the sample shows UNSPECIFIED where free strings show "text", so the field is probably an enum, but the page names no other value
+#[cfg(feature = "violations")]
 pub type ApiKeyKind = String;
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples; the page shows no schema and no required fields
+#[cfg(feature = "violations")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ApiKeyMetadata {
@@ -207,9 +219,11 @@ pub struct ApiKeyMetadata {
 /// Verification status of a detected API key (the page's sample shows UNVERIFIED).
 ///
 /// Not stated by the vendor's documentation; inferred: an open string: the sample shows UNVERIFIED where free strings show "text", so the field is probably an enum, but the page names no other value
+#[cfg(feature = "violations")]
 pub type ApiKeyStatus = String;
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples; the page shows no schema and no required fields
+#[cfg(feature = "violations")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct BrowserMetadata {
@@ -231,6 +245,7 @@ pub struct BrowserMetadata {
 }
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples; the page shows no schema and no required fields
+#[cfg(feature = "violations")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ConfluenceMetadata {
@@ -311,6 +326,7 @@ pub struct ConfluenceMetadata {
 }
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples; the page shows no schema and no required fields
+#[cfg(feature = "violations")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct FileDetails {
@@ -328,6 +344,7 @@ pub struct FileDetails {
 }
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples; the page shows no schema and no required fields
+#[cfg(feature = "violations")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Finding {
@@ -371,6 +388,7 @@ pub struct Finding {
 }
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples; the page shows no schema and no required fields
+#[cfg(feature = "violations")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct FindingList {
@@ -384,6 +402,7 @@ pub struct FindingList {
 }
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples; the page shows no schema and no required fields
+#[cfg(feature = "violations")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct FindingMetadata {
@@ -394,6 +413,7 @@ pub struct FindingMetadata {
 }
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples; the page shows no schema and no required fields
+#[cfg(feature = "violations")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GdriveMetadata {
@@ -459,6 +479,7 @@ pub struct GdriveMetadata {
 }
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples; the page shows no schema and no required fields
+#[cfg(feature = "violations")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GithubMetadata {
@@ -507,6 +528,7 @@ pub struct GithubMetadata {
 }
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples; the page shows no schema and no required fields
+#[cfg(feature = "violations")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InlineEmailMetadata {
@@ -548,6 +570,7 @@ pub struct InlineEmailMetadata {
 /// The integration (natively supported SaaS app) the violation was found in.
 ///
 /// Not stated by the vendor's documentation; inferred: a string enum: the samples show SLACK where free strings show "text"; the page lists no values but names the integrations in the samples' per-integration metadata objects (slackMetadata, confluenceMetadata, gdriveMetadata, jiraMetadata, githubMetadata, salesforceMetadata, zendeskMetadata, notionMetadata, browserMetadata, m365TeamsMetadata, m365OnedriveMetadata, inlineEmailMetadata) and in the search query fields (slack., confluence., gdrive., jira., salesforce., github., teams., onedrive., zendesk., notion., gmail.). Values spelled like SLACK: each metadata object's prefix in upper snake case. The metadata prefixes and the query fields agree for SLACK through NOTION; BROWSER has a metadata object but no query field; for M365_TEAMS, M365_ONEDRIVE and INLINE_EMAIL (teams., onedrive. and gmail. in the query fields) the spelling is least certain
+#[cfg(feature = "violations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Integration {
@@ -579,6 +602,7 @@ pub enum Integration {
     Unknown(String),
 }
 
+#[cfg(feature = "violations")]
 impl Integration {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -600,6 +624,7 @@ impl Integration {
     }
 }
 
+#[cfg(feature = "violations")]
 impl From<&str> for Integration {
     fn from(value: &str) -> Self {
         match value {
@@ -619,9 +644,12 @@ impl From<&str> for Integration {
         }
     }
 }
+
+#[cfg(feature = "violations")]
 clientgen_runtime::string_enum!(Integration);
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples; the page shows no schema and no required fields
+#[cfg(feature = "violations")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct JiraMetadata {
@@ -660,6 +688,7 @@ pub struct JiraMetadata {
 }
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response sample, where byteRange and lineRange have the same shape; the page shows no schema and no required fields
+#[cfg(feature = "violations")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct LocationRange {
@@ -672,6 +701,7 @@ pub struct LocationRange {
 }
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples; the page shows no schema and no required fields
+#[cfg(feature = "violations")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct M365OnedriveMetadata {
@@ -754,6 +784,7 @@ pub struct M365OnedriveMetadata {
 }
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples; the page shows no schema and no required fields
+#[cfg(feature = "violations")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct M365TeamsAttachment {
@@ -772,6 +803,7 @@ pub struct M365TeamsAttachment {
 }
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples; the page shows no schema and no required fields
+#[cfg(feature = "violations")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct M365TeamsChatParticipant {
@@ -789,6 +821,7 @@ pub struct M365TeamsChatParticipant {
 }
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples; the page shows no schema and no required fields
+#[cfg(feature = "violations")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct M365TeamsMetadata {
@@ -882,6 +915,7 @@ pub struct M365TeamsMetadata {
 }
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples; the page shows no schema and no required fields
+#[cfg(feature = "violations")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct NotionMetadata {
@@ -936,6 +970,7 @@ pub struct NotionMetadata {
 }
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples; the page shows no schema and no required fields
+#[cfg(feature = "violations")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RedactedContext {
@@ -950,6 +985,7 @@ pub struct RedactedContext {
 }
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples; the page shows no schema and no required fields
+#[cfg(feature = "violations")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RedactedLocation {
@@ -966,14 +1002,17 @@ pub struct RedactedLocation {
 /// The violation's risk label (the page's samples show UNSPECIFIED; the search query field risk_label filters on it).
 ///
 /// Not stated by the vendor's documentation; inferred: an open string: the samples show UNSPECIFIED where free strings show "text", so the field is probably an enum, but the page names no other value; an enum closed on it would decode every other label as unknown
+#[cfg(feature = "violations")]
 pub type Risk = String;
 
 /// What determined the violation's risk (the page's samples show NIGHTFALL; the search query field risk_source filters on it).
 ///
 /// Not stated by the vendor's documentation; inferred: an open string: the samples show NIGHTFALL where free strings show "text", so the field is probably an enum, but the page names no other value; an enum closed on it would decode every other source as unknown
+#[cfg(feature = "violations")]
 pub type RiskSource = String;
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples; the page shows no schema and no required fields
+#[cfg(feature = "violations")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SalesforceMetadata {
@@ -1027,6 +1066,7 @@ pub struct SalesforceMetadata {
 }
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples; the page shows no schema and no required fields
+#[cfg(feature = "violations")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SlackMetadata {
@@ -1067,6 +1107,7 @@ pub struct SlackMetadata {
 }
 
 /// The `TakeActionRequest` schema.
+#[cfg(feature = "violations")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TakeActionRequest {
@@ -1077,6 +1118,7 @@ pub struct TakeActionRequest {
     pub action: Action,
 }
 
+#[cfg(feature = "violations")]
 impl TakeActionRequest {
     /// Builds a `TakeActionRequest` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
     pub fn new(violation_uui_ds: Vec<uuid::Uuid>, action: Action) -> Self {
@@ -1085,6 +1127,7 @@ impl TakeActionRequest {
 }
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples; the page shows no schema and no required fields
+#[cfg(feature = "violations")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TakeActionResponse {
@@ -1094,6 +1137,7 @@ pub struct TakeActionResponse {
 }
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples; the page shows no schema and no required fields
+#[cfg(feature = "violations")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UserInfo {
@@ -1107,6 +1151,7 @@ pub struct UserInfo {
 }
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples; the page shows no schema and no required fields
+#[cfg(feature = "violations")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Violation {
@@ -1172,6 +1217,7 @@ pub struct Violation {
 }
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples of fetchViolations and searchViolations; the page shows no schema and no required fields
+#[cfg(feature = "violations")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ViolationList {
@@ -1185,6 +1231,7 @@ pub struct ViolationList {
 }
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples; the page shows no schema and no required fields
+#[cfg(feature = "violations")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ViolationMetadata {
@@ -1239,6 +1286,7 @@ pub struct ViolationMetadata {
 }
 
 /// Not stated by the vendor's documentation; inferred: the page's "Possible values" list is empty (it gives the default TIME_DESC); TIME_DESC and TIME_ASC from EVIDENCE.md (Nightfall) \[V]; RELEVANCE, RISK_ASC and RISK_DESC from third-party code per EVIDENCE.md \[T]
+#[cfg(feature = "violations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ViolationSort {
@@ -1256,6 +1304,7 @@ pub enum ViolationSort {
     Unknown(String),
 }
 
+#[cfg(feature = "violations")]
 impl ViolationSort {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -1270,6 +1319,7 @@ impl ViolationSort {
     }
 }
 
+#[cfg(feature = "violations")]
 impl From<&str> for ViolationSort {
     fn from(value: &str) -> Self {
         match value {
@@ -1282,9 +1332,12 @@ impl From<&str> for ViolationSort {
         }
     }
 }
+
+#[cfg(feature = "violations")]
 clientgen_runtime::string_enum!(ViolationSort);
 
 /// Not stated by the vendor's documentation; inferred: a string enum: the sample shows ACTIVE where free strings show "text"; the page lists no values; PENDING comes from the search query language examples (state:"pending", state:(active OR pending))
+#[cfg(feature = "violations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ViolationState {
@@ -1296,6 +1349,7 @@ pub enum ViolationState {
     Unknown(String),
 }
 
+#[cfg(feature = "violations")]
 impl ViolationState {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -1307,6 +1361,7 @@ impl ViolationState {
     }
 }
 
+#[cfg(feature = "violations")]
 impl From<&str> for ViolationState {
     fn from(value: &str) -> Self {
         match value {
@@ -1316,9 +1371,12 @@ impl From<&str> for ViolationState {
         }
     }
 }
+
+#[cfg(feature = "violations")]
 clientgen_runtime::string_enum!(ViolationState);
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's response samples; the page shows no schema and no required fields
+#[cfg(feature = "violations")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ZendeskMetadata {

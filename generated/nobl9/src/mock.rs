@@ -8,6 +8,7 @@
 pub use clientgen_runtime::mock::wiremock;
 
 /// The query parameters of API keys, which a request may carry besides its own.
+#[cfg(any(feature = "access-token", feature = "audit"))]
 const API_KEYS_IN_QUERY: &[&str] = &[];
 
 /// A local HTTP server on 127.0.0.1 that answers the expectations mounted on it; point a client at it with `Client::builder().base_url(server.base_url())`.
@@ -16,6 +17,7 @@ const API_KEYS_IN_QUERY: &[&str] = &[];
 #[derive(Debug)]
 pub struct MockServer {
     server: clientgen_runtime::mock::MockServer,
+    #[cfg(any(feature = "access-token", feature = "audit"))]
     client: crate::Client,
 }
 
@@ -23,10 +25,16 @@ impl MockServer {
     /// Starts a server on a free port of 127.0.0.1.
     pub async fn start() -> Self {
         let server = clientgen_runtime::mock::MockServer::start().await;
+
+        #[cfg(any(feature = "access-token", feature = "audit"))]
         let client = crate::Client {
             inner: server.client(crate::client::API),
         };
-        Self { server, client }
+        Self {
+            server,
+            #[cfg(any(feature = "access-token", feature = "audit"))]
+            client,
+        }
     }
 
     /// The server's base URL (`http://127.0.0.1:<port>`), for `Client::builder().base_url(..)`.
@@ -59,6 +67,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/accessToken` as [`crate::Client::generate_access_token`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "access-token")]
     pub fn generate_access_token(&self) -> GenerateAccessToken<'_> {
         GenerateAccessToken {
             builder: self.client.generate_access_token(),
@@ -72,6 +81,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/audit/v1/logs` as [`crate::Client::get_all_audit_logs`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "audit")]
     pub fn get_all_audit_logs(&self) -> GetAllAuditLogs<'_> {
         GetAllAuditLogs {
             builder: self.client.get_all_audit_logs(),
@@ -85,6 +95,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/audit/v1/logs/{kind}/{name}` as [`crate::Client::get_object_audit_log`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "audit")]
     pub fn get_object_audit_log(
         &self,
         kind: crate::types::ObjectKind,
@@ -103,12 +114,14 @@ impl MockServer {
 }
 
 /// The expectation of [`crate::Client::generate_access_token`] (`POST /api/accessToken`), from [`MockServer::generate_access_token`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "access-token")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GenerateAccessToken<'a> {
     builder: crate::operations::GenerateAccessToken<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "access-token")]
 impl<'a> GenerateAccessToken<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::AccessToken) -> Self {
@@ -166,12 +179,14 @@ impl<'a> GenerateAccessToken<'a> {
 }
 
 /// The expectation of [`crate::Client::get_all_audit_logs`] (`GET /api/audit/v1/logs`), from [`MockServer::get_all_audit_logs`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "audit")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetAllAuditLogs<'a> {
     builder: crate::operations::GetAllAuditLogs<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "audit")]
 impl<'a> GetAllAuditLogs<'a> {
     /// Expects the `limit` parameter to be `value` (see [`crate::operations::GetAllAuditLogs::limit`]).
     pub fn limit(self, value: i64) -> Self {
@@ -283,12 +298,14 @@ impl<'a> GetAllAuditLogs<'a> {
 }
 
 /// The expectation of [`crate::Client::get_object_audit_log`] (`GET /api/audit/v1/logs/{kind}/{name}`), from [`MockServer::get_object_audit_log`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "audit")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetObjectAuditLog<'a> {
     builder: crate::operations::GetObjectAuditLog<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "audit")]
 impl<'a> GetObjectAuditLog<'a> {
     /// Expects the `event` parameter to be `value` (see [`crate::operations::GetObjectAuditLog::event`]).
     pub fn event(self, value: impl Into<String>) -> Self {

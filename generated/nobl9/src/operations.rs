@@ -2,10 +2,14 @@
 
 //! Request builders, one per operation. Get one from a [`Client`] method, set optional parameters, then `.send().await`.
 
+#[cfg(any(feature = "access-token", feature = "audit"))]
 use clientgen_runtime::{Method, Request};
+
+#[cfg(any(feature = "access-token", feature = "audit"))]
 use crate::Client;
 
 /// Request builder for [`Client::generate_access_token`]: `POST /api/accessToken`.
+#[cfg(feature = "access-token")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GenerateAccessToken<'a> {
@@ -16,6 +20,7 @@ pub struct GenerateAccessToken<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "access-token")]
 impl<'a> GenerateAccessToken<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -84,6 +89,7 @@ impl<'a> GenerateAccessToken<'a> {
 }
 
 /// Request builder for [`Client::get_all_audit_logs`]: `GET /api/audit/v1/logs`.
+#[cfg(feature = "audit")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetAllAuditLogs<'a> {
@@ -101,6 +107,7 @@ pub struct GetAllAuditLogs<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "audit")]
 impl<'a> GetAllAuditLogs<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -254,6 +261,7 @@ impl<'a> GetAllAuditLogs<'a> {
 }
 
 /// Request builder for [`Client::get_object_audit_log`]: `GET /api/audit/v1/logs/{kind}/{name}`.
+#[cfg(feature = "audit")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetObjectAuditLog<'a> {
@@ -272,6 +280,7 @@ pub struct GetObjectAuditLog<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "audit")]
 impl<'a> GetObjectAuditLog<'a> {
     pub(crate) fn new(
         client: &'a Client,

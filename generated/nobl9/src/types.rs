@@ -6,9 +6,11 @@
 //!
 //! Every type can grow without breaking your code: structs and enums are `#[non_exhaustive]`. Build a struct with `new(..)`, which takes its required fields (every optional field is `None`), or with `default()` when it has no required field, then assign the other fields, which are public: `let mut value = T::default(); value.name = Some(..);`. A `match` on an enum needs a `_` arm. An optional field or an enum value added to the spec is then a compatible release; a required field added changes `new(..)`, so it is a breaking one.
 
+#[cfg(any(feature = "access-token", feature = "audit"))]
 use serde::{Deserialize, Serialize};
 
 /// The `AccessToken` schema.
+#[cfg(feature = "access-token")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AccessToken {
@@ -16,6 +18,7 @@ pub struct AccessToken {
     pub access_token: String,
 }
 
+#[cfg(feature = "access-token")]
 impl AccessToken {
     /// Builds a `AccessToken` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
     pub fn new(access_token: String) -> Self {
@@ -24,6 +27,7 @@ impl AccessToken {
 }
 
 /// Who caused the event.
+#[cfg(feature = "audit")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Actor {
@@ -41,6 +45,7 @@ pub struct Actor {
 }
 
 /// One audit log entry.
+#[cfg(feature = "audit")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AuditLogEntry {
@@ -59,6 +64,7 @@ pub struct AuditLogEntry {
 }
 
 /// One page of audit log entries.
+#[cfg(feature = "audit")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AuditLogPage {
@@ -77,6 +83,7 @@ pub struct AuditLogPage {
 }
 
 /// The type of object for which to retrieve the audit log. Currently, only slo, service and project are supported.
+#[cfg(feature = "audit")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ObjectKind {
@@ -90,6 +97,7 @@ pub enum ObjectKind {
     Unknown(String),
 }
 
+#[cfg(feature = "audit")]
 impl ObjectKind {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -102,6 +110,7 @@ impl ObjectKind {
     }
 }
 
+#[cfg(feature = "audit")]
 impl From<&str> for ObjectKind {
     fn from(value: &str) -> Self {
         match value {
@@ -112,9 +121,12 @@ impl From<&str> for ObjectKind {
         }
     }
 }
+
+#[cfg(feature = "audit")]
 clientgen_runtime::string_enum!(ObjectKind);
 
 /// The field to sort by.
+#[cfg(feature = "audit")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SortBy {
@@ -124,6 +136,7 @@ pub enum SortBy {
     Unknown(String),
 }
 
+#[cfg(feature = "audit")]
 impl SortBy {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -134,6 +147,7 @@ impl SortBy {
     }
 }
 
+#[cfg(feature = "audit")]
 impl From<&str> for SortBy {
     fn from(value: &str) -> Self {
         match value {
@@ -142,9 +156,12 @@ impl From<&str> for SortBy {
         }
     }
 }
+
+#[cfg(feature = "audit")]
 clientgen_runtime::string_enum!(SortBy);
 
 /// The order to sort by.
+#[cfg(feature = "audit")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SortOrder {
@@ -156,6 +173,7 @@ pub enum SortOrder {
     Unknown(String),
 }
 
+#[cfg(feature = "audit")]
 impl SortOrder {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -167,6 +185,7 @@ impl SortOrder {
     }
 }
 
+#[cfg(feature = "audit")]
 impl From<&str> for SortOrder {
     fn from(value: &str) -> Self {
         match value {
@@ -176,4 +195,6 @@ impl From<&str> for SortOrder {
         }
     }
 }
+
+#[cfg(feature = "audit")]
 clientgen_runtime::string_enum!(SortOrder);

@@ -3,6 +3,22 @@
 //! The client and its builder.
 
 use clientgen_runtime::BuildError;
+
+#[cfg(
+    any(
+        feature = "accounts",
+        feature = "app-integrations",
+        feature = "apps",
+        feature = "events",
+        feature = "fields",
+        feature = "findings",
+        feature = "labels",
+        feature = "notifications",
+        feature = "oauth-grants",
+        feature = "user-groups",
+        feature = "users"
+    )
+)]
 use crate::operations;
 
 /// Client for the Nudge Security API (API version 1.0).
@@ -44,6 +60,7 @@ impl Client {
     /// Search and list SaaS applications discovered by Nudge Security.
     ///
     /// `GET /apps`
+    #[cfg(feature = "apps")]
     pub fn search_apps(&self) -> operations::SearchApps<'_> {
         operations::SearchApps::new(self)
     }
@@ -55,6 +72,7 @@ impl Client {
     /// Not stated by the vendor's documentation; inferred: Nudge-Security/field-bot (src/main/python/nudge_bot/api/nudge.py) calls POST /apps/search with a JSON SearchRequest body (filters: \[] and a list of conditions in search) and reads values and next_page from the answer; not in the published document
     ///
     /// `POST /apps/search`
+    #[cfg(feature = "apps")]
     pub fn search_apps_with_filters(
         &self,
         body: crate::types::SearchRequest,
@@ -67,6 +85,7 @@ impl Client {
     /// Retrieve a single SaaS application by ID.
     ///
     /// `GET /apps/{app_id}`
+    #[cfg(feature = "apps")]
     pub fn get_app(&self, app_id: i64) -> operations::GetApp<'_> {
         operations::GetApp::new(self, app_id)
     }
@@ -76,6 +95,7 @@ impl Client {
     /// Assign the app to a service category.
     ///
     /// `POST /apps/app-category/{app_id}`
+    #[cfg(feature = "apps")]
     pub fn set_app_category(
         &self,
         app_id: i64,
@@ -87,6 +107,7 @@ impl Client {
     /// Search accounts
     ///
     /// `GET /accounts`
+    #[cfg(feature = "accounts")]
     pub fn search_accounts(&self) -> operations::SearchAccounts<'_> {
         operations::SearchAccounts::new(self)
     }
@@ -98,6 +119,7 @@ impl Client {
     /// Not stated by the vendor's documentation; inferred: by analogy, not shown by the vendor's code: Nudge-Security/field-bot (src/main/python/nudge_bot/api/nudge.py) calls only POST /apps/search and POST /fields/search; that POST /accounts/search exists with the same body and answer is inferred from them and from EVIDENCE.md's summary (POST /&lt;resource>/search); not in the published document
     ///
     /// `POST /accounts/search`
+    #[cfg(feature = "accounts")]
     pub fn search_accounts_with_filters(
         &self,
         body: crate::types::SearchRequest,
@@ -108,6 +130,7 @@ impl Client {
     /// Get account
     ///
     /// `GET /accounts/{account_id}`
+    #[cfg(feature = "accounts")]
     pub fn get_account(
         &self,
         account_id: impl Into<String>,
@@ -118,6 +141,7 @@ impl Client {
     /// Search OAuth grants
     ///
     /// `GET /oauth-grants`
+    #[cfg(feature = "oauth-grants")]
     pub fn search_oauth_grants(&self) -> operations::SearchOauthGrants<'_> {
         operations::SearchOauthGrants::new(self)
     }
@@ -129,6 +153,7 @@ impl Client {
     /// Not stated by the vendor's documentation; inferred: by analogy, not shown by the vendor's code: Nudge-Security/field-bot (src/main/python/nudge_bot/api/nudge.py) calls only POST /apps/search and POST /fields/search; that POST /oauth-grants/search exists with the same body and answer is inferred from them and from EVIDENCE.md's summary (POST /&lt;resource>/search); not in the published document
     ///
     /// `POST /oauth-grants/search`
+    #[cfg(feature = "oauth-grants")]
     pub fn search_oauth_grants_with_filters(
         &self,
         body: crate::types::SearchRequest,
@@ -139,6 +164,7 @@ impl Client {
     /// Get OAuth grant
     ///
     /// `GET /oauth-grants/{grant_id}`
+    #[cfg(feature = "oauth-grants")]
     pub fn get_oauth_grant(
         &self,
         grant_id: impl Into<String>,
@@ -149,6 +175,7 @@ impl Client {
     /// Search events
     ///
     /// `GET /events`
+    #[cfg(feature = "events")]
     pub fn search_events(&self) -> operations::SearchEvents<'_> {
         operations::SearchEvents::new(self)
     }
@@ -160,6 +187,7 @@ impl Client {
     /// Not stated by the vendor's documentation; inferred: by analogy, not shown by the vendor's code: Nudge-Security/field-bot (src/main/python/nudge_bot/api/nudge.py) calls only POST /apps/search and POST /fields/search; that POST /events/search exists with the same body and answer is inferred from them and from EVIDENCE.md's summary (POST /&lt;resource>/search); not in the published document
     ///
     /// `POST /events/search`
+    #[cfg(feature = "events")]
     pub fn search_events_with_filters(
         &self,
         body: crate::types::SearchRequest,
@@ -170,6 +198,7 @@ impl Client {
     /// Get event
     ///
     /// `GET /events/{event_id}`
+    #[cfg(feature = "events")]
     pub fn get_event(&self, event_id: impl Into<String>) -> operations::GetEvent<'_> {
         operations::GetEvent::new(self, event_id)
     }
@@ -177,6 +206,7 @@ impl Client {
     /// Search users
     ///
     /// `GET /users`
+    #[cfg(feature = "users")]
     pub fn search_users(&self) -> operations::SearchUsers<'_> {
         operations::SearchUsers::new(self)
     }
@@ -188,6 +218,7 @@ impl Client {
     /// Not stated by the vendor's documentation; inferred: by analogy, not shown by the vendor's code: Nudge-Security/field-bot (src/main/python/nudge_bot/api/nudge.py) calls only POST /apps/search and POST /fields/search; that POST /users/search exists with the same body and answer is inferred from them and from EVIDENCE.md's summary (POST /&lt;resource>/search); not in the published document
     ///
     /// `POST /users/search`
+    #[cfg(feature = "users")]
     pub fn search_users_with_filters(
         &self,
         body: crate::types::SearchRequest,
@@ -198,6 +229,7 @@ impl Client {
     /// Search user groups
     ///
     /// `GET /user-groups`
+    #[cfg(feature = "user-groups")]
     pub fn search_user_groups(&self) -> operations::SearchUserGroups<'_> {
         operations::SearchUserGroups::new(self)
     }
@@ -209,6 +241,7 @@ impl Client {
     /// Not stated by the vendor's documentation; inferred: by analogy, not shown by the vendor's code: Nudge-Security/field-bot (src/main/python/nudge_bot/api/nudge.py) calls only POST /apps/search and POST /fields/search; that POST /user-groups/search exists with the same body and answer is inferred from them and from EVIDENCE.md's summary (POST /&lt;resource>/search); not in the published document
     ///
     /// `POST /user-groups/search`
+    #[cfg(feature = "user-groups")]
     pub fn search_user_groups_with_filters(
         &self,
         body: crate::types::SearchRequest,
@@ -219,6 +252,7 @@ impl Client {
     /// List user group members
     ///
     /// `GET /user-groups/{group_id}/members`
+    #[cfg(feature = "user-groups")]
     pub fn list_user_group_members(
         &self,
         group_id: impl Into<String>,
@@ -229,6 +263,7 @@ impl Client {
     /// Search notifications
     ///
     /// `GET /notifications`
+    #[cfg(feature = "notifications")]
     pub fn search_notifications(&self) -> operations::SearchNotifications<'_> {
         operations::SearchNotifications::new(self)
     }
@@ -240,6 +275,7 @@ impl Client {
     /// Not stated by the vendor's documentation; inferred: by analogy, not shown by the vendor's code: Nudge-Security/field-bot (src/main/python/nudge_bot/api/nudge.py) calls only POST /apps/search and POST /fields/search; that POST /notifications/search exists with the same body and answer is inferred from them and from EVIDENCE.md's summary (POST /&lt;resource>/search); not in the published document
     ///
     /// `POST /notifications/search`
+    #[cfg(feature = "notifications")]
     pub fn search_notifications_with_filters(
         &self,
         body: crate::types::SearchRequest,
@@ -250,6 +286,7 @@ impl Client {
     /// Search fields
     ///
     /// `GET /fields`
+    #[cfg(feature = "fields")]
     pub fn search_fields(&self) -> operations::SearchFields<'_> {
         operations::SearchFields::new(self)
     }
@@ -257,6 +294,7 @@ impl Client {
     /// Create field
     ///
     /// `POST /fields`
+    #[cfg(feature = "fields")]
     pub fn create_field(
         &self,
         body: crate::types::CreateFieldRequest,
@@ -271,6 +309,7 @@ impl Client {
     /// Not stated by the vendor's documentation; inferred: Nudge-Security/field-bot (src/main/python/nudge_bot/api/nudge.py) calls POST /fields/search with a JSON SearchRequest body (filters: \[] and a list of conditions in search) and reads values and next_page from the answer; not in the published document
     ///
     /// `POST /fields/search`
+    #[cfg(feature = "fields")]
     pub fn search_fields_with_filters(
         &self,
         body: crate::types::SearchRequest,
@@ -285,6 +324,7 @@ impl Client {
     /// Not stated by the vendor's documentation; inferred: Nudge-Security/field-bot (src/main/python/nudge_bot/api/nudge.py) calls PUT /fields/{field_id}; not in the published document. The body and the responses are not shown by the code: by analogy with the document's Create field (POST /fields: name, type, allowed_values; the field as a JSON object), and with Set app category for the error responses
     ///
     /// `PUT /fields/{field_id}`
+    #[cfg(feature = "fields")]
     pub fn update_field(
         &self,
         field_id: impl Into<String>,
@@ -300,6 +340,7 @@ impl Client {
     /// Not stated by the vendor's documentation; inferred: Nudge-Security/field-bot (src/main/python/nudge_bot/api/nudge.py) calls POST /fields/{field_id}/allowed_values; not in the published document. The body and the responses are not shown by the code: by analogy with the document's Create field (POST /fields: allowed_values as a list of strings; the field as a JSON object), and with Set app category for the error responses
     ///
     /// `POST /fields/{field_id}/allowed_values`
+    #[cfg(feature = "fields")]
     pub fn add_field_allowed_values(
         &self,
         field_id: impl Into<String>,
@@ -315,6 +356,7 @@ impl Client {
     /// Not stated by the vendor's documentation; inferred: Nudge-Security/field-bot (src/main/python/nudge_bot/api/nudge.py) calls POST /apps/{app_id}/fields/{field_id} with the JSON body {value}; not in the published document. The responses are not shown by the code: by analogy with the document's Set app category (POST /apps/app-category/{app_id}), its other call that sets a value on an app: 200 without a body, and its error responses
     ///
     /// `POST /apps/{app_id}/fields/{field_id}`
+    #[cfg(feature = "fields")]
     pub fn set_app_field_value(
         &self,
         app_id: i64,
@@ -327,6 +369,7 @@ impl Client {
     /// Search labels
     ///
     /// `GET /labels`
+    #[cfg(feature = "labels")]
     pub fn search_labels(&self) -> operations::SearchLabels<'_> {
         operations::SearchLabels::new(self)
     }
@@ -334,6 +377,7 @@ impl Client {
     /// Create label
     ///
     /// `POST /labels`
+    #[cfg(feature = "labels")]
     pub fn create_label(
         &self,
         body: crate::types::CreateLabelRequest,
@@ -348,6 +392,7 @@ impl Client {
     /// Not stated by the vendor's documentation; inferred: by analogy, not shown by the vendor's code: Nudge-Security/field-bot (src/main/python/nudge_bot/api/nudge.py) calls only POST /apps/search and POST /fields/search; that POST /labels/search exists with the same body and answer is inferred from them and from EVIDENCE.md's summary (POST /&lt;resource>/search); not in the published document
     ///
     /// `POST /labels/search`
+    #[cfg(feature = "labels")]
     pub fn search_labels_with_filters(
         &self,
         body: crate::types::SearchRequest,
@@ -358,6 +403,7 @@ impl Client {
     /// Search findings
     ///
     /// `GET /findings`
+    #[cfg(feature = "findings")]
     pub fn search_findings(&self) -> operations::SearchFindings<'_> {
         operations::SearchFindings::new(self)
     }
@@ -369,6 +415,7 @@ impl Client {
     /// Not stated by the vendor's documentation; inferred: by analogy, not shown by the vendor's code: Nudge-Security/field-bot (src/main/python/nudge_bot/api/nudge.py) calls only POST /apps/search and POST /fields/search; that POST /findings/search exists with the same body and answer is inferred from them and from EVIDENCE.md's summary (POST /&lt;resource>/search); not in the published document
     ///
     /// `POST /findings/search`
+    #[cfg(feature = "findings")]
     pub fn search_findings_with_filters(
         &self,
         body: crate::types::SearchRequest,
@@ -379,6 +426,7 @@ impl Client {
     /// Search app-to-app integrations
     ///
     /// `GET /app-to-app-integrations`
+    #[cfg(feature = "app-integrations")]
     pub fn search_app_to_app_integrations(
         &self,
     ) -> operations::SearchAppToAppIntegrations<'_> {
@@ -392,6 +440,7 @@ impl Client {
     /// Not stated by the vendor's documentation; inferred: by analogy, not shown by the vendor's code: Nudge-Security/field-bot (src/main/python/nudge_bot/api/nudge.py) calls only POST /apps/search and POST /fields/search; that POST /app-to-app-integrations/search exists with the same body and answer is inferred from them and from EVIDENCE.md's summary (POST /&lt;resource>/search); not in the published document
     ///
     /// `POST /app-to-app-integrations/search`
+    #[cfg(feature = "app-integrations")]
     pub fn search_app_to_app_integrations_with_filters(
         &self,
         body: crate::types::SearchRequest,

@@ -8,6 +8,21 @@
 pub use clientgen_runtime::mock::wiremock;
 
 /// The query parameters of API keys, which a request may carry besides its own.
+#[cfg(
+    any(
+        feature = "accounts",
+        feature = "app-integrations",
+        feature = "apps",
+        feature = "events",
+        feature = "fields",
+        feature = "findings",
+        feature = "labels",
+        feature = "notifications",
+        feature = "oauth-grants",
+        feature = "user-groups",
+        feature = "users"
+    )
+)]
 const API_KEYS_IN_QUERY: &[&str] = &[];
 
 /// A local HTTP server on 127.0.0.1 that answers the expectations mounted on it; point a client at it with `Client::builder().base_url(server.base_url())`.
@@ -16,6 +31,21 @@ const API_KEYS_IN_QUERY: &[&str] = &[];
 #[derive(Debug)]
 pub struct MockServer {
     server: clientgen_runtime::mock::MockServer,
+    #[cfg(
+        any(
+            feature = "accounts",
+            feature = "app-integrations",
+            feature = "apps",
+            feature = "events",
+            feature = "fields",
+            feature = "findings",
+            feature = "labels",
+            feature = "notifications",
+            feature = "oauth-grants",
+            feature = "user-groups",
+            feature = "users"
+        )
+    )]
     client: crate::Client,
 }
 
@@ -23,10 +53,44 @@ impl MockServer {
     /// Starts a server on a free port of 127.0.0.1.
     pub async fn start() -> Self {
         let server = clientgen_runtime::mock::MockServer::start().await;
+
+        #[cfg(
+            any(
+                feature = "accounts",
+                feature = "app-integrations",
+                feature = "apps",
+                feature = "events",
+                feature = "fields",
+                feature = "findings",
+                feature = "labels",
+                feature = "notifications",
+                feature = "oauth-grants",
+                feature = "user-groups",
+                feature = "users"
+            )
+        )]
         let client = crate::Client {
             inner: server.client(crate::client::API),
         };
-        Self { server, client }
+        Self {
+            server,
+            #[cfg(
+                any(
+                    feature = "accounts",
+                    feature = "app-integrations",
+                    feature = "apps",
+                    feature = "events",
+                    feature = "fields",
+                    feature = "findings",
+                    feature = "labels",
+                    feature = "notifications",
+                    feature = "oauth-grants",
+                    feature = "user-groups",
+                    feature = "users"
+                )
+            )]
+            client,
+        }
     }
 
     /// The server's base URL (`http://127.0.0.1:<port>`), for `Client::builder().base_url(..)`.
@@ -59,6 +123,7 @@ impl MockServer {
     }
 
     /// Expects `GET /apps` as [`crate::Client::search_apps`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "apps")]
     pub fn search_apps(&self) -> SearchApps<'_> {
         SearchApps {
             builder: self.client.search_apps(),
@@ -72,6 +137,7 @@ impl MockServer {
     }
 
     /// Expects `POST /apps/search` as [`crate::Client::search_apps_with_filters`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "apps")]
     pub fn search_apps_with_filters(
         &self,
         body: crate::types::SearchRequest,
@@ -88,6 +154,7 @@ impl MockServer {
     }
 
     /// Expects `GET /apps/{app_id}` as [`crate::Client::get_app`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "apps")]
     pub fn get_app(&self, app_id: i64) -> GetApp<'_> {
         GetApp {
             builder: self.client.get_app(app_id),
@@ -101,6 +168,7 @@ impl MockServer {
     }
 
     /// Expects `POST /apps/app-category/{app_id}` as [`crate::Client::set_app_category`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "apps")]
     pub fn set_app_category(
         &self,
         app_id: i64,
@@ -118,6 +186,7 @@ impl MockServer {
     }
 
     /// Expects `GET /accounts` as [`crate::Client::search_accounts`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "accounts")]
     pub fn search_accounts(&self) -> SearchAccounts<'_> {
         SearchAccounts {
             builder: self.client.search_accounts(),
@@ -131,6 +200,7 @@ impl MockServer {
     }
 
     /// Expects `POST /accounts/search` as [`crate::Client::search_accounts_with_filters`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "accounts")]
     pub fn search_accounts_with_filters(
         &self,
         body: crate::types::SearchRequest,
@@ -147,6 +217,7 @@ impl MockServer {
     }
 
     /// Expects `GET /accounts/{account_id}` as [`crate::Client::get_account`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "accounts")]
     pub fn get_account(&self, account_id: impl Into<String>) -> GetAccount<'_> {
         GetAccount {
             builder: self.client.get_account(account_id),
@@ -160,6 +231,7 @@ impl MockServer {
     }
 
     /// Expects `GET /oauth-grants` as [`crate::Client::search_oauth_grants`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "oauth-grants")]
     pub fn search_oauth_grants(&self) -> SearchOauthGrants<'_> {
         SearchOauthGrants {
             builder: self.client.search_oauth_grants(),
@@ -173,6 +245,7 @@ impl MockServer {
     }
 
     /// Expects `POST /oauth-grants/search` as [`crate::Client::search_oauth_grants_with_filters`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "oauth-grants")]
     pub fn search_oauth_grants_with_filters(
         &self,
         body: crate::types::SearchRequest,
@@ -189,6 +262,7 @@ impl MockServer {
     }
 
     /// Expects `GET /oauth-grants/{grant_id}` as [`crate::Client::get_oauth_grant`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "oauth-grants")]
     pub fn get_oauth_grant(&self, grant_id: impl Into<String>) -> GetOauthGrant<'_> {
         GetOauthGrant {
             builder: self.client.get_oauth_grant(grant_id),
@@ -202,6 +276,7 @@ impl MockServer {
     }
 
     /// Expects `GET /events` as [`crate::Client::search_events`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "events")]
     pub fn search_events(&self) -> SearchEvents<'_> {
         SearchEvents {
             builder: self.client.search_events(),
@@ -215,6 +290,7 @@ impl MockServer {
     }
 
     /// Expects `POST /events/search` as [`crate::Client::search_events_with_filters`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "events")]
     pub fn search_events_with_filters(
         &self,
         body: crate::types::SearchRequest,
@@ -231,6 +307,7 @@ impl MockServer {
     }
 
     /// Expects `GET /events/{event_id}` as [`crate::Client::get_event`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "events")]
     pub fn get_event(&self, event_id: impl Into<String>) -> GetEvent<'_> {
         GetEvent {
             builder: self.client.get_event(event_id),
@@ -244,6 +321,7 @@ impl MockServer {
     }
 
     /// Expects `GET /users` as [`crate::Client::search_users`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "users")]
     pub fn search_users(&self) -> SearchUsers<'_> {
         SearchUsers {
             builder: self.client.search_users(),
@@ -257,6 +335,7 @@ impl MockServer {
     }
 
     /// Expects `POST /users/search` as [`crate::Client::search_users_with_filters`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "users")]
     pub fn search_users_with_filters(
         &self,
         body: crate::types::SearchRequest,
@@ -273,6 +352,7 @@ impl MockServer {
     }
 
     /// Expects `GET /user-groups` as [`crate::Client::search_user_groups`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "user-groups")]
     pub fn search_user_groups(&self) -> SearchUserGroups<'_> {
         SearchUserGroups {
             builder: self.client.search_user_groups(),
@@ -286,6 +366,7 @@ impl MockServer {
     }
 
     /// Expects `POST /user-groups/search` as [`crate::Client::search_user_groups_with_filters`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "user-groups")]
     pub fn search_user_groups_with_filters(
         &self,
         body: crate::types::SearchRequest,
@@ -302,6 +383,7 @@ impl MockServer {
     }
 
     /// Expects `GET /user-groups/{group_id}/members` as [`crate::Client::list_user_group_members`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "user-groups")]
     pub fn list_user_group_members(
         &self,
         group_id: impl Into<String>,
@@ -318,6 +400,7 @@ impl MockServer {
     }
 
     /// Expects `GET /notifications` as [`crate::Client::search_notifications`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "notifications")]
     pub fn search_notifications(&self) -> SearchNotifications<'_> {
         SearchNotifications {
             builder: self.client.search_notifications(),
@@ -331,6 +414,7 @@ impl MockServer {
     }
 
     /// Expects `POST /notifications/search` as [`crate::Client::search_notifications_with_filters`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "notifications")]
     pub fn search_notifications_with_filters(
         &self,
         body: crate::types::SearchRequest,
@@ -347,6 +431,7 @@ impl MockServer {
     }
 
     /// Expects `GET /fields` as [`crate::Client::search_fields`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "fields")]
     pub fn search_fields(&self) -> SearchFields<'_> {
         SearchFields {
             builder: self.client.search_fields(),
@@ -360,6 +445,7 @@ impl MockServer {
     }
 
     /// Expects `POST /fields` as [`crate::Client::create_field`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "fields")]
     pub fn create_field(
         &self,
         body: crate::types::CreateFieldRequest,
@@ -376,6 +462,7 @@ impl MockServer {
     }
 
     /// Expects `POST /fields/search` as [`crate::Client::search_fields_with_filters`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "fields")]
     pub fn search_fields_with_filters(
         &self,
         body: crate::types::SearchRequest,
@@ -392,6 +479,7 @@ impl MockServer {
     }
 
     /// Expects `PUT /fields/{field_id}` as [`crate::Client::update_field`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "fields")]
     pub fn update_field(
         &self,
         field_id: impl Into<String>,
@@ -409,6 +497,7 @@ impl MockServer {
     }
 
     /// Expects `POST /fields/{field_id}/allowed_values` as [`crate::Client::add_field_allowed_values`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "fields")]
     pub fn add_field_allowed_values(
         &self,
         field_id: impl Into<String>,
@@ -426,6 +515,7 @@ impl MockServer {
     }
 
     /// Expects `POST /apps/{app_id}/fields/{field_id}` as [`crate::Client::set_app_field_value`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "fields")]
     pub fn set_app_field_value(
         &self,
         app_id: i64,
@@ -444,6 +534,7 @@ impl MockServer {
     }
 
     /// Expects `GET /labels` as [`crate::Client::search_labels`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "labels")]
     pub fn search_labels(&self) -> SearchLabels<'_> {
         SearchLabels {
             builder: self.client.search_labels(),
@@ -457,6 +548,7 @@ impl MockServer {
     }
 
     /// Expects `POST /labels` as [`crate::Client::create_label`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "labels")]
     pub fn create_label(
         &self,
         body: crate::types::CreateLabelRequest,
@@ -473,6 +565,7 @@ impl MockServer {
     }
 
     /// Expects `POST /labels/search` as [`crate::Client::search_labels_with_filters`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "labels")]
     pub fn search_labels_with_filters(
         &self,
         body: crate::types::SearchRequest,
@@ -489,6 +582,7 @@ impl MockServer {
     }
 
     /// Expects `GET /findings` as [`crate::Client::search_findings`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "findings")]
     pub fn search_findings(&self) -> SearchFindings<'_> {
         SearchFindings {
             builder: self.client.search_findings(),
@@ -502,6 +596,7 @@ impl MockServer {
     }
 
     /// Expects `POST /findings/search` as [`crate::Client::search_findings_with_filters`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "findings")]
     pub fn search_findings_with_filters(
         &self,
         body: crate::types::SearchRequest,
@@ -518,6 +613,7 @@ impl MockServer {
     }
 
     /// Expects `GET /app-to-app-integrations` as [`crate::Client::search_app_to_app_integrations`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "app-integrations")]
     pub fn search_app_to_app_integrations(&self) -> SearchAppToAppIntegrations<'_> {
         SearchAppToAppIntegrations {
             builder: self.client.search_app_to_app_integrations(),
@@ -531,6 +627,7 @@ impl MockServer {
     }
 
     /// Expects `POST /app-to-app-integrations/search` as [`crate::Client::search_app_to_app_integrations_with_filters`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "app-integrations")]
     pub fn search_app_to_app_integrations_with_filters(
         &self,
         body: crate::types::SearchRequest,
@@ -548,12 +645,14 @@ impl MockServer {
 }
 
 /// The expectation of [`crate::Client::search_apps`] (`GET /apps`), from [`MockServer::search_apps`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "apps")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct SearchApps<'a> {
     builder: crate::operations::SearchApps<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "apps")]
 impl<'a> SearchApps<'a> {
     /// Expects the `page` parameter to be `value` (see [`crate::operations::SearchApps::page`]).
     pub fn page(self, value: i64) -> Self {
@@ -633,12 +732,14 @@ impl<'a> SearchApps<'a> {
 }
 
 /// The expectation of [`crate::Client::search_apps_with_filters`] (`POST /apps/search`), from [`MockServer::search_apps_with_filters`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "apps")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct SearchAppsWithFilters<'a> {
     builder: crate::operations::SearchAppsWithFilters<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "apps")]
 impl<'a> SearchAppsWithFilters<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::AppSearchResults) -> Self {
@@ -694,12 +795,14 @@ impl<'a> SearchAppsWithFilters<'a> {
 }
 
 /// The expectation of [`crate::Client::get_app`] (`GET /apps/{app_id}`), from [`MockServer::get_app`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "apps")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetApp<'a> {
     builder: crate::operations::GetApp<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "apps")]
 impl<'a> GetApp<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::App) -> Self {
@@ -755,12 +858,14 @@ impl<'a> GetApp<'a> {
 }
 
 /// The expectation of [`crate::Client::set_app_category`] (`POST /apps/app-category/{app_id}`), from [`MockServer::set_app_category`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "apps")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct SetAppCategory<'a> {
     builder: crate::operations::SetAppCategory<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "apps")]
 impl<'a> SetAppCategory<'a> {
     /// Answers with the operation's success status and no body.
     pub fn respond(self) -> Self {
@@ -816,12 +921,14 @@ impl<'a> SetAppCategory<'a> {
 }
 
 /// The expectation of [`crate::Client::search_accounts`] (`GET /accounts`), from [`MockServer::search_accounts`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "accounts")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct SearchAccounts<'a> {
     builder: crate::operations::SearchAccounts<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "accounts")]
 impl<'a> SearchAccounts<'a> {
     /// Expects the `page` parameter to be `value` (see [`crate::operations::SearchAccounts::page`]).
     pub fn page(self, value: i64) -> Self {
@@ -901,12 +1008,14 @@ impl<'a> SearchAccounts<'a> {
 }
 
 /// The expectation of [`crate::Client::search_accounts_with_filters`] (`POST /accounts/search`), from [`MockServer::search_accounts_with_filters`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "accounts")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct SearchAccountsWithFilters<'a> {
     builder: crate::operations::SearchAccountsWithFilters<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "accounts")]
 impl<'a> SearchAccountsWithFilters<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::SearchResults) -> Self {
@@ -962,12 +1071,14 @@ impl<'a> SearchAccountsWithFilters<'a> {
 }
 
 /// The expectation of [`crate::Client::get_account`] (`GET /accounts/{account_id}`), from [`MockServer::get_account`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "accounts")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetAccount<'a> {
     builder: crate::operations::GetAccount<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "accounts")]
 impl<'a> GetAccount<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Map<String, serde_json::Value>) -> Self {
@@ -1023,12 +1134,14 @@ impl<'a> GetAccount<'a> {
 }
 
 /// The expectation of [`crate::Client::search_oauth_grants`] (`GET /oauth-grants`), from [`MockServer::search_oauth_grants`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "oauth-grants")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct SearchOauthGrants<'a> {
     builder: crate::operations::SearchOauthGrants<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "oauth-grants")]
 impl<'a> SearchOauthGrants<'a> {
     /// Expects the `page` parameter to be `value` (see [`crate::operations::SearchOauthGrants::page`]).
     pub fn page(self, value: i64) -> Self {
@@ -1108,12 +1221,14 @@ impl<'a> SearchOauthGrants<'a> {
 }
 
 /// The expectation of [`crate::Client::search_oauth_grants_with_filters`] (`POST /oauth-grants/search`), from [`MockServer::search_oauth_grants_with_filters`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "oauth-grants")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct SearchOauthGrantsWithFilters<'a> {
     builder: crate::operations::SearchOauthGrantsWithFilters<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "oauth-grants")]
 impl<'a> SearchOauthGrantsWithFilters<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::SearchResults) -> Self {
@@ -1169,12 +1284,14 @@ impl<'a> SearchOauthGrantsWithFilters<'a> {
 }
 
 /// The expectation of [`crate::Client::get_oauth_grant`] (`GET /oauth-grants/{grant_id}`), from [`MockServer::get_oauth_grant`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "oauth-grants")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetOauthGrant<'a> {
     builder: crate::operations::GetOauthGrant<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "oauth-grants")]
 impl<'a> GetOauthGrant<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Map<String, serde_json::Value>) -> Self {
@@ -1230,12 +1347,14 @@ impl<'a> GetOauthGrant<'a> {
 }
 
 /// The expectation of [`crate::Client::search_events`] (`GET /events`), from [`MockServer::search_events`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "events")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct SearchEvents<'a> {
     builder: crate::operations::SearchEvents<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "events")]
 impl<'a> SearchEvents<'a> {
     /// Expects the `page` parameter to be `value` (see [`crate::operations::SearchEvents::page`]).
     pub fn page(self, value: i64) -> Self {
@@ -1315,12 +1434,14 @@ impl<'a> SearchEvents<'a> {
 }
 
 /// The expectation of [`crate::Client::search_events_with_filters`] (`POST /events/search`), from [`MockServer::search_events_with_filters`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "events")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct SearchEventsWithFilters<'a> {
     builder: crate::operations::SearchEventsWithFilters<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "events")]
 impl<'a> SearchEventsWithFilters<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::SearchResults) -> Self {
@@ -1376,12 +1497,14 @@ impl<'a> SearchEventsWithFilters<'a> {
 }
 
 /// The expectation of [`crate::Client::get_event`] (`GET /events/{event_id}`), from [`MockServer::get_event`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "events")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetEvent<'a> {
     builder: crate::operations::GetEvent<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "events")]
 impl<'a> GetEvent<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Map<String, serde_json::Value>) -> Self {
@@ -1437,12 +1560,14 @@ impl<'a> GetEvent<'a> {
 }
 
 /// The expectation of [`crate::Client::search_users`] (`GET /users`), from [`MockServer::search_users`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "users")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct SearchUsers<'a> {
     builder: crate::operations::SearchUsers<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "users")]
 impl<'a> SearchUsers<'a> {
     /// Expects the `page` parameter to be `value` (see [`crate::operations::SearchUsers::page`]).
     pub fn page(self, value: i64) -> Self {
@@ -1522,12 +1647,14 @@ impl<'a> SearchUsers<'a> {
 }
 
 /// The expectation of [`crate::Client::search_users_with_filters`] (`POST /users/search`), from [`MockServer::search_users_with_filters`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "users")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct SearchUsersWithFilters<'a> {
     builder: crate::operations::SearchUsersWithFilters<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "users")]
 impl<'a> SearchUsersWithFilters<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::SearchResults) -> Self {
@@ -1583,12 +1710,14 @@ impl<'a> SearchUsersWithFilters<'a> {
 }
 
 /// The expectation of [`crate::Client::search_user_groups`] (`GET /user-groups`), from [`MockServer::search_user_groups`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "user-groups")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct SearchUserGroups<'a> {
     builder: crate::operations::SearchUserGroups<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "user-groups")]
 impl<'a> SearchUserGroups<'a> {
     /// Expects the `page` parameter to be `value` (see [`crate::operations::SearchUserGroups::page`]).
     pub fn page(self, value: i64) -> Self {
@@ -1668,12 +1797,14 @@ impl<'a> SearchUserGroups<'a> {
 }
 
 /// The expectation of [`crate::Client::search_user_groups_with_filters`] (`POST /user-groups/search`), from [`MockServer::search_user_groups_with_filters`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "user-groups")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct SearchUserGroupsWithFilters<'a> {
     builder: crate::operations::SearchUserGroupsWithFilters<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "user-groups")]
 impl<'a> SearchUserGroupsWithFilters<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::SearchResults) -> Self {
@@ -1729,12 +1860,14 @@ impl<'a> SearchUserGroupsWithFilters<'a> {
 }
 
 /// The expectation of [`crate::Client::list_user_group_members`] (`GET /user-groups/{group_id}/members`), from [`MockServer::list_user_group_members`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "user-groups")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ListUserGroupMembers<'a> {
     builder: crate::operations::ListUserGroupMembers<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "user-groups")]
 impl<'a> ListUserGroupMembers<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::PaginatedList) -> Self {
@@ -1790,12 +1923,14 @@ impl<'a> ListUserGroupMembers<'a> {
 }
 
 /// The expectation of [`crate::Client::search_notifications`] (`GET /notifications`), from [`MockServer::search_notifications`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "notifications")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct SearchNotifications<'a> {
     builder: crate::operations::SearchNotifications<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "notifications")]
 impl<'a> SearchNotifications<'a> {
     /// Expects the `page` parameter to be `value` (see [`crate::operations::SearchNotifications::page`]).
     pub fn page(self, value: i64) -> Self {
@@ -1867,12 +2002,14 @@ impl<'a> SearchNotifications<'a> {
 }
 
 /// The expectation of [`crate::Client::search_notifications_with_filters`] (`POST /notifications/search`), from [`MockServer::search_notifications_with_filters`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "notifications")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct SearchNotificationsWithFilters<'a> {
     builder: crate::operations::SearchNotificationsWithFilters<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "notifications")]
 impl<'a> SearchNotificationsWithFilters<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::SearchResults) -> Self {
@@ -1928,12 +2065,14 @@ impl<'a> SearchNotificationsWithFilters<'a> {
 }
 
 /// The expectation of [`crate::Client::search_fields`] (`GET /fields`), from [`MockServer::search_fields`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "fields")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct SearchFields<'a> {
     builder: crate::operations::SearchFields<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "fields")]
 impl<'a> SearchFields<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::PaginatedList) -> Self {
@@ -1989,12 +2128,14 @@ impl<'a> SearchFields<'a> {
 }
 
 /// The expectation of [`crate::Client::create_field`] (`POST /fields`), from [`MockServer::create_field`]: the request to match, its answer and how many calls it must get. Without an answer it answers `201` with no body.
+#[cfg(feature = "fields")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct CreateField<'a> {
     builder: crate::operations::CreateField<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "fields")]
 impl<'a> CreateField<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Map<String, serde_json::Value>) -> Self {
@@ -2050,12 +2191,14 @@ impl<'a> CreateField<'a> {
 }
 
 /// The expectation of [`crate::Client::search_fields_with_filters`] (`POST /fields/search`), from [`MockServer::search_fields_with_filters`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "fields")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct SearchFieldsWithFilters<'a> {
     builder: crate::operations::SearchFieldsWithFilters<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "fields")]
 impl<'a> SearchFieldsWithFilters<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::SearchResults) -> Self {
@@ -2111,12 +2254,14 @@ impl<'a> SearchFieldsWithFilters<'a> {
 }
 
 /// The expectation of [`crate::Client::update_field`] (`PUT /fields/{field_id}`), from [`MockServer::update_field`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "fields")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct UpdateField<'a> {
     builder: crate::operations::UpdateField<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "fields")]
 impl<'a> UpdateField<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Map<String, serde_json::Value>) -> Self {
@@ -2172,12 +2317,14 @@ impl<'a> UpdateField<'a> {
 }
 
 /// The expectation of [`crate::Client::add_field_allowed_values`] (`POST /fields/{field_id}/allowed_values`), from [`MockServer::add_field_allowed_values`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "fields")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct AddFieldAllowedValues<'a> {
     builder: crate::operations::AddFieldAllowedValues<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "fields")]
 impl<'a> AddFieldAllowedValues<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Map<String, serde_json::Value>) -> Self {
@@ -2233,12 +2380,14 @@ impl<'a> AddFieldAllowedValues<'a> {
 }
 
 /// The expectation of [`crate::Client::set_app_field_value`] (`POST /apps/{app_id}/fields/{field_id}`), from [`MockServer::set_app_field_value`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "fields")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct SetAppFieldValue<'a> {
     builder: crate::operations::SetAppFieldValue<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "fields")]
 impl<'a> SetAppFieldValue<'a> {
     /// Answers with the operation's success status and no body.
     pub fn respond(self) -> Self {
@@ -2294,12 +2443,14 @@ impl<'a> SetAppFieldValue<'a> {
 }
 
 /// The expectation of [`crate::Client::search_labels`] (`GET /labels`), from [`MockServer::search_labels`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "labels")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct SearchLabels<'a> {
     builder: crate::operations::SearchLabels<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "labels")]
 impl<'a> SearchLabels<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::PaginatedList) -> Self {
@@ -2355,12 +2506,14 @@ impl<'a> SearchLabels<'a> {
 }
 
 /// The expectation of [`crate::Client::create_label`] (`POST /labels`), from [`MockServer::create_label`]: the request to match, its answer and how many calls it must get. Without an answer it answers `201` with no body.
+#[cfg(feature = "labels")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct CreateLabel<'a> {
     builder: crate::operations::CreateLabel<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "labels")]
 impl<'a> CreateLabel<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Map<String, serde_json::Value>) -> Self {
@@ -2416,12 +2569,14 @@ impl<'a> CreateLabel<'a> {
 }
 
 /// The expectation of [`crate::Client::search_labels_with_filters`] (`POST /labels/search`), from [`MockServer::search_labels_with_filters`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "labels")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct SearchLabelsWithFilters<'a> {
     builder: crate::operations::SearchLabelsWithFilters<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "labels")]
 impl<'a> SearchLabelsWithFilters<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::SearchResults) -> Self {
@@ -2477,12 +2632,14 @@ impl<'a> SearchLabelsWithFilters<'a> {
 }
 
 /// The expectation of [`crate::Client::search_findings`] (`GET /findings`), from [`MockServer::search_findings`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "findings")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct SearchFindings<'a> {
     builder: crate::operations::SearchFindings<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "findings")]
 impl<'a> SearchFindings<'a> {
     /// Expects the `page` parameter to be `value` (see [`crate::operations::SearchFindings::page`]).
     pub fn page(self, value: i64) -> Self {
@@ -2554,12 +2711,14 @@ impl<'a> SearchFindings<'a> {
 }
 
 /// The expectation of [`crate::Client::search_findings_with_filters`] (`POST /findings/search`), from [`MockServer::search_findings_with_filters`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "findings")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct SearchFindingsWithFilters<'a> {
     builder: crate::operations::SearchFindingsWithFilters<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "findings")]
 impl<'a> SearchFindingsWithFilters<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::SearchResults) -> Self {
@@ -2615,12 +2774,14 @@ impl<'a> SearchFindingsWithFilters<'a> {
 }
 
 /// The expectation of [`crate::Client::search_app_to_app_integrations`] (`GET /app-to-app-integrations`), from [`MockServer::search_app_to_app_integrations`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "app-integrations")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct SearchAppToAppIntegrations<'a> {
     builder: crate::operations::SearchAppToAppIntegrations<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "app-integrations")]
 impl<'a> SearchAppToAppIntegrations<'a> {
     /// Expects the `page` parameter to be `value` (see [`crate::operations::SearchAppToAppIntegrations::page`]).
     pub fn page(self, value: i64) -> Self {
@@ -2692,12 +2853,14 @@ impl<'a> SearchAppToAppIntegrations<'a> {
 }
 
 /// The expectation of [`crate::Client::search_app_to_app_integrations_with_filters`] (`POST /app-to-app-integrations/search`), from [`MockServer::search_app_to_app_integrations_with_filters`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "app-integrations")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct SearchAppToAppIntegrationsWithFilters<'a> {
     builder: crate::operations::SearchAppToAppIntegrationsWithFilters<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "app-integrations")]
 impl<'a> SearchAppToAppIntegrationsWithFilters<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::SearchResults) -> Self {

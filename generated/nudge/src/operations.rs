@@ -2,10 +2,42 @@
 
 //! Request builders, one per operation. Get one from a [`Client`] method, set optional parameters, then `.send().await`.
 
+#[cfg(
+    any(
+        feature = "accounts",
+        feature = "app-integrations",
+        feature = "apps",
+        feature = "events",
+        feature = "fields",
+        feature = "findings",
+        feature = "labels",
+        feature = "notifications",
+        feature = "oauth-grants",
+        feature = "user-groups",
+        feature = "users"
+    )
+)]
 use clientgen_runtime::{Method, Request};
+
+#[cfg(
+    any(
+        feature = "accounts",
+        feature = "app-integrations",
+        feature = "apps",
+        feature = "events",
+        feature = "fields",
+        feature = "findings",
+        feature = "labels",
+        feature = "notifications",
+        feature = "oauth-grants",
+        feature = "user-groups",
+        feature = "users"
+    )
+)]
 use crate::Client;
 
 /// Request builder for [`Client::search_apps`]: `GET /apps`.
+#[cfg(feature = "apps")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SearchApps<'a> {
@@ -19,6 +51,7 @@ pub struct SearchApps<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "apps")]
 impl<'a> SearchApps<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -131,6 +164,7 @@ impl<'a> SearchApps<'a> {
 }
 
 /// Request builder for [`Client::search_apps_with_filters`]: `POST /apps/search`.
+#[cfg(feature = "apps")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SearchAppsWithFilters<'a> {
@@ -142,6 +176,7 @@ pub struct SearchAppsWithFilters<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "apps")]
 impl<'a> SearchAppsWithFilters<'a> {
     pub(crate) fn new(client: &'a Client, body: crate::types::SearchRequest) -> Self {
         Self {
@@ -236,6 +271,7 @@ impl<'a> SearchAppsWithFilters<'a> {
 }
 
 /// Request builder for [`Client::get_app`]: `GET /apps/{app_id}`.
+#[cfg(feature = "apps")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetApp<'a> {
@@ -247,6 +283,7 @@ pub struct GetApp<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "apps")]
 impl<'a> GetApp<'a> {
     pub(crate) fn new(client: &'a Client, app_id: i64) -> Self {
         Self {
@@ -315,6 +352,7 @@ impl<'a> GetApp<'a> {
 }
 
 /// Request builder for [`Client::set_app_category`]: `POST /apps/app-category/{app_id}`.
+#[cfg(feature = "apps")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SetAppCategory<'a> {
@@ -327,6 +365,7 @@ pub struct SetAppCategory<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "apps")]
 impl<'a> SetAppCategory<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -401,6 +440,7 @@ impl<'a> SetAppCategory<'a> {
 }
 
 /// Request builder for [`Client::search_accounts`]: `GET /accounts`.
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SearchAccounts<'a> {
@@ -414,6 +454,7 @@ pub struct SearchAccounts<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "accounts")]
 impl<'a> SearchAccounts<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -532,6 +573,7 @@ impl<'a> SearchAccounts<'a> {
 }
 
 /// Request builder for [`Client::search_accounts_with_filters`]: `POST /accounts/search`.
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SearchAccountsWithFilters<'a> {
@@ -543,6 +585,7 @@ pub struct SearchAccountsWithFilters<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "accounts")]
 impl<'a> SearchAccountsWithFilters<'a> {
     pub(crate) fn new(client: &'a Client, body: crate::types::SearchRequest) -> Self {
         Self {
@@ -640,6 +683,7 @@ impl<'a> SearchAccountsWithFilters<'a> {
 }
 
 /// Request builder for [`Client::get_account`]: `GET /accounts/{account_id}`.
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetAccount<'a> {
@@ -651,6 +695,7 @@ pub struct GetAccount<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "accounts")]
 impl<'a> GetAccount<'a> {
     pub(crate) fn new(client: &'a Client, account_id: impl Into<String>) -> Self {
         Self {
@@ -722,6 +767,7 @@ impl<'a> GetAccount<'a> {
 }
 
 /// Request builder for [`Client::search_oauth_grants`]: `GET /oauth-grants`.
+#[cfg(feature = "oauth-grants")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SearchOauthGrants<'a> {
@@ -735,6 +781,7 @@ pub struct SearchOauthGrants<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "oauth-grants")]
 impl<'a> SearchOauthGrants<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -853,6 +900,7 @@ impl<'a> SearchOauthGrants<'a> {
 }
 
 /// Request builder for [`Client::search_oauth_grants_with_filters`]: `POST /oauth-grants/search`.
+#[cfg(feature = "oauth-grants")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SearchOauthGrantsWithFilters<'a> {
@@ -864,6 +912,7 @@ pub struct SearchOauthGrantsWithFilters<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "oauth-grants")]
 impl<'a> SearchOauthGrantsWithFilters<'a> {
     pub(crate) fn new(client: &'a Client, body: crate::types::SearchRequest) -> Self {
         Self {
@@ -961,6 +1010,7 @@ impl<'a> SearchOauthGrantsWithFilters<'a> {
 }
 
 /// Request builder for [`Client::get_oauth_grant`]: `GET /oauth-grants/{grant_id}`.
+#[cfg(feature = "oauth-grants")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetOauthGrant<'a> {
@@ -972,6 +1022,7 @@ pub struct GetOauthGrant<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "oauth-grants")]
 impl<'a> GetOauthGrant<'a> {
     pub(crate) fn new(client: &'a Client, grant_id: impl Into<String>) -> Self {
         Self {
@@ -1043,6 +1094,7 @@ impl<'a> GetOauthGrant<'a> {
 }
 
 /// Request builder for [`Client::search_events`]: `GET /events`.
+#[cfg(feature = "events")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SearchEvents<'a> {
@@ -1056,6 +1108,7 @@ pub struct SearchEvents<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "events")]
 impl<'a> SearchEvents<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -1174,6 +1227,7 @@ impl<'a> SearchEvents<'a> {
 }
 
 /// Request builder for [`Client::search_events_with_filters`]: `POST /events/search`.
+#[cfg(feature = "events")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SearchEventsWithFilters<'a> {
@@ -1185,6 +1239,7 @@ pub struct SearchEventsWithFilters<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "events")]
 impl<'a> SearchEventsWithFilters<'a> {
     pub(crate) fn new(client: &'a Client, body: crate::types::SearchRequest) -> Self {
         Self {
@@ -1282,6 +1337,7 @@ impl<'a> SearchEventsWithFilters<'a> {
 }
 
 /// Request builder for [`Client::get_event`]: `GET /events/{event_id}`.
+#[cfg(feature = "events")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetEvent<'a> {
@@ -1293,6 +1349,7 @@ pub struct GetEvent<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "events")]
 impl<'a> GetEvent<'a> {
     pub(crate) fn new(client: &'a Client, event_id: impl Into<String>) -> Self {
         Self {
@@ -1364,6 +1421,7 @@ impl<'a> GetEvent<'a> {
 }
 
 /// Request builder for [`Client::search_users`]: `GET /users`.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SearchUsers<'a> {
@@ -1377,6 +1435,7 @@ pub struct SearchUsers<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "users")]
 impl<'a> SearchUsers<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -1495,6 +1554,7 @@ impl<'a> SearchUsers<'a> {
 }
 
 /// Request builder for [`Client::search_users_with_filters`]: `POST /users/search`.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SearchUsersWithFilters<'a> {
@@ -1506,6 +1566,7 @@ pub struct SearchUsersWithFilters<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "users")]
 impl<'a> SearchUsersWithFilters<'a> {
     pub(crate) fn new(client: &'a Client, body: crate::types::SearchRequest) -> Self {
         Self {
@@ -1603,6 +1664,7 @@ impl<'a> SearchUsersWithFilters<'a> {
 }
 
 /// Request builder for [`Client::search_user_groups`]: `GET /user-groups`.
+#[cfg(feature = "user-groups")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SearchUserGroups<'a> {
@@ -1616,6 +1678,7 @@ pub struct SearchUserGroups<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "user-groups")]
 impl<'a> SearchUserGroups<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -1734,6 +1797,7 @@ impl<'a> SearchUserGroups<'a> {
 }
 
 /// Request builder for [`Client::search_user_groups_with_filters`]: `POST /user-groups/search`.
+#[cfg(feature = "user-groups")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SearchUserGroupsWithFilters<'a> {
@@ -1745,6 +1809,7 @@ pub struct SearchUserGroupsWithFilters<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "user-groups")]
 impl<'a> SearchUserGroupsWithFilters<'a> {
     pub(crate) fn new(client: &'a Client, body: crate::types::SearchRequest) -> Self {
         Self {
@@ -1842,6 +1907,7 @@ impl<'a> SearchUserGroupsWithFilters<'a> {
 }
 
 /// Request builder for [`Client::list_user_group_members`]: `GET /user-groups/{group_id}/members`.
+#[cfg(feature = "user-groups")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListUserGroupMembers<'a> {
@@ -1853,6 +1919,7 @@ pub struct ListUserGroupMembers<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "user-groups")]
 impl<'a> ListUserGroupMembers<'a> {
     pub(crate) fn new(client: &'a Client, group_id: impl Into<String>) -> Self {
         Self {
@@ -1924,6 +1991,7 @@ impl<'a> ListUserGroupMembers<'a> {
 }
 
 /// Request builder for [`Client::search_notifications`]: `GET /notifications`.
+#[cfg(feature = "notifications")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SearchNotifications<'a> {
@@ -1936,6 +2004,7 @@ pub struct SearchNotifications<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "notifications")]
 impl<'a> SearchNotifications<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -2046,6 +2115,7 @@ impl<'a> SearchNotifications<'a> {
 }
 
 /// Request builder for [`Client::search_notifications_with_filters`]: `POST /notifications/search`.
+#[cfg(feature = "notifications")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SearchNotificationsWithFilters<'a> {
@@ -2057,6 +2127,7 @@ pub struct SearchNotificationsWithFilters<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "notifications")]
 impl<'a> SearchNotificationsWithFilters<'a> {
     pub(crate) fn new(client: &'a Client, body: crate::types::SearchRequest) -> Self {
         Self {
@@ -2154,6 +2225,7 @@ impl<'a> SearchNotificationsWithFilters<'a> {
 }
 
 /// Request builder for [`Client::search_fields`]: `GET /fields`.
+#[cfg(feature = "fields")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SearchFields<'a> {
@@ -2164,6 +2236,7 @@ pub struct SearchFields<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "fields")]
 impl<'a> SearchFields<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -2233,6 +2306,7 @@ impl<'a> SearchFields<'a> {
 }
 
 /// Request builder for [`Client::create_field`]: `POST /fields`.
+#[cfg(feature = "fields")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct CreateField<'a> {
@@ -2244,6 +2318,7 @@ pub struct CreateField<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "fields")]
 impl<'a> CreateField<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -2318,6 +2393,7 @@ impl<'a> CreateField<'a> {
 }
 
 /// Request builder for [`Client::search_fields_with_filters`]: `POST /fields/search`.
+#[cfg(feature = "fields")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SearchFieldsWithFilters<'a> {
@@ -2329,6 +2405,7 @@ pub struct SearchFieldsWithFilters<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "fields")]
 impl<'a> SearchFieldsWithFilters<'a> {
     pub(crate) fn new(client: &'a Client, body: crate::types::SearchRequest) -> Self {
         Self {
@@ -2426,6 +2503,7 @@ impl<'a> SearchFieldsWithFilters<'a> {
 }
 
 /// Request builder for [`Client::update_field`]: `PUT /fields/{field_id}`.
+#[cfg(feature = "fields")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct UpdateField<'a> {
@@ -2438,6 +2516,7 @@ pub struct UpdateField<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "fields")]
 impl<'a> UpdateField<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -2515,6 +2594,7 @@ impl<'a> UpdateField<'a> {
 }
 
 /// Request builder for [`Client::add_field_allowed_values`]: `POST /fields/{field_id}/allowed_values`.
+#[cfg(feature = "fields")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct AddFieldAllowedValues<'a> {
@@ -2527,6 +2607,7 @@ pub struct AddFieldAllowedValues<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "fields")]
 impl<'a> AddFieldAllowedValues<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -2604,6 +2685,7 @@ impl<'a> AddFieldAllowedValues<'a> {
 }
 
 /// Request builder for [`Client::set_app_field_value`]: `POST /apps/{app_id}/fields/{field_id}`.
+#[cfg(feature = "fields")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SetAppFieldValue<'a> {
@@ -2617,6 +2699,7 @@ pub struct SetAppFieldValue<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "fields")]
 impl<'a> SetAppFieldValue<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -2694,6 +2777,7 @@ impl<'a> SetAppFieldValue<'a> {
 }
 
 /// Request builder for [`Client::search_labels`]: `GET /labels`.
+#[cfg(feature = "labels")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SearchLabels<'a> {
@@ -2704,6 +2788,7 @@ pub struct SearchLabels<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "labels")]
 impl<'a> SearchLabels<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -2773,6 +2858,7 @@ impl<'a> SearchLabels<'a> {
 }
 
 /// Request builder for [`Client::create_label`]: `POST /labels`.
+#[cfg(feature = "labels")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct CreateLabel<'a> {
@@ -2784,6 +2870,7 @@ pub struct CreateLabel<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "labels")]
 impl<'a> CreateLabel<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -2858,6 +2945,7 @@ impl<'a> CreateLabel<'a> {
 }
 
 /// Request builder for [`Client::search_labels_with_filters`]: `POST /labels/search`.
+#[cfg(feature = "labels")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SearchLabelsWithFilters<'a> {
@@ -2869,6 +2957,7 @@ pub struct SearchLabelsWithFilters<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "labels")]
 impl<'a> SearchLabelsWithFilters<'a> {
     pub(crate) fn new(client: &'a Client, body: crate::types::SearchRequest) -> Self {
         Self {
@@ -2966,6 +3055,7 @@ impl<'a> SearchLabelsWithFilters<'a> {
 }
 
 /// Request builder for [`Client::search_findings`]: `GET /findings`.
+#[cfg(feature = "findings")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SearchFindings<'a> {
@@ -2978,6 +3068,7 @@ pub struct SearchFindings<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "findings")]
 impl<'a> SearchFindings<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -3088,6 +3179,7 @@ impl<'a> SearchFindings<'a> {
 }
 
 /// Request builder for [`Client::search_findings_with_filters`]: `POST /findings/search`.
+#[cfg(feature = "findings")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SearchFindingsWithFilters<'a> {
@@ -3099,6 +3191,7 @@ pub struct SearchFindingsWithFilters<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "findings")]
 impl<'a> SearchFindingsWithFilters<'a> {
     pub(crate) fn new(client: &'a Client, body: crate::types::SearchRequest) -> Self {
         Self {
@@ -3196,6 +3289,7 @@ impl<'a> SearchFindingsWithFilters<'a> {
 }
 
 /// Request builder for [`Client::search_app_to_app_integrations`]: `GET /app-to-app-integrations`.
+#[cfg(feature = "app-integrations")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SearchAppToAppIntegrations<'a> {
@@ -3208,6 +3302,7 @@ pub struct SearchAppToAppIntegrations<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "app-integrations")]
 impl<'a> SearchAppToAppIntegrations<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -3318,6 +3413,7 @@ impl<'a> SearchAppToAppIntegrations<'a> {
 }
 
 /// Request builder for [`Client::search_app_to_app_integrations_with_filters`]: `POST /app-to-app-integrations/search`.
+#[cfg(feature = "app-integrations")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SearchAppToAppIntegrationsWithFilters<'a> {
@@ -3329,6 +3425,7 @@ pub struct SearchAppToAppIntegrationsWithFilters<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "app-integrations")]
 impl<'a> SearchAppToAppIntegrationsWithFilters<'a> {
     pub(crate) fn new(client: &'a Client, body: crate::types::SearchRequest) -> Self {
         Self {

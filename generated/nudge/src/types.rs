@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 /// Body of POST /fields/{field_id}/allowed_values.
 ///
 /// Not stated by the vendor's documentation; inferred: the vendor's code calls POST /fields/{field_id}/allowed_values but its body is not shown; allowed_values, a list of strings, by analogy with the body of POST /fields (CreateFieldRequest); not in the published document
+#[cfg(feature = "fields")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AddAllowedValuesRequest {
@@ -18,6 +19,7 @@ pub struct AddAllowedValuesRequest {
     pub allowed_values: Vec<String>,
 }
 
+#[cfg(feature = "fields")]
 impl AddAllowedValuesRequest {
     /// Builds a `AddAllowedValuesRequest` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
     pub fn new(allowed_values: Vec<String>) -> Self {
@@ -26,6 +28,7 @@ impl AddAllowedValuesRequest {
 }
 
 /// The `App` schema.
+#[cfg(feature = "apps")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct App {
@@ -53,6 +56,7 @@ pub struct App {
 }
 
 /// The `AppList` schema.
+#[cfg(feature = "apps")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AppList {
@@ -73,6 +77,7 @@ pub struct AppList {
 /// One page of apps from POST /apps/search.
 ///
 /// Not stated by the vendor's documentation; inferred: Nudge-Security/field-bot (src/main/python/nudge_bot/api/nudge.py) reads values and next_page from the answer of POST /apps/search; the other properties are listed in EVIDENCE.md's summary of the answer but not read by the code (inferred); not in the published document
+#[cfg(feature = "apps")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AppSearchResults {
@@ -114,6 +119,7 @@ pub struct AppSearchResults {
 }
 
 /// The `CreateFieldRequest` schema.
+#[cfg(feature = "fields")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateFieldRequest {
@@ -126,6 +132,7 @@ pub struct CreateFieldRequest {
     pub allowed_values: Option<Vec<String>>,
 }
 
+#[cfg(feature = "fields")]
 impl CreateFieldRequest {
     /// Builds a `CreateFieldRequest` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
     pub fn new(name: String, r#type: String) -> Self {
@@ -138,6 +145,7 @@ impl CreateFieldRequest {
 }
 
 /// The `CreateLabelRequest` schema.
+#[cfg(feature = "labels")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateLabelRequest {
@@ -148,6 +156,7 @@ pub struct CreateLabelRequest {
     pub color: Option<String>,
 }
 
+#[cfg(feature = "labels")]
 impl CreateLabelRequest {
     /// Builds a `CreateLabelRequest` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
     pub fn new(name: String) -> Self {
@@ -252,6 +261,20 @@ impl From<&str> for FilterOp {
 clientgen_runtime::string_enum!(FilterOp);
 
 /// The `PaginatedList` schema.
+#[cfg(
+    any(
+        feature = "accounts",
+        feature = "app-integrations",
+        feature = "events",
+        feature = "fields",
+        feature = "findings",
+        feature = "labels",
+        feature = "notifications",
+        feature = "oauth-grants",
+        feature = "user-groups",
+        feature = "users"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaginatedList {
@@ -337,6 +360,20 @@ pub struct SearchRequest {
 /// One page of results from a POST /&lt;resource>/search call.
 ///
 /// Not stated by the vendor's documentation; inferred: Nudge-Security/field-bot (src/main/python/nudge_bot/api/nudge.py) reads values and next_page from the answer of POST /fields/search; the other properties are listed in EVIDENCE.md's summary of the answer but not read by the code (inferred); not in the published document
+#[cfg(
+    any(
+        feature = "accounts",
+        feature = "app-integrations",
+        feature = "events",
+        feature = "fields",
+        feature = "findings",
+        feature = "labels",
+        feature = "notifications",
+        feature = "oauth-grants",
+        feature = "user-groups",
+        feature = "users"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SearchResults {
@@ -390,6 +427,7 @@ pub struct SearchSorting {
 }
 
 /// The `SetAppCategoryRequest` schema.
+#[cfg(feature = "apps")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SetAppCategoryRequest {
@@ -397,6 +435,7 @@ pub struct SetAppCategoryRequest {
     pub category: String,
 }
 
+#[cfg(feature = "apps")]
 impl SetAppCategoryRequest {
     /// Builds a `SetAppCategoryRequest` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
     pub fn new(category: String) -> Self {
@@ -407,6 +446,7 @@ impl SetAppCategoryRequest {
 /// Body of POST /apps/{app_id}/fields/{field_id}.
 ///
 /// Not stated by the vendor's documentation; inferred: Nudge-Security/field-bot (src/main/python/nudge_bot/api/nudge.py) sends the JSON body {value}; not in the published document
+#[cfg(feature = "fields")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SetAppFieldValueRequest {
@@ -416,6 +456,7 @@ pub struct SetAppFieldValueRequest {
     pub value: serde_json::Value,
 }
 
+#[cfg(feature = "fields")]
 impl SetAppFieldValueRequest {
     /// Builds a `SetAppFieldValueRequest` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
     pub fn new(value: serde_json::Value) -> Self {
@@ -462,6 +503,7 @@ clientgen_runtime::string_enum!(SortDirection);
 /// Body of PUT /fields/{field_id}: the properties of the field to change. Every property is optional.
 ///
 /// Not stated by the vendor's documentation; inferred: the vendor's code calls PUT /fields/{field_id} but its body is not shown; properties by analogy with the body of POST /fields (CreateFieldRequest), all optional for an update; not in the published document
+#[cfg(feature = "fields")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateFieldRequest {

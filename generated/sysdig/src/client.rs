@@ -3,6 +3,29 @@
 //! The client and its builder.
 
 use clientgen_runtime::BuildError;
+
+#[cfg(
+    any(
+        feature = "activity-audit",
+        feature = "captures",
+        feature = "cloud-accounts",
+        feature = "cspm",
+        feature = "events-forwarding",
+        feature = "falco-lists",
+        feature = "falco-macros",
+        feature = "falco-rules",
+        feature = "falco-rules-files",
+        feature = "network-security",
+        feature = "network-topology",
+        feature = "policies",
+        feature = "policy-tuner",
+        feature = "profiling",
+        feature = "reporting",
+        feature = "scanning",
+        feature = "secure-events",
+        feature = "ticketing"
+    )
+)]
 use crate::operations;
 
 /// Client for the IBM Cloud Security and Compliance Center Workload Protection API (API version 1.0.0).
@@ -48,6 +71,7 @@ impl Client {
     /// Get the high-level compliance views for all zones.
     ///
     /// `GET /api/cspm/v1/compliance/views`
+    #[cfg(feature = "cspm")]
     pub fn list_compliance_views(&self) -> operations::ListComplianceViews<'_> {
         operations::ListComplianceViews::new(self)
     }
@@ -57,6 +81,7 @@ impl Client {
     /// Get the compliance results for a given filter.
     ///
     /// `GET /api/cspm/v1/compliance/requirements`
+    #[cfg(feature = "cspm")]
     pub fn list_compliance_results(&self) -> operations::ListComplianceResults<'_> {
         operations::ListComplianceResults::new(self)
     }
@@ -66,6 +91,7 @@ impl Client {
     /// Gets the list of Kubernetes resources and their compliance data for a specific control
     ///
     /// `GET /api/cspm/v1/kube/resources`
+    #[cfg(feature = "cspm")]
     pub fn list_kubernetes_resources(&self) -> operations::ListKubernetesResources<'_> {
         operations::ListKubernetesResources::new(self)
     }
@@ -75,6 +101,7 @@ impl Client {
     /// Gets the list of cluster analysis resources and their compliance data for a specific control
     ///
     /// `GET /api/cspm/v1/clusteranalysis/resources`
+    #[cfg(feature = "cspm")]
     pub fn list_cluster_analysis_resources(
         &self,
     ) -> operations::ListClusterAnalysisResources<'_> {
@@ -86,6 +113,7 @@ impl Client {
     /// Gets the list of cloud resources and their compliance data for a specific control
     ///
     /// `GET /api/cspm/v1/cloud/resources`
+    #[cfg(feature = "cspm")]
     pub fn list_cloud_resources(&self) -> operations::ListCloudResources<'_> {
         operations::ListCloudResources::new(self)
     }
@@ -95,6 +123,7 @@ impl Client {
     /// Gets the CSPM controls for a given filter.
     ///
     /// `GET /api/cspm/v1/policy/controls/search`
+    #[cfg(feature = "cspm")]
     pub fn list_cspm_controls(&self) -> operations::ListCspmControls<'_> {
         operations::ListCspmControls::new(self)
     }
@@ -104,6 +133,7 @@ impl Client {
     /// Search for Inventory Resources based on a given filter.
     ///
     /// `GET /api/cspm/v1/inventory/resources`
+    #[cfg(feature = "cspm")]
     pub fn list_inventory_resources(&self) -> operations::ListInventoryResources<'_> {
         operations::ListInventoryResources::new(self)
     }
@@ -113,6 +143,7 @@ impl Client {
     /// Retrieve an Inventory Resource by its id
     ///
     /// `GET /api/cspm/v1/inventory/resources/{id}`
+    #[cfg(feature = "cspm")]
     pub fn get_inventory_resource(
         &self,
         id: impl Into<String>,
@@ -123,6 +154,7 @@ impl Client {
     /// Get all the options available to define a report configuration
     ///
     /// `GET /api/reporting/v1/{domain}/{reportType}/config`
+    #[cfg(feature = "reporting")]
     pub fn get_report_config_options(
         &self,
         domain: crate::types::ReportDomain,
@@ -134,6 +166,7 @@ impl Client {
     /// Get a result preview of a report with the given configuration
     ///
     /// `POST /api/reporting/v1/{domain}/{reportType}/preview`
+    #[cfg(feature = "reporting")]
     pub fn get_report_preview(
         &self,
         domain: crate::types::ReportDomain,
@@ -146,6 +179,7 @@ impl Client {
     /// List all the saved schedules for report generation
     ///
     /// `GET /api/reporting/v1/{domain}/schedules`
+    #[cfg(feature = "reporting")]
     pub fn list_report_schedules(
         &self,
         domain: crate::types::ReportDomain,
@@ -156,6 +190,7 @@ impl Client {
     /// Create a new schedule for report generation
     ///
     /// `POST /api/reporting/v1/{domain}/schedules`
+    #[cfg(feature = "reporting")]
     pub fn create_report_schedule(
         &self,
         domain: crate::types::ReportDomain,
@@ -167,6 +202,7 @@ impl Client {
     /// Generate an on-demand report using the configuration of the requested schedule
     ///
     /// `POST /api/reporting/v1/{domain}/schedules/{scheduleId}/run`
+    #[cfg(feature = "reporting")]
     pub fn run_report_schedule(
         &self,
         domain: crate::types::ReportDomain,
@@ -178,6 +214,7 @@ impl Client {
     /// Get the configuration of the requested schedule for report generation
     ///
     /// `GET /api/reporting/v1/{domain}/schedules/{scheduleId}`
+    #[cfg(feature = "reporting")]
     pub fn get_report_schedule(
         &self,
         domain: crate::types::ReportDomain,
@@ -189,6 +226,7 @@ impl Client {
     /// Edit the configuration of the requested schedule for report generation
     ///
     /// `PUT /api/reporting/v1/{domain}/schedules/{scheduleId}`
+    #[cfg(feature = "reporting")]
     pub fn update_report_schedule(
         &self,
         domain: crate::types::ReportDomain,
@@ -201,6 +239,7 @@ impl Client {
     /// Remove the requested schedule for report generation
     ///
     /// `DELETE /api/reporting/v1/{domain}/schedules/{scheduleId}`
+    #[cfg(feature = "reporting")]
     pub fn delete_report_schedule(
         &self,
         domain: crate::types::ReportDomain,
@@ -212,6 +251,7 @@ impl Client {
     /// Download a previously generated report
     ///
     /// `GET /api/reporting/v1/{domain}/reports/{fileId}`
+    #[cfg(feature = "reporting")]
     pub fn download_report(
         &self,
         domain: crate::types::ReportDomain,
@@ -225,6 +265,7 @@ impl Client {
     /// Returns all cluster names for the customer
     ///
     /// `GET /api/v1/networkTopology/clusters`
+    #[cfg(feature = "network-topology")]
     pub fn list_network_topology_clusters(
         &self,
     ) -> operations::ListNetworkTopologyClusters<'_> {
@@ -236,6 +277,7 @@ impl Client {
     /// Returns all namespace names for the cluster
     ///
     /// `GET /api/v1/networkTopology/namespaces`
+    #[cfg(feature = "network-topology")]
     pub fn list_network_topology_namespaces(
         &self,
     ) -> operations::ListNetworkTopologyNamespaces<'_> {
@@ -247,6 +289,7 @@ impl Client {
     /// Returns a map of owner type to a list of owner selectors
     ///
     /// `GET /api/v1/networkTopology/owners`
+    #[cfg(feature = "network-topology")]
     pub fn list_network_topology_owners(
         &self,
     ) -> operations::ListNetworkTopologyOwners<'_> {
@@ -258,6 +301,7 @@ impl Client {
     /// Returns an overview of ingress networking traffic
     ///
     /// `GET /api/v1/networkTopology/ingressSummaries`
+    #[cfg(feature = "network-topology")]
     pub fn get_ingress_summaries(&self) -> operations::GetIngressSummaries<'_> {
         operations::GetIngressSummaries::new(self)
     }
@@ -267,6 +311,7 @@ impl Client {
     /// Returns an overview of egress networking traffic
     ///
     /// `GET /api/v1/networkTopology/egressSummaries`
+    #[cfg(feature = "network-topology")]
     pub fn get_egress_summaries(&self) -> operations::GetEgressSummaries<'_> {
         operations::GetEgressSummaries::new(self)
     }
@@ -276,6 +321,7 @@ impl Client {
     /// Returns the unresolved ips for a time range and pod owner
     ///
     /// `GET /api/v1/networkTopology/ingressUnresolvedIps`
+    #[cfg(feature = "network-topology")]
     pub fn list_ingress_unresolved_ips(
         &self,
     ) -> operations::ListIngressUnresolvedIps<'_> {
@@ -287,6 +333,7 @@ impl Client {
     /// Returns the unresolved ips for a time range and pod owner
     ///
     /// `GET /api/v1/networkTopology/egressUnresolvedIps`
+    #[cfg(feature = "network-topology")]
     pub fn list_egress_unresolved_ips(&self) -> operations::ListEgressUnresolvedIps<'_> {
         operations::ListEgressUnresolvedIps::new(self)
     }
@@ -296,6 +343,7 @@ impl Client {
     /// Creates a communication topology graph around the specified owner
     ///
     /// `GET /api/v1/networkTopology/ownerTopology`
+    #[cfg(feature = "network-topology")]
     pub fn get_owner_topology(&self) -> operations::GetOwnerTopology<'_> {
         operations::GetOwnerTopology::new(self)
     }
@@ -305,6 +353,7 @@ impl Client {
     /// Retrieves a 200 to double check if the topology feature on the backend is available.
     ///
     /// `GET /api/v1/networkTopology/status`
+    #[cfg(feature = "network-topology")]
     pub fn get_network_topology_status(
         &self,
     ) -> operations::GetNetworkTopologyStatus<'_> {
@@ -316,6 +365,7 @@ impl Client {
     /// Returns sorted list of unique workload label key values
     ///
     /// `GET /api/v1/networkTopology/workloadLabelKeys`
+    #[cfg(feature = "network-topology")]
     pub fn list_workload_label_keys(&self) -> operations::ListWorkloadLabelKeys<'_> {
         operations::ListWorkloadLabelKeys::new(self)
     }
@@ -325,6 +375,7 @@ impl Client {
     /// Returns sorted list of unique namespace label key values
     ///
     /// `GET /api/v1/networkTopology/namespaceLabelKeys`
+    #[cfg(feature = "network-topology")]
     pub fn list_namespace_label_keys(&self) -> operations::ListNamespaceLabelKeys<'_> {
         operations::ListNamespaceLabelKeys::new(self)
     }
@@ -334,6 +385,7 @@ impl Client {
     /// Creates a Kubernetes Network Policy
     ///
     /// `POST /api/v1/networkSecurity/namespaces/{namespaceName}/simulatedPolicies`
+    #[cfg(feature = "network-security")]
     pub fn create_simulated_network_policy(
         &self,
         namespace_name: impl Into<String>,
@@ -346,6 +398,7 @@ impl Client {
     /// Creates a communication topology graph around the specified owner; if KNP spec is provided, marks communication edges as 'blocked' if they are blocked by the KNP
     ///
     /// `POST /api/v1/networkSecurity/networkPolicyOverlayOwnerTopology`
+    #[cfg(feature = "network-security")]
     pub fn get_network_policy_overlay_owner_topology(
         &self,
     ) -> operations::GetNetworkPolicyOverlayOwnerTopology<'_> {
@@ -357,6 +410,7 @@ impl Client {
     /// Retrieves a 200 to double check if the network security feature on the backend is available.
     ///
     /// `GET /api/v1/networkSecurity/status`
+    #[cfg(feature = "network-security")]
     pub fn get_network_security_status(
         &self,
     ) -> operations::GetNetworkSecurityStatus<'_> {
@@ -368,6 +422,7 @@ impl Client {
     /// Retrieve the list of captures
     ///
     /// `GET /api/v1/captures`
+    #[cfg(feature = "captures")]
     pub fn list_captures(&self) -> operations::ListCaptures<'_> {
         operations::ListCaptures::new(self)
     }
@@ -377,6 +432,7 @@ impl Client {
     /// Create a capture
     ///
     /// `POST /api/v1/captures`
+    #[cfg(feature = "captures")]
     pub fn create_capture(
         &self,
         body: serde_json::Value,
@@ -389,6 +445,7 @@ impl Client {
     /// Delete captures
     ///
     /// `DELETE /api/v1/captures`
+    #[cfg(feature = "captures")]
     pub fn delete_captures(&self) -> operations::DeleteCaptures<'_> {
         operations::DeleteCaptures::new(self)
     }
@@ -398,6 +455,7 @@ impl Client {
     /// Get a capture
     ///
     /// `GET /api/v1/captures/{captureId}`
+    #[cfg(feature = "captures")]
     pub fn get_capture(
         &self,
         capture_id: impl Into<String>,
@@ -410,6 +468,7 @@ impl Client {
     /// Update a capture
     ///
     /// `PUT /api/v1/captures/{captureId}`
+    #[cfg(feature = "captures")]
     pub fn update_capture(
         &self,
         capture_id: impl Into<String>,
@@ -423,6 +482,7 @@ impl Client {
     /// Download a capture
     ///
     /// `GET /api/v1/captures/{captureId}/download`
+    #[cfg(feature = "captures")]
     pub fn download_capture(
         &self,
         capture_id: impl Into<String>,
@@ -435,6 +495,7 @@ impl Client {
     /// Stop a capture
     ///
     /// `POST /api/v1/captures/{captureId}/stop`
+    #[cfg(feature = "captures")]
     pub fn stop_capture(
         &self,
         capture_id: impl Into<String>,
@@ -445,6 +506,7 @@ impl Client {
     /// Retrieve a map of vulnType -> (map of severity -> count) of the vulnerabilities of an image
     ///
     /// `GET /api/scanning/v1/images/{imageDigest}/vulnSummary`
+    #[cfg(feature = "scanning")]
     pub fn get_image_vuln_summary(
         &self,
         image_digest: impl Into<String>,
@@ -455,6 +517,7 @@ impl Client {
     /// Vulnerabilities of an image. \[Digest] Data is fetched directly from the database.
     ///
     /// `GET /api/scanning/v1/images/{imageDigest}/vulnSummaryDirect`
+    #[cfg(feature = "scanning")]
     pub fn get_image_vuln_summary_direct(
         &self,
         image_digest: impl Into<String>,
@@ -465,6 +528,7 @@ impl Client {
     /// Vulnerabilities of an image. \[ImageID] Data is fetched directly from the database.
     ///
     /// `GET /api/scanning/v1/images/by_id/{imageId}/vulnSummaryDirect`
+    #[cfg(feature = "scanning")]
     pub fn get_image_vuln_summary_direct_by_id(
         &self,
         image_id: impl Into<String>,
@@ -475,6 +539,7 @@ impl Client {
     /// Retrieve vulnerabilities data of an image
     ///
     /// `GET /api/scanning/v1/images/{imageDigest}/vuln/{vtype}`
+    #[cfg(feature = "scanning")]
     pub fn get_image_vulns(
         &self,
         image_digest: impl Into<String>,
@@ -486,6 +551,7 @@ impl Client {
     /// Retrieve vulnerabilities data of an image \[Digest]\[Direct]
     ///
     /// `GET /api/scanning/v1/images/{imageDigest}/vulnDirect/{vtype}`
+    #[cfg(feature = "scanning")]
     pub fn get_image_vulns_direct(
         &self,
         image_digest: impl Into<String>,
@@ -497,6 +563,7 @@ impl Client {
     /// Retrieve vulnerabilities data of an image \[ImageId]\[Direct]
     ///
     /// `GET /api/scanning/v1/images/by_id/{imageId}/vulnDirect/{vtype}`
+    #[cfg(feature = "scanning")]
     pub fn get_image_vulns_direct_by_id(
         &self,
         image_id: impl Into<String>,
@@ -508,6 +575,7 @@ impl Client {
     /// Retrieve the vulnerability exception lists that this image is bound to via policies assignements \[Digest]
     ///
     /// `GET /api/scanning/v1/images/{imageDigest}/vulnexceptions`
+    #[cfg(feature = "scanning")]
     pub fn list_image_vuln_exception_lists(
         &self,
         image_digest: impl Into<String>,
@@ -518,6 +586,7 @@ impl Client {
     /// Retrieve the vulnerability exception lists that this image is bound to via policies assignements \[ImageID]
     ///
     /// `GET /api/scanning/v1/images/by_id/{imageId}/vulnexceptions`
+    #[cfg(feature = "scanning")]
     pub fn list_image_vuln_exception_lists_by_id(
         &self,
         image_id: impl Into<String>,
@@ -528,6 +597,7 @@ impl Client {
     /// Retrieve the content of an image \[Digest]
     ///
     /// `GET /api/scanning/v1/images/{imageDigest}/content/{ctype}`
+    #[cfg(feature = "scanning")]
     pub fn get_image_content(
         &self,
         image_digest: impl Into<String>,
@@ -539,6 +609,7 @@ impl Client {
     /// Retrieve the content of an image \[ImageID]
     ///
     /// `GET /api/scanning/v1/images/by_id/{imageId}/content/{ctype}`
+    #[cfg(feature = "scanning")]
     pub fn get_image_content_by_id(
         &self,
         image_id: impl Into<String>,
@@ -550,6 +621,7 @@ impl Client {
     /// Retrieve the policy evaluation summary of an image with the selected timestamp \[Digest]
     ///
     /// `GET /api/scanning/v1/images/{imageDigest}/checkSummary`
+    #[cfg(feature = "scanning")]
     pub fn get_image_check_summary(
         &self,
         image_digest: impl Into<String>,
@@ -560,6 +632,7 @@ impl Client {
     /// Retrieve the policy evaluation summary of an image with the selected timestamp \[ImageID]
     ///
     /// `GET /api/scanning/v1/images/by_id/{imageId}/checkSummary`
+    #[cfg(feature = "scanning")]
     pub fn get_image_check_summary_by_id(
         &self,
         image_id: impl Into<String>,
@@ -570,6 +643,7 @@ impl Client {
     /// Retrieve the policy evaluation summary of a specific policy for an image with the selected timestamp \[Digest]
     ///
     /// `GET /api/scanning/v1/images/{imageDigest}/checkSummary/{policyId}`
+    #[cfg(feature = "scanning")]
     pub fn get_image_policy_check_summary(
         &self,
         image_digest: impl Into<String>,
@@ -581,6 +655,7 @@ impl Client {
     /// Retrieve the policy evaluation summary of a specific policy for an image with the selected timestamp \[ImageID]
     ///
     /// `GET /api/scanning/v1/images/by_id/{imageId}/checkSummary/{policyId}`
+    #[cfg(feature = "scanning")]
     pub fn get_image_policy_check_summary_by_id(
         &self,
         image_id: impl Into<String>,
@@ -592,6 +667,7 @@ impl Client {
     /// Retrieve the policy evaluation summary of an image \[Digest]
     ///
     /// `GET /api/scanning/v1/images/{imageDigest}/policyEvaluation`
+    #[cfg(feature = "scanning")]
     pub fn get_image_policy_evaluation(
         &self,
         image_digest: impl Into<String>,
@@ -602,6 +678,7 @@ impl Client {
     /// Retrieve the policy evaluation summary of an image \[ImageID]
     ///
     /// `GET /api/scanning/v1/images/by_id/{imageId}/policyEvaluation`
+    #[cfg(feature = "scanning")]
     pub fn get_image_policy_evaluation_by_id(
         &self,
         image_id: impl Into<String>,
@@ -612,6 +689,7 @@ impl Client {
     /// Retrieve the list of all the policies in the targeted policy bundle
     ///
     /// `GET /api/scanning/v1/policies`
+    #[cfg(feature = "scanning")]
     pub fn list_scanning_policies(&self) -> operations::ListScanningPolicies<'_> {
         operations::ListScanningPolicies::new(self)
     }
@@ -619,6 +697,7 @@ impl Client {
     /// Create a new policy in the targeted policy bundle
     ///
     /// `POST /api/scanning/v1/policies`
+    #[cfg(feature = "scanning")]
     pub fn create_scanning_policy(
         &self,
         body: serde_json::Value,
@@ -629,6 +708,7 @@ impl Client {
     /// Retrieve the list of all the default audit policies IDs in the targeted policy bundle
     ///
     /// `GET /api/scanning/v1/auditPolicies`
+    #[cfg(feature = "scanning")]
     pub fn list_audit_policy_ids(&self) -> operations::ListAuditPolicyIds<'_> {
         operations::ListAuditPolicyIds::new(self)
     }
@@ -636,6 +716,7 @@ impl Client {
     /// Retrieve the policy with the given id in the targeted policy bundle
     ///
     /// `GET /api/scanning/v1/policies/{id}`
+    #[cfg(feature = "scanning")]
     pub fn get_scanning_policy(
         &self,
         id: impl Into<String>,
@@ -646,6 +727,7 @@ impl Client {
     /// Update the policy with the given id in the targeted policy Bundle
     ///
     /// `PUT /api/scanning/v1/policies/{id}`
+    #[cfg(feature = "scanning")]
     pub fn update_scanning_policy(
         &self,
         id: impl Into<String>,
@@ -657,6 +739,7 @@ impl Client {
     /// Delete the policy with the given id in the targeted policy bundle
     ///
     /// `DELETE /api/scanning/v1/policies/{id}`
+    #[cfg(feature = "scanning")]
     pub fn delete_scanning_policy(
         &self,
         id: impl Into<String>,
@@ -667,6 +750,7 @@ impl Client {
     /// Retrieve the list of all mappings between registry names and registry display names
     ///
     /// `GET /api/scanning/v1/registryDisplayNames`
+    #[cfg(feature = "scanning")]
     pub fn list_registry_display_names(
         &self,
     ) -> operations::ListRegistryDisplayNames<'_> {
@@ -676,6 +760,7 @@ impl Client {
     /// Retrieve all the vulnerability exception lists in the targeted policy bundle
     ///
     /// `GET /api/scanning/v1/whitelists`
+    #[cfg(feature = "scanning")]
     pub fn list_whitelists(&self) -> operations::ListWhitelists<'_> {
         operations::ListWhitelists::new(self)
     }
@@ -683,6 +768,7 @@ impl Client {
     /// Create a new vulnerability exception list in the targeted policy bundle
     ///
     /// `POST /api/scanning/v1/whitelists`
+    #[cfg(feature = "scanning")]
     pub fn create_whitelist(
         &self,
         body: serde_json::Value,
@@ -693,6 +779,7 @@ impl Client {
     /// Retrieve the vulnerability exception list with the given id in the active policy bundle
     ///
     /// `GET /api/scanning/v1/whitelists/{id}`
+    #[cfg(feature = "scanning")]
     pub fn get_whitelist(&self, id: impl Into<String>) -> operations::GetWhitelist<'_> {
         operations::GetWhitelist::new(self, id)
     }
@@ -700,6 +787,7 @@ impl Client {
     /// Update the main attributes of the vulnerability exception list with the given id in the targeted policy bundle
     ///
     /// `PUT /api/scanning/v1/whitelists/{id}`
+    #[cfg(feature = "scanning")]
     pub fn update_whitelist(
         &self,
         id: impl Into<String>,
@@ -711,6 +799,7 @@ impl Client {
     /// Delete the vulnerability exception list with the given id in the targeted policy bundle
     ///
     /// `DELETE /api/scanning/v1/whitelists/{id}`
+    #[cfg(feature = "scanning")]
     pub fn delete_whitelist(
         &self,
         id: impl Into<String>,
@@ -721,6 +810,7 @@ impl Client {
     /// Retrieve all the vulnerability exception lists in the targeted policy bundle
     ///
     /// `GET /api/scanning/v1/vulnexceptions`
+    #[cfg(feature = "scanning")]
     pub fn list_vuln_exception_lists(&self) -> operations::ListVulnExceptionLists<'_> {
         operations::ListVulnExceptionLists::new(self)
     }
@@ -728,6 +818,7 @@ impl Client {
     /// Create a new vulnerability exception list in the targeted policy bundle
     ///
     /// `POST /api/scanning/v1/vulnexceptions`
+    #[cfg(feature = "scanning")]
     pub fn create_vuln_exception_list(
         &self,
         body: serde_json::Value,
@@ -738,6 +829,7 @@ impl Client {
     /// Retrieve the vulnerability exception list with the given id in the active policy bundle
     ///
     /// `GET /api/scanning/v1/vulnexceptions/{id}`
+    #[cfg(feature = "scanning")]
     pub fn get_vuln_exception_list(
         &self,
         id: impl Into<String>,
@@ -748,6 +840,7 @@ impl Client {
     /// Update the main attributes of the vulnerability exception list with the given id in the targeted policy bundle
     ///
     /// `PUT /api/scanning/v1/vulnexceptions/{id}`
+    #[cfg(feature = "scanning")]
     pub fn update_vuln_exception_list(
         &self,
         id: impl Into<String>,
@@ -759,6 +852,7 @@ impl Client {
     /// Delete the vulnerability exception list with the given id in the targeted policy bundle
     ///
     /// `DELETE /api/scanning/v1/vulnexceptions/{id}`
+    #[cfg(feature = "scanning")]
     pub fn delete_vuln_exception_list(
         &self,
         id: impl Into<String>,
@@ -769,6 +863,7 @@ impl Client {
     /// Add a new vulnerability to a specific vulnerability exception list.
     ///
     /// `POST /api/scanning/v1/vulnexceptions/{id}/vulnerabilities`
+    #[cfg(feature = "scanning")]
     pub fn add_vuln_exception_vulnerability(
         &self,
         id: impl Into<String>,
@@ -780,6 +875,7 @@ impl Client {
     /// Retrieve vulnerability informations in a specific vulnerability exception list
     ///
     /// `GET /api/scanning/v1/vulnexceptions/{id}/vulnerabilities/{vulnId}`
+    #[cfg(feature = "scanning")]
     pub fn get_vuln_exception_vulnerability(
         &self,
         id: impl Into<String>,
@@ -791,6 +887,7 @@ impl Client {
     /// Update a vulnerability in a specific vulnerability exception list
     ///
     /// `PUT /api/scanning/v1/vulnexceptions/{id}/vulnerabilities/{vulnId}`
+    #[cfg(feature = "scanning")]
     pub fn update_vuln_exception_vulnerability(
         &self,
         id: impl Into<String>,
@@ -803,6 +900,7 @@ impl Client {
     /// Remove a vulnerability from a specific vulnerability exception list
     ///
     /// `DELETE /api/scanning/v1/vulnexceptions/{id}/vulnerabilities/{vulnId}`
+    #[cfg(feature = "scanning")]
     pub fn remove_vuln_exception_vulnerability(
         &self,
         id: impl Into<String>,
@@ -814,6 +912,7 @@ impl Client {
     /// Retrieve generic vulnerability informations
     ///
     /// `GET /api/scanning/v1/vulnerabilities/{id}`
+    #[cfg(feature = "scanning")]
     pub fn get_vulnerability(
         &self,
         id: impl Into<String>,
@@ -824,6 +923,7 @@ impl Client {
     /// Retrieve the list, in order, of all the mappings in the targeted policy bundle
     ///
     /// `GET /api/scanning/v1/mappings`
+    #[cfg(feature = "scanning")]
     pub fn list_scanning_mappings(&self) -> operations::ListScanningMappings<'_> {
         operations::ListScanningMappings::new(self)
     }
@@ -831,6 +931,7 @@ impl Client {
     /// Update the mappings in the targeted policy bundle.
     ///
     /// `PUT /api/scanning/v1/mappings`
+    #[cfg(feature = "scanning")]
     pub fn update_scanning_mappings(
         &self,
         body: serde_json::Value,
@@ -841,6 +942,7 @@ impl Client {
     /// Retrieve the Image whitelist in the targeted policy bundle
     ///
     /// `GET /api/scanning/v1/whitelistedImages`
+    #[cfg(feature = "scanning")]
     pub fn get_whitelisted_images(&self) -> operations::GetWhitelistedImages<'_> {
         operations::GetWhitelistedImages::new(self)
     }
@@ -848,6 +950,7 @@ impl Client {
     /// Update the Image whitelist in the targeted policy bundle
     ///
     /// `PUT /api/scanning/v1/whitelistedImages`
+    #[cfg(feature = "scanning")]
     pub fn update_whitelisted_images(
         &self,
         body: serde_json::Value,
@@ -858,6 +961,7 @@ impl Client {
     /// Retrieve the Image blacklist in the targeted policy bundle
     ///
     /// `GET /api/scanning/v1/blacklistedImages`
+    #[cfg(feature = "scanning")]
     pub fn get_blacklisted_images(&self) -> operations::GetBlacklistedImages<'_> {
         operations::GetBlacklistedImages::new(self)
     }
@@ -865,6 +969,7 @@ impl Client {
     /// Update the Image blacklist in the targeted policy bundle
     ///
     /// `PUT /api/scanning/v1/blacklistedImages`
+    #[cfg(feature = "scanning")]
     pub fn update_blacklisted_images(
         &self,
         body: serde_json::Value,
@@ -875,6 +980,7 @@ impl Client {
     /// Retrieve the list of all the scanning alerts
     ///
     /// `GET /api/scanning/v1/alerts`
+    #[cfg(feature = "scanning")]
     pub fn list_scanning_alerts(&self) -> operations::ListScanningAlerts<'_> {
         operations::ListScanningAlerts::new(self)
     }
@@ -882,6 +988,7 @@ impl Client {
     /// Create a new scanning alert
     ///
     /// `POST /api/scanning/v1/alerts`
+    #[cfg(feature = "scanning")]
     pub fn create_scanning_alert(
         &self,
         body: serde_json::Value,
@@ -892,6 +999,7 @@ impl Client {
     /// Retrieve the scanning alert with the given id
     ///
     /// `GET /api/scanning/v1/alerts/{id}`
+    #[cfg(feature = "scanning")]
     pub fn get_scanning_alert(
         &self,
         id: impl Into<String>,
@@ -902,6 +1010,7 @@ impl Client {
     /// Update the alert with the given id
     ///
     /// `PUT /api/scanning/v1/alerts/{id}`
+    #[cfg(feature = "scanning")]
     pub fn update_scanning_alert(
         &self,
         id: impl Into<String>,
@@ -913,6 +1022,7 @@ impl Client {
     /// Delete the scanning alert with the given id
     ///
     /// `DELETE /api/scanning/v1/alerts/{id}`
+    #[cfg(feature = "scanning")]
     pub fn delete_scanning_alert(
         &self,
         id: impl Into<String>,
@@ -923,6 +1033,7 @@ impl Client {
     /// Retrieve the list of runtime images in the selected scope, time and container range.
     ///
     /// `POST /api/scanning/v1/query/containers`
+    #[cfg(feature = "scanning")]
     pub fn list_runtime_images(
         &self,
         body: serde_json::Value,
@@ -933,6 +1044,7 @@ impl Client {
     /// Generate a report based on the given scope and conditions.
     ///
     /// `POST /api/scanning/v1/reports`
+    #[cfg(feature = "scanning")]
     pub fn generate_scanning_report(
         &self,
         body: serde_json::Value,
@@ -943,6 +1055,7 @@ impl Client {
     /// Generate a CSV formatted report based on the given scope and conditions.
     ///
     /// `POST /api/scanning/v1/reports/csv`
+    #[cfg(feature = "scanning")]
     pub fn generate_scanning_report_csv(
         &self,
         body: serde_json::Value,
@@ -955,6 +1068,7 @@ impl Client {
     /// Fetches all scanning results
     ///
     /// `GET /api/scanning/v1/results`
+    #[cfg(feature = "scanning")]
     pub fn list_scanning_results(&self) -> operations::ListScanningResults<'_> {
         operations::ListScanningResults::new(self)
     }
@@ -962,6 +1076,7 @@ impl Client {
     /// Retrieve the retention policy
     ///
     /// `GET /api/scanning/v1/retention/policy`
+    #[cfg(feature = "scanning")]
     pub fn get_retention_policy(&self) -> operations::GetRetentionPolicy<'_> {
         operations::GetRetentionPolicy::new(self)
     }
@@ -969,6 +1084,7 @@ impl Client {
     /// Update retention policy
     ///
     /// `PUT /api/scanning/v1/retention/policy`
+    #[cfg(feature = "scanning")]
     pub fn update_retention_policy(
         &self,
         body: serde_json::Value,
@@ -981,6 +1097,7 @@ impl Client {
     /// Get the vulnerability feeds metadata information
     ///
     /// `GET /api/scanning/v1/system/feeds`
+    #[cfg(feature = "scanning")]
     pub fn list_system_feeds(&self) -> operations::ListSystemFeeds<'_> {
         operations::ListSystemFeeds::new(self)
     }
@@ -990,6 +1107,7 @@ impl Client {
     /// Retrieves the list of events that match a filter given a specified time range or cursor. The pair from and to and the cursor parameter are mutually exclusive. If you supply a from and to you must not supply a cursor and vice-versa. If you supply a cursor then the prev field inside the response is set if and only if there are events before the first event returned, while the next field inside the response is set if and only if there are events after the last event returned. If, instead, you supply the from and to pair then the prev and next fields inside the response are always set, because in that case there is no efficient way for the backend to verify if next and prev events actually exist. For this reason, the best way to use this API is to supply the from and to pair at the first request and then use the prev and next cursors to fetch events before and after the events returned. Please, do note that if you supply from and to and receive the prev and next cursors, any subsequent request made by supplying that next or prev cursor will return results that are not filtered by the from and to you provided in the first request. Finally, the difference between from and to cannot be greater than 2 weeks.
     ///
     /// `GET /api/v1/secureEvents`
+    #[cfg(feature = "secure-events")]
     pub fn list_secure_events(&self) -> operations::ListSecureEvents<'_> {
         operations::ListSecureEvents::new(self)
     }
@@ -999,6 +1117,7 @@ impl Client {
     /// Retrieves a 200 to double check if the secureEvents feature on the backend is available.
     ///
     /// `GET /api/v1/secureEvents/status`
+    #[cfg(feature = "secure-events")]
     pub fn get_secure_events_status(&self) -> operations::GetSecureEventsStatus<'_> {
         operations::GetSecureEventsStatus::new(self)
     }
@@ -1008,6 +1127,7 @@ impl Client {
     /// Verify if there are new/legacy events in the store.
     ///
     /// `GET /api/v1/secureEvents/hasEvents`
+    #[cfg(feature = "secure-events")]
     pub fn has_secure_events(&self) -> operations::HasSecureEvents<'_> {
         operations::HasSecureEvents::new(self)
     }
@@ -1017,6 +1137,7 @@ impl Client {
     /// Retrieves the whitelist of supported secure events scope filters that can be used inside the filter parameter while retrieving the secure events feed.
     ///
     /// `GET /api/v1/secureEvents/filters`
+    #[cfg(feature = "secure-events")]
     pub fn list_secure_events_filters(&self) -> operations::ListSecureEventsFilters<'_> {
         operations::ListSecureEventsFilters::new(self)
     }
@@ -1026,6 +1147,7 @@ impl Client {
     /// Retrieves an event with a given id.
     ///
     /// `GET /api/v1/secureEvents/{eventId}`
+    #[cfg(feature = "secure-events")]
     pub fn get_secure_event(
         &self,
         event_id: impl Into<String>,
@@ -1040,6 +1162,7 @@ impl Client {
     /// Not stated by the vendor's documentation; inferred: the page prints the path as /api/vi/secureEvents/count (vi for v1, a typo); corrected to v1 like the sibling secureEvents operations
     ///
     /// `GET /api/v1/secureEvents/count`
+    #[cfg(feature = "secure-events")]
     pub fn get_secure_events_count(
         &self,
         from: i64,
@@ -1055,6 +1178,7 @@ impl Client {
     /// Not stated by the vendor's documentation; inferred: the page prints the path as /api/vi/secureEvents/topStats (vi for v1, a typo); corrected to v1 like the sibling secureEvents operations
     ///
     /// `GET /api/v1/secureEvents/topStats`
+    #[cfg(feature = "secure-events")]
     pub fn get_secure_events_top_stats(
         &self,
         from: i64,
@@ -1070,6 +1194,7 @@ impl Client {
     /// Not stated by the vendor's documentation; inferred: the page prints the path as /api/vi/secureEvents/timeSeries (vi for v1, a typo); corrected to v1 like the sibling secureEvents operations
     ///
     /// `GET /api/v1/secureEvents/timeSeries`
+    #[cfg(feature = "secure-events")]
     pub fn get_secure_events_time_series(
         &self,
         metric: impl Into<String>,
@@ -1084,6 +1209,7 @@ impl Client {
     /// Retrieves a summary of the audit events in a time range grouped by a series of metrics.
     ///
     /// `GET /api/v2/activityAudit/summary`
+    #[cfg(feature = "activity-audit")]
     pub fn get_activity_audit_summary(&self) -> operations::GetActivityAuditSummary<'_> {
         operations::GetActivityAuditSummary::new(self)
     }
@@ -1093,6 +1219,7 @@ impl Client {
     /// Retrieves a list of audit events in a time range filters. The pair from and to and the cursor parameter are mutually exclusive. If you supply a from and to you must not supply a cursor and vice-versa. (The path is the page's v2 one; Sysdig's Python SDK calls /api/v1/activityAudit/events.)
     ///
     /// `GET /api/v2/activityAudit/events`
+    #[cfg(feature = "activity-audit")]
     pub fn list_activity_audit_events(&self) -> operations::ListActivityAuditEvents<'_> {
         operations::ListActivityAuditEvents::new(self)
     }
@@ -1102,6 +1229,7 @@ impl Client {
     /// Retrieves an audit event of a specified type with a given id.
     ///
     /// `GET /api/v2/activityAudit/events/{type}/{eventId}`
+    #[cfg(feature = "activity-audit")]
     pub fn get_activity_audit_event(
         &self,
         r#type: crate::types::ActivityAuditEventType,
@@ -1115,6 +1243,7 @@ impl Client {
     /// Retrieves a trace of all the audit events related to the traceable event in case it is a long running task. The audit events returned are all the commands, connections etc collected during the duration of the traceable event. If the event has not completed yet, the time range considered is up until the current time.
     ///
     /// `GET /api/v2/activityAudit/events/{type}/{eventId}/trace`
+    #[cfg(feature = "activity-audit")]
     pub fn get_activity_audit_event_trace(
         &self,
         r#type: crate::types::ActivityAuditEventType,
@@ -1128,6 +1257,7 @@ impl Client {
     /// Retrieves a list of all the supported forwarding targets.
     ///
     /// `GET /api/v1/eventsForwarding/supported`
+    #[cfg(feature = "events-forwarding")]
     pub fn list_events_forwarding_supported_targets(
         &self,
     ) -> operations::ListEventsForwardingSupportedTargets<'_> {
@@ -1139,6 +1269,7 @@ impl Client {
     /// Retrieves a list of all the supported forwarding channels.
     ///
     /// `GET /api/v1/eventsForwarding/channels`
+    #[cfg(feature = "events-forwarding")]
     pub fn list_events_forwarding_channels(
         &self,
     ) -> operations::ListEventsForwardingChannels<'_> {
@@ -1150,6 +1281,7 @@ impl Client {
     /// Retrieves a list of forwarding integrations for the customer making the request.
     ///
     /// `GET /api/v1/eventsForwarding/integrations`
+    #[cfg(feature = "events-forwarding")]
     pub fn list_events_forwarding_integrations(
         &self,
     ) -> operations::ListEventsForwardingIntegrations<'_> {
@@ -1161,6 +1293,7 @@ impl Client {
     /// Creates a forwarding integration for the customer.
     ///
     /// `POST /api/v1/eventsForwarding/integrations`
+    #[cfg(feature = "events-forwarding")]
     pub fn create_events_forwarding_integration(
         &self,
         body: serde_json::Value,
@@ -1173,6 +1306,7 @@ impl Client {
     /// Retrieves a forwarding rule given its id.
     ///
     /// `GET /api/v1/eventsForwarding/integrations/{integrationId}`
+    #[cfg(feature = "events-forwarding")]
     pub fn get_events_forwarding_integration(
         &self,
         integration_id: i64,
@@ -1185,6 +1319,7 @@ impl Client {
     /// Delete an integration given its id.
     ///
     /// `DELETE /api/v1/eventsForwarding/integrations/{integrationId}`
+    #[cfg(feature = "events-forwarding")]
     pub fn delete_events_forwarding_integration(
         &self,
         integration_id: i64,
@@ -1197,6 +1332,7 @@ impl Client {
     /// Updates an integration given its id. The PATCH payload can be any combination of the following fields having the value to change. None of the connectionInfo fields are required for patching.
     ///
     /// `PATCH /api/v1/eventsForwarding/integrations/{integrationId}`
+    #[cfg(feature = "events-forwarding")]
     pub fn update_events_forwarding_integration(
         &self,
         integration_id: i64,
@@ -1210,6 +1346,7 @@ impl Client {
     /// This endpoint returns the profile groups for a customer
     ///
     /// `GET /api/v1/profiling/profileGroups`
+    #[cfg(feature = "profiling")]
     pub fn list_profile_groups(&self) -> operations::ListProfileGroups<'_> {
         operations::ListProfileGroups::new(self)
     }
@@ -1219,6 +1356,7 @@ impl Client {
     /// This endpoint returns the profile group given a id for a customer
     ///
     /// `GET /api/v1/profiling/profileGroups/{profileGroupId}`
+    #[cfg(feature = "profiling")]
     pub fn get_profile_group(
         &self,
         profile_group_id: impl Into<String>,
@@ -1231,6 +1369,7 @@ impl Client {
     /// This endpoint returns the profiles for a given profileGroupId
     ///
     /// `GET /api/v1/profiling/profileGroups/{profileGroupId}/profiles`
+    #[cfg(feature = "profiling")]
     pub fn list_profile_group_profiles(
         &self,
         profile_group_id: impl Into<String>,
@@ -1243,6 +1382,7 @@ impl Client {
     /// This endpoint returns the profile matching a given profileId
     ///
     /// `GET /api/v1/profiling/profiles/{profileId}`
+    #[cfg(feature = "profiling")]
     pub fn get_profile(
         &self,
         profile_id: impl Into<String>,
@@ -1255,6 +1395,7 @@ impl Client {
     /// This endpoint can be used to reset a profile given a profileId
     ///
     /// `POST /api/v1/profiling/profiles/{profileId}/actions/reset`
+    #[cfg(feature = "profiling")]
     pub fn reset_profile(
         &self,
         profile_id: impl Into<String>,
@@ -1267,6 +1408,7 @@ impl Client {
     /// This endpoint can be used to remove a profile given a profileId
     ///
     /// `POST /api/v1/profiling/profiles/{profileId}/actions/remove`
+    #[cfg(feature = "profiling")]
     pub fn remove_profile(
         &self,
         profile_id: impl Into<String>,
@@ -1279,6 +1421,7 @@ impl Client {
     /// This endpoint can be used to get status of Profiling API
     ///
     /// `GET /api/v1/profiling/status`
+    #[cfg(feature = "profiling")]
     pub fn get_profiling_status(&self) -> operations::GetProfilingStatus<'_> {
         operations::GetProfilingStatus::new(self)
     }
@@ -1288,6 +1431,7 @@ impl Client {
     /// Updates a default falco list
     ///
     /// `PUT /api/settings/falco/lists/{listId}`
+    #[cfg(feature = "falco-lists")]
     pub fn update_default_falco_list(
         &self,
         list_id: impl Into<String>,
@@ -1301,6 +1445,7 @@ impl Client {
     /// Updates multiple default falco lists
     ///
     /// `PUT /api/settings/falco/lists`
+    #[cfg(feature = "falco-lists")]
     pub fn update_default_falco_lists(
         &self,
         body: Vec<crate::types::FalcoList>,
@@ -1313,6 +1458,7 @@ impl Client {
     /// Save a new falcolist
     ///
     /// `POST /api/secure/falco/lists`
+    #[cfg(feature = "falco-lists")]
     pub fn create_falco_list(
         &self,
         body: crate::types::FalcoList,
@@ -1323,6 +1469,7 @@ impl Client {
     /// Retrieve a Falco list
     ///
     /// `GET /api/secure/falco/lists/{listId}`
+    #[cfg(feature = "falco-lists")]
     pub fn get_falco_list(
         &self,
         list_id: impl Into<String>,
@@ -1333,6 +1480,7 @@ impl Client {
     /// Update a Falco list
     ///
     /// `PUT /api/secure/falco/lists/{listId}`
+    #[cfg(feature = "falco-lists")]
     pub fn update_falco_list(
         &self,
         list_id: impl Into<String>,
@@ -1344,6 +1492,7 @@ impl Client {
     /// Delete a Falco list
     ///
     /// `DELETE /api/secure/falco/lists/{listId}`
+    #[cfg(feature = "falco-lists")]
     pub fn delete_falco_list(
         &self,
         list_id: impl Into<String>,
@@ -1356,6 +1505,7 @@ impl Client {
     /// Returns the list of falco lists in the system. These are grouped by name and do not necessarily represent individual falco list objects, as multiple falco lists can have the same name.
     ///
     /// `GET /api/secure/falco/lists/summaries`
+    #[cfg(feature = "falco-lists")]
     pub fn list_falco_list_summaries(&self) -> operations::ListFalcoListSummaries<'_> {
         operations::ListFalcoListSummaries::new(self)
     }
@@ -1365,6 +1515,7 @@ impl Client {
     /// Retrieve a group of all falco lists having the given name. This is used to show how a base list is modified by later lists that override/append to the list.
     ///
     /// `GET /api/secure/falco/lists/groups`
+    #[cfg(feature = "falco-lists")]
     pub fn get_falco_list_group(&self) -> operations::GetFalcoListGroup<'_> {
         operations::GetFalcoListGroup::new(self)
     }
@@ -1374,6 +1525,7 @@ impl Client {
     /// Get the default falco rules files e.g. the set of falco rules managed by sysdig.
     ///
     /// `GET /api/settings/falco/defaultRulesFiles`
+    #[cfg(feature = "falco-rules-files")]
     pub fn get_default_falco_rules_files(
         &self,
     ) -> operations::GetDefaultFalcoRulesFiles<'_> {
@@ -1385,6 +1537,7 @@ impl Client {
     /// Get the newest default falco rules files e.g. the set of falco rules managed by sysdig.
     ///
     /// `GET /api/settings/falco/newestDefaultRulesFiles`
+    #[cfg(feature = "falco-rules-files")]
     pub fn get_newest_default_falco_rules_files(
         &self,
     ) -> operations::GetNewestDefaultFalcoRulesFiles<'_> {
@@ -1396,6 +1549,7 @@ impl Client {
     /// Get the custom falco rules files e.g. the set of falco rules managed by a customer.
     ///
     /// `GET /api/settings/falco/customRulesFiles`
+    #[cfg(feature = "falco-rules-files")]
     pub fn get_custom_falco_rules_files(
         &self,
     ) -> operations::GetCustomFalcoRulesFiles<'_> {
@@ -1407,6 +1561,7 @@ impl Client {
     /// Set the current custom falco rules files. This content is always validated by passing the current default rules files plus the submitted customer rules files and any Secure UI generated rules to the open source falco executable to verify that falco can read the combination of files. The backend should choose the variant that has the greatest required_engine_version for each file, and then run open source falco with the -d option to verify the files. As knowing the current value of the version field is required to successfully update the rules file, in order to update the rules content you must first do a GET and update the content property. The version property in the response will be incremented on success.
     ///
     /// `PUT /api/settings/falco/customRulesFiles`
+    #[cfg(feature = "falco-rules-files")]
     pub fn set_custom_falco_rules_files(
         &self,
         body: serde_json::Value,
@@ -1419,6 +1574,7 @@ impl Client {
     /// Get the custom falco rules file matching the filename
     ///
     /// `GET /api/settings/falco/customRulesFiles/{filename}`
+    #[cfg(feature = "falco-rules-files")]
     pub fn get_custom_falco_rules_file(
         &self,
         filename: impl Into<String>,
@@ -1431,6 +1587,7 @@ impl Client {
     /// Update the custom falco rules file matching the filename
     ///
     /// `PUT /api/settings/falco/customRulesFiles/{filename}`
+    #[cfg(feature = "falco-rules-files")]
     pub fn update_custom_falco_rules_file(
         &self,
         filename: impl Into<String>,
@@ -1444,6 +1601,7 @@ impl Client {
     /// Delete the specified falco rules file
     ///
     /// `DELETE /api/settings/falco/customRulesFiles/{filename}`
+    #[cfg(feature = "falco-rules-files")]
     pub fn delete_custom_falco_rules_file(
         &self,
         filename: impl Into<String>,
@@ -1456,6 +1614,7 @@ impl Client {
     /// Returns information about policies configured by the current customer. Policies can be filtered by priority and scope.
     ///
     /// `GET /api/v2/policies`
+    #[cfg(feature = "policies")]
     pub fn list_security_policies(&self) -> operations::ListSecurityPolicies<'_> {
         operations::ListSecurityPolicies::new(self)
     }
@@ -1465,6 +1624,7 @@ impl Client {
     /// Save a new security policy.
     ///
     /// `POST /api/v2/policies`
+    #[cfg(feature = "policies")]
     pub fn create_security_policy(
         &self,
         body: serde_json::Value,
@@ -1475,6 +1635,7 @@ impl Client {
     /// Retrieve the security policy
     ///
     /// `GET /api/v2/policies/{id}`
+    #[cfg(feature = "policies")]
     pub fn get_security_policy(
         &self,
         id: impl Into<String>,
@@ -1485,6 +1646,7 @@ impl Client {
     /// Update the security policy
     ///
     /// `PUT /api/v2/policies/{id}`
+    #[cfg(feature = "policies")]
     pub fn update_security_policy(
         &self,
         id: impl Into<String>,
@@ -1496,6 +1658,7 @@ impl Client {
     /// Delete the security policy.
     ///
     /// `DELETE /api/v2/policies/{id}`
+    #[cfg(feature = "policies")]
     pub fn delete_security_policy(
         &self,
         id: impl Into<String>,
@@ -1508,6 +1671,7 @@ impl Client {
     /// Save a new security policy and rules in a transaction. If the policy or any of the rules fail validation, the operation is canceled (no policy or rule is created) and an error response is returned.
     ///
     /// `POST /api/v2/policies/batch`
+    #[cfg(feature = "policies")]
     pub fn create_security_policy_batch(
         &self,
         body: serde_json::Value,
@@ -1520,6 +1684,7 @@ impl Client {
     /// Save a new rule
     ///
     /// `POST /api/secure/rules`
+    #[cfg(feature = "falco-rules")]
     pub fn create_rule(&self, body: serde_json::Value) -> operations::CreateRule<'_> {
         operations::CreateRule::new(self, body)
     }
@@ -1527,6 +1692,7 @@ impl Client {
     /// Retrieve info about a single rule
     ///
     /// `GET /api/secure/rules/{ruleId}`
+    #[cfg(feature = "falco-rules")]
     pub fn get_rule(&self, rule_id: impl Into<String>) -> operations::GetRule<'_> {
         operations::GetRule::new(self, rule_id)
     }
@@ -1534,6 +1700,7 @@ impl Client {
     /// Update info associated with a rule
     ///
     /// `PUT /api/secure/rules/{ruleId}`
+    #[cfg(feature = "falco-rules")]
     pub fn update_rule(
         &self,
         rule_id: impl Into<String>,
@@ -1545,6 +1712,7 @@ impl Client {
     /// Delete a rule
     ///
     /// `DELETE /api/secure/rules/{ruleId}`
+    #[cfg(feature = "falco-rules")]
     pub fn delete_rule(&self, rule_id: impl Into<String>) -> operations::DeleteRule<'_> {
         operations::DeleteRule::new(self, rule_id)
     }
@@ -1554,6 +1722,7 @@ impl Client {
     /// Returns the list of rules in the system. These are grouped by name and do not necessarily represent individual rule objects, as multiple rules can have the same name.
     ///
     /// `GET /api/secure/rules/summaries`
+    #[cfg(feature = "falco-rules")]
     pub fn list_rule_summaries(&self) -> operations::ListRuleSummaries<'_> {
         operations::ListRuleSummaries::new(self)
     }
@@ -1563,6 +1732,7 @@ impl Client {
     /// Retrieve a group of all rules having the given name. This is used to show how a base rule is modified by later rules that override/append to the rule. If there are multiple rules with the same name of different types, rule type must be specified.
     ///
     /// `GET /api/secure/rules/groups`
+    #[cfg(feature = "falco-rules")]
     pub fn get_rule_group(&self) -> operations::GetRuleGroup<'_> {
         operations::GetRuleGroup::new(self)
     }
@@ -1572,6 +1742,7 @@ impl Client {
     /// Retrieve a group of all rules matching a list of given names. This is used to show how a base rule is modified by later rules that override/append to the rule. This API would be faster than making calls to "#/api/secure/rules/groups" with one rule name at a time
     ///
     /// `GET /api/policies/v3/rules/groups`
+    #[cfg(feature = "falco-rules")]
     pub fn get_rule_groups_by_names(
         &self,
         names: Vec<String>,
@@ -1584,6 +1755,7 @@ impl Client {
     /// Retrieve a map of rule names to their corresponding policies that use them. The accept header will include "lite" to indicate the lightweight response of the endpoint should be returned e.g. 'application/xhtml+xml; lite' and return the full representation if not requested
     ///
     /// `GET /api/secure/rules/policyMappings`
+    #[cfg(feature = "falco-rules")]
     pub fn get_rule_policy_mappings(&self) -> operations::GetRulePolicyMappings<'_> {
         operations::GetRulePolicyMappings::new(self)
     }
@@ -1593,6 +1765,7 @@ impl Client {
     /// Retrieves every tag associated with a runtime rule irrespective of whether or not that rule is used by a policy
     ///
     /// `GET /api/secure/rules/tags`
+    #[cfg(feature = "falco-rules")]
     pub fn list_rule_tags(&self) -> operations::ListRuleTags<'_> {
         operations::ListRuleTags::new(self)
     }
@@ -1602,6 +1775,7 @@ impl Client {
     /// Save a new macro
     ///
     /// `POST /api/secure/falco/macros`
+    #[cfg(feature = "falco-macros")]
     pub fn create_falco_macro(
         &self,
         body: serde_json::Value,
@@ -1612,6 +1786,7 @@ impl Client {
     /// Retrieve a Falco macro
     ///
     /// `GET /api/secure/falco/macros/{macroId}`
+    #[cfg(feature = "falco-macros")]
     pub fn get_falco_macro(
         &self,
         macro_id: impl Into<String>,
@@ -1622,6 +1797,7 @@ impl Client {
     /// Update a Falco macro
     ///
     /// `PUT /api/secure/falco/macros/{macroId}`
+    #[cfg(feature = "falco-macros")]
     pub fn update_falco_macro(
         &self,
         macro_id: impl Into<String>,
@@ -1633,6 +1809,7 @@ impl Client {
     /// Delete a Falco macro
     ///
     /// `DELETE /api/secure/falco/macros/{macroId}`
+    #[cfg(feature = "falco-macros")]
     pub fn delete_falco_macro(
         &self,
         macro_id: impl Into<String>,
@@ -1645,6 +1822,7 @@ impl Client {
     /// Returns the list of macros in the system. These are grouped by name and do not necessarily represent individual macro objects, as multiple macros can have the same name.
     ///
     /// `GET /api/secure/falco/macros/summaries`
+    #[cfg(feature = "falco-macros")]
     pub fn list_falco_macro_summaries(&self) -> operations::ListFalcoMacroSummaries<'_> {
         operations::ListFalcoMacroSummaries::new(self)
     }
@@ -1654,6 +1832,7 @@ impl Client {
     /// Retrieve a group of all falco macros having the given name. This is used to show how a base macro is modified by later macros that override/append to the macro.
     ///
     /// `GET /api/secure/falco/macros/groups`
+    #[cfg(feature = "falco-macros")]
     pub fn get_falco_macro_group(&self) -> operations::GetFalcoMacroGroup<'_> {
         operations::GetFalcoMacroGroup::new(self)
     }
@@ -1663,6 +1842,7 @@ impl Client {
     /// Returns what falco filters are available to customer to configure falco rules
     ///
     /// `GET /api/settings/falco/filters`
+    #[cfg(feature = "falco-rules")]
     pub fn list_falco_filters(&self) -> operations::ListFalcoFilters<'_> {
         operations::ListFalcoFilters::new(self)
     }
@@ -1672,6 +1852,7 @@ impl Client {
     /// The policy tuner service records this customer as enabled such that a tune will be run for this customer during the next run cycle
     ///
     /// `POST /api/v1/secure/policyTuner/enable`
+    #[cfg(feature = "policy-tuner")]
     pub fn enable_policy_tuner(&self) -> operations::EnablePolicyTuner<'_> {
         operations::EnablePolicyTuner::new(self)
     }
@@ -1681,6 +1862,7 @@ impl Client {
     /// The policy tuner service records this customer as disabled such that a tune will not be run for this customer during the next run cycle
     ///
     /// `POST /api/v1/secure/policyTuner/disable`
+    #[cfg(feature = "policy-tuner")]
     pub fn disable_policy_tuner(&self) -> operations::DisablePolicyTuner<'_> {
         operations::DisablePolicyTuner::new(self)
     }
@@ -1690,6 +1872,7 @@ impl Client {
     /// The policy tuner immediately runs tuning for the customer
     ///
     /// `POST /api/v1/secure/policyTuner/tuneNow`
+    #[cfg(feature = "policy-tuner")]
     pub fn run_policy_tuner_now(&self) -> operations::RunPolicyTunerNow<'_> {
         operations::RunPolicyTunerNow::new(self)
     }
@@ -1699,6 +1882,7 @@ impl Client {
     /// Checks if tuning is enabled
     ///
     /// `GET /api/v1/secure/policyTuner/tuningEnabled`
+    #[cfg(feature = "policy-tuner")]
     pub fn get_policy_tuning_enabled(&self) -> operations::GetPolicyTuningEnabled<'_> {
         operations::GetPolicyTuningEnabled::new(self)
     }
@@ -1708,6 +1892,7 @@ impl Client {
     /// Retrieves a 200 to double check if the policy tuner feature on the backend is available.
     ///
     /// `GET /api/v1/secure/policyTuner/status`
+    #[cfg(feature = "policy-tuner")]
     pub fn get_policy_tuner_status(&self) -> operations::GetPolicyTunerStatus<'_> {
         operations::GetPolicyTunerStatus::new(self)
     }
@@ -1717,6 +1902,7 @@ impl Client {
     /// Returns a list of exceptions to exclude the events matching a set of parameters
     ///
     /// `POST /api/v1/secure/policyTuner/excludeEvents`
+    #[cfg(feature = "policy-tuner")]
     pub fn suggest_event_exclusions(&self) -> operations::SuggestEventExclusions<'_> {
         operations::SuggestEventExclusions::new(self)
     }
@@ -1726,6 +1912,7 @@ impl Client {
     /// Adds a provided set of exceptions to the tuner file
     ///
     /// `POST /api/v1/secure/policyTuner/exceptions`
+    #[cfg(feature = "policy-tuner")]
     pub fn add_policy_tuner_exceptions(
         &self,
         body: serde_json::Value,
@@ -1738,6 +1925,7 @@ impl Client {
     /// Fetch all integrations for a customer.
     ///
     /// `GET /api/ticketing/v1/integrations/{provider}`
+    #[cfg(feature = "ticketing")]
     pub fn list_ticketing_integrations(
         &self,
         provider: impl Into<String>,
@@ -1750,6 +1938,7 @@ impl Client {
     /// Creates a new Integration for a customer.
     ///
     /// `POST /api/ticketing/v1/integrations/{provider}`
+    #[cfg(feature = "ticketing")]
     pub fn create_ticketing_integration(
         &self,
         provider: impl Into<String>,
@@ -1763,6 +1952,7 @@ impl Client {
     /// Fetch a single integration Information by id.
     ///
     /// `GET /api/ticketing/v1/integrations/{provider}/{integration_id}`
+    #[cfg(feature = "ticketing")]
     pub fn get_ticketing_integration(
         &self,
         provider: impl Into<String>,
@@ -1776,6 +1966,7 @@ impl Client {
     /// Update an Integration for a customer.
     ///
     /// `PUT /api/ticketing/v1/integrations/{provider}/{integration_id}`
+    #[cfg(feature = "ticketing")]
     pub fn update_ticketing_integration(
         &self,
         provider: impl Into<String>,
@@ -1790,6 +1981,7 @@ impl Client {
     /// Delete an Integration for a customer.
     ///
     /// `DELETE /api/ticketing/v1/integrations/{provider}/{integration_id}`
+    #[cfg(feature = "ticketing")]
     pub fn delete_ticketing_integration(
         &self,
         provider: impl Into<String>,
@@ -1803,6 +1995,7 @@ impl Client {
     /// Fetches the projects information needed for creating a ticket. The projectIDs, issueIDs, and list of assignable users are fetched for a valid integration.
     ///
     /// `GET /api/ticketing/v1/integrations/{provider}/{integration_id}/projects`
+    #[cfg(feature = "ticketing")]
     pub fn list_ticketing_projects(
         &self,
         provider: impl Into<String>,
@@ -1816,6 +2009,7 @@ impl Client {
     /// Fetches the projects information needed for creating a ticket. The list of assignable and issue types users are fetched to help create a ticket.
     ///
     /// `GET /api/ticketing/v1/integrations/{provider}/{integration_id}/project/{project_id}/projectMeta`
+    #[cfg(feature = "ticketing")]
     pub fn get_ticketing_project_meta(
         &self,
         provider: impl Into<String>,
@@ -1833,6 +2027,7 @@ impl Client {
     /// List Accounts
     ///
     /// `GET /api/cloudauth/v1/accounts`
+    #[cfg(feature = "cloud-accounts")]
     pub fn list_cloud_accounts(&self) -> operations::ListCloudAccounts<'_> {
         operations::ListCloudAccounts::new(self)
     }
@@ -1840,6 +2035,7 @@ impl Client {
     /// Create Account
     ///
     /// `POST /api/cloudauth/v1/accounts`
+    #[cfg(feature = "cloud-accounts")]
     pub fn create_cloud_account(
         &self,
         body: serde_json::Value,
@@ -1850,6 +2046,7 @@ impl Client {
     /// Get Account
     ///
     /// `GET /api/cloudauth/v1/accounts/{accountId}`
+    #[cfg(feature = "cloud-accounts")]
     pub fn get_cloud_account(
         &self,
         account_id: impl Into<String>,
@@ -1860,6 +2057,7 @@ impl Client {
     /// Update Account
     ///
     /// `PUT /api/cloudauth/v1/accounts/{accountId}`
+    #[cfg(feature = "cloud-accounts")]
     pub fn update_cloud_account(
         &self,
         account_id: impl Into<String>,
@@ -1871,6 +2069,7 @@ impl Client {
     /// Delete Account
     ///
     /// `DELETE /api/cloudauth/v1/accounts/{accountId}`
+    #[cfg(feature = "cloud-accounts")]
     pub fn delete_cloud_account(
         &self,
         account_id: impl Into<String>,
@@ -1881,6 +2080,7 @@ impl Client {
     /// List Account Components
     ///
     /// `GET /api/cloudauth/v1/accounts/{accountId}/components`
+    #[cfg(feature = "cloud-accounts")]
     pub fn list_cloud_account_components(
         &self,
         account_id: impl Into<String>,
@@ -1891,6 +2091,7 @@ impl Client {
     /// Create Account Component
     ///
     /// `POST /api/cloudauth/v1/accounts/{accountId}/components`
+    #[cfg(feature = "cloud-accounts")]
     pub fn create_cloud_account_component(
         &self,
         account_id: impl Into<String>,
@@ -1902,6 +2103,7 @@ impl Client {
     /// Get Account Component
     ///
     /// `GET /api/cloudauth/v1/accounts/{accountId}/components/{componentType}/{componentInstance}`
+    #[cfg(feature = "cloud-accounts")]
     pub fn get_cloud_account_component(
         &self,
         account_id: impl Into<String>,
@@ -1919,6 +2121,7 @@ impl Client {
     /// Update Account Component
     ///
     /// `PUT /api/cloudauth/v1/accounts/{accountId}/components/{componentType}/{componentInstance}`
+    #[cfg(feature = "cloud-accounts")]
     pub fn update_cloud_account_component(
         &self,
         account_id: impl Into<String>,
@@ -1938,6 +2141,7 @@ impl Client {
     /// Delete Account Component
     ///
     /// `DELETE /api/cloudauth/v1/accounts/{accountId}/components/{componentType}/{componentInstance}`
+    #[cfg(feature = "cloud-accounts")]
     pub fn delete_cloud_account_component(
         &self,
         account_id: impl Into<String>,
@@ -1957,6 +2161,7 @@ impl Client {
     /// update/enable a feature
     ///
     /// `PUT /api/cloudauth/v1/accounts/{accountId}/features/{featureType}`
+    #[cfg(feature = "cloud-accounts")]
     pub fn update_cloud_account_feature(
         &self,
         account_id: impl Into<String>,

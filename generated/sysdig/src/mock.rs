@@ -8,6 +8,28 @@
 pub use clientgen_runtime::mock::wiremock;
 
 /// The query parameters of API keys, which a request may carry besides its own.
+#[cfg(
+    any(
+        feature = "activity-audit",
+        feature = "captures",
+        feature = "cloud-accounts",
+        feature = "cspm",
+        feature = "events-forwarding",
+        feature = "falco-lists",
+        feature = "falco-macros",
+        feature = "falco-rules",
+        feature = "falco-rules-files",
+        feature = "network-security",
+        feature = "network-topology",
+        feature = "policies",
+        feature = "policy-tuner",
+        feature = "profiling",
+        feature = "reporting",
+        feature = "scanning",
+        feature = "secure-events",
+        feature = "ticketing"
+    )
+)]
 const API_KEYS_IN_QUERY: &[&str] = &[];
 
 /// A local HTTP server on 127.0.0.1 that answers the expectations mounted on it; point a client at it with `Client::builder().base_url(server.base_url())`.
@@ -16,6 +38,28 @@ const API_KEYS_IN_QUERY: &[&str] = &[];
 #[derive(Debug)]
 pub struct MockServer {
     server: clientgen_runtime::mock::MockServer,
+    #[cfg(
+        any(
+            feature = "activity-audit",
+            feature = "captures",
+            feature = "cloud-accounts",
+            feature = "cspm",
+            feature = "events-forwarding",
+            feature = "falco-lists",
+            feature = "falco-macros",
+            feature = "falco-rules",
+            feature = "falco-rules-files",
+            feature = "network-security",
+            feature = "network-topology",
+            feature = "policies",
+            feature = "policy-tuner",
+            feature = "profiling",
+            feature = "reporting",
+            feature = "scanning",
+            feature = "secure-events",
+            feature = "ticketing"
+        )
+    )]
     client: crate::Client,
 }
 
@@ -23,10 +67,58 @@ impl MockServer {
     /// Starts a server on a free port of 127.0.0.1.
     pub async fn start() -> Self {
         let server = clientgen_runtime::mock::MockServer::start().await;
+
+        #[cfg(
+            any(
+                feature = "activity-audit",
+                feature = "captures",
+                feature = "cloud-accounts",
+                feature = "cspm",
+                feature = "events-forwarding",
+                feature = "falco-lists",
+                feature = "falco-macros",
+                feature = "falco-rules",
+                feature = "falco-rules-files",
+                feature = "network-security",
+                feature = "network-topology",
+                feature = "policies",
+                feature = "policy-tuner",
+                feature = "profiling",
+                feature = "reporting",
+                feature = "scanning",
+                feature = "secure-events",
+                feature = "ticketing"
+            )
+        )]
         let client = crate::Client {
             inner: server.client(crate::client::API),
         };
-        Self { server, client }
+        Self {
+            server,
+            #[cfg(
+                any(
+                    feature = "activity-audit",
+                    feature = "captures",
+                    feature = "cloud-accounts",
+                    feature = "cspm",
+                    feature = "events-forwarding",
+                    feature = "falco-lists",
+                    feature = "falco-macros",
+                    feature = "falco-rules",
+                    feature = "falco-rules-files",
+                    feature = "network-security",
+                    feature = "network-topology",
+                    feature = "policies",
+                    feature = "policy-tuner",
+                    feature = "profiling",
+                    feature = "reporting",
+                    feature = "scanning",
+                    feature = "secure-events",
+                    feature = "ticketing"
+                )
+            )]
+            client,
+        }
     }
 
     /// The server's base URL (`http://127.0.0.1:<port>`), for `Client::builder().base_url(..)`.
@@ -59,6 +151,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/cspm/v1/compliance/views` as [`crate::Client::list_compliance_views`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "cspm")]
     pub fn list_compliance_views(&self) -> ListComplianceViews<'_> {
         ListComplianceViews {
             builder: self.client.list_compliance_views(),
@@ -72,6 +165,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/cspm/v1/compliance/requirements` as [`crate::Client::list_compliance_results`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "cspm")]
     pub fn list_compliance_results(&self) -> ListComplianceResults<'_> {
         ListComplianceResults {
             builder: self.client.list_compliance_results(),
@@ -85,6 +179,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/cspm/v1/kube/resources` as [`crate::Client::list_kubernetes_resources`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "cspm")]
     pub fn list_kubernetes_resources(&self) -> ListKubernetesResources<'_> {
         ListKubernetesResources {
             builder: self.client.list_kubernetes_resources(),
@@ -98,6 +193,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/cspm/v1/clusteranalysis/resources` as [`crate::Client::list_cluster_analysis_resources`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "cspm")]
     pub fn list_cluster_analysis_resources(&self) -> ListClusterAnalysisResources<'_> {
         ListClusterAnalysisResources {
             builder: self.client.list_cluster_analysis_resources(),
@@ -111,6 +207,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/cspm/v1/cloud/resources` as [`crate::Client::list_cloud_resources`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "cspm")]
     pub fn list_cloud_resources(&self) -> ListCloudResources<'_> {
         ListCloudResources {
             builder: self.client.list_cloud_resources(),
@@ -124,6 +221,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/cspm/v1/policy/controls/search` as [`crate::Client::list_cspm_controls`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "cspm")]
     pub fn list_cspm_controls(&self) -> ListCspmControls<'_> {
         ListCspmControls {
             builder: self.client.list_cspm_controls(),
@@ -137,6 +235,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/cspm/v1/inventory/resources` as [`crate::Client::list_inventory_resources`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "cspm")]
     pub fn list_inventory_resources(&self) -> ListInventoryResources<'_> {
         ListInventoryResources {
             builder: self.client.list_inventory_resources(),
@@ -150,6 +249,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/cspm/v1/inventory/resources/{id}` as [`crate::Client::get_inventory_resource`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "cspm")]
     pub fn get_inventory_resource(
         &self,
         id: impl Into<String>,
@@ -166,6 +266,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/reporting/v1/{domain}/{reportType}/config` as [`crate::Client::get_report_config_options`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "reporting")]
     pub fn get_report_config_options(
         &self,
         domain: crate::types::ReportDomain,
@@ -183,6 +284,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/reporting/v1/{domain}/{reportType}/preview` as [`crate::Client::get_report_preview`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "reporting")]
     pub fn get_report_preview(
         &self,
         domain: crate::types::ReportDomain,
@@ -201,6 +303,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/reporting/v1/{domain}/schedules` as [`crate::Client::list_report_schedules`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "reporting")]
     pub fn list_report_schedules(
         &self,
         domain: crate::types::ReportDomain,
@@ -217,6 +320,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/reporting/v1/{domain}/schedules` as [`crate::Client::create_report_schedule`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "reporting")]
     pub fn create_report_schedule(
         &self,
         domain: crate::types::ReportDomain,
@@ -234,6 +338,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/reporting/v1/{domain}/schedules/{scheduleId}/run` as [`crate::Client::run_report_schedule`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "reporting")]
     pub fn run_report_schedule(
         &self,
         domain: crate::types::ReportDomain,
@@ -251,6 +356,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/reporting/v1/{domain}/schedules/{scheduleId}` as [`crate::Client::get_report_schedule`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "reporting")]
     pub fn get_report_schedule(
         &self,
         domain: crate::types::ReportDomain,
@@ -268,6 +374,7 @@ impl MockServer {
     }
 
     /// Expects `PUT /api/reporting/v1/{domain}/schedules/{scheduleId}` as [`crate::Client::update_report_schedule`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "reporting")]
     pub fn update_report_schedule(
         &self,
         domain: crate::types::ReportDomain,
@@ -286,6 +393,7 @@ impl MockServer {
     }
 
     /// Expects `DELETE /api/reporting/v1/{domain}/schedules/{scheduleId}` as [`crate::Client::delete_report_schedule`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "reporting")]
     pub fn delete_report_schedule(
         &self,
         domain: crate::types::ReportDomain,
@@ -303,6 +411,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/reporting/v1/{domain}/reports/{fileId}` as [`crate::Client::download_report`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "reporting")]
     pub fn download_report(
         &self,
         domain: crate::types::ReportDomain,
@@ -320,6 +429,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/networkTopology/clusters` as [`crate::Client::list_network_topology_clusters`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "network-topology")]
     pub fn list_network_topology_clusters(&self) -> ListNetworkTopologyClusters<'_> {
         ListNetworkTopologyClusters {
             builder: self.client.list_network_topology_clusters(),
@@ -333,6 +443,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/networkTopology/namespaces` as [`crate::Client::list_network_topology_namespaces`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "network-topology")]
     pub fn list_network_topology_namespaces(&self) -> ListNetworkTopologyNamespaces<'_> {
         ListNetworkTopologyNamespaces {
             builder: self.client.list_network_topology_namespaces(),
@@ -346,6 +457,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/networkTopology/owners` as [`crate::Client::list_network_topology_owners`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "network-topology")]
     pub fn list_network_topology_owners(&self) -> ListNetworkTopologyOwners<'_> {
         ListNetworkTopologyOwners {
             builder: self.client.list_network_topology_owners(),
@@ -359,6 +471,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/networkTopology/ingressSummaries` as [`crate::Client::get_ingress_summaries`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "network-topology")]
     pub fn get_ingress_summaries(&self) -> GetIngressSummaries<'_> {
         GetIngressSummaries {
             builder: self.client.get_ingress_summaries(),
@@ -372,6 +485,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/networkTopology/egressSummaries` as [`crate::Client::get_egress_summaries`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "network-topology")]
     pub fn get_egress_summaries(&self) -> GetEgressSummaries<'_> {
         GetEgressSummaries {
             builder: self.client.get_egress_summaries(),
@@ -385,6 +499,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/networkTopology/ingressUnresolvedIps` as [`crate::Client::list_ingress_unresolved_ips`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "network-topology")]
     pub fn list_ingress_unresolved_ips(&self) -> ListIngressUnresolvedIps<'_> {
         ListIngressUnresolvedIps {
             builder: self.client.list_ingress_unresolved_ips(),
@@ -398,6 +513,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/networkTopology/egressUnresolvedIps` as [`crate::Client::list_egress_unresolved_ips`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "network-topology")]
     pub fn list_egress_unresolved_ips(&self) -> ListEgressUnresolvedIps<'_> {
         ListEgressUnresolvedIps {
             builder: self.client.list_egress_unresolved_ips(),
@@ -411,6 +527,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/networkTopology/ownerTopology` as [`crate::Client::get_owner_topology`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "network-topology")]
     pub fn get_owner_topology(&self) -> GetOwnerTopology<'_> {
         GetOwnerTopology {
             builder: self.client.get_owner_topology(),
@@ -424,6 +541,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/networkTopology/status` as [`crate::Client::get_network_topology_status`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "network-topology")]
     pub fn get_network_topology_status(&self) -> GetNetworkTopologyStatus<'_> {
         GetNetworkTopologyStatus {
             builder: self.client.get_network_topology_status(),
@@ -437,6 +555,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/networkTopology/workloadLabelKeys` as [`crate::Client::list_workload_label_keys`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "network-topology")]
     pub fn list_workload_label_keys(&self) -> ListWorkloadLabelKeys<'_> {
         ListWorkloadLabelKeys {
             builder: self.client.list_workload_label_keys(),
@@ -450,6 +569,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/networkTopology/namespaceLabelKeys` as [`crate::Client::list_namespace_label_keys`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "network-topology")]
     pub fn list_namespace_label_keys(&self) -> ListNamespaceLabelKeys<'_> {
         ListNamespaceLabelKeys {
             builder: self.client.list_namespace_label_keys(),
@@ -463,6 +583,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/v1/networkSecurity/namespaces/{namespaceName}/simulatedPolicies` as [`crate::Client::create_simulated_network_policy`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "network-security")]
     pub fn create_simulated_network_policy(
         &self,
         namespace_name: impl Into<String>,
@@ -479,6 +600,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/v1/networkSecurity/networkPolicyOverlayOwnerTopology` as [`crate::Client::get_network_policy_overlay_owner_topology`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "network-security")]
     pub fn get_network_policy_overlay_owner_topology(
         &self,
     ) -> GetNetworkPolicyOverlayOwnerTopology<'_> {
@@ -494,6 +616,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/networkSecurity/status` as [`crate::Client::get_network_security_status`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "network-security")]
     pub fn get_network_security_status(&self) -> GetNetworkSecurityStatus<'_> {
         GetNetworkSecurityStatus {
             builder: self.client.get_network_security_status(),
@@ -507,6 +630,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/captures` as [`crate::Client::list_captures`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "captures")]
     pub fn list_captures(&self) -> ListCaptures<'_> {
         ListCaptures {
             builder: self.client.list_captures(),
@@ -520,6 +644,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/v1/captures` as [`crate::Client::create_capture`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "captures")]
     pub fn create_capture(&self, body: serde_json::Value) -> CreateCapture<'_> {
         CreateCapture {
             builder: self.client.create_capture(body),
@@ -533,6 +658,7 @@ impl MockServer {
     }
 
     /// Expects `DELETE /api/v1/captures` as [`crate::Client::delete_captures`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "captures")]
     pub fn delete_captures(&self) -> DeleteCaptures<'_> {
         DeleteCaptures {
             builder: self.client.delete_captures(),
@@ -546,6 +672,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/captures/{captureId}` as [`crate::Client::get_capture`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "captures")]
     pub fn get_capture(&self, capture_id: impl Into<String>) -> GetCapture<'_> {
         GetCapture {
             builder: self.client.get_capture(capture_id),
@@ -559,6 +686,7 @@ impl MockServer {
     }
 
     /// Expects `PUT /api/v1/captures/{captureId}` as [`crate::Client::update_capture`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "captures")]
     pub fn update_capture(
         &self,
         capture_id: impl Into<String>,
@@ -576,6 +704,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/captures/{captureId}/download` as [`crate::Client::download_capture`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "captures")]
     pub fn download_capture(
         &self,
         capture_id: impl Into<String>,
@@ -592,6 +721,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/v1/captures/{captureId}/stop` as [`crate::Client::stop_capture`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "captures")]
     pub fn stop_capture(&self, capture_id: impl Into<String>) -> StopCapture<'_> {
         StopCapture {
             builder: self.client.stop_capture(capture_id),
@@ -605,6 +735,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/scanning/v1/images/{imageDigest}/vulnSummary` as [`crate::Client::get_image_vuln_summary`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "scanning")]
     pub fn get_image_vuln_summary(
         &self,
         image_digest: impl Into<String>,
@@ -621,6 +752,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/scanning/v1/images/{imageDigest}/vulnSummaryDirect` as [`crate::Client::get_image_vuln_summary_direct`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "scanning")]
     pub fn get_image_vuln_summary_direct(
         &self,
         image_digest: impl Into<String>,
@@ -637,6 +769,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/scanning/v1/images/by_id/{imageId}/vulnSummaryDirect` as [`crate::Client::get_image_vuln_summary_direct_by_id`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "scanning")]
     pub fn get_image_vuln_summary_direct_by_id(
         &self,
         image_id: impl Into<String>,
@@ -653,6 +786,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/scanning/v1/images/{imageDigest}/vuln/{vtype}` as [`crate::Client::get_image_vulns`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "scanning")]
     pub fn get_image_vulns(
         &self,
         image_digest: impl Into<String>,
@@ -670,6 +804,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/scanning/v1/images/{imageDigest}/vulnDirect/{vtype}` as [`crate::Client::get_image_vulns_direct`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "scanning")]
     pub fn get_image_vulns_direct(
         &self,
         image_digest: impl Into<String>,
@@ -687,6 +822,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/scanning/v1/images/by_id/{imageId}/vulnDirect/{vtype}` as [`crate::Client::get_image_vulns_direct_by_id`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "scanning")]
     pub fn get_image_vulns_direct_by_id(
         &self,
         image_id: impl Into<String>,
@@ -704,6 +840,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/scanning/v1/images/{imageDigest}/vulnexceptions` as [`crate::Client::list_image_vuln_exception_lists`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "scanning")]
     pub fn list_image_vuln_exception_lists(
         &self,
         image_digest: impl Into<String>,
@@ -720,6 +857,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/scanning/v1/images/by_id/{imageId}/vulnexceptions` as [`crate::Client::list_image_vuln_exception_lists_by_id`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "scanning")]
     pub fn list_image_vuln_exception_lists_by_id(
         &self,
         image_id: impl Into<String>,
@@ -736,6 +874,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/scanning/v1/images/{imageDigest}/content/{ctype}` as [`crate::Client::get_image_content`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "scanning")]
     pub fn get_image_content(
         &self,
         image_digest: impl Into<String>,
@@ -753,6 +892,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/scanning/v1/images/by_id/{imageId}/content/{ctype}` as [`crate::Client::get_image_content_by_id`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "scanning")]
     pub fn get_image_content_by_id(
         &self,
         image_id: impl Into<String>,
@@ -770,6 +910,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/scanning/v1/images/{imageDigest}/checkSummary` as [`crate::Client::get_image_check_summary`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "scanning")]
     pub fn get_image_check_summary(
         &self,
         image_digest: impl Into<String>,
@@ -786,6 +927,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/scanning/v1/images/by_id/{imageId}/checkSummary` as [`crate::Client::get_image_check_summary_by_id`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "scanning")]
     pub fn get_image_check_summary_by_id(
         &self,
         image_id: impl Into<String>,
@@ -802,6 +944,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/scanning/v1/images/{imageDigest}/checkSummary/{policyId}` as [`crate::Client::get_image_policy_check_summary`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "scanning")]
     pub fn get_image_policy_check_summary(
         &self,
         image_digest: impl Into<String>,
@@ -819,6 +962,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/scanning/v1/images/by_id/{imageId}/checkSummary/{policyId}` as [`crate::Client::get_image_policy_check_summary_by_id`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "scanning")]
     pub fn get_image_policy_check_summary_by_id(
         &self,
         image_id: impl Into<String>,
@@ -838,6 +982,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/scanning/v1/images/{imageDigest}/policyEvaluation` as [`crate::Client::get_image_policy_evaluation`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "scanning")]
     pub fn get_image_policy_evaluation(
         &self,
         image_digest: impl Into<String>,
@@ -854,6 +999,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/scanning/v1/images/by_id/{imageId}/policyEvaluation` as [`crate::Client::get_image_policy_evaluation_by_id`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "scanning")]
     pub fn get_image_policy_evaluation_by_id(
         &self,
         image_id: impl Into<String>,
@@ -870,6 +1016,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/scanning/v1/policies` as [`crate::Client::list_scanning_policies`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "scanning")]
     pub fn list_scanning_policies(&self) -> ListScanningPolicies<'_> {
         ListScanningPolicies {
             builder: self.client.list_scanning_policies(),
@@ -883,6 +1030,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/scanning/v1/policies` as [`crate::Client::create_scanning_policy`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "scanning")]
     pub fn create_scanning_policy(
         &self,
         body: serde_json::Value,
@@ -899,6 +1047,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/scanning/v1/auditPolicies` as [`crate::Client::list_audit_policy_ids`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "scanning")]
     pub fn list_audit_policy_ids(&self) -> ListAuditPolicyIds<'_> {
         ListAuditPolicyIds {
             builder: self.client.list_audit_policy_ids(),
@@ -912,6 +1061,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/scanning/v1/policies/{id}` as [`crate::Client::get_scanning_policy`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "scanning")]
     pub fn get_scanning_policy(&self, id: impl Into<String>) -> GetScanningPolicy<'_> {
         GetScanningPolicy {
             builder: self.client.get_scanning_policy(id),
@@ -925,6 +1075,7 @@ impl MockServer {
     }
 
     /// Expects `PUT /api/scanning/v1/policies/{id}` as [`crate::Client::update_scanning_policy`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "scanning")]
     pub fn update_scanning_policy(
         &self,
         id: impl Into<String>,
@@ -942,6 +1093,7 @@ impl MockServer {
     }
 
     /// Expects `DELETE /api/scanning/v1/policies/{id}` as [`crate::Client::delete_scanning_policy`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "scanning")]
     pub fn delete_scanning_policy(
         &self,
         id: impl Into<String>,
@@ -958,6 +1110,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/scanning/v1/registryDisplayNames` as [`crate::Client::list_registry_display_names`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "scanning")]
     pub fn list_registry_display_names(&self) -> ListRegistryDisplayNames<'_> {
         ListRegistryDisplayNames {
             builder: self.client.list_registry_display_names(),
@@ -971,6 +1124,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/scanning/v1/whitelists` as [`crate::Client::list_whitelists`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "scanning")]
     pub fn list_whitelists(&self) -> ListWhitelists<'_> {
         ListWhitelists {
             builder: self.client.list_whitelists(),
@@ -984,6 +1138,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/scanning/v1/whitelists` as [`crate::Client::create_whitelist`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "scanning")]
     pub fn create_whitelist(&self, body: serde_json::Value) -> CreateWhitelist<'_> {
         CreateWhitelist {
             builder: self.client.create_whitelist(body),
@@ -997,6 +1152,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/scanning/v1/whitelists/{id}` as [`crate::Client::get_whitelist`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "scanning")]
     pub fn get_whitelist(&self, id: impl Into<String>) -> GetWhitelist<'_> {
         GetWhitelist {
             builder: self.client.get_whitelist(id),
@@ -1010,6 +1166,7 @@ impl MockServer {
     }
 
     /// Expects `PUT /api/scanning/v1/whitelists/{id}` as [`crate::Client::update_whitelist`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "scanning")]
     pub fn update_whitelist(
         &self,
         id: impl Into<String>,
@@ -1027,6 +1184,7 @@ impl MockServer {
     }
 
     /// Expects `DELETE /api/scanning/v1/whitelists/{id}` as [`crate::Client::delete_whitelist`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "scanning")]
     pub fn delete_whitelist(&self, id: impl Into<String>) -> DeleteWhitelist<'_> {
         DeleteWhitelist {
             builder: self.client.delete_whitelist(id),
@@ -1040,6 +1198,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/scanning/v1/vulnexceptions` as [`crate::Client::list_vuln_exception_lists`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "scanning")]
     pub fn list_vuln_exception_lists(&self) -> ListVulnExceptionLists<'_> {
         ListVulnExceptionLists {
             builder: self.client.list_vuln_exception_lists(),
@@ -1053,6 +1212,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/scanning/v1/vulnexceptions` as [`crate::Client::create_vuln_exception_list`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "scanning")]
     pub fn create_vuln_exception_list(
         &self,
         body: serde_json::Value,
@@ -1069,6 +1229,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/scanning/v1/vulnexceptions/{id}` as [`crate::Client::get_vuln_exception_list`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "scanning")]
     pub fn get_vuln_exception_list(
         &self,
         id: impl Into<String>,
@@ -1085,6 +1246,7 @@ impl MockServer {
     }
 
     /// Expects `PUT /api/scanning/v1/vulnexceptions/{id}` as [`crate::Client::update_vuln_exception_list`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "scanning")]
     pub fn update_vuln_exception_list(
         &self,
         id: impl Into<String>,
@@ -1102,6 +1264,7 @@ impl MockServer {
     }
 
     /// Expects `DELETE /api/scanning/v1/vulnexceptions/{id}` as [`crate::Client::delete_vuln_exception_list`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "scanning")]
     pub fn delete_vuln_exception_list(
         &self,
         id: impl Into<String>,
@@ -1118,6 +1281,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/scanning/v1/vulnexceptions/{id}/vulnerabilities` as [`crate::Client::add_vuln_exception_vulnerability`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "scanning")]
     pub fn add_vuln_exception_vulnerability(
         &self,
         id: impl Into<String>,
@@ -1135,6 +1299,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/scanning/v1/vulnexceptions/{id}/vulnerabilities/{vulnId}` as [`crate::Client::get_vuln_exception_vulnerability`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "scanning")]
     pub fn get_vuln_exception_vulnerability(
         &self,
         id: impl Into<String>,
@@ -1152,6 +1317,7 @@ impl MockServer {
     }
 
     /// Expects `PUT /api/scanning/v1/vulnexceptions/{id}/vulnerabilities/{vulnId}` as [`crate::Client::update_vuln_exception_vulnerability`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "scanning")]
     pub fn update_vuln_exception_vulnerability(
         &self,
         id: impl Into<String>,
@@ -1170,6 +1336,7 @@ impl MockServer {
     }
 
     /// Expects `DELETE /api/scanning/v1/vulnexceptions/{id}/vulnerabilities/{vulnId}` as [`crate::Client::remove_vuln_exception_vulnerability`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "scanning")]
     pub fn remove_vuln_exception_vulnerability(
         &self,
         id: impl Into<String>,
@@ -1187,6 +1354,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/scanning/v1/vulnerabilities/{id}` as [`crate::Client::get_vulnerability`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "scanning")]
     pub fn get_vulnerability(&self, id: impl Into<String>) -> GetVulnerability<'_> {
         GetVulnerability {
             builder: self.client.get_vulnerability(id),
@@ -1200,6 +1368,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/scanning/v1/mappings` as [`crate::Client::list_scanning_mappings`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "scanning")]
     pub fn list_scanning_mappings(&self) -> ListScanningMappings<'_> {
         ListScanningMappings {
             builder: self.client.list_scanning_mappings(),
@@ -1213,6 +1382,7 @@ impl MockServer {
     }
 
     /// Expects `PUT /api/scanning/v1/mappings` as [`crate::Client::update_scanning_mappings`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "scanning")]
     pub fn update_scanning_mappings(
         &self,
         body: serde_json::Value,
@@ -1229,6 +1399,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/scanning/v1/whitelistedImages` as [`crate::Client::get_whitelisted_images`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "scanning")]
     pub fn get_whitelisted_images(&self) -> GetWhitelistedImages<'_> {
         GetWhitelistedImages {
             builder: self.client.get_whitelisted_images(),
@@ -1242,6 +1413,7 @@ impl MockServer {
     }
 
     /// Expects `PUT /api/scanning/v1/whitelistedImages` as [`crate::Client::update_whitelisted_images`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "scanning")]
     pub fn update_whitelisted_images(
         &self,
         body: serde_json::Value,
@@ -1258,6 +1430,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/scanning/v1/blacklistedImages` as [`crate::Client::get_blacklisted_images`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "scanning")]
     pub fn get_blacklisted_images(&self) -> GetBlacklistedImages<'_> {
         GetBlacklistedImages {
             builder: self.client.get_blacklisted_images(),
@@ -1271,6 +1444,7 @@ impl MockServer {
     }
 
     /// Expects `PUT /api/scanning/v1/blacklistedImages` as [`crate::Client::update_blacklisted_images`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "scanning")]
     pub fn update_blacklisted_images(
         &self,
         body: serde_json::Value,
@@ -1287,6 +1461,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/scanning/v1/alerts` as [`crate::Client::list_scanning_alerts`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "scanning")]
     pub fn list_scanning_alerts(&self) -> ListScanningAlerts<'_> {
         ListScanningAlerts {
             builder: self.client.list_scanning_alerts(),
@@ -1300,6 +1475,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/scanning/v1/alerts` as [`crate::Client::create_scanning_alert`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "scanning")]
     pub fn create_scanning_alert(
         &self,
         body: serde_json::Value,
@@ -1316,6 +1492,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/scanning/v1/alerts/{id}` as [`crate::Client::get_scanning_alert`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "scanning")]
     pub fn get_scanning_alert(&self, id: impl Into<String>) -> GetScanningAlert<'_> {
         GetScanningAlert {
             builder: self.client.get_scanning_alert(id),
@@ -1329,6 +1506,7 @@ impl MockServer {
     }
 
     /// Expects `PUT /api/scanning/v1/alerts/{id}` as [`crate::Client::update_scanning_alert`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "scanning")]
     pub fn update_scanning_alert(
         &self,
         id: impl Into<String>,
@@ -1346,6 +1524,7 @@ impl MockServer {
     }
 
     /// Expects `DELETE /api/scanning/v1/alerts/{id}` as [`crate::Client::delete_scanning_alert`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "scanning")]
     pub fn delete_scanning_alert(
         &self,
         id: impl Into<String>,
@@ -1362,6 +1541,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/scanning/v1/query/containers` as [`crate::Client::list_runtime_images`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "scanning")]
     pub fn list_runtime_images(&self, body: serde_json::Value) -> ListRuntimeImages<'_> {
         ListRuntimeImages {
             builder: self.client.list_runtime_images(body),
@@ -1375,6 +1555,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/scanning/v1/reports` as [`crate::Client::generate_scanning_report`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "scanning")]
     pub fn generate_scanning_report(
         &self,
         body: serde_json::Value,
@@ -1391,6 +1572,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/scanning/v1/reports/csv` as [`crate::Client::generate_scanning_report_csv`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "scanning")]
     pub fn generate_scanning_report_csv(
         &self,
         body: serde_json::Value,
@@ -1407,6 +1589,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/scanning/v1/results` as [`crate::Client::list_scanning_results`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "scanning")]
     pub fn list_scanning_results(&self) -> ListScanningResults<'_> {
         ListScanningResults {
             builder: self.client.list_scanning_results(),
@@ -1420,6 +1603,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/scanning/v1/retention/policy` as [`crate::Client::get_retention_policy`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "scanning")]
     pub fn get_retention_policy(&self) -> GetRetentionPolicy<'_> {
         GetRetentionPolicy {
             builder: self.client.get_retention_policy(),
@@ -1433,6 +1617,7 @@ impl MockServer {
     }
 
     /// Expects `PUT /api/scanning/v1/retention/policy` as [`crate::Client::update_retention_policy`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "scanning")]
     pub fn update_retention_policy(
         &self,
         body: serde_json::Value,
@@ -1449,6 +1634,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/scanning/v1/system/feeds` as [`crate::Client::list_system_feeds`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "scanning")]
     pub fn list_system_feeds(&self) -> ListSystemFeeds<'_> {
         ListSystemFeeds {
             builder: self.client.list_system_feeds(),
@@ -1462,6 +1648,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/secureEvents` as [`crate::Client::list_secure_events`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "secure-events")]
     pub fn list_secure_events(&self) -> ListSecureEvents<'_> {
         ListSecureEvents {
             builder: self.client.list_secure_events(),
@@ -1475,6 +1662,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/secureEvents/status` as [`crate::Client::get_secure_events_status`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "secure-events")]
     pub fn get_secure_events_status(&self) -> GetSecureEventsStatus<'_> {
         GetSecureEventsStatus {
             builder: self.client.get_secure_events_status(),
@@ -1488,6 +1676,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/secureEvents/hasEvents` as [`crate::Client::has_secure_events`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "secure-events")]
     pub fn has_secure_events(&self) -> HasSecureEvents<'_> {
         HasSecureEvents {
             builder: self.client.has_secure_events(),
@@ -1501,6 +1690,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/secureEvents/filters` as [`crate::Client::list_secure_events_filters`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "secure-events")]
     pub fn list_secure_events_filters(&self) -> ListSecureEventsFilters<'_> {
         ListSecureEventsFilters {
             builder: self.client.list_secure_events_filters(),
@@ -1514,6 +1704,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/secureEvents/{eventId}` as [`crate::Client::get_secure_event`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "secure-events")]
     pub fn get_secure_event(&self, event_id: impl Into<String>) -> GetSecureEvent<'_> {
         GetSecureEvent {
             builder: self.client.get_secure_event(event_id),
@@ -1527,6 +1718,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/secureEvents/count` as [`crate::Client::get_secure_events_count`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "secure-events")]
     pub fn get_secure_events_count(
         &self,
         from: i64,
@@ -1544,6 +1736,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/secureEvents/topStats` as [`crate::Client::get_secure_events_top_stats`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "secure-events")]
     pub fn get_secure_events_top_stats(
         &self,
         from: i64,
@@ -1561,6 +1754,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/secureEvents/timeSeries` as [`crate::Client::get_secure_events_time_series`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "secure-events")]
     pub fn get_secure_events_time_series(
         &self,
         metric: impl Into<String>,
@@ -1579,6 +1773,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v2/activityAudit/summary` as [`crate::Client::get_activity_audit_summary`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "activity-audit")]
     pub fn get_activity_audit_summary(&self) -> GetActivityAuditSummary<'_> {
         GetActivityAuditSummary {
             builder: self.client.get_activity_audit_summary(),
@@ -1592,6 +1787,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v2/activityAudit/events` as [`crate::Client::list_activity_audit_events`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "activity-audit")]
     pub fn list_activity_audit_events(&self) -> ListActivityAuditEvents<'_> {
         ListActivityAuditEvents {
             builder: self.client.list_activity_audit_events(),
@@ -1605,6 +1801,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v2/activityAudit/events/{type}/{eventId}` as [`crate::Client::get_activity_audit_event`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "activity-audit")]
     pub fn get_activity_audit_event(
         &self,
         r#type: crate::types::ActivityAuditEventType,
@@ -1622,6 +1819,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v2/activityAudit/events/{type}/{eventId}/trace` as [`crate::Client::get_activity_audit_event_trace`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "activity-audit")]
     pub fn get_activity_audit_event_trace(
         &self,
         r#type: crate::types::ActivityAuditEventType,
@@ -1639,6 +1837,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/eventsForwarding/supported` as [`crate::Client::list_events_forwarding_supported_targets`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "events-forwarding")]
     pub fn list_events_forwarding_supported_targets(
         &self,
     ) -> ListEventsForwardingSupportedTargets<'_> {
@@ -1654,6 +1853,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/eventsForwarding/channels` as [`crate::Client::list_events_forwarding_channels`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "events-forwarding")]
     pub fn list_events_forwarding_channels(&self) -> ListEventsForwardingChannels<'_> {
         ListEventsForwardingChannels {
             builder: self.client.list_events_forwarding_channels(),
@@ -1667,6 +1867,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/eventsForwarding/integrations` as [`crate::Client::list_events_forwarding_integrations`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "events-forwarding")]
     pub fn list_events_forwarding_integrations(
         &self,
     ) -> ListEventsForwardingIntegrations<'_> {
@@ -1682,6 +1883,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/v1/eventsForwarding/integrations` as [`crate::Client::create_events_forwarding_integration`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "events-forwarding")]
     pub fn create_events_forwarding_integration(
         &self,
         body: serde_json::Value,
@@ -1698,6 +1900,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/eventsForwarding/integrations/{integrationId}` as [`crate::Client::get_events_forwarding_integration`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "events-forwarding")]
     pub fn get_events_forwarding_integration(
         &self,
         integration_id: i64,
@@ -1714,6 +1917,7 @@ impl MockServer {
     }
 
     /// Expects `DELETE /api/v1/eventsForwarding/integrations/{integrationId}` as [`crate::Client::delete_events_forwarding_integration`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "events-forwarding")]
     pub fn delete_events_forwarding_integration(
         &self,
         integration_id: i64,
@@ -1730,6 +1934,7 @@ impl MockServer {
     }
 
     /// Expects `PATCH /api/v1/eventsForwarding/integrations/{integrationId}` as [`crate::Client::update_events_forwarding_integration`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "events-forwarding")]
     pub fn update_events_forwarding_integration(
         &self,
         integration_id: i64,
@@ -1749,6 +1954,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/profiling/profileGroups` as [`crate::Client::list_profile_groups`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "profiling")]
     pub fn list_profile_groups(&self) -> ListProfileGroups<'_> {
         ListProfileGroups {
             builder: self.client.list_profile_groups(),
@@ -1762,6 +1968,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/profiling/profileGroups/{profileGroupId}` as [`crate::Client::get_profile_group`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "profiling")]
     pub fn get_profile_group(
         &self,
         profile_group_id: impl Into<String>,
@@ -1778,6 +1985,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/profiling/profileGroups/{profileGroupId}/profiles` as [`crate::Client::list_profile_group_profiles`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "profiling")]
     pub fn list_profile_group_profiles(
         &self,
         profile_group_id: impl Into<String>,
@@ -1794,6 +2002,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/profiling/profiles/{profileId}` as [`crate::Client::get_profile`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "profiling")]
     pub fn get_profile(&self, profile_id: impl Into<String>) -> GetProfile<'_> {
         GetProfile {
             builder: self.client.get_profile(profile_id),
@@ -1807,6 +2016,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/v1/profiling/profiles/{profileId}/actions/reset` as [`crate::Client::reset_profile`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "profiling")]
     pub fn reset_profile(&self, profile_id: impl Into<String>) -> ResetProfile<'_> {
         ResetProfile {
             builder: self.client.reset_profile(profile_id),
@@ -1820,6 +2030,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/v1/profiling/profiles/{profileId}/actions/remove` as [`crate::Client::remove_profile`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "profiling")]
     pub fn remove_profile(&self, profile_id: impl Into<String>) -> RemoveProfile<'_> {
         RemoveProfile {
             builder: self.client.remove_profile(profile_id),
@@ -1833,6 +2044,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/profiling/status` as [`crate::Client::get_profiling_status`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "profiling")]
     pub fn get_profiling_status(&self) -> GetProfilingStatus<'_> {
         GetProfilingStatus {
             builder: self.client.get_profiling_status(),
@@ -1846,6 +2058,7 @@ impl MockServer {
     }
 
     /// Expects `PUT /api/settings/falco/lists/{listId}` as [`crate::Client::update_default_falco_list`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "falco-lists")]
     pub fn update_default_falco_list(
         &self,
         list_id: impl Into<String>,
@@ -1863,6 +2076,7 @@ impl MockServer {
     }
 
     /// Expects `PUT /api/settings/falco/lists` as [`crate::Client::update_default_falco_lists`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "falco-lists")]
     pub fn update_default_falco_lists(
         &self,
         body: Vec<crate::types::FalcoList>,
@@ -1879,6 +2093,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/secure/falco/lists` as [`crate::Client::create_falco_list`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "falco-lists")]
     pub fn create_falco_list(
         &self,
         body: crate::types::FalcoList,
@@ -1895,6 +2110,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/secure/falco/lists/{listId}` as [`crate::Client::get_falco_list`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "falco-lists")]
     pub fn get_falco_list(&self, list_id: impl Into<String>) -> GetFalcoList<'_> {
         GetFalcoList {
             builder: self.client.get_falco_list(list_id),
@@ -1908,6 +2124,7 @@ impl MockServer {
     }
 
     /// Expects `PUT /api/secure/falco/lists/{listId}` as [`crate::Client::update_falco_list`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "falco-lists")]
     pub fn update_falco_list(
         &self,
         list_id: impl Into<String>,
@@ -1925,6 +2142,7 @@ impl MockServer {
     }
 
     /// Expects `DELETE /api/secure/falco/lists/{listId}` as [`crate::Client::delete_falco_list`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "falco-lists")]
     pub fn delete_falco_list(&self, list_id: impl Into<String>) -> DeleteFalcoList<'_> {
         DeleteFalcoList {
             builder: self.client.delete_falco_list(list_id),
@@ -1938,6 +2156,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/secure/falco/lists/summaries` as [`crate::Client::list_falco_list_summaries`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "falco-lists")]
     pub fn list_falco_list_summaries(&self) -> ListFalcoListSummaries<'_> {
         ListFalcoListSummaries {
             builder: self.client.list_falco_list_summaries(),
@@ -1951,6 +2170,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/secure/falco/lists/groups` as [`crate::Client::get_falco_list_group`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "falco-lists")]
     pub fn get_falco_list_group(&self) -> GetFalcoListGroup<'_> {
         GetFalcoListGroup {
             builder: self.client.get_falco_list_group(),
@@ -1964,6 +2184,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/settings/falco/defaultRulesFiles` as [`crate::Client::get_default_falco_rules_files`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "falco-rules-files")]
     pub fn get_default_falco_rules_files(&self) -> GetDefaultFalcoRulesFiles<'_> {
         GetDefaultFalcoRulesFiles {
             builder: self.client.get_default_falco_rules_files(),
@@ -1977,6 +2198,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/settings/falco/newestDefaultRulesFiles` as [`crate::Client::get_newest_default_falco_rules_files`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "falco-rules-files")]
     pub fn get_newest_default_falco_rules_files(
         &self,
     ) -> GetNewestDefaultFalcoRulesFiles<'_> {
@@ -1992,6 +2214,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/settings/falco/customRulesFiles` as [`crate::Client::get_custom_falco_rules_files`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "falco-rules-files")]
     pub fn get_custom_falco_rules_files(&self) -> GetCustomFalcoRulesFiles<'_> {
         GetCustomFalcoRulesFiles {
             builder: self.client.get_custom_falco_rules_files(),
@@ -2005,6 +2228,7 @@ impl MockServer {
     }
 
     /// Expects `PUT /api/settings/falco/customRulesFiles` as [`crate::Client::set_custom_falco_rules_files`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "falco-rules-files")]
     pub fn set_custom_falco_rules_files(
         &self,
         body: serde_json::Value,
@@ -2021,6 +2245,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/settings/falco/customRulesFiles/{filename}` as [`crate::Client::get_custom_falco_rules_file`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "falco-rules-files")]
     pub fn get_custom_falco_rules_file(
         &self,
         filename: impl Into<String>,
@@ -2037,6 +2262,7 @@ impl MockServer {
     }
 
     /// Expects `PUT /api/settings/falco/customRulesFiles/{filename}` as [`crate::Client::update_custom_falco_rules_file`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "falco-rules-files")]
     pub fn update_custom_falco_rules_file(
         &self,
         filename: impl Into<String>,
@@ -2054,6 +2280,7 @@ impl MockServer {
     }
 
     /// Expects `DELETE /api/settings/falco/customRulesFiles/{filename}` as [`crate::Client::delete_custom_falco_rules_file`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "falco-rules-files")]
     pub fn delete_custom_falco_rules_file(
         &self,
         filename: impl Into<String>,
@@ -2070,6 +2297,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v2/policies` as [`crate::Client::list_security_policies`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "policies")]
     pub fn list_security_policies(&self) -> ListSecurityPolicies<'_> {
         ListSecurityPolicies {
             builder: self.client.list_security_policies(),
@@ -2083,6 +2311,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/v2/policies` as [`crate::Client::create_security_policy`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "policies")]
     pub fn create_security_policy(
         &self,
         body: serde_json::Value,
@@ -2099,6 +2328,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v2/policies/{id}` as [`crate::Client::get_security_policy`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "policies")]
     pub fn get_security_policy(&self, id: impl Into<String>) -> GetSecurityPolicy<'_> {
         GetSecurityPolicy {
             builder: self.client.get_security_policy(id),
@@ -2112,6 +2342,7 @@ impl MockServer {
     }
 
     /// Expects `PUT /api/v2/policies/{id}` as [`crate::Client::update_security_policy`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "policies")]
     pub fn update_security_policy(
         &self,
         id: impl Into<String>,
@@ -2129,6 +2360,7 @@ impl MockServer {
     }
 
     /// Expects `DELETE /api/v2/policies/{id}` as [`crate::Client::delete_security_policy`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "policies")]
     pub fn delete_security_policy(
         &self,
         id: impl Into<String>,
@@ -2145,6 +2377,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/v2/policies/batch` as [`crate::Client::create_security_policy_batch`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "policies")]
     pub fn create_security_policy_batch(
         &self,
         body: serde_json::Value,
@@ -2161,6 +2394,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/secure/rules` as [`crate::Client::create_rule`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "falco-rules")]
     pub fn create_rule(&self, body: serde_json::Value) -> CreateRule<'_> {
         CreateRule {
             builder: self.client.create_rule(body),
@@ -2174,6 +2408,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/secure/rules/{ruleId}` as [`crate::Client::get_rule`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "falco-rules")]
     pub fn get_rule(&self, rule_id: impl Into<String>) -> GetRule<'_> {
         GetRule {
             builder: self.client.get_rule(rule_id),
@@ -2187,6 +2422,7 @@ impl MockServer {
     }
 
     /// Expects `PUT /api/secure/rules/{ruleId}` as [`crate::Client::update_rule`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "falco-rules")]
     pub fn update_rule(
         &self,
         rule_id: impl Into<String>,
@@ -2204,6 +2440,7 @@ impl MockServer {
     }
 
     /// Expects `DELETE /api/secure/rules/{ruleId}` as [`crate::Client::delete_rule`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "falco-rules")]
     pub fn delete_rule(&self, rule_id: impl Into<String>) -> DeleteRule<'_> {
         DeleteRule {
             builder: self.client.delete_rule(rule_id),
@@ -2217,6 +2454,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/secure/rules/summaries` as [`crate::Client::list_rule_summaries`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "falco-rules")]
     pub fn list_rule_summaries(&self) -> ListRuleSummaries<'_> {
         ListRuleSummaries {
             builder: self.client.list_rule_summaries(),
@@ -2230,6 +2468,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/secure/rules/groups` as [`crate::Client::get_rule_group`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "falco-rules")]
     pub fn get_rule_group(&self) -> GetRuleGroup<'_> {
         GetRuleGroup {
             builder: self.client.get_rule_group(),
@@ -2243,6 +2482,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/policies/v3/rules/groups` as [`crate::Client::get_rule_groups_by_names`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "falco-rules")]
     pub fn get_rule_groups_by_names(
         &self,
         names: Vec<String>,
@@ -2259,6 +2499,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/secure/rules/policyMappings` as [`crate::Client::get_rule_policy_mappings`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "falco-rules")]
     pub fn get_rule_policy_mappings(&self) -> GetRulePolicyMappings<'_> {
         GetRulePolicyMappings {
             builder: self.client.get_rule_policy_mappings(),
@@ -2272,6 +2513,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/secure/rules/tags` as [`crate::Client::list_rule_tags`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "falco-rules")]
     pub fn list_rule_tags(&self) -> ListRuleTags<'_> {
         ListRuleTags {
             builder: self.client.list_rule_tags(),
@@ -2285,6 +2527,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/secure/falco/macros` as [`crate::Client::create_falco_macro`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "falco-macros")]
     pub fn create_falco_macro(&self, body: serde_json::Value) -> CreateFalcoMacro<'_> {
         CreateFalcoMacro {
             builder: self.client.create_falco_macro(body),
@@ -2298,6 +2541,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/secure/falco/macros/{macroId}` as [`crate::Client::get_falco_macro`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "falco-macros")]
     pub fn get_falco_macro(&self, macro_id: impl Into<String>) -> GetFalcoMacro<'_> {
         GetFalcoMacro {
             builder: self.client.get_falco_macro(macro_id),
@@ -2311,6 +2555,7 @@ impl MockServer {
     }
 
     /// Expects `PUT /api/secure/falco/macros/{macroId}` as [`crate::Client::update_falco_macro`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "falco-macros")]
     pub fn update_falco_macro(
         &self,
         macro_id: impl Into<String>,
@@ -2328,6 +2573,7 @@ impl MockServer {
     }
 
     /// Expects `DELETE /api/secure/falco/macros/{macroId}` as [`crate::Client::delete_falco_macro`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "falco-macros")]
     pub fn delete_falco_macro(
         &self,
         macro_id: impl Into<String>,
@@ -2344,6 +2590,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/secure/falco/macros/summaries` as [`crate::Client::list_falco_macro_summaries`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "falco-macros")]
     pub fn list_falco_macro_summaries(&self) -> ListFalcoMacroSummaries<'_> {
         ListFalcoMacroSummaries {
             builder: self.client.list_falco_macro_summaries(),
@@ -2357,6 +2604,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/secure/falco/macros/groups` as [`crate::Client::get_falco_macro_group`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "falco-macros")]
     pub fn get_falco_macro_group(&self) -> GetFalcoMacroGroup<'_> {
         GetFalcoMacroGroup {
             builder: self.client.get_falco_macro_group(),
@@ -2370,6 +2618,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/settings/falco/filters` as [`crate::Client::list_falco_filters`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "falco-rules")]
     pub fn list_falco_filters(&self) -> ListFalcoFilters<'_> {
         ListFalcoFilters {
             builder: self.client.list_falco_filters(),
@@ -2383,6 +2632,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/v1/secure/policyTuner/enable` as [`crate::Client::enable_policy_tuner`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "policy-tuner")]
     pub fn enable_policy_tuner(&self) -> EnablePolicyTuner<'_> {
         EnablePolicyTuner {
             builder: self.client.enable_policy_tuner(),
@@ -2396,6 +2646,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/v1/secure/policyTuner/disable` as [`crate::Client::disable_policy_tuner`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "policy-tuner")]
     pub fn disable_policy_tuner(&self) -> DisablePolicyTuner<'_> {
         DisablePolicyTuner {
             builder: self.client.disable_policy_tuner(),
@@ -2409,6 +2660,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/v1/secure/policyTuner/tuneNow` as [`crate::Client::run_policy_tuner_now`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "policy-tuner")]
     pub fn run_policy_tuner_now(&self) -> RunPolicyTunerNow<'_> {
         RunPolicyTunerNow {
             builder: self.client.run_policy_tuner_now(),
@@ -2422,6 +2674,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/secure/policyTuner/tuningEnabled` as [`crate::Client::get_policy_tuning_enabled`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "policy-tuner")]
     pub fn get_policy_tuning_enabled(&self) -> GetPolicyTuningEnabled<'_> {
         GetPolicyTuningEnabled {
             builder: self.client.get_policy_tuning_enabled(),
@@ -2435,6 +2688,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/v1/secure/policyTuner/status` as [`crate::Client::get_policy_tuner_status`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "policy-tuner")]
     pub fn get_policy_tuner_status(&self) -> GetPolicyTunerStatus<'_> {
         GetPolicyTunerStatus {
             builder: self.client.get_policy_tuner_status(),
@@ -2448,6 +2702,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/v1/secure/policyTuner/excludeEvents` as [`crate::Client::suggest_event_exclusions`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "policy-tuner")]
     pub fn suggest_event_exclusions(&self) -> SuggestEventExclusions<'_> {
         SuggestEventExclusions {
             builder: self.client.suggest_event_exclusions(),
@@ -2461,6 +2716,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/v1/secure/policyTuner/exceptions` as [`crate::Client::add_policy_tuner_exceptions`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "policy-tuner")]
     pub fn add_policy_tuner_exceptions(
         &self,
         body: serde_json::Value,
@@ -2477,6 +2733,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/ticketing/v1/integrations/{provider}` as [`crate::Client::list_ticketing_integrations`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "ticketing")]
     pub fn list_ticketing_integrations(
         &self,
         provider: impl Into<String>,
@@ -2493,6 +2750,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/ticketing/v1/integrations/{provider}` as [`crate::Client::create_ticketing_integration`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "ticketing")]
     pub fn create_ticketing_integration(
         &self,
         provider: impl Into<String>,
@@ -2510,6 +2768,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/ticketing/v1/integrations/{provider}/{integration_id}` as [`crate::Client::get_ticketing_integration`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "ticketing")]
     pub fn get_ticketing_integration(
         &self,
         provider: impl Into<String>,
@@ -2527,6 +2786,7 @@ impl MockServer {
     }
 
     /// Expects `PUT /api/ticketing/v1/integrations/{provider}/{integration_id}` as [`crate::Client::update_ticketing_integration`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "ticketing")]
     pub fn update_ticketing_integration(
         &self,
         provider: impl Into<String>,
@@ -2547,6 +2807,7 @@ impl MockServer {
     }
 
     /// Expects `DELETE /api/ticketing/v1/integrations/{provider}/{integration_id}` as [`crate::Client::delete_ticketing_integration`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "ticketing")]
     pub fn delete_ticketing_integration(
         &self,
         provider: impl Into<String>,
@@ -2564,6 +2825,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/ticketing/v1/integrations/{provider}/{integration_id}/projects` as [`crate::Client::list_ticketing_projects`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "ticketing")]
     pub fn list_ticketing_projects(
         &self,
         provider: impl Into<String>,
@@ -2581,6 +2843,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/ticketing/v1/integrations/{provider}/{integration_id}/project/{project_id}/projectMeta` as [`crate::Client::get_ticketing_project_meta`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "ticketing")]
     pub fn get_ticketing_project_meta(
         &self,
         provider: impl Into<String>,
@@ -2601,6 +2864,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/cloudauth/v1/accounts` as [`crate::Client::list_cloud_accounts`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "cloud-accounts")]
     pub fn list_cloud_accounts(&self) -> ListCloudAccounts<'_> {
         ListCloudAccounts {
             builder: self.client.list_cloud_accounts(),
@@ -2614,6 +2878,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/cloudauth/v1/accounts` as [`crate::Client::create_cloud_account`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "cloud-accounts")]
     pub fn create_cloud_account(
         &self,
         body: serde_json::Value,
@@ -2630,6 +2895,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/cloudauth/v1/accounts/{accountId}` as [`crate::Client::get_cloud_account`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "cloud-accounts")]
     pub fn get_cloud_account(
         &self,
         account_id: impl Into<String>,
@@ -2646,6 +2912,7 @@ impl MockServer {
     }
 
     /// Expects `PUT /api/cloudauth/v1/accounts/{accountId}` as [`crate::Client::update_cloud_account`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "cloud-accounts")]
     pub fn update_cloud_account(
         &self,
         account_id: impl Into<String>,
@@ -2663,6 +2930,7 @@ impl MockServer {
     }
 
     /// Expects `DELETE /api/cloudauth/v1/accounts/{accountId}` as [`crate::Client::delete_cloud_account`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "cloud-accounts")]
     pub fn delete_cloud_account(
         &self,
         account_id: impl Into<String>,
@@ -2679,6 +2947,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/cloudauth/v1/accounts/{accountId}/components` as [`crate::Client::list_cloud_account_components`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "cloud-accounts")]
     pub fn list_cloud_account_components(
         &self,
         account_id: impl Into<String>,
@@ -2695,6 +2964,7 @@ impl MockServer {
     }
 
     /// Expects `POST /api/cloudauth/v1/accounts/{accountId}/components` as [`crate::Client::create_cloud_account_component`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "cloud-accounts")]
     pub fn create_cloud_account_component(
         &self,
         account_id: impl Into<String>,
@@ -2712,6 +2982,7 @@ impl MockServer {
     }
 
     /// Expects `GET /api/cloudauth/v1/accounts/{accountId}/components/{componentType}/{componentInstance}` as [`crate::Client::get_cloud_account_component`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "cloud-accounts")]
     pub fn get_cloud_account_component(
         &self,
         account_id: impl Into<String>,
@@ -2736,6 +3007,7 @@ impl MockServer {
     }
 
     /// Expects `PUT /api/cloudauth/v1/accounts/{accountId}/components/{componentType}/{componentInstance}` as [`crate::Client::update_cloud_account_component`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "cloud-accounts")]
     pub fn update_cloud_account_component(
         &self,
         account_id: impl Into<String>,
@@ -2762,6 +3034,7 @@ impl MockServer {
     }
 
     /// Expects `DELETE /api/cloudauth/v1/accounts/{accountId}/components/{componentType}/{componentInstance}` as [`crate::Client::delete_cloud_account_component`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "cloud-accounts")]
     pub fn delete_cloud_account_component(
         &self,
         account_id: impl Into<String>,
@@ -2786,6 +3059,7 @@ impl MockServer {
     }
 
     /// Expects `PUT /api/cloudauth/v1/accounts/{accountId}/features/{featureType}` as [`crate::Client::update_cloud_account_feature`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "cloud-accounts")]
     pub fn update_cloud_account_feature(
         &self,
         account_id: impl Into<String>,
@@ -2807,12 +3081,14 @@ impl MockServer {
 }
 
 /// The expectation of [`crate::Client::list_compliance_views`] (`GET /api/cspm/v1/compliance/views`), from [`MockServer::list_compliance_views`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "cspm")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ListComplianceViews<'a> {
     builder: crate::operations::ListComplianceViews<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "cspm")]
 impl<'a> ListComplianceViews<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -2868,12 +3144,14 @@ impl<'a> ListComplianceViews<'a> {
 }
 
 /// The expectation of [`crate::Client::list_compliance_results`] (`GET /api/cspm/v1/compliance/requirements`), from [`MockServer::list_compliance_results`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "cspm")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ListComplianceResults<'a> {
     builder: crate::operations::ListComplianceResults<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "cspm")]
 impl<'a> ListComplianceResults<'a> {
     /// Expects the `filter` parameter to be `value` (see [`crate::operations::ListComplianceResults::filter`]).
     pub fn filter(self, value: impl Into<String>) -> Self {
@@ -2953,12 +3231,14 @@ impl<'a> ListComplianceResults<'a> {
 }
 
 /// The expectation of [`crate::Client::list_kubernetes_resources`] (`GET /api/cspm/v1/kube/resources`), from [`MockServer::list_kubernetes_resources`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "cspm")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ListKubernetesResources<'a> {
     builder: crate::operations::ListKubernetesResources<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "cspm")]
 impl<'a> ListKubernetesResources<'a> {
     /// Expects the `controlId` parameter to be `value` (see [`crate::operations::ListKubernetesResources::control_id`]).
     pub fn control_id(self, value: i64) -> Self {
@@ -3054,12 +3334,14 @@ impl<'a> ListKubernetesResources<'a> {
 }
 
 /// The expectation of [`crate::Client::list_cluster_analysis_resources`] (`GET /api/cspm/v1/clusteranalysis/resources`), from [`MockServer::list_cluster_analysis_resources`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "cspm")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ListClusterAnalysisResources<'a> {
     builder: crate::operations::ListClusterAnalysisResources<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "cspm")]
 impl<'a> ListClusterAnalysisResources<'a> {
     /// Expects the `controlId` parameter to be `value` (see [`crate::operations::ListClusterAnalysisResources::control_id`]).
     pub fn control_id(self, value: i64) -> Self {
@@ -3163,12 +3445,14 @@ impl<'a> ListClusterAnalysisResources<'a> {
 }
 
 /// The expectation of [`crate::Client::list_cloud_resources`] (`GET /api/cspm/v1/cloud/resources`), from [`MockServer::list_cloud_resources`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "cspm")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ListCloudResources<'a> {
     builder: crate::operations::ListCloudResources<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "cspm")]
 impl<'a> ListCloudResources<'a> {
     /// Expects the `controlId` parameter to be `value` (see [`crate::operations::ListCloudResources::control_id`]).
     pub fn control_id(self, value: i64) -> Self {
@@ -3272,12 +3556,14 @@ impl<'a> ListCloudResources<'a> {
 }
 
 /// The expectation of [`crate::Client::list_cspm_controls`] (`GET /api/cspm/v1/policy/controls/search`), from [`MockServer::list_cspm_controls`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "cspm")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ListCspmControls<'a> {
     builder: crate::operations::ListCspmControls<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "cspm")]
 impl<'a> ListCspmControls<'a> {
     /// Expects the `filter` parameter to be `value` (see [`crate::operations::ListCspmControls::filter`]).
     pub fn filter(self, value: impl Into<String>) -> Self {
@@ -3357,12 +3643,14 @@ impl<'a> ListCspmControls<'a> {
 }
 
 /// The expectation of [`crate::Client::list_inventory_resources`] (`GET /api/cspm/v1/inventory/resources`), from [`MockServer::list_inventory_resources`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "cspm")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ListInventoryResources<'a> {
     builder: crate::operations::ListInventoryResources<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "cspm")]
 impl<'a> ListInventoryResources<'a> {
     /// Expects the `filter` parameter to be `value` (see [`crate::operations::ListInventoryResources::filter`]).
     pub fn filter(self, value: impl Into<String>) -> Self {
@@ -3450,12 +3738,14 @@ impl<'a> ListInventoryResources<'a> {
 }
 
 /// The expectation of [`crate::Client::get_inventory_resource`] (`GET /api/cspm/v1/inventory/resources/{id}`), from [`MockServer::get_inventory_resource`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "cspm")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetInventoryResource<'a> {
     builder: crate::operations::GetInventoryResource<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "cspm")]
 impl<'a> GetInventoryResource<'a> {
     /// Expects the `fields` parameter to be `value` (see [`crate::operations::GetInventoryResource::fields`]).
     pub fn fields(self, value: impl Into<String>) -> Self {
@@ -3519,12 +3809,14 @@ impl<'a> GetInventoryResource<'a> {
 }
 
 /// The expectation of [`crate::Client::get_report_config_options`] (`GET /api/reporting/v1/{domain}/{reportType}/config`), from [`MockServer::get_report_config_options`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "reporting")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetReportConfigOptions<'a> {
     builder: crate::operations::GetReportConfigOptions<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "reporting")]
 impl<'a> GetReportConfigOptions<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -3580,12 +3872,14 @@ impl<'a> GetReportConfigOptions<'a> {
 }
 
 /// The expectation of [`crate::Client::get_report_preview`] (`POST /api/reporting/v1/{domain}/{reportType}/preview`), from [`MockServer::get_report_preview`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "reporting")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetReportPreview<'a> {
     builder: crate::operations::GetReportPreview<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "reporting")]
 impl<'a> GetReportPreview<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -3641,12 +3935,14 @@ impl<'a> GetReportPreview<'a> {
 }
 
 /// The expectation of [`crate::Client::list_report_schedules`] (`GET /api/reporting/v1/{domain}/schedules`), from [`MockServer::list_report_schedules`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "reporting")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ListReportSchedules<'a> {
     builder: crate::operations::ListReportSchedules<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "reporting")]
 impl<'a> ListReportSchedules<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &[serde_json::Value]) -> Self {
@@ -3702,12 +3998,14 @@ impl<'a> ListReportSchedules<'a> {
 }
 
 /// The expectation of [`crate::Client::create_report_schedule`] (`POST /api/reporting/v1/{domain}/schedules`), from [`MockServer::create_report_schedule`]: the request to match, its answer and how many calls it must get. Without an answer it answers `201` with no body.
+#[cfg(feature = "reporting")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct CreateReportSchedule<'a> {
     builder: crate::operations::CreateReportSchedule<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "reporting")]
 impl<'a> CreateReportSchedule<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -3763,12 +4061,14 @@ impl<'a> CreateReportSchedule<'a> {
 }
 
 /// The expectation of [`crate::Client::run_report_schedule`] (`POST /api/reporting/v1/{domain}/schedules/{scheduleId}/run`), from [`MockServer::run_report_schedule`]: the request to match, its answer and how many calls it must get. Without an answer it answers `202` with no body.
+#[cfg(feature = "reporting")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct RunReportSchedule<'a> {
     builder: crate::operations::RunReportSchedule<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "reporting")]
 impl<'a> RunReportSchedule<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -3824,12 +4124,14 @@ impl<'a> RunReportSchedule<'a> {
 }
 
 /// The expectation of [`crate::Client::get_report_schedule`] (`GET /api/reporting/v1/{domain}/schedules/{scheduleId}`), from [`MockServer::get_report_schedule`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "reporting")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetReportSchedule<'a> {
     builder: crate::operations::GetReportSchedule<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "reporting")]
 impl<'a> GetReportSchedule<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -3885,12 +4187,14 @@ impl<'a> GetReportSchedule<'a> {
 }
 
 /// The expectation of [`crate::Client::update_report_schedule`] (`PUT /api/reporting/v1/{domain}/schedules/{scheduleId}`), from [`MockServer::update_report_schedule`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "reporting")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct UpdateReportSchedule<'a> {
     builder: crate::operations::UpdateReportSchedule<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "reporting")]
 impl<'a> UpdateReportSchedule<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -3946,12 +4250,14 @@ impl<'a> UpdateReportSchedule<'a> {
 }
 
 /// The expectation of [`crate::Client::delete_report_schedule`] (`DELETE /api/reporting/v1/{domain}/schedules/{scheduleId}`), from [`MockServer::delete_report_schedule`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "reporting")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct DeleteReportSchedule<'a> {
     builder: crate::operations::DeleteReportSchedule<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "reporting")]
 impl<'a> DeleteReportSchedule<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -4007,12 +4313,14 @@ impl<'a> DeleteReportSchedule<'a> {
 }
 
 /// The expectation of [`crate::Client::download_report`] (`GET /api/reporting/v1/{domain}/reports/{fileId}`), from [`MockServer::download_report`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "reporting")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct DownloadReport<'a> {
     builder: crate::operations::DownloadReport<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "reporting")]
 impl<'a> DownloadReport<'a> {
     /// Expects the request's `Accept` to be `value`'s media type (see [`crate::operations::DownloadReport::accept`]).
     pub fn accept(self, value: crate::types::DownloadReportAccept) -> Self {
@@ -4076,12 +4384,14 @@ impl<'a> DownloadReport<'a> {
 }
 
 /// The expectation of [`crate::Client::list_network_topology_clusters`] (`GET /api/v1/networkTopology/clusters`), from [`MockServer::list_network_topology_clusters`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "network-topology")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ListNetworkTopologyClusters<'a> {
     builder: crate::operations::ListNetworkTopologyClusters<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "network-topology")]
 impl<'a> ListNetworkTopologyClusters<'a> {
     /// Expects the `from` parameter to be `value` (see [`crate::operations::ListNetworkTopologyClusters::from`]).
     pub fn from(self, value: i64) -> Self {
@@ -4153,12 +4463,14 @@ impl<'a> ListNetworkTopologyClusters<'a> {
 }
 
 /// The expectation of [`crate::Client::list_network_topology_namespaces`] (`GET /api/v1/networkTopology/namespaces`), from [`MockServer::list_network_topology_namespaces`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "network-topology")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ListNetworkTopologyNamespaces<'a> {
     builder: crate::operations::ListNetworkTopologyNamespaces<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "network-topology")]
 impl<'a> ListNetworkTopologyNamespaces<'a> {
     /// Expects the `cluster` parameter to be `value` (see [`crate::operations::ListNetworkTopologyNamespaces::cluster`]).
     pub fn cluster(self, value: impl Into<String>) -> Self {
@@ -4238,12 +4550,14 @@ impl<'a> ListNetworkTopologyNamespaces<'a> {
 }
 
 /// The expectation of [`crate::Client::list_network_topology_owners`] (`GET /api/v1/networkTopology/owners`), from [`MockServer::list_network_topology_owners`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "network-topology")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ListNetworkTopologyOwners<'a> {
     builder: crate::operations::ListNetworkTopologyOwners<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "network-topology")]
 impl<'a> ListNetworkTopologyOwners<'a> {
     /// Expects the `cluster` parameter to be `value` (see [`crate::operations::ListNetworkTopologyOwners::cluster`]).
     pub fn cluster(self, value: impl Into<String>) -> Self {
@@ -4334,12 +4648,14 @@ impl<'a> ListNetworkTopologyOwners<'a> {
 }
 
 /// The expectation of [`crate::Client::get_ingress_summaries`] (`GET /api/v1/networkTopology/ingressSummaries`), from [`MockServer::get_ingress_summaries`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "network-topology")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetIngressSummaries<'a> {
     builder: crate::operations::GetIngressSummaries<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "network-topology")]
 impl<'a> GetIngressSummaries<'a> {
     /// Expects the `cluster` parameter to be `value` (see [`crate::operations::GetIngressSummaries::cluster`]).
     pub fn cluster(self, value: impl Into<String>) -> Self {
@@ -4443,12 +4759,14 @@ impl<'a> GetIngressSummaries<'a> {
 }
 
 /// The expectation of [`crate::Client::get_egress_summaries`] (`GET /api/v1/networkTopology/egressSummaries`), from [`MockServer::get_egress_summaries`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "network-topology")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetEgressSummaries<'a> {
     builder: crate::operations::GetEgressSummaries<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "network-topology")]
 impl<'a> GetEgressSummaries<'a> {
     /// Expects the `cluster` parameter to be `value` (see [`crate::operations::GetEgressSummaries::cluster`]).
     pub fn cluster(self, value: impl Into<String>) -> Self {
@@ -4552,12 +4870,14 @@ impl<'a> GetEgressSummaries<'a> {
 }
 
 /// The expectation of [`crate::Client::list_ingress_unresolved_ips`] (`GET /api/v1/networkTopology/ingressUnresolvedIps`), from [`MockServer::list_ingress_unresolved_ips`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "network-topology")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ListIngressUnresolvedIps<'a> {
     builder: crate::operations::ListIngressUnresolvedIps<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "network-topology")]
 impl<'a> ListIngressUnresolvedIps<'a> {
     /// Expects the `cluster` parameter to be `value` (see [`crate::operations::ListIngressUnresolvedIps::cluster`]).
     pub fn cluster(self, value: impl Into<String>) -> Self {
@@ -4661,12 +4981,14 @@ impl<'a> ListIngressUnresolvedIps<'a> {
 }
 
 /// The expectation of [`crate::Client::list_egress_unresolved_ips`] (`GET /api/v1/networkTopology/egressUnresolvedIps`), from [`MockServer::list_egress_unresolved_ips`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "network-topology")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ListEgressUnresolvedIps<'a> {
     builder: crate::operations::ListEgressUnresolvedIps<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "network-topology")]
 impl<'a> ListEgressUnresolvedIps<'a> {
     /// Expects the `cluster` parameter to be `value` (see [`crate::operations::ListEgressUnresolvedIps::cluster`]).
     pub fn cluster(self, value: impl Into<String>) -> Self {
@@ -4770,12 +5092,14 @@ impl<'a> ListEgressUnresolvedIps<'a> {
 }
 
 /// The expectation of [`crate::Client::get_owner_topology`] (`GET /api/v1/networkTopology/ownerTopology`), from [`MockServer::get_owner_topology`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "network-topology")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetOwnerTopology<'a> {
     builder: crate::operations::GetOwnerTopology<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "network-topology")]
 impl<'a> GetOwnerTopology<'a> {
     /// Expects the `namespace` parameter to be `value` (see [`crate::operations::GetOwnerTopology::namespace`]).
     pub fn namespace(self, value: impl Into<String>) -> Self {
@@ -4879,12 +5203,14 @@ impl<'a> GetOwnerTopology<'a> {
 }
 
 /// The expectation of [`crate::Client::get_network_topology_status`] (`GET /api/v1/networkTopology/status`), from [`MockServer::get_network_topology_status`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "network-topology")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetNetworkTopologyStatus<'a> {
     builder: crate::operations::GetNetworkTopologyStatus<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "network-topology")]
 impl<'a> GetNetworkTopologyStatus<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -4940,12 +5266,14 @@ impl<'a> GetNetworkTopologyStatus<'a> {
 }
 
 /// The expectation of [`crate::Client::list_workload_label_keys`] (`GET /api/v1/networkTopology/workloadLabelKeys`), from [`MockServer::list_workload_label_keys`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "network-topology")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ListWorkloadLabelKeys<'a> {
     builder: crate::operations::ListWorkloadLabelKeys<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "network-topology")]
 impl<'a> ListWorkloadLabelKeys<'a> {
     /// Expects the `cluster` parameter to be `value` (see [`crate::operations::ListWorkloadLabelKeys::cluster`]).
     pub fn cluster(self, value: impl Into<String>) -> Self {
@@ -5009,12 +5337,14 @@ impl<'a> ListWorkloadLabelKeys<'a> {
 }
 
 /// The expectation of [`crate::Client::list_namespace_label_keys`] (`GET /api/v1/networkTopology/namespaceLabelKeys`), from [`MockServer::list_namespace_label_keys`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "network-topology")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ListNamespaceLabelKeys<'a> {
     builder: crate::operations::ListNamespaceLabelKeys<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "network-topology")]
 impl<'a> ListNamespaceLabelKeys<'a> {
     /// Expects the `cluster` parameter to be `value` (see [`crate::operations::ListNamespaceLabelKeys::cluster`]).
     pub fn cluster(self, value: impl Into<String>) -> Self {
@@ -5078,12 +5408,14 @@ impl<'a> ListNamespaceLabelKeys<'a> {
 }
 
 /// The expectation of [`crate::Client::create_simulated_network_policy`] (`POST /api/v1/networkSecurity/namespaces/{namespaceName}/simulatedPolicies`), from [`MockServer::create_simulated_network_policy`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "network-security")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct CreateSimulatedNetworkPolicy<'a> {
     builder: crate::operations::CreateSimulatedNetworkPolicy<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "network-security")]
 impl<'a> CreateSimulatedNetworkPolicy<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &str) -> Self {
@@ -5139,12 +5471,14 @@ impl<'a> CreateSimulatedNetworkPolicy<'a> {
 }
 
 /// The expectation of [`crate::Client::get_network_policy_overlay_owner_topology`] (`POST /api/v1/networkSecurity/networkPolicyOverlayOwnerTopology`), from [`MockServer::get_network_policy_overlay_owner_topology`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "network-security")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetNetworkPolicyOverlayOwnerTopology<'a> {
     builder: crate::operations::GetNetworkPolicyOverlayOwnerTopology<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "network-security")]
 impl<'a> GetNetworkPolicyOverlayOwnerTopology<'a> {
     /// Expects the `namespace` parameter to be `value` (see [`crate::operations::GetNetworkPolicyOverlayOwnerTopology::namespace`]).
     pub fn namespace(self, value: impl Into<String>) -> Self {
@@ -5256,12 +5590,14 @@ impl<'a> GetNetworkPolicyOverlayOwnerTopology<'a> {
 }
 
 /// The expectation of [`crate::Client::get_network_security_status`] (`GET /api/v1/networkSecurity/status`), from [`MockServer::get_network_security_status`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "network-security")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetNetworkSecurityStatus<'a> {
     builder: crate::operations::GetNetworkSecurityStatus<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "network-security")]
 impl<'a> GetNetworkSecurityStatus<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -5317,12 +5653,14 @@ impl<'a> GetNetworkSecurityStatus<'a> {
 }
 
 /// The expectation of [`crate::Client::list_captures`] (`GET /api/v1/captures`), from [`MockServer::list_captures`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "captures")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ListCaptures<'a> {
     builder: crate::operations::ListCaptures<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "captures")]
 impl<'a> ListCaptures<'a> {
     /// Expects the `id` parameter to be `value` (see [`crate::operations::ListCaptures::id`]).
     pub fn id(self, value: Vec<String>) -> Self {
@@ -5466,12 +5804,14 @@ impl<'a> ListCaptures<'a> {
 }
 
 /// The expectation of [`crate::Client::create_capture`] (`POST /api/v1/captures`), from [`MockServer::create_capture`]: the request to match, its answer and how many calls it must get. Without an answer it answers `201` with no body.
+#[cfg(feature = "captures")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct CreateCapture<'a> {
     builder: crate::operations::CreateCapture<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "captures")]
 impl<'a> CreateCapture<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -5527,12 +5867,14 @@ impl<'a> CreateCapture<'a> {
 }
 
 /// The expectation of [`crate::Client::delete_captures`] (`DELETE /api/v1/captures`), from [`MockServer::delete_captures`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "captures")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct DeleteCaptures<'a> {
     builder: crate::operations::DeleteCaptures<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "captures")]
 impl<'a> DeleteCaptures<'a> {
     /// Expects the `id` parameter to be `value` (see [`crate::operations::DeleteCaptures::id`]).
     pub fn id(self, value: Vec<String>) -> Self {
@@ -5612,12 +5954,14 @@ impl<'a> DeleteCaptures<'a> {
 }
 
 /// The expectation of [`crate::Client::get_capture`] (`GET /api/v1/captures/{captureId}`), from [`MockServer::get_capture`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "captures")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetCapture<'a> {
     builder: crate::operations::GetCapture<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "captures")]
 impl<'a> GetCapture<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -5673,12 +6017,14 @@ impl<'a> GetCapture<'a> {
 }
 
 /// The expectation of [`crate::Client::update_capture`] (`PUT /api/v1/captures/{captureId}`), from [`MockServer::update_capture`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "captures")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct UpdateCapture<'a> {
     builder: crate::operations::UpdateCapture<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "captures")]
 impl<'a> UpdateCapture<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -5734,12 +6080,14 @@ impl<'a> UpdateCapture<'a> {
 }
 
 /// The expectation of [`crate::Client::download_capture`] (`GET /api/v1/captures/{captureId}/download`), from [`MockServer::download_capture`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "captures")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct DownloadCapture<'a> {
     builder: crate::operations::DownloadCapture<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "captures")]
 impl<'a> DownloadCapture<'a> {
     /// Answers with `body`, with the operation's success status.
     pub fn respond(self, body: impl Into<clientgen_runtime::Bytes>) -> Self {
@@ -5797,12 +6145,14 @@ impl<'a> DownloadCapture<'a> {
 }
 
 /// The expectation of [`crate::Client::stop_capture`] (`POST /api/v1/captures/{captureId}/stop`), from [`MockServer::stop_capture`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "captures")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct StopCapture<'a> {
     builder: crate::operations::StopCapture<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "captures")]
 impl<'a> StopCapture<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -5858,12 +6208,14 @@ impl<'a> StopCapture<'a> {
 }
 
 /// The expectation of [`crate::Client::get_image_vuln_summary`] (`GET /api/scanning/v1/images/{imageDigest}/vulnSummary`), from [`MockServer::get_image_vuln_summary`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "scanning")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetImageVulnSummary<'a> {
     builder: crate::operations::GetImageVulnSummary<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> GetImageVulnSummary<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::VulnerabilitySummary) -> Self {
@@ -5919,12 +6271,14 @@ impl<'a> GetImageVulnSummary<'a> {
 }
 
 /// The expectation of [`crate::Client::get_image_vuln_summary_direct`] (`GET /api/scanning/v1/images/{imageDigest}/vulnSummaryDirect`), from [`MockServer::get_image_vuln_summary_direct`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "scanning")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetImageVulnSummaryDirect<'a> {
     builder: crate::operations::GetImageVulnSummaryDirect<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> GetImageVulnSummaryDirect<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::VulnerabilitySummary) -> Self {
@@ -5980,12 +6334,14 @@ impl<'a> GetImageVulnSummaryDirect<'a> {
 }
 
 /// The expectation of [`crate::Client::get_image_vuln_summary_direct_by_id`] (`GET /api/scanning/v1/images/by_id/{imageId}/vulnSummaryDirect`), from [`MockServer::get_image_vuln_summary_direct_by_id`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "scanning")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetImageVulnSummaryDirectById<'a> {
     builder: crate::operations::GetImageVulnSummaryDirectById<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> GetImageVulnSummaryDirectById<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::VulnerabilitySummary) -> Self {
@@ -6041,12 +6397,14 @@ impl<'a> GetImageVulnSummaryDirectById<'a> {
 }
 
 /// The expectation of [`crate::Client::get_image_vulns`] (`GET /api/scanning/v1/images/{imageDigest}/vuln/{vtype}`), from [`MockServer::get_image_vulns`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "scanning")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetImageVulns<'a> {
     builder: crate::operations::GetImageVulns<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> GetImageVulns<'a> {
     /// Expects the `filter` parameter to be `value` (see [`crate::operations::GetImageVulns::filter`]).
     pub fn filter(self, value: impl Into<String>) -> Self {
@@ -6201,12 +6559,14 @@ impl<'a> GetImageVulns<'a> {
 }
 
 /// The expectation of [`crate::Client::get_image_vulns_direct`] (`GET /api/scanning/v1/images/{imageDigest}/vulnDirect/{vtype}`), from [`MockServer::get_image_vulns_direct`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "scanning")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetImageVulnsDirect<'a> {
     builder: crate::operations::GetImageVulnsDirect<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> GetImageVulnsDirect<'a> {
     /// Expects the `filter` parameter to be `value` (see [`crate::operations::GetImageVulnsDirect::filter`]).
     pub fn filter(self, value: impl Into<String>) -> Self {
@@ -6342,12 +6702,14 @@ impl<'a> GetImageVulnsDirect<'a> {
 }
 
 /// The expectation of [`crate::Client::get_image_vulns_direct_by_id`] (`GET /api/scanning/v1/images/by_id/{imageId}/vulnDirect/{vtype}`), from [`MockServer::get_image_vulns_direct_by_id`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "scanning")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetImageVulnsDirectById<'a> {
     builder: crate::operations::GetImageVulnsDirectById<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> GetImageVulnsDirectById<'a> {
     /// Expects the `filter` parameter to be `value` (see [`crate::operations::GetImageVulnsDirectById::filter`]).
     pub fn filter(self, value: impl Into<String>) -> Self {
@@ -6483,12 +6845,14 @@ impl<'a> GetImageVulnsDirectById<'a> {
 }
 
 /// The expectation of [`crate::Client::list_image_vuln_exception_lists`] (`GET /api/scanning/v1/images/{imageDigest}/vulnexceptions`), from [`MockServer::list_image_vuln_exception_lists`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "scanning")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ListImageVulnExceptionLists<'a> {
     builder: crate::operations::ListImageVulnExceptionLists<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> ListImageVulnExceptionLists<'a> {
     /// Expects the `tag` parameter to be `value` (see [`crate::operations::ListImageVulnExceptionLists::tag`]).
     pub fn tag(self, value: impl Into<String>) -> Self {
@@ -6560,12 +6924,14 @@ impl<'a> ListImageVulnExceptionLists<'a> {
 }
 
 /// The expectation of [`crate::Client::list_image_vuln_exception_lists_by_id`] (`GET /api/scanning/v1/images/by_id/{imageId}/vulnexceptions`), from [`MockServer::list_image_vuln_exception_lists_by_id`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "scanning")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ListImageVulnExceptionListsById<'a> {
     builder: crate::operations::ListImageVulnExceptionListsById<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> ListImageVulnExceptionListsById<'a> {
     /// Expects the `tag` parameter to be `value` (see [`crate::operations::ListImageVulnExceptionListsById::tag`]).
     pub fn tag(self, value: impl Into<String>) -> Self {
@@ -6637,12 +7003,14 @@ impl<'a> ListImageVulnExceptionListsById<'a> {
 }
 
 /// The expectation of [`crate::Client::get_image_content`] (`GET /api/scanning/v1/images/{imageDigest}/content/{ctype}`), from [`MockServer::get_image_content`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "scanning")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetImageContent<'a> {
     builder: crate::operations::GetImageContent<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> GetImageContent<'a> {
     /// Expects the `filter` parameter to be `value` (see [`crate::operations::GetImageContent::filter`]).
     pub fn filter(self, value: impl Into<String>) -> Self {
@@ -6738,12 +7106,14 @@ impl<'a> GetImageContent<'a> {
 }
 
 /// The expectation of [`crate::Client::get_image_content_by_id`] (`GET /api/scanning/v1/images/by_id/{imageId}/content/{ctype}`), from [`MockServer::get_image_content_by_id`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "scanning")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetImageContentById<'a> {
     builder: crate::operations::GetImageContentById<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> GetImageContentById<'a> {
     /// Expects the `filter` parameter to be `value` (see [`crate::operations::GetImageContentById::filter`]).
     pub fn filter(self, value: impl Into<String>) -> Self {
@@ -6839,12 +7209,14 @@ impl<'a> GetImageContentById<'a> {
 }
 
 /// The expectation of [`crate::Client::get_image_check_summary`] (`GET /api/scanning/v1/images/{imageDigest}/checkSummary`), from [`MockServer::get_image_check_summary`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "scanning")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetImageCheckSummary<'a> {
     builder: crate::operations::GetImageCheckSummary<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> GetImageCheckSummary<'a> {
     /// Expects the `tag` parameter to be `value` (see [`crate::operations::GetImageCheckSummary::tag`]).
     pub fn tag(self, value: impl Into<String>) -> Self {
@@ -6916,12 +7288,14 @@ impl<'a> GetImageCheckSummary<'a> {
 }
 
 /// The expectation of [`crate::Client::get_image_check_summary_by_id`] (`GET /api/scanning/v1/images/by_id/{imageId}/checkSummary`), from [`MockServer::get_image_check_summary_by_id`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "scanning")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetImageCheckSummaryById<'a> {
     builder: crate::operations::GetImageCheckSummaryById<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> GetImageCheckSummaryById<'a> {
     /// Expects the `tag` parameter to be `value` (see [`crate::operations::GetImageCheckSummaryById::tag`]).
     pub fn tag(self, value: impl Into<String>) -> Self {
@@ -6993,12 +7367,14 @@ impl<'a> GetImageCheckSummaryById<'a> {
 }
 
 /// The expectation of [`crate::Client::get_image_policy_check_summary`] (`GET /api/scanning/v1/images/{imageDigest}/checkSummary/{policyId}`), from [`MockServer::get_image_policy_check_summary`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "scanning")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetImagePolicyCheckSummary<'a> {
     builder: crate::operations::GetImagePolicyCheckSummary<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> GetImagePolicyCheckSummary<'a> {
     /// Expects the `tag` parameter to be `value` (see [`crate::operations::GetImagePolicyCheckSummary::tag`]).
     pub fn tag(self, value: impl Into<String>) -> Self {
@@ -7070,12 +7446,14 @@ impl<'a> GetImagePolicyCheckSummary<'a> {
 }
 
 /// The expectation of [`crate::Client::get_image_policy_check_summary_by_id`] (`GET /api/scanning/v1/images/by_id/{imageId}/checkSummary/{policyId}`), from [`MockServer::get_image_policy_check_summary_by_id`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "scanning")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetImagePolicyCheckSummaryById<'a> {
     builder: crate::operations::GetImagePolicyCheckSummaryById<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> GetImagePolicyCheckSummaryById<'a> {
     /// Expects the `tag` parameter to be `value` (see [`crate::operations::GetImagePolicyCheckSummaryById::tag`]).
     pub fn tag(self, value: impl Into<String>) -> Self {
@@ -7147,12 +7525,14 @@ impl<'a> GetImagePolicyCheckSummaryById<'a> {
 }
 
 /// The expectation of [`crate::Client::get_image_policy_evaluation`] (`GET /api/scanning/v1/images/{imageDigest}/policyEvaluation`), from [`MockServer::get_image_policy_evaluation`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "scanning")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetImagePolicyEvaluation<'a> {
     builder: crate::operations::GetImagePolicyEvaluation<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> GetImagePolicyEvaluation<'a> {
     /// Expects the `tag` parameter to be `value` (see [`crate::operations::GetImagePolicyEvaluation::tag`]).
     pub fn tag(self, value: impl Into<String>) -> Self {
@@ -7216,12 +7596,14 @@ impl<'a> GetImagePolicyEvaluation<'a> {
 }
 
 /// The expectation of [`crate::Client::get_image_policy_evaluation_by_id`] (`GET /api/scanning/v1/images/by_id/{imageId}/policyEvaluation`), from [`MockServer::get_image_policy_evaluation_by_id`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "scanning")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetImagePolicyEvaluationById<'a> {
     builder: crate::operations::GetImagePolicyEvaluationById<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> GetImagePolicyEvaluationById<'a> {
     /// Expects the `tag` parameter to be `value` (see [`crate::operations::GetImagePolicyEvaluationById::tag`]).
     pub fn tag(self, value: impl Into<String>) -> Self {
@@ -7285,12 +7667,14 @@ impl<'a> GetImagePolicyEvaluationById<'a> {
 }
 
 /// The expectation of [`crate::Client::list_scanning_policies`] (`GET /api/scanning/v1/policies`), from [`MockServer::list_scanning_policies`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "scanning")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ListScanningPolicies<'a> {
     builder: crate::operations::ListScanningPolicies<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> ListScanningPolicies<'a> {
     /// Expects the `bundleId` parameter to be `value` (see [`crate::operations::ListScanningPolicies::bundle_id`]).
     pub fn bundle_id(self, value: impl Into<String>) -> Self {
@@ -7354,12 +7738,14 @@ impl<'a> ListScanningPolicies<'a> {
 }
 
 /// The expectation of [`crate::Client::create_scanning_policy`] (`POST /api/scanning/v1/policies`), from [`MockServer::create_scanning_policy`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "scanning")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct CreateScanningPolicy<'a> {
     builder: crate::operations::CreateScanningPolicy<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> CreateScanningPolicy<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::ScanningPolicy) -> Self {
@@ -7415,12 +7801,14 @@ impl<'a> CreateScanningPolicy<'a> {
 }
 
 /// The expectation of [`crate::Client::list_audit_policy_ids`] (`GET /api/scanning/v1/auditPolicies`), from [`MockServer::list_audit_policy_ids`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "scanning")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ListAuditPolicyIds<'a> {
     builder: crate::operations::ListAuditPolicyIds<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> ListAuditPolicyIds<'a> {
     /// Expects the `bundleId` parameter to be `value` (see [`crate::operations::ListAuditPolicyIds::bundle_id`]).
     pub fn bundle_id(self, value: impl Into<String>) -> Self {
@@ -7484,12 +7872,14 @@ impl<'a> ListAuditPolicyIds<'a> {
 }
 
 /// The expectation of [`crate::Client::get_scanning_policy`] (`GET /api/scanning/v1/policies/{id}`), from [`MockServer::get_scanning_policy`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "scanning")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetScanningPolicy<'a> {
     builder: crate::operations::GetScanningPolicy<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> GetScanningPolicy<'a> {
     /// Expects the `bundleId` parameter to be `value` (see [`crate::operations::GetScanningPolicy::bundle_id`]).
     pub fn bundle_id(self, value: impl Into<String>) -> Self {
@@ -7553,12 +7943,14 @@ impl<'a> GetScanningPolicy<'a> {
 }
 
 /// The expectation of [`crate::Client::update_scanning_policy`] (`PUT /api/scanning/v1/policies/{id}`), from [`MockServer::update_scanning_policy`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "scanning")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct UpdateScanningPolicy<'a> {
     builder: crate::operations::UpdateScanningPolicy<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> UpdateScanningPolicy<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::ScanningPolicy) -> Self {
@@ -7614,12 +8006,14 @@ impl<'a> UpdateScanningPolicy<'a> {
 }
 
 /// The expectation of [`crate::Client::delete_scanning_policy`] (`DELETE /api/scanning/v1/policies/{id}`), from [`MockServer::delete_scanning_policy`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "scanning")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct DeleteScanningPolicy<'a> {
     builder: crate::operations::DeleteScanningPolicy<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> DeleteScanningPolicy<'a> {
     /// Expects the `bundleId` parameter to be `value` (see [`crate::operations::DeleteScanningPolicy::bundle_id`]).
     pub fn bundle_id(self, value: impl Into<String>) -> Self {
@@ -7683,12 +8077,14 @@ impl<'a> DeleteScanningPolicy<'a> {
 }
 
 /// The expectation of [`crate::Client::list_registry_display_names`] (`GET /api/scanning/v1/registryDisplayNames`), from [`MockServer::list_registry_display_names`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "scanning")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ListRegistryDisplayNames<'a> {
     builder: crate::operations::ListRegistryDisplayNames<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> ListRegistryDisplayNames<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -7744,12 +8140,14 @@ impl<'a> ListRegistryDisplayNames<'a> {
 }
 
 /// The expectation of [`crate::Client::list_whitelists`] (`GET /api/scanning/v1/whitelists`), from [`MockServer::list_whitelists`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "scanning")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ListWhitelists<'a> {
     builder: crate::operations::ListWhitelists<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> ListWhitelists<'a> {
     /// Expects the `bundleId` parameter to be `value` (see [`crate::operations::ListWhitelists::bundle_id`]).
     pub fn bundle_id(self, value: impl Into<String>) -> Self {
@@ -7821,12 +8219,14 @@ impl<'a> ListWhitelists<'a> {
 }
 
 /// The expectation of [`crate::Client::create_whitelist`] (`POST /api/scanning/v1/whitelists`), from [`MockServer::create_whitelist`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "scanning")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct CreateWhitelist<'a> {
     builder: crate::operations::CreateWhitelist<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> CreateWhitelist<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::VulnExceptionList) -> Self {
@@ -7882,12 +8282,14 @@ impl<'a> CreateWhitelist<'a> {
 }
 
 /// The expectation of [`crate::Client::get_whitelist`] (`GET /api/scanning/v1/whitelists/{id}`), from [`MockServer::get_whitelist`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "scanning")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetWhitelist<'a> {
     builder: crate::operations::GetWhitelist<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> GetWhitelist<'a> {
     /// Expects the `bundleId` parameter to be `value` (see [`crate::operations::GetWhitelist::bundle_id`]).
     pub fn bundle_id(self, value: impl Into<String>) -> Self {
@@ -7951,12 +8353,14 @@ impl<'a> GetWhitelist<'a> {
 }
 
 /// The expectation of [`crate::Client::update_whitelist`] (`PUT /api/scanning/v1/whitelists/{id}`), from [`MockServer::update_whitelist`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "scanning")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct UpdateWhitelist<'a> {
     builder: crate::operations::UpdateWhitelist<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> UpdateWhitelist<'a> {
     /// Expects the `bundleId` parameter to be `value` (see [`crate::operations::UpdateWhitelist::bundle_id`]).
     pub fn bundle_id(self, value: impl Into<String>) -> Self {
@@ -8020,12 +8424,14 @@ impl<'a> UpdateWhitelist<'a> {
 }
 
 /// The expectation of [`crate::Client::delete_whitelist`] (`DELETE /api/scanning/v1/whitelists/{id}`), from [`MockServer::delete_whitelist`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "scanning")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct DeleteWhitelist<'a> {
     builder: crate::operations::DeleteWhitelist<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> DeleteWhitelist<'a> {
     /// Expects the `bundleId` parameter to be `value` (see [`crate::operations::DeleteWhitelist::bundle_id`]).
     pub fn bundle_id(self, value: impl Into<String>) -> Self {
@@ -8089,12 +8495,14 @@ impl<'a> DeleteWhitelist<'a> {
 }
 
 /// The expectation of [`crate::Client::list_vuln_exception_lists`] (`GET /api/scanning/v1/vulnexceptions`), from [`MockServer::list_vuln_exception_lists`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "scanning")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ListVulnExceptionLists<'a> {
     builder: crate::operations::ListVulnExceptionLists<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> ListVulnExceptionLists<'a> {
     /// Expects the `bundleId` parameter to be `value` (see [`crate::operations::ListVulnExceptionLists::bundle_id`]).
     pub fn bundle_id(self, value: impl Into<String>) -> Self {
@@ -8166,12 +8574,14 @@ impl<'a> ListVulnExceptionLists<'a> {
 }
 
 /// The expectation of [`crate::Client::create_vuln_exception_list`] (`POST /api/scanning/v1/vulnexceptions`), from [`MockServer::create_vuln_exception_list`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "scanning")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct CreateVulnExceptionList<'a> {
     builder: crate::operations::CreateVulnExceptionList<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> CreateVulnExceptionList<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::VulnExceptionList) -> Self {
@@ -8227,12 +8637,14 @@ impl<'a> CreateVulnExceptionList<'a> {
 }
 
 /// The expectation of [`crate::Client::get_vuln_exception_list`] (`GET /api/scanning/v1/vulnexceptions/{id}`), from [`MockServer::get_vuln_exception_list`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "scanning")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetVulnExceptionList<'a> {
     builder: crate::operations::GetVulnExceptionList<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> GetVulnExceptionList<'a> {
     /// Expects the `bundleId` parameter to be `value` (see [`crate::operations::GetVulnExceptionList::bundle_id`]).
     pub fn bundle_id(self, value: impl Into<String>) -> Self {
@@ -8296,12 +8708,14 @@ impl<'a> GetVulnExceptionList<'a> {
 }
 
 /// The expectation of [`crate::Client::update_vuln_exception_list`] (`PUT /api/scanning/v1/vulnexceptions/{id}`), from [`MockServer::update_vuln_exception_list`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "scanning")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct UpdateVulnExceptionList<'a> {
     builder: crate::operations::UpdateVulnExceptionList<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> UpdateVulnExceptionList<'a> {
     /// Expects the `bundleId` parameter to be `value` (see [`crate::operations::UpdateVulnExceptionList::bundle_id`]).
     pub fn bundle_id(self, value: impl Into<String>) -> Self {
@@ -8365,12 +8779,14 @@ impl<'a> UpdateVulnExceptionList<'a> {
 }
 
 /// The expectation of [`crate::Client::delete_vuln_exception_list`] (`DELETE /api/scanning/v1/vulnexceptions/{id}`), from [`MockServer::delete_vuln_exception_list`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "scanning")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct DeleteVulnExceptionList<'a> {
     builder: crate::operations::DeleteVulnExceptionList<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> DeleteVulnExceptionList<'a> {
     /// Expects the `bundleId` parameter to be `value` (see [`crate::operations::DeleteVulnExceptionList::bundle_id`]).
     pub fn bundle_id(self, value: impl Into<String>) -> Self {
@@ -8434,12 +8850,14 @@ impl<'a> DeleteVulnExceptionList<'a> {
 }
 
 /// The expectation of [`crate::Client::add_vuln_exception_vulnerability`] (`POST /api/scanning/v1/vulnexceptions/{id}/vulnerabilities`), from [`MockServer::add_vuln_exception_vulnerability`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "scanning")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct AddVulnExceptionVulnerability<'a> {
     builder: crate::operations::AddVulnExceptionVulnerability<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> AddVulnExceptionVulnerability<'a> {
     /// Expects the `bundleId` parameter to be `value` (see [`crate::operations::AddVulnExceptionVulnerability::bundle_id`]).
     pub fn bundle_id(self, value: impl Into<String>) -> Self {
@@ -8503,12 +8921,14 @@ impl<'a> AddVulnExceptionVulnerability<'a> {
 }
 
 /// The expectation of [`crate::Client::get_vuln_exception_vulnerability`] (`GET /api/scanning/v1/vulnexceptions/{id}/vulnerabilities/{vulnId}`), from [`MockServer::get_vuln_exception_vulnerability`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "scanning")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetVulnExceptionVulnerability<'a> {
     builder: crate::operations::GetVulnExceptionVulnerability<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> GetVulnExceptionVulnerability<'a> {
     /// Expects the `bundleId` parameter to be `value` (see [`crate::operations::GetVulnExceptionVulnerability::bundle_id`]).
     pub fn bundle_id(self, value: impl Into<String>) -> Self {
@@ -8572,12 +8992,14 @@ impl<'a> GetVulnExceptionVulnerability<'a> {
 }
 
 /// The expectation of [`crate::Client::update_vuln_exception_vulnerability`] (`PUT /api/scanning/v1/vulnexceptions/{id}/vulnerabilities/{vulnId}`), from [`MockServer::update_vuln_exception_vulnerability`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "scanning")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct UpdateVulnExceptionVulnerability<'a> {
     builder: crate::operations::UpdateVulnExceptionVulnerability<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> UpdateVulnExceptionVulnerability<'a> {
     /// Expects the `bundleId` parameter to be `value` (see [`crate::operations::UpdateVulnExceptionVulnerability::bundle_id`]).
     pub fn bundle_id(self, value: impl Into<String>) -> Self {
@@ -8641,12 +9063,14 @@ impl<'a> UpdateVulnExceptionVulnerability<'a> {
 }
 
 /// The expectation of [`crate::Client::remove_vuln_exception_vulnerability`] (`DELETE /api/scanning/v1/vulnexceptions/{id}/vulnerabilities/{vulnId}`), from [`MockServer::remove_vuln_exception_vulnerability`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "scanning")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct RemoveVulnExceptionVulnerability<'a> {
     builder: crate::operations::RemoveVulnExceptionVulnerability<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> RemoveVulnExceptionVulnerability<'a> {
     /// Expects the `bundleId` parameter to be `value` (see [`crate::operations::RemoveVulnExceptionVulnerability::bundle_id`]).
     pub fn bundle_id(self, value: impl Into<String>) -> Self {
@@ -8710,12 +9134,14 @@ impl<'a> RemoveVulnExceptionVulnerability<'a> {
 }
 
 /// The expectation of [`crate::Client::get_vulnerability`] (`GET /api/scanning/v1/vulnerabilities/{id}`), from [`MockServer::get_vulnerability`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "scanning")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetVulnerability<'a> {
     builder: crate::operations::GetVulnerability<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> GetVulnerability<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -8771,12 +9197,14 @@ impl<'a> GetVulnerability<'a> {
 }
 
 /// The expectation of [`crate::Client::list_scanning_mappings`] (`GET /api/scanning/v1/mappings`), from [`MockServer::list_scanning_mappings`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "scanning")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ListScanningMappings<'a> {
     builder: crate::operations::ListScanningMappings<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> ListScanningMappings<'a> {
     /// Expects the `bundleId` parameter to be `value` (see [`crate::operations::ListScanningMappings::bundle_id`]).
     pub fn bundle_id(self, value: impl Into<String>) -> Self {
@@ -8840,12 +9268,14 @@ impl<'a> ListScanningMappings<'a> {
 }
 
 /// The expectation of [`crate::Client::update_scanning_mappings`] (`PUT /api/scanning/v1/mappings`), from [`MockServer::update_scanning_mappings`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "scanning")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct UpdateScanningMappings<'a> {
     builder: crate::operations::UpdateScanningMappings<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> UpdateScanningMappings<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -8901,12 +9331,14 @@ impl<'a> UpdateScanningMappings<'a> {
 }
 
 /// The expectation of [`crate::Client::get_whitelisted_images`] (`GET /api/scanning/v1/whitelistedImages`), from [`MockServer::get_whitelisted_images`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "scanning")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetWhitelistedImages<'a> {
     builder: crate::operations::GetWhitelistedImages<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> GetWhitelistedImages<'a> {
     /// Expects the `bundleId` parameter to be `value` (see [`crate::operations::GetWhitelistedImages::bundle_id`]).
     pub fn bundle_id(self, value: impl Into<String>) -> Self {
@@ -8970,12 +9402,14 @@ impl<'a> GetWhitelistedImages<'a> {
 }
 
 /// The expectation of [`crate::Client::update_whitelisted_images`] (`PUT /api/scanning/v1/whitelistedImages`), from [`MockServer::update_whitelisted_images`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "scanning")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct UpdateWhitelistedImages<'a> {
     builder: crate::operations::UpdateWhitelistedImages<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> UpdateWhitelistedImages<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -9031,12 +9465,14 @@ impl<'a> UpdateWhitelistedImages<'a> {
 }
 
 /// The expectation of [`crate::Client::get_blacklisted_images`] (`GET /api/scanning/v1/blacklistedImages`), from [`MockServer::get_blacklisted_images`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "scanning")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetBlacklistedImages<'a> {
     builder: crate::operations::GetBlacklistedImages<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> GetBlacklistedImages<'a> {
     /// Expects the `bundleId` parameter to be `value` (see [`crate::operations::GetBlacklistedImages::bundle_id`]).
     pub fn bundle_id(self, value: impl Into<String>) -> Self {
@@ -9100,12 +9536,14 @@ impl<'a> GetBlacklistedImages<'a> {
 }
 
 /// The expectation of [`crate::Client::update_blacklisted_images`] (`PUT /api/scanning/v1/blacklistedImages`), from [`MockServer::update_blacklisted_images`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "scanning")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct UpdateBlacklistedImages<'a> {
     builder: crate::operations::UpdateBlacklistedImages<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> UpdateBlacklistedImages<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -9161,12 +9599,14 @@ impl<'a> UpdateBlacklistedImages<'a> {
 }
 
 /// The expectation of [`crate::Client::list_scanning_alerts`] (`GET /api/scanning/v1/alerts`), from [`MockServer::list_scanning_alerts`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "scanning")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ListScanningAlerts<'a> {
     builder: crate::operations::ListScanningAlerts<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> ListScanningAlerts<'a> {
     /// Expects the `limit` parameter to be `value` (see [`crate::operations::ListScanningAlerts::limit`]).
     pub fn limit(self, value: i64) -> Self {
@@ -9238,12 +9678,14 @@ impl<'a> ListScanningAlerts<'a> {
 }
 
 /// The expectation of [`crate::Client::create_scanning_alert`] (`POST /api/scanning/v1/alerts`), from [`MockServer::create_scanning_alert`]: the request to match, its answer and how many calls it must get. Without an answer it answers `201` with no body.
+#[cfg(feature = "scanning")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct CreateScanningAlert<'a> {
     builder: crate::operations::CreateScanningAlert<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> CreateScanningAlert<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::ScanningAlert) -> Self {
@@ -9299,12 +9741,14 @@ impl<'a> CreateScanningAlert<'a> {
 }
 
 /// The expectation of [`crate::Client::get_scanning_alert`] (`GET /api/scanning/v1/alerts/{id}`), from [`MockServer::get_scanning_alert`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "scanning")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetScanningAlert<'a> {
     builder: crate::operations::GetScanningAlert<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> GetScanningAlert<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::ScanningAlert) -> Self {
@@ -9360,12 +9804,14 @@ impl<'a> GetScanningAlert<'a> {
 }
 
 /// The expectation of [`crate::Client::update_scanning_alert`] (`PUT /api/scanning/v1/alerts/{id}`), from [`MockServer::update_scanning_alert`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "scanning")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct UpdateScanningAlert<'a> {
     builder: crate::operations::UpdateScanningAlert<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> UpdateScanningAlert<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::ScanningAlert) -> Self {
@@ -9421,12 +9867,14 @@ impl<'a> UpdateScanningAlert<'a> {
 }
 
 /// The expectation of [`crate::Client::delete_scanning_alert`] (`DELETE /api/scanning/v1/alerts/{id}`), from [`MockServer::delete_scanning_alert`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "scanning")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct DeleteScanningAlert<'a> {
     builder: crate::operations::DeleteScanningAlert<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> DeleteScanningAlert<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -9482,12 +9930,14 @@ impl<'a> DeleteScanningAlert<'a> {
 }
 
 /// The expectation of [`crate::Client::list_runtime_images`] (`POST /api/scanning/v1/query/containers`), from [`MockServer::list_runtime_images`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "scanning")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ListRuntimeImages<'a> {
     builder: crate::operations::ListRuntimeImages<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> ListRuntimeImages<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -9543,12 +9993,14 @@ impl<'a> ListRuntimeImages<'a> {
 }
 
 /// The expectation of [`crate::Client::generate_scanning_report`] (`POST /api/scanning/v1/reports`), from [`MockServer::generate_scanning_report`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "scanning")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GenerateScanningReport<'a> {
     builder: crate::operations::GenerateScanningReport<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> GenerateScanningReport<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -9604,12 +10056,14 @@ impl<'a> GenerateScanningReport<'a> {
 }
 
 /// The expectation of [`crate::Client::generate_scanning_report_csv`] (`POST /api/scanning/v1/reports/csv`), from [`MockServer::generate_scanning_report_csv`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "scanning")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GenerateScanningReportCsv<'a> {
     builder: crate::operations::GenerateScanningReportCsv<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> GenerateScanningReportCsv<'a> {
     /// Answers with `body`, with the operation's success status.
     pub fn respond(self, body: impl Into<clientgen_runtime::Bytes>) -> Self {
@@ -9665,12 +10119,14 @@ impl<'a> GenerateScanningReportCsv<'a> {
 }
 
 /// The expectation of [`crate::Client::list_scanning_results`] (`GET /api/scanning/v1/results`), from [`MockServer::list_scanning_results`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "scanning")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ListScanningResults<'a> {
     builder: crate::operations::ListScanningResults<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> ListScanningResults<'a> {
     /// Expects the `filter` parameter to be `value` (see [`crate::operations::ListScanningResults::filter`]).
     pub fn filter(self, value: impl Into<String>) -> Self {
@@ -9774,12 +10230,14 @@ impl<'a> ListScanningResults<'a> {
 }
 
 /// The expectation of [`crate::Client::get_retention_policy`] (`GET /api/scanning/v1/retention/policy`), from [`MockServer::get_retention_policy`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "scanning")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetRetentionPolicy<'a> {
     builder: crate::operations::GetRetentionPolicy<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> GetRetentionPolicy<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -9835,12 +10293,14 @@ impl<'a> GetRetentionPolicy<'a> {
 }
 
 /// The expectation of [`crate::Client::update_retention_policy`] (`PUT /api/scanning/v1/retention/policy`), from [`MockServer::update_retention_policy`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "scanning")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct UpdateRetentionPolicy<'a> {
     builder: crate::operations::UpdateRetentionPolicy<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> UpdateRetentionPolicy<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -9896,12 +10356,14 @@ impl<'a> UpdateRetentionPolicy<'a> {
 }
 
 /// The expectation of [`crate::Client::list_system_feeds`] (`GET /api/scanning/v1/system/feeds`), from [`MockServer::list_system_feeds`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "scanning")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ListSystemFeeds<'a> {
     builder: crate::operations::ListSystemFeeds<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> ListSystemFeeds<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -9957,12 +10419,14 @@ impl<'a> ListSystemFeeds<'a> {
 }
 
 /// The expectation of [`crate::Client::list_secure_events`] (`GET /api/v1/secureEvents`), from [`MockServer::list_secure_events`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "secure-events")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ListSecureEvents<'a> {
     builder: crate::operations::ListSecureEvents<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "secure-events")]
 impl<'a> ListSecureEvents<'a> {
     /// Expects the `from` parameter to be `value` (see [`crate::operations::ListSecureEvents::from`]).
     pub fn from(self, value: i64) -> Self {
@@ -10069,12 +10533,14 @@ impl<'a> ListSecureEvents<'a> {
 }
 
 /// The expectation of [`crate::Client::get_secure_events_status`] (`GET /api/v1/secureEvents/status`), from [`MockServer::get_secure_events_status`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "secure-events")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetSecureEventsStatus<'a> {
     builder: crate::operations::GetSecureEventsStatus<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "secure-events")]
 impl<'a> GetSecureEventsStatus<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -10130,12 +10596,14 @@ impl<'a> GetSecureEventsStatus<'a> {
 }
 
 /// The expectation of [`crate::Client::has_secure_events`] (`GET /api/v1/secureEvents/hasEvents`), from [`MockServer::has_secure_events`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "secure-events")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct HasSecureEvents<'a> {
     builder: crate::operations::HasSecureEvents<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "secure-events")]
 impl<'a> HasSecureEvents<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -10191,12 +10659,14 @@ impl<'a> HasSecureEvents<'a> {
 }
 
 /// The expectation of [`crate::Client::list_secure_events_filters`] (`GET /api/v1/secureEvents/filters`), from [`MockServer::list_secure_events_filters`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "secure-events")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ListSecureEventsFilters<'a> {
     builder: crate::operations::ListSecureEventsFilters<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "secure-events")]
 impl<'a> ListSecureEventsFilters<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -10252,12 +10722,14 @@ impl<'a> ListSecureEventsFilters<'a> {
 }
 
 /// The expectation of [`crate::Client::get_secure_event`] (`GET /api/v1/secureEvents/{eventId}`), from [`MockServer::get_secure_event`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "secure-events")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetSecureEvent<'a> {
     builder: crate::operations::GetSecureEvent<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "secure-events")]
 impl<'a> GetSecureEvent<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::SecureEvent) -> Self {
@@ -10313,12 +10785,14 @@ impl<'a> GetSecureEvent<'a> {
 }
 
 /// The expectation of [`crate::Client::get_secure_events_count`] (`GET /api/v1/secureEvents/count`), from [`MockServer::get_secure_events_count`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "secure-events")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetSecureEventsCount<'a> {
     builder: crate::operations::GetSecureEventsCount<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "secure-events")]
 impl<'a> GetSecureEventsCount<'a> {
     /// Expects the `filter` parameter to be `value` (see [`crate::operations::GetSecureEventsCount::filter`]).
     pub fn filter(self, value: impl Into<String>) -> Self {
@@ -10382,12 +10856,14 @@ impl<'a> GetSecureEventsCount<'a> {
 }
 
 /// The expectation of [`crate::Client::get_secure_events_top_stats`] (`GET /api/v1/secureEvents/topStats`), from [`MockServer::get_secure_events_top_stats`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "secure-events")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetSecureEventsTopStats<'a> {
     builder: crate::operations::GetSecureEventsTopStats<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "secure-events")]
 impl<'a> GetSecureEventsTopStats<'a> {
     /// Expects the `filter` parameter to be `value` (see [`crate::operations::GetSecureEventsTopStats::filter`]).
     pub fn filter(self, value: impl Into<String>) -> Self {
@@ -10459,12 +10935,14 @@ impl<'a> GetSecureEventsTopStats<'a> {
 }
 
 /// The expectation of [`crate::Client::get_secure_events_time_series`] (`GET /api/v1/secureEvents/timeSeries`), from [`MockServer::get_secure_events_time_series`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "secure-events")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetSecureEventsTimeSeries<'a> {
     builder: crate::operations::GetSecureEventsTimeSeries<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "secure-events")]
 impl<'a> GetSecureEventsTimeSeries<'a> {
     /// Expects the `filter` parameter to be `value` (see [`crate::operations::GetSecureEventsTimeSeries::filter`]).
     pub fn filter(self, value: impl Into<String>) -> Self {
@@ -10536,12 +11014,14 @@ impl<'a> GetSecureEventsTimeSeries<'a> {
 }
 
 /// The expectation of [`crate::Client::get_activity_audit_summary`] (`GET /api/v2/activityAudit/summary`), from [`MockServer::get_activity_audit_summary`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "activity-audit")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetActivityAuditSummary<'a> {
     builder: crate::operations::GetActivityAuditSummary<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "activity-audit")]
 impl<'a> GetActivityAuditSummary<'a> {
     /// Expects the `from` parameter to be `value` (see [`crate::operations::GetActivityAuditSummary::from`]).
     pub fn from(self, value: i64) -> Self {
@@ -10645,12 +11125,14 @@ impl<'a> GetActivityAuditSummary<'a> {
 }
 
 /// The expectation of [`crate::Client::list_activity_audit_events`] (`GET /api/v2/activityAudit/events`), from [`MockServer::list_activity_audit_events`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "activity-audit")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ListActivityAuditEvents<'a> {
     builder: crate::operations::ListActivityAuditEvents<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "activity-audit")]
 impl<'a> ListActivityAuditEvents<'a> {
     /// Expects the `from` parameter to be `value` (see [`crate::operations::ListActivityAuditEvents::from`]).
     pub fn from(self, value: i64) -> Self {
@@ -10762,12 +11244,14 @@ impl<'a> ListActivityAuditEvents<'a> {
 }
 
 /// The expectation of [`crate::Client::get_activity_audit_event`] (`GET /api/v2/activityAudit/events/{type}/{eventId}`), from [`MockServer::get_activity_audit_event`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "activity-audit")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetActivityAuditEvent<'a> {
     builder: crate::operations::GetActivityAuditEvent<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "activity-audit")]
 impl<'a> GetActivityAuditEvent<'a> {
     /// Expects the `metrics` parameter to be `value` (see [`crate::operations::GetActivityAuditEvent::metrics`]).
     pub fn metrics(self, value: impl Into<String>) -> Self {
@@ -10831,12 +11315,14 @@ impl<'a> GetActivityAuditEvent<'a> {
 }
 
 /// The expectation of [`crate::Client::get_activity_audit_event_trace`] (`GET /api/v2/activityAudit/events/{type}/{eventId}/trace`), from [`MockServer::get_activity_audit_event_trace`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "activity-audit")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetActivityAuditEventTrace<'a> {
     builder: crate::operations::GetActivityAuditEventTrace<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "activity-audit")]
 impl<'a> GetActivityAuditEventTrace<'a> {
     /// Expects the `limit` parameter to be `value` (see [`crate::operations::GetActivityAuditEventTrace::limit`]).
     pub fn limit(self, value: i64) -> Self {
@@ -10900,12 +11386,14 @@ impl<'a> GetActivityAuditEventTrace<'a> {
 }
 
 /// The expectation of [`crate::Client::list_events_forwarding_supported_targets`] (`GET /api/v1/eventsForwarding/supported`), from [`MockServer::list_events_forwarding_supported_targets`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "events-forwarding")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ListEventsForwardingSupportedTargets<'a> {
     builder: crate::operations::ListEventsForwardingSupportedTargets<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "events-forwarding")]
 impl<'a> ListEventsForwardingSupportedTargets<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &[String]) -> Self {
@@ -10961,12 +11449,14 @@ impl<'a> ListEventsForwardingSupportedTargets<'a> {
 }
 
 /// The expectation of [`crate::Client::list_events_forwarding_channels`] (`GET /api/v1/eventsForwarding/channels`), from [`MockServer::list_events_forwarding_channels`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "events-forwarding")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ListEventsForwardingChannels<'a> {
     builder: crate::operations::ListEventsForwardingChannels<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "events-forwarding")]
 impl<'a> ListEventsForwardingChannels<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &[String]) -> Self {
@@ -11022,12 +11512,14 @@ impl<'a> ListEventsForwardingChannels<'a> {
 }
 
 /// The expectation of [`crate::Client::list_events_forwarding_integrations`] (`GET /api/v1/eventsForwarding/integrations`), from [`MockServer::list_events_forwarding_integrations`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "events-forwarding")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ListEventsForwardingIntegrations<'a> {
     builder: crate::operations::ListEventsForwardingIntegrations<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "events-forwarding")]
 impl<'a> ListEventsForwardingIntegrations<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &[crate::types::EventsForwardingIntegration]) -> Self {
@@ -11083,12 +11575,14 @@ impl<'a> ListEventsForwardingIntegrations<'a> {
 }
 
 /// The expectation of [`crate::Client::create_events_forwarding_integration`] (`POST /api/v1/eventsForwarding/integrations`), from [`MockServer::create_events_forwarding_integration`]: the request to match, its answer and how many calls it must get. Without an answer it answers `201` with no body.
+#[cfg(feature = "events-forwarding")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct CreateEventsForwardingIntegration<'a> {
     builder: crate::operations::CreateEventsForwardingIntegration<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "events-forwarding")]
 impl<'a> CreateEventsForwardingIntegration<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -11144,12 +11638,14 @@ impl<'a> CreateEventsForwardingIntegration<'a> {
 }
 
 /// The expectation of [`crate::Client::get_events_forwarding_integration`] (`GET /api/v1/eventsForwarding/integrations/{integrationId}`), from [`MockServer::get_events_forwarding_integration`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "events-forwarding")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetEventsForwardingIntegration<'a> {
     builder: crate::operations::GetEventsForwardingIntegration<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "events-forwarding")]
 impl<'a> GetEventsForwardingIntegration<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::EventsForwardingIntegration) -> Self {
@@ -11205,12 +11701,14 @@ impl<'a> GetEventsForwardingIntegration<'a> {
 }
 
 /// The expectation of [`crate::Client::delete_events_forwarding_integration`] (`DELETE /api/v1/eventsForwarding/integrations/{integrationId}`), from [`MockServer::delete_events_forwarding_integration`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "events-forwarding")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct DeleteEventsForwardingIntegration<'a> {
     builder: crate::operations::DeleteEventsForwardingIntegration<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "events-forwarding")]
 impl<'a> DeleteEventsForwardingIntegration<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -11266,12 +11764,14 @@ impl<'a> DeleteEventsForwardingIntegration<'a> {
 }
 
 /// The expectation of [`crate::Client::update_events_forwarding_integration`] (`PATCH /api/v1/eventsForwarding/integrations/{integrationId}`), from [`MockServer::update_events_forwarding_integration`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "events-forwarding")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct UpdateEventsForwardingIntegration<'a> {
     builder: crate::operations::UpdateEventsForwardingIntegration<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "events-forwarding")]
 impl<'a> UpdateEventsForwardingIntegration<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -11327,12 +11827,14 @@ impl<'a> UpdateEventsForwardingIntegration<'a> {
 }
 
 /// The expectation of [`crate::Client::list_profile_groups`] (`GET /api/v1/profiling/profileGroups`), from [`MockServer::list_profile_groups`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "profiling")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ListProfileGroups<'a> {
     builder: crate::operations::ListProfileGroups<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "profiling")]
 impl<'a> ListProfileGroups<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &[serde_json::Value]) -> Self {
@@ -11388,12 +11890,14 @@ impl<'a> ListProfileGroups<'a> {
 }
 
 /// The expectation of [`crate::Client::get_profile_group`] (`GET /api/v1/profiling/profileGroups/{profileGroupId}`), from [`MockServer::get_profile_group`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "profiling")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetProfileGroup<'a> {
     builder: crate::operations::GetProfileGroup<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "profiling")]
 impl<'a> GetProfileGroup<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -11449,12 +11953,14 @@ impl<'a> GetProfileGroup<'a> {
 }
 
 /// The expectation of [`crate::Client::list_profile_group_profiles`] (`GET /api/v1/profiling/profileGroups/{profileGroupId}/profiles`), from [`MockServer::list_profile_group_profiles`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "profiling")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ListProfileGroupProfiles<'a> {
     builder: crate::operations::ListProfileGroupProfiles<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "profiling")]
 impl<'a> ListProfileGroupProfiles<'a> {
     /// Expects the `score` parameter to be `value` (see [`crate::operations::ListProfileGroupProfiles::score`]).
     pub fn score(self, value: i64) -> Self {
@@ -11569,12 +12075,14 @@ impl<'a> ListProfileGroupProfiles<'a> {
 }
 
 /// The expectation of [`crate::Client::get_profile`] (`GET /api/v1/profiling/profiles/{profileId}`), from [`MockServer::get_profile`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "profiling")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetProfile<'a> {
     builder: crate::operations::GetProfile<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "profiling")]
 impl<'a> GetProfile<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::Profile) -> Self {
@@ -11630,12 +12138,14 @@ impl<'a> GetProfile<'a> {
 }
 
 /// The expectation of [`crate::Client::reset_profile`] (`POST /api/v1/profiling/profiles/{profileId}/actions/reset`), from [`MockServer::reset_profile`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "profiling")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ResetProfile<'a> {
     builder: crate::operations::ResetProfile<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "profiling")]
 impl<'a> ResetProfile<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -11691,12 +12201,14 @@ impl<'a> ResetProfile<'a> {
 }
 
 /// The expectation of [`crate::Client::remove_profile`] (`POST /api/v1/profiling/profiles/{profileId}/actions/remove`), from [`MockServer::remove_profile`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "profiling")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct RemoveProfile<'a> {
     builder: crate::operations::RemoveProfile<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "profiling")]
 impl<'a> RemoveProfile<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -11752,12 +12264,14 @@ impl<'a> RemoveProfile<'a> {
 }
 
 /// The expectation of [`crate::Client::get_profiling_status`] (`GET /api/v1/profiling/status`), from [`MockServer::get_profiling_status`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "profiling")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetProfilingStatus<'a> {
     builder: crate::operations::GetProfilingStatus<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "profiling")]
 impl<'a> GetProfilingStatus<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -11813,12 +12327,14 @@ impl<'a> GetProfilingStatus<'a> {
 }
 
 /// The expectation of [`crate::Client::update_default_falco_list`] (`PUT /api/settings/falco/lists/{listId}`), from [`MockServer::update_default_falco_list`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "falco-lists")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct UpdateDefaultFalcoList<'a> {
     builder: crate::operations::UpdateDefaultFalcoList<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "falco-lists")]
 impl<'a> UpdateDefaultFalcoList<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::FalcoList) -> Self {
@@ -11874,12 +12390,14 @@ impl<'a> UpdateDefaultFalcoList<'a> {
 }
 
 /// The expectation of [`crate::Client::update_default_falco_lists`] (`PUT /api/settings/falco/lists`), from [`MockServer::update_default_falco_lists`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "falco-lists")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct UpdateDefaultFalcoLists<'a> {
     builder: crate::operations::UpdateDefaultFalcoLists<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "falco-lists")]
 impl<'a> UpdateDefaultFalcoLists<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &[crate::types::FalcoList]) -> Self {
@@ -11935,12 +12453,14 @@ impl<'a> UpdateDefaultFalcoLists<'a> {
 }
 
 /// The expectation of [`crate::Client::create_falco_list`] (`POST /api/secure/falco/lists`), from [`MockServer::create_falco_list`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "falco-lists")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct CreateFalcoList<'a> {
     builder: crate::operations::CreateFalcoList<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "falco-lists")]
 impl<'a> CreateFalcoList<'a> {
     /// Expects the `skipPolicyV2Msg` parameter to be `value` (see [`crate::operations::CreateFalcoList::skip_policy_v2_msg`]).
     pub fn skip_policy_v2_msg(self, value: bool) -> Self {
@@ -12004,12 +12524,14 @@ impl<'a> CreateFalcoList<'a> {
 }
 
 /// The expectation of [`crate::Client::get_falco_list`] (`GET /api/secure/falco/lists/{listId}`), from [`MockServer::get_falco_list`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "falco-lists")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetFalcoList<'a> {
     builder: crate::operations::GetFalcoList<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "falco-lists")]
 impl<'a> GetFalcoList<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::FalcoList) -> Self {
@@ -12065,12 +12587,14 @@ impl<'a> GetFalcoList<'a> {
 }
 
 /// The expectation of [`crate::Client::update_falco_list`] (`PUT /api/secure/falco/lists/{listId}`), from [`MockServer::update_falco_list`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "falco-lists")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct UpdateFalcoList<'a> {
     builder: crate::operations::UpdateFalcoList<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "falco-lists")]
 impl<'a> UpdateFalcoList<'a> {
     /// Expects the `skipPolicyV2Msg` parameter to be `value` (see [`crate::operations::UpdateFalcoList::skip_policy_v2_msg`]).
     pub fn skip_policy_v2_msg(self, value: bool) -> Self {
@@ -12134,12 +12658,14 @@ impl<'a> UpdateFalcoList<'a> {
 }
 
 /// The expectation of [`crate::Client::delete_falco_list`] (`DELETE /api/secure/falco/lists/{listId}`), from [`MockServer::delete_falco_list`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "falco-lists")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct DeleteFalcoList<'a> {
     builder: crate::operations::DeleteFalcoList<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "falco-lists")]
 impl<'a> DeleteFalcoList<'a> {
     /// Expects the `skipPolicyV2Msg` parameter to be `value` (see [`crate::operations::DeleteFalcoList::skip_policy_v2_msg`]).
     pub fn skip_policy_v2_msg(self, value: bool) -> Self {
@@ -12203,12 +12729,14 @@ impl<'a> DeleteFalcoList<'a> {
 }
 
 /// The expectation of [`crate::Client::list_falco_list_summaries`] (`GET /api/secure/falco/lists/summaries`), from [`MockServer::list_falco_list_summaries`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "falco-lists")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ListFalcoListSummaries<'a> {
     builder: crate::operations::ListFalcoListSummaries<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "falco-lists")]
 impl<'a> ListFalcoListSummaries<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &[serde_json::Value]) -> Self {
@@ -12264,12 +12792,14 @@ impl<'a> ListFalcoListSummaries<'a> {
 }
 
 /// The expectation of [`crate::Client::get_falco_list_group`] (`GET /api/secure/falco/lists/groups`), from [`MockServer::get_falco_list_group`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "falco-lists")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetFalcoListGroup<'a> {
     builder: crate::operations::GetFalcoListGroup<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "falco-lists")]
 impl<'a> GetFalcoListGroup<'a> {
     /// Expects the `name` parameter to be `value` (see [`crate::operations::GetFalcoListGroup::name`]).
     pub fn name(self, value: impl Into<String>) -> Self {
@@ -12333,12 +12863,14 @@ impl<'a> GetFalcoListGroup<'a> {
 }
 
 /// The expectation of [`crate::Client::get_default_falco_rules_files`] (`GET /api/settings/falco/defaultRulesFiles`), from [`MockServer::get_default_falco_rules_files`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "falco-rules-files")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetDefaultFalcoRulesFiles<'a> {
     builder: crate::operations::GetDefaultFalcoRulesFiles<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "falco-rules-files")]
 impl<'a> GetDefaultFalcoRulesFiles<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::DefaultFalcoRulesFiles) -> Self {
@@ -12394,12 +12926,14 @@ impl<'a> GetDefaultFalcoRulesFiles<'a> {
 }
 
 /// The expectation of [`crate::Client::get_newest_default_falco_rules_files`] (`GET /api/settings/falco/newestDefaultRulesFiles`), from [`MockServer::get_newest_default_falco_rules_files`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "falco-rules-files")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetNewestDefaultFalcoRulesFiles<'a> {
     builder: crate::operations::GetNewestDefaultFalcoRulesFiles<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "falco-rules-files")]
 impl<'a> GetNewestDefaultFalcoRulesFiles<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -12455,12 +12989,14 @@ impl<'a> GetNewestDefaultFalcoRulesFiles<'a> {
 }
 
 /// The expectation of [`crate::Client::get_custom_falco_rules_files`] (`GET /api/settings/falco/customRulesFiles`), from [`MockServer::get_custom_falco_rules_files`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "falco-rules-files")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetCustomFalcoRulesFiles<'a> {
     builder: crate::operations::GetCustomFalcoRulesFiles<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "falco-rules-files")]
 impl<'a> GetCustomFalcoRulesFiles<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::CustomFalcoRulesFiles) -> Self {
@@ -12516,12 +13052,14 @@ impl<'a> GetCustomFalcoRulesFiles<'a> {
 }
 
 /// The expectation of [`crate::Client::set_custom_falco_rules_files`] (`PUT /api/settings/falco/customRulesFiles`), from [`MockServer::set_custom_falco_rules_files`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "falco-rules-files")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct SetCustomFalcoRulesFiles<'a> {
     builder: crate::operations::SetCustomFalcoRulesFiles<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "falco-rules-files")]
 impl<'a> SetCustomFalcoRulesFiles<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::CustomFalcoRulesFiles) -> Self {
@@ -12577,12 +13115,14 @@ impl<'a> SetCustomFalcoRulesFiles<'a> {
 }
 
 /// The expectation of [`crate::Client::get_custom_falco_rules_file`] (`GET /api/settings/falco/customRulesFiles/{filename}`), from [`MockServer::get_custom_falco_rules_file`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "falco-rules-files")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetCustomFalcoRulesFile<'a> {
     builder: crate::operations::GetCustomFalcoRulesFile<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "falco-rules-files")]
 impl<'a> GetCustomFalcoRulesFile<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -12638,12 +13178,14 @@ impl<'a> GetCustomFalcoRulesFile<'a> {
 }
 
 /// The expectation of [`crate::Client::update_custom_falco_rules_file`] (`PUT /api/settings/falco/customRulesFiles/{filename}`), from [`MockServer::update_custom_falco_rules_file`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "falco-rules-files")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct UpdateCustomFalcoRulesFile<'a> {
     builder: crate::operations::UpdateCustomFalcoRulesFile<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "falco-rules-files")]
 impl<'a> UpdateCustomFalcoRulesFile<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -12699,12 +13241,14 @@ impl<'a> UpdateCustomFalcoRulesFile<'a> {
 }
 
 /// The expectation of [`crate::Client::delete_custom_falco_rules_file`] (`DELETE /api/settings/falco/customRulesFiles/{filename}`), from [`MockServer::delete_custom_falco_rules_file`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "falco-rules-files")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct DeleteCustomFalcoRulesFile<'a> {
     builder: crate::operations::DeleteCustomFalcoRulesFile<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "falco-rules-files")]
 impl<'a> DeleteCustomFalcoRulesFile<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -12760,12 +13304,14 @@ impl<'a> DeleteCustomFalcoRulesFile<'a> {
 }
 
 /// The expectation of [`crate::Client::list_security_policies`] (`GET /api/v2/policies`), from [`MockServer::list_security_policies`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "policies")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ListSecurityPolicies<'a> {
     builder: crate::operations::ListSecurityPolicies<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "policies")]
 impl<'a> ListSecurityPolicies<'a> {
     /// Expects the `limit` parameter to be `value` (see [`crate::operations::ListSecurityPolicies::limit`]).
     pub fn limit(self, value: i64) -> Self {
@@ -12861,12 +13407,14 @@ impl<'a> ListSecurityPolicies<'a> {
 }
 
 /// The expectation of [`crate::Client::create_security_policy`] (`POST /api/v2/policies`), from [`MockServer::create_security_policy`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "policies")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct CreateSecurityPolicy<'a> {
     builder: crate::operations::CreateSecurityPolicy<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "policies")]
 impl<'a> CreateSecurityPolicy<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::SecurityPolicy) -> Self {
@@ -12922,12 +13470,14 @@ impl<'a> CreateSecurityPolicy<'a> {
 }
 
 /// The expectation of [`crate::Client::get_security_policy`] (`GET /api/v2/policies/{id}`), from [`MockServer::get_security_policy`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "policies")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetSecurityPolicy<'a> {
     builder: crate::operations::GetSecurityPolicy<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "policies")]
 impl<'a> GetSecurityPolicy<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::SecurityPolicy) -> Self {
@@ -12983,12 +13533,14 @@ impl<'a> GetSecurityPolicy<'a> {
 }
 
 /// The expectation of [`crate::Client::update_security_policy`] (`PUT /api/v2/policies/{id}`), from [`MockServer::update_security_policy`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "policies")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct UpdateSecurityPolicy<'a> {
     builder: crate::operations::UpdateSecurityPolicy<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "policies")]
 impl<'a> UpdateSecurityPolicy<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::SecurityPolicy) -> Self {
@@ -13044,12 +13596,14 @@ impl<'a> UpdateSecurityPolicy<'a> {
 }
 
 /// The expectation of [`crate::Client::delete_security_policy`] (`DELETE /api/v2/policies/{id}`), from [`MockServer::delete_security_policy`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "policies")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct DeleteSecurityPolicy<'a> {
     builder: crate::operations::DeleteSecurityPolicy<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "policies")]
 impl<'a> DeleteSecurityPolicy<'a> {
     /// Answers with `value` as JSON, with the success status that has a body (`send()` returns `Some`).
     pub fn respond(self, value: &crate::types::SecurityPolicy) -> Self {
@@ -13113,12 +13667,14 @@ impl<'a> DeleteSecurityPolicy<'a> {
 }
 
 /// The expectation of [`crate::Client::create_security_policy_batch`] (`POST /api/v2/policies/batch`), from [`MockServer::create_security_policy_batch`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "policies")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct CreateSecurityPolicyBatch<'a> {
     builder: crate::operations::CreateSecurityPolicyBatch<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "policies")]
 impl<'a> CreateSecurityPolicyBatch<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::SecurityPolicyWithRules) -> Self {
@@ -13174,12 +13730,14 @@ impl<'a> CreateSecurityPolicyBatch<'a> {
 }
 
 /// The expectation of [`crate::Client::create_rule`] (`POST /api/secure/rules`), from [`MockServer::create_rule`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "falco-rules")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct CreateRule<'a> {
     builder: crate::operations::CreateRule<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "falco-rules")]
 impl<'a> CreateRule<'a> {
     /// Expects the `skipPolicyV2Msg` parameter to be `value` (see [`crate::operations::CreateRule::skip_policy_v2_msg`]).
     pub fn skip_policy_v2_msg(self, value: bool) -> Self {
@@ -13243,12 +13801,14 @@ impl<'a> CreateRule<'a> {
 }
 
 /// The expectation of [`crate::Client::get_rule`] (`GET /api/secure/rules/{ruleId}`), from [`MockServer::get_rule`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "falco-rules")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetRule<'a> {
     builder: crate::operations::GetRule<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "falco-rules")]
 impl<'a> GetRule<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::FalcoRule) -> Self {
@@ -13304,12 +13864,14 @@ impl<'a> GetRule<'a> {
 }
 
 /// The expectation of [`crate::Client::update_rule`] (`PUT /api/secure/rules/{ruleId}`), from [`MockServer::update_rule`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "falco-rules")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct UpdateRule<'a> {
     builder: crate::operations::UpdateRule<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "falco-rules")]
 impl<'a> UpdateRule<'a> {
     /// Expects the `skipPolicyV2Msg` parameter to be `value` (see [`crate::operations::UpdateRule::skip_policy_v2_msg`]).
     pub fn skip_policy_v2_msg(self, value: bool) -> Self {
@@ -13373,12 +13935,14 @@ impl<'a> UpdateRule<'a> {
 }
 
 /// The expectation of [`crate::Client::delete_rule`] (`DELETE /api/secure/rules/{ruleId}`), from [`MockServer::delete_rule`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "falco-rules")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct DeleteRule<'a> {
     builder: crate::operations::DeleteRule<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "falco-rules")]
 impl<'a> DeleteRule<'a> {
     /// Expects the `skipPolicyV2Msg` parameter to be `value` (see [`crate::operations::DeleteRule::skip_policy_v2_msg`]).
     pub fn skip_policy_v2_msg(self, value: bool) -> Self {
@@ -13450,12 +14014,14 @@ impl<'a> DeleteRule<'a> {
 }
 
 /// The expectation of [`crate::Client::list_rule_summaries`] (`GET /api/secure/rules/summaries`), from [`MockServer::list_rule_summaries`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "falco-rules")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ListRuleSummaries<'a> {
     builder: crate::operations::ListRuleSummaries<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "falco-rules")]
 impl<'a> ListRuleSummaries<'a> {
     /// Expects the `policyType` parameter to be `value` (see [`crate::operations::ListRuleSummaries::policy_type`]).
     pub fn policy_type(self, value: crate::types::ListRuleSummariesPolicyType) -> Self {
@@ -13519,12 +14085,14 @@ impl<'a> ListRuleSummaries<'a> {
 }
 
 /// The expectation of [`crate::Client::get_rule_group`] (`GET /api/secure/rules/groups`), from [`MockServer::get_rule_group`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "falco-rules")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetRuleGroup<'a> {
     builder: crate::operations::GetRuleGroup<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "falco-rules")]
 impl<'a> GetRuleGroup<'a> {
     /// Expects the `name` parameter to be `value` (see [`crate::operations::GetRuleGroup::name`]).
     pub fn name(self, value: impl Into<String>) -> Self {
@@ -13588,12 +14156,14 @@ impl<'a> GetRuleGroup<'a> {
 }
 
 /// The expectation of [`crate::Client::get_rule_groups_by_names`] (`GET /api/policies/v3/rules/groups`), from [`MockServer::get_rule_groups_by_names`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "falco-rules")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetRuleGroupsByNames<'a> {
     builder: crate::operations::GetRuleGroupsByNames<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "falco-rules")]
 impl<'a> GetRuleGroupsByNames<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -13649,12 +14219,14 @@ impl<'a> GetRuleGroupsByNames<'a> {
 }
 
 /// The expectation of [`crate::Client::get_rule_policy_mappings`] (`GET /api/secure/rules/policyMappings`), from [`MockServer::get_rule_policy_mappings`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "falco-rules")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetRulePolicyMappings<'a> {
     builder: crate::operations::GetRulePolicyMappings<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "falco-rules")]
 impl<'a> GetRulePolicyMappings<'a> {
     /// Expects the `origin` parameter to be `value` (see [`crate::operations::GetRulePolicyMappings::origin`]).
     pub fn origin(self, value: crate::types::GetRulePolicyMappingsOrigin) -> Self {
@@ -13718,12 +14290,14 @@ impl<'a> GetRulePolicyMappings<'a> {
 }
 
 /// The expectation of [`crate::Client::list_rule_tags`] (`GET /api/secure/rules/tags`), from [`MockServer::list_rule_tags`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "falco-rules")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ListRuleTags<'a> {
     builder: crate::operations::ListRuleTags<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "falco-rules")]
 impl<'a> ListRuleTags<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &[String]) -> Self {
@@ -13779,12 +14353,14 @@ impl<'a> ListRuleTags<'a> {
 }
 
 /// The expectation of [`crate::Client::create_falco_macro`] (`POST /api/secure/falco/macros`), from [`MockServer::create_falco_macro`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "falco-macros")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct CreateFalcoMacro<'a> {
     builder: crate::operations::CreateFalcoMacro<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "falco-macros")]
 impl<'a> CreateFalcoMacro<'a> {
     /// Expects the `skipPolicyV2Msg` parameter to be `value` (see [`crate::operations::CreateFalcoMacro::skip_policy_v2_msg`]).
     pub fn skip_policy_v2_msg(self, value: bool) -> Self {
@@ -13848,12 +14424,14 @@ impl<'a> CreateFalcoMacro<'a> {
 }
 
 /// The expectation of [`crate::Client::get_falco_macro`] (`GET /api/secure/falco/macros/{macroId}`), from [`MockServer::get_falco_macro`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "falco-macros")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetFalcoMacro<'a> {
     builder: crate::operations::GetFalcoMacro<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "falco-macros")]
 impl<'a> GetFalcoMacro<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::FalcoMacro) -> Self {
@@ -13909,12 +14487,14 @@ impl<'a> GetFalcoMacro<'a> {
 }
 
 /// The expectation of [`crate::Client::update_falco_macro`] (`PUT /api/secure/falco/macros/{macroId}`), from [`MockServer::update_falco_macro`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "falco-macros")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct UpdateFalcoMacro<'a> {
     builder: crate::operations::UpdateFalcoMacro<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "falco-macros")]
 impl<'a> UpdateFalcoMacro<'a> {
     /// Expects the `skipPolicyV2Msg` parameter to be `value` (see [`crate::operations::UpdateFalcoMacro::skip_policy_v2_msg`]).
     pub fn skip_policy_v2_msg(self, value: bool) -> Self {
@@ -13978,12 +14558,14 @@ impl<'a> UpdateFalcoMacro<'a> {
 }
 
 /// The expectation of [`crate::Client::delete_falco_macro`] (`DELETE /api/secure/falco/macros/{macroId}`), from [`MockServer::delete_falco_macro`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "falco-macros")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct DeleteFalcoMacro<'a> {
     builder: crate::operations::DeleteFalcoMacro<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "falco-macros")]
 impl<'a> DeleteFalcoMacro<'a> {
     /// Expects the `skipPolicyV2Msg` parameter to be `value` (see [`crate::operations::DeleteFalcoMacro::skip_policy_v2_msg`]).
     pub fn skip_policy_v2_msg(self, value: bool) -> Self {
@@ -14055,12 +14637,14 @@ impl<'a> DeleteFalcoMacro<'a> {
 }
 
 /// The expectation of [`crate::Client::list_falco_macro_summaries`] (`GET /api/secure/falco/macros/summaries`), from [`MockServer::list_falco_macro_summaries`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "falco-macros")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ListFalcoMacroSummaries<'a> {
     builder: crate::operations::ListFalcoMacroSummaries<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "falco-macros")]
 impl<'a> ListFalcoMacroSummaries<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &[serde_json::Value]) -> Self {
@@ -14116,12 +14700,14 @@ impl<'a> ListFalcoMacroSummaries<'a> {
 }
 
 /// The expectation of [`crate::Client::get_falco_macro_group`] (`GET /api/secure/falco/macros/groups`), from [`MockServer::get_falco_macro_group`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "falco-macros")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetFalcoMacroGroup<'a> {
     builder: crate::operations::GetFalcoMacroGroup<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "falco-macros")]
 impl<'a> GetFalcoMacroGroup<'a> {
     /// Expects the `name` parameter to be `value` (see [`crate::operations::GetFalcoMacroGroup::name`]).
     pub fn name(self, value: impl Into<String>) -> Self {
@@ -14185,12 +14771,14 @@ impl<'a> GetFalcoMacroGroup<'a> {
 }
 
 /// The expectation of [`crate::Client::list_falco_filters`] (`GET /api/settings/falco/filters`), from [`MockServer::list_falco_filters`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "falco-rules")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ListFalcoFilters<'a> {
     builder: crate::operations::ListFalcoFilters<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "falco-rules")]
 impl<'a> ListFalcoFilters<'a> {
     /// Expects the `source` parameter to be `value` (see [`crate::operations::ListFalcoFilters::source`]).
     pub fn source(self, value: crate::types::ListFalcoFiltersSource) -> Self {
@@ -14254,12 +14842,14 @@ impl<'a> ListFalcoFilters<'a> {
 }
 
 /// The expectation of [`crate::Client::enable_policy_tuner`] (`POST /api/v1/secure/policyTuner/enable`), from [`MockServer::enable_policy_tuner`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "policy-tuner")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct EnablePolicyTuner<'a> {
     builder: crate::operations::EnablePolicyTuner<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "policy-tuner")]
 impl<'a> EnablePolicyTuner<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -14315,12 +14905,14 @@ impl<'a> EnablePolicyTuner<'a> {
 }
 
 /// The expectation of [`crate::Client::disable_policy_tuner`] (`POST /api/v1/secure/policyTuner/disable`), from [`MockServer::disable_policy_tuner`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "policy-tuner")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct DisablePolicyTuner<'a> {
     builder: crate::operations::DisablePolicyTuner<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "policy-tuner")]
 impl<'a> DisablePolicyTuner<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -14376,12 +14968,14 @@ impl<'a> DisablePolicyTuner<'a> {
 }
 
 /// The expectation of [`crate::Client::run_policy_tuner_now`] (`POST /api/v1/secure/policyTuner/tuneNow`), from [`MockServer::run_policy_tuner_now`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "policy-tuner")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct RunPolicyTunerNow<'a> {
     builder: crate::operations::RunPolicyTunerNow<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "policy-tuner")]
 impl<'a> RunPolicyTunerNow<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -14437,12 +15031,14 @@ impl<'a> RunPolicyTunerNow<'a> {
 }
 
 /// The expectation of [`crate::Client::get_policy_tuning_enabled`] (`GET /api/v1/secure/policyTuner/tuningEnabled`), from [`MockServer::get_policy_tuning_enabled`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "policy-tuner")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetPolicyTuningEnabled<'a> {
     builder: crate::operations::GetPolicyTuningEnabled<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "policy-tuner")]
 impl<'a> GetPolicyTuningEnabled<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -14498,12 +15094,14 @@ impl<'a> GetPolicyTuningEnabled<'a> {
 }
 
 /// The expectation of [`crate::Client::get_policy_tuner_status`] (`GET /api/v1/secure/policyTuner/status`), from [`MockServer::get_policy_tuner_status`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "policy-tuner")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetPolicyTunerStatus<'a> {
     builder: crate::operations::GetPolicyTunerStatus<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "policy-tuner")]
 impl<'a> GetPolicyTunerStatus<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -14559,12 +15157,14 @@ impl<'a> GetPolicyTunerStatus<'a> {
 }
 
 /// The expectation of [`crate::Client::suggest_event_exclusions`] (`POST /api/v1/secure/policyTuner/excludeEvents`), from [`MockServer::suggest_event_exclusions`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "policy-tuner")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct SuggestEventExclusions<'a> {
     builder: crate::operations::SuggestEventExclusions<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "policy-tuner")]
 impl<'a> SuggestEventExclusions<'a> {
     /// Expects the `start` parameter to be `value` (see [`crate::operations::SuggestEventExclusions::start`]).
     pub fn start(self, value: i64) -> Self {
@@ -14644,12 +15244,14 @@ impl<'a> SuggestEventExclusions<'a> {
 }
 
 /// The expectation of [`crate::Client::add_policy_tuner_exceptions`] (`POST /api/v1/secure/policyTuner/exceptions`), from [`MockServer::add_policy_tuner_exceptions`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "policy-tuner")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct AddPolicyTunerExceptions<'a> {
     builder: crate::operations::AddPolicyTunerExceptions<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "policy-tuner")]
 impl<'a> AddPolicyTunerExceptions<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -14705,12 +15307,14 @@ impl<'a> AddPolicyTunerExceptions<'a> {
 }
 
 /// The expectation of [`crate::Client::list_ticketing_integrations`] (`GET /api/ticketing/v1/integrations/{provider}`), from [`MockServer::list_ticketing_integrations`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "ticketing")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ListTicketingIntegrations<'a> {
     builder: crate::operations::ListTicketingIntegrations<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "ticketing")]
 impl<'a> ListTicketingIntegrations<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -14766,12 +15370,14 @@ impl<'a> ListTicketingIntegrations<'a> {
 }
 
 /// The expectation of [`crate::Client::create_ticketing_integration`] (`POST /api/ticketing/v1/integrations/{provider}`), from [`MockServer::create_ticketing_integration`]: the request to match, its answer and how many calls it must get. Without an answer it answers `201` with no body.
+#[cfg(feature = "ticketing")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct CreateTicketingIntegration<'a> {
     builder: crate::operations::CreateTicketingIntegration<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "ticketing")]
 impl<'a> CreateTicketingIntegration<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -14827,12 +15433,14 @@ impl<'a> CreateTicketingIntegration<'a> {
 }
 
 /// The expectation of [`crate::Client::get_ticketing_integration`] (`GET /api/ticketing/v1/integrations/{provider}/{integration_id}`), from [`MockServer::get_ticketing_integration`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "ticketing")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetTicketingIntegration<'a> {
     builder: crate::operations::GetTicketingIntegration<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "ticketing")]
 impl<'a> GetTicketingIntegration<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -14888,12 +15496,14 @@ impl<'a> GetTicketingIntegration<'a> {
 }
 
 /// The expectation of [`crate::Client::update_ticketing_integration`] (`PUT /api/ticketing/v1/integrations/{provider}/{integration_id}`), from [`MockServer::update_ticketing_integration`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "ticketing")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct UpdateTicketingIntegration<'a> {
     builder: crate::operations::UpdateTicketingIntegration<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "ticketing")]
 impl<'a> UpdateTicketingIntegration<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -14949,12 +15559,14 @@ impl<'a> UpdateTicketingIntegration<'a> {
 }
 
 /// The expectation of [`crate::Client::delete_ticketing_integration`] (`DELETE /api/ticketing/v1/integrations/{provider}/{integration_id}`), from [`MockServer::delete_ticketing_integration`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "ticketing")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct DeleteTicketingIntegration<'a> {
     builder: crate::operations::DeleteTicketingIntegration<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "ticketing")]
 impl<'a> DeleteTicketingIntegration<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -15010,12 +15622,14 @@ impl<'a> DeleteTicketingIntegration<'a> {
 }
 
 /// The expectation of [`crate::Client::list_ticketing_projects`] (`GET /api/ticketing/v1/integrations/{provider}/{integration_id}/projects`), from [`MockServer::list_ticketing_projects`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "ticketing")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ListTicketingProjects<'a> {
     builder: crate::operations::ListTicketingProjects<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "ticketing")]
 impl<'a> ListTicketingProjects<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &[serde_json::Value]) -> Self {
@@ -15071,12 +15685,14 @@ impl<'a> ListTicketingProjects<'a> {
 }
 
 /// The expectation of [`crate::Client::get_ticketing_project_meta`] (`GET /api/ticketing/v1/integrations/{provider}/{integration_id}/project/{project_id}/projectMeta`), from [`MockServer::get_ticketing_project_meta`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "ticketing")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetTicketingProjectMeta<'a> {
     builder: crate::operations::GetTicketingProjectMeta<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "ticketing")]
 impl<'a> GetTicketingProjectMeta<'a> {
     /// Expects the `query` parameter to be `value` (see [`crate::operations::GetTicketingProjectMeta::query`]).
     pub fn query(self, value: impl Into<String>) -> Self {
@@ -15140,12 +15756,14 @@ impl<'a> GetTicketingProjectMeta<'a> {
 }
 
 /// The expectation of [`crate::Client::list_cloud_accounts`] (`GET /api/cloudauth/v1/accounts`), from [`MockServer::list_cloud_accounts`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "cloud-accounts")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ListCloudAccounts<'a> {
     builder: crate::operations::ListCloudAccounts<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "cloud-accounts")]
 impl<'a> ListCloudAccounts<'a> {
     /// Expects the `provider` parameter to be `value` (see [`crate::operations::ListCloudAccounts::provider`]).
     pub fn provider(self, value: crate::types::ListCloudAccountsProvider) -> Self {
@@ -15209,12 +15827,14 @@ impl<'a> ListCloudAccounts<'a> {
 }
 
 /// The expectation of [`crate::Client::create_cloud_account`] (`POST /api/cloudauth/v1/accounts`), from [`MockServer::create_cloud_account`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "cloud-accounts")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct CreateCloudAccount<'a> {
     builder: crate::operations::CreateCloudAccount<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "cloud-accounts")]
 impl<'a> CreateCloudAccount<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::CloudAccount) -> Self {
@@ -15270,12 +15890,14 @@ impl<'a> CreateCloudAccount<'a> {
 }
 
 /// The expectation of [`crate::Client::get_cloud_account`] (`GET /api/cloudauth/v1/accounts/{accountId}`), from [`MockServer::get_cloud_account`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "cloud-accounts")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetCloudAccount<'a> {
     builder: crate::operations::GetCloudAccount<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "cloud-accounts")]
 impl<'a> GetCloudAccount<'a> {
     /// Expects the `decrypt` parameter to be `value` (see [`crate::operations::GetCloudAccount::decrypt`]).
     pub fn decrypt(self, value: bool) -> Self {
@@ -15339,12 +15961,14 @@ impl<'a> GetCloudAccount<'a> {
 }
 
 /// The expectation of [`crate::Client::update_cloud_account`] (`PUT /api/cloudauth/v1/accounts/{accountId}`), from [`MockServer::update_cloud_account`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "cloud-accounts")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct UpdateCloudAccount<'a> {
     builder: crate::operations::UpdateCloudAccount<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "cloud-accounts")]
 impl<'a> UpdateCloudAccount<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::CloudAccount) -> Self {
@@ -15400,12 +16024,14 @@ impl<'a> UpdateCloudAccount<'a> {
 }
 
 /// The expectation of [`crate::Client::delete_cloud_account`] (`DELETE /api/cloudauth/v1/accounts/{accountId}`), from [`MockServer::delete_cloud_account`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "cloud-accounts")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct DeleteCloudAccount<'a> {
     builder: crate::operations::DeleteCloudAccount<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "cloud-accounts")]
 impl<'a> DeleteCloudAccount<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -15461,12 +16087,14 @@ impl<'a> DeleteCloudAccount<'a> {
 }
 
 /// The expectation of [`crate::Client::list_cloud_account_components`] (`GET /api/cloudauth/v1/accounts/{accountId}/components`), from [`MockServer::list_cloud_account_components`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "cloud-accounts")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ListCloudAccountComponents<'a> {
     builder: crate::operations::ListCloudAccountComponents<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "cloud-accounts")]
 impl<'a> ListCloudAccountComponents<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -15522,12 +16150,14 @@ impl<'a> ListCloudAccountComponents<'a> {
 }
 
 /// The expectation of [`crate::Client::create_cloud_account_component`] (`POST /api/cloudauth/v1/accounts/{accountId}/components`), from [`MockServer::create_cloud_account_component`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "cloud-accounts")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct CreateCloudAccountComponent<'a> {
     builder: crate::operations::CreateCloudAccountComponent<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "cloud-accounts")]
 impl<'a> CreateCloudAccountComponent<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::CloudAccountComponent) -> Self {
@@ -15583,12 +16213,14 @@ impl<'a> CreateCloudAccountComponent<'a> {
 }
 
 /// The expectation of [`crate::Client::get_cloud_account_component`] (`GET /api/cloudauth/v1/accounts/{accountId}/components/{componentType}/{componentInstance}`), from [`MockServer::get_cloud_account_component`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "cloud-accounts")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetCloudAccountComponent<'a> {
     builder: crate::operations::GetCloudAccountComponent<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "cloud-accounts")]
 impl<'a> GetCloudAccountComponent<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::CloudAccountComponent) -> Self {
@@ -15644,12 +16276,14 @@ impl<'a> GetCloudAccountComponent<'a> {
 }
 
 /// The expectation of [`crate::Client::update_cloud_account_component`] (`PUT /api/cloudauth/v1/accounts/{accountId}/components/{componentType}/{componentInstance}`), from [`MockServer::update_cloud_account_component`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "cloud-accounts")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct UpdateCloudAccountComponent<'a> {
     builder: crate::operations::UpdateCloudAccountComponent<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "cloud-accounts")]
 impl<'a> UpdateCloudAccountComponent<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::CloudAccountComponent) -> Self {
@@ -15705,12 +16339,14 @@ impl<'a> UpdateCloudAccountComponent<'a> {
 }
 
 /// The expectation of [`crate::Client::delete_cloud_account_component`] (`DELETE /api/cloudauth/v1/accounts/{accountId}/components/{componentType}/{componentInstance}`), from [`MockServer::delete_cloud_account_component`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "cloud-accounts")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct DeleteCloudAccountComponent<'a> {
     builder: crate::operations::DeleteCloudAccountComponent<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "cloud-accounts")]
 impl<'a> DeleteCloudAccountComponent<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &serde_json::Value) -> Self {
@@ -15766,12 +16402,14 @@ impl<'a> DeleteCloudAccountComponent<'a> {
 }
 
 /// The expectation of [`crate::Client::update_cloud_account_feature`] (`PUT /api/cloudauth/v1/accounts/{accountId}/features/{featureType}`), from [`MockServer::update_cloud_account_feature`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "cloud-accounts")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct UpdateCloudAccountFeature<'a> {
     builder: crate::operations::UpdateCloudAccountFeature<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "cloud-accounts")]
 impl<'a> UpdateCloudAccountFeature<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::CloudAccountFeature) -> Self {

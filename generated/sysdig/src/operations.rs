@@ -2,10 +2,56 @@
 
 //! Request builders, one per operation. Get one from a [`Client`] method, set optional parameters, then `.send().await`.
 
+#[cfg(
+    any(
+        feature = "activity-audit",
+        feature = "captures",
+        feature = "cloud-accounts",
+        feature = "cspm",
+        feature = "events-forwarding",
+        feature = "falco-lists",
+        feature = "falco-macros",
+        feature = "falco-rules",
+        feature = "falco-rules-files",
+        feature = "network-security",
+        feature = "network-topology",
+        feature = "policies",
+        feature = "policy-tuner",
+        feature = "profiling",
+        feature = "reporting",
+        feature = "scanning",
+        feature = "secure-events",
+        feature = "ticketing"
+    )
+)]
 use clientgen_runtime::{Method, Request};
+
+#[cfg(
+    any(
+        feature = "activity-audit",
+        feature = "captures",
+        feature = "cloud-accounts",
+        feature = "cspm",
+        feature = "events-forwarding",
+        feature = "falco-lists",
+        feature = "falco-macros",
+        feature = "falco-rules",
+        feature = "falco-rules-files",
+        feature = "network-security",
+        feature = "network-topology",
+        feature = "policies",
+        feature = "policy-tuner",
+        feature = "profiling",
+        feature = "reporting",
+        feature = "scanning",
+        feature = "secure-events",
+        feature = "ticketing"
+    )
+)]
 use crate::Client;
 
 /// Request builder for [`Client::list_compliance_views`]: `GET /api/cspm/v1/compliance/views`.
+#[cfg(feature = "cspm")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListComplianceViews<'a> {
@@ -16,6 +62,7 @@ pub struct ListComplianceViews<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "cspm")]
 impl<'a> ListComplianceViews<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -82,6 +129,7 @@ impl<'a> ListComplianceViews<'a> {
 }
 
 /// Request builder for [`Client::list_compliance_results`]: `GET /api/cspm/v1/compliance/requirements`.
+#[cfg(feature = "cspm")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListComplianceResults<'a> {
@@ -95,6 +143,7 @@ pub struct ListComplianceResults<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "cspm")]
 impl<'a> ListComplianceResults<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -242,6 +291,7 @@ impl<'a> ListComplianceResults<'a> {
 }
 
 /// Request builder for [`Client::list_kubernetes_resources`]: `GET /api/cspm/v1/kube/resources`.
+#[cfg(feature = "cspm")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListKubernetesResources<'a> {
@@ -257,6 +307,7 @@ pub struct ListKubernetesResources<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "cspm")]
 impl<'a> ListKubernetesResources<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -450,6 +501,7 @@ impl<'a> ListKubernetesResources<'a> {
 }
 
 /// Request builder for [`Client::list_cluster_analysis_resources`]: `GET /api/cspm/v1/clusteranalysis/resources`.
+#[cfg(feature = "cspm")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListClusterAnalysisResources<'a> {
@@ -466,6 +518,7 @@ pub struct ListClusterAnalysisResources<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "cspm")]
 impl<'a> ListClusterAnalysisResources<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -665,6 +718,7 @@ impl<'a> ListClusterAnalysisResources<'a> {
 }
 
 /// Request builder for [`Client::list_cloud_resources`]: `GET /api/cspm/v1/cloud/resources`.
+#[cfg(feature = "cspm")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListCloudResources<'a> {
@@ -681,6 +735,7 @@ pub struct ListCloudResources<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "cspm")]
 impl<'a> ListCloudResources<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -872,6 +927,7 @@ impl<'a> ListCloudResources<'a> {
 }
 
 /// Request builder for [`Client::list_cspm_controls`]: `GET /api/cspm/v1/policy/controls/search`.
+#[cfg(feature = "cspm")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListCspmControls<'a> {
@@ -885,6 +941,7 @@ pub struct ListCspmControls<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "cspm")]
 impl<'a> ListCspmControls<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -1030,6 +1087,7 @@ impl<'a> ListCspmControls<'a> {
 }
 
 /// Request builder for [`Client::list_inventory_resources`]: `GET /api/cspm/v1/inventory/resources`.
+#[cfg(feature = "cspm")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListInventoryResources<'a> {
@@ -1044,6 +1102,7 @@ pub struct ListInventoryResources<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "cspm")]
 impl<'a> ListInventoryResources<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -1278,6 +1337,7 @@ impl<'a> ListInventoryResources<'a> {
 }
 
 /// Request builder for [`Client::get_inventory_resource`]: `GET /api/cspm/v1/inventory/resources/{id}`.
+#[cfg(feature = "cspm")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetInventoryResource<'a> {
@@ -1290,6 +1350,7 @@ pub struct GetInventoryResource<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "cspm")]
 impl<'a> GetInventoryResource<'a> {
     pub(crate) fn new(client: &'a Client, id: impl Into<String>) -> Self {
         Self {
@@ -1368,6 +1429,7 @@ impl<'a> GetInventoryResource<'a> {
 }
 
 /// Request builder for [`Client::get_report_config_options`]: `GET /api/reporting/v1/{domain}/{reportType}/config`.
+#[cfg(feature = "reporting")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetReportConfigOptions<'a> {
@@ -1380,6 +1442,7 @@ pub struct GetReportConfigOptions<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "reporting")]
 impl<'a> GetReportConfigOptions<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -1454,6 +1517,7 @@ impl<'a> GetReportConfigOptions<'a> {
 }
 
 /// Request builder for [`Client::get_report_preview`]: `POST /api/reporting/v1/{domain}/{reportType}/preview`.
+#[cfg(feature = "reporting")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetReportPreview<'a> {
@@ -1467,6 +1531,7 @@ pub struct GetReportPreview<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "reporting")]
 impl<'a> GetReportPreview<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -1544,6 +1609,7 @@ impl<'a> GetReportPreview<'a> {
 }
 
 /// Request builder for [`Client::list_report_schedules`]: `GET /api/reporting/v1/{domain}/schedules`.
+#[cfg(feature = "reporting")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListReportSchedules<'a> {
@@ -1555,6 +1621,7 @@ pub struct ListReportSchedules<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "reporting")]
 impl<'a> ListReportSchedules<'a> {
     pub(crate) fn new(client: &'a Client, domain: crate::types::ReportDomain) -> Self {
         Self {
@@ -1623,6 +1690,7 @@ impl<'a> ListReportSchedules<'a> {
 }
 
 /// Request builder for [`Client::create_report_schedule`]: `POST /api/reporting/v1/{domain}/schedules`.
+#[cfg(feature = "reporting")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct CreateReportSchedule<'a> {
@@ -1635,6 +1703,7 @@ pub struct CreateReportSchedule<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "reporting")]
 impl<'a> CreateReportSchedule<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -1709,6 +1778,7 @@ impl<'a> CreateReportSchedule<'a> {
 }
 
 /// Request builder for [`Client::run_report_schedule`]: `POST /api/reporting/v1/{domain}/schedules/{scheduleId}/run`.
+#[cfg(feature = "reporting")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct RunReportSchedule<'a> {
@@ -1721,6 +1791,7 @@ pub struct RunReportSchedule<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "reporting")]
 impl<'a> RunReportSchedule<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -1798,6 +1869,7 @@ impl<'a> RunReportSchedule<'a> {
 }
 
 /// Request builder for [`Client::get_report_schedule`]: `GET /api/reporting/v1/{domain}/schedules/{scheduleId}`.
+#[cfg(feature = "reporting")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetReportSchedule<'a> {
@@ -1810,6 +1882,7 @@ pub struct GetReportSchedule<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "reporting")]
 impl<'a> GetReportSchedule<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -1884,6 +1957,7 @@ impl<'a> GetReportSchedule<'a> {
 }
 
 /// Request builder for [`Client::update_report_schedule`]: `PUT /api/reporting/v1/{domain}/schedules/{scheduleId}`.
+#[cfg(feature = "reporting")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct UpdateReportSchedule<'a> {
@@ -1897,6 +1971,7 @@ pub struct UpdateReportSchedule<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "reporting")]
 impl<'a> UpdateReportSchedule<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -1974,6 +2049,7 @@ impl<'a> UpdateReportSchedule<'a> {
 }
 
 /// Request builder for [`Client::delete_report_schedule`]: `DELETE /api/reporting/v1/{domain}/schedules/{scheduleId}`.
+#[cfg(feature = "reporting")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct DeleteReportSchedule<'a> {
@@ -1986,6 +2062,7 @@ pub struct DeleteReportSchedule<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "reporting")]
 impl<'a> DeleteReportSchedule<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -2060,6 +2137,7 @@ impl<'a> DeleteReportSchedule<'a> {
 }
 
 /// Request builder for [`Client::download_report`]: `GET /api/reporting/v1/{domain}/reports/{fileId}`.
+#[cfg(feature = "reporting")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct DownloadReport<'a> {
@@ -2074,6 +2152,7 @@ pub struct DownloadReport<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "reporting")]
 impl<'a> DownloadReport<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -2174,6 +2253,7 @@ impl<'a> DownloadReport<'a> {
 }
 
 /// Request builder for [`Client::list_network_topology_clusters`]: `GET /api/v1/networkTopology/clusters`.
+#[cfg(feature = "network-topology")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListNetworkTopologyClusters<'a> {
@@ -2186,6 +2266,7 @@ pub struct ListNetworkTopologyClusters<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "network-topology")]
 impl<'a> ListNetworkTopologyClusters<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -2272,6 +2353,7 @@ impl<'a> ListNetworkTopologyClusters<'a> {
 }
 
 /// Request builder for [`Client::list_network_topology_namespaces`]: `GET /api/v1/networkTopology/namespaces`.
+#[cfg(feature = "network-topology")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListNetworkTopologyNamespaces<'a> {
@@ -2285,6 +2367,7 @@ pub struct ListNetworkTopologyNamespaces<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "network-topology")]
 impl<'a> ListNetworkTopologyNamespaces<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -2381,6 +2464,7 @@ impl<'a> ListNetworkTopologyNamespaces<'a> {
 }
 
 /// Request builder for [`Client::list_network_topology_owners`]: `GET /api/v1/networkTopology/owners`.
+#[cfg(feature = "network-topology")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListNetworkTopologyOwners<'a> {
@@ -2395,6 +2479,7 @@ pub struct ListNetworkTopologyOwners<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "network-topology")]
 impl<'a> ListNetworkTopologyOwners<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -2506,6 +2591,7 @@ impl<'a> ListNetworkTopologyOwners<'a> {
 }
 
 /// Request builder for [`Client::get_ingress_summaries`]: `GET /api/v1/networkTopology/ingressSummaries`.
+#[cfg(feature = "network-topology")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetIngressSummaries<'a> {
@@ -2522,6 +2608,7 @@ pub struct GetIngressSummaries<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "network-topology")]
 impl<'a> GetIngressSummaries<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -2648,6 +2735,7 @@ impl<'a> GetIngressSummaries<'a> {
 }
 
 /// Request builder for [`Client::get_egress_summaries`]: `GET /api/v1/networkTopology/egressSummaries`.
+#[cfg(feature = "network-topology")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetEgressSummaries<'a> {
@@ -2664,6 +2752,7 @@ pub struct GetEgressSummaries<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "network-topology")]
 impl<'a> GetEgressSummaries<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -2790,6 +2879,7 @@ impl<'a> GetEgressSummaries<'a> {
 }
 
 /// Request builder for [`Client::list_ingress_unresolved_ips`]: `GET /api/v1/networkTopology/ingressUnresolvedIps`.
+#[cfg(feature = "network-topology")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListIngressUnresolvedIps<'a> {
@@ -2806,6 +2896,7 @@ pub struct ListIngressUnresolvedIps<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "network-topology")]
 impl<'a> ListIngressUnresolvedIps<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -2932,6 +3023,7 @@ impl<'a> ListIngressUnresolvedIps<'a> {
 }
 
 /// Request builder for [`Client::list_egress_unresolved_ips`]: `GET /api/v1/networkTopology/egressUnresolvedIps`.
+#[cfg(feature = "network-topology")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListEgressUnresolvedIps<'a> {
@@ -2948,6 +3040,7 @@ pub struct ListEgressUnresolvedIps<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "network-topology")]
 impl<'a> ListEgressUnresolvedIps<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -3074,6 +3167,7 @@ impl<'a> ListEgressUnresolvedIps<'a> {
 }
 
 /// Request builder for [`Client::get_owner_topology`]: `GET /api/v1/networkTopology/ownerTopology`.
+#[cfg(feature = "network-topology")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetOwnerTopology<'a> {
@@ -3090,6 +3184,7 @@ pub struct GetOwnerTopology<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "network-topology")]
 impl<'a> GetOwnerTopology<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -3216,6 +3311,7 @@ impl<'a> GetOwnerTopology<'a> {
 }
 
 /// Request builder for [`Client::get_network_topology_status`]: `GET /api/v1/networkTopology/status`.
+#[cfg(feature = "network-topology")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetNetworkTopologyStatus<'a> {
@@ -3226,6 +3322,7 @@ pub struct GetNetworkTopologyStatus<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "network-topology")]
 impl<'a> GetNetworkTopologyStatus<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -3292,6 +3389,7 @@ impl<'a> GetNetworkTopologyStatus<'a> {
 }
 
 /// Request builder for [`Client::list_workload_label_keys`]: `GET /api/v1/networkTopology/workloadLabelKeys`.
+#[cfg(feature = "network-topology")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListWorkloadLabelKeys<'a> {
@@ -3303,6 +3401,7 @@ pub struct ListWorkloadLabelKeys<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "network-topology")]
 impl<'a> ListWorkloadLabelKeys<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -3379,6 +3478,7 @@ impl<'a> ListWorkloadLabelKeys<'a> {
 }
 
 /// Request builder for [`Client::list_namespace_label_keys`]: `GET /api/v1/networkTopology/namespaceLabelKeys`.
+#[cfg(feature = "network-topology")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListNamespaceLabelKeys<'a> {
@@ -3390,6 +3490,7 @@ pub struct ListNamespaceLabelKeys<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "network-topology")]
 impl<'a> ListNamespaceLabelKeys<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -3466,6 +3567,7 @@ impl<'a> ListNamespaceLabelKeys<'a> {
 }
 
 /// Request builder for [`Client::create_simulated_network_policy`]: `POST /api/v1/networkSecurity/namespaces/{namespaceName}/simulatedPolicies`.
+#[cfg(feature = "network-security")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct CreateSimulatedNetworkPolicy<'a> {
@@ -3477,6 +3579,7 @@ pub struct CreateSimulatedNetworkPolicy<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "network-security")]
 impl<'a> CreateSimulatedNetworkPolicy<'a> {
     pub(crate) fn new(client: &'a Client, namespace_name: impl Into<String>) -> Self {
         Self {
@@ -3548,6 +3651,7 @@ impl<'a> CreateSimulatedNetworkPolicy<'a> {
 }
 
 /// Request builder for [`Client::get_network_policy_overlay_owner_topology`]: `POST /api/v1/networkSecurity/networkPolicyOverlayOwnerTopology`.
+#[cfg(feature = "network-security")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetNetworkPolicyOverlayOwnerTopology<'a> {
@@ -3565,6 +3669,7 @@ pub struct GetNetworkPolicyOverlayOwnerTopology<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "network-security")]
 impl<'a> GetNetworkPolicyOverlayOwnerTopology<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -3702,6 +3807,7 @@ impl<'a> GetNetworkPolicyOverlayOwnerTopology<'a> {
 }
 
 /// Request builder for [`Client::get_network_security_status`]: `GET /api/v1/networkSecurity/status`.
+#[cfg(feature = "network-security")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetNetworkSecurityStatus<'a> {
@@ -3712,6 +3818,7 @@ pub struct GetNetworkSecurityStatus<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "network-security")]
 impl<'a> GetNetworkSecurityStatus<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -3778,6 +3885,7 @@ impl<'a> GetNetworkSecurityStatus<'a> {
 }
 
 /// Request builder for [`Client::list_captures`]: `GET /api/v1/captures`.
+#[cfg(feature = "captures")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListCaptures<'a> {
@@ -3799,6 +3907,7 @@ pub struct ListCaptures<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "captures")]
 impl<'a> ListCaptures<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -3971,6 +4080,7 @@ impl<'a> ListCaptures<'a> {
 }
 
 /// Request builder for [`Client::create_capture`]: `POST /api/v1/captures`.
+#[cfg(feature = "captures")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct CreateCapture<'a> {
@@ -3982,6 +4092,7 @@ pub struct CreateCapture<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "captures")]
 impl<'a> CreateCapture<'a> {
     pub(crate) fn new(client: &'a Client, body: serde_json::Value) -> Self {
         Self {
@@ -4050,6 +4161,7 @@ impl<'a> CreateCapture<'a> {
 }
 
 /// Request builder for [`Client::delete_captures`]: `DELETE /api/v1/captures`.
+#[cfg(feature = "captures")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct DeleteCaptures<'a> {
@@ -4063,6 +4175,7 @@ pub struct DeleteCaptures<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "captures")]
 impl<'a> DeleteCaptures<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -4157,6 +4270,7 @@ impl<'a> DeleteCaptures<'a> {
 }
 
 /// Request builder for [`Client::get_capture`]: `GET /api/v1/captures/{captureId}`.
+#[cfg(feature = "captures")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetCapture<'a> {
@@ -4168,6 +4282,7 @@ pub struct GetCapture<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "captures")]
 impl<'a> GetCapture<'a> {
     pub(crate) fn new(client: &'a Client, capture_id: impl Into<String>) -> Self {
         Self {
@@ -4236,6 +4351,7 @@ impl<'a> GetCapture<'a> {
 }
 
 /// Request builder for [`Client::update_capture`]: `PUT /api/v1/captures/{captureId}`.
+#[cfg(feature = "captures")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct UpdateCapture<'a> {
@@ -4248,6 +4364,7 @@ pub struct UpdateCapture<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "captures")]
 impl<'a> UpdateCapture<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -4322,6 +4439,7 @@ impl<'a> UpdateCapture<'a> {
 }
 
 /// Request builder for [`Client::download_capture`]: `GET /api/v1/captures/{captureId}/download`.
+#[cfg(feature = "captures")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct DownloadCapture<'a> {
@@ -4334,6 +4452,7 @@ pub struct DownloadCapture<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "captures")]
 impl<'a> DownloadCapture<'a> {
     pub(crate) fn new(client: &'a Client, capture_id: impl Into<String>) -> Self {
         Self {
@@ -4421,6 +4540,7 @@ impl<'a> DownloadCapture<'a> {
 }
 
 /// Request builder for [`Client::stop_capture`]: `POST /api/v1/captures/{captureId}/stop`.
+#[cfg(feature = "captures")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct StopCapture<'a> {
@@ -4432,6 +4552,7 @@ pub struct StopCapture<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "captures")]
 impl<'a> StopCapture<'a> {
     pub(crate) fn new(client: &'a Client, capture_id: impl Into<String>) -> Self {
         Self {
@@ -4500,6 +4621,7 @@ impl<'a> StopCapture<'a> {
 }
 
 /// Request builder for [`Client::get_image_vuln_summary`]: `GET /api/scanning/v1/images/{imageDigest}/vulnSummary`.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetImageVulnSummary<'a> {
@@ -4511,6 +4633,7 @@ pub struct GetImageVulnSummary<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> GetImageVulnSummary<'a> {
     pub(crate) fn new(client: &'a Client, image_digest: impl Into<String>) -> Self {
         Self {
@@ -4582,6 +4705,7 @@ impl<'a> GetImageVulnSummary<'a> {
 }
 
 /// Request builder for [`Client::get_image_vuln_summary_direct`]: `GET /api/scanning/v1/images/{imageDigest}/vulnSummaryDirect`.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetImageVulnSummaryDirect<'a> {
@@ -4593,6 +4717,7 @@ pub struct GetImageVulnSummaryDirect<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> GetImageVulnSummaryDirect<'a> {
     pub(crate) fn new(client: &'a Client, image_digest: impl Into<String>) -> Self {
         Self {
@@ -4667,6 +4792,7 @@ impl<'a> GetImageVulnSummaryDirect<'a> {
 }
 
 /// Request builder for [`Client::get_image_vuln_summary_direct_by_id`]: `GET /api/scanning/v1/images/by_id/{imageId}/vulnSummaryDirect`.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetImageVulnSummaryDirectById<'a> {
@@ -4678,6 +4804,7 @@ pub struct GetImageVulnSummaryDirectById<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> GetImageVulnSummaryDirectById<'a> {
     pub(crate) fn new(client: &'a Client, image_id: impl Into<String>) -> Self {
         Self {
@@ -4752,6 +4879,7 @@ impl<'a> GetImageVulnSummaryDirectById<'a> {
 }
 
 /// Request builder for [`Client::get_image_vulns`]: `GET /api/scanning/v1/images/{imageDigest}/vuln/{vtype}`.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetImageVulns<'a> {
@@ -4776,6 +4904,7 @@ pub struct GetImageVulns<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> GetImageVulns<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -4973,6 +5102,7 @@ impl<'a> GetImageVulns<'a> {
 }
 
 /// Request builder for [`Client::get_image_vulns_direct`]: `GET /api/scanning/v1/images/{imageDigest}/vulnDirect/{vtype}`.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetImageVulnsDirect<'a> {
@@ -4995,6 +5125,7 @@ pub struct GetImageVulnsDirect<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> GetImageVulnsDirect<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -5172,6 +5303,7 @@ impl<'a> GetImageVulnsDirect<'a> {
 }
 
 /// Request builder for [`Client::get_image_vulns_direct_by_id`]: `GET /api/scanning/v1/images/by_id/{imageId}/vulnDirect/{vtype}`.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetImageVulnsDirectById<'a> {
@@ -5194,6 +5326,7 @@ pub struct GetImageVulnsDirectById<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> GetImageVulnsDirectById<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -5371,6 +5504,7 @@ impl<'a> GetImageVulnsDirectById<'a> {
 }
 
 /// Request builder for [`Client::list_image_vuln_exception_lists`]: `GET /api/scanning/v1/images/{imageDigest}/vulnexceptions`.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListImageVulnExceptionLists<'a> {
@@ -5384,6 +5518,7 @@ pub struct ListImageVulnExceptionLists<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> ListImageVulnExceptionLists<'a> {
     pub(crate) fn new(client: &'a Client, image_digest: impl Into<String>) -> Self {
         Self {
@@ -5472,6 +5607,7 @@ impl<'a> ListImageVulnExceptionLists<'a> {
 }
 
 /// Request builder for [`Client::list_image_vuln_exception_lists_by_id`]: `GET /api/scanning/v1/images/by_id/{imageId}/vulnexceptions`.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListImageVulnExceptionListsById<'a> {
@@ -5485,6 +5621,7 @@ pub struct ListImageVulnExceptionListsById<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> ListImageVulnExceptionListsById<'a> {
     pub(crate) fn new(client: &'a Client, image_id: impl Into<String>) -> Self {
         Self {
@@ -5576,6 +5713,7 @@ impl<'a> ListImageVulnExceptionListsById<'a> {
 }
 
 /// Request builder for [`Client::get_image_content`]: `GET /api/scanning/v1/images/{imageDigest}/content/{ctype}`.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetImageContent<'a> {
@@ -5593,6 +5731,7 @@ pub struct GetImageContent<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> GetImageContent<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -5728,6 +5867,7 @@ impl<'a> GetImageContent<'a> {
 }
 
 /// Request builder for [`Client::get_image_content_by_id`]: `GET /api/scanning/v1/images/by_id/{imageId}/content/{ctype}`.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetImageContentById<'a> {
@@ -5745,6 +5885,7 @@ pub struct GetImageContentById<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> GetImageContentById<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -5880,6 +6021,7 @@ impl<'a> GetImageContentById<'a> {
 }
 
 /// Request builder for [`Client::get_image_check_summary`]: `GET /api/scanning/v1/images/{imageDigest}/checkSummary`.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetImageCheckSummary<'a> {
@@ -5893,6 +6035,7 @@ pub struct GetImageCheckSummary<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> GetImageCheckSummary<'a> {
     pub(crate) fn new(client: &'a Client, image_digest: impl Into<String>) -> Self {
         Self {
@@ -5981,6 +6124,7 @@ impl<'a> GetImageCheckSummary<'a> {
 }
 
 /// Request builder for [`Client::get_image_check_summary_by_id`]: `GET /api/scanning/v1/images/by_id/{imageId}/checkSummary`.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetImageCheckSummaryById<'a> {
@@ -5994,6 +6138,7 @@ pub struct GetImageCheckSummaryById<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> GetImageCheckSummaryById<'a> {
     pub(crate) fn new(client: &'a Client, image_id: impl Into<String>) -> Self {
         Self {
@@ -6082,6 +6227,7 @@ impl<'a> GetImageCheckSummaryById<'a> {
 }
 
 /// Request builder for [`Client::get_image_policy_check_summary`]: `GET /api/scanning/v1/images/{imageDigest}/checkSummary/{policyId}`.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetImagePolicyCheckSummary<'a> {
@@ -6096,6 +6242,7 @@ pub struct GetImagePolicyCheckSummary<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> GetImagePolicyCheckSummary<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -6193,6 +6340,7 @@ impl<'a> GetImagePolicyCheckSummary<'a> {
 }
 
 /// Request builder for [`Client::get_image_policy_check_summary_by_id`]: `GET /api/scanning/v1/images/by_id/{imageId}/checkSummary/{policyId}`.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetImagePolicyCheckSummaryById<'a> {
@@ -6207,6 +6355,7 @@ pub struct GetImagePolicyCheckSummaryById<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> GetImagePolicyCheckSummaryById<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -6304,6 +6453,7 @@ impl<'a> GetImagePolicyCheckSummaryById<'a> {
 }
 
 /// Request builder for [`Client::get_image_policy_evaluation`]: `GET /api/scanning/v1/images/{imageDigest}/policyEvaluation`.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetImagePolicyEvaluation<'a> {
@@ -6316,6 +6466,7 @@ pub struct GetImagePolicyEvaluation<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> GetImagePolicyEvaluation<'a> {
     pub(crate) fn new(client: &'a Client, image_digest: impl Into<String>) -> Self {
         Self {
@@ -6400,6 +6551,7 @@ impl<'a> GetImagePolicyEvaluation<'a> {
 }
 
 /// Request builder for [`Client::get_image_policy_evaluation_by_id`]: `GET /api/scanning/v1/images/by_id/{imageId}/policyEvaluation`.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetImagePolicyEvaluationById<'a> {
@@ -6412,6 +6564,7 @@ pub struct GetImagePolicyEvaluationById<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> GetImagePolicyEvaluationById<'a> {
     pub(crate) fn new(client: &'a Client, image_id: impl Into<String>) -> Self {
         Self {
@@ -6496,6 +6649,7 @@ impl<'a> GetImagePolicyEvaluationById<'a> {
 }
 
 /// Request builder for [`Client::list_scanning_policies`]: `GET /api/scanning/v1/policies`.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListScanningPolicies<'a> {
@@ -6507,6 +6661,7 @@ pub struct ListScanningPolicies<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> ListScanningPolicies<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -6586,6 +6741,7 @@ impl<'a> ListScanningPolicies<'a> {
 }
 
 /// Request builder for [`Client::create_scanning_policy`]: `POST /api/scanning/v1/policies`.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct CreateScanningPolicy<'a> {
@@ -6597,6 +6753,7 @@ pub struct CreateScanningPolicy<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> CreateScanningPolicy<'a> {
     pub(crate) fn new(client: &'a Client, body: serde_json::Value) -> Self {
         Self {
@@ -6668,6 +6825,7 @@ impl<'a> CreateScanningPolicy<'a> {
 }
 
 /// Request builder for [`Client::list_audit_policy_ids`]: `GET /api/scanning/v1/auditPolicies`.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListAuditPolicyIds<'a> {
@@ -6679,6 +6837,7 @@ pub struct ListAuditPolicyIds<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> ListAuditPolicyIds<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -6755,6 +6914,7 @@ impl<'a> ListAuditPolicyIds<'a> {
 }
 
 /// Request builder for [`Client::get_scanning_policy`]: `GET /api/scanning/v1/policies/{id}`.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetScanningPolicy<'a> {
@@ -6767,6 +6927,7 @@ pub struct GetScanningPolicy<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> GetScanningPolicy<'a> {
     pub(crate) fn new(client: &'a Client, id: impl Into<String>) -> Self {
         Self {
@@ -6848,6 +7009,7 @@ impl<'a> GetScanningPolicy<'a> {
 }
 
 /// Request builder for [`Client::update_scanning_policy`]: `PUT /api/scanning/v1/policies/{id}`.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct UpdateScanningPolicy<'a> {
@@ -6860,6 +7022,7 @@ pub struct UpdateScanningPolicy<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> UpdateScanningPolicy<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -6937,6 +7100,7 @@ impl<'a> UpdateScanningPolicy<'a> {
 }
 
 /// Request builder for [`Client::delete_scanning_policy`]: `DELETE /api/scanning/v1/policies/{id}`.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct DeleteScanningPolicy<'a> {
@@ -6949,6 +7113,7 @@ pub struct DeleteScanningPolicy<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> DeleteScanningPolicy<'a> {
     pub(crate) fn new(client: &'a Client, id: impl Into<String>) -> Self {
         Self {
@@ -7027,6 +7192,7 @@ impl<'a> DeleteScanningPolicy<'a> {
 }
 
 /// Request builder for [`Client::list_registry_display_names`]: `GET /api/scanning/v1/registryDisplayNames`.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListRegistryDisplayNames<'a> {
@@ -7037,6 +7203,7 @@ pub struct ListRegistryDisplayNames<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> ListRegistryDisplayNames<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -7103,6 +7270,7 @@ impl<'a> ListRegistryDisplayNames<'a> {
 }
 
 /// Request builder for [`Client::list_whitelists`]: `GET /api/scanning/v1/whitelists`.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListWhitelists<'a> {
@@ -7115,6 +7283,7 @@ pub struct ListWhitelists<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> ListWhitelists<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -7201,6 +7370,7 @@ impl<'a> ListWhitelists<'a> {
 }
 
 /// Request builder for [`Client::create_whitelist`]: `POST /api/scanning/v1/whitelists`.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct CreateWhitelist<'a> {
@@ -7212,6 +7382,7 @@ pub struct CreateWhitelist<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> CreateWhitelist<'a> {
     pub(crate) fn new(client: &'a Client, body: serde_json::Value) -> Self {
         Self {
@@ -7283,6 +7454,7 @@ impl<'a> CreateWhitelist<'a> {
 }
 
 /// Request builder for [`Client::get_whitelist`]: `GET /api/scanning/v1/whitelists/{id}`.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetWhitelist<'a> {
@@ -7295,6 +7467,7 @@ pub struct GetWhitelist<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> GetWhitelist<'a> {
     pub(crate) fn new(client: &'a Client, id: impl Into<String>) -> Self {
         Self {
@@ -7376,6 +7549,7 @@ impl<'a> GetWhitelist<'a> {
 }
 
 /// Request builder for [`Client::update_whitelist`]: `PUT /api/scanning/v1/whitelists/{id}`.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct UpdateWhitelist<'a> {
@@ -7389,6 +7563,7 @@ pub struct UpdateWhitelist<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> UpdateWhitelist<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -7476,6 +7651,7 @@ impl<'a> UpdateWhitelist<'a> {
 }
 
 /// Request builder for [`Client::delete_whitelist`]: `DELETE /api/scanning/v1/whitelists/{id}`.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct DeleteWhitelist<'a> {
@@ -7488,6 +7664,7 @@ pub struct DeleteWhitelist<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> DeleteWhitelist<'a> {
     pub(crate) fn new(client: &'a Client, id: impl Into<String>) -> Self {
         Self {
@@ -7566,6 +7743,7 @@ impl<'a> DeleteWhitelist<'a> {
 }
 
 /// Request builder for [`Client::list_vuln_exception_lists`]: `GET /api/scanning/v1/vulnexceptions`.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListVulnExceptionLists<'a> {
@@ -7578,6 +7756,7 @@ pub struct ListVulnExceptionLists<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> ListVulnExceptionLists<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -7664,6 +7843,7 @@ impl<'a> ListVulnExceptionLists<'a> {
 }
 
 /// Request builder for [`Client::create_vuln_exception_list`]: `POST /api/scanning/v1/vulnexceptions`.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct CreateVulnExceptionList<'a> {
@@ -7675,6 +7855,7 @@ pub struct CreateVulnExceptionList<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> CreateVulnExceptionList<'a> {
     pub(crate) fn new(client: &'a Client, body: serde_json::Value) -> Self {
         Self {
@@ -7746,6 +7927,7 @@ impl<'a> CreateVulnExceptionList<'a> {
 }
 
 /// Request builder for [`Client::get_vuln_exception_list`]: `GET /api/scanning/v1/vulnexceptions/{id}`.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetVulnExceptionList<'a> {
@@ -7758,6 +7940,7 @@ pub struct GetVulnExceptionList<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> GetVulnExceptionList<'a> {
     pub(crate) fn new(client: &'a Client, id: impl Into<String>) -> Self {
         Self {
@@ -7839,6 +8022,7 @@ impl<'a> GetVulnExceptionList<'a> {
 }
 
 /// Request builder for [`Client::update_vuln_exception_list`]: `PUT /api/scanning/v1/vulnexceptions/{id}`.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct UpdateVulnExceptionList<'a> {
@@ -7852,6 +8036,7 @@ pub struct UpdateVulnExceptionList<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> UpdateVulnExceptionList<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -7939,6 +8124,7 @@ impl<'a> UpdateVulnExceptionList<'a> {
 }
 
 /// Request builder for [`Client::delete_vuln_exception_list`]: `DELETE /api/scanning/v1/vulnexceptions/{id}`.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct DeleteVulnExceptionList<'a> {
@@ -7951,6 +8137,7 @@ pub struct DeleteVulnExceptionList<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> DeleteVulnExceptionList<'a> {
     pub(crate) fn new(client: &'a Client, id: impl Into<String>) -> Self {
         Self {
@@ -8029,6 +8216,7 @@ impl<'a> DeleteVulnExceptionList<'a> {
 }
 
 /// Request builder for [`Client::add_vuln_exception_vulnerability`]: `POST /api/scanning/v1/vulnexceptions/{id}/vulnerabilities`.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct AddVulnExceptionVulnerability<'a> {
@@ -8042,6 +8230,7 @@ pub struct AddVulnExceptionVulnerability<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> AddVulnExceptionVulnerability<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -8132,6 +8321,7 @@ impl<'a> AddVulnExceptionVulnerability<'a> {
 }
 
 /// Request builder for [`Client::get_vuln_exception_vulnerability`]: `GET /api/scanning/v1/vulnexceptions/{id}/vulnerabilities/{vulnId}`.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetVulnExceptionVulnerability<'a> {
@@ -8145,6 +8335,7 @@ pub struct GetVulnExceptionVulnerability<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> GetVulnExceptionVulnerability<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -8232,6 +8423,7 @@ impl<'a> GetVulnExceptionVulnerability<'a> {
 }
 
 /// Request builder for [`Client::update_vuln_exception_vulnerability`]: `PUT /api/scanning/v1/vulnexceptions/{id}/vulnerabilities/{vulnId}`.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct UpdateVulnExceptionVulnerability<'a> {
@@ -8246,6 +8438,7 @@ pub struct UpdateVulnExceptionVulnerability<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> UpdateVulnExceptionVulnerability<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -8339,6 +8532,7 @@ impl<'a> UpdateVulnExceptionVulnerability<'a> {
 }
 
 /// Request builder for [`Client::remove_vuln_exception_vulnerability`]: `DELETE /api/scanning/v1/vulnexceptions/{id}/vulnerabilities/{vulnId}`.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct RemoveVulnExceptionVulnerability<'a> {
@@ -8352,6 +8546,7 @@ pub struct RemoveVulnExceptionVulnerability<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> RemoveVulnExceptionVulnerability<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -8439,6 +8634,7 @@ impl<'a> RemoveVulnExceptionVulnerability<'a> {
 }
 
 /// Request builder for [`Client::get_vulnerability`]: `GET /api/scanning/v1/vulnerabilities/{id}`.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetVulnerability<'a> {
@@ -8450,6 +8646,7 @@ pub struct GetVulnerability<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> GetVulnerability<'a> {
     pub(crate) fn new(client: &'a Client, id: impl Into<String>) -> Self {
         Self {
@@ -8518,6 +8715,7 @@ impl<'a> GetVulnerability<'a> {
 }
 
 /// Request builder for [`Client::list_scanning_mappings`]: `GET /api/scanning/v1/mappings`.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListScanningMappings<'a> {
@@ -8529,6 +8727,7 @@ pub struct ListScanningMappings<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> ListScanningMappings<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -8605,6 +8804,7 @@ impl<'a> ListScanningMappings<'a> {
 }
 
 /// Request builder for [`Client::update_scanning_mappings`]: `PUT /api/scanning/v1/mappings`.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct UpdateScanningMappings<'a> {
@@ -8616,6 +8816,7 @@ pub struct UpdateScanningMappings<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> UpdateScanningMappings<'a> {
     pub(crate) fn new(client: &'a Client, body: serde_json::Value) -> Self {
         Self {
@@ -8684,6 +8885,7 @@ impl<'a> UpdateScanningMappings<'a> {
 }
 
 /// Request builder for [`Client::get_whitelisted_images`]: `GET /api/scanning/v1/whitelistedImages`.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetWhitelistedImages<'a> {
@@ -8695,6 +8897,7 @@ pub struct GetWhitelistedImages<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> GetWhitelistedImages<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -8771,6 +8974,7 @@ impl<'a> GetWhitelistedImages<'a> {
 }
 
 /// Request builder for [`Client::update_whitelisted_images`]: `PUT /api/scanning/v1/whitelistedImages`.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct UpdateWhitelistedImages<'a> {
@@ -8782,6 +8986,7 @@ pub struct UpdateWhitelistedImages<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> UpdateWhitelistedImages<'a> {
     pub(crate) fn new(client: &'a Client, body: serde_json::Value) -> Self {
         Self {
@@ -8850,6 +9055,7 @@ impl<'a> UpdateWhitelistedImages<'a> {
 }
 
 /// Request builder for [`Client::get_blacklisted_images`]: `GET /api/scanning/v1/blacklistedImages`.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetBlacklistedImages<'a> {
@@ -8861,6 +9067,7 @@ pub struct GetBlacklistedImages<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> GetBlacklistedImages<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -8937,6 +9144,7 @@ impl<'a> GetBlacklistedImages<'a> {
 }
 
 /// Request builder for [`Client::update_blacklisted_images`]: `PUT /api/scanning/v1/blacklistedImages`.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct UpdateBlacklistedImages<'a> {
@@ -8948,6 +9156,7 @@ pub struct UpdateBlacklistedImages<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> UpdateBlacklistedImages<'a> {
     pub(crate) fn new(client: &'a Client, body: serde_json::Value) -> Self {
         Self {
@@ -9016,6 +9225,7 @@ impl<'a> UpdateBlacklistedImages<'a> {
 }
 
 /// Request builder for [`Client::list_scanning_alerts`]: `GET /api/scanning/v1/alerts`.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListScanningAlerts<'a> {
@@ -9028,6 +9238,7 @@ pub struct ListScanningAlerts<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> ListScanningAlerts<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -9139,6 +9350,7 @@ impl<'a> ListScanningAlerts<'a> {
 }
 
 /// Request builder for [`Client::create_scanning_alert`]: `POST /api/scanning/v1/alerts`.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct CreateScanningAlert<'a> {
@@ -9150,6 +9362,7 @@ pub struct CreateScanningAlert<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> CreateScanningAlert<'a> {
     pub(crate) fn new(client: &'a Client, body: serde_json::Value) -> Self {
         Self {
@@ -9221,6 +9434,7 @@ impl<'a> CreateScanningAlert<'a> {
 }
 
 /// Request builder for [`Client::get_scanning_alert`]: `GET /api/scanning/v1/alerts/{id}`.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetScanningAlert<'a> {
@@ -9232,6 +9446,7 @@ pub struct GetScanningAlert<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> GetScanningAlert<'a> {
     pub(crate) fn new(client: &'a Client, id: impl Into<String>) -> Self {
         Self {
@@ -9303,6 +9518,7 @@ impl<'a> GetScanningAlert<'a> {
 }
 
 /// Request builder for [`Client::update_scanning_alert`]: `PUT /api/scanning/v1/alerts/{id}`.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct UpdateScanningAlert<'a> {
@@ -9315,6 +9531,7 @@ pub struct UpdateScanningAlert<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> UpdateScanningAlert<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -9392,6 +9609,7 @@ impl<'a> UpdateScanningAlert<'a> {
 }
 
 /// Request builder for [`Client::delete_scanning_alert`]: `DELETE /api/scanning/v1/alerts/{id}`.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct DeleteScanningAlert<'a> {
@@ -9403,6 +9621,7 @@ pub struct DeleteScanningAlert<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> DeleteScanningAlert<'a> {
     pub(crate) fn new(client: &'a Client, id: impl Into<String>) -> Self {
         Self {
@@ -9471,6 +9690,7 @@ impl<'a> DeleteScanningAlert<'a> {
 }
 
 /// Request builder for [`Client::list_runtime_images`]: `POST /api/scanning/v1/query/containers`.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListRuntimeImages<'a> {
@@ -9482,6 +9702,7 @@ pub struct ListRuntimeImages<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> ListRuntimeImages<'a> {
     pub(crate) fn new(client: &'a Client, body: serde_json::Value) -> Self {
         Self {
@@ -9550,6 +9771,7 @@ impl<'a> ListRuntimeImages<'a> {
 }
 
 /// Request builder for [`Client::generate_scanning_report`]: `POST /api/scanning/v1/reports`.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GenerateScanningReport<'a> {
@@ -9561,6 +9783,7 @@ pub struct GenerateScanningReport<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> GenerateScanningReport<'a> {
     pub(crate) fn new(client: &'a Client, body: serde_json::Value) -> Self {
         Self {
@@ -9629,6 +9852,7 @@ impl<'a> GenerateScanningReport<'a> {
 }
 
 /// Request builder for [`Client::generate_scanning_report_csv`]: `POST /api/scanning/v1/reports/csv`.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GenerateScanningReportCsv<'a> {
@@ -9641,6 +9865,7 @@ pub struct GenerateScanningReportCsv<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> GenerateScanningReportCsv<'a> {
     pub(crate) fn new(client: &'a Client, body: serde_json::Value) -> Self {
         Self {
@@ -9728,6 +9953,7 @@ impl<'a> GenerateScanningReportCsv<'a> {
 }
 
 /// Request builder for [`Client::list_scanning_results`]: `GET /api/scanning/v1/results`.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListScanningResults<'a> {
@@ -9744,6 +9970,7 @@ pub struct ListScanningResults<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> ListScanningResults<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -9870,6 +10097,7 @@ impl<'a> ListScanningResults<'a> {
 }
 
 /// Request builder for [`Client::get_retention_policy`]: `GET /api/scanning/v1/retention/policy`.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetRetentionPolicy<'a> {
@@ -9880,6 +10108,7 @@ pub struct GetRetentionPolicy<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> GetRetentionPolicy<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -9946,6 +10175,7 @@ impl<'a> GetRetentionPolicy<'a> {
 }
 
 /// Request builder for [`Client::update_retention_policy`]: `PUT /api/scanning/v1/retention/policy`.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct UpdateRetentionPolicy<'a> {
@@ -9957,6 +10187,7 @@ pub struct UpdateRetentionPolicy<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> UpdateRetentionPolicy<'a> {
     pub(crate) fn new(client: &'a Client, body: serde_json::Value) -> Self {
         Self {
@@ -10025,6 +10256,7 @@ impl<'a> UpdateRetentionPolicy<'a> {
 }
 
 /// Request builder for [`Client::list_system_feeds`]: `GET /api/scanning/v1/system/feeds`.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListSystemFeeds<'a> {
@@ -10035,6 +10267,7 @@ pub struct ListSystemFeeds<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "scanning")]
 impl<'a> ListSystemFeeds<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -10101,6 +10334,7 @@ impl<'a> ListSystemFeeds<'a> {
 }
 
 /// Request builder for [`Client::list_secure_events`]: `GET /api/v1/secureEvents`.
+#[cfg(feature = "secure-events")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListSecureEvents<'a> {
@@ -10117,6 +10351,7 @@ pub struct ListSecureEvents<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "secure-events")]
 impl<'a> ListSecureEvents<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -10299,6 +10534,7 @@ impl<'a> ListSecureEvents<'a> {
 }
 
 /// Request builder for [`Client::get_secure_events_status`]: `GET /api/v1/secureEvents/status`.
+#[cfg(feature = "secure-events")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetSecureEventsStatus<'a> {
@@ -10309,6 +10545,7 @@ pub struct GetSecureEventsStatus<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "secure-events")]
 impl<'a> GetSecureEventsStatus<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -10375,6 +10612,7 @@ impl<'a> GetSecureEventsStatus<'a> {
 }
 
 /// Request builder for [`Client::has_secure_events`]: `GET /api/v1/secureEvents/hasEvents`.
+#[cfg(feature = "secure-events")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct HasSecureEvents<'a> {
@@ -10385,6 +10623,7 @@ pub struct HasSecureEvents<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "secure-events")]
 impl<'a> HasSecureEvents<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -10451,6 +10690,7 @@ impl<'a> HasSecureEvents<'a> {
 }
 
 /// Request builder for [`Client::list_secure_events_filters`]: `GET /api/v1/secureEvents/filters`.
+#[cfg(feature = "secure-events")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListSecureEventsFilters<'a> {
@@ -10461,6 +10701,7 @@ pub struct ListSecureEventsFilters<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "secure-events")]
 impl<'a> ListSecureEventsFilters<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -10527,6 +10768,7 @@ impl<'a> ListSecureEventsFilters<'a> {
 }
 
 /// Request builder for [`Client::get_secure_event`]: `GET /api/v1/secureEvents/{eventId}`.
+#[cfg(feature = "secure-events")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetSecureEvent<'a> {
@@ -10538,6 +10780,7 @@ pub struct GetSecureEvent<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "secure-events")]
 impl<'a> GetSecureEvent<'a> {
     pub(crate) fn new(client: &'a Client, event_id: impl Into<String>) -> Self {
         Self {
@@ -10606,6 +10849,7 @@ impl<'a> GetSecureEvent<'a> {
 }
 
 /// Request builder for [`Client::get_secure_events_count`]: `GET /api/v1/secureEvents/count`.
+#[cfg(feature = "secure-events")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetSecureEventsCount<'a> {
@@ -10619,6 +10863,7 @@ pub struct GetSecureEventsCount<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "secure-events")]
 impl<'a> GetSecureEventsCount<'a> {
     pub(crate) fn new(client: &'a Client, from: i64, to: i64) -> Self {
         Self {
@@ -10723,6 +10968,7 @@ impl<'a> GetSecureEventsCount<'a> {
 }
 
 /// Request builder for [`Client::get_secure_events_top_stats`]: `GET /api/v1/secureEvents/topStats`.
+#[cfg(feature = "secure-events")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetSecureEventsTopStats<'a> {
@@ -10737,6 +10983,7 @@ pub struct GetSecureEventsTopStats<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "secure-events")]
 impl<'a> GetSecureEventsTopStats<'a> {
     pub(crate) fn new(client: &'a Client, from: i64, to: i64) -> Self {
         Self {
@@ -10851,6 +11098,7 @@ impl<'a> GetSecureEventsTopStats<'a> {
 }
 
 /// Request builder for [`Client::get_secure_events_time_series`]: `GET /api/v1/secureEvents/timeSeries`.
+#[cfg(feature = "secure-events")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetSecureEventsTimeSeries<'a> {
@@ -10866,6 +11114,7 @@ pub struct GetSecureEventsTimeSeries<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "secure-events")]
 impl<'a> GetSecureEventsTimeSeries<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -10987,6 +11236,7 @@ impl<'a> GetSecureEventsTimeSeries<'a> {
 }
 
 /// Request builder for [`Client::get_activity_audit_summary`]: `GET /api/v2/activityAudit/summary`.
+#[cfg(feature = "activity-audit")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetActivityAuditSummary<'a> {
@@ -11003,6 +11253,7 @@ pub struct GetActivityAuditSummary<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "activity-audit")]
 impl<'a> GetActivityAuditSummary<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -11225,6 +11476,7 @@ impl<'a> GetActivityAuditSummary<'a> {
 }
 
 /// Request builder for [`Client::list_activity_audit_events`]: `GET /api/v2/activityAudit/events`.
+#[cfg(feature = "activity-audit")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListActivityAuditEvents<'a> {
@@ -11242,6 +11494,7 @@ pub struct ListActivityAuditEvents<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "activity-audit")]
 impl<'a> ListActivityAuditEvents<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -11497,6 +11750,7 @@ impl<'a> ListActivityAuditEvents<'a> {
 }
 
 /// Request builder for [`Client::get_activity_audit_event`]: `GET /api/v2/activityAudit/events/{type}/{eventId}`.
+#[cfg(feature = "activity-audit")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetActivityAuditEvent<'a> {
@@ -11510,6 +11764,7 @@ pub struct GetActivityAuditEvent<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "activity-audit")]
 impl<'a> GetActivityAuditEvent<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -11594,6 +11849,7 @@ impl<'a> GetActivityAuditEvent<'a> {
 }
 
 /// Request builder for [`Client::get_activity_audit_event_trace`]: `GET /api/v2/activityAudit/events/{type}/{eventId}/trace`.
+#[cfg(feature = "activity-audit")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetActivityAuditEventTrace<'a> {
@@ -11607,6 +11863,7 @@ pub struct GetActivityAuditEventTrace<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "activity-audit")]
 impl<'a> GetActivityAuditEventTrace<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -11694,6 +11951,7 @@ impl<'a> GetActivityAuditEventTrace<'a> {
 }
 
 /// Request builder for [`Client::list_events_forwarding_supported_targets`]: `GET /api/v1/eventsForwarding/supported`.
+#[cfg(feature = "events-forwarding")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListEventsForwardingSupportedTargets<'a> {
@@ -11704,6 +11962,7 @@ pub struct ListEventsForwardingSupportedTargets<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "events-forwarding")]
 impl<'a> ListEventsForwardingSupportedTargets<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -11770,6 +12029,7 @@ impl<'a> ListEventsForwardingSupportedTargets<'a> {
 }
 
 /// Request builder for [`Client::list_events_forwarding_channels`]: `GET /api/v1/eventsForwarding/channels`.
+#[cfg(feature = "events-forwarding")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListEventsForwardingChannels<'a> {
@@ -11780,6 +12040,7 @@ pub struct ListEventsForwardingChannels<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "events-forwarding")]
 impl<'a> ListEventsForwardingChannels<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -11846,6 +12107,7 @@ impl<'a> ListEventsForwardingChannels<'a> {
 }
 
 /// Request builder for [`Client::list_events_forwarding_integrations`]: `GET /api/v1/eventsForwarding/integrations`.
+#[cfg(feature = "events-forwarding")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListEventsForwardingIntegrations<'a> {
@@ -11856,6 +12118,7 @@ pub struct ListEventsForwardingIntegrations<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "events-forwarding")]
 impl<'a> ListEventsForwardingIntegrations<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -11925,6 +12188,7 @@ impl<'a> ListEventsForwardingIntegrations<'a> {
 }
 
 /// Request builder for [`Client::create_events_forwarding_integration`]: `POST /api/v1/eventsForwarding/integrations`.
+#[cfg(feature = "events-forwarding")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct CreateEventsForwardingIntegration<'a> {
@@ -11936,6 +12200,7 @@ pub struct CreateEventsForwardingIntegration<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "events-forwarding")]
 impl<'a> CreateEventsForwardingIntegration<'a> {
     pub(crate) fn new(client: &'a Client, body: serde_json::Value) -> Self {
         Self {
@@ -12004,6 +12269,7 @@ impl<'a> CreateEventsForwardingIntegration<'a> {
 }
 
 /// Request builder for [`Client::get_events_forwarding_integration`]: `GET /api/v1/eventsForwarding/integrations/{integrationId}`.
+#[cfg(feature = "events-forwarding")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetEventsForwardingIntegration<'a> {
@@ -12015,6 +12281,7 @@ pub struct GetEventsForwardingIntegration<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "events-forwarding")]
 impl<'a> GetEventsForwardingIntegration<'a> {
     pub(crate) fn new(client: &'a Client, integration_id: i64) -> Self {
         Self {
@@ -12089,6 +12356,7 @@ impl<'a> GetEventsForwardingIntegration<'a> {
 }
 
 /// Request builder for [`Client::delete_events_forwarding_integration`]: `DELETE /api/v1/eventsForwarding/integrations/{integrationId}`.
+#[cfg(feature = "events-forwarding")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct DeleteEventsForwardingIntegration<'a> {
@@ -12100,6 +12368,7 @@ pub struct DeleteEventsForwardingIntegration<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "events-forwarding")]
 impl<'a> DeleteEventsForwardingIntegration<'a> {
     pub(crate) fn new(client: &'a Client, integration_id: i64) -> Self {
         Self {
@@ -12171,6 +12440,7 @@ impl<'a> DeleteEventsForwardingIntegration<'a> {
 }
 
 /// Request builder for [`Client::update_events_forwarding_integration`]: `PATCH /api/v1/eventsForwarding/integrations/{integrationId}`.
+#[cfg(feature = "events-forwarding")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct UpdateEventsForwardingIntegration<'a> {
@@ -12183,6 +12453,7 @@ pub struct UpdateEventsForwardingIntegration<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "events-forwarding")]
 impl<'a> UpdateEventsForwardingIntegration<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -12260,6 +12531,7 @@ impl<'a> UpdateEventsForwardingIntegration<'a> {
 }
 
 /// Request builder for [`Client::list_profile_groups`]: `GET /api/v1/profiling/profileGroups`.
+#[cfg(feature = "profiling")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListProfileGroups<'a> {
@@ -12270,6 +12542,7 @@ pub struct ListProfileGroups<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "profiling")]
 impl<'a> ListProfileGroups<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -12336,6 +12609,7 @@ impl<'a> ListProfileGroups<'a> {
 }
 
 /// Request builder for [`Client::get_profile_group`]: `GET /api/v1/profiling/profileGroups/{profileGroupId}`.
+#[cfg(feature = "profiling")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetProfileGroup<'a> {
@@ -12347,6 +12621,7 @@ pub struct GetProfileGroup<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "profiling")]
 impl<'a> GetProfileGroup<'a> {
     pub(crate) fn new(client: &'a Client, profile_group_id: impl Into<String>) -> Self {
         Self {
@@ -12415,6 +12690,7 @@ impl<'a> GetProfileGroup<'a> {
 }
 
 /// Request builder for [`Client::list_profile_group_profiles`]: `GET /api/v1/profiling/profileGroups/{profileGroupId}/profiles`.
+#[cfg(feature = "profiling")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListProfileGroupProfiles<'a> {
@@ -12433,6 +12709,7 @@ pub struct ListProfileGroupProfiles<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "profiling")]
 impl<'a> ListProfileGroupProfiles<'a> {
     pub(crate) fn new(client: &'a Client, profile_group_id: impl Into<String>) -> Self {
         Self {
@@ -12586,6 +12863,7 @@ impl<'a> ListProfileGroupProfiles<'a> {
 }
 
 /// Request builder for [`Client::get_profile`]: `GET /api/v1/profiling/profiles/{profileId}`.
+#[cfg(feature = "profiling")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetProfile<'a> {
@@ -12597,6 +12875,7 @@ pub struct GetProfile<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "profiling")]
 impl<'a> GetProfile<'a> {
     pub(crate) fn new(client: &'a Client, profile_id: impl Into<String>) -> Self {
         Self {
@@ -12665,6 +12944,7 @@ impl<'a> GetProfile<'a> {
 }
 
 /// Request builder for [`Client::reset_profile`]: `POST /api/v1/profiling/profiles/{profileId}/actions/reset`.
+#[cfg(feature = "profiling")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ResetProfile<'a> {
@@ -12676,6 +12956,7 @@ pub struct ResetProfile<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "profiling")]
 impl<'a> ResetProfile<'a> {
     pub(crate) fn new(client: &'a Client, profile_id: impl Into<String>) -> Self {
         Self {
@@ -12747,6 +13028,7 @@ impl<'a> ResetProfile<'a> {
 }
 
 /// Request builder for [`Client::remove_profile`]: `POST /api/v1/profiling/profiles/{profileId}/actions/remove`.
+#[cfg(feature = "profiling")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct RemoveProfile<'a> {
@@ -12758,6 +13040,7 @@ pub struct RemoveProfile<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "profiling")]
 impl<'a> RemoveProfile<'a> {
     pub(crate) fn new(client: &'a Client, profile_id: impl Into<String>) -> Self {
         Self {
@@ -12829,6 +13112,7 @@ impl<'a> RemoveProfile<'a> {
 }
 
 /// Request builder for [`Client::get_profiling_status`]: `GET /api/v1/profiling/status`.
+#[cfg(feature = "profiling")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetProfilingStatus<'a> {
@@ -12839,6 +13123,7 @@ pub struct GetProfilingStatus<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "profiling")]
 impl<'a> GetProfilingStatus<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -12905,6 +13190,7 @@ impl<'a> GetProfilingStatus<'a> {
 }
 
 /// Request builder for [`Client::update_default_falco_list`]: `PUT /api/settings/falco/lists/{listId}`.
+#[cfg(feature = "falco-lists")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct UpdateDefaultFalcoList<'a> {
@@ -12917,6 +13203,7 @@ pub struct UpdateDefaultFalcoList<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "falco-lists")]
 impl<'a> UpdateDefaultFalcoList<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -12991,6 +13278,7 @@ impl<'a> UpdateDefaultFalcoList<'a> {
 }
 
 /// Request builder for [`Client::update_default_falco_lists`]: `PUT /api/settings/falco/lists`.
+#[cfg(feature = "falco-lists")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct UpdateDefaultFalcoLists<'a> {
@@ -13002,6 +13290,7 @@ pub struct UpdateDefaultFalcoLists<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "falco-lists")]
 impl<'a> UpdateDefaultFalcoLists<'a> {
     pub(crate) fn new(client: &'a Client, body: Vec<crate::types::FalcoList>) -> Self {
         Self {
@@ -13073,6 +13362,7 @@ impl<'a> UpdateDefaultFalcoLists<'a> {
 }
 
 /// Request builder for [`Client::create_falco_list`]: `POST /api/secure/falco/lists`.
+#[cfg(feature = "falco-lists")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct CreateFalcoList<'a> {
@@ -13085,6 +13375,7 @@ pub struct CreateFalcoList<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "falco-lists")]
 impl<'a> CreateFalcoList<'a> {
     pub(crate) fn new(client: &'a Client, body: crate::types::FalcoList) -> Self {
         Self {
@@ -13163,6 +13454,7 @@ impl<'a> CreateFalcoList<'a> {
 }
 
 /// Request builder for [`Client::get_falco_list`]: `GET /api/secure/falco/lists/{listId}`.
+#[cfg(feature = "falco-lists")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetFalcoList<'a> {
@@ -13174,6 +13466,7 @@ pub struct GetFalcoList<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "falco-lists")]
 impl<'a> GetFalcoList<'a> {
     pub(crate) fn new(client: &'a Client, list_id: impl Into<String>) -> Self {
         Self {
@@ -13242,6 +13535,7 @@ impl<'a> GetFalcoList<'a> {
 }
 
 /// Request builder for [`Client::update_falco_list`]: `PUT /api/secure/falco/lists/{listId}`.
+#[cfg(feature = "falco-lists")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct UpdateFalcoList<'a> {
@@ -13255,6 +13549,7 @@ pub struct UpdateFalcoList<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "falco-lists")]
 impl<'a> UpdateFalcoList<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -13339,6 +13634,7 @@ impl<'a> UpdateFalcoList<'a> {
 }
 
 /// Request builder for [`Client::delete_falco_list`]: `DELETE /api/secure/falco/lists/{listId}`.
+#[cfg(feature = "falco-lists")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct DeleteFalcoList<'a> {
@@ -13351,6 +13647,7 @@ pub struct DeleteFalcoList<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "falco-lists")]
 impl<'a> DeleteFalcoList<'a> {
     pub(crate) fn new(client: &'a Client, list_id: impl Into<String>) -> Self {
         Self {
@@ -13429,6 +13726,7 @@ impl<'a> DeleteFalcoList<'a> {
 }
 
 /// Request builder for [`Client::list_falco_list_summaries`]: `GET /api/secure/falco/lists/summaries`.
+#[cfg(feature = "falco-lists")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListFalcoListSummaries<'a> {
@@ -13439,6 +13737,7 @@ pub struct ListFalcoListSummaries<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "falco-lists")]
 impl<'a> ListFalcoListSummaries<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -13505,6 +13804,7 @@ impl<'a> ListFalcoListSummaries<'a> {
 }
 
 /// Request builder for [`Client::get_falco_list_group`]: `GET /api/secure/falco/lists/groups`.
+#[cfg(feature = "falco-lists")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetFalcoListGroup<'a> {
@@ -13516,6 +13816,7 @@ pub struct GetFalcoListGroup<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "falco-lists")]
 impl<'a> GetFalcoListGroup<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -13593,6 +13894,7 @@ impl<'a> GetFalcoListGroup<'a> {
 }
 
 /// Request builder for [`Client::get_default_falco_rules_files`]: `GET /api/settings/falco/defaultRulesFiles`.
+#[cfg(feature = "falco-rules-files")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetDefaultFalcoRulesFiles<'a> {
@@ -13603,6 +13905,7 @@ pub struct GetDefaultFalcoRulesFiles<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "falco-rules-files")]
 impl<'a> GetDefaultFalcoRulesFiles<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -13672,6 +13975,7 @@ impl<'a> GetDefaultFalcoRulesFiles<'a> {
 }
 
 /// Request builder for [`Client::get_newest_default_falco_rules_files`]: `GET /api/settings/falco/newestDefaultRulesFiles`.
+#[cfg(feature = "falco-rules-files")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetNewestDefaultFalcoRulesFiles<'a> {
@@ -13682,6 +13986,7 @@ pub struct GetNewestDefaultFalcoRulesFiles<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "falco-rules-files")]
 impl<'a> GetNewestDefaultFalcoRulesFiles<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -13748,6 +14053,7 @@ impl<'a> GetNewestDefaultFalcoRulesFiles<'a> {
 }
 
 /// Request builder for [`Client::get_custom_falco_rules_files`]: `GET /api/settings/falco/customRulesFiles`.
+#[cfg(feature = "falco-rules-files")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetCustomFalcoRulesFiles<'a> {
@@ -13758,6 +14064,7 @@ pub struct GetCustomFalcoRulesFiles<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "falco-rules-files")]
 impl<'a> GetCustomFalcoRulesFiles<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -13827,6 +14134,7 @@ impl<'a> GetCustomFalcoRulesFiles<'a> {
 }
 
 /// Request builder for [`Client::set_custom_falco_rules_files`]: `PUT /api/settings/falco/customRulesFiles`.
+#[cfg(feature = "falco-rules-files")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SetCustomFalcoRulesFiles<'a> {
@@ -13838,6 +14146,7 @@ pub struct SetCustomFalcoRulesFiles<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "falco-rules-files")]
 impl<'a> SetCustomFalcoRulesFiles<'a> {
     pub(crate) fn new(client: &'a Client, body: serde_json::Value) -> Self {
         Self {
@@ -13909,6 +14218,7 @@ impl<'a> SetCustomFalcoRulesFiles<'a> {
 }
 
 /// Request builder for [`Client::get_custom_falco_rules_file`]: `GET /api/settings/falco/customRulesFiles/{filename}`.
+#[cfg(feature = "falco-rules-files")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetCustomFalcoRulesFile<'a> {
@@ -13920,6 +14230,7 @@ pub struct GetCustomFalcoRulesFile<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "falco-rules-files")]
 impl<'a> GetCustomFalcoRulesFile<'a> {
     pub(crate) fn new(client: &'a Client, filename: impl Into<String>) -> Self {
         Self {
@@ -13988,6 +14299,7 @@ impl<'a> GetCustomFalcoRulesFile<'a> {
 }
 
 /// Request builder for [`Client::update_custom_falco_rules_file`]: `PUT /api/settings/falco/customRulesFiles/{filename}`.
+#[cfg(feature = "falco-rules-files")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct UpdateCustomFalcoRulesFile<'a> {
@@ -14000,6 +14312,7 @@ pub struct UpdateCustomFalcoRulesFile<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "falco-rules-files")]
 impl<'a> UpdateCustomFalcoRulesFile<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -14074,6 +14387,7 @@ impl<'a> UpdateCustomFalcoRulesFile<'a> {
 }
 
 /// Request builder for [`Client::delete_custom_falco_rules_file`]: `DELETE /api/settings/falco/customRulesFiles/{filename}`.
+#[cfg(feature = "falco-rules-files")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct DeleteCustomFalcoRulesFile<'a> {
@@ -14085,6 +14399,7 @@ pub struct DeleteCustomFalcoRulesFile<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "falco-rules-files")]
 impl<'a> DeleteCustomFalcoRulesFile<'a> {
     pub(crate) fn new(client: &'a Client, filename: impl Into<String>) -> Self {
         Self {
@@ -14153,6 +14468,7 @@ impl<'a> DeleteCustomFalcoRulesFile<'a> {
 }
 
 /// Request builder for [`Client::list_security_policies`]: `GET /api/v2/policies`.
+#[cfg(feature = "policies")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListSecurityPolicies<'a> {
@@ -14168,6 +14484,7 @@ pub struct ListSecurityPolicies<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "policies")]
 impl<'a> ListSecurityPolicies<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -14285,6 +14602,7 @@ impl<'a> ListSecurityPolicies<'a> {
 }
 
 /// Request builder for [`Client::create_security_policy`]: `POST /api/v2/policies`.
+#[cfg(feature = "policies")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct CreateSecurityPolicy<'a> {
@@ -14296,6 +14614,7 @@ pub struct CreateSecurityPolicy<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "policies")]
 impl<'a> CreateSecurityPolicy<'a> {
     pub(crate) fn new(client: &'a Client, body: serde_json::Value) -> Self {
         Self {
@@ -14367,6 +14686,7 @@ impl<'a> CreateSecurityPolicy<'a> {
 }
 
 /// Request builder for [`Client::get_security_policy`]: `GET /api/v2/policies/{id}`.
+#[cfg(feature = "policies")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetSecurityPolicy<'a> {
@@ -14378,6 +14698,7 @@ pub struct GetSecurityPolicy<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "policies")]
 impl<'a> GetSecurityPolicy<'a> {
     pub(crate) fn new(client: &'a Client, id: impl Into<String>) -> Self {
         Self {
@@ -14449,6 +14770,7 @@ impl<'a> GetSecurityPolicy<'a> {
 }
 
 /// Request builder for [`Client::update_security_policy`]: `PUT /api/v2/policies/{id}`.
+#[cfg(feature = "policies")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct UpdateSecurityPolicy<'a> {
@@ -14461,6 +14783,7 @@ pub struct UpdateSecurityPolicy<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "policies")]
 impl<'a> UpdateSecurityPolicy<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -14538,6 +14861,7 @@ impl<'a> UpdateSecurityPolicy<'a> {
 }
 
 /// Request builder for [`Client::delete_security_policy`]: `DELETE /api/v2/policies/{id}`.
+#[cfg(feature = "policies")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct DeleteSecurityPolicy<'a> {
@@ -14549,6 +14873,7 @@ pub struct DeleteSecurityPolicy<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "policies")]
 impl<'a> DeleteSecurityPolicy<'a> {
     pub(crate) fn new(client: &'a Client, id: impl Into<String>) -> Self {
         Self {
@@ -14620,6 +14945,7 @@ impl<'a> DeleteSecurityPolicy<'a> {
 }
 
 /// Request builder for [`Client::create_security_policy_batch`]: `POST /api/v2/policies/batch`.
+#[cfg(feature = "policies")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct CreateSecurityPolicyBatch<'a> {
@@ -14631,6 +14957,7 @@ pub struct CreateSecurityPolicyBatch<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "policies")]
 impl<'a> CreateSecurityPolicyBatch<'a> {
     pub(crate) fn new(client: &'a Client, body: serde_json::Value) -> Self {
         Self {
@@ -14702,6 +15029,7 @@ impl<'a> CreateSecurityPolicyBatch<'a> {
 }
 
 /// Request builder for [`Client::create_rule`]: `POST /api/secure/rules`.
+#[cfg(feature = "falco-rules")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct CreateRule<'a> {
@@ -14714,6 +15042,7 @@ pub struct CreateRule<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "falco-rules")]
 impl<'a> CreateRule<'a> {
     pub(crate) fn new(client: &'a Client, body: serde_json::Value) -> Self {
         Self {
@@ -14792,6 +15121,7 @@ impl<'a> CreateRule<'a> {
 }
 
 /// Request builder for [`Client::get_rule`]: `GET /api/secure/rules/{ruleId}`.
+#[cfg(feature = "falco-rules")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetRule<'a> {
@@ -14803,6 +15133,7 @@ pub struct GetRule<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "falco-rules")]
 impl<'a> GetRule<'a> {
     pub(crate) fn new(client: &'a Client, rule_id: impl Into<String>) -> Self {
         Self {
@@ -14871,6 +15202,7 @@ impl<'a> GetRule<'a> {
 }
 
 /// Request builder for [`Client::update_rule`]: `PUT /api/secure/rules/{ruleId}`.
+#[cfg(feature = "falco-rules")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct UpdateRule<'a> {
@@ -14884,6 +15216,7 @@ pub struct UpdateRule<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "falco-rules")]
 impl<'a> UpdateRule<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -14968,6 +15301,7 @@ impl<'a> UpdateRule<'a> {
 }
 
 /// Request builder for [`Client::delete_rule`]: `DELETE /api/secure/rules/{ruleId}`.
+#[cfg(feature = "falco-rules")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct DeleteRule<'a> {
@@ -14980,6 +15314,7 @@ pub struct DeleteRule<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "falco-rules")]
 impl<'a> DeleteRule<'a> {
     pub(crate) fn new(client: &'a Client, rule_id: impl Into<String>) -> Self {
         Self {
@@ -15061,6 +15396,7 @@ impl<'a> DeleteRule<'a> {
 }
 
 /// Request builder for [`Client::list_rule_summaries`]: `GET /api/secure/rules/summaries`.
+#[cfg(feature = "falco-rules")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListRuleSummaries<'a> {
@@ -15072,6 +15408,7 @@ pub struct ListRuleSummaries<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "falco-rules")]
 impl<'a> ListRuleSummaries<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -15151,6 +15488,7 @@ impl<'a> ListRuleSummaries<'a> {
 }
 
 /// Request builder for [`Client::get_rule_group`]: `GET /api/secure/rules/groups`.
+#[cfg(feature = "falco-rules")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetRuleGroup<'a> {
@@ -15162,6 +15500,7 @@ pub struct GetRuleGroup<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "falco-rules")]
 impl<'a> GetRuleGroup<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -15241,6 +15580,7 @@ impl<'a> GetRuleGroup<'a> {
 }
 
 /// Request builder for [`Client::get_rule_groups_by_names`]: `GET /api/policies/v3/rules/groups`.
+#[cfg(feature = "falco-rules")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetRuleGroupsByNames<'a> {
@@ -15252,6 +15592,7 @@ pub struct GetRuleGroupsByNames<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "falco-rules")]
 impl<'a> GetRuleGroupsByNames<'a> {
     pub(crate) fn new(client: &'a Client, names: Vec<String>) -> Self {
         Self {
@@ -15320,6 +15661,7 @@ impl<'a> GetRuleGroupsByNames<'a> {
 }
 
 /// Request builder for [`Client::get_rule_policy_mappings`]: `GET /api/secure/rules/policyMappings`.
+#[cfg(feature = "falco-rules")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetRulePolicyMappings<'a> {
@@ -15331,6 +15673,7 @@ pub struct GetRulePolicyMappings<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "falco-rules")]
 impl<'a> GetRulePolicyMappings<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -15407,6 +15750,7 @@ impl<'a> GetRulePolicyMappings<'a> {
 }
 
 /// Request builder for [`Client::list_rule_tags`]: `GET /api/secure/rules/tags`.
+#[cfg(feature = "falco-rules")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListRuleTags<'a> {
@@ -15417,6 +15761,7 @@ pub struct ListRuleTags<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "falco-rules")]
 impl<'a> ListRuleTags<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -15483,6 +15828,7 @@ impl<'a> ListRuleTags<'a> {
 }
 
 /// Request builder for [`Client::create_falco_macro`]: `POST /api/secure/falco/macros`.
+#[cfg(feature = "falco-macros")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct CreateFalcoMacro<'a> {
@@ -15495,6 +15841,7 @@ pub struct CreateFalcoMacro<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "falco-macros")]
 impl<'a> CreateFalcoMacro<'a> {
     pub(crate) fn new(client: &'a Client, body: serde_json::Value) -> Self {
         Self {
@@ -15573,6 +15920,7 @@ impl<'a> CreateFalcoMacro<'a> {
 }
 
 /// Request builder for [`Client::get_falco_macro`]: `GET /api/secure/falco/macros/{macroId}`.
+#[cfg(feature = "falco-macros")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetFalcoMacro<'a> {
@@ -15584,6 +15932,7 @@ pub struct GetFalcoMacro<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "falco-macros")]
 impl<'a> GetFalcoMacro<'a> {
     pub(crate) fn new(client: &'a Client, macro_id: impl Into<String>) -> Self {
         Self {
@@ -15652,6 +16001,7 @@ impl<'a> GetFalcoMacro<'a> {
 }
 
 /// Request builder for [`Client::update_falco_macro`]: `PUT /api/secure/falco/macros/{macroId}`.
+#[cfg(feature = "falco-macros")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct UpdateFalcoMacro<'a> {
@@ -15665,6 +16015,7 @@ pub struct UpdateFalcoMacro<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "falco-macros")]
 impl<'a> UpdateFalcoMacro<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -15749,6 +16100,7 @@ impl<'a> UpdateFalcoMacro<'a> {
 }
 
 /// Request builder for [`Client::delete_falco_macro`]: `DELETE /api/secure/falco/macros/{macroId}`.
+#[cfg(feature = "falco-macros")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct DeleteFalcoMacro<'a> {
@@ -15761,6 +16113,7 @@ pub struct DeleteFalcoMacro<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "falco-macros")]
 impl<'a> DeleteFalcoMacro<'a> {
     pub(crate) fn new(client: &'a Client, macro_id: impl Into<String>) -> Self {
         Self {
@@ -15842,6 +16195,7 @@ impl<'a> DeleteFalcoMacro<'a> {
 }
 
 /// Request builder for [`Client::list_falco_macro_summaries`]: `GET /api/secure/falco/macros/summaries`.
+#[cfg(feature = "falco-macros")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListFalcoMacroSummaries<'a> {
@@ -15852,6 +16206,7 @@ pub struct ListFalcoMacroSummaries<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "falco-macros")]
 impl<'a> ListFalcoMacroSummaries<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -15918,6 +16273,7 @@ impl<'a> ListFalcoMacroSummaries<'a> {
 }
 
 /// Request builder for [`Client::get_falco_macro_group`]: `GET /api/secure/falco/macros/groups`.
+#[cfg(feature = "falco-macros")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetFalcoMacroGroup<'a> {
@@ -15929,6 +16285,7 @@ pub struct GetFalcoMacroGroup<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "falco-macros")]
 impl<'a> GetFalcoMacroGroup<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -16008,6 +16365,7 @@ impl<'a> GetFalcoMacroGroup<'a> {
 }
 
 /// Request builder for [`Client::list_falco_filters`]: `GET /api/settings/falco/filters`.
+#[cfg(feature = "falco-rules")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListFalcoFilters<'a> {
@@ -16019,6 +16377,7 @@ pub struct ListFalcoFilters<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "falco-rules")]
 impl<'a> ListFalcoFilters<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -16095,6 +16454,7 @@ impl<'a> ListFalcoFilters<'a> {
 }
 
 /// Request builder for [`Client::enable_policy_tuner`]: `POST /api/v1/secure/policyTuner/enable`.
+#[cfg(feature = "policy-tuner")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct EnablePolicyTuner<'a> {
@@ -16105,6 +16465,7 @@ pub struct EnablePolicyTuner<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "policy-tuner")]
 impl<'a> EnablePolicyTuner<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -16171,6 +16532,7 @@ impl<'a> EnablePolicyTuner<'a> {
 }
 
 /// Request builder for [`Client::disable_policy_tuner`]: `POST /api/v1/secure/policyTuner/disable`.
+#[cfg(feature = "policy-tuner")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct DisablePolicyTuner<'a> {
@@ -16181,6 +16543,7 @@ pub struct DisablePolicyTuner<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "policy-tuner")]
 impl<'a> DisablePolicyTuner<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -16247,6 +16610,7 @@ impl<'a> DisablePolicyTuner<'a> {
 }
 
 /// Request builder for [`Client::run_policy_tuner_now`]: `POST /api/v1/secure/policyTuner/tuneNow`.
+#[cfg(feature = "policy-tuner")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct RunPolicyTunerNow<'a> {
@@ -16257,6 +16621,7 @@ pub struct RunPolicyTunerNow<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "policy-tuner")]
 impl<'a> RunPolicyTunerNow<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -16323,6 +16688,7 @@ impl<'a> RunPolicyTunerNow<'a> {
 }
 
 /// Request builder for [`Client::get_policy_tuning_enabled`]: `GET /api/v1/secure/policyTuner/tuningEnabled`.
+#[cfg(feature = "policy-tuner")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetPolicyTuningEnabled<'a> {
@@ -16333,6 +16699,7 @@ pub struct GetPolicyTuningEnabled<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "policy-tuner")]
 impl<'a> GetPolicyTuningEnabled<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -16399,6 +16766,7 @@ impl<'a> GetPolicyTuningEnabled<'a> {
 }
 
 /// Request builder for [`Client::get_policy_tuner_status`]: `GET /api/v1/secure/policyTuner/status`.
+#[cfg(feature = "policy-tuner")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetPolicyTunerStatus<'a> {
@@ -16409,6 +16777,7 @@ pub struct GetPolicyTunerStatus<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "policy-tuner")]
 impl<'a> GetPolicyTunerStatus<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -16475,6 +16844,7 @@ impl<'a> GetPolicyTunerStatus<'a> {
 }
 
 /// Request builder for [`Client::suggest_event_exclusions`]: `POST /api/v1/secure/policyTuner/excludeEvents`.
+#[cfg(feature = "policy-tuner")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SuggestEventExclusions<'a> {
@@ -16488,6 +16858,7 @@ pub struct SuggestEventExclusions<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "policy-tuner")]
 impl<'a> SuggestEventExclusions<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -16584,6 +16955,7 @@ impl<'a> SuggestEventExclusions<'a> {
 }
 
 /// Request builder for [`Client::add_policy_tuner_exceptions`]: `POST /api/v1/secure/policyTuner/exceptions`.
+#[cfg(feature = "policy-tuner")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct AddPolicyTunerExceptions<'a> {
@@ -16595,6 +16967,7 @@ pub struct AddPolicyTunerExceptions<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "policy-tuner")]
 impl<'a> AddPolicyTunerExceptions<'a> {
     pub(crate) fn new(client: &'a Client, body: serde_json::Value) -> Self {
         Self {
@@ -16663,6 +17036,7 @@ impl<'a> AddPolicyTunerExceptions<'a> {
 }
 
 /// Request builder for [`Client::list_ticketing_integrations`]: `GET /api/ticketing/v1/integrations/{provider}`.
+#[cfg(feature = "ticketing")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListTicketingIntegrations<'a> {
@@ -16674,6 +17048,7 @@ pub struct ListTicketingIntegrations<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "ticketing")]
 impl<'a> ListTicketingIntegrations<'a> {
     pub(crate) fn new(client: &'a Client, provider: impl Into<String>) -> Self {
         Self {
@@ -16742,6 +17117,7 @@ impl<'a> ListTicketingIntegrations<'a> {
 }
 
 /// Request builder for [`Client::create_ticketing_integration`]: `POST /api/ticketing/v1/integrations/{provider}`.
+#[cfg(feature = "ticketing")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct CreateTicketingIntegration<'a> {
@@ -16754,6 +17130,7 @@ pub struct CreateTicketingIntegration<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "ticketing")]
 impl<'a> CreateTicketingIntegration<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -16828,6 +17205,7 @@ impl<'a> CreateTicketingIntegration<'a> {
 }
 
 /// Request builder for [`Client::get_ticketing_integration`]: `GET /api/ticketing/v1/integrations/{provider}/{integration_id}`.
+#[cfg(feature = "ticketing")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetTicketingIntegration<'a> {
@@ -16840,6 +17218,7 @@ pub struct GetTicketingIntegration<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "ticketing")]
 impl<'a> GetTicketingIntegration<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -16917,6 +17296,7 @@ impl<'a> GetTicketingIntegration<'a> {
 }
 
 /// Request builder for [`Client::update_ticketing_integration`]: `PUT /api/ticketing/v1/integrations/{provider}/{integration_id}`.
+#[cfg(feature = "ticketing")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct UpdateTicketingIntegration<'a> {
@@ -16930,6 +17310,7 @@ pub struct UpdateTicketingIntegration<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "ticketing")]
 impl<'a> UpdateTicketingIntegration<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -17010,6 +17391,7 @@ impl<'a> UpdateTicketingIntegration<'a> {
 }
 
 /// Request builder for [`Client::delete_ticketing_integration`]: `DELETE /api/ticketing/v1/integrations/{provider}/{integration_id}`.
+#[cfg(feature = "ticketing")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct DeleteTicketingIntegration<'a> {
@@ -17022,6 +17404,7 @@ pub struct DeleteTicketingIntegration<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "ticketing")]
 impl<'a> DeleteTicketingIntegration<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -17099,6 +17482,7 @@ impl<'a> DeleteTicketingIntegration<'a> {
 }
 
 /// Request builder for [`Client::list_ticketing_projects`]: `GET /api/ticketing/v1/integrations/{provider}/{integration_id}/projects`.
+#[cfg(feature = "ticketing")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListTicketingProjects<'a> {
@@ -17111,6 +17495,7 @@ pub struct ListTicketingProjects<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "ticketing")]
 impl<'a> ListTicketingProjects<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -17188,6 +17573,7 @@ impl<'a> ListTicketingProjects<'a> {
 }
 
 /// Request builder for [`Client::get_ticketing_project_meta`]: `GET /api/ticketing/v1/integrations/{provider}/{integration_id}/project/{project_id}/projectMeta`.
+#[cfg(feature = "ticketing")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetTicketingProjectMeta<'a> {
@@ -17202,6 +17588,7 @@ pub struct GetTicketingProjectMeta<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "ticketing")]
 impl<'a> GetTicketingProjectMeta<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -17292,6 +17679,7 @@ impl<'a> GetTicketingProjectMeta<'a> {
 }
 
 /// Request builder for [`Client::list_cloud_accounts`]: `GET /api/cloudauth/v1/accounts`.
+#[cfg(feature = "cloud-accounts")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListCloudAccounts<'a> {
@@ -17303,6 +17691,7 @@ pub struct ListCloudAccounts<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "cloud-accounts")]
 impl<'a> ListCloudAccounts<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -17377,6 +17766,7 @@ impl<'a> ListCloudAccounts<'a> {
 }
 
 /// Request builder for [`Client::create_cloud_account`]: `POST /api/cloudauth/v1/accounts`.
+#[cfg(feature = "cloud-accounts")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct CreateCloudAccount<'a> {
@@ -17388,6 +17778,7 @@ pub struct CreateCloudAccount<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "cloud-accounts")]
 impl<'a> CreateCloudAccount<'a> {
     pub(crate) fn new(client: &'a Client, body: serde_json::Value) -> Self {
         Self {
@@ -17459,6 +17850,7 @@ impl<'a> CreateCloudAccount<'a> {
 }
 
 /// Request builder for [`Client::get_cloud_account`]: `GET /api/cloudauth/v1/accounts/{accountId}`.
+#[cfg(feature = "cloud-accounts")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetCloudAccount<'a> {
@@ -17471,6 +17863,7 @@ pub struct GetCloudAccount<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "cloud-accounts")]
 impl<'a> GetCloudAccount<'a> {
     pub(crate) fn new(client: &'a Client, account_id: impl Into<String>) -> Self {
         Self {
@@ -17552,6 +17945,7 @@ impl<'a> GetCloudAccount<'a> {
 }
 
 /// Request builder for [`Client::update_cloud_account`]: `PUT /api/cloudauth/v1/accounts/{accountId}`.
+#[cfg(feature = "cloud-accounts")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct UpdateCloudAccount<'a> {
@@ -17564,6 +17958,7 @@ pub struct UpdateCloudAccount<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "cloud-accounts")]
 impl<'a> UpdateCloudAccount<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -17641,6 +18036,7 @@ impl<'a> UpdateCloudAccount<'a> {
 }
 
 /// Request builder for [`Client::delete_cloud_account`]: `DELETE /api/cloudauth/v1/accounts/{accountId}`.
+#[cfg(feature = "cloud-accounts")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct DeleteCloudAccount<'a> {
@@ -17652,6 +18048,7 @@ pub struct DeleteCloudAccount<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "cloud-accounts")]
 impl<'a> DeleteCloudAccount<'a> {
     pub(crate) fn new(client: &'a Client, account_id: impl Into<String>) -> Self {
         Self {
@@ -17720,6 +18117,7 @@ impl<'a> DeleteCloudAccount<'a> {
 }
 
 /// Request builder for [`Client::list_cloud_account_components`]: `GET /api/cloudauth/v1/accounts/{accountId}/components`.
+#[cfg(feature = "cloud-accounts")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListCloudAccountComponents<'a> {
@@ -17731,6 +18129,7 @@ pub struct ListCloudAccountComponents<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "cloud-accounts")]
 impl<'a> ListCloudAccountComponents<'a> {
     pub(crate) fn new(client: &'a Client, account_id: impl Into<String>) -> Self {
         Self {
@@ -17799,6 +18198,7 @@ impl<'a> ListCloudAccountComponents<'a> {
 }
 
 /// Request builder for [`Client::create_cloud_account_component`]: `POST /api/cloudauth/v1/accounts/{accountId}/components`.
+#[cfg(feature = "cloud-accounts")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct CreateCloudAccountComponent<'a> {
@@ -17811,6 +18211,7 @@ pub struct CreateCloudAccountComponent<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "cloud-accounts")]
 impl<'a> CreateCloudAccountComponent<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -17888,6 +18289,7 @@ impl<'a> CreateCloudAccountComponent<'a> {
 }
 
 /// Request builder for [`Client::get_cloud_account_component`]: `GET /api/cloudauth/v1/accounts/{accountId}/components/{componentType}/{componentInstance}`.
+#[cfg(feature = "cloud-accounts")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetCloudAccountComponent<'a> {
@@ -17901,6 +18303,7 @@ pub struct GetCloudAccountComponent<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "cloud-accounts")]
 impl<'a> GetCloudAccountComponent<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -17984,6 +18387,7 @@ impl<'a> GetCloudAccountComponent<'a> {
 }
 
 /// Request builder for [`Client::update_cloud_account_component`]: `PUT /api/cloudauth/v1/accounts/{accountId}/components/{componentType}/{componentInstance}`.
+#[cfg(feature = "cloud-accounts")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct UpdateCloudAccountComponent<'a> {
@@ -17998,6 +18402,7 @@ pub struct UpdateCloudAccountComponent<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "cloud-accounts")]
 impl<'a> UpdateCloudAccountComponent<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -18084,6 +18489,7 @@ impl<'a> UpdateCloudAccountComponent<'a> {
 }
 
 /// Request builder for [`Client::delete_cloud_account_component`]: `DELETE /api/cloudauth/v1/accounts/{accountId}/components/{componentType}/{componentInstance}`.
+#[cfg(feature = "cloud-accounts")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct DeleteCloudAccountComponent<'a> {
@@ -18097,6 +18503,7 @@ pub struct DeleteCloudAccountComponent<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "cloud-accounts")]
 impl<'a> DeleteCloudAccountComponent<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -18177,6 +18584,7 @@ impl<'a> DeleteCloudAccountComponent<'a> {
 }
 
 /// Request builder for [`Client::update_cloud_account_feature`]: `PUT /api/cloudauth/v1/accounts/{accountId}/features/{featureType}`.
+#[cfg(feature = "cloud-accounts")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct UpdateCloudAccountFeature<'a> {
@@ -18190,6 +18598,7 @@ pub struct UpdateCloudAccountFeature<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "cloud-accounts")]
 impl<'a> UpdateCloudAccountFeature<'a> {
     pub(crate) fn new(
         client: &'a Client,

@@ -6,9 +6,25 @@
 //!
 //! Every type can grow without breaking your code: structs and enums are `#[non_exhaustive]`. Build a struct with `new(..)`, which takes its required fields (every optional field is `None`), or with `default()` when it has no required field, then assign the other fields, which are public: `let mut value = T::default(); value.name = Some(..);`. A `match` on an enum needs a `_` arm. An optional field or an enum value added to the spec is then a compatible release; a required field added changes `new(..)`, so it is a breaking one.
 
+#[cfg(
+    any(
+        feature = "activity-audit",
+        feature = "cloud-accounts",
+        feature = "events-forwarding",
+        feature = "falco-lists",
+        feature = "falco-macros",
+        feature = "falco-rules",
+        feature = "falco-rules-files",
+        feature = "policies",
+        feature = "profiling",
+        feature = "scanning",
+        feature = "secure-events"
+    )
+)]
 use serde::{Deserialize, Serialize};
 
 /// The `ActivityAuditEventType` schema.
+#[cfg(feature = "activity-audit")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ActivityAuditEventType {
@@ -24,6 +40,7 @@ pub enum ActivityAuditEventType {
     Unknown(String),
 }
 
+#[cfg(feature = "activity-audit")]
 impl ActivityAuditEventType {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -37,6 +54,7 @@ impl ActivityAuditEventType {
     }
 }
 
+#[cfg(feature = "activity-audit")]
 impl From<&str> for ActivityAuditEventType {
     fn from(value: &str) -> Self {
         match value {
@@ -48,11 +66,14 @@ impl From<&str> for ActivityAuditEventType {
         }
     }
 }
+
+#[cfg(feature = "activity-audit")]
 clientgen_runtime::string_enum!(ActivityAuditEventType);
 
 /// One page of audit events.
 ///
 /// Not stated by the vendor's documentation; inferred: shape {data: \[...], page: {prev, total}} from EVIDENCE.md (Sysdig Secure) \[V]; the page shows no schema; description ours
+#[cfg(feature = "activity-audit")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ActivityAuditPage {
@@ -65,6 +86,7 @@ pub struct ActivityAuditPage {
 }
 
 /// Not stated by the vendor's documentation; inferred: fields prev, total from EVIDENCE.md (Sysdig Secure) \[V]; types chosen (see each field)
+#[cfg(feature = "activity-audit")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ActivityAuditPageInfo {
@@ -77,6 +99,7 @@ pub struct ActivityAuditPageInfo {
 }
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's sample response
+#[cfg(feature = "activity-audit")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ActivityAuditSummary {
@@ -89,6 +112,7 @@ pub struct ActivityAuditSummary {
 }
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's sample response
+#[cfg(feature = "activity-audit")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ActivityAuditSummaryValues {
@@ -109,6 +133,7 @@ pub struct ActivityAuditSummaryValues {
 /// The audit events related to a traceable event.
 ///
 /// Not stated by the vendor's documentation; inferred: shape from Sysdig's own SDK (sysdiglabs/sysdig-sdk-python, sdcclient/secure/_activity_audit_v1.py, list_trace returns this response's data); the page shows no schema
+#[cfg(feature = "activity-audit")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ActivityAuditTrace {
@@ -118,6 +143,7 @@ pub struct ActivityAuditTrace {
 }
 
 /// The `CaptureProduct` schema.
+#[cfg(feature = "captures")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CaptureProduct {
@@ -129,6 +155,7 @@ pub enum CaptureProduct {
     Unknown(String),
 }
 
+#[cfg(feature = "captures")]
 impl CaptureProduct {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -140,6 +167,7 @@ impl CaptureProduct {
     }
 }
 
+#[cfg(feature = "captures")]
 impl From<&str> for CaptureProduct {
     fn from(value: &str) -> Self {
         match value {
@@ -149,11 +177,14 @@ impl From<&str> for CaptureProduct {
         }
     }
 }
+
+#[cfg(feature = "captures")]
 clientgen_runtime::string_enum!(CaptureProduct);
 
 /// CloudAccount captures a snapshot of basic metadata fields associated with a cloud.
 ///
 /// Not stated by the vendor's documentation; inferred: fields from Sysdig's own Terraform provider (sysdiglabs/terraform-provider-sysdig, sysdig/internal/client/v2/cloudauth/go/cloud_account.pb.go, message CloudAccount, whose comment is the page's description; cloudauth.go decodes it from these responses with protobuf's JSON mapping, so names are lowerCamelCase, enums are their names and 64-bit integers and timestamps are strings); the page shows no schema; nested messages other than components and features are left as JSON objects
+#[cfg(feature = "cloud-accounts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CloudAccount {
@@ -249,6 +280,7 @@ pub struct CloudAccount {
 /// AccountComponent captures a cloud resource within an account
 ///
 /// Not stated by the vendor's documentation; inferred: fields from Sysdig's own Terraform provider (sysdiglabs/terraform-provider-sysdig, sysdig/internal/client/v2/cloudauth/go/cloud_account.pb.go, message AccountComponent, whose comment is the page's description; cloudauth_account_component.go decodes it from these responses with protobuf's JSON mapping); the page shows no schema; the component's metadata (one of several messages) and validation are left as JSON objects
+#[cfg(feature = "cloud-accounts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CloudAccountComponent {
@@ -275,6 +307,7 @@ pub struct CloudAccountComponent {
 }
 
 /// The `CloudAccountComponentType` schema.
+#[cfg(feature = "cloud-accounts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CloudAccountComponentType {
@@ -292,6 +325,7 @@ pub enum CloudAccountComponentType {
     Unknown(String),
 }
 
+#[cfg(feature = "cloud-accounts")]
 impl CloudAccountComponentType {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -306,6 +340,7 @@ impl CloudAccountComponentType {
     }
 }
 
+#[cfg(feature = "cloud-accounts")]
 impl From<&str> for CloudAccountComponentType {
     fn from(value: &str) -> Self {
         match value {
@@ -318,11 +353,14 @@ impl From<&str> for CloudAccountComponentType {
         }
     }
 }
+
+#[cfg(feature = "cloud-accounts")]
 clientgen_runtime::string_enum!(CloudAccountComponentType);
 
 /// AccountFeature captures a sysdig feature enabled on a cloud account
 ///
 /// Not stated by the vendor's documentation; inferred: fields from Sysdig's own Terraform provider (sysdiglabs/terraform-provider-sysdig, sysdig/internal/client/v2/cloudauth/go/cloud_account.pb.go, message AccountFeature, whose comment is the page's description; cloudauth_account_feature.go decodes it with protobuf's JSON mapping); the page shows no schema; validation is left as a JSON object
+#[cfg(feature = "cloud-accounts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CloudAccountFeature {
@@ -353,6 +391,7 @@ pub struct CloudAccountFeature {
 /// The custom falco rules files, the set of falco rules managed by a customer.
 ///
 /// Not stated by the vendor's documentation; inferred: shape from Sysdig's own SDK (sysdiglabs/sysdig-sdk-python, sdcclient/secure/_falco_rules_files_old.py, get_user_falco_rules and set_user_falco_rules read customFalcoRulesFiles of the GET and PUT responses); the page shows no schema
+#[cfg(feature = "falco-rules-files")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CustomFalcoRulesFiles {
@@ -365,6 +404,7 @@ pub struct CustomFalcoRulesFiles {
 /// The default falco rules files, the set of falco rules managed by Sysdig.
 ///
 /// Not stated by the vendor's documentation; inferred: shape from Sysdig's own SDK (sysdiglabs/sysdig-sdk-python, sdcclient/secure/_falco_rules_files_old.py, get_default_falco_rules_files reads this response's defaultFalcoRulesFiles); the page shows no schema
+#[cfg(feature = "falco-rules-files")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DefaultFalcoRulesFiles {
@@ -375,6 +415,7 @@ pub struct DefaultFalcoRulesFiles {
 }
 
 /// The `DeleteCapturesStatusItem` schema.
+#[cfg(feature = "captures")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DeleteCapturesStatusItem {
@@ -398,6 +439,7 @@ pub enum DeleteCapturesStatusItem {
     Unknown(String),
 }
 
+#[cfg(feature = "captures")]
 impl DeleteCapturesStatusItem {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -415,6 +457,7 @@ impl DeleteCapturesStatusItem {
     }
 }
 
+#[cfg(feature = "captures")]
 impl From<&str> for DeleteCapturesStatusItem {
     fn from(value: &str) -> Self {
         match value {
@@ -430,9 +473,12 @@ impl From<&str> for DeleteCapturesStatusItem {
         }
     }
 }
+
+#[cfg(feature = "captures")]
 clientgen_runtime::string_enum!(DeleteCapturesStatusItem);
 
 /// The `DirectVulnerabilityType` schema.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DirectVulnerabilityType {
@@ -446,6 +492,7 @@ pub enum DirectVulnerabilityType {
     Unknown(String),
 }
 
+#[cfg(feature = "scanning")]
 impl DirectVulnerabilityType {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -458,6 +505,7 @@ impl DirectVulnerabilityType {
     }
 }
 
+#[cfg(feature = "scanning")]
 impl From<&str> for DirectVulnerabilityType {
     fn from(value: &str) -> Self {
         match value {
@@ -468,9 +516,12 @@ impl From<&str> for DirectVulnerabilityType {
         }
     }
 }
+
+#[cfg(feature = "scanning")]
 clientgen_runtime::string_enum!(DirectVulnerabilityType);
 
 /// The media types [`Client::download_report`](crate::Client::download_report) (`GET /api/reporting/v1/{domain}/reports/{fileId}`) can answer with; the request asks for one in its `Accept` header. Choose it with [`DownloadReport::accept`](crate::operations::DownloadReport::accept); without that, the request asks for `text/csv`, the first the spec lists (the `Default`).
+#[cfg(feature = "reporting")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub enum DownloadReportAccept {
@@ -483,6 +534,7 @@ pub enum DownloadReportAccept {
     ApplicationPdf,
 }
 
+#[cfg(feature = "reporting")]
 impl DownloadReportAccept {
     /// The media type, as the `Accept` header sends it.
     pub fn media_type(self) -> &'static str {
@@ -495,6 +547,7 @@ impl DownloadReportAccept {
 }
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's sample response (a syslog integration; other target types presumably carry other fields)
+#[cfg(feature = "events-forwarding")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EventsForwardingConnectionInfo {
@@ -509,6 +562,7 @@ pub struct EventsForwardingConnectionInfo {
 }
 
 /// Not stated by the vendor's documentation; inferred: fields and types from the page's sample response
+#[cfg(feature = "events-forwarding")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EventsForwardingIntegration {
@@ -538,6 +592,7 @@ pub struct EventsForwardingIntegration {
 }
 
 /// Not stated by the vendor's documentation; inferred: fields from EVIDENCE.md (Sysdig Secure via IBM) \[V]: {id, version, name, items: {items: \[string]}, append}; the page shows no schema and no required fields
+#[cfg(feature = "falco-lists")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct FalcoList {
@@ -559,6 +614,7 @@ pub struct FalcoList {
 }
 
 /// Not stated by the vendor's documentation; inferred: shape {items: \[string]} from EVIDENCE.md (Sysdig Secure via IBM) \[V]
+#[cfg(feature = "falco-lists")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct FalcoListItems {
@@ -570,6 +626,7 @@ pub struct FalcoListItems {
 /// A falco macro.
 ///
 /// Not stated by the vendor's documentation; inferred: fields and types from Sysdig's own Terraform provider (sysdiglabs/terraform-provider-sysdig, sysdig/internal/client/v2/model.go, type Macro, which macros.go decodes from POST /api/secure/falco/macros and GET and PUT /api/secure/falco/macros/{id}); the page shows no schema
+#[cfg(feature = "falco-macros")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct FalcoMacro {
@@ -597,6 +654,7 @@ pub struct FalcoMacro {
 /// The condition of a falco macro.
 ///
 /// Not stated by the vendor's documentation; inferred: fields and types from sysdig/internal/client/v2/model.go (type MacroCondition) of Sysdig's Terraform provider
+#[cfg(feature = "falco-macros")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct FalcoMacroCondition {
@@ -608,6 +666,7 @@ pub struct FalcoMacroCondition {
 /// A runtime policy rule.
 ///
 /// Not stated by the vendor's documentation; inferred: fields and types from Sysdig's own Terraform provider (sysdiglabs/terraform-provider-sysdig, sysdig/internal/client/v2/model.go, type Rule, which rules.go decodes from POST /api/secure/rules, GET and PUT /api/secure/rules/{id} and, as an array, GET /api/secure/rules/groups); the page shows no schema
+#[cfg(feature = "falco-rules")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct FalcoRule {
@@ -634,6 +693,7 @@ pub struct FalcoRule {
 /// The condition of a falco rule.
 ///
 /// Not stated by the vendor's documentation; inferred: fields and types from sysdig/internal/client/v2/model.go (type Condition) of Sysdig's Terraform provider
+#[cfg(feature = "falco-rules")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct FalcoRuleCondition {
@@ -648,6 +708,7 @@ pub struct FalcoRuleCondition {
 /// What a rule matches; which fields are set depends on its ruleType.
 ///
 /// Not stated by the vendor's documentation; inferred: fields and types from sysdig/internal/client/v2/model.go (type Details) of Sysdig's Terraform provider, which names the rule types CONTAINER, FALCO, FILESYSTEM, NETWORK, PROCESS, SYSCALL and the STATEFUL_* ones
+#[cfg(feature = "falco-rules")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct FalcoRuleDetails {
@@ -715,6 +776,7 @@ pub struct FalcoRuleDetails {
 /// An exception of a falco rule.
 ///
 /// Not stated by the vendor's documentation; inferred: fields from sysdig/internal/client/v2/model.go (type Exception) of Sysdig's Terraform provider, where all but name are any value
+#[cfg(feature = "falco-rules")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct FalcoRuleException {
@@ -735,6 +797,7 @@ pub struct FalcoRuleException {
 /// A falco rules file and its variants.
 ///
 /// Not stated by the vendor's documentation; inferred: fields from sdcclient/secure/_falco_rules_files_old.py (get_default_falco_rules_files documents name and variants); types chosen (see each field)
+#[cfg(feature = "falco-rules-files")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct FalcoRulesFile {
@@ -749,6 +812,7 @@ pub struct FalcoRulesFile {
 /// A variant of a falco rules file for the falco engine versions that can read it.
 ///
 /// Not stated by the vendor's documentation; inferred: fields from sdcclient/secure/_falco_rules_files_old.py (get_default_falco_rules_files documents requiredEngineVersion and content); types from its example
+#[cfg(feature = "falco-rules-files")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct FalcoRulesFileVariant {
@@ -766,6 +830,7 @@ pub struct FalcoRulesFileVariant {
 /// A set of falco rules files.
 ///
 /// Not stated by the vendor's documentation; inferred: fields from sdcclient/secure/_falco_rules_files_old.py (get_default_falco_rules_files documents tag, files and defaultPolicies); types chosen (see each field)
+#[cfg(feature = "falco-rules-files")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct FalcoRulesFiles {
@@ -782,6 +847,7 @@ pub struct FalcoRulesFiles {
 }
 
 /// The `GetImageVulnsComparisonStatus` schema.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetImageVulnsComparisonStatus {
@@ -795,6 +861,7 @@ pub enum GetImageVulnsComparisonStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "scanning")]
 impl GetImageVulnsComparisonStatus {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -807,6 +874,7 @@ impl GetImageVulnsComparisonStatus {
     }
 }
 
+#[cfg(feature = "scanning")]
 impl From<&str> for GetImageVulnsComparisonStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -817,9 +885,12 @@ impl From<&str> for GetImageVulnsComparisonStatus {
         }
     }
 }
+
+#[cfg(feature = "scanning")]
 clientgen_runtime::string_enum!(GetImageVulnsComparisonStatus);
 
 /// The `GetRulePolicyMappingsOrigin` schema.
+#[cfg(feature = "falco-rules")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetRulePolicyMappingsOrigin {
@@ -841,6 +912,7 @@ pub enum GetRulePolicyMappingsOrigin {
     Unknown(String),
 }
 
+#[cfg(feature = "falco-rules")]
 impl GetRulePolicyMappingsOrigin {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -857,6 +929,7 @@ impl GetRulePolicyMappingsOrigin {
     }
 }
 
+#[cfg(feature = "falco-rules")]
 impl From<&str> for GetRulePolicyMappingsOrigin {
     fn from(value: &str) -> Self {
         match value {
@@ -871,9 +944,12 @@ impl From<&str> for GetRulePolicyMappingsOrigin {
         }
     }
 }
+
+#[cfg(feature = "falco-rules")]
 clientgen_runtime::string_enum!(GetRulePolicyMappingsOrigin);
 
 /// The `ImageContentSortBy` schema.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ImageContentSortBy {
@@ -913,6 +989,7 @@ pub enum ImageContentSortBy {
     Unknown(String),
 }
 
+#[cfg(feature = "scanning")]
 impl ImageContentSortBy {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -938,6 +1015,7 @@ impl ImageContentSortBy {
     }
 }
 
+#[cfg(feature = "scanning")]
 impl From<&str> for ImageContentSortBy {
     fn from(value: &str) -> Self {
         match value {
@@ -961,9 +1039,12 @@ impl From<&str> for ImageContentSortBy {
         }
     }
 }
+
+#[cfg(feature = "scanning")]
 clientgen_runtime::string_enum!(ImageContentSortBy);
 
 /// The `ImageContentType` schema.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ImageContentType {
@@ -983,6 +1064,7 @@ pub enum ImageContentType {
     Unknown(String),
 }
 
+#[cfg(feature = "scanning")]
 impl ImageContentType {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -998,6 +1080,7 @@ impl ImageContentType {
     }
 }
 
+#[cfg(feature = "scanning")]
 impl From<&str> for ImageContentType {
     fn from(value: &str) -> Self {
         match value {
@@ -1011,11 +1094,14 @@ impl From<&str> for ImageContentType {
         }
     }
 }
+
+#[cfg(feature = "scanning")]
 clientgen_runtime::string_enum!(ImageContentType);
 
 /// The policy evaluation summary of an image.
 ///
 /// Not stated by the vendor's documentation; inferred: fields from Sysdig's own SDK (sysdiglabs/sysdig-sdk-python, sdcclient/_scanning.py, get_image_scanning_results, which reads imageDigest, imageId, status, nStop, nWarn, at and results of this response); the page shows no schema; types chosen (see each field)
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ImagePolicyEvaluation {
@@ -1049,6 +1135,7 @@ pub struct ImagePolicyEvaluation {
 /// The evaluation of the image against one policy.
 ///
 /// Not stated by the vendor's documentation; inferred: fields from sdcclient/_scanning.py (get_image_scanning_results reads policyId, policyName, nStop, nWarn and gateResults of each result); types chosen (see each field)
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ImagePolicyEvaluationResult {
@@ -1075,6 +1162,7 @@ pub struct ImagePolicyEvaluationResult {
 }
 
 /// Not stated by the vendor's documentation; inferred: shape from sdcclient/_scanning.py (get_image_scanning_results reads ruleResults of each gate result)
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ImagePolicyGateResult {
@@ -1085,6 +1173,7 @@ pub struct ImagePolicyGateResult {
 }
 
 /// Not stated by the vendor's documentation; inferred: fields from sdcclient/_scanning.py (get_image_scanning_results reads gateAction, compared with warn and stop, and checkOutput of each rule result); types chosen: strings
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ImagePolicyRuleResult {
@@ -1099,6 +1188,7 @@ pub struct ImagePolicyRuleResult {
 }
 
 /// The `ListCapturesOrder` schema.
+#[cfg(feature = "captures")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ListCapturesOrder {
@@ -1110,6 +1200,7 @@ pub enum ListCapturesOrder {
     Unknown(String),
 }
 
+#[cfg(feature = "captures")]
 impl ListCapturesOrder {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -1121,6 +1212,7 @@ impl ListCapturesOrder {
     }
 }
 
+#[cfg(feature = "captures")]
 impl From<&str> for ListCapturesOrder {
     fn from(value: &str) -> Self {
         match value {
@@ -1130,9 +1222,12 @@ impl From<&str> for ListCapturesOrder {
         }
     }
 }
+
+#[cfg(feature = "captures")]
 clientgen_runtime::string_enum!(ListCapturesOrder);
 
 /// The `ListCapturesSort` schema.
+#[cfg(feature = "captures")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ListCapturesSort {
@@ -1150,6 +1245,7 @@ pub enum ListCapturesSort {
     Unknown(String),
 }
 
+#[cfg(feature = "captures")]
 impl ListCapturesSort {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -1164,6 +1260,7 @@ impl ListCapturesSort {
     }
 }
 
+#[cfg(feature = "captures")]
 impl From<&str> for ListCapturesSort {
     fn from(value: &str) -> Self {
         match value {
@@ -1176,9 +1273,12 @@ impl From<&str> for ListCapturesSort {
         }
     }
 }
+
+#[cfg(feature = "captures")]
 clientgen_runtime::string_enum!(ListCapturesSort);
 
 /// The `ListCloudAccountsProvider` schema.
+#[cfg(feature = "cloud-accounts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ListCloudAccountsProvider {
@@ -1194,6 +1294,7 @@ pub enum ListCloudAccountsProvider {
     Unknown(String),
 }
 
+#[cfg(feature = "cloud-accounts")]
 impl ListCloudAccountsProvider {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -1207,6 +1308,7 @@ impl ListCloudAccountsProvider {
     }
 }
 
+#[cfg(feature = "cloud-accounts")]
 impl From<&str> for ListCloudAccountsProvider {
     fn from(value: &str) -> Self {
         match value {
@@ -1218,9 +1320,12 @@ impl From<&str> for ListCloudAccountsProvider {
         }
     }
 }
+
+#[cfg(feature = "cloud-accounts")]
 clientgen_runtime::string_enum!(ListCloudAccountsProvider);
 
 /// The `ListFalcoFiltersSource` schema.
+#[cfg(feature = "falco-rules")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ListFalcoFiltersSource {
@@ -1238,6 +1343,7 @@ pub enum ListFalcoFiltersSource {
     Unknown(String),
 }
 
+#[cfg(feature = "falco-rules")]
 impl ListFalcoFiltersSource {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -1252,6 +1358,7 @@ impl ListFalcoFiltersSource {
     }
 }
 
+#[cfg(feature = "falco-rules")]
 impl From<&str> for ListFalcoFiltersSource {
     fn from(value: &str) -> Self {
         match value {
@@ -1264,9 +1371,12 @@ impl From<&str> for ListFalcoFiltersSource {
         }
     }
 }
+
+#[cfg(feature = "falco-rules")]
 clientgen_runtime::string_enum!(ListFalcoFiltersSource);
 
 /// The `ListProfileGroupProfilesSortBy` schema.
+#[cfg(feature = "profiling")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ListProfileGroupProfilesSortBy {
@@ -1282,6 +1392,7 @@ pub enum ListProfileGroupProfilesSortBy {
     Unknown(String),
 }
 
+#[cfg(feature = "profiling")]
 impl ListProfileGroupProfilesSortBy {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -1295,6 +1406,7 @@ impl ListProfileGroupProfilesSortBy {
     }
 }
 
+#[cfg(feature = "profiling")]
 impl From<&str> for ListProfileGroupProfilesSortBy {
     fn from(value: &str) -> Self {
         match value {
@@ -1306,9 +1418,12 @@ impl From<&str> for ListProfileGroupProfilesSortBy {
         }
     }
 }
+
+#[cfg(feature = "profiling")]
 clientgen_runtime::string_enum!(ListProfileGroupProfilesSortBy);
 
 /// The `ListProfileGroupProfilesStatusItem` schema.
+#[cfg(feature = "profiling")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ListProfileGroupProfilesStatusItem {
@@ -1320,6 +1435,7 @@ pub enum ListProfileGroupProfilesStatusItem {
     Unknown(String),
 }
 
+#[cfg(feature = "profiling")]
 impl ListProfileGroupProfilesStatusItem {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -1331,6 +1447,7 @@ impl ListProfileGroupProfilesStatusItem {
     }
 }
 
+#[cfg(feature = "profiling")]
 impl From<&str> for ListProfileGroupProfilesStatusItem {
     fn from(value: &str) -> Self {
         match value {
@@ -1340,9 +1457,12 @@ impl From<&str> for ListProfileGroupProfilesStatusItem {
         }
     }
 }
+
+#[cfg(feature = "profiling")]
 clientgen_runtime::string_enum!(ListProfileGroupProfilesStatusItem);
 
 /// The `ListRuleSummariesPolicyType` schema.
+#[cfg(feature = "falco-rules")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ListRuleSummariesPolicyType {
@@ -1368,6 +1488,7 @@ pub enum ListRuleSummariesPolicyType {
     Unknown(String),
 }
 
+#[cfg(feature = "falco-rules")]
 impl ListRuleSummariesPolicyType {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -1386,6 +1507,7 @@ impl ListRuleSummariesPolicyType {
     }
 }
 
+#[cfg(feature = "falco-rules")]
 impl From<&str> for ListRuleSummariesPolicyType {
     fn from(value: &str) -> Self {
         match value {
@@ -1402,9 +1524,12 @@ impl From<&str> for ListRuleSummariesPolicyType {
         }
     }
 }
+
+#[cfg(feature = "falco-rules")]
 clientgen_runtime::string_enum!(ListRuleSummariesPolicyType);
 
 /// The `ListScanningResultsSortBy` schema.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ListScanningResultsSortBy {
@@ -1420,6 +1545,7 @@ pub enum ListScanningResultsSortBy {
     Unknown(String),
 }
 
+#[cfg(feature = "scanning")]
 impl ListScanningResultsSortBy {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -1433,6 +1559,7 @@ impl ListScanningResultsSortBy {
     }
 }
 
+#[cfg(feature = "scanning")]
 impl From<&str> for ListScanningResultsSortBy {
     fn from(value: &str) -> Self {
         match value {
@@ -1444,9 +1571,12 @@ impl From<&str> for ListScanningResultsSortBy {
         }
     }
 }
+
+#[cfg(feature = "scanning")]
 clientgen_runtime::string_enum!(ListScanningResultsSortBy);
 
 /// The `ListSecureEventsSpecialCategories` schema.
+#[cfg(feature = "secure-events")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ListSecureEventsSpecialCategories {
@@ -1458,6 +1588,7 @@ pub enum ListSecureEventsSpecialCategories {
     Unknown(String),
 }
 
+#[cfg(feature = "secure-events")]
 impl ListSecureEventsSpecialCategories {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -1469,6 +1600,7 @@ impl ListSecureEventsSpecialCategories {
     }
 }
 
+#[cfg(feature = "secure-events")]
 impl From<&str> for ListSecureEventsSpecialCategories {
     fn from(value: &str) -> Self {
         match value {
@@ -1478,9 +1610,12 @@ impl From<&str> for ListSecureEventsSpecialCategories {
         }
     }
 }
+
+#[cfg(feature = "secure-events")]
 clientgen_runtime::string_enum!(ListSecureEventsSpecialCategories);
 
 /// The `NetworkTopologyKind` schema.
+#[cfg(any(feature = "network-security", feature = "network-topology"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NetworkTopologyKind {
@@ -1500,6 +1635,7 @@ pub enum NetworkTopologyKind {
     Unknown(String),
 }
 
+#[cfg(any(feature = "network-security", feature = "network-topology"))]
 impl NetworkTopologyKind {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -1515,6 +1651,7 @@ impl NetworkTopologyKind {
     }
 }
 
+#[cfg(any(feature = "network-security", feature = "network-topology"))]
 impl From<&str> for NetworkTopologyKind {
     fn from(value: &str) -> Self {
         match value {
@@ -1528,11 +1665,14 @@ impl From<&str> for NetworkTopologyKind {
         }
     }
 }
+
+#[cfg(any(feature = "network-security", feature = "network-topology"))]
 clientgen_runtime::string_enum!(NetworkTopologyKind);
 
 /// An image profile.
 ///
 /// Not stated by the vendor's documentation; inferred: fields from Sysdig's own SDK (sysdiglabs/sysdig-sdk-python, sdcclient/_secure.py, the profile documented in __get_matched_profileIDs); the page shows no schema; types chosen from the SDK's placeholder values (see each field)
+#[cfg(feature = "profiling")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Profile {
@@ -1591,6 +1731,7 @@ pub struct Profile {
 /// A page of the profiles of a profile group.
 ///
 /// Not stated by the vendor's documentation; inferred: fields from Sysdig's own SDK (sysdiglabs/sysdig-sdk-python, sdcclient/_secure.py, get_image_profile documents this response as offset, limit, canLoadMore and profiles); the page shows no schema; types chosen (see each field)
+#[cfg(feature = "profiling")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ProfileList {
@@ -1612,6 +1753,7 @@ pub struct ProfileList {
 /// What a profile proposes for one category of behaviour.
 ///
 /// Not stated by the vendor's documentation; inferred: fields from sdcclient/_secure.py (the proposals documented in __get_matched_profileIDs); types chosen (see each field)
+#[cfg(feature = "profiling")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ProfileProposal {
@@ -1624,6 +1766,7 @@ pub struct ProfileProposal {
 }
 
 /// Not stated by the vendor's documentation; inferred: fields from sdcclient/_secure.py (the subcategories documented in __get_matched_profileIDs); types chosen (see each field)
+#[cfg(feature = "profiling")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ProfileProposalSubcategory {
@@ -1644,6 +1787,7 @@ pub struct ProfileProposalSubcategory {
 }
 
 /// The `ReportDomain` schema.
+#[cfg(feature = "reporting")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ReportDomain {
@@ -1653,6 +1797,7 @@ pub enum ReportDomain {
     Unknown(String),
 }
 
+#[cfg(feature = "reporting")]
 impl ReportDomain {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -1663,6 +1808,7 @@ impl ReportDomain {
     }
 }
 
+#[cfg(feature = "reporting")]
 impl From<&str> for ReportDomain {
     fn from(value: &str) -> Self {
         match value {
@@ -1671,9 +1817,12 @@ impl From<&str> for ReportDomain {
         }
     }
 }
+
+#[cfg(feature = "reporting")]
 clientgen_runtime::string_enum!(ReportDomain);
 
 /// The `ReportType` schema.
+#[cfg(feature = "reporting")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ReportType {
@@ -1685,6 +1834,7 @@ pub enum ReportType {
     Unknown(String),
 }
 
+#[cfg(feature = "reporting")]
 impl ReportType {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -1696,6 +1846,7 @@ impl ReportType {
     }
 }
 
+#[cfg(feature = "reporting")]
 impl From<&str> for ReportType {
     fn from(value: &str) -> Self {
         match value {
@@ -1705,11 +1856,14 @@ impl From<&str> for ReportType {
         }
     }
 }
+
+#[cfg(feature = "reporting")]
 clientgen_runtime::string_enum!(ReportType);
 
 /// The items a rule matches, and whether it matches them or everything else.
 ///
 /// Not stated by the vendor's documentation; inferred: fields and types from sysdig/internal/client/v2/model.go (types Containers, ReadWritePaths, ReadPaths, TCPListenPorts, UDPListenPorts, Processes and Syscalls, which all have this shape) of Sysdig's Terraform provider
+#[cfg(feature = "falco-rules")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RuleMatchList {
@@ -1725,6 +1879,7 @@ pub struct RuleMatchList {
 /// A rule saved with a security policy.
 ///
 /// Not stated by the vendor's documentation; inferred: fields and types from sysdig/internal/client/v2/model.go (type RuntimePolicyRule) of Sysdig's Terraform provider
+#[cfg(feature = "policies")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RuntimePolicyRule {
@@ -1769,6 +1924,7 @@ pub struct RuntimePolicyRule {
 /// A scanning alert.
 ///
 /// Not stated by the vendor's documentation; inferred: fields from Sysdig's own SDK (sysdiglabs/sysdig-sdk-python, sdcclient/secure/scanning/_alerts.py): the alerts it creates and updates carry these fields, and it reads alertId from the created alert and from each listed alert; the page shows no schema; types chosen (see each field)
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ScanningAlert {
@@ -1815,6 +1971,7 @@ pub struct ScanningAlert {
 }
 
 /// A page of scanning alerts (shape from EVIDENCE.md \[V])
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ScanningAlertList {
@@ -1830,6 +1987,7 @@ pub struct ScanningAlertList {
 /// A repository a repository alert applies to.
 ///
 /// Not stated by the vendor's documentation; inferred: fields from sdcclient/secure/scanning/_alerts.py (each element of the repositories it sends); strings as the SDK sends them
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ScanningAlertRepository {
@@ -1847,6 +2005,7 @@ pub struct ScanningAlertRepository {
 /// Which triggers of a scanning alert are enabled.
 ///
 /// Not stated by the vendor's documentation; inferred: fields from sdcclient/secure/scanning/_alerts.py (the triggers object it sends); booleans as the SDK sends them
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ScanningAlertTriggers {
@@ -1870,6 +2029,7 @@ pub struct ScanningAlertTriggers {
 /// A scanning policy of a policy bundle.
 ///
 /// Not stated by the vendor's documentation; inferred: fields from Sysdig's own SDK (sysdiglabs/sysdig-sdk-python, sdcclient/_scanning.py): add_policy sends name, comment, rules, version and policyBundleId, and get_policy finds a policy in list_policies' array by its id; the page shows no schema; types chosen (see each field)
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ScanningPolicy {
@@ -1895,6 +2055,7 @@ pub struct ScanningPolicy {
 }
 
 /// Paging metadata of the scanning alerts list (shape from EVIDENCE.md \[V])
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ScanningResponseMetadata {
@@ -1904,6 +2065,7 @@ pub struct ScanningResponseMetadata {
 }
 
 /// Not stated by the vendor's documentation; inferred: fields from EVIDENCE.md (Sysdig Secure) \[V] (sysdig-sdk-python lists them); the page shows no schema; types chosen (see each field)
+#[cfg(feature = "secure-events")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SecureEvent {
@@ -1942,6 +2104,7 @@ pub struct SecureEvent {
 }
 
 /// Not stated by the vendor's documentation; inferred: fields from EVIDENCE.md (Sysdig Secure) \[V]; the page shows no schema; types chosen (see each field)
+#[cfg(feature = "secure-events")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SecureEventContent {
@@ -1972,6 +2135,7 @@ pub struct SecureEventContent {
 /// One page of the secure events feed.
 ///
 /// Not stated by the vendor's documentation; inferred: shape {data: \[event], page: {prev, next, total}} from EVIDENCE.md (Sysdig Secure) \[V]; the page shows no schema; description ours
+#[cfg(feature = "secure-events")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SecureEventsPage {
@@ -1984,6 +2148,7 @@ pub struct SecureEventsPage {
 }
 
 /// Not stated by the vendor's documentation; inferred: fields prev, next, total from EVIDENCE.md (Sysdig Secure) \[V]; types chosen (see each field); the page's feed description explains prev and next
+#[cfg(feature = "secure-events")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SecureEventsPageInfo {
@@ -2001,6 +2166,7 @@ pub struct SecureEventsPageInfo {
 /// A runtime security policy.
 ///
 /// Not stated by the vendor's documentation; inferred: fields and types from Sysdig's own Terraform provider (sysdiglabs/terraform-provider-sysdig, sysdig/internal/client/v2/model.go, type Policy, which policies.go decodes from POST, GET and PUT /api/v2/policies and GET /api/v2/policies/{id}); the page shows no schema
+#[cfg(feature = "policies")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SecurityPolicy {
@@ -2065,6 +2231,7 @@ pub struct SecurityPolicy {
 /// An action a security policy takes when it is violated.
 ///
 /// Not stated by the vendor's documentation; inferred: fields and types from sysdig/internal/client/v2/model.go (type Action) of Sysdig's Terraform provider; Sysdig's SDK (sdcclient/secure/_policy_v2.py) names the types POLICY_ACTION_STOP, POLICY_ACTION_PAUSE, POLICY_ACTION_KILL and POLICY_ACTION_CAPTURE
+#[cfg(feature = "policies")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SecurityPolicyAction {
@@ -2108,6 +2275,7 @@ pub struct SecurityPolicyAction {
 /// A rule of a security policy and whether it is enabled there.
 ///
 /// Not stated by the vendor's documentation; inferred: fields and types from sysdig/internal/client/v2/model.go (type PolicyRule) of Sysdig's Terraform provider
+#[cfg(feature = "policies")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SecurityPolicyRule {
@@ -2123,6 +2291,7 @@ pub struct SecurityPolicyRule {
 /// A security policy and its rules, saved together.
 ///
 /// Not stated by the vendor's documentation; inferred: fields from sysdig/internal/client/v2/model.go (type PolicyRulesComposite) of Sysdig's Terraform provider, which composite_policies.go decodes from POST /api/v2/policies/batch
+#[cfg(feature = "policies")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SecurityPolicyWithRules {
@@ -2135,6 +2304,7 @@ pub struct SecurityPolicyWithRules {
 }
 
 /// The `SortMethod` schema.
+#[cfg(any(feature = "profiling", feature = "scanning"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SortMethod {
@@ -2146,6 +2316,7 @@ pub enum SortMethod {
     Unknown(String),
 }
 
+#[cfg(any(feature = "profiling", feature = "scanning"))]
 impl SortMethod {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -2157,6 +2328,7 @@ impl SortMethod {
     }
 }
 
+#[cfg(any(feature = "profiling", feature = "scanning"))]
 impl From<&str> for SortMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -2166,9 +2338,12 @@ impl From<&str> for SortMethod {
         }
     }
 }
+
+#[cfg(any(feature = "profiling", feature = "scanning"))]
 clientgen_runtime::string_enum!(SortMethod);
 
 /// The `UpdateCloudAccountFeatureFeatureType` schema.
+#[cfg(feature = "cloud-accounts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UpdateCloudAccountFeatureFeatureType {
@@ -2186,6 +2361,7 @@ pub enum UpdateCloudAccountFeatureFeatureType {
     Unknown(String),
 }
 
+#[cfg(feature = "cloud-accounts")]
 impl UpdateCloudAccountFeatureFeatureType {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -2202,6 +2378,7 @@ impl UpdateCloudAccountFeatureFeatureType {
     }
 }
 
+#[cfg(feature = "cloud-accounts")]
 impl From<&str> for UpdateCloudAccountFeatureFeatureType {
     fn from(value: &str) -> Self {
         match value {
@@ -2216,11 +2393,14 @@ impl From<&str> for UpdateCloudAccountFeatureFeatureType {
         }
     }
 }
+
+#[cfg(feature = "cloud-accounts")]
 clientgen_runtime::string_enum!(UpdateCloudAccountFeatureFeatureType);
 
 /// A vulnerability in a vulnerability exception list.
 ///
 /// Not stated by the vendor's documentation; inferred: fields from Sysdig's own SDK (sysdiglabs/sysdig-sdk-python, sdcclient/_scanning.py): add_vulnerability_exception and update_vulnerability_exception send id, gate, is_busy, trigger_id, enabled, notes and expiration_date, and read trigger_id back; the page shows no schema; types chosen (see each field)
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct VulnException {
@@ -2250,6 +2430,7 @@ pub struct VulnException {
 /// A vulnerability exception list of a policy bundle.
 ///
 /// Not stated by the vendor's documentation; inferred: fields from Sysdig's own SDK (sysdiglabs/sysdig-sdk-python, sdcclient/_scanning.py): add_vulnerability_exception_bundle sends version, name and comment, and get_vulnerability_exception_bundle reads the list's items; the page shows no schema; types chosen (see each field)
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct VulnExceptionList {
@@ -2268,6 +2449,7 @@ pub struct VulnExceptionList {
 }
 
 /// The `VulnerabilitySortBy` schema.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VulnerabilitySortBy {
@@ -2299,6 +2481,7 @@ pub enum VulnerabilitySortBy {
     Unknown(String),
 }
 
+#[cfg(feature = "scanning")]
 impl VulnerabilitySortBy {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -2320,6 +2503,7 @@ impl VulnerabilitySortBy {
     }
 }
 
+#[cfg(feature = "scanning")]
 impl From<&str> for VulnerabilitySortBy {
     fn from(value: &str) -> Self {
         match value {
@@ -2339,17 +2523,21 @@ impl From<&str> for VulnerabilitySortBy {
         }
     }
 }
+
+#[cfg(feature = "scanning")]
 clientgen_runtime::string_enum!(VulnerabilitySortBy);
 
 /// A map of vulnType -> (map of severity -> count)
 ///
 /// Not stated by the vendor's documentation; inferred: the shape is the page's own words (a map of vulnType -> (map of severity -> count)); counts as integers
+#[cfg(feature = "scanning")]
 pub type VulnerabilitySummary = std::collections::BTreeMap<
     String,
     std::collections::BTreeMap<String, i64>,
 >;
 
 /// The `VulnerabilityType` schema.
+#[cfg(feature = "scanning")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VulnerabilityType {
@@ -2361,6 +2549,7 @@ pub enum VulnerabilityType {
     Unknown(String),
 }
 
+#[cfg(feature = "scanning")]
 impl VulnerabilityType {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -2372,6 +2561,7 @@ impl VulnerabilityType {
     }
 }
 
+#[cfg(feature = "scanning")]
 impl From<&str> for VulnerabilityType {
     fn from(value: &str) -> Self {
         match value {
@@ -2381,4 +2571,6 @@ impl From<&str> for VulnerabilityType {
         }
     }
 }
+
+#[cfg(feature = "scanning")]
 clientgen_runtime::string_enum!(VulnerabilityType);

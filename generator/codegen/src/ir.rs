@@ -30,6 +30,23 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// Operations in the order of the spec's paths.
     pub operations: Vec<Operation>,
+    /// The crate's cargo features, one per operation group, sorted by name (empty when the
+    /// document has no operations, or more groups than a crate may have features).
+    pub features: Vec<Feature>,
+}
+
+/// A cargo feature of the generated crate: the operations of one group (their first tag,
+/// or the first path segment after the prefix every path shares), and the types only they
+/// reach.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Feature {
+    /// The feature's name (kebab-case, a valid cargo feature name, unique, never `default`,
+    /// `full` or `mock`).
+    pub name: String,
+    /// The group as the spec writes it (the tag, or the path segment).
+    pub group: String,
+    /// How many operations it holds.
+    pub operations: usize,
 }
 
 impl Api {
@@ -330,6 +347,9 @@ pub struct TypeDef {
     pub doc: Option<String>,
     /// What it is.
     pub kind: TypeKind,
+    /// The features whose operations reach it, sorted: the type exists only when one of them
+    /// is on. Empty when every group reaches it, or none does (then it always exists).
+    pub features: Vec<String>,
 }
 
 /// The shape of a named type.
@@ -954,4 +974,7 @@ pub struct Operation {
     pub pagination: Option<Pagination>,
     /// The setters of its per-call options.
     pub options: CallOptions,
+    /// The cargo feature of its group ([`Api::features`]); `None` when the crate has no
+    /// group features.
+    pub feature: Option<String>,
 }

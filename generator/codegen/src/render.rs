@@ -132,7 +132,7 @@ pub(crate) fn templates(
     let operations: Vec<_> = api
         .operations
         .iter()
-        .map(|op| context! { method => op.http_method, path => op.path, rust => op.method_name.trim_start_matches("r#"), pages => op.pagination.is_some(), returns => returns(api, op) })
+        .map(|op| context! { method => op.http_method, path => op.path, rust => op.method_name.trim_start_matches("r#"), pages => op.pagination.is_some(), returns => returns(api, op), feature => op.feature })
         .collect();
     let untyped = api
         .operations
@@ -191,6 +191,9 @@ pub(crate) fn templates(
         mock => mock_example(api, &settings.name.replace('-', "_")),
         downloads => api.operations.iter().any(|op| op.success == Success::Bytes),
         operations => operations,
+        features => api.features.iter().map(|f| context! { name => f.name, group => (f.group.to_ascii_lowercase() != f.name).then_some(&f.group), operations => f.operations }).collect::<Vec<_>>(),
+        features_example => api.features.iter().take(2).map(|f| f.name.as_str()).collect::<Vec<_>>(),
+        too_many_groups => too_many_groups(api),
     };
     ["Cargo.toml", "README.md"]
         .into_iter()
@@ -202,6 +205,12 @@ pub(crate) fn templates(
             Ok((name, text))
         })
         .collect()
+}
+
+/// The most group features a crate gets, when this one has none because its operations fall
+/// into more groups.
+fn too_many_groups(api: &Api) -> Option<usize> {
+    (api.features.is_empty() && !api.operations.is_empty()).then_some(crate::lower::MAX_FEATURES)
 }
 
 /// Whether an operation's response is a JSON value the spec says nothing about.

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::operations::{argument, method_doc, positional};
-use super::{doc_attrs, ident, inner_doc_attrs, style_tokens};
+use super::{cfg_any_operation, cfg_operation, doc_attrs, ident, inner_doc_attrs, style_tokens};
 use crate::ir::{
     Api, ExchangeCredential, ExchangeTarget, FormValue, KeyLocation, ParamLocation, RateLimit,
     SchemeKind, Serialization, ServerTemplate, TokenExchange,
@@ -15,7 +15,8 @@ pub(crate) fn client(api: &Api) -> TokenStream {
     let operations_import = if api.operations.is_empty() {
         TokenStream::new()
     } else {
-        quote! { use crate::operations; }
+        let cfg = cfg_any_operation(api);
+        quote! { #cfg use crate::operations; }
     };
     let module_doc = inner_doc_attrs("The client and its builder.");
     let client_doc = doc_attrs(Some(&format!(
@@ -40,8 +41,10 @@ pub(crate) fn client(api: &Api) -> TokenStream {
         let name = ident(&op.method_name);
         let builder = ident(&op.builder_name);
         let (args, values) = positional(op);
+        let cfg = cfg_operation(op);
         quote! {
             #doc
+            #cfg
             pub fn #name(&self, #( #args ),*) -> operations::#builder<'_> {
                 operations::#builder::new(self, #( #values ),*)
             }

@@ -7,7 +7,9 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::operations::{argument, positional, types_path};
-use super::{doc_attrs, ident, inner_doc_attrs, type_tokens, Shard};
+use super::{
+    cfg_any_operation, cfg_operation, doc_attrs, gate, ident, inner_doc_attrs, type_tokens, Shard,
+};
 use crate::ir::{
     Api, BodyEncoding, Content, ErrorType, KeyLocation, Operation, SchemeKind, StatusMatch,
     StatusVariant, Success, TypeKind, TypeRef,
@@ -17,7 +19,7 @@ pub(crate) fn mock(api: &Api, shard: Shard) -> TokenStream {
     let expectations = shard
         .of(&api.operations)
         .iter()
-        .map(|op| expectation(api, op));
+        .map(|op| gate(&cfg_operation(op), expectation(api, op)));
     if !shard.is_first() {
         return quote! { #( #expectations )* };
     }
@@ -37,27 +39,34 @@ pub(crate) fn mock(api: &Api, shard: Shard) -> TokenStream {
         .collect();
     // An API without operations (only webhooks) has no expectations: no client to make
     // their builders, no API keys to ignore.
+    // With group features, only while one of them is on.
     let any = !api.operations.is_empty();
+    let cfg = cfg_any_operation(api);
     let keys = any.then(|| {
         quote! {
             /// The query parameters of API keys, which a request may carry besides its own.
+            #cfg
             const API_KEYS_IN_QUERY: &[&str] = &[ #( #keys ),* ];
         }
     });
-    let client_field = any.then(|| quote! { client: crate::Client, });
+    let client_field = any.then(|| quote! { #cfg client: crate::Client, });
     let client = any.then(|| {
         quote! {
+            #cfg
             let client = crate::Client {
                 inner: server.client(crate::client::API),
             };
         }
     });
     let fields = if any {
-        quote! { Self { server, client } }
+        quote! { Self { server, #cfg client } }
     } else {
         quote! { Self { server } }
     };
-    let methods = api.operations.iter().map(server_method);
+    let methods = api
+        .operations
+        .iter()
+        .map(|op| gate(&cfg_operation(op), server_method(op)));
     quote! {
         #module_doc
 

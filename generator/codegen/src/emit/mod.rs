@@ -8,7 +8,7 @@ mod operations;
 mod query;
 mod types;
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Delimiter, Ident, Span, TokenStream, TokenTree};
 use quote::quote;
 
 use crate::ir::{Api, ParamStyle, Serialization, TypeRef};
@@ -104,6 +104,85 @@ pub(crate) fn files(api: &Api) -> Vec<RustFile> {
         files.push(whole("src/query.rs", |api, _| query::query(api)));
     }
     files
+}
+
+/// The `cfg` attribute of something that exists only with one of `features`:
+/// `#[cfg(feature = "a")]`, `#[cfg(any(feature = "a", feature = "b"))]`, or nothing when the
+/// list is empty.
+pub(crate) fn cfg_features<S: AsRef<str>>(features: &[S]) -> TokenStream {
+    match features {
+        [] => TokenStream::new(),
+        [one] => {
+            let one = one.as_ref();
+            quote! { #[cfg(feature = #one)] }
+        }
+        many => {
+            let many = many.iter().map(AsRef::as_ref);
+            quote! { #[cfg(any( #( feature = #many ),* ))] }
+        }
+    }
+}
+
+/// The `cfg` attribute of an operation's items: its group's feature.
+pub(crate) fn cfg_operation(op: &crate::ir::Operation) -> TokenStream {
+    cfg_features(op.feature.as_slice())
+}
+
+/// The `cfg` attribute of what every operation uses (imports, shared helpers): any group's
+/// feature. Nothing when the crate has no group features.
+pub(crate) fn cfg_any_operation(api: &Api) -> TokenStream {
+    let names: Vec<&str> = api.features.iter().map(|f| f.name.as_str()).collect();
+    cfg_features(&names)
+}
+
+/// Puts `attr` (a `cfg`) before every item of `items`. An item ends at a `;` or at a braced
+/// block (with a `;` right after it, as a `const`'s struct value has), outside any group.
+pub(crate) fn gate(attr: &TokenStream, items: TokenStream) -> TokenStream {
+    if attr.is_empty() {
+        return items;
+    }
+    let mut out = TokenStream::new();
+    let mut item = Vec::new();
+    let mut tokens = items.into_iter().peekable();
+    while let Some(token) = tokens.next() {
+        let ends = match &token {
+            TokenTree::Punct(p) => p.as_char() == ';',
+            TokenTree::Group(g) => {
+                g.delimiter() == Delimiter::Brace
+                    && !matches!(tokens.peek(), Some(TokenTree::Punct(p)) if p.as_char() == ';' || p.as_char() == '.')
+            }
+            _ => false,
+        };
+        item.push(token);
+        if ends {
+            gate_item(&mut out, attr, &mut item);
+        }
+    }
+    if !item.is_empty() {
+        gate_item(&mut out, attr, &mut item);
+    }
+    out
+}
+
+/// One item of [`gate`], with `attr` after its doc comments (`#[doc = ..]`), where rustfmt
+/// puts attributes.
+fn gate_item(out: &mut TokenStream, attr: &TokenStream, item: &mut Vec<TokenTree>) {
+    let is_doc = |pair: &[TokenTree]| match pair {
+        [TokenTree::Punct(hash), TokenTree::Group(group)] => {
+            hash.as_char() == '#'
+                && group.delimiter() == Delimiter::Bracket
+                && matches!(group.stream().into_iter().next(), Some(TokenTree::Ident(i)) if i == "doc")
+        }
+        _ => false,
+    };
+    let mut docs = 0;
+    while item.get(docs..docs + 2).is_some_and(is_doc) {
+        docs += 2;
+    }
+    let mut tokens = item.drain(..);
+    out.extend(tokens.by_ref().take(docs));
+    out.extend(attr.clone());
+    out.extend(tokens);
 }
 
 /// An identifier from an IR name; `r#type` becomes a raw identifier.

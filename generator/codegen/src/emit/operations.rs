@@ -4,7 +4,10 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::client::security_tokens;
-use super::{doc_attrs, ident, inner_doc_attrs, style_tokens, type_tokens, Shard};
+use super::{
+    cfg_any_operation, cfg_operation, doc_attrs, gate, ident, inner_doc_attrs, style_tokens,
+    type_tokens, Shard,
+};
 use crate::ir::{
     Api, Body, BodyEncoding, ErrorType, MultipartField, Operation, PageStyle, Pagination, Param,
     ParamLocation, PartKind, Serialization, Success, TypeRef,
@@ -68,7 +71,10 @@ pub(crate) fn positional(op: &Operation) -> (Vec<TokenStream>, Vec<TokenStream>)
 }
 
 pub(crate) fn operations(api: &Api, shard: Shard) -> TokenStream {
-    let builders = shard.of(&api.operations).iter().map(builder);
+    let builders = shard
+        .of(&api.operations)
+        .iter()
+        .map(|op| gate(&cfg_operation(op), builder(op)));
     if !shard.is_first() {
         return quote! { #( #builders )* };
     }
@@ -80,11 +86,14 @@ pub(crate) fn operations(api: &Api, shard: Shard) -> TokenStream {
             "Request builders, one per operation. The document has no operations (only webhooks or components), so there are none.",
         );
     }
+    let cfg = cfg_any_operation(api);
     quote! {
         #module_doc
 
+        #cfg
         use clientgen_runtime::{Method, Request};
 
+        #cfg
         use crate::Client;
 
         #( #builders )*

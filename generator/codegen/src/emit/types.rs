@@ -3,14 +3,17 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::{doc_attrs, ident, inner_doc_attrs, type_tokens, Shard};
+use super::{cfg_features, doc_attrs, gate, ident, inner_doc_attrs, type_tokens, Shard};
 use crate::ir::{
     Api, Content, Field, IntVariant, MediaVariant, StatusMatch, StatusVariant, TypeDef, TypeKind,
     UnionVariant, Variant,
 };
 
 pub(crate) fn types(api: &Api, shard: Shard) -> TokenStream {
-    let defs = shard.of(&api.types).iter().map(type_def);
+    let defs = shard
+        .of(&api.types)
+        .iter()
+        .map(|def| gate(&cfg_features(&def.features), type_def(def)));
     if !shard.is_first() {
         return quote! { #( #defs )* };
     }
@@ -19,16 +22,31 @@ pub(crate) fn types(api: &Api, shard: Shard) -> TokenStream {
         api.title
     ));
     // String enums name `serde` through the runtime's macro; the other kinds need the traits.
-    let uses_serde = api.types.iter().any(|def| {
-        matches!(
-            def.kind,
-            TypeKind::Struct { .. } | TypeKind::IntEnum { .. } | TypeKind::Union { .. }
-        )
-    });
-    let serde_use = if uses_serde {
-        quote! { use serde::{Deserialize, Serialize}; }
-    } else {
+    let serde_users: Vec<&TypeDef> = api
+        .types
+        .iter()
+        .filter(|def| {
+            matches!(
+                def.kind,
+                TypeKind::Struct { .. } | TypeKind::IntEnum { .. } | TypeKind::Union { .. }
+            )
+        })
+        .collect();
+    let serde_use = if serde_users.is_empty() {
         TokenStream::new()
+    } else {
+        // Only where one of its users exists: the features of them all, or none when one of
+        // them always exists.
+        let features: std::collections::BTreeSet<&str> = serde_users
+            .iter()
+            .flat_map(|def| def.features.iter().map(String::as_str))
+            .collect();
+        let cfg = if serde_users.iter().any(|def| def.features.is_empty()) {
+            TokenStream::new()
+        } else {
+            cfg_features(&features.into_iter().collect::<Vec<_>>())
+        };
+        quote! { #cfg use serde::{Deserialize, Serialize}; }
     };
     quote! {
         #module_doc

@@ -278,6 +278,7 @@ mod tests {
             name: name.to_owned(),
             doc: None,
             kind,
+            features: Vec::new(),
         }
     }
 

@@ -2,6 +2,7 @@
 
 mod cycles;
 mod docs;
+mod features;
 mod names;
 mod operations;
 mod paging;
@@ -9,6 +10,8 @@ mod query;
 mod security;
 mod servers;
 mod types;
+
+pub(crate) use features::MAX_FEATURES;
 
 use openapiv3::OpenAPI;
 
@@ -45,7 +48,7 @@ pub(crate) fn lower(spec: &OpenAPI, file: &str) -> (Api, Vec<Diagnostic>) {
         &mut diagnostics,
     );
     let (default_server, server) = servers::lower(spec, file, &mut builder_scope, &mut diagnostics);
-    let api = Api {
+    let mut api = Api {
         title: spec.info.title.clone(),
         description: docs::doc(&[spec.info.description.as_deref()]),
         api_version: spec.info.version.clone(),
@@ -58,6 +61,8 @@ pub(crate) fn lower(spec: &OpenAPI, file: &str) -> (Api, Vec<Diagnostic>) {
         query_languages,
         types,
         operations,
+        features: Vec::new(),
     };
+    features::assign(&mut api, spec, file, &mut diagnostics);
     (api, diagnostics)
 }

@@ -187,6 +187,7 @@ pub(crate) fn lower(
                 rate_limit,
                 pagination,
                 options,
+                feature: None,
             });
         }
     }
@@ -1054,6 +1055,7 @@ impl Context<'_> {
             name: name.clone(),
             doc: Some(doc),
             kind: TypeKind::Responses { error, variants },
+            features: Vec::new(),
         });
         name
     }
@@ -1108,6 +1110,7 @@ fn accept_choice(
         name: type_name.clone(),
         doc: Some(doc),
         kind: TypeKind::MediaTypes { variants },
+        features: Vec::new(),
     });
     let choice = AcceptChoice {
         setter,

@@ -201,7 +201,12 @@ impl<'a> TypeSpace<'a> {
         };
         let doc = doc(&[description, why.as_deref()]);
         self.pointers.insert(name.clone(), pointer.to_owned());
-        self.defs.push(TypeDef { name, doc, kind });
+        self.defs.push(TypeDef {
+            name,
+            doc,
+            kind,
+            features: Vec::new(),
+        });
     }
 
     /// The kind of a schema that needs a type of its own (struct or enum), if it does.
@@ -545,6 +550,7 @@ impl<'a> TypeSpace<'a> {
             name: name.clone(),
             doc,
             kind,
+            features: Vec::new(),
         });
         name
     }
@@ -887,6 +893,7 @@ impl<'a> TypeSpace<'a> {
                         name: name.clone(),
                         doc,
                         kind,
+                        features: Vec::new(),
                     });
                     TypeRef::Named(name)
                 }
@@ -900,6 +907,7 @@ impl<'a> TypeSpace<'a> {
                                 name: name.clone(),
                                 doc: None,
                                 kind: TypeKind::Alias(TypeRef::Json),
+                                features: Vec::new(),
                             });
                             TypeRef::Named(name)
                         }

@@ -3,6 +3,16 @@
 //! The client and its builder.
 
 use clientgen_runtime::BuildError;
+
+#[cfg(
+    any(
+        feature = "feedback",
+        feature = "health",
+        feature = "jobs",
+        feature = "pets",
+        feature = "search"
+    )
+)]
 use crate::operations;
 
 /// Client for the Bodies fixture (API version 1.0).
@@ -38,6 +48,7 @@ impl Client {
     /// A JSON body; the form alternative is not chosen (JSON comes first).
     ///
     /// `POST /pets`
+    #[cfg(feature = "pets")]
     pub fn create_pet(&self, body: crate::types::NewPet) -> operations::CreatePet<'_> {
         operations::CreatePet::new(self, body)
     }
@@ -45,6 +56,7 @@ impl Client {
     /// A pet, or no content while it is being created.
     ///
     /// `GET /pets/{id}`
+    #[cfg(feature = "pets")]
     pub fn get_pet(&self, id: i64) -> operations::GetPet<'_> {
         operations::GetPet::new(self, id)
     }
@@ -52,6 +64,7 @@ impl Client {
     /// Several success types and several error types.
     ///
     /// `PUT /pets/{id}`
+    #[cfg(feature = "pets")]
     pub fn upsert_pet(
         &self,
         id: i64,
@@ -63,6 +76,7 @@ impl Client {
     /// A `+json` body, sent with its own media type.
     ///
     /// `PATCH /pets/{id}`
+    #[cfg(feature = "pets")]
     pub fn patch_pet(
         &self,
         id: i64,
@@ -74,6 +88,7 @@ impl Client {
     /// A multipart body with files, a JSON part and text fields.
     ///
     /// `PUT /pets/{id}/photos`
+    #[cfg(feature = "pets")]
     pub fn upload_photos(
         &self,
         id: i64,
@@ -85,6 +100,7 @@ impl Client {
     /// A download, as bytes or as a stream.
     ///
     /// `GET /pets/{id}/avatar`
+    #[cfg(feature = "pets")]
     pub fn get_avatar(&self, id: i64) -> operations::GetAvatar<'_> {
         operations::GetAvatar::new(self, id)
     }
@@ -92,6 +108,7 @@ impl Client {
     /// A binary upload.
     ///
     /// `PUT /pets/{id}/avatar`
+    #[cfg(feature = "pets")]
     pub fn put_avatar(
         &self,
         id: i64,
@@ -103,6 +120,7 @@ impl Client {
     /// A download in several media types; the caller chooses the one `Accept` asks for.
     ///
     /// `GET /pets/{id}/record`
+    #[cfg(feature = "pets")]
     pub fn export_record(&self, id: i64) -> operations::ExportRecord<'_> {
         operations::ExportRecord::new(self, id)
     }
@@ -110,6 +128,7 @@ impl Client {
     /// Only a redirect; the client follows it and returns what the target sends.
     ///
     /// `GET /pets/{id}/photo`
+    #[cfg(feature = "pets")]
     pub fn photo_location(&self, id: i64) -> operations::PhotoLocation<'_> {
         operations::PhotoLocation::new(self, id)
     }
@@ -117,6 +136,7 @@ impl Client {
     /// A text body and a text response.
     ///
     /// `POST /pets/{id}/notes`
+    #[cfg(feature = "pets")]
     pub fn add_note(&self, id: i64, body: impl Into<String>) -> operations::AddNote<'_> {
         operations::AddNote::new(self, id, body)
     }
@@ -124,6 +144,7 @@ impl Client {
     /// A form body (preferred to multipart) with arrays, nested objects and encodings.
     ///
     /// `POST /search`
+    #[cfg(feature = "search")]
     pub fn search(&self, body: crate::types::SearchForm) -> operations::Search<'_> {
         operations::Search::new(self, body)
     }
@@ -131,6 +152,7 @@ impl Client {
     /// An optional binary body of any image type (a wildcard is no `Content-Type`).
     ///
     /// `PUT /pets/{id}/documents`
+    #[cfg(feature = "pets")]
     pub fn replace_document(&self, id: i64) -> operations::ReplaceDocument<'_> {
         operations::ReplaceDocument::new(self, id)
     }
@@ -138,6 +160,7 @@ impl Client {
     /// An optional multipart body.
     ///
     /// `POST /pets/{id}/documents`
+    #[cfg(feature = "pets")]
     pub fn add_document(&self, id: i64) -> operations::AddDocument<'_> {
         operations::AddDocument::new(self, id)
     }
@@ -145,6 +168,7 @@ impl Client {
     /// An optional text body.
     ///
     /// `PUT /feedback`
+    #[cfg(feature = "feedback")]
     pub fn replace_feedback(&self) -> operations::ReplaceFeedback<'_> {
         operations::ReplaceFeedback::new(self)
     }
@@ -152,6 +176,7 @@ impl Client {
     /// An optional form body, and an optional text body offered after it.
     ///
     /// `POST /feedback`
+    #[cfg(feature = "feedback")]
     pub fn send_feedback(&self) -> operations::SendFeedback<'_> {
         operations::SendFeedback::new(self)
     }
@@ -159,6 +184,7 @@ impl Client {
     /// An exact success code and a `2XX` range; an optional body.
     ///
     /// `POST /jobs`
+    #[cfg(feature = "jobs")]
     pub fn start_job(&self) -> operations::StartJob<'_> {
         operations::StartJob::new(self)
     }
@@ -166,6 +192,7 @@ impl Client {
     /// Only a `default` response; it is the success type and the error type.
     ///
     /// `GET /health`
+    #[cfg(feature = "health")]
     pub fn health(&self) -> operations::Health<'_> {
         operations::Health::new(self)
     }

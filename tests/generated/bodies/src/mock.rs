@@ -8,6 +8,15 @@
 pub use clientgen_runtime::mock::wiremock;
 
 /// The query parameters of API keys, which a request may carry besides its own.
+#[cfg(
+    any(
+        feature = "feedback",
+        feature = "health",
+        feature = "jobs",
+        feature = "pets",
+        feature = "search"
+    )
+)]
 const API_KEYS_IN_QUERY: &[&str] = &[];
 
 /// A local HTTP server on 127.0.0.1 that answers the expectations mounted on it; point a client at it with `Client::builder().base_url(server.base_url())`.
@@ -16,6 +25,15 @@ const API_KEYS_IN_QUERY: &[&str] = &[];
 #[derive(Debug)]
 pub struct MockServer {
     server: clientgen_runtime::mock::MockServer,
+    #[cfg(
+        any(
+            feature = "feedback",
+            feature = "health",
+            feature = "jobs",
+            feature = "pets",
+            feature = "search"
+        )
+    )]
     client: crate::Client,
 }
 
@@ -23,10 +41,32 @@ impl MockServer {
     /// Starts a server on a free port of 127.0.0.1.
     pub async fn start() -> Self {
         let server = clientgen_runtime::mock::MockServer::start().await;
+
+        #[cfg(
+            any(
+                feature = "feedback",
+                feature = "health",
+                feature = "jobs",
+                feature = "pets",
+                feature = "search"
+            )
+        )]
         let client = crate::Client {
             inner: server.client(crate::client::API),
         };
-        Self { server, client }
+        Self {
+            server,
+            #[cfg(
+                any(
+                    feature = "feedback",
+                    feature = "health",
+                    feature = "jobs",
+                    feature = "pets",
+                    feature = "search"
+                )
+            )]
+            client,
+        }
     }
 
     /// The server's base URL (`http://127.0.0.1:<port>`), for `Client::builder().base_url(..)`.
@@ -59,6 +99,7 @@ impl MockServer {
     }
 
     /// Expects `POST /pets` as [`crate::Client::create_pet`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "pets")]
     pub fn create_pet(&self, body: crate::types::NewPet) -> CreatePet<'_> {
         CreatePet {
             builder: self.client.create_pet(body),
@@ -72,6 +113,7 @@ impl MockServer {
     }
 
     /// Expects `GET /pets/{id}` as [`crate::Client::get_pet`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "pets")]
     pub fn get_pet(&self, id: i64) -> GetPet<'_> {
         GetPet {
             builder: self.client.get_pet(id),
@@ -85,6 +127,7 @@ impl MockServer {
     }
 
     /// Expects `PUT /pets/{id}` as [`crate::Client::upsert_pet`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "pets")]
     pub fn upsert_pet(&self, id: i64, body: crate::types::NewPet) -> UpsertPet<'_> {
         UpsertPet {
             builder: self.client.upsert_pet(id, body),
@@ -98,6 +141,7 @@ impl MockServer {
     }
 
     /// Expects `PATCH /pets/{id}` as [`crate::Client::patch_pet`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "pets")]
     pub fn patch_pet(&self, id: i64, body: crate::types::NewPet) -> PatchPet<'_> {
         PatchPet {
             builder: self.client.patch_pet(id, body),
@@ -111,6 +155,7 @@ impl MockServer {
     }
 
     /// Expects `PUT /pets/{id}/photos` as [`crate::Client::upload_photos`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "pets")]
     pub fn upload_photos(
         &self,
         id: i64,
@@ -128,6 +173,7 @@ impl MockServer {
     }
 
     /// Expects `GET /pets/{id}/avatar` as [`crate::Client::get_avatar`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "pets")]
     pub fn get_avatar(&self, id: i64) -> GetAvatar<'_> {
         GetAvatar {
             builder: self.client.get_avatar(id),
@@ -141,6 +187,7 @@ impl MockServer {
     }
 
     /// Expects `PUT /pets/{id}/avatar` as [`crate::Client::put_avatar`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "pets")]
     pub fn put_avatar(
         &self,
         id: i64,
@@ -158,6 +205,7 @@ impl MockServer {
     }
 
     /// Expects `GET /pets/{id}/record` as [`crate::Client::export_record`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "pets")]
     pub fn export_record(&self, id: i64) -> ExportRecord<'_> {
         ExportRecord {
             builder: self.client.export_record(id),
@@ -171,6 +219,7 @@ impl MockServer {
     }
 
     /// Expects `GET /pets/{id}/photo` as [`crate::Client::photo_location`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "pets")]
     pub fn photo_location(&self, id: i64) -> PhotoLocation<'_> {
         PhotoLocation {
             builder: self.client.photo_location(id),
@@ -184,6 +233,7 @@ impl MockServer {
     }
 
     /// Expects `POST /pets/{id}/notes` as [`crate::Client::add_note`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "pets")]
     pub fn add_note(&self, id: i64, body: impl Into<String>) -> AddNote<'_> {
         AddNote {
             builder: self.client.add_note(id, body),
@@ -197,6 +247,7 @@ impl MockServer {
     }
 
     /// Expects `POST /search` as [`crate::Client::search`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "search")]
     pub fn search(&self, body: crate::types::SearchForm) -> Search<'_> {
         Search {
             builder: self.client.search(body),
@@ -210,6 +261,7 @@ impl MockServer {
     }
 
     /// Expects `PUT /pets/{id}/documents` as [`crate::Client::replace_document`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "pets")]
     pub fn replace_document(&self, id: i64) -> ReplaceDocument<'_> {
         ReplaceDocument {
             builder: self.client.replace_document(id),
@@ -223,6 +275,7 @@ impl MockServer {
     }
 
     /// Expects `POST /pets/{id}/documents` as [`crate::Client::add_document`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "pets")]
     pub fn add_document(&self, id: i64) -> AddDocument<'_> {
         AddDocument {
             builder: self.client.add_document(id),
@@ -236,6 +289,7 @@ impl MockServer {
     }
 
     /// Expects `PUT /feedback` as [`crate::Client::replace_feedback`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "feedback")]
     pub fn replace_feedback(&self) -> ReplaceFeedback<'_> {
         ReplaceFeedback {
             builder: self.client.replace_feedback(),
@@ -249,6 +303,7 @@ impl MockServer {
     }
 
     /// Expects `POST /feedback` as [`crate::Client::send_feedback`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "feedback")]
     pub fn send_feedback(&self) -> SendFeedback<'_> {
         SendFeedback {
             builder: self.client.send_feedback(),
@@ -262,6 +317,7 @@ impl MockServer {
     }
 
     /// Expects `POST /jobs` as [`crate::Client::start_job`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "jobs")]
     pub fn start_job(&self) -> StartJob<'_> {
         StartJob {
             builder: self.client.start_job(),
@@ -275,6 +331,7 @@ impl MockServer {
     }
 
     /// Expects `GET /health` as [`crate::Client::health`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "health")]
     pub fn health(&self) -> Health<'_> {
         Health {
             builder: self.client.health(),
@@ -289,12 +346,14 @@ impl MockServer {
 }
 
 /// The expectation of [`crate::Client::create_pet`] (`POST /pets`), from [`MockServer::create_pet`]: the request to match, its answer and how many calls it must get. Without an answer it answers `201` with no body.
+#[cfg(feature = "pets")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct CreatePet<'a> {
     builder: crate::operations::CreatePet<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "pets")]
 impl<'a> CreatePet<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::Pet) -> Self {
@@ -350,12 +409,14 @@ impl<'a> CreatePet<'a> {
 }
 
 /// The expectation of [`crate::Client::get_pet`] (`GET /pets/{id}`), from [`MockServer::get_pet`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "pets")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetPet<'a> {
     builder: crate::operations::GetPet<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "pets")]
 impl<'a> GetPet<'a> {
     /// Answers with `value` as JSON, with the success status that has a body (`send()` returns `Some`).
     pub fn respond(self, value: &crate::types::Pet) -> Self {
@@ -419,12 +480,14 @@ impl<'a> GetPet<'a> {
 }
 
 /// The expectation of [`crate::Client::upsert_pet`] (`PUT /pets/{id}`), from [`MockServer::upsert_pet`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "pets")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct UpsertPet<'a> {
     builder: crate::operations::UpsertPet<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "pets")]
 impl<'a> UpsertPet<'a> {
     /// Answers with `value`: its variant's status (a range's first code, `default` as 200) and body.
     pub fn respond(self, value: crate::types::UpsertPetResponse) -> Self {
@@ -508,12 +571,14 @@ impl<'a> UpsertPet<'a> {
 }
 
 /// The expectation of [`crate::Client::patch_pet`] (`PATCH /pets/{id}`), from [`MockServer::patch_pet`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "pets")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct PatchPet<'a> {
     builder: crate::operations::PatchPet<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "pets")]
 impl<'a> PatchPet<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::Pet) -> Self {
@@ -569,12 +634,14 @@ impl<'a> PatchPet<'a> {
 }
 
 /// The expectation of [`crate::Client::upload_photos`] (`PUT /pets/{id}/photos`), from [`MockServer::upload_photos`]: the request to match, its answer and how many calls it must get. Without an answer it answers `201` with no body.
+#[cfg(feature = "pets")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct UploadPhotos<'a> {
     builder: crate::operations::UploadPhotos<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "pets")]
 impl<'a> UploadPhotos<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::Upload) -> Self {
@@ -630,12 +697,14 @@ impl<'a> UploadPhotos<'a> {
 }
 
 /// The expectation of [`crate::Client::get_avatar`] (`GET /pets/{id}/avatar`), from [`MockServer::get_avatar`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "pets")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetAvatar<'a> {
     builder: crate::operations::GetAvatar<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "pets")]
 impl<'a> GetAvatar<'a> {
     /// Answers with `body`, with the operation's success status.
     pub fn respond(self, body: impl Into<clientgen_runtime::Bytes>) -> Self {
@@ -691,12 +760,14 @@ impl<'a> GetAvatar<'a> {
 }
 
 /// The expectation of [`crate::Client::put_avatar`] (`PUT /pets/{id}/avatar`), from [`MockServer::put_avatar`]: the request to match, its answer and how many calls it must get. Without an answer it answers `204` with no body.
+#[cfg(feature = "pets")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct PutAvatar<'a> {
     builder: crate::operations::PutAvatar<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "pets")]
 impl<'a> PutAvatar<'a> {
     /// Expects the body's `Content-Type` to be `value` (see [`crate::operations::PutAvatar::content_type`]).
     pub fn content_type(self, value: impl Into<String>) -> Self {
@@ -760,12 +831,14 @@ impl<'a> PutAvatar<'a> {
 }
 
 /// The expectation of [`crate::Client::export_record`] (`GET /pets/{id}/record`), from [`MockServer::export_record`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "pets")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ExportRecord<'a> {
     builder: crate::operations::ExportRecord<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "pets")]
 impl<'a> ExportRecord<'a> {
     /// Expects the request's `Accept` to be `value`'s media type (see [`crate::operations::ExportRecord::accept`]).
     pub fn accept(self, value: crate::types::ExportRecordAccept) -> Self {
@@ -829,12 +902,14 @@ impl<'a> ExportRecord<'a> {
 }
 
 /// The expectation of [`crate::Client::photo_location`] (`GET /pets/{id}/photo`), from [`MockServer::photo_location`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "pets")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct PhotoLocation<'a> {
     builder: crate::operations::PhotoLocation<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "pets")]
 impl<'a> PhotoLocation<'a> {
     /// Answers with `body`, with the operation's success status.
     pub fn respond(self, body: impl Into<clientgen_runtime::Bytes>) -> Self {
@@ -892,12 +967,14 @@ impl<'a> PhotoLocation<'a> {
 }
 
 /// The expectation of [`crate::Client::add_note`] (`POST /pets/{id}/notes`), from [`MockServer::add_note`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "pets")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct AddNote<'a> {
     builder: crate::operations::AddNote<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "pets")]
 impl<'a> AddNote<'a> {
     /// Answers with `text`, with the operation's success status.
     pub fn respond(self, text: impl Into<String>) -> Self {
@@ -953,12 +1030,14 @@ impl<'a> AddNote<'a> {
 }
 
 /// The expectation of [`crate::Client::search`] (`POST /search`), from [`MockServer::search`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "search")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct Search<'a> {
     builder: crate::operations::Search<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "search")]
 impl<'a> Search<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &[crate::types::Pet]) -> Self {
@@ -1014,12 +1093,14 @@ impl<'a> Search<'a> {
 }
 
 /// The expectation of [`crate::Client::replace_document`] (`PUT /pets/{id}/documents`), from [`MockServer::replace_document`]: the request to match, its answer and how many calls it must get. Without an answer it answers `204` with no body.
+#[cfg(feature = "pets")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ReplaceDocument<'a> {
     builder: crate::operations::ReplaceDocument<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "pets")]
 impl<'a> ReplaceDocument<'a> {
     /// Expects the request body to be `value` (see [`crate::operations::ReplaceDocument::body`]).
     pub fn body(self, value: impl Into<clientgen_runtime::Bytes>) -> Self {
@@ -1091,12 +1172,14 @@ impl<'a> ReplaceDocument<'a> {
 }
 
 /// The expectation of [`crate::Client::add_document`] (`POST /pets/{id}/documents`), from [`MockServer::add_document`]: the request to match, its answer and how many calls it must get. Without an answer it answers `204` with no body.
+#[cfg(feature = "pets")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct AddDocument<'a> {
     builder: crate::operations::AddDocument<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "pets")]
 impl<'a> AddDocument<'a> {
     /// Expects the request body to be `value` (see [`crate::operations::AddDocument::body`]).
     pub fn body(self, value: crate::types::AddDocumentRequest) -> Self {
@@ -1160,12 +1243,14 @@ impl<'a> AddDocument<'a> {
 }
 
 /// The expectation of [`crate::Client::replace_feedback`] (`PUT /feedback`), from [`MockServer::replace_feedback`]: the request to match, its answer and how many calls it must get. Without an answer it answers `204` with no body.
+#[cfg(feature = "feedback")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ReplaceFeedback<'a> {
     builder: crate::operations::ReplaceFeedback<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "feedback")]
 impl<'a> ReplaceFeedback<'a> {
     /// Expects the request body to be `value` (see [`crate::operations::ReplaceFeedback::body`]).
     pub fn body(self, value: impl Into<String>) -> Self {
@@ -1229,12 +1314,14 @@ impl<'a> ReplaceFeedback<'a> {
 }
 
 /// The expectation of [`crate::Client::send_feedback`] (`POST /feedback`), from [`MockServer::send_feedback`]: the request to match, its answer and how many calls it must get. Without an answer it answers `204` with no body.
+#[cfg(feature = "feedback")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct SendFeedback<'a> {
     builder: crate::operations::SendFeedback<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "feedback")]
 impl<'a> SendFeedback<'a> {
     /// Expects the request body to be `value` (see [`crate::operations::SendFeedback::body`]).
     pub fn body(self, value: crate::types::SendFeedbackRequest) -> Self {
@@ -1298,12 +1385,14 @@ impl<'a> SendFeedback<'a> {
 }
 
 /// The expectation of [`crate::Client::start_job`] (`POST /jobs`), from [`MockServer::start_job`]: the request to match, its answer and how many calls it must get. Without an answer it answers `202` with no body.
+#[cfg(feature = "jobs")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct StartJob<'a> {
     builder: crate::operations::StartJob<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "jobs")]
 impl<'a> StartJob<'a> {
     /// Expects the request body to be `value` (see [`crate::operations::StartJob::body`]).
     pub fn body(self, value: crate::types::JobRequest) -> Self {
@@ -1372,12 +1461,14 @@ impl<'a> StartJob<'a> {
 }
 
 /// The expectation of [`crate::Client::health`] (`GET /health`), from [`MockServer::health`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "health")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct Health<'a> {
     builder: crate::operations::Health<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "health")]
 impl<'a> Health<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::Health) -> Self {

@@ -2,10 +2,30 @@
 
 //! Request builders, one per operation. Get one from a [`Client`] method, set optional parameters, then `.send().await`.
 
+#[cfg(
+    any(
+        feature = "feedback",
+        feature = "health",
+        feature = "jobs",
+        feature = "pets",
+        feature = "search"
+    )
+)]
 use clientgen_runtime::{Method, Request};
+
+#[cfg(
+    any(
+        feature = "feedback",
+        feature = "health",
+        feature = "jobs",
+        feature = "pets",
+        feature = "search"
+    )
+)]
 use crate::Client;
 
 /// Request builder for [`Client::create_pet`]: `POST /pets`.
+#[cfg(feature = "pets")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct CreatePet<'a> {
@@ -17,6 +37,7 @@ pub struct CreatePet<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "pets")]
 impl<'a> CreatePet<'a> {
     pub(crate) fn new(client: &'a Client, body: crate::types::NewPet) -> Self {
         Self {
@@ -85,6 +106,7 @@ impl<'a> CreatePet<'a> {
 }
 
 /// Request builder for [`Client::get_pet`]: `GET /pets/{id}`.
+#[cfg(feature = "pets")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetPet<'a> {
@@ -96,6 +118,7 @@ pub struct GetPet<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "pets")]
 impl<'a> GetPet<'a> {
     pub(crate) fn new(client: &'a Client, id: i64) -> Self {
         Self {
@@ -167,6 +190,7 @@ impl<'a> GetPet<'a> {
 }
 
 /// Request builder for [`Client::upsert_pet`]: `PUT /pets/{id}`.
+#[cfg(feature = "pets")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct UpsertPet<'a> {
@@ -179,6 +203,7 @@ pub struct UpsertPet<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "pets")]
 impl<'a> UpsertPet<'a> {
     pub(crate) fn new(client: &'a Client, id: i64, body: crate::types::NewPet) -> Self {
         Self {
@@ -252,6 +277,7 @@ impl<'a> UpsertPet<'a> {
 }
 
 /// Request builder for [`Client::patch_pet`]: `PATCH /pets/{id}`.
+#[cfg(feature = "pets")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PatchPet<'a> {
@@ -264,6 +290,7 @@ pub struct PatchPet<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "pets")]
 impl<'a> PatchPet<'a> {
     pub(crate) fn new(client: &'a Client, id: i64, body: crate::types::NewPet) -> Self {
         Self {
@@ -335,6 +362,7 @@ impl<'a> PatchPet<'a> {
 }
 
 /// Request builder for [`Client::upload_photos`]: `PUT /pets/{id}/photos`.
+#[cfg(feature = "pets")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct UploadPhotos<'a> {
@@ -347,6 +375,7 @@ pub struct UploadPhotos<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "pets")]
 impl<'a> UploadPhotos<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -430,6 +459,7 @@ impl<'a> UploadPhotos<'a> {
 }
 
 /// Request builder for [`Client::get_avatar`]: `GET /pets/{id}/avatar`.
+#[cfg(feature = "pets")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetAvatar<'a> {
@@ -442,6 +472,7 @@ pub struct GetAvatar<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "pets")]
 impl<'a> GetAvatar<'a> {
     pub(crate) fn new(client: &'a Client, id: i64) -> Self {
         Self {
@@ -529,6 +560,7 @@ impl<'a> GetAvatar<'a> {
 }
 
 /// Request builder for [`Client::put_avatar`]: `PUT /pets/{id}/avatar`.
+#[cfg(feature = "pets")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PutAvatar<'a> {
@@ -542,6 +574,7 @@ pub struct PutAvatar<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "pets")]
 impl<'a> PutAvatar<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -624,6 +657,7 @@ impl<'a> PutAvatar<'a> {
 }
 
 /// Request builder for [`Client::export_record`]: `GET /pets/{id}/record`.
+#[cfg(feature = "pets")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ExportRecord<'a> {
@@ -637,6 +671,7 @@ pub struct ExportRecord<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "pets")]
 impl<'a> ExportRecord<'a> {
     pub(crate) fn new(client: &'a Client, id: i64) -> Self {
         Self {
@@ -731,6 +766,7 @@ impl<'a> ExportRecord<'a> {
 }
 
 /// Request builder for [`Client::photo_location`]: `GET /pets/{id}/photo`.
+#[cfg(feature = "pets")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PhotoLocation<'a> {
@@ -743,6 +779,7 @@ pub struct PhotoLocation<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "pets")]
 impl<'a> PhotoLocation<'a> {
     pub(crate) fn new(client: &'a Client, id: i64) -> Self {
         Self {
@@ -829,6 +866,7 @@ impl<'a> PhotoLocation<'a> {
 }
 
 /// Request builder for [`Client::add_note`]: `POST /pets/{id}/notes`.
+#[cfg(feature = "pets")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct AddNote<'a> {
@@ -841,6 +879,7 @@ pub struct AddNote<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "pets")]
 impl<'a> AddNote<'a> {
     pub(crate) fn new(client: &'a Client, id: i64, body: impl Into<String>) -> Self {
         Self {
@@ -912,6 +951,7 @@ impl<'a> AddNote<'a> {
 }
 
 /// Request builder for [`Client::search`]: `POST /search`.
+#[cfg(feature = "search")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct Search<'a> {
@@ -923,6 +963,7 @@ pub struct Search<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "search")]
 impl<'a> Search<'a> {
     pub(crate) fn new(client: &'a Client, body: crate::types::SearchForm) -> Self {
         Self {
@@ -1008,6 +1049,7 @@ impl<'a> Search<'a> {
 }
 
 /// Request builder for [`Client::replace_document`]: `PUT /pets/{id}/documents`.
+#[cfg(feature = "pets")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ReplaceDocument<'a> {
@@ -1021,6 +1063,7 @@ pub struct ReplaceDocument<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "pets")]
 impl<'a> ReplaceDocument<'a> {
     pub(crate) fn new(client: &'a Client, id: i64) -> Self {
         Self {
@@ -1105,6 +1148,7 @@ impl<'a> ReplaceDocument<'a> {
 }
 
 /// Request builder for [`Client::add_document`]: `POST /pets/{id}/documents`.
+#[cfg(feature = "pets")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct AddDocument<'a> {
@@ -1117,6 +1161,7 @@ pub struct AddDocument<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "pets")]
 impl<'a> AddDocument<'a> {
     pub(crate) fn new(client: &'a Client, id: i64) -> Self {
         Self {
@@ -1201,6 +1246,7 @@ impl<'a> AddDocument<'a> {
 }
 
 /// Request builder for [`Client::replace_feedback`]: `PUT /feedback`.
+#[cfg(feature = "feedback")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ReplaceFeedback<'a> {
@@ -1212,6 +1258,7 @@ pub struct ReplaceFeedback<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "feedback")]
 impl<'a> ReplaceFeedback<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -1285,6 +1332,7 @@ impl<'a> ReplaceFeedback<'a> {
 }
 
 /// Request builder for [`Client::send_feedback`]: `POST /feedback`.
+#[cfg(feature = "feedback")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SendFeedback<'a> {
@@ -1296,6 +1344,7 @@ pub struct SendFeedback<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "feedback")]
 impl<'a> SendFeedback<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -1368,6 +1417,7 @@ impl<'a> SendFeedback<'a> {
 }
 
 /// Request builder for [`Client::start_job`]: `POST /jobs`.
+#[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct StartJob<'a> {
@@ -1379,6 +1429,7 @@ pub struct StartJob<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "jobs")]
 impl<'a> StartJob<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -1457,6 +1508,7 @@ impl<'a> StartJob<'a> {
 }
 
 /// Request builder for [`Client::health`]: `GET /health`.
+#[cfg(feature = "health")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct Health<'a> {
@@ -1467,6 +1519,7 @@ pub struct Health<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "health")]
 impl<'a> Health<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {

@@ -6,9 +6,19 @@
 //!
 //! Every type can grow without breaking your code: structs and enums are `#[non_exhaustive]`. Build a struct with `new(..)`, which takes its required fields (every optional field is `None`), or with `default()` when it has no required field, then assign the other fields, which are public: `let mut value = T::default(); value.name = Some(..);`. A `match` on an enum needs a `_` arm. An optional field or an enum value added to the spec is then a compatible release; a required field added changes `new(..)`, so it is a breaking one.
 
+#[cfg(
+    any(
+        feature = "feedback",
+        feature = "health",
+        feature = "jobs",
+        feature = "pets",
+        feature = "search"
+    )
+)]
 use serde::{Deserialize, Serialize};
 
 /// The `AddDocumentRequest` schema.
+#[cfg(feature = "pets")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AddDocumentRequest {
@@ -22,6 +32,7 @@ pub struct AddDocumentRequest {
     pub title: Option<String>,
 }
 
+#[cfg(feature = "pets")]
 impl AddDocumentRequest {
     /// Builds a `AddDocumentRequest` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
     pub fn new(file: clientgen_runtime::FilePart) -> Self {
@@ -34,6 +45,7 @@ impl AddDocumentRequest {
 }
 
 /// The media types [`Client::export_record`](crate::Client::export_record) (`GET /pets/{id}/record`) can answer with; the request asks for one in its `Accept` header. Choose it with [`ExportRecord::accept`](crate::operations::ExportRecord::accept); without that, the request asks for `text/csv`, the first the spec lists (the `Default`).
+#[cfg(feature = "pets")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub enum ExportRecordAccept {
@@ -46,6 +58,7 @@ pub enum ExportRecordAccept {
     ApplicationJson,
 }
 
+#[cfg(feature = "pets")]
 impl ExportRecordAccept {
     /// The media type, as the `Accept` header sends it.
     pub fn media_type(self) -> &'static str {
@@ -58,6 +71,7 @@ impl ExportRecordAccept {
 }
 
 /// The `Health` schema.
+#[cfg(feature = "health")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Health {
@@ -65,6 +79,7 @@ pub struct Health {
     pub status: String,
 }
 
+#[cfg(feature = "health")]
 impl Health {
     /// Builds a `Health` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
     pub fn new(status: String) -> Self {
@@ -73,6 +88,7 @@ impl Health {
 }
 
 /// The `Job` schema.
+#[cfg(feature = "jobs")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Job {
@@ -83,6 +99,7 @@ pub struct Job {
     pub state: Option<String>,
 }
 
+#[cfg(feature = "jobs")]
 impl Job {
     /// Builds a `Job` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
     pub fn new(id: String) -> Self {
@@ -91,6 +108,7 @@ impl Job {
 }
 
 /// The `JobRequest` schema.
+#[cfg(feature = "jobs")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct JobRequest {
@@ -100,6 +118,7 @@ pub struct JobRequest {
 }
 
 /// The `NewPet` schema.
+#[cfg(feature = "pets")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct NewPet {
@@ -110,6 +129,7 @@ pub struct NewPet {
     pub tag: Option<String>,
 }
 
+#[cfg(feature = "pets")]
 impl NewPet {
     /// Builds a `NewPet` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
     pub fn new(name: String) -> Self {
@@ -118,6 +138,7 @@ impl NewPet {
 }
 
 /// The `NotFound` schema.
+#[cfg(feature = "pets")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct NotFound {
@@ -125,6 +146,7 @@ pub struct NotFound {
     pub resource: String,
 }
 
+#[cfg(feature = "pets")]
 impl NotFound {
     /// Builds a `NotFound` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
     pub fn new(resource: String) -> Self {
@@ -133,6 +155,7 @@ impl NotFound {
 }
 
 /// The `Pet` schema.
+#[cfg(any(feature = "pets", feature = "search"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Pet {
@@ -145,6 +168,7 @@ pub struct Pet {
     pub tag: Option<String>,
 }
 
+#[cfg(any(feature = "pets", feature = "search"))]
 impl Pet {
     /// Builds a `Pet` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
     pub fn new(id: i64, name: String) -> Self {
@@ -153,6 +177,7 @@ impl Pet {
 }
 
 /// The `PhotoMetadata` schema.
+#[cfg(feature = "pets")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PhotoMetadata {
@@ -165,6 +190,7 @@ pub struct PhotoMetadata {
 }
 
 /// The `Problem` schema.
+#[cfg(feature = "pets")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Problem {
@@ -175,6 +201,7 @@ pub struct Problem {
     pub detail: Option<String>,
 }
 
+#[cfg(feature = "pets")]
 impl Problem {
     /// Builds a `Problem` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
     pub fn new(title: String) -> Self {
@@ -183,6 +210,7 @@ impl Problem {
 }
 
 /// The `SearchForm` schema.
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SearchForm {
@@ -205,6 +233,7 @@ pub struct SearchForm {
     pub window: Option<SearchFormWindow>,
 }
 
+#[cfg(feature = "search")]
 impl SearchForm {
     /// Builds a `SearchForm` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
     pub fn new(query: String) -> Self {
@@ -220,6 +249,7 @@ impl SearchForm {
 }
 
 /// The `SearchFormOwner` schema.
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SearchFormOwner {
@@ -232,6 +262,7 @@ pub struct SearchFormOwner {
 }
 
 /// The `SearchFormOwnerAddress` schema.
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SearchFormOwnerAddress {
@@ -241,6 +272,7 @@ pub struct SearchFormOwnerAddress {
 }
 
 /// The `SearchFormWindow` schema.
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SearchFormWindow {
@@ -253,6 +285,7 @@ pub struct SearchFormWindow {
 }
 
 /// The `SendFeedbackRequest` schema.
+#[cfg(feature = "feedback")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SendFeedbackRequest {
@@ -265,6 +298,7 @@ pub struct SendFeedbackRequest {
 }
 
 /// The success responses of [`Client::start_job`](crate::Client::start_job) (`POST /jobs`), by status.
+#[cfg(feature = "jobs")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum StartJobResponse {
@@ -274,6 +308,7 @@ pub enum StartJobResponse {
     Status2xx(String),
 }
 
+#[cfg(feature = "jobs")]
 impl clientgen_runtime::SuccessBody for StartJobResponse {
     fn from_response<E>(
         response: &clientgen_runtime::RawResponse,
@@ -291,6 +326,7 @@ impl clientgen_runtime::SuccessBody for StartJobResponse {
 }
 
 /// The `Upload` schema.
+#[cfg(feature = "pets")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Upload {
@@ -298,6 +334,7 @@ pub struct Upload {
     pub count: i64,
 }
 
+#[cfg(feature = "pets")]
 impl Upload {
     /// Builds a `Upload` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
     pub fn new(count: i64) -> Self {
@@ -306,6 +343,7 @@ impl Upload {
 }
 
 /// The `UploadPhotosRequest` schema.
+#[cfg(feature = "pets")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UploadPhotosRequest {
@@ -330,6 +368,7 @@ pub struct UploadPhotosRequest {
     pub metadata: Option<PhotoMetadata>,
 }
 
+#[cfg(feature = "pets")]
 impl UploadPhotosRequest {
     /// Builds a `UploadPhotosRequest` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
     pub fn new(avatar: clientgen_runtime::FilePart, caption: String) -> Self {
@@ -346,6 +385,7 @@ impl UploadPhotosRequest {
 }
 
 /// The `UpsertPetCreated` schema.
+#[cfg(feature = "pets")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpsertPetCreated {
@@ -353,6 +393,7 @@ pub struct UpsertPetCreated {
     pub job_id: String,
 }
 
+#[cfg(feature = "pets")]
 impl UpsertPetCreated {
     /// Builds a `UpsertPetCreated` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
     pub fn new(job_id: String) -> Self {
@@ -361,6 +402,7 @@ impl UpsertPetCreated {
 }
 
 /// The error responses of [`Client::upsert_pet`](crate::Client::upsert_pet) (`PUT /pets/{id}`), by status.
+#[cfg(feature = "pets")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum UpsertPetError {
@@ -381,6 +423,7 @@ pub enum UpsertPetError {
     Other(serde_json::Value),
 }
 
+#[cfg(feature = "pets")]
 impl clientgen_runtime::ErrorBody for UpsertPetError {
     fn from_response(
         status: clientgen_runtime::StatusCode,
@@ -407,6 +450,7 @@ impl clientgen_runtime::ErrorBody for UpsertPetError {
 }
 
 /// The success responses of [`Client::upsert_pet`](crate::Client::upsert_pet) (`PUT /pets/{id}`), by status.
+#[cfg(feature = "pets")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum UpsertPetResponse {
@@ -418,6 +462,7 @@ pub enum UpsertPetResponse {
     NoContent,
 }
 
+#[cfg(feature = "pets")]
 impl clientgen_runtime::SuccessBody for UpsertPetResponse {
     fn from_response<E>(
         response: &clientgen_runtime::RawResponse,
@@ -432,6 +477,7 @@ impl clientgen_runtime::SuccessBody for UpsertPetResponse {
 }
 
 /// The `ValidationProblem` schema.
+#[cfg(feature = "pets")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ValidationProblem {
@@ -439,6 +485,7 @@ pub struct ValidationProblem {
     pub errors: Vec<String>,
 }
 
+#[cfg(feature = "pets")]
 impl ValidationProblem {
     /// Builds a `ValidationProblem` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
     pub fn new(errors: Vec<String>) -> Self {

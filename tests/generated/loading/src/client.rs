@@ -3,6 +3,8 @@
 //! The client and its builder.
 
 use clientgen_runtime::BuildError;
+
+#[cfg(feature = "documents")]
 use crate::operations;
 
 /// Client for the Loading 👍 (API version 1.0.0).
@@ -38,6 +40,7 @@ impl Client {
     /// One document 📄
     ///
     /// `GET /documents/{id}`
+    #[cfg(feature = "documents")]
     pub fn get_document(&self, id: i64) -> operations::GetDocument<'_> {
         operations::GetDocument::new(self, id)
     }

@@ -8,6 +8,7 @@
 pub use clientgen_runtime::mock::wiremock;
 
 /// The query parameters of API keys, which a request may carry besides its own.
+#[cfg(feature = "documents")]
 const API_KEYS_IN_QUERY: &[&str] = &[];
 
 /// A local HTTP server on 127.0.0.1 that answers the expectations mounted on it; point a client at it with `Client::builder().base_url(server.base_url())`.
@@ -16,6 +17,7 @@ const API_KEYS_IN_QUERY: &[&str] = &[];
 #[derive(Debug)]
 pub struct MockServer {
     server: clientgen_runtime::mock::MockServer,
+    #[cfg(feature = "documents")]
     client: crate::Client,
 }
 
@@ -23,10 +25,16 @@ impl MockServer {
     /// Starts a server on a free port of 127.0.0.1.
     pub async fn start() -> Self {
         let server = clientgen_runtime::mock::MockServer::start().await;
+
+        #[cfg(feature = "documents")]
         let client = crate::Client {
             inner: server.client(crate::client::API),
         };
-        Self { server, client }
+        Self {
+            server,
+            #[cfg(feature = "documents")]
+            client,
+        }
     }
 
     /// The server's base URL (`http://127.0.0.1:<port>`), for `Client::builder().base_url(..)`.
@@ -59,6 +67,7 @@ impl MockServer {
     }
 
     /// Expects `GET /documents/{id}` as [`crate::Client::get_document`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "documents")]
     pub fn get_document(&self, id: i64) -> GetDocument<'_> {
         GetDocument {
             builder: self.client.get_document(id),
@@ -73,12 +82,14 @@ impl MockServer {
 }
 
 /// The expectation of [`crate::Client::get_document`] (`GET /documents/{id}`), from [`MockServer::get_document`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "documents")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetDocument<'a> {
     builder: crate::operations::GetDocument<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "documents")]
 impl<'a> GetDocument<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::Document) -> Self {

@@ -2,10 +2,14 @@
 
 //! Request builders, one per operation. Get one from a [`Client`] method, set optional parameters, then `.send().await`.
 
+#[cfg(feature = "documents")]
 use clientgen_runtime::{Method, Request};
+
+#[cfg(feature = "documents")]
 use crate::Client;
 
 /// Request builder for [`Client::get_document`]: `GET /documents/{id}`.
+#[cfg(feature = "documents")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetDocument<'a> {
@@ -17,6 +21,7 @@ pub struct GetDocument<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "documents")]
 impl<'a> GetDocument<'a> {
     pub(crate) fn new(client: &'a Client, id: i64) -> Self {
         Self {

@@ -3,6 +3,8 @@
 //! The client and its builder.
 
 use clientgen_runtime::BuildError;
+
+#[cfg(feature = "orders")]
 use crate::operations;
 
 /// Client for the Multi-file (API version 1).
@@ -38,6 +40,7 @@ impl Client {
     /// Lists the orders.
     ///
     /// `GET /orders`
+    #[cfg(feature = "orders")]
     pub fn list_orders(&self) -> operations::ListOrders<'_> {
         operations::ListOrders::new(self)
     }
@@ -45,6 +48,7 @@ impl Client {
     /// Gets one order.
     ///
     /// `GET /orders/{id}`
+    #[cfg(feature = "orders")]
     pub fn get_order(&self, id: impl Into<String>) -> operations::GetOrder<'_> {
         operations::GetOrder::new(self, id)
     }

@@ -8,6 +8,7 @@
 pub use clientgen_runtime::mock::wiremock;
 
 /// The query parameters of API keys, which a request may carry besides its own.
+#[cfg(feature = "orders")]
 const API_KEYS_IN_QUERY: &[&str] = &[];
 
 /// A local HTTP server on 127.0.0.1 that answers the expectations mounted on it; point a client at it with `Client::builder().base_url(server.base_url())`.
@@ -16,6 +17,7 @@ const API_KEYS_IN_QUERY: &[&str] = &[];
 #[derive(Debug)]
 pub struct MockServer {
     server: clientgen_runtime::mock::MockServer,
+    #[cfg(feature = "orders")]
     client: crate::Client,
 }
 
@@ -23,10 +25,16 @@ impl MockServer {
     /// Starts a server on a free port of 127.0.0.1.
     pub async fn start() -> Self {
         let server = clientgen_runtime::mock::MockServer::start().await;
+
+        #[cfg(feature = "orders")]
         let client = crate::Client {
             inner: server.client(crate::client::API),
         };
-        Self { server, client }
+        Self {
+            server,
+            #[cfg(feature = "orders")]
+            client,
+        }
     }
 
     /// The server's base URL (`http://127.0.0.1:<port>`), for `Client::builder().base_url(..)`.
@@ -59,6 +67,7 @@ impl MockServer {
     }
 
     /// Expects `GET /orders` as [`crate::Client::list_orders`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "orders")]
     pub fn list_orders(&self) -> ListOrders<'_> {
         ListOrders {
             builder: self.client.list_orders(),
@@ -72,6 +81,7 @@ impl MockServer {
     }
 
     /// Expects `GET /orders/{id}` as [`crate::Client::get_order`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "orders")]
     pub fn get_order(&self, id: impl Into<String>) -> GetOrder<'_> {
         GetOrder {
             builder: self.client.get_order(id),
@@ -86,12 +96,14 @@ impl MockServer {
 }
 
 /// The expectation of [`crate::Client::list_orders`] (`GET /orders`), from [`MockServer::list_orders`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "orders")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ListOrders<'a> {
     builder: crate::operations::ListOrders<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "orders")]
 impl<'a> ListOrders<'a> {
     /// Expects the `limit` parameter to be `value` (see [`crate::operations::ListOrders::limit`]).
     pub fn limit(self, value: i64) -> Self {
@@ -155,12 +167,14 @@ impl<'a> ListOrders<'a> {
 }
 
 /// The expectation of [`crate::Client::get_order`] (`GET /orders/{id}`), from [`MockServer::get_order`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "orders")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetOrder<'a> {
     builder: crate::operations::GetOrder<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "orders")]
 impl<'a> GetOrder<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::Order) -> Self {

@@ -2,10 +2,14 @@
 
 //! Request builders, one per operation. Get one from a [`Client`] method, set optional parameters, then `.send().await`.
 
+#[cfg(feature = "orders")]
 use clientgen_runtime::{Method, Request};
+
+#[cfg(feature = "orders")]
 use crate::Client;
 
 /// Request builder for [`Client::list_orders`]: `GET /orders`.
+#[cfg(feature = "orders")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListOrders<'a> {
@@ -17,6 +21,7 @@ pub struct ListOrders<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "orders")]
 impl<'a> ListOrders<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -94,6 +99,7 @@ impl<'a> ListOrders<'a> {
 }
 
 /// Request builder for [`Client::get_order`]: `GET /orders/{id}`.
+#[cfg(feature = "orders")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetOrder<'a> {
@@ -105,6 +111,7 @@ pub struct GetOrder<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "orders")]
 impl<'a> GetOrder<'a> {
     pub(crate) fn new(client: &'a Client, id: impl Into<String>) -> Self {
         Self {

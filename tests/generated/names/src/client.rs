@@ -3,6 +3,16 @@
 //! The client and its builder.
 
 use clientgen_runtime::BuildError;
+
+#[cfg(
+    any(
+        feature = "2fa",
+        feature = "builder",
+        feature = "records",
+        feature = "self",
+        feature = "users"
+    )
+)]
 use crate::operations;
 
 /// Client for the Names API (API version 1.0).
@@ -38,6 +48,7 @@ impl Client {
     /// An operationId with a space; path, query and header parameters named like keywords.
     ///
     /// `GET /records/{type}`
+    #[cfg(feature = "records")]
     pub fn get_record(&self, r#type: impl Into<String>) -> operations::GetRecord<'_> {
         operations::GetRecord::new(self, r#type)
     }
@@ -45,6 +56,7 @@ impl Client {
     /// An operationId with a slash.
     ///
     /// `GET /records`
+    #[cfg(feature = "records")]
     pub fn records_list(&self) -> operations::RecordsList<'_> {
         operations::RecordsList::new(self)
     }
@@ -52,6 +64,7 @@ impl Client {
     /// An operationId with a hash; the body is a schema named like a prelude type.
     ///
     /// `POST /records`
+    #[cfg(feature = "records")]
     pub fn records_create(
         &self,
         body: crate::types::OptionType,
@@ -62,6 +75,7 @@ impl Client {
     /// An operationId with a leading digit and a dash.
     ///
     /// `POST /2fa/verify`
+    #[cfg(feature = "2fa")]
     pub fn _2fa_verify(&self) -> operations::_2faVerify<'_> {
         operations::_2faVerify::new(self)
     }
@@ -69,6 +83,7 @@ impl Client {
     /// An operationId that is a keyword that cannot be a raw identifier.
     ///
     /// `GET /self`
+    #[cfg(feature = "self")]
     pub fn self_(&self) -> operations::Self_<'_> {
         operations::Self_::new(self)
     }
@@ -76,6 +91,7 @@ impl Client {
     /// An operationId named like the client's own `builder` function.
     ///
     /// `GET /builder`
+    #[cfg(feature = "builder")]
     pub fn builder_2(&self) -> operations::Builder2<'_> {
         operations::Builder2::new(self)
     }
@@ -83,6 +99,7 @@ impl Client {
     /// Two operationIds that are one name in snake_case (listUsers, list_users).
     ///
     /// `GET /users`
+    #[cfg(feature = "users")]
     pub fn list_users(&self) -> operations::ListUsers<'_> {
         operations::ListUsers::new(self)
     }
@@ -90,6 +107,7 @@ impl Client {
     /// The second of the two.
     ///
     /// `GET /users/all`
+    #[cfg(feature = "users")]
     pub fn list_users_2(&self) -> operations::ListUsers2<'_> {
         operations::ListUsers2::new(self)
     }

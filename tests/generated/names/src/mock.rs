@@ -8,6 +8,15 @@
 pub use clientgen_runtime::mock::wiremock;
 
 /// The query parameters of API keys, which a request may carry besides its own.
+#[cfg(
+    any(
+        feature = "2fa",
+        feature = "builder",
+        feature = "records",
+        feature = "self",
+        feature = "users"
+    )
+)]
 const API_KEYS_IN_QUERY: &[&str] = &[];
 
 /// A local HTTP server on 127.0.0.1 that answers the expectations mounted on it; point a client at it with `Client::builder().base_url(server.base_url())`.
@@ -16,6 +25,15 @@ const API_KEYS_IN_QUERY: &[&str] = &[];
 #[derive(Debug)]
 pub struct MockServer {
     server: clientgen_runtime::mock::MockServer,
+    #[cfg(
+        any(
+            feature = "2fa",
+            feature = "builder",
+            feature = "records",
+            feature = "self",
+            feature = "users"
+        )
+    )]
     client: crate::Client,
 }
 
@@ -23,10 +41,32 @@ impl MockServer {
     /// Starts a server on a free port of 127.0.0.1.
     pub async fn start() -> Self {
         let server = clientgen_runtime::mock::MockServer::start().await;
+
+        #[cfg(
+            any(
+                feature = "2fa",
+                feature = "builder",
+                feature = "records",
+                feature = "self",
+                feature = "users"
+            )
+        )]
         let client = crate::Client {
             inner: server.client(crate::client::API),
         };
-        Self { server, client }
+        Self {
+            server,
+            #[cfg(
+                any(
+                    feature = "2fa",
+                    feature = "builder",
+                    feature = "records",
+                    feature = "self",
+                    feature = "users"
+                )
+            )]
+            client,
+        }
     }
 
     /// The server's base URL (`http://127.0.0.1:<port>`), for `Client::builder().base_url(..)`.
@@ -59,6 +99,7 @@ impl MockServer {
     }
 
     /// Expects `GET /records/{type}` as [`crate::Client::get_record`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "records")]
     pub fn get_record(&self, r#type: impl Into<String>) -> GetRecord<'_> {
         GetRecord {
             builder: self.client.get_record(r#type),
@@ -72,6 +113,7 @@ impl MockServer {
     }
 
     /// Expects `GET /records` as [`crate::Client::records_list`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "records")]
     pub fn records_list(&self) -> RecordsList<'_> {
         RecordsList {
             builder: self.client.records_list(),
@@ -85,6 +127,7 @@ impl MockServer {
     }
 
     /// Expects `POST /records` as [`crate::Client::records_create`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "records")]
     pub fn records_create(&self, body: crate::types::OptionType) -> RecordsCreate<'_> {
         RecordsCreate {
             builder: self.client.records_create(body),
@@ -98,6 +141,7 @@ impl MockServer {
     }
 
     /// Expects `POST /2fa/verify` as [`crate::Client::_2fa_verify`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "2fa")]
     pub fn _2fa_verify(&self) -> _2faVerify<'_> {
         _2faVerify {
             builder: self.client._2fa_verify(),
@@ -111,6 +155,7 @@ impl MockServer {
     }
 
     /// Expects `GET /self` as [`crate::Client::self_`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "self")]
     pub fn self_(&self) -> Self_<'_> {
         Self_ {
             builder: self.client.self_(),
@@ -124,6 +169,7 @@ impl MockServer {
     }
 
     /// Expects `GET /builder` as [`crate::Client::builder_2`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "builder")]
     pub fn builder_2(&self) -> Builder2<'_> {
         Builder2 {
             builder: self.client.builder_2(),
@@ -137,6 +183,7 @@ impl MockServer {
     }
 
     /// Expects `GET /users` as [`crate::Client::list_users`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "users")]
     pub fn list_users(&self) -> ListUsers<'_> {
         ListUsers {
             builder: self.client.list_users(),
@@ -150,6 +197,7 @@ impl MockServer {
     }
 
     /// Expects `GET /users/all` as [`crate::Client::list_users_2`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "users")]
     pub fn list_users_2(&self) -> ListUsers2<'_> {
         ListUsers2 {
             builder: self.client.list_users_2(),
@@ -164,12 +212,14 @@ impl MockServer {
 }
 
 /// The expectation of [`crate::Client::get_record`] (`GET /records/{type}`), from [`MockServer::get_record`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "records")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetRecord<'a> {
     builder: crate::operations::GetRecord<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "records")]
 impl<'a> GetRecord<'a> {
     /// Expects the `ref` parameter to be `value` (see [`crate::operations::GetRecord::ref`]).
     pub fn r#ref(self, value: impl Into<String>) -> Self {
@@ -289,12 +339,14 @@ impl<'a> GetRecord<'a> {
 }
 
 /// The expectation of [`crate::Client::records_list`] (`GET /records`), from [`MockServer::records_list`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "records")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct RecordsList<'a> {
     builder: crate::operations::RecordsList<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "records")]
 impl<'a> RecordsList<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &[crate::types::Type]) -> Self {
@@ -350,12 +402,14 @@ impl<'a> RecordsList<'a> {
 }
 
 /// The expectation of [`crate::Client::records_create`] (`POST /records`), from [`MockServer::records_create`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "records")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct RecordsCreate<'a> {
     builder: crate::operations::RecordsCreate<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "records")]
 impl<'a> RecordsCreate<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::ResultType) -> Self {
@@ -411,12 +465,14 @@ impl<'a> RecordsCreate<'a> {
 }
 
 /// The expectation of [`crate::Client::_2fa_verify`] (`POST /2fa/verify`), from [`MockServer::_2fa_verify`]: the request to match, its answer and how many calls it must get. Without an answer it answers `204` with no body.
+#[cfg(feature = "2fa")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct _2faVerify<'a> {
     builder: crate::operations::_2faVerify<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "2fa")]
 impl<'a> _2faVerify<'a> {
     /// Answers with the operation's success status and no body.
     pub fn respond(self) -> Self {
@@ -472,12 +528,14 @@ impl<'a> _2faVerify<'a> {
 }
 
 /// The expectation of [`crate::Client::self_`] (`GET /self`), from [`MockServer::self_`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "self")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct Self_<'a> {
     builder: crate::operations::Self_<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "self")]
 impl<'a> Self_<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::SelfType2) -> Self {
@@ -533,12 +591,14 @@ impl<'a> Self_<'a> {
 }
 
 /// The expectation of [`crate::Client::builder_2`] (`GET /builder`), from [`MockServer::builder_2`]: the request to match, its answer and how many calls it must get. Without an answer it answers `204` with no body.
+#[cfg(feature = "builder")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct Builder2<'a> {
     builder: crate::operations::Builder2<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "builder")]
 impl<'a> Builder2<'a> {
     /// Answers with the operation's success status and no body.
     pub fn respond(self) -> Self {
@@ -594,12 +654,14 @@ impl<'a> Builder2<'a> {
 }
 
 /// The expectation of [`crate::Client::list_users`] (`GET /users`), from [`MockServer::list_users`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "users")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ListUsers<'a> {
     builder: crate::operations::ListUsers<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "users")]
 impl<'a> ListUsers<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &[crate::types::UserProfile]) -> Self {
@@ -655,12 +717,14 @@ impl<'a> ListUsers<'a> {
 }
 
 /// The expectation of [`crate::Client::list_users_2`] (`GET /users/all`), from [`MockServer::list_users_2`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "users")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ListUsers2<'a> {
     builder: crate::operations::ListUsers2<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "users")]
 impl<'a> ListUsers2<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &[crate::types::UserProfile2]) -> Self {

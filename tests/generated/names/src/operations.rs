@@ -2,10 +2,30 @@
 
 //! Request builders, one per operation. Get one from a [`Client`] method, set optional parameters, then `.send().await`.
 
+#[cfg(
+    any(
+        feature = "2fa",
+        feature = "builder",
+        feature = "records",
+        feature = "self",
+        feature = "users"
+    )
+)]
 use clientgen_runtime::{Method, Request};
+
+#[cfg(
+    any(
+        feature = "2fa",
+        feature = "builder",
+        feature = "records",
+        feature = "self",
+        feature = "users"
+    )
+)]
 use crate::Client;
 
 /// Request builder for [`Client::get_record`]: `GET /records/{type}`.
+#[cfg(feature = "records")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetRecord<'a> {
@@ -25,6 +45,7 @@ pub struct GetRecord<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "records")]
 impl<'a> GetRecord<'a> {
     pub(crate) fn new(client: &'a Client, r#type: impl Into<String>) -> Self {
         Self {
@@ -157,6 +178,7 @@ impl<'a> GetRecord<'a> {
 }
 
 /// Request builder for [`Client::records_list`]: `GET /records`.
+#[cfg(feature = "records")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct RecordsList<'a> {
@@ -167,6 +189,7 @@ pub struct RecordsList<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "records")]
 impl<'a> RecordsList<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -233,6 +256,7 @@ impl<'a> RecordsList<'a> {
 }
 
 /// Request builder for [`Client::records_create`]: `POST /records`.
+#[cfg(feature = "records")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct RecordsCreate<'a> {
@@ -244,6 +268,7 @@ pub struct RecordsCreate<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "records")]
 impl<'a> RecordsCreate<'a> {
     pub(crate) fn new(client: &'a Client, body: crate::types::OptionType) -> Self {
         Self {
@@ -312,6 +337,7 @@ impl<'a> RecordsCreate<'a> {
 }
 
 /// Request builder for [`Client::_2fa_verify`]: `POST /2fa/verify`.
+#[cfg(feature = "2fa")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct _2faVerify<'a> {
@@ -322,6 +348,7 @@ pub struct _2faVerify<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "2fa")]
 impl<'a> _2faVerify<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -386,6 +413,7 @@ impl<'a> _2faVerify<'a> {
 }
 
 /// Request builder for [`Client::self_`]: `GET /self`.
+#[cfg(feature = "self")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct Self_<'a> {
@@ -396,6 +424,7 @@ pub struct Self_<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "self")]
 impl<'a> Self_<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -462,6 +491,7 @@ impl<'a> Self_<'a> {
 }
 
 /// Request builder for [`Client::builder_2`]: `GET /builder`.
+#[cfg(feature = "builder")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct Builder2<'a> {
@@ -472,6 +502,7 @@ pub struct Builder2<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "builder")]
 impl<'a> Builder2<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -536,6 +567,7 @@ impl<'a> Builder2<'a> {
 }
 
 /// Request builder for [`Client::list_users`]: `GET /users`.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListUsers<'a> {
@@ -546,6 +578,7 @@ pub struct ListUsers<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "users")]
 impl<'a> ListUsers<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -615,6 +648,7 @@ impl<'a> ListUsers<'a> {
 }
 
 /// Request builder for [`Client::list_users_2`]: `GET /users/all`.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListUsers2<'a> {
@@ -625,6 +659,7 @@ pub struct ListUsers2<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "users")]
 impl<'a> ListUsers2<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {

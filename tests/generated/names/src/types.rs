@@ -9,6 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 /// The `BoxType` schema.
+#[cfg(feature = "records")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct BoxType {
@@ -18,6 +19,7 @@ pub struct BoxType {
 }
 
 /// A schema name with plus signs.
+#[cfg(feature = "records")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum C {
@@ -31,6 +33,7 @@ pub enum C {
     Unknown(String),
 }
 
+#[cfg(feature = "records")]
 impl C {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -43,6 +46,7 @@ impl C {
     }
 }
 
+#[cfg(feature = "records")]
 impl From<&str> for C {
     fn from(value: &str) -> Self {
         match value {
@@ -53,6 +57,8 @@ impl From<&str> for C {
         }
     }
 }
+
+#[cfg(feature = "records")]
 clientgen_runtime::string_enum!(C);
 
 /// The `Crate` schema.
@@ -66,6 +72,7 @@ pub struct Crate {
 }
 
 /// A boolean enum (one allowed value) is a plain `bool`.
+#[cfg(feature = "records")]
 pub type Flag = bool;
 
 /// The `Mention` schema.
@@ -78,6 +85,7 @@ pub struct Mention {
 }
 
 /// Named like the prelude's `Option`.
+#[cfg(feature = "records")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct OptionType {
@@ -88,6 +96,7 @@ pub struct OptionType {
     pub some: Option<VecType>,
 }
 
+#[cfg(feature = "records")]
 impl OptionType {
     /// Builds a `OptionType` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
     pub fn new(value: StringType) -> Self {
@@ -96,6 +105,7 @@ impl OptionType {
 }
 
 /// Named like the prelude's `Result`.
+#[cfg(feature = "records")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ResultType {
@@ -108,6 +118,7 @@ pub struct ResultType {
 }
 
 /// Schema `self`.
+#[cfg(feature = "self")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SelfType {
@@ -117,6 +128,7 @@ pub struct SelfType {
 }
 
 /// Schema `Self`, which is `self` once in PascalCase.
+#[cfg(feature = "self")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SelfType2 {
@@ -129,6 +141,7 @@ pub struct SelfType2 {
 }
 
 /// Enum values that collide after case conversion (ASC, asc, Asc), the empty string, values named like keywords, `Unknown` itself, signs and leading digits.
+#[cfg(feature = "records")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SortOrder {
@@ -170,6 +183,7 @@ pub enum SortOrder {
     Unknown(String),
 }
 
+#[cfg(feature = "records")]
 impl SortOrder {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -196,6 +210,7 @@ impl SortOrder {
     }
 }
 
+#[cfg(feature = "records")]
 impl From<&str> for SortOrder {
     fn from(value: &str) -> Self {
         match value {
@@ -220,6 +235,8 @@ impl From<&str> for SortOrder {
         }
     }
 }
+
+#[cfg(feature = "records")]
 clientgen_runtime::string_enum!(SortOrder);
 
 /// The `Special` schema.
@@ -232,12 +249,14 @@ pub struct Special {
 }
 
 /// Named like the prelude's `String`.
+#[cfg(feature = "records")]
 pub type StringType = String;
 
 /// The `Super` schema.
 pub type Super = String;
 
 /// A schema named like a keyword, with fields named like every keyword.
+#[cfg(feature = "records")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Type {
@@ -343,6 +362,7 @@ pub struct Type {
     pub flag: Option<Flag>,
 }
 
+#[cfg(feature = "records")]
 impl Type {
     /// Builds a `Type` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
     pub fn new(r#type: String) -> Self {
@@ -380,6 +400,7 @@ impl Type {
 }
 
 /// Two schemas that are one name in PascalCase (user_profile, UserProfile).
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UserProfile {
@@ -389,6 +410,7 @@ pub struct UserProfile {
 }
 
 /// The `UserProfile2` schema.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UserProfile2 {
@@ -407,6 +429,7 @@ pub struct UserProfile3 {
 }
 
 /// The `VecType` schema.
+#[cfg(feature = "records")]
 pub type VecType = Vec<StringType>;
 
 /// A schema name with a leading digit and a dash.

@@ -3,6 +3,8 @@
 //! The client and its builder.
 
 use clientgen_runtime::BuildError;
+
+#[cfg(feature = "items")]
 use crate::operations;
 
 /// Client for the OpenAPI 3.1 forms (API version 1.0).
@@ -36,11 +38,13 @@ impl Client {
     }
 
     /// `GET /items/{id}`
+    #[cfg(feature = "items")]
     pub fn get_item(&self, id: i64) -> operations::GetItem<'_> {
         operations::GetItem::new(self, id)
     }
 
     /// `PUT /items/{id}`
+    #[cfg(feature = "items")]
     pub fn put_item(
         &self,
         id: i64,

@@ -8,6 +8,7 @@
 pub use clientgen_runtime::mock::wiremock;
 
 /// The query parameters of API keys, which a request may carry besides its own.
+#[cfg(feature = "items")]
 const API_KEYS_IN_QUERY: &[&str] = &[];
 
 /// A local HTTP server on 127.0.0.1 that answers the expectations mounted on it; point a client at it with `Client::builder().base_url(server.base_url())`.
@@ -16,6 +17,7 @@ const API_KEYS_IN_QUERY: &[&str] = &[];
 #[derive(Debug)]
 pub struct MockServer {
     server: clientgen_runtime::mock::MockServer,
+    #[cfg(feature = "items")]
     client: crate::Client,
 }
 
@@ -23,10 +25,16 @@ impl MockServer {
     /// Starts a server on a free port of 127.0.0.1.
     pub async fn start() -> Self {
         let server = clientgen_runtime::mock::MockServer::start().await;
+
+        #[cfg(feature = "items")]
         let client = crate::Client {
             inner: server.client(crate::client::API),
         };
-        Self { server, client }
+        Self {
+            server,
+            #[cfg(feature = "items")]
+            client,
+        }
     }
 
     /// The server's base URL (`http://127.0.0.1:<port>`), for `Client::builder().base_url(..)`.
@@ -59,6 +67,7 @@ impl MockServer {
     }
 
     /// Expects `GET /items/{id}` as [`crate::Client::get_item`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "items")]
     pub fn get_item(&self, id: i64) -> GetItem<'_> {
         GetItem {
             builder: self.client.get_item(id),
@@ -72,6 +81,7 @@ impl MockServer {
     }
 
     /// Expects `PUT /items/{id}` as [`crate::Client::put_item`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "items")]
     pub fn put_item(&self, id: i64, body: crate::types::Item) -> PutItem<'_> {
         PutItem {
             builder: self.client.put_item(id, body),
@@ -86,12 +96,14 @@ impl MockServer {
 }
 
 /// The expectation of [`crate::Client::get_item`] (`GET /items/{id}`), from [`MockServer::get_item`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "items")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetItem<'a> {
     builder: crate::operations::GetItem<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "items")]
 impl<'a> GetItem<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::Item) -> Self {
@@ -147,12 +159,14 @@ impl<'a> GetItem<'a> {
 }
 
 /// The expectation of [`crate::Client::put_item`] (`PUT /items/{id}`), from [`MockServer::put_item`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "items")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct PutItem<'a> {
     builder: crate::operations::PutItem<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "items")]
 impl<'a> PutItem<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::Item) -> Self {

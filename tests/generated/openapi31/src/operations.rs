@@ -2,10 +2,14 @@
 
 //! Request builders, one per operation. Get one from a [`Client`] method, set optional parameters, then `.send().await`.
 
+#[cfg(feature = "items")]
 use clientgen_runtime::{Method, Request};
+
+#[cfg(feature = "items")]
 use crate::Client;
 
 /// Request builder for [`Client::get_item`]: `GET /items/{id}`.
+#[cfg(feature = "items")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetItem<'a> {
@@ -17,6 +21,7 @@ pub struct GetItem<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "items")]
 impl<'a> GetItem<'a> {
     pub(crate) fn new(client: &'a Client, id: i64) -> Self {
         Self {
@@ -85,6 +90,7 @@ impl<'a> GetItem<'a> {
 }
 
 /// Request builder for [`Client::put_item`]: `PUT /items/{id}`.
+#[cfg(feature = "items")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PutItem<'a> {
@@ -97,6 +103,7 @@ pub struct PutItem<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "items")]
 impl<'a> PutItem<'a> {
     pub(crate) fn new(client: &'a Client, id: i64, body: crate::types::Item) -> Self {
         Self {

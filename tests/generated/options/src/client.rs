@@ -3,6 +3,8 @@
 //! The client and its builder.
 
 use clientgen_runtime::BuildError;
+
+#[cfg(any(feature = "search", feature = "things"))]
 use crate::operations;
 
 /// Client for the Options fixture (API version 1.0).
@@ -38,6 +40,7 @@ impl Client {
     /// Parameters named like the per-call options, so the options are renamed.
     ///
     /// `GET /search`
+    #[cfg(feature = "search")]
     pub fn search(&self) -> operations::Search<'_> {
         operations::Search::new(self)
     }
@@ -45,6 +48,7 @@ impl Client {
     /// Pages of things; every page's request keeps the call's options.
     ///
     /// `GET /things`
+    #[cfg(feature = "things")]
     pub fn list_things(&self) -> operations::ListThings<'_> {
         operations::ListThings::new(self)
     }
@@ -52,6 +56,7 @@ impl Client {
     /// No parameter takes an option's name.
     ///
     /// `GET /things/{id}`
+    #[cfg(feature = "things")]
     pub fn get_thing(&self, id: impl Into<String>) -> operations::GetThing<'_> {
         operations::GetThing::new(self, id)
     }
@@ -59,6 +64,7 @@ impl Client {
     /// A header parameter named `Max-Retries`, and a response enum.
     ///
     /// `PUT /things/{id}`
+    #[cfg(feature = "things")]
     pub fn put_thing(
         &self,
         id: impl Into<String>,
@@ -70,6 +76,7 @@ impl Client {
     /// No body.
     ///
     /// `DELETE /things/{id}`
+    #[cfg(feature = "things")]
     pub fn delete_thing(&self, id: impl Into<String>) -> operations::DeleteThing<'_> {
         operations::DeleteThing::new(self, id)
     }
@@ -77,6 +84,7 @@ impl Client {
     /// An optional body (`200` or `204`).
     ///
     /// `PATCH /things/{id}`
+    #[cfg(feature = "things")]
     pub fn patch_thing(&self, id: impl Into<String>) -> operations::PatchThing<'_> {
         operations::PatchThing::new(self, id)
     }
@@ -84,6 +92,7 @@ impl Client {
     /// A text response.
     ///
     /// `GET /things/{id}/note`
+    #[cfg(feature = "things")]
     pub fn get_note(&self, id: impl Into<String>) -> operations::GetNote<'_> {
         operations::GetNote::new(self, id)
     }
@@ -91,6 +100,7 @@ impl Client {
     /// A download.
     ///
     /// `GET /things/{id}/file`
+    #[cfg(feature = "things")]
     pub fn get_file(&self, id: impl Into<String>) -> operations::GetFile<'_> {
         operations::GetFile::new(self, id)
     }

@@ -8,6 +8,7 @@
 pub use clientgen_runtime::mock::wiremock;
 
 /// The query parameters of API keys, which a request may carry besides its own.
+#[cfg(any(feature = "search", feature = "things"))]
 const API_KEYS_IN_QUERY: &[&str] = &[];
 
 /// A local HTTP server on 127.0.0.1 that answers the expectations mounted on it; point a client at it with `Client::builder().base_url(server.base_url())`.
@@ -16,6 +17,7 @@ const API_KEYS_IN_QUERY: &[&str] = &[];
 #[derive(Debug)]
 pub struct MockServer {
     server: clientgen_runtime::mock::MockServer,
+    #[cfg(any(feature = "search", feature = "things"))]
     client: crate::Client,
 }
 
@@ -23,10 +25,16 @@ impl MockServer {
     /// Starts a server on a free port of 127.0.0.1.
     pub async fn start() -> Self {
         let server = clientgen_runtime::mock::MockServer::start().await;
+
+        #[cfg(any(feature = "search", feature = "things"))]
         let client = crate::Client {
             inner: server.client(crate::client::API),
         };
-        Self { server, client }
+        Self {
+            server,
+            #[cfg(any(feature = "search", feature = "things"))]
+            client,
+        }
     }
 
     /// The server's base URL (`http://127.0.0.1:<port>`), for `Client::builder().base_url(..)`.
@@ -59,6 +67,7 @@ impl MockServer {
     }
 
     /// Expects `GET /search` as [`crate::Client::search`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "search")]
     pub fn search(&self) -> Search<'_> {
         Search {
             builder: self.client.search(),
@@ -72,6 +81,7 @@ impl MockServer {
     }
 
     /// Expects `GET /things` as [`crate::Client::list_things`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "things")]
     pub fn list_things(&self) -> ListThings<'_> {
         ListThings {
             builder: self.client.list_things(),
@@ -85,6 +95,7 @@ impl MockServer {
     }
 
     /// Expects `GET /things/{id}` as [`crate::Client::get_thing`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "things")]
     pub fn get_thing(&self, id: impl Into<String>) -> GetThing<'_> {
         GetThing {
             builder: self.client.get_thing(id),
@@ -98,6 +109,7 @@ impl MockServer {
     }
 
     /// Expects `PUT /things/{id}` as [`crate::Client::put_thing`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "things")]
     pub fn put_thing(
         &self,
         id: impl Into<String>,
@@ -115,6 +127,7 @@ impl MockServer {
     }
 
     /// Expects `DELETE /things/{id}` as [`crate::Client::delete_thing`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "things")]
     pub fn delete_thing(&self, id: impl Into<String>) -> DeleteThing<'_> {
         DeleteThing {
             builder: self.client.delete_thing(id),
@@ -128,6 +141,7 @@ impl MockServer {
     }
 
     /// Expects `PATCH /things/{id}` as [`crate::Client::patch_thing`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "things")]
     pub fn patch_thing(&self, id: impl Into<String>) -> PatchThing<'_> {
         PatchThing {
             builder: self.client.patch_thing(id),
@@ -141,6 +155,7 @@ impl MockServer {
     }
 
     /// Expects `GET /things/{id}/note` as [`crate::Client::get_note`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "things")]
     pub fn get_note(&self, id: impl Into<String>) -> GetNote<'_> {
         GetNote {
             builder: self.client.get_note(id),
@@ -154,6 +169,7 @@ impl MockServer {
     }
 
     /// Expects `GET /things/{id}/file` as [`crate::Client::get_file`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "things")]
     pub fn get_file(&self, id: impl Into<String>) -> GetFile<'_> {
         GetFile {
             builder: self.client.get_file(id),
@@ -168,12 +184,14 @@ impl MockServer {
 }
 
 /// The expectation of [`crate::Client::search`] (`GET /search`), from [`MockServer::search`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "search")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct Search<'a> {
     builder: crate::operations::Search<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "search")]
 impl<'a> Search<'a> {
     /// Expects the `timeout` parameter to be `value` (see [`crate::operations::Search::timeout`]).
     pub fn timeout(self, value: i64) -> Self {
@@ -261,12 +279,14 @@ impl<'a> Search<'a> {
 }
 
 /// The expectation of [`crate::Client::list_things`] (`GET /things`), from [`MockServer::list_things`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "things")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ListThings<'a> {
     builder: crate::operations::ListThings<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "things")]
 impl<'a> ListThings<'a> {
     /// Expects the `page` parameter to be `value` (see [`crate::operations::ListThings::page`]).
     pub fn page(self, value: i64) -> Self {
@@ -330,12 +350,14 @@ impl<'a> ListThings<'a> {
 }
 
 /// The expectation of [`crate::Client::get_thing`] (`GET /things/{id}`), from [`MockServer::get_thing`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "things")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetThing<'a> {
     builder: crate::operations::GetThing<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "things")]
 impl<'a> GetThing<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::Thing) -> Self {
@@ -391,12 +413,14 @@ impl<'a> GetThing<'a> {
 }
 
 /// The expectation of [`crate::Client::put_thing`] (`PUT /things/{id}`), from [`MockServer::put_thing`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "things")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct PutThing<'a> {
     builder: crate::operations::PutThing<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "things")]
 impl<'a> PutThing<'a> {
     /// Expects the `Max-Retries` parameter to be `value` (see [`crate::operations::PutThing::max_retries`]).
     pub fn max_retries(self, value: i64) -> Self {
@@ -465,12 +489,14 @@ impl<'a> PutThing<'a> {
 }
 
 /// The expectation of [`crate::Client::delete_thing`] (`DELETE /things/{id}`), from [`MockServer::delete_thing`]: the request to match, its answer and how many calls it must get. Without an answer it answers `204` with no body.
+#[cfg(feature = "things")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct DeleteThing<'a> {
     builder: crate::operations::DeleteThing<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "things")]
 impl<'a> DeleteThing<'a> {
     /// Answers with the operation's success status and no body.
     pub fn respond(self) -> Self {
@@ -526,12 +552,14 @@ impl<'a> DeleteThing<'a> {
 }
 
 /// The expectation of [`crate::Client::patch_thing`] (`PATCH /things/{id}`), from [`MockServer::patch_thing`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "things")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct PatchThing<'a> {
     builder: crate::operations::PatchThing<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "things")]
 impl<'a> PatchThing<'a> {
     /// Expects the request body to be `value` (see [`crate::operations::PatchThing::body`]).
     pub fn body(self, value: crate::types::Thing) -> Self {
@@ -603,12 +631,14 @@ impl<'a> PatchThing<'a> {
 }
 
 /// The expectation of [`crate::Client::get_note`] (`GET /things/{id}/note`), from [`MockServer::get_note`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "things")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetNote<'a> {
     builder: crate::operations::GetNote<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "things")]
 impl<'a> GetNote<'a> {
     /// Answers with `text`, with the operation's success status.
     pub fn respond(self, text: impl Into<String>) -> Self {
@@ -664,12 +694,14 @@ impl<'a> GetNote<'a> {
 }
 
 /// The expectation of [`crate::Client::get_file`] (`GET /things/{id}/file`), from [`MockServer::get_file`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "things")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetFile<'a> {
     builder: crate::operations::GetFile<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "things")]
 impl<'a> GetFile<'a> {
     /// Answers with `body`, with the operation's success status.
     pub fn respond(self, body: impl Into<clientgen_runtime::Bytes>) -> Self {

@@ -2,10 +2,14 @@
 
 //! Request builders, one per operation. Get one from a [`Client`] method, set optional parameters, then `.send().await`.
 
+#[cfg(any(feature = "search", feature = "things"))]
 use clientgen_runtime::{Method, Request};
+
+#[cfg(any(feature = "search", feature = "things"))]
 use crate::Client;
 
 /// Request builder for [`Client::search`]: `GET /search`.
+#[cfg(feature = "search")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct Search<'a> {
@@ -20,6 +24,7 @@ pub struct Search<'a> {
     max_retries_2: Option<u32>,
 }
 
+#[cfg(feature = "search")]
 impl<'a> Search<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -122,6 +127,7 @@ impl<'a> Search<'a> {
 }
 
 /// Request builder for [`Client::list_things`]: `GET /things`.
+#[cfg(feature = "things")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListThings<'a> {
@@ -133,6 +139,7 @@ pub struct ListThings<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "things")]
 impl<'a> ListThings<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -228,6 +235,7 @@ impl<'a> ListThings<'a> {
 }
 
 /// Request builder for [`Client::get_thing`]: `GET /things/{id}`.
+#[cfg(feature = "things")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetThing<'a> {
@@ -239,6 +247,7 @@ pub struct GetThing<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "things")]
 impl<'a> GetThing<'a> {
     pub(crate) fn new(client: &'a Client, id: impl Into<String>) -> Self {
         Self {
@@ -307,6 +316,7 @@ impl<'a> GetThing<'a> {
 }
 
 /// Request builder for [`Client::put_thing`]: `PUT /things/{id}`.
+#[cfg(feature = "things")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PutThing<'a> {
@@ -320,6 +330,7 @@ pub struct PutThing<'a> {
     max_retries_2: Option<u32>,
 }
 
+#[cfg(feature = "things")]
 impl<'a> PutThing<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -405,6 +416,7 @@ impl<'a> PutThing<'a> {
 }
 
 /// Request builder for [`Client::delete_thing`]: `DELETE /things/{id}`.
+#[cfg(feature = "things")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct DeleteThing<'a> {
@@ -416,6 +428,7 @@ pub struct DeleteThing<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "things")]
 impl<'a> DeleteThing<'a> {
     pub(crate) fn new(client: &'a Client, id: impl Into<String>) -> Self {
         Self {
@@ -482,6 +495,7 @@ impl<'a> DeleteThing<'a> {
 }
 
 /// Request builder for [`Client::patch_thing`]: `PATCH /things/{id}`.
+#[cfg(feature = "things")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PatchThing<'a> {
@@ -494,6 +508,7 @@ pub struct PatchThing<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "things")]
 impl<'a> PatchThing<'a> {
     pub(crate) fn new(client: &'a Client, id: impl Into<String>) -> Self {
         Self {
@@ -573,6 +588,7 @@ impl<'a> PatchThing<'a> {
 }
 
 /// Request builder for [`Client::get_note`]: `GET /things/{id}/note`.
+#[cfg(feature = "things")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetNote<'a> {
@@ -584,6 +600,7 @@ pub struct GetNote<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "things")]
 impl<'a> GetNote<'a> {
     pub(crate) fn new(client: &'a Client, id: impl Into<String>) -> Self {
         Self {
@@ -653,6 +670,7 @@ impl<'a> GetNote<'a> {
 }
 
 /// Request builder for [`Client::get_file`]: `GET /things/{id}/file`.
+#[cfg(feature = "things")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetFile<'a> {
@@ -665,6 +683,7 @@ pub struct GetFile<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "things")]
 impl<'a> GetFile<'a> {
     pub(crate) fn new(client: &'a Client, id: impl Into<String>) -> Self {
         Self {

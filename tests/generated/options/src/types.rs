@@ -24,6 +24,7 @@ impl Problem {
 }
 
 /// The success responses of [`Client::put_thing`](crate::Client::put_thing) (`PUT /things/{id}`), by status.
+#[cfg(feature = "things")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum PutThingResponse {
@@ -33,6 +34,7 @@ pub enum PutThingResponse {
     Accepted(Ticket),
 }
 
+#[cfg(feature = "things")]
 impl clientgen_runtime::SuccessBody for PutThingResponse {
     fn from_response<E>(
         response: &clientgen_runtime::RawResponse,
@@ -64,6 +66,7 @@ impl Thing {
 }
 
 /// The `ThingPage` schema.
+#[cfg(feature = "things")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ThingPage {
@@ -73,6 +76,7 @@ pub struct ThingPage {
     pub total_pages: i64,
 }
 
+#[cfg(feature = "things")]
 impl ThingPage {
     /// Builds a `ThingPage` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
     pub fn new(data: Vec<Thing>, total_pages: i64) -> Self {
@@ -81,6 +85,7 @@ impl ThingPage {
 }
 
 /// The `Ticket` schema.
+#[cfg(feature = "things")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Ticket {
@@ -88,6 +93,7 @@ pub struct Ticket {
     pub ticket: String,
 }
 
+#[cfg(feature = "things")]
 impl Ticket {
     /// Builds a `Ticket` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
     pub fn new(ticket: String) -> Self {

@@ -3,6 +3,8 @@
 //! The client and its builder.
 
 use clientgen_runtime::BuildError;
+
+#[cfg(any(feature = "paint", feature = "stores"))]
 use crate::operations;
 
 /// Client for the Params fixture (API version 1.0).
@@ -39,6 +41,7 @@ impl Client {
     /// List items, filtered in every query style.
     ///
     /// `GET /stores/{store}/items`
+    #[cfg(feature = "stores")]
     pub fn list_items(
         &self,
         store: impl Into<String>,
@@ -50,6 +53,7 @@ impl Client {
     /// Clear items, at most `limit` of them.
     ///
     /// `DELETE /stores/{store}/items`
+    #[cfg(feature = "stores")]
     pub fn clear_items(
         &self,
         store: impl Into<String>,
@@ -61,6 +65,7 @@ impl Client {
     /// Path parameters in every path style.
     ///
     /// `GET /paint/{rgb}/{label}/{labels}/{matrix}/{matrices}`
+    #[cfg(feature = "paint")]
     pub fn paint(
         &self,
         rgb: crate::types::Rgb,

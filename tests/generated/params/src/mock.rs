@@ -8,6 +8,7 @@
 pub use clientgen_runtime::mock::wiremock;
 
 /// The query parameters of API keys, which a request may carry besides its own.
+#[cfg(any(feature = "paint", feature = "stores"))]
 const API_KEYS_IN_QUERY: &[&str] = &[];
 
 /// A local HTTP server on 127.0.0.1 that answers the expectations mounted on it; point a client at it with `Client::builder().base_url(server.base_url())`.
@@ -16,6 +17,7 @@ const API_KEYS_IN_QUERY: &[&str] = &[];
 #[derive(Debug)]
 pub struct MockServer {
     server: clientgen_runtime::mock::MockServer,
+    #[cfg(any(feature = "paint", feature = "stores"))]
     client: crate::Client,
 }
 
@@ -23,10 +25,16 @@ impl MockServer {
     /// Starts a server on a free port of 127.0.0.1.
     pub async fn start() -> Self {
         let server = clientgen_runtime::mock::MockServer::start().await;
+
+        #[cfg(any(feature = "paint", feature = "stores"))]
         let client = crate::Client {
             inner: server.client(crate::client::API),
         };
-        Self { server, client }
+        Self {
+            server,
+            #[cfg(any(feature = "paint", feature = "stores"))]
+            client,
+        }
     }
 
     /// The server's base URL (`http://127.0.0.1:<port>`), for `Client::builder().base_url(..)`.
@@ -59,6 +67,7 @@ impl MockServer {
     }
 
     /// Expects `GET /stores/{store}/items` as [`crate::Client::list_items`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "stores")]
     pub fn list_items(
         &self,
         store: impl Into<String>,
@@ -76,6 +85,7 @@ impl MockServer {
     }
 
     /// Expects `DELETE /stores/{store}/items` as [`crate::Client::clear_items`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "stores")]
     pub fn clear_items(&self, store: impl Into<String>, limit: i32) -> ClearItems<'_> {
         ClearItems {
             builder: self.client.clear_items(store, limit),
@@ -89,6 +99,7 @@ impl MockServer {
     }
 
     /// Expects `GET /paint/{rgb}/{label}/{labels}/{matrix}/{matrices}` as [`crate::Client::paint`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "paint")]
     pub fn paint(
         &self,
         rgb: crate::types::Rgb,
@@ -110,12 +121,14 @@ impl MockServer {
 }
 
 /// The expectation of [`crate::Client::list_items`] (`GET /stores/{store}/items`), from [`MockServer::list_items`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "stores")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ListItems<'a> {
     builder: crate::operations::ListItems<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "stores")]
 impl<'a> ListItems<'a> {
     /// Expects the `limit` parameter to be `value` (see [`crate::operations::ListItems::limit`]).
     pub fn limit(self, value: i64) -> Self {
@@ -299,12 +312,14 @@ impl<'a> ListItems<'a> {
 }
 
 /// The expectation of [`crate::Client::clear_items`] (`DELETE /stores/{store}/items`), from [`MockServer::clear_items`]: the request to match, its answer and how many calls it must get. Without an answer it answers `204` with no body.
+#[cfg(feature = "stores")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ClearItems<'a> {
     builder: crate::operations::ClearItems<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "stores")]
 impl<'a> ClearItems<'a> {
     /// Answers with the operation's success status and no body.
     pub fn respond(self) -> Self {
@@ -360,12 +375,14 @@ impl<'a> ClearItems<'a> {
 }
 
 /// The expectation of [`crate::Client::paint`] (`GET /paint/{rgb}/{label}/{labels}/{matrix}/{matrices}`), from [`MockServer::paint`]: the request to match, its answer and how many calls it must get. Without an answer it answers `204` with no body.
+#[cfg(feature = "paint")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct Paint<'a> {
     builder: crate::operations::Paint<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "paint")]
 impl<'a> Paint<'a> {
     /// Answers with the operation's success status and no body.
     pub fn respond(self) -> Self {

@@ -2,10 +2,14 @@
 
 //! Request builders, one per operation. Get one from a [`Client`] method, set optional parameters, then `.send().await`.
 
+#[cfg(any(feature = "paint", feature = "stores"))]
 use clientgen_runtime::{Method, Request};
+
+#[cfg(any(feature = "paint", feature = "stores"))]
 use crate::Client;
 
 /// Request builder for [`Client::list_items`]: `GET /stores/{store}/items`.
+#[cfg(feature = "stores")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListItems<'a> {
@@ -34,6 +38,7 @@ pub struct ListItems<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "stores")]
 impl<'a> ListItems<'a> {
     pub(crate) fn new(
         client: &'a Client,
@@ -254,6 +259,7 @@ impl<'a> ListItems<'a> {
 }
 
 /// Request builder for [`Client::clear_items`]: `DELETE /stores/{store}/items`.
+#[cfg(feature = "stores")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ClearItems<'a> {
@@ -266,6 +272,7 @@ pub struct ClearItems<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "stores")]
 impl<'a> ClearItems<'a> {
     pub(crate) fn new(client: &'a Client, store: impl Into<String>, limit: i32) -> Self {
         Self {
@@ -334,6 +341,7 @@ impl<'a> ClearItems<'a> {
 }
 
 /// Request builder for [`Client::paint`]: `GET /paint/{rgb}/{label}/{labels}/{matrix}/{matrices}`.
+#[cfg(feature = "paint")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct Paint<'a> {
@@ -349,6 +357,7 @@ pub struct Paint<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "paint")]
 impl<'a> Paint<'a> {
     pub(crate) fn new(
         client: &'a Client,

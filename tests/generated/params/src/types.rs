@@ -9,6 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 /// What items to keep.
+#[cfg(feature = "stores")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Filter {
@@ -27,6 +28,7 @@ pub struct Filter {
 }
 
 /// The `ListItemsType` schema.
+#[cfg(feature = "stores")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ListItemsType {
@@ -38,6 +40,7 @@ pub enum ListItemsType {
     Unknown(String),
 }
 
+#[cfg(feature = "stores")]
 impl ListItemsType {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -49,6 +52,7 @@ impl ListItemsType {
     }
 }
 
+#[cfg(feature = "stores")]
 impl From<&str> for ListItemsType {
     fn from(value: &str) -> Self {
         match value {
@@ -58,9 +62,12 @@ impl From<&str> for ListItemsType {
         }
     }
 }
+
+#[cfg(feature = "stores")]
 clientgen_runtime::string_enum!(ListItemsType);
 
 /// Bounds.
+#[cfg(feature = "stores")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Range {

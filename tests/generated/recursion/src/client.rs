@@ -3,6 +3,8 @@
 //! The client and its builder.
 
 use clientgen_runtime::BuildError;
+
+#[cfg(any(feature = "expressions", feature = "trees"))]
 use crate::operations;
 
 /// Client for the Recursion API (API version 1.0).
@@ -36,11 +38,13 @@ impl Client {
     }
 
     /// `GET /trees/{id}`
+    #[cfg(feature = "trees")]
     pub fn get_tree(&self, id: impl Into<String>) -> operations::GetTree<'_> {
         operations::GetTree::new(self, id)
     }
 
     /// `POST /expressions`
+    #[cfg(feature = "expressions")]
     pub fn evaluate(&self, body: crate::types::Expr) -> operations::Evaluate<'_> {
         operations::Evaluate::new(self, body)
     }

@@ -8,6 +8,7 @@
 pub use clientgen_runtime::mock::wiremock;
 
 /// The query parameters of API keys, which a request may carry besides its own.
+#[cfg(any(feature = "expressions", feature = "trees"))]
 const API_KEYS_IN_QUERY: &[&str] = &[];
 
 /// A local HTTP server on 127.0.0.1 that answers the expectations mounted on it; point a client at it with `Client::builder().base_url(server.base_url())`.
@@ -16,6 +17,7 @@ const API_KEYS_IN_QUERY: &[&str] = &[];
 #[derive(Debug)]
 pub struct MockServer {
     server: clientgen_runtime::mock::MockServer,
+    #[cfg(any(feature = "expressions", feature = "trees"))]
     client: crate::Client,
 }
 
@@ -23,10 +25,16 @@ impl MockServer {
     /// Starts a server on a free port of 127.0.0.1.
     pub async fn start() -> Self {
         let server = clientgen_runtime::mock::MockServer::start().await;
+
+        #[cfg(any(feature = "expressions", feature = "trees"))]
         let client = crate::Client {
             inner: server.client(crate::client::API),
         };
-        Self { server, client }
+        Self {
+            server,
+            #[cfg(any(feature = "expressions", feature = "trees"))]
+            client,
+        }
     }
 
     /// The server's base URL (`http://127.0.0.1:<port>`), for `Client::builder().base_url(..)`.
@@ -59,6 +67,7 @@ impl MockServer {
     }
 
     /// Expects `GET /trees/{id}` as [`crate::Client::get_tree`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "trees")]
     pub fn get_tree(&self, id: impl Into<String>) -> GetTree<'_> {
         GetTree {
             builder: self.client.get_tree(id),
@@ -72,6 +81,7 @@ impl MockServer {
     }
 
     /// Expects `POST /expressions` as [`crate::Client::evaluate`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "expressions")]
     pub fn evaluate(&self, body: crate::types::Expr) -> Evaluate<'_> {
         Evaluate {
             builder: self.client.evaluate(body),
@@ -86,12 +96,14 @@ impl MockServer {
 }
 
 /// The expectation of [`crate::Client::get_tree`] (`GET /trees/{id}`), from [`MockServer::get_tree`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "trees")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetTree<'a> {
     builder: crate::operations::GetTree<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "trees")]
 impl<'a> GetTree<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::TreeNode) -> Self {
@@ -147,12 +159,14 @@ impl<'a> GetTree<'a> {
 }
 
 /// The expectation of [`crate::Client::evaluate`] (`POST /expressions`), from [`MockServer::evaluate`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "expressions")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct Evaluate<'a> {
     builder: crate::operations::Evaluate<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "expressions")]
 impl<'a> Evaluate<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::Expr) -> Self {

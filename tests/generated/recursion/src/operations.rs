@@ -2,10 +2,14 @@
 
 //! Request builders, one per operation. Get one from a [`Client`] method, set optional parameters, then `.send().await`.
 
+#[cfg(any(feature = "expressions", feature = "trees"))]
 use clientgen_runtime::{Method, Request};
+
+#[cfg(any(feature = "expressions", feature = "trees"))]
 use crate::Client;
 
 /// Request builder for [`Client::get_tree`]: `GET /trees/{id}`.
+#[cfg(feature = "trees")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetTree<'a> {
@@ -17,6 +21,7 @@ pub struct GetTree<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "trees")]
 impl<'a> GetTree<'a> {
     pub(crate) fn new(client: &'a Client, id: impl Into<String>) -> Self {
         Self {
@@ -85,6 +90,7 @@ impl<'a> GetTree<'a> {
 }
 
 /// Request builder for [`Client::evaluate`]: `POST /expressions`.
+#[cfg(feature = "expressions")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct Evaluate<'a> {
@@ -96,6 +102,7 @@ pub struct Evaluate<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "expressions")]
 impl<'a> Evaluate<'a> {
     pub(crate) fn new(client: &'a Client, body: crate::types::Expr) -> Self {
         Self {

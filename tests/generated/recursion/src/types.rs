@@ -21,6 +21,7 @@ pub struct Company {
 }
 
 /// An expression; alternatives lead back to it through structs.
+#[cfg(feature = "expressions")]
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 #[non_exhaustive]
@@ -36,6 +37,7 @@ pub enum Expr {
     Unknown(serde_json::Value),
 }
 
+#[cfg(feature = "expressions")]
 impl Serialize for Expr {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -47,6 +49,7 @@ impl Serialize for Expr {
     }
 }
 
+#[cfg(feature = "expressions")]
 impl<'de> Deserialize<'de> for Expr {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -143,6 +146,7 @@ impl ListNode {
 }
 
 /// The `Literal` schema.
+#[cfg(feature = "expressions")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Literal {
@@ -150,6 +154,7 @@ pub struct Literal {
     pub value: f64,
 }
 
+#[cfg(feature = "expressions")]
 impl Literal {
     /// Builds a `Literal` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
     pub fn new(value: f64) -> Self {
@@ -161,6 +166,7 @@ impl Literal {
 pub type Nested = Vec<serde_json::Value>;
 
 /// The `Not` schema.
+#[cfg(feature = "expressions")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Not {
@@ -168,6 +174,7 @@ pub struct Not {
     pub not: Box<Expr>,
 }
 
+#[cfg(feature = "expressions")]
 impl Not {
     /// Builds a `Not` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
     pub fn new(not: Expr) -> Self {
@@ -194,6 +201,7 @@ pub type Ping = serde_json::Value;
 pub type Pong = serde_json::Value;
 
 /// The `Sum` schema.
+#[cfg(feature = "expressions")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Sum {
@@ -201,6 +209,7 @@ pub struct Sum {
     pub terms: Vec<Expr>,
 }
 
+#[cfg(feature = "expressions")]
 impl Sum {
     /// Builds a `Sum` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
     pub fn new(terms: Vec<Expr>) -> Self {
@@ -209,6 +218,7 @@ impl Sum {
 }
 
 /// A tree: children in a list need no box; the parent, through an alias, does.
+#[cfg(feature = "trees")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TreeNode {
@@ -225,6 +235,7 @@ pub struct TreeNode {
     pub parent: Option<Box<TreeRef>>,
 }
 
+#[cfg(feature = "trees")]
 impl TreeNode {
     /// Builds a `TreeNode` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
     pub fn new(name: String) -> Self {
@@ -238,4 +249,5 @@ impl TreeNode {
 }
 
 /// Another name for a tree node.
+#[cfg(feature = "trees")]
 pub type TreeRef = TreeNode;

@@ -3,6 +3,20 @@
 //! The client and its builder.
 
 use clientgen_runtime::BuildError;
+
+#[cfg(
+    any(
+        feature = "basic",
+        feature = "events",
+        feature = "files",
+        feature = "gadgets",
+        feature = "keyed",
+        feature = "public",
+        feature = "token",
+        feature = "violations",
+        feature = "widgets"
+    )
+)]
 use crate::operations;
 
 /// Client for the Showcase API (API version 1.0).
@@ -52,6 +66,7 @@ impl Client {
     /// List widgets, by page number
     ///
     /// `GET /widgets`
+    #[cfg(feature = "widgets")]
     pub fn list_widgets(&self) -> operations::ListWidgets<'_> {
         operations::ListWidgets::new(self)
     }
@@ -59,6 +74,7 @@ impl Client {
     /// Search widgets, with the page in the body
     ///
     /// `POST /widgets/search`
+    #[cfg(feature = "widgets")]
     pub fn search_widgets(
         &self,
         body: crate::types::SearchRequest,
@@ -69,6 +85,7 @@ impl Client {
     /// Get a widget
     ///
     /// `GET /widgets/{id}`
+    #[cfg(feature = "widgets")]
     pub fn get_widget(&self, id: i64) -> operations::GetWidget<'_> {
         operations::GetWidget::new(self, id)
     }
@@ -76,6 +93,7 @@ impl Client {
     /// Replace a widget
     ///
     /// `PUT /widgets/{id}`
+    #[cfg(feature = "widgets")]
     pub fn replace_widget(
         &self,
         id: i64,
@@ -87,6 +105,7 @@ impl Client {
     /// Touch a widget (not idempotent)
     ///
     /// `POST /widgets/{id}`
+    #[cfg(feature = "widgets")]
     pub fn touch_widget(&self, id: i64) -> operations::TouchWidget<'_> {
         operations::TouchWidget::new(self, id)
     }
@@ -94,6 +113,7 @@ impl Client {
     /// List gadgets, by offset
     ///
     /// `GET /gadgets`
+    #[cfg(feature = "gadgets")]
     pub fn list_gadgets(&self) -> operations::ListGadgets<'_> {
         operations::ListGadgets::new(self)
     }
@@ -101,6 +121,7 @@ impl Client {
     /// List violations, by page token
     ///
     /// `GET /violations`
+    #[cfg(feature = "violations")]
     pub fn list_violations(&self) -> operations::ListViolations<'_> {
         operations::ListViolations::new(self)
     }
@@ -108,6 +129,7 @@ impl Client {
     /// List events, by cursor
     ///
     /// `GET /events`
+    #[cfg(feature = "events")]
     pub fn list_events(&self) -> operations::ListEvents<'_> {
         operations::ListEvents::new(self)
     }
@@ -115,6 +137,7 @@ impl Client {
     /// An operation that takes basic authentication
     ///
     /// `GET /basic`
+    #[cfg(feature = "basic")]
     pub fn who_am_i_basic(&self) -> operations::WhoAmIBasic<'_> {
         operations::WhoAmIBasic::new(self)
     }
@@ -122,6 +145,7 @@ impl Client {
     /// An operation that takes an API key in a header
     ///
     /// `GET /keyed/header`
+    #[cfg(feature = "keyed")]
     pub fn keyed_by_header(&self) -> operations::KeyedByHeader<'_> {
         operations::KeyedByHeader::new(self)
     }
@@ -129,6 +153,7 @@ impl Client {
     /// An operation that takes an API key in the query
     ///
     /// `GET /keyed/query`
+    #[cfg(feature = "keyed")]
     pub fn keyed_by_query(&self) -> operations::KeyedByQuery<'_> {
         operations::KeyedByQuery::new(self)
     }
@@ -136,6 +161,7 @@ impl Client {
     /// An operation that takes an API key in a cookie, beside a cookie parameter
     ///
     /// `GET /keyed/cookie`
+    #[cfg(feature = "keyed")]
     pub fn keyed_by_cookie(&self) -> operations::KeyedByCookie<'_> {
         operations::KeyedByCookie::new(self)
     }
@@ -143,6 +169,7 @@ impl Client {
     /// Download a widget's export file, a binary body read whole or streamed
     ///
     /// `GET /widgets/{id}/export`
+    #[cfg(feature = "widgets")]
     pub fn export_widget(&self, id: i64) -> operations::ExportWidget<'_> {
         operations::ExportWidget::new(self, id)
     }
@@ -150,6 +177,7 @@ impl Client {
     /// Download a file, which the server may redirect to a signed storage URL elsewhere
     ///
     /// `GET /files/{name}`
+    #[cfg(feature = "files")]
     pub fn download_file(
         &self,
         name: impl Into<String>,
@@ -160,6 +188,7 @@ impl Client {
     /// An operation that needs no credentials
     ///
     /// `GET /public`
+    #[cfg(feature = "public")]
     pub fn get_public(&self) -> operations::GetPublic<'_> {
         operations::GetPublic::new(self)
     }
@@ -167,6 +196,7 @@ impl Client {
     /// A token exchange, limited to 1 request per second
     ///
     /// `POST /token`
+    #[cfg(feature = "token")]
     pub fn exchange_token(&self) -> operations::ExchangeToken<'_> {
         operations::ExchangeToken::new(self)
     }

@@ -8,6 +8,19 @@
 pub use clientgen_runtime::mock::wiremock;
 
 /// The query parameters of API keys, which a request may carry besides its own.
+#[cfg(
+    any(
+        feature = "basic",
+        feature = "events",
+        feature = "files",
+        feature = "gadgets",
+        feature = "keyed",
+        feature = "public",
+        feature = "token",
+        feature = "violations",
+        feature = "widgets"
+    )
+)]
 const API_KEYS_IN_QUERY: &[&str] = &["api_key"];
 
 /// A local HTTP server on 127.0.0.1 that answers the expectations mounted on it; point a client at it with `Client::builder().base_url(server.base_url())`.
@@ -16,6 +29,19 @@ const API_KEYS_IN_QUERY: &[&str] = &["api_key"];
 #[derive(Debug)]
 pub struct MockServer {
     server: clientgen_runtime::mock::MockServer,
+    #[cfg(
+        any(
+            feature = "basic",
+            feature = "events",
+            feature = "files",
+            feature = "gadgets",
+            feature = "keyed",
+            feature = "public",
+            feature = "token",
+            feature = "violations",
+            feature = "widgets"
+        )
+    )]
     client: crate::Client,
 }
 
@@ -23,10 +49,40 @@ impl MockServer {
     /// Starts a server on a free port of 127.0.0.1.
     pub async fn start() -> Self {
         let server = clientgen_runtime::mock::MockServer::start().await;
+
+        #[cfg(
+            any(
+                feature = "basic",
+                feature = "events",
+                feature = "files",
+                feature = "gadgets",
+                feature = "keyed",
+                feature = "public",
+                feature = "token",
+                feature = "violations",
+                feature = "widgets"
+            )
+        )]
         let client = crate::Client {
             inner: server.client(crate::client::API),
         };
-        Self { server, client }
+        Self {
+            server,
+            #[cfg(
+                any(
+                    feature = "basic",
+                    feature = "events",
+                    feature = "files",
+                    feature = "gadgets",
+                    feature = "keyed",
+                    feature = "public",
+                    feature = "token",
+                    feature = "violations",
+                    feature = "widgets"
+                )
+            )]
+            client,
+        }
     }
 
     /// The server's base URL (`http://127.0.0.1:<port>`), for `Client::builder().base_url(..)`.
@@ -59,6 +115,7 @@ impl MockServer {
     }
 
     /// Expects `GET /widgets` as [`crate::Client::list_widgets`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "widgets")]
     pub fn list_widgets(&self) -> ListWidgets<'_> {
         ListWidgets {
             builder: self.client.list_widgets(),
@@ -72,6 +129,7 @@ impl MockServer {
     }
 
     /// Expects `POST /widgets/search` as [`crate::Client::search_widgets`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "widgets")]
     pub fn search_widgets(
         &self,
         body: crate::types::SearchRequest,
@@ -88,6 +146,7 @@ impl MockServer {
     }
 
     /// Expects `GET /widgets/{id}` as [`crate::Client::get_widget`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "widgets")]
     pub fn get_widget(&self, id: i64) -> GetWidget<'_> {
         GetWidget {
             builder: self.client.get_widget(id),
@@ -101,6 +160,7 @@ impl MockServer {
     }
 
     /// Expects `PUT /widgets/{id}` as [`crate::Client::replace_widget`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "widgets")]
     pub fn replace_widget(
         &self,
         id: i64,
@@ -118,6 +178,7 @@ impl MockServer {
     }
 
     /// Expects `POST /widgets/{id}` as [`crate::Client::touch_widget`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "widgets")]
     pub fn touch_widget(&self, id: i64) -> TouchWidget<'_> {
         TouchWidget {
             builder: self.client.touch_widget(id),
@@ -131,6 +192,7 @@ impl MockServer {
     }
 
     /// Expects `GET /gadgets` as [`crate::Client::list_gadgets`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "gadgets")]
     pub fn list_gadgets(&self) -> ListGadgets<'_> {
         ListGadgets {
             builder: self.client.list_gadgets(),
@@ -144,6 +206,7 @@ impl MockServer {
     }
 
     /// Expects `GET /violations` as [`crate::Client::list_violations`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "violations")]
     pub fn list_violations(&self) -> ListViolations<'_> {
         ListViolations {
             builder: self.client.list_violations(),
@@ -157,6 +220,7 @@ impl MockServer {
     }
 
     /// Expects `GET /events` as [`crate::Client::list_events`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "events")]
     pub fn list_events(&self) -> ListEvents<'_> {
         ListEvents {
             builder: self.client.list_events(),
@@ -170,6 +234,7 @@ impl MockServer {
     }
 
     /// Expects `GET /basic` as [`crate::Client::who_am_i_basic`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "basic")]
     pub fn who_am_i_basic(&self) -> WhoAmIBasic<'_> {
         WhoAmIBasic {
             builder: self.client.who_am_i_basic(),
@@ -183,6 +248,7 @@ impl MockServer {
     }
 
     /// Expects `GET /keyed/header` as [`crate::Client::keyed_by_header`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "keyed")]
     pub fn keyed_by_header(&self) -> KeyedByHeader<'_> {
         KeyedByHeader {
             builder: self.client.keyed_by_header(),
@@ -196,6 +262,7 @@ impl MockServer {
     }
 
     /// Expects `GET /keyed/query` as [`crate::Client::keyed_by_query`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "keyed")]
     pub fn keyed_by_query(&self) -> KeyedByQuery<'_> {
         KeyedByQuery {
             builder: self.client.keyed_by_query(),
@@ -209,6 +276,7 @@ impl MockServer {
     }
 
     /// Expects `GET /keyed/cookie` as [`crate::Client::keyed_by_cookie`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "keyed")]
     pub fn keyed_by_cookie(&self) -> KeyedByCookie<'_> {
         KeyedByCookie {
             builder: self.client.keyed_by_cookie(),
@@ -222,6 +290,7 @@ impl MockServer {
     }
 
     /// Expects `GET /widgets/{id}/export` as [`crate::Client::export_widget`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "widgets")]
     pub fn export_widget(&self, id: i64) -> ExportWidget<'_> {
         ExportWidget {
             builder: self.client.export_widget(id),
@@ -235,6 +304,7 @@ impl MockServer {
     }
 
     /// Expects `GET /files/{name}` as [`crate::Client::download_file`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "files")]
     pub fn download_file(&self, name: impl Into<String>) -> DownloadFile<'_> {
         DownloadFile {
             builder: self.client.download_file(name),
@@ -248,6 +318,7 @@ impl MockServer {
     }
 
     /// Expects `GET /public` as [`crate::Client::get_public`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "public")]
     pub fn get_public(&self) -> GetPublic<'_> {
         GetPublic {
             builder: self.client.get_public(),
@@ -261,6 +332,7 @@ impl MockServer {
     }
 
     /// Expects `POST /token` as [`crate::Client::exchange_token`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "token")]
     pub fn exchange_token(&self) -> ExchangeToken<'_> {
         ExchangeToken {
             builder: self.client.exchange_token(),
@@ -275,12 +347,14 @@ impl MockServer {
 }
 
 /// The expectation of [`crate::Client::list_widgets`] (`GET /widgets`), from [`MockServer::list_widgets`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "widgets")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ListWidgets<'a> {
     builder: crate::operations::ListWidgets<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "widgets")]
 impl<'a> ListWidgets<'a> {
     /// Expects the `page` parameter to be `value` (see [`crate::operations::ListWidgets::page`]).
     pub fn page(self, value: i64) -> Self {
@@ -360,12 +434,14 @@ impl<'a> ListWidgets<'a> {
 }
 
 /// The expectation of [`crate::Client::search_widgets`] (`POST /widgets/search`), from [`MockServer::search_widgets`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "widgets")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct SearchWidgets<'a> {
     builder: crate::operations::SearchWidgets<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "widgets")]
 impl<'a> SearchWidgets<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::SearchResults) -> Self {
@@ -421,12 +497,14 @@ impl<'a> SearchWidgets<'a> {
 }
 
 /// The expectation of [`crate::Client::get_widget`] (`GET /widgets/{id}`), from [`MockServer::get_widget`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "widgets")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetWidget<'a> {
     builder: crate::operations::GetWidget<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "widgets")]
 impl<'a> GetWidget<'a> {
     /// Expects the `X-Request-Note` parameter to be `value` (see [`crate::operations::GetWidget::x_request_note`]).
     pub fn x_request_note(self, value: impl Into<String>) -> Self {
@@ -490,12 +568,14 @@ impl<'a> GetWidget<'a> {
 }
 
 /// The expectation of [`crate::Client::replace_widget`] (`PUT /widgets/{id}`), from [`MockServer::replace_widget`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "widgets")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ReplaceWidget<'a> {
     builder: crate::operations::ReplaceWidget<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "widgets")]
 impl<'a> ReplaceWidget<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::Widget) -> Self {
@@ -551,12 +631,14 @@ impl<'a> ReplaceWidget<'a> {
 }
 
 /// The expectation of [`crate::Client::touch_widget`] (`POST /widgets/{id}`), from [`MockServer::touch_widget`]: the request to match, its answer and how many calls it must get. Without an answer it answers `204` with no body.
+#[cfg(feature = "widgets")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct TouchWidget<'a> {
     builder: crate::operations::TouchWidget<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "widgets")]
 impl<'a> TouchWidget<'a> {
     /// Answers with the operation's success status and no body.
     pub fn respond(self) -> Self {
@@ -612,12 +694,14 @@ impl<'a> TouchWidget<'a> {
 }
 
 /// The expectation of [`crate::Client::list_gadgets`] (`GET /gadgets`), from [`MockServer::list_gadgets`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "gadgets")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ListGadgets<'a> {
     builder: crate::operations::ListGadgets<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "gadgets")]
 impl<'a> ListGadgets<'a> {
     /// Expects the `offset` parameter to be `value` (see [`crate::operations::ListGadgets::offset`]).
     pub fn offset(self, value: i64) -> Self {
@@ -697,12 +781,14 @@ impl<'a> ListGadgets<'a> {
 }
 
 /// The expectation of [`crate::Client::list_violations`] (`GET /violations`), from [`MockServer::list_violations`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "violations")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ListViolations<'a> {
     builder: crate::operations::ListViolations<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "violations")]
 impl<'a> ListViolations<'a> {
     /// Expects the `pageToken` parameter to be `value` (see [`crate::operations::ListViolations::page_token`]).
     pub fn page_token(self, value: impl Into<String>) -> Self {
@@ -782,12 +868,14 @@ impl<'a> ListViolations<'a> {
 }
 
 /// The expectation of [`crate::Client::list_events`] (`GET /events`), from [`MockServer::list_events`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "events")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ListEvents<'a> {
     builder: crate::operations::ListEvents<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "events")]
 impl<'a> ListEvents<'a> {
     /// Expects the `cursor` parameter to be `value` (see [`crate::operations::ListEvents::cursor`]).
     pub fn cursor(self, value: impl Into<String>) -> Self {
@@ -867,12 +955,14 @@ impl<'a> ListEvents<'a> {
 }
 
 /// The expectation of [`crate::Client::who_am_i_basic`] (`GET /basic`), from [`MockServer::who_am_i_basic`]: the request to match, its answer and how many calls it must get. Without an answer it answers `204` with no body.
+#[cfg(feature = "basic")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct WhoAmIBasic<'a> {
     builder: crate::operations::WhoAmIBasic<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "basic")]
 impl<'a> WhoAmIBasic<'a> {
     /// Answers with the operation's success status and no body.
     pub fn respond(self) -> Self {
@@ -928,12 +1018,14 @@ impl<'a> WhoAmIBasic<'a> {
 }
 
 /// The expectation of [`crate::Client::keyed_by_header`] (`GET /keyed/header`), from [`MockServer::keyed_by_header`]: the request to match, its answer and how many calls it must get. Without an answer it answers `204` with no body.
+#[cfg(feature = "keyed")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct KeyedByHeader<'a> {
     builder: crate::operations::KeyedByHeader<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "keyed")]
 impl<'a> KeyedByHeader<'a> {
     /// Answers with the operation's success status and no body.
     pub fn respond(self) -> Self {
@@ -989,12 +1081,14 @@ impl<'a> KeyedByHeader<'a> {
 }
 
 /// The expectation of [`crate::Client::keyed_by_query`] (`GET /keyed/query`), from [`MockServer::keyed_by_query`]: the request to match, its answer and how many calls it must get. Without an answer it answers `204` with no body.
+#[cfg(feature = "keyed")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct KeyedByQuery<'a> {
     builder: crate::operations::KeyedByQuery<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "keyed")]
 impl<'a> KeyedByQuery<'a> {
     /// Answers with the operation's success status and no body.
     pub fn respond(self) -> Self {
@@ -1050,12 +1144,14 @@ impl<'a> KeyedByQuery<'a> {
 }
 
 /// The expectation of [`crate::Client::keyed_by_cookie`] (`GET /keyed/cookie`), from [`MockServer::keyed_by_cookie`]: the request to match, its answer and how many calls it must get. Without an answer it answers `204` with no body.
+#[cfg(feature = "keyed")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct KeyedByCookie<'a> {
     builder: crate::operations::KeyedByCookie<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "keyed")]
 impl<'a> KeyedByCookie<'a> {
     /// Expects the `theme` parameter to be `value` (see [`crate::operations::KeyedByCookie::theme`]).
     pub fn theme(self, value: impl Into<String>) -> Self {
@@ -1119,12 +1215,14 @@ impl<'a> KeyedByCookie<'a> {
 }
 
 /// The expectation of [`crate::Client::export_widget`] (`GET /widgets/{id}/export`), from [`MockServer::export_widget`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "widgets")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ExportWidget<'a> {
     builder: crate::operations::ExportWidget<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "widgets")]
 impl<'a> ExportWidget<'a> {
     /// Answers with `body`, with the operation's success status.
     pub fn respond(self, body: impl Into<clientgen_runtime::Bytes>) -> Self {
@@ -1182,12 +1280,14 @@ impl<'a> ExportWidget<'a> {
 }
 
 /// The expectation of [`crate::Client::download_file`] (`GET /files/{name}`), from [`MockServer::download_file`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "files")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct DownloadFile<'a> {
     builder: crate::operations::DownloadFile<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "files")]
 impl<'a> DownloadFile<'a> {
     /// Answers with `body`, with the operation's success status.
     pub fn respond(self, body: impl Into<clientgen_runtime::Bytes>) -> Self {
@@ -1245,12 +1345,14 @@ impl<'a> DownloadFile<'a> {
 }
 
 /// The expectation of [`crate::Client::get_public`] (`GET /public`), from [`MockServer::get_public`]: the request to match, its answer and how many calls it must get. Without an answer it answers `204` with no body.
+#[cfg(feature = "public")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetPublic<'a> {
     builder: crate::operations::GetPublic<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "public")]
 impl<'a> GetPublic<'a> {
     /// Answers with the operation's success status and no body.
     pub fn respond(self) -> Self {
@@ -1306,12 +1408,14 @@ impl<'a> GetPublic<'a> {
 }
 
 /// The expectation of [`crate::Client::exchange_token`] (`POST /token`), from [`MockServer::exchange_token`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "token")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ExchangeToken<'a> {
     builder: crate::operations::ExchangeToken<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "token")]
 impl<'a> ExchangeToken<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::Token) -> Self {

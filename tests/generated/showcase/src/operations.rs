@@ -2,10 +2,38 @@
 
 //! Request builders, one per operation. Get one from a [`Client`] method, set optional parameters, then `.send().await`.
 
+#[cfg(
+    any(
+        feature = "basic",
+        feature = "events",
+        feature = "files",
+        feature = "gadgets",
+        feature = "keyed",
+        feature = "public",
+        feature = "token",
+        feature = "violations",
+        feature = "widgets"
+    )
+)]
 use clientgen_runtime::{Method, Request};
+
+#[cfg(
+    any(
+        feature = "basic",
+        feature = "events",
+        feature = "files",
+        feature = "gadgets",
+        feature = "keyed",
+        feature = "public",
+        feature = "token",
+        feature = "violations",
+        feature = "widgets"
+    )
+)]
 use crate::Client;
 
 /// Request builder for [`Client::list_widgets`]: `GET /widgets`.
+#[cfg(feature = "widgets")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListWidgets<'a> {
@@ -19,6 +47,7 @@ pub struct ListWidgets<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "widgets")]
 impl<'a> ListWidgets<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -131,6 +160,7 @@ impl<'a> ListWidgets<'a> {
 }
 
 /// Request builder for [`Client::search_widgets`]: `POST /widgets/search`.
+#[cfg(feature = "widgets")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SearchWidgets<'a> {
@@ -142,6 +172,7 @@ pub struct SearchWidgets<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "widgets")]
 impl<'a> SearchWidgets<'a> {
     pub(crate) fn new(client: &'a Client, body: crate::types::SearchRequest) -> Self {
         Self {
@@ -236,6 +267,7 @@ impl<'a> SearchWidgets<'a> {
 }
 
 /// Request builder for [`Client::get_widget`]: `GET /widgets/{id}`.
+#[cfg(feature = "widgets")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetWidget<'a> {
@@ -248,6 +280,7 @@ pub struct GetWidget<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "widgets")]
 impl<'a> GetWidget<'a> {
     pub(crate) fn new(client: &'a Client, id: i64) -> Self {
         Self {
@@ -324,6 +357,7 @@ impl<'a> GetWidget<'a> {
 }
 
 /// Request builder for [`Client::replace_widget`]: `PUT /widgets/{id}`.
+#[cfg(feature = "widgets")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ReplaceWidget<'a> {
@@ -336,6 +370,7 @@ pub struct ReplaceWidget<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "widgets")]
 impl<'a> ReplaceWidget<'a> {
     pub(crate) fn new(client: &'a Client, id: i64, body: crate::types::Widget) -> Self {
         Self {
@@ -406,6 +441,7 @@ impl<'a> ReplaceWidget<'a> {
 }
 
 /// Request builder for [`Client::touch_widget`]: `POST /widgets/{id}`.
+#[cfg(feature = "widgets")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct TouchWidget<'a> {
@@ -417,6 +453,7 @@ pub struct TouchWidget<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "widgets")]
 impl<'a> TouchWidget<'a> {
     pub(crate) fn new(client: &'a Client, id: i64) -> Self {
         Self {
@@ -483,6 +520,7 @@ impl<'a> TouchWidget<'a> {
 }
 
 /// Request builder for [`Client::list_gadgets`]: `GET /gadgets`.
+#[cfg(feature = "gadgets")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListGadgets<'a> {
@@ -496,6 +534,7 @@ pub struct ListGadgets<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "gadgets")]
 impl<'a> ListGadgets<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -608,6 +647,7 @@ impl<'a> ListGadgets<'a> {
 }
 
 /// Request builder for [`Client::list_violations`]: `GET /violations`.
+#[cfg(feature = "violations")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListViolations<'a> {
@@ -621,6 +661,7 @@ pub struct ListViolations<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "violations")]
 impl<'a> ListViolations<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -736,6 +777,7 @@ impl<'a> ListViolations<'a> {
 }
 
 /// Request builder for [`Client::list_events`]: `GET /events`.
+#[cfg(feature = "events")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListEvents<'a> {
@@ -749,6 +791,7 @@ pub struct ListEvents<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "events")]
 impl<'a> ListEvents<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -861,6 +904,7 @@ impl<'a> ListEvents<'a> {
 }
 
 /// Request builder for [`Client::who_am_i_basic`]: `GET /basic`.
+#[cfg(feature = "basic")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct WhoAmIBasic<'a> {
@@ -871,6 +915,7 @@ pub struct WhoAmIBasic<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "basic")]
 impl<'a> WhoAmIBasic<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -936,6 +981,7 @@ impl<'a> WhoAmIBasic<'a> {
 }
 
 /// Request builder for [`Client::keyed_by_header`]: `GET /keyed/header`.
+#[cfg(feature = "keyed")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct KeyedByHeader<'a> {
@@ -946,6 +992,7 @@ pub struct KeyedByHeader<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "keyed")]
 impl<'a> KeyedByHeader<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -1011,6 +1058,7 @@ impl<'a> KeyedByHeader<'a> {
 }
 
 /// Request builder for [`Client::keyed_by_query`]: `GET /keyed/query`.
+#[cfg(feature = "keyed")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct KeyedByQuery<'a> {
@@ -1021,6 +1069,7 @@ pub struct KeyedByQuery<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "keyed")]
 impl<'a> KeyedByQuery<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -1086,6 +1135,7 @@ impl<'a> KeyedByQuery<'a> {
 }
 
 /// Request builder for [`Client::keyed_by_cookie`]: `GET /keyed/cookie`.
+#[cfg(feature = "keyed")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct KeyedByCookie<'a> {
@@ -1097,6 +1147,7 @@ pub struct KeyedByCookie<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "keyed")]
 impl<'a> KeyedByCookie<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -1170,6 +1221,7 @@ impl<'a> KeyedByCookie<'a> {
 }
 
 /// Request builder for [`Client::export_widget`]: `GET /widgets/{id}/export`.
+#[cfg(feature = "widgets")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ExportWidget<'a> {
@@ -1182,6 +1234,7 @@ pub struct ExportWidget<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "widgets")]
 impl<'a> ExportWidget<'a> {
     pub(crate) fn new(client: &'a Client, id: i64) -> Self {
         Self {
@@ -1269,6 +1322,7 @@ impl<'a> ExportWidget<'a> {
 }
 
 /// Request builder for [`Client::download_file`]: `GET /files/{name}`.
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct DownloadFile<'a> {
@@ -1281,6 +1335,7 @@ pub struct DownloadFile<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "files")]
 impl<'a> DownloadFile<'a> {
     pub(crate) fn new(client: &'a Client, name: impl Into<String>) -> Self {
         Self {
@@ -1369,6 +1424,7 @@ impl<'a> DownloadFile<'a> {
 }
 
 /// Request builder for [`Client::get_public`]: `GET /public`.
+#[cfg(feature = "public")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetPublic<'a> {
@@ -1379,6 +1435,7 @@ pub struct GetPublic<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "public")]
 impl<'a> GetPublic<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -1444,6 +1501,7 @@ impl<'a> GetPublic<'a> {
 }
 
 /// Request builder for [`Client::exchange_token`]: `POST /token`.
+#[cfg(feature = "token")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ExchangeToken<'a> {
@@ -1454,6 +1512,7 @@ pub struct ExchangeToken<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "token")]
 impl<'a> ExchangeToken<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {

@@ -6,9 +6,19 @@
 //!
 //! Every type can grow without breaking your code: structs and enums are `#[non_exhaustive]`. Build a struct with `new(..)`, which takes its required fields (every optional field is `None`), or with `default()` when it has no required field, then assign the other fields, which are public: `let mut value = T::default(); value.name = Some(..);`. A `match` on an enum needs a `_` arm. An optional field or an enum value added to the spec is then a compatible release; a required field added changes `new(..)`, so it is a breaking one.
 
+#[cfg(
+    any(
+        feature = "events",
+        feature = "gadgets",
+        feature = "token",
+        feature = "violations",
+        feature = "widgets"
+    )
+)]
 use serde::{Deserialize, Serialize};
 
 /// The `EventPage` schema.
+#[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EventPage {
@@ -21,6 +31,7 @@ pub struct EventPage {
 }
 
 /// The `GadgetPage` schema.
+#[cfg(feature = "gadgets")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GadgetPage {
@@ -36,6 +47,7 @@ pub struct GadgetPage {
 }
 
 /// The `PageInfo` schema.
+#[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PageInfo {
@@ -48,6 +60,7 @@ pub struct PageInfo {
 }
 
 /// The `SearchRequest` schema.
+#[cfg(feature = "widgets")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SearchRequest {
@@ -63,6 +76,7 @@ pub struct SearchRequest {
 }
 
 /// The `SearchResults` schema.
+#[cfg(feature = "widgets")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SearchResults {
@@ -75,6 +89,7 @@ pub struct SearchResults {
 }
 
 /// The `Token` schema.
+#[cfg(feature = "token")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Token {
@@ -85,6 +100,7 @@ pub struct Token {
     pub expires_in: Option<i64>,
 }
 
+#[cfg(feature = "token")]
 impl Token {
     /// Builds a `Token` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
     pub fn new(access_token: String) -> Self {
@@ -96,6 +112,7 @@ impl Token {
 }
 
 /// The `ViolationPage` schema.
+#[cfg(feature = "violations")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ViolationPage {
@@ -109,6 +126,14 @@ pub struct ViolationPage {
 }
 
 /// The `Widget` schema.
+#[cfg(
+    any(
+        feature = "events",
+        feature = "gadgets",
+        feature = "violations",
+        feature = "widgets"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Widget {
@@ -127,6 +152,14 @@ pub struct Widget {
     pub priority: Option<WidgetPriority>,
 }
 
+#[cfg(
+    any(
+        feature = "events",
+        feature = "gadgets",
+        feature = "violations",
+        feature = "widgets"
+    )
+)]
 impl Widget {
     /// Builds a `Widget` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
     pub fn new(id: i64, name: String) -> Self {
@@ -141,6 +174,7 @@ impl Widget {
 }
 
 /// The `WidgetPage` schema.
+#[cfg(feature = "widgets")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct WidgetPage {
@@ -153,6 +187,14 @@ pub struct WidgetPage {
 }
 
 /// How urgent the widget is; the values have no names.
+#[cfg(
+    any(
+        feature = "events",
+        feature = "gadgets",
+        feature = "violations",
+        feature = "widgets"
+    )
+)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WidgetPriority {
@@ -168,6 +210,14 @@ pub enum WidgetPriority {
     Unknown(i64),
 }
 
+#[cfg(
+    any(
+        feature = "events",
+        feature = "gadgets",
+        feature = "violations",
+        feature = "widgets"
+    )
+)]
 impl WidgetPriority {
     /// The value as it appears in JSON.
     pub fn value(self) -> i64 {
@@ -181,6 +231,14 @@ impl WidgetPriority {
     }
 }
 
+#[cfg(
+    any(
+        feature = "events",
+        feature = "gadgets",
+        feature = "violations",
+        feature = "widgets"
+    )
+)]
 impl From<i64> for WidgetPriority {
     fn from(value: i64) -> Self {
         match value {
@@ -193,24 +251,56 @@ impl From<i64> for WidgetPriority {
     }
 }
 
+#[cfg(
+    any(
+        feature = "events",
+        feature = "gadgets",
+        feature = "violations",
+        feature = "widgets"
+    )
+)]
 impl From<WidgetPriority> for i64 {
     fn from(value: WidgetPriority) -> Self {
         value.value()
     }
 }
 
+#[cfg(
+    any(
+        feature = "events",
+        feature = "gadgets",
+        feature = "violations",
+        feature = "widgets"
+    )
+)]
 impl std::fmt::Display for WidgetPriority {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.value(), f)
     }
 }
 
+#[cfg(
+    any(
+        feature = "events",
+        feature = "gadgets",
+        feature = "violations",
+        feature = "widgets"
+    )
+)]
 impl Serialize for WidgetPriority {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
     }
 }
 
+#[cfg(
+    any(
+        feature = "events",
+        feature = "gadgets",
+        feature = "violations",
+        feature = "widgets"
+    )
+)]
 impl<'de> Deserialize<'de> for WidgetPriority {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -220,6 +310,14 @@ impl<'de> Deserialize<'de> for WidgetPriority {
 }
 
 /// Where a widget is in its life, as a number with names from `x-enum-varnames`.
+#[cfg(
+    any(
+        feature = "events",
+        feature = "gadgets",
+        feature = "violations",
+        feature = "widgets"
+    )
+)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WidgetStatus {
@@ -233,6 +331,14 @@ pub enum WidgetStatus {
     Unknown(i64),
 }
 
+#[cfg(
+    any(
+        feature = "events",
+        feature = "gadgets",
+        feature = "violations",
+        feature = "widgets"
+    )
+)]
 impl WidgetStatus {
     /// The value as it appears in JSON.
     pub fn value(self) -> i64 {
@@ -245,6 +351,14 @@ impl WidgetStatus {
     }
 }
 
+#[cfg(
+    any(
+        feature = "events",
+        feature = "gadgets",
+        feature = "violations",
+        feature = "widgets"
+    )
+)]
 impl From<i64> for WidgetStatus {
     fn from(value: i64) -> Self {
         match value {
@@ -256,24 +370,56 @@ impl From<i64> for WidgetStatus {
     }
 }
 
+#[cfg(
+    any(
+        feature = "events",
+        feature = "gadgets",
+        feature = "violations",
+        feature = "widgets"
+    )
+)]
 impl From<WidgetStatus> for i64 {
     fn from(value: WidgetStatus) -> Self {
         value.value()
     }
 }
 
+#[cfg(
+    any(
+        feature = "events",
+        feature = "gadgets",
+        feature = "violations",
+        feature = "widgets"
+    )
+)]
 impl std::fmt::Display for WidgetStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.value(), f)
     }
 }
 
+#[cfg(
+    any(
+        feature = "events",
+        feature = "gadgets",
+        feature = "violations",
+        feature = "widgets"
+    )
+)]
 impl Serialize for WidgetStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
     }
 }
 
+#[cfg(
+    any(
+        feature = "events",
+        feature = "gadgets",
+        feature = "violations",
+        feature = "widgets"
+    )
+)]
 impl<'de> Deserialize<'de> for WidgetStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -3,6 +3,8 @@
 //! The client and its builder.
 
 use clientgen_runtime::BuildError;
+
+#[cfg(any(feature = "chat", feature = "events", feature = "logs"))]
 use crate::operations;
 
 /// Client for the SSE fixture (API version 1.0.0).
@@ -40,6 +42,7 @@ impl Client {
     /// With `stream` true the answer comes as server-sent events, ending with `data: [DONE]`.
     ///
     /// `POST /chat/completions`
+    #[cfg(feature = "chat")]
     pub fn create_chat_completion(
         &self,
         body: crate::types::ChatRequest,
@@ -50,6 +53,7 @@ impl Client {
     /// Streams account events
     ///
     /// `GET /events`
+    #[cfg(feature = "events")]
     pub fn stream_events(&self) -> operations::StreamEvents<'_> {
         operations::StreamEvents::new(self)
     }
@@ -57,6 +61,7 @@ impl Client {
     /// Follows the log, one line of text per event
     ///
     /// `GET /logs`
+    #[cfg(feature = "logs")]
     pub fn tail_logs(&self) -> operations::TailLogs<'_> {
         operations::TailLogs::new(self)
     }

@@ -8,6 +8,7 @@
 pub use clientgen_runtime::mock::wiremock;
 
 /// The query parameters of API keys, which a request may carry besides its own.
+#[cfg(any(feature = "chat", feature = "events", feature = "logs"))]
 const API_KEYS_IN_QUERY: &[&str] = &[];
 
 /// A local HTTP server on 127.0.0.1 that answers the expectations mounted on it; point a client at it with `Client::builder().base_url(server.base_url())`.
@@ -16,6 +17,7 @@ const API_KEYS_IN_QUERY: &[&str] = &[];
 #[derive(Debug)]
 pub struct MockServer {
     server: clientgen_runtime::mock::MockServer,
+    #[cfg(any(feature = "chat", feature = "events", feature = "logs"))]
     client: crate::Client,
 }
 
@@ -23,10 +25,16 @@ impl MockServer {
     /// Starts a server on a free port of 127.0.0.1.
     pub async fn start() -> Self {
         let server = clientgen_runtime::mock::MockServer::start().await;
+
+        #[cfg(any(feature = "chat", feature = "events", feature = "logs"))]
         let client = crate::Client {
             inner: server.client(crate::client::API),
         };
-        Self { server, client }
+        Self {
+            server,
+            #[cfg(any(feature = "chat", feature = "events", feature = "logs"))]
+            client,
+        }
     }
 
     /// The server's base URL (`http://127.0.0.1:<port>`), for `Client::builder().base_url(..)`.
@@ -59,6 +67,7 @@ impl MockServer {
     }
 
     /// Expects `POST /chat/completions` as [`crate::Client::create_chat_completion`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "chat")]
     pub fn create_chat_completion(
         &self,
         body: crate::types::ChatRequest,
@@ -75,6 +84,7 @@ impl MockServer {
     }
 
     /// Expects `GET /events` as [`crate::Client::stream_events`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "events")]
     pub fn stream_events(&self) -> StreamEvents<'_> {
         StreamEvents {
             builder: self.client.stream_events(),
@@ -88,6 +98,7 @@ impl MockServer {
     }
 
     /// Expects `GET /logs` as [`crate::Client::tail_logs`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "logs")]
     pub fn tail_logs(&self) -> TailLogs<'_> {
         TailLogs {
             builder: self.client.tail_logs(),
@@ -102,12 +113,14 @@ impl MockServer {
 }
 
 /// The expectation of [`crate::Client::create_chat_completion`] (`POST /chat/completions`), from [`MockServer::create_chat_completion`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "chat")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct CreateChatCompletion<'a> {
     builder: crate::operations::CreateChatCompletion<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "chat")]
 impl<'a> CreateChatCompletion<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::ChatCompletion) -> Self {
@@ -163,12 +176,14 @@ impl<'a> CreateChatCompletion<'a> {
 }
 
 /// The expectation of [`crate::Client::stream_events`] (`GET /events`), from [`MockServer::stream_events`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "events")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct StreamEvents<'a> {
     builder: crate::operations::StreamEvents<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "events")]
 impl<'a> StreamEvents<'a> {
     /// Expects the `Last-Event-ID` parameter to be `value` (see [`crate::operations::StreamEvents::last_event_id`]).
     pub fn last_event_id(self, value: impl Into<String>) -> Self {
@@ -240,12 +255,14 @@ impl<'a> StreamEvents<'a> {
 }
 
 /// The expectation of [`crate::Client::tail_logs`] (`GET /logs`), from [`MockServer::tail_logs`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "logs")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct TailLogs<'a> {
     builder: crate::operations::TailLogs<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "logs")]
 impl<'a> TailLogs<'a> {
     /// Expects the `send_events` parameter to be `value` (see [`crate::operations::TailLogs::send_events_2`]).
     pub fn send_events_2(self, value: bool) -> Self {

@@ -2,10 +2,14 @@
 
 //! Request builders, one per operation. Get one from a [`Client`] method, set optional parameters, then `.send().await`.
 
+#[cfg(any(feature = "chat", feature = "events", feature = "logs"))]
 use clientgen_runtime::{Method, Request};
+
+#[cfg(any(feature = "chat", feature = "events", feature = "logs"))]
 use crate::Client;
 
 /// Request builder for [`Client::create_chat_completion`]: `POST /chat/completions`.
+#[cfg(feature = "chat")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct CreateChatCompletion<'a> {
@@ -17,6 +21,7 @@ pub struct CreateChatCompletion<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "chat")]
 impl<'a> CreateChatCompletion<'a> {
     pub(crate) fn new(client: &'a Client, body: crate::types::ChatRequest) -> Self {
         Self {
@@ -101,6 +106,7 @@ impl<'a> CreateChatCompletion<'a> {
 }
 
 /// Request builder for [`Client::stream_events`]: `GET /events`.
+#[cfg(feature = "events")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct StreamEvents<'a> {
@@ -113,6 +119,7 @@ pub struct StreamEvents<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "events")]
 impl<'a> StreamEvents<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -187,6 +194,7 @@ impl<'a> StreamEvents<'a> {
 }
 
 /// Request builder for [`Client::tail_logs`]: `GET /logs`.
+#[cfg(feature = "logs")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct TailLogs<'a> {
@@ -198,6 +206,7 @@ pub struct TailLogs<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "logs")]
 impl<'a> TailLogs<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {

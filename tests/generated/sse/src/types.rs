@@ -6,9 +6,11 @@
 //!
 //! Every type can grow without breaking your code: structs and enums are `#[non_exhaustive]`. Build a struct with `new(..)`, which takes its required fields (every optional field is `None`), or with `default()` when it has no required field, then assign the other fields, which are public: `let mut value = T::default(); value.name = Some(..);`. A `match` on an enum needs a `_` arm. An optional field or an enum value added to the spec is then a compatible release; a required field added changes `new(..)`, so it is a breaking one.
 
+#[cfg(any(feature = "chat", feature = "events"))]
 use serde::{Deserialize, Serialize};
 
 /// The `ChatCompletion` schema.
+#[cfg(feature = "chat")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ChatCompletion {
@@ -18,6 +20,7 @@ pub struct ChatCompletion {
     pub choices: Vec<ChatCompletionChoicesItem>,
 }
 
+#[cfg(feature = "chat")]
 impl ChatCompletion {
     /// Builds a `ChatCompletion` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
     pub fn new(id: String, choices: Vec<ChatCompletionChoicesItem>) -> Self {
@@ -26,6 +29,7 @@ impl ChatCompletion {
 }
 
 /// The `ChatCompletionChoicesItem` schema.
+#[cfg(feature = "chat")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ChatCompletionChoicesItem {
@@ -38,6 +42,7 @@ pub struct ChatCompletionChoicesItem {
 }
 
 /// The `ChatCompletionChunk` schema.
+#[cfg(feature = "chat")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ChatCompletionChunk {
@@ -47,6 +52,7 @@ pub struct ChatCompletionChunk {
     pub choices: Vec<ChatCompletionChunkChoicesItem>,
 }
 
+#[cfg(feature = "chat")]
 impl ChatCompletionChunk {
     /// Builds a `ChatCompletionChunk` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
     pub fn new(id: String, choices: Vec<ChatCompletionChunkChoicesItem>) -> Self {
@@ -55,6 +61,7 @@ impl ChatCompletionChunk {
 }
 
 /// The `ChatCompletionChunkChoicesItem` schema.
+#[cfg(feature = "chat")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ChatCompletionChunkChoicesItem {
@@ -65,6 +72,7 @@ pub struct ChatCompletionChunkChoicesItem {
     pub delta: Option<ChatCompletionChunkChoicesItemDelta>,
 }
 
+#[cfg(feature = "chat")]
 impl ChatCompletionChunkChoicesItem {
     /// Builds a `ChatCompletionChunkChoicesItem` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
     pub fn new(index: i64) -> Self {
@@ -73,6 +81,7 @@ impl ChatCompletionChunkChoicesItem {
 }
 
 /// The `ChatCompletionChunkChoicesItemDelta` schema.
+#[cfg(feature = "chat")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ChatCompletionChunkChoicesItemDelta {
@@ -85,6 +94,7 @@ pub struct ChatCompletionChunkChoicesItemDelta {
 }
 
 /// The `ChatRequest` schema.
+#[cfg(feature = "chat")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ChatRequest {
@@ -97,6 +107,7 @@ pub struct ChatRequest {
     pub stream: Option<bool>,
 }
 
+#[cfg(feature = "chat")]
 impl ChatRequest {
     /// Builds a `ChatRequest` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
     pub fn new(model: String, messages: Vec<Message>) -> Self {
@@ -109,6 +120,7 @@ impl ChatRequest {
 }
 
 /// The `Created` schema.
+#[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Created {
@@ -121,6 +133,7 @@ pub struct Created {
     pub name: Option<String>,
 }
 
+#[cfg(feature = "events")]
 impl Created {
     /// Builds a `Created` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
     pub fn new(kind: String, id: String) -> Self {
@@ -129,6 +142,7 @@ impl Created {
 }
 
 /// The `Deleted` schema.
+#[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Deleted {
@@ -138,6 +152,7 @@ pub struct Deleted {
     pub id: String,
 }
 
+#[cfg(feature = "events")]
 impl Deleted {
     /// Builds a `Deleted` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
     pub fn new(kind: String, id: String) -> Self {
@@ -146,6 +161,7 @@ impl Deleted {
 }
 
 /// The `Message` schema.
+#[cfg(feature = "chat")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Message {
@@ -155,6 +171,7 @@ pub struct Message {
     pub content: String,
 }
 
+#[cfg(feature = "chat")]
 impl Message {
     /// Builds a `Message` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
     pub fn new(role: String, content: String) -> Self {
@@ -163,6 +180,7 @@ impl Message {
 }
 
 /// The `Problem` schema.
+#[cfg(any(feature = "chat", feature = "events"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Problem {
@@ -172,6 +190,7 @@ pub struct Problem {
 }
 
 /// The `StreamEventsEvent` schema.
+#[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 #[non_exhaustive]
@@ -185,6 +204,7 @@ pub enum StreamEventsEvent {
     Unknown(serde_json::Value),
 }
 
+#[cfg(feature = "events")]
 impl Serialize for StreamEventsEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -195,6 +215,7 @@ impl Serialize for StreamEventsEvent {
     }
 }
 
+#[cfg(feature = "events")]
 impl<'de> Deserialize<'de> for StreamEventsEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -3,6 +3,8 @@
 //! The client and its builder.
 
 use clientgen_runtime::BuildError;
+
+#[cfg(any(feature = "fleet", feature = "trucks"))]
 use crate::operations;
 
 /// Client for the Typing (API version 1.0).
@@ -32,16 +34,19 @@ impl Client {
     }
 
     /// `GET /trucks/{id}`
+    #[cfg(feature = "trucks")]
     pub fn get_truck(&self, id: impl Into<String>) -> operations::GetTruck<'_> {
         operations::GetTruck::new(self, id)
     }
 
     /// `GET /fleet`
+    #[cfg(feature = "fleet")]
     pub fn list_fleet(&self) -> operations::ListFleet<'_> {
         operations::ListFleet::new(self)
     }
 
     /// `GET /fleet/summary`
+    #[cfg(feature = "fleet")]
     pub fn fleet_summary(&self) -> operations::FleetSummary<'_> {
         operations::FleetSummary::new(self)
     }

@@ -8,6 +8,7 @@
 pub use clientgen_runtime::mock::wiremock;
 
 /// The query parameters of API keys, which a request may carry besides its own.
+#[cfg(any(feature = "fleet", feature = "trucks"))]
 const API_KEYS_IN_QUERY: &[&str] = &[];
 
 /// A local HTTP server on 127.0.0.1 that answers the expectations mounted on it; point a client at it with `Client::builder().base_url(server.base_url())`.
@@ -16,6 +17,7 @@ const API_KEYS_IN_QUERY: &[&str] = &[];
 #[derive(Debug)]
 pub struct MockServer {
     server: clientgen_runtime::mock::MockServer,
+    #[cfg(any(feature = "fleet", feature = "trucks"))]
     client: crate::Client,
 }
 
@@ -23,10 +25,16 @@ impl MockServer {
     /// Starts a server on a free port of 127.0.0.1.
     pub async fn start() -> Self {
         let server = clientgen_runtime::mock::MockServer::start().await;
+
+        #[cfg(any(feature = "fleet", feature = "trucks"))]
         let client = crate::Client {
             inner: server.client(crate::client::API),
         };
-        Self { server, client }
+        Self {
+            server,
+            #[cfg(any(feature = "fleet", feature = "trucks"))]
+            client,
+        }
     }
 
     /// The server's base URL (`http://127.0.0.1:<port>`), for `Client::builder().base_url(..)`.
@@ -59,6 +67,7 @@ impl MockServer {
     }
 
     /// Expects `GET /trucks/{id}` as [`crate::Client::get_truck`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "trucks")]
     pub fn get_truck(&self, id: impl Into<String>) -> GetTruck<'_> {
         GetTruck {
             builder: self.client.get_truck(id),
@@ -72,6 +81,7 @@ impl MockServer {
     }
 
     /// Expects `GET /fleet` as [`crate::Client::list_fleet`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "fleet")]
     pub fn list_fleet(&self) -> ListFleet<'_> {
         ListFleet {
             builder: self.client.list_fleet(),
@@ -85,6 +95,7 @@ impl MockServer {
     }
 
     /// Expects `GET /fleet/summary` as [`crate::Client::fleet_summary`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "fleet")]
     pub fn fleet_summary(&self) -> FleetSummary<'_> {
         FleetSummary {
             builder: self.client.fleet_summary(),
@@ -99,12 +110,14 @@ impl MockServer {
 }
 
 /// The expectation of [`crate::Client::get_truck`] (`GET /trucks/{id}`), from [`MockServer::get_truck`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "trucks")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetTruck<'a> {
     builder: crate::operations::GetTruck<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "trucks")]
 impl<'a> GetTruck<'a> {
     /// Expects the `status` parameter to be `value` (see [`crate::operations::GetTruck::status`]).
     pub fn status(self, value: crate::types::Status) -> Self {
@@ -168,12 +181,14 @@ impl<'a> GetTruck<'a> {
 }
 
 /// The expectation of [`crate::Client::list_fleet`] (`GET /fleet`), from [`MockServer::list_fleet`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "fleet")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct ListFleet<'a> {
     builder: crate::operations::ListFleet<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "fleet")]
 impl<'a> ListFleet<'a> {
     /// Expects the `state` parameter to be `value` (see [`crate::operations::ListFleet::state`]).
     pub fn state(self, value: crate::types::Status) -> Self {
@@ -237,12 +252,14 @@ impl<'a> ListFleet<'a> {
 }
 
 /// The expectation of [`crate::Client::fleet_summary`] (`GET /fleet/summary`), from [`MockServer::fleet_summary`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "fleet")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct FleetSummary<'a> {
     builder: crate::operations::FleetSummary<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "fleet")]
 impl<'a> FleetSummary<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::ListFleetResponse) -> Self {

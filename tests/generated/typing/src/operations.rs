@@ -2,10 +2,14 @@
 
 //! Request builders, one per operation. Get one from a [`Client`] method, set optional parameters, then `.send().await`.
 
+#[cfg(any(feature = "fleet", feature = "trucks"))]
 use clientgen_runtime::{Method, Request};
+
+#[cfg(any(feature = "fleet", feature = "trucks"))]
 use crate::Client;
 
 /// Request builder for [`Client::get_truck`]: `GET /trucks/{id}`.
+#[cfg(feature = "trucks")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetTruck<'a> {
@@ -18,6 +22,7 @@ pub struct GetTruck<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "trucks")]
 impl<'a> GetTruck<'a> {
     pub(crate) fn new(client: &'a Client, id: impl Into<String>) -> Self {
         Self {
@@ -94,6 +99,7 @@ impl<'a> GetTruck<'a> {
 }
 
 /// Request builder for [`Client::list_fleet`]: `GET /fleet`.
+#[cfg(feature = "fleet")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListFleet<'a> {
@@ -105,6 +111,7 @@ pub struct ListFleet<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "fleet")]
 impl<'a> ListFleet<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {
@@ -182,6 +189,7 @@ impl<'a> ListFleet<'a> {
 }
 
 /// Request builder for [`Client::fleet_summary`]: `GET /fleet/summary`.
+#[cfg(feature = "fleet")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct FleetSummary<'a> {
@@ -192,6 +200,7 @@ pub struct FleetSummary<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "fleet")]
 impl<'a> FleetSummary<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self {

@@ -3,6 +3,8 @@
 //! The client and its builder.
 
 use clientgen_runtime::BuildError;
+
+#[cfg(any(feature = "pets", feature = "shapes"))]
 use crate::operations;
 
 /// Client for the Unions fixture (API version 1.0).
@@ -36,11 +38,13 @@ impl Client {
     }
 
     /// `GET /pets/{id}`
+    #[cfg(feature = "pets")]
     pub fn get_pet(&self, id: impl Into<String>) -> operations::GetPet<'_> {
         operations::GetPet::new(self, id)
     }
 
     /// `POST /shapes`
+    #[cfg(feature = "shapes")]
     pub fn create_shape(
         &self,
         body: crate::types::Shape,

@@ -8,6 +8,7 @@
 pub use clientgen_runtime::mock::wiremock;
 
 /// The query parameters of API keys, which a request may carry besides its own.
+#[cfg(any(feature = "pets", feature = "shapes"))]
 const API_KEYS_IN_QUERY: &[&str] = &[];
 
 /// A local HTTP server on 127.0.0.1 that answers the expectations mounted on it; point a client at it with `Client::builder().base_url(server.base_url())`.
@@ -16,6 +17,7 @@ const API_KEYS_IN_QUERY: &[&str] = &[];
 #[derive(Debug)]
 pub struct MockServer {
     server: clientgen_runtime::mock::MockServer,
+    #[cfg(any(feature = "pets", feature = "shapes"))]
     client: crate::Client,
 }
 
@@ -23,10 +25,16 @@ impl MockServer {
     /// Starts a server on a free port of 127.0.0.1.
     pub async fn start() -> Self {
         let server = clientgen_runtime::mock::MockServer::start().await;
+
+        #[cfg(any(feature = "pets", feature = "shapes"))]
         let client = crate::Client {
             inner: server.client(crate::client::API),
         };
-        Self { server, client }
+        Self {
+            server,
+            #[cfg(any(feature = "pets", feature = "shapes"))]
+            client,
+        }
     }
 
     /// The server's base URL (`http://127.0.0.1:<port>`), for `Client::builder().base_url(..)`.
@@ -59,6 +67,7 @@ impl MockServer {
     }
 
     /// Expects `GET /pets/{id}` as [`crate::Client::get_pet`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "pets")]
     pub fn get_pet(&self, id: impl Into<String>) -> GetPet<'_> {
         GetPet {
             builder: self.client.get_pet(id),
@@ -72,6 +81,7 @@ impl MockServer {
     }
 
     /// Expects `POST /shapes` as [`crate::Client::create_shape`] sends it with these arguments. Set its optional parameters, its answer (`.respond(..)`), then `.mount().await` it.
+    #[cfg(feature = "shapes")]
     pub fn create_shape(&self, body: crate::types::Shape) -> CreateShape<'_> {
         CreateShape {
             builder: self.client.create_shape(body),
@@ -86,12 +96,14 @@ impl MockServer {
 }
 
 /// The expectation of [`crate::Client::get_pet`] (`GET /pets/{id}`), from [`MockServer::get_pet`]: the request to match, its answer and how many calls it must get. Without an answer it answers `200` with no body.
+#[cfg(feature = "pets")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct GetPet<'a> {
     builder: crate::operations::GetPet<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "pets")]
 impl<'a> GetPet<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::Pet) -> Self {
@@ -147,12 +159,14 @@ impl<'a> GetPet<'a> {
 }
 
 /// The expectation of [`crate::Client::create_shape`] (`POST /shapes`), from [`MockServer::create_shape`]: the request to match, its answer and how many calls it must get. Without an answer it answers `201` with no body.
+#[cfg(feature = "shapes")]
 #[must_use = "an expectation does nothing until it is mounted with `.mount().await`"]
 pub struct CreateShape<'a> {
     builder: crate::operations::CreateShape<'a>,
     expectation: clientgen_runtime::mock::Expectation<'a>,
 }
 
+#[cfg(feature = "shapes")]
 impl<'a> CreateShape<'a> {
     /// Answers with `value` as JSON, with the operation's success status.
     pub fn respond(self, value: &crate::types::Drawing) -> Self {

@@ -2,10 +2,14 @@
 
 //! Request builders, one per operation. Get one from a [`Client`] method, set optional parameters, then `.send().await`.
 
+#[cfg(any(feature = "pets", feature = "shapes"))]
 use clientgen_runtime::{Method, Request};
+
+#[cfg(any(feature = "pets", feature = "shapes"))]
 use crate::Client;
 
 /// Request builder for [`Client::get_pet`]: `GET /pets/{id}`.
+#[cfg(feature = "pets")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetPet<'a> {
@@ -17,6 +21,7 @@ pub struct GetPet<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "pets")]
 impl<'a> GetPet<'a> {
     pub(crate) fn new(client: &'a Client, id: impl Into<String>) -> Self {
         Self {
@@ -85,6 +90,7 @@ impl<'a> GetPet<'a> {
 }
 
 /// Request builder for [`Client::create_shape`]: `POST /shapes`.
+#[cfg(feature = "shapes")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct CreateShape<'a> {
@@ -96,6 +102,7 @@ pub struct CreateShape<'a> {
     max_retries: Option<u32>,
 }
 
+#[cfg(feature = "shapes")]
 impl<'a> CreateShape<'a> {
     pub(crate) fn new(client: &'a Client, body: crate::types::Shape) -> Self {
         Self {

@@ -6,9 +6,11 @@
 //!
 //! Every type can grow without breaking your code: structs and enums are `#[non_exhaustive]`. Build a struct with `new(..)`, which takes its required fields (every optional field is `None`), or with `default()` when it has no required field, then assign the other fields, which are public: `let mut value = T::default(); value.name = Some(..);`. A `match` on an enum needs a `_` arm. An optional field or an enum value added to the spec is then a compatible release; a required field added changes `new(..)`, so it is a breaking one.
 
+#[cfg(any(feature = "pets", feature = "shapes"))]
 use serde::{Deserialize, Serialize};
 
 /// The `Cat` schema.
+#[cfg(feature = "pets")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Cat {
@@ -22,6 +24,7 @@ pub struct Cat {
     pub indoor: Option<bool>,
 }
 
+#[cfg(feature = "pets")]
 impl Cat {
     /// Builds a `Cat` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
     pub fn new(pet_type: String, name: String) -> Self {
@@ -34,6 +37,7 @@ impl Cat {
 }
 
 /// The `Circle` schema.
+#[cfg(feature = "shapes")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Circle {
@@ -43,6 +47,7 @@ pub struct Circle {
     pub radius: f64,
 }
 
+#[cfg(feature = "shapes")]
 impl Circle {
     /// Builds a `Circle` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
     pub fn new(kind: String, radius: f64) -> Self {
@@ -51,6 +56,7 @@ impl Circle {
 }
 
 /// Untagged objects; the one with no required field is tried last.
+#[cfg(feature = "shapes")]
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 #[non_exhaustive]
@@ -66,6 +72,7 @@ pub enum Contact {
     Unknown(serde_json::Value),
 }
 
+#[cfg(feature = "shapes")]
 impl Serialize for Contact {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -77,6 +84,7 @@ impl Serialize for Contact {
     }
 }
 
+#[cfg(feature = "shapes")]
 impl<'de> Deserialize<'de> for Contact {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -96,6 +104,7 @@ impl<'de> Deserialize<'de> for Contact {
 }
 
 /// The `Dog` schema.
+#[cfg(feature = "pets")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Dog {
@@ -109,6 +118,7 @@ pub struct Dog {
     pub barks: Option<bool>,
 }
 
+#[cfg(feature = "pets")]
 impl Dog {
     /// Builds a `Dog` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
     pub fn new(pet_type: String, name: String) -> Self {
@@ -121,6 +131,7 @@ impl Dog {
 }
 
 /// The `Drawing` schema.
+#[cfg(feature = "shapes")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Drawing {
@@ -140,6 +151,7 @@ pub struct Drawing {
     pub label: Option<DrawingLabel>,
 }
 
+#[cfg(feature = "shapes")]
 impl Drawing {
     /// Builds a `Drawing` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
     pub fn new(shape: Shape) -> Self {
@@ -154,6 +166,7 @@ impl Drawing {
 }
 
 /// An inline union, named after its property.
+#[cfg(feature = "shapes")]
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 #[non_exhaustive]
@@ -167,6 +180,7 @@ pub enum DrawingLabel {
     Unknown(serde_json::Value),
 }
 
+#[cfg(feature = "shapes")]
 impl Serialize for DrawingLabel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -177,6 +191,7 @@ impl Serialize for DrawingLabel {
     }
 }
 
+#[cfg(feature = "shapes")]
 impl<'de> Deserialize<'de> for DrawingLabel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -195,6 +210,7 @@ impl<'de> Deserialize<'de> for DrawingLabel {
 }
 
 /// The `DrawingLabelVariant2` schema.
+#[cfg(feature = "shapes")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DrawingLabelVariant2 {
@@ -205,6 +221,7 @@ pub struct DrawingLabelVariant2 {
     pub color: Option<String>,
 }
 
+#[cfg(feature = "shapes")]
 impl DrawingLabelVariant2 {
     /// Builds a `DrawingLabelVariant2` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
     pub fn new(text: String) -> Self {
@@ -213,6 +230,7 @@ impl DrawingLabelVariant2 {
 }
 
 /// The `Email` schema.
+#[cfg(feature = "shapes")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Email {
@@ -220,6 +238,7 @@ pub struct Email {
     pub address: String,
 }
 
+#[cfg(feature = "shapes")]
 impl Email {
     /// Builds a `Email` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
     pub fn new(address: String) -> Self {
@@ -228,6 +247,7 @@ impl Email {
 }
 
 /// The `Note` schema.
+#[cfg(feature = "shapes")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Note {
@@ -237,6 +257,7 @@ pub struct Note {
 }
 
 /// A discriminator with a mapping (one value by `$ref`, one by bare name).
+#[cfg(feature = "pets")]
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 #[non_exhaustive]
@@ -250,6 +271,7 @@ pub enum Pet {
     Unknown(serde_json::Value),
 }
 
+#[cfg(feature = "pets")]
 impl Serialize for Pet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -260,6 +282,7 @@ impl Serialize for Pet {
     }
 }
 
+#[cfg(feature = "pets")]
 impl<'de> Deserialize<'de> for Pet {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -282,6 +305,7 @@ impl<'de> Deserialize<'de> for Pet {
 }
 
 /// The `Phone` schema.
+#[cfg(feature = "shapes")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Phone {
@@ -291,6 +315,7 @@ pub struct Phone {
     pub country: String,
 }
 
+#[cfg(feature = "shapes")]
 impl Phone {
     /// Builds a `Phone` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
     pub fn new(number: String, country: String) -> Self {
@@ -299,6 +324,7 @@ impl Phone {
 }
 
 /// Untagged scalars, listed in an order where each would shadow the next.
+#[cfg(feature = "shapes")]
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 #[non_exhaustive]
@@ -320,6 +346,7 @@ pub enum Setting {
     Unknown(serde_json::Value),
 }
 
+#[cfg(feature = "shapes")]
 impl Serialize for Setting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -334,6 +361,7 @@ impl Serialize for Setting {
     }
 }
 
+#[cfg(feature = "shapes")]
 impl<'de> Deserialize<'de> for Setting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -364,6 +392,7 @@ impl<'de> Deserialize<'de> for Setting {
 }
 
 /// A discriminator without a mapping selects by schema name.
+#[cfg(feature = "shapes")]
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 #[non_exhaustive]
@@ -377,6 +406,7 @@ pub enum Shape {
     Unknown(serde_json::Value),
 }
 
+#[cfg(feature = "shapes")]
 impl Serialize for Shape {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -387,6 +417,7 @@ impl Serialize for Shape {
     }
 }
 
+#[cfg(feature = "shapes")]
 impl<'de> Deserialize<'de> for Shape {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -409,6 +440,7 @@ impl<'de> Deserialize<'de> for Shape {
 }
 
 /// The `Square` schema.
+#[cfg(feature = "shapes")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Square {
@@ -418,6 +450,7 @@ pub struct Square {
     pub side: f64,
 }
 
+#[cfg(feature = "shapes")]
 impl Square {
     /// Builds a `Square` from its required fields, every optional field `None`; assign those afterwards (the fields are public).
     pub fn new(kind: String, side: f64) -> Self {
