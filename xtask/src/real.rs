@@ -2,8 +2,8 @@
 //! `tests/fixtures/real/` (and any other given) is generated into a crate outside the
 //! workspace (`$TMPDIR/clientgen-real/<name>/`), the
 //! generation timed, and the crate checked (and timed) with `cargo clippy -- -D warnings`, with
-//! its default features (every operation group) and, when it has group features, with none
-//! and with one group alone ([`crate::feature_subsets`]).
+//! its default features (every operation group) and, when it has group features, with its
+//! largest group alone ([`crate::feature_subsets`]).
 //! The figures are printed as a Markdown table; the command fails when a document does not
 //! generate or its crate does not pass clippy.
 //!
@@ -295,15 +295,17 @@ pub fn run(root: &Path, doc: &Path, out_root: &Path, target_dir: &Path, clippy: 
     }
     let started = Instant::now();
     let env = [("CARGO_TARGET_DIR", target_dir)];
-    // Every group (the default), then no group and one group alone: a crate must be clean
-    // with any subset of its group features.
+    // Every group (the default), then one group alone: a crate must be clean with a subset
+    // of its group features. (No group at all is checked on the workspace's crates by
+    // `cargo xtask check`; here it would cost CI minutes for little more.) `--all-targets`
+    // both times, so that the dependencies' features, and their builds, stay the same.
     let mut result = crate::clippy(&out, &["--all-targets".to_owned()], &env);
-    for args in crate::feature_subsets(&generated.api) {
-        if result.is_err() {
-            break;
+    if let Some(mut args) = crate::feature_subsets(&generated.api).pop() {
+        if result.is_ok() {
+            args.insert(0, "--all-targets".to_owned());
+            result = crate::clippy(&out, &args, &env)
+                .map_err(|err| format!("cargo clippy {}:\n{err}", args.join(" ")));
         }
-        result = crate::clippy(&out, &args, &env)
-            .map_err(|err| format!("cargo clippy {}:\n{err}", args.join(" ")));
     }
     outcome.clippy_time = Some(started.elapsed());
     outcome.clippy = Some(result);
