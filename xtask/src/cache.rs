@@ -66,7 +66,7 @@ pub struct Entry {
 /// shared between checkouts).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cache {
-    /// [`FORMAT`].
+    /// The version of this file's layout (`FORMAT`); another one is ignored.
     pub format: u32,
     /// The entries.
     pub crates: BTreeMap<String, Entry>,

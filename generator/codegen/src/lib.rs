@@ -171,7 +171,7 @@ fn generate_here(
 }
 
 /// How long each stage of one generation took, for `cargo xtask profile`. The Rust files are
-/// made in shards on several threads (see [`render_files`]), so `emit`, `parse` and `format` are
+/// made in shards on several threads (`render_files`), so `emit`, `parse` and `format` are
 /// each the sum over every shard of every file of the time its thread spent on that stage: the
 /// work a stage costs, which on two or more threads adds up to more than `wall`. Writing is not
 /// a stage of [`generate`]: the caller does it.
