@@ -222,21 +222,7 @@ pub fn measure(
 pub fn generate(root: &Path, doc: &Path, out_root: &Path) -> Result<PathBuf, String> {
     let text = std::fs::read_to_string(doc)
         .map_err(|err| format!("cannot read {}: {err}", doc.display()))?;
-    let stem = doc
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let name: String = stem
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let name = format!("{}-client", name.trim_matches('-'));
+    let name = crate::real::crate_name(doc);
     let settings = clientgen::Settings {
         runtime_path: root.join("generator/runtime").display().to_string(),
         generated_by: "cargo xtask compile-times".to_owned(),

@@ -192,7 +192,7 @@ pub fn documents(root: &Path) -> Result<Vec<PathBuf>, String> {
 
 /// A Cargo package name made from a file name (`twilio-bulkexports.json` ->
 /// `twilio-bulkexports-client`).
-fn crate_name(path: &Path) -> String {
+pub(crate) fn crate_name(path: &Path) -> String {
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
